@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/** How OpenTeller runs: `sandbox` (demo bank, developer conveniences) or `production`. */
+export type Mode = 'sandbox' | 'production';
+
+/** Where the data lives: the embedded SQLite file or a MySQL/MariaDB server. */
+export type DatabaseConfig =
+  | { readonly kind: 'sqlite'; readonly file: string }
+  | { readonly kind: 'mysql'; readonly url: string; readonly database: string };
+
+/** Key material supplied by the operator (required in production, optional in the sandbox). */
+export interface SuppliedKeys {
+  /** Private JWKS used to sign ID tokens and access tokens; the first key of each algorithm signs. */
+  readonly signingJwks: { keys: Record<string, unknown>[] } | null;
+  /** Secrets for signing cookies, newest first. */
+  readonly cookieSecrets: string[] | null;
+}
+
+/** The whole configuration of one process, read once from the environment. */
+export interface Config {
+  readonly mode: Mode;
+  readonly port: number;
+  readonly host: string;
+  /** OAuth issuer and public base URL, without a trailing slash. */
+  readonly issuer: string;
+  readonly database: DatabaseConfig;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly keys: SuppliedKeys;
+}
+
+/** A configuration value is missing or invalid; the message names the variable. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, detail: string) {
+    super(`Invalid configuration: ${variable} ${detail}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Reads and validates the configuration. The only reader of `process.env` in the code base.
+ * @throws ConfigError naming the offending variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const mode = readMode(env.OPENTELLER_MODE);
+  const port = readPort(env.PORT);
+  const issuer = readIssuer(env.ISSUER, port, mode);
+  const database = readDatabase(env.DATABASE_URL);
+  const logLevel = readLogLevel(env.LOG_LEVEL);
+  const keys: SuppliedKeys = {
+    signingJwks: readSigningJwks(env.SIGNING_KEYS_FILE),
+    cookieSecrets: readCookieSecrets(env.COOKIE_SECRETS),
+  };
+  if (mode === 'production') {
+    if (!keys.signingJwks) throw new ConfigError('SIGNING_KEYS_FILE', 'is required in production mode (a private JWKS file)');
+    if (!keys.cookieSecrets) throw new ConfigError('COOKIE_SECRETS', 'is required in production mode (comma-separated, each at least 32 characters)');
+  }
+  return { mode, port, host: env.HOST?.trim() || '0.0.0.0', issuer, database, logLevel, keys };
+}
+
+function readMode(value: string | undefined): Mode {
+  const mode = value?.trim() || 'sandbox';
+  if (mode !== 'sandbox' && mode !== 'production') throw new ConfigError('OPENTELLER_MODE', `must be "sandbox" or "production", got "${mode}"`);
+  return mode;
+}
+
+function readPort(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 3000;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('PORT', `must be an integer between 0 and 65535, got "${value}"`);
+  return port;
+}
+
+function readIssuer(value: string | undefined, port: number, mode: Mode): string {
+  const issuer = value?.trim() || `http://localhost:${port}`;
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new ConfigError('ISSUER', `must be an absolute URL, got "${issuer}"`);
+  }
+  if (url.search || url.hash || issuer.endsWith('/')) throw new ConfigError('ISSUER', 'must have no query, fragment or trailing slash');
+  if (mode === 'production' && url.protocol !== 'https:') throw new ConfigError('ISSUER', 'must be an https URL in production mode');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('ISSUER', 'must be an http or https URL');
+  return issuer;
+}
+
+function readDatabase(value: string | undefined): DatabaseConfig {
+  const databaseUrl = value?.trim() || 'sqlite:./data/openteller.db';
+  if (databaseUrl.startsWith('sqlite:')) {
+    const file = databaseUrl.slice('sqlite:'.length);
+    if (!file) throw new ConfigError('DATABASE_URL', 'must name a file after "sqlite:"');
+    return { kind: 'sqlite', file: file === ':memory:' ? file : resolve(file) };
+  }
+  let url: URL;
+  try {
+    url = new URL(databaseUrl);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'must be sqlite:<file path> or mysql://user:password@host:port/database');
+  }
+  if (url.protocol !== 'mysql:' && url.protocol !== 'mariadb:') {
+    throw new ConfigError('DATABASE_URL', `has unsupported scheme "${url.protocol}" (use sqlite: or mysql:)`);
+  }
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!/^[A-Za-z0-9_$]{1,64}$/.test(database)) throw new ConfigError('DATABASE_URL', 'must name a database (letters, digits, _ or $)');
+  return { kind: 'mysql', url: databaseUrl, database };
+}
+
+function readLogLevel(value: string | undefined): Config['logLevel'] {
+  const level = value?.trim() || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  return level as Config['logLevel'];
+}
+
+function readSigningJwks(value: string | undefined): SuppliedKeys['signingJwks'] {
+  if (!value?.trim()) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(value.trim(), 'utf8'));
+  } catch (error) {
+    throw new ConfigError('SIGNING_KEYS_FILE', `could not be read as JSON: ${(error as Error).message}`);
+  }
+  const keys = (parsed as { keys?: unknown }).keys;
+  if (!Array.isArray(keys) || keys.length === 0) throw new ConfigError('SIGNING_KEYS_FILE', 'must hold a JWKS with at least one private key');
+  for (const key of keys as Record<string, unknown>[]) {
+    if (typeof key.kid !== 'string' || !key.d) throw new ConfigError('SIGNING_KEYS_FILE', 'must hold private keys, each with a "kid"');
+    if (key.alg !== 'PS256' && key.alg !== 'ES256' && key.alg !== 'EdDSA') {
+      throw new ConfigError('SIGNING_KEYS_FILE', `key "${String(key.kid)}" must have alg PS256, ES256 or EdDSA`);
+    }
+  }
+  if (!keys.some((key: Record<string, unknown>) => key.alg === 'PS256')) {
+    throw new ConfigError('SIGNING_KEYS_FILE', 'must hold at least one PS256 key (ID tokens and access tokens are signed with PS256)');
+  }
+  return { keys: keys as Record<string, unknown>[] };
+}
+
+function readCookieSecrets(value: string | undefined): string[] | null {
+  if (!value?.trim()) return null;
+  const secrets = value.split(',').map((secret) => secret.trim()).filter(Boolean);
+  if (secrets.some((secret) => secret.length < 32)) throw new ConfigError('COOKIE_SECRETS', 'must be comma-separated secrets of at least 32 characters');
+  return secrets;
+}

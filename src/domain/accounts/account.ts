@@ -1,0 +1,48 @@
+/** An identification of an account in a payment scheme (OBIE `Account[]` item). */
+export interface AccountIdentification {
+  /** OBIE scheme, e.g. `UK.OBIE.SortCodeAccountNumber` (14 digits: sort code + account number) or `UK.OBIE.IBAN`. */
+  readonly schemeName: string;
+  readonly identification: string;
+  /** Name of the account holder as the scheme knows it. */
+  readonly name: string | null;
+  readonly secondaryIdentification: string | null;
+}
+
+/** Who holds an account: a customer, or the bank itself (clearing and fee-income accounts). */
+export type AccountHolder = { readonly kind: 'customer'; readonly customerId: string } | { readonly kind: 'bank'; readonly purpose: BankAccountPurpose };
+
+/** Internal accounts of the bank that the ledger posts to. */
+export type BankAccountPurpose = 'clearing' | 'fee-income' | 'external-funding';
+
+/** An account held at this bank. Balances are derived from the ledger (`balanceMinor` = sum of booked entries). */
+export interface Account {
+  /** OBIE `AccountId`: `acc_…`, immutable and meaningless to the customer. */
+  readonly id: string;
+  readonly holder: AccountHolder;
+  readonly currency: string;
+  /** OBIE v4 `AccountCategory` (v3.1 `AccountType`). */
+  readonly accountType: 'Personal' | 'Business';
+  /** OBIE v4 `AccountTypeCode` (v3.1 `AccountSubType`), e.g. `CACC` current account, `SVGS` savings. */
+  readonly accountSubType: string;
+  readonly nickname: string | null;
+  readonly description: string | null;
+  /** `YYYY-MM-DD`. */
+  readonly openingDate: string;
+  readonly status: 'Enabled' | 'Disabled' | 'Deleted' | 'Pending' | 'ProForma';
+  /** How far below zero the booked balance may go (0 = no overdraft). */
+  readonly overdraftLimitMinor: bigint;
+  readonly identifications: readonly AccountIdentification[];
+}
+
+/** Read access to accounts, implemented by persistence. */
+export interface AccountStore {
+  /** The customer's own accounts, in a stable order (opening date, then id). */
+  listByCustomer(customerId: string): Promise<Account[]>;
+  /** The accounts with these ids, in the order given; unknown ids are left out. */
+  listByIds(ids: readonly string[]): Promise<Account[]>;
+}
+
+/** Masks an identification for display to the customer: only its last four characters remain. */
+export function maskIdentification(identification: string): string {
+  return identification.length <= 4 ? identification : `••${identification.slice(-4)}`;
+}

@@ -1,0 +1,41 @@
+/**
+ * Base class of every business failure. The domain never knows HTTP: `http/error-mapping.ts` maps each
+ * code to a status and an OBIE error code in one table.
+ */
+export abstract class DomainError extends Error {
+  /** Stable machine-readable code, e.g. `ConsentNotFound`. */
+  abstract readonly code: string;
+  /** The offending field in OBIE dotted form (`Data.Permissions`), when there is one. */
+  readonly path: string | undefined;
+
+  constructor(message: string, path?: string) {
+    super(message);
+    this.name = new.target.name;
+    this.path = path;
+  }
+}
+
+/** A request field holds a value the rules refuse (OBIE U002). */
+export class InvalidField extends DomainError {
+  readonly code = 'InvalidField';
+}
+
+/** A date field is invalid, or in the past/future where it must not be (OBIE U003). */
+export class InvalidDate extends DomainError {
+  readonly code = 'InvalidDate';
+}
+
+/** A resource id that does not exist, or that the caller may not know exists (OBIE U011). */
+export class ResourceNotFound extends DomainError {
+  readonly code = 'ResourceNotFound';
+}
+
+/** The resource exists but belongs to another partner or customer (HTTP 403). */
+export class ResourceForbidden extends DomainError {
+  readonly code = 'ResourceForbidden';
+}
+
+/** The consent is not in a status that allows the operation (OBIE U009). */
+export class InvalidConsentStatus extends DomainError {
+  readonly code = 'InvalidConsentStatus';
+}

@@ -1,0 +1,90 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createConnection } from 'mysql2/promise';
+import { DataSource } from 'typeorm';
+import type { DatabaseConfig } from '../config/config.js';
+import { createEntities } from './entities/all-entities.js';
+import type { Dialect } from './entities/column-types.js';
+import { mysqlMigrations } from './migrations/mysql/index.js';
+import { sqliteMigrations } from './migrations/sqlite/index.js';
+
+/** An initialised TypeORM data source and the dialect it speaks. */
+export interface Database {
+  readonly dataSource: DataSource;
+  readonly dialect: Dialect;
+}
+
+/**
+ * Opens the database named by the configuration: an embedded SQLite file (created with its folder) or a
+ * MySQL/MariaDB server. Does not migrate; call {@link migrateDatabase}.
+ */
+export async function openDatabase(config: DatabaseConfig, options: { poolSize?: number } = {}): Promise<Database> {
+  const dataSource = config.kind === 'sqlite' ? sqliteDataSource(config.file) : await mysqlDataSource(config.url, options.poolSize ?? 10);
+  await dataSource.initialize();
+  return { dataSource, dialect: config.kind };
+}
+
+function sqliteDataSource(file: string): DataSource {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  return new DataSource({
+    type: 'better-sqlite3',
+    database: file,
+    entities: createEntities('sqlite'),
+    migrations: sqliteMigrations,
+    migrationsTableName: 'schema_migration',
+    enableWAL: true,
+    timeout: 10_000,
+    prepareDatabase: (db: { pragma(statement: string): unknown }) => {
+      db.pragma('synchronous = NORMAL');
+    },
+  });
+}
+
+async function mysqlDataSource(url: string, poolSize: number): Promise<DataSource> {
+  const flavour = await detectMysqlFlavour(url);
+  return new DataSource({
+    type: flavour,
+    url,
+    entities: createEntities('mysql'),
+    migrations: mysqlMigrations,
+    migrationsTableName: 'schema_migration',
+    timezone: 'Z',
+    charset: 'utf8mb4_unicode_ci',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    dateStrings: false,
+    poolSize,
+    extra: { connectionLimit: poolSize, maxIdle: poolSize },
+  });
+}
+
+/** TypeORM needs to know whether it talks to MariaDB or MySQL to compare schemas correctly. */
+async function detectMysqlFlavour(url: string): Promise<'mysql' | 'mariadb'> {
+  const connection = await createConnection({ uri: url });
+  try {
+    const [rows] = await connection.query('SELECT VERSION() AS version');
+    const version = String((rows as Array<{ version: string }>)[0]?.version ?? '');
+    return /mariadb/i.test(version) ? 'mariadb' : 'mysql';
+  } finally {
+    await connection.end();
+  }
+}
+
+/**
+ * Applies pending migrations, each in its own transaction. On MySQL a named lock serialises processes that
+ * start together, so only one of them migrates.
+ * @returns the names of the migrations applied.
+ */
+export async function migrateDatabase(database: Database): Promise<string[]> {
+  const { dataSource, dialect } = database;
+  if (dialect === 'sqlite') return (await dataSource.runMigrations({ transaction: 'each' })).map((migration) => migration.name);
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query("SELECT GET_LOCK('openteller_migrate', 120)");
+    return (await dataSource.runMigrations({ transaction: 'each' })).map((migration) => migration.name);
+  } finally {
+    await runner.query("SELECT RELEASE_LOCK('openteller_migrate')");
+    await runner.release();
+  }
+}

@@ -1,0 +1,29 @@
+import type { EntitySchema } from 'typeorm';
+import { accountEntity, accountIdentificationEntity } from './account.entity.js';
+import { columnTypes, type Dialect } from './column-types.js';
+import { consentAccountEntity, consentEntity } from './consent.entity.js';
+import { customerEntity } from './customer.entity.js';
+import { entryEntity, transferEntity } from './ledger.entity.js';
+import { oidcModelEntity } from './oidc-model.entity.js';
+import { partnerEntity, softwareEntity } from './partner.entity.js';
+import { replayGuardEntity } from './replay-guard.entity.js';
+import { serverKeyEntity } from './server-key.entity.js';
+
+/** Every entity of the schema, with the column options of the given dialect. */
+export function createEntities(dialect: Dialect): EntitySchema<any>[] {
+  const types = columnTypes(dialect);
+  return [
+    oidcModelEntity(types),
+    replayGuardEntity(types),
+    serverKeyEntity(types),
+    customerEntity(types),
+    accountEntity(types),
+    accountIdentificationEntity(types),
+    transferEntity(types),
+    entryEntity(types),
+    consentEntity(types),
+    consentAccountEntity(types),
+    partnerEntity(types),
+    softwareEntity(types),
+  ];
+}

@@ -1,0 +1,30 @@
+import { EntitySchema } from 'typeorm';
+import type { ColumnTypes } from './column-types.js';
+
+export interface CustomerRow {
+  id: string;
+  username: string;
+  displayName: string;
+  passwordHash: string;
+  failedLoginCount: number;
+  lockedUntil: Date | null;
+  createdAt: Date;
+}
+
+/** `customer`: bank customers who log in to authorise consents. */
+export function customerEntity(types: ColumnTypes): EntitySchema<CustomerRow> {
+  return new EntitySchema<CustomerRow>({
+    name: 'Customer',
+    tableName: 'customer',
+    columns: {
+      id: types.id(40, { primary: true }),
+      username: types.id(64),
+      displayName: types.text(140, { name: 'display_name' }),
+      passwordHash: types.id(255, { name: 'password_hash' }),
+      failedLoginCount: types.integer({ name: 'failed_login_count', default: 0 }),
+      lockedUntil: types.timestamp({ name: 'locked_until', nullable: true }),
+      createdAt: types.timestamp({ name: 'created_at' }),
+    },
+    indices: [{ name: 'ux_customer_username', columns: ['username'], unique: true }],
+  });
+}

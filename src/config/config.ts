@@ -27,6 +27,8 @@ export interface Config {
   readonly database: DatabaseConfig;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly keys: SuppliedKeys;
+  /** Trust `X-Forwarded-*` from a TLS-terminating proxy in front (required for https behind one). */
+  readonly trustProxy: boolean;
 }
 
 /** A configuration value is missing or invalid; the message names the variable. */
@@ -57,7 +59,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!keys.signingJwks) throw new ConfigError('SIGNING_KEYS_FILE', 'is required in production mode (a private JWKS file)');
     if (!keys.cookieSecrets) throw new ConfigError('COOKIE_SECRETS', 'is required in production mode (comma-separated, each at least 32 characters)');
   }
-  return { mode, port, host: env.HOST?.trim() || '0.0.0.0', issuer, database, logLevel, keys };
+  const trustProxy = readBoolean('TRUST_PROXY', env.TRUST_PROXY);
+  return { mode, port, host: env.HOST?.trim() || '0.0.0.0', issuer, database, logLevel, keys, trustProxy };
 }
 
 function readMode(value: string | undefined): Mode {
@@ -134,6 +137,12 @@ function readSigningJwks(value: string | undefined): SuppliedKeys['signingJwks']
     throw new ConfigError('SIGNING_KEYS_FILE', 'must hold at least one PS256 key (ID tokens and access tokens are signed with PS256)');
   }
   return { keys: keys as Record<string, unknown>[] };
+}
+
+function readBoolean(variable: string, value: string | undefined): boolean {
+  const text = value?.trim().toLowerCase() || 'false';
+  if (text !== 'true' && text !== 'false') throw new ConfigError(variable, `must be "true" or "false", got "${value}"`);
+  return text === 'true';
 }
 
 function readCookieSecrets(value: string | undefined): string[] | null {

@@ -38,3 +38,9 @@ export function columnTypes(dialect: Dialect): ColumnTypes {
     json: (extra = {}) => ({ type: 'simple-json', ...unicode, ...extra }),
   };
 }
+
+/**
+ * The shape of a JSON column. `any` values because TypeORM's partial-entity types cannot express `unknown`
+ * inside a JSON document; callers narrow what they read.
+ */
+export type JsonDocument = Record<string, any>;

@@ -1,5 +1,5 @@
 import { EntitySchema } from 'typeorm';
-import type { ColumnTypes } from './column-types.js';
+import type { ColumnTypes, JsonDocument } from './column-types.js';
 
 export interface ConsentRow {
   id: string;
@@ -17,6 +17,7 @@ export interface ConsentRow {
   authorisedAt: Date | null;
   createdAt: Date;
   statusUpdatedAt: Date;
+  request: JsonDocument;
 }
 
 export interface ConsentAccountRow {
@@ -45,6 +46,7 @@ export function consentEntity(types: ColumnTypes): EntitySchema<ConsentRow> {
       authorisedAt: types.timestamp({ name: 'authorised_at', nullable: true }),
       createdAt: types.timestamp({ name: 'created_at' }),
       statusUpdatedAt: types.timestamp({ name: 'status_updated_at' }),
+      request: types.json(),
     },
     indices: [
       { name: 'ix_consent_client', columns: ['clientId', 'createdAt'] },

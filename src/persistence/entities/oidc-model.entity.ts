@@ -1,11 +1,11 @@
 import { EntitySchema } from 'typeorm';
-import type { ColumnTypes } from './column-types.js';
+import type { ColumnTypes, JsonDocument } from './column-types.js';
 
 /** One row of oidc-provider state: a session, interaction, grant, code, PAR request, client, replay marker… */
 export interface OidcModelRow {
   model: string;
   id: string;
-  payload: Record<string, unknown>;
+  payload: JsonDocument;
   grantId: string | null;
   userCode: string | null;
   uid: string | null;

@@ -1,11 +1,11 @@
 import { EntitySchema } from 'typeorm';
-import type { ColumnTypes } from './column-types.js';
+import type { ColumnTypes, JsonDocument } from './column-types.js';
 
 /** Key material generated on first start in the sandbox (production keys come from the environment). */
 export interface ServerKeyRow {
   id: string;
   purpose: 'signing' | 'cookie';
-  material: Record<string, unknown>;
+  material: JsonDocument;
   createdAt: Date;
 }
 

@@ -1,0 +1,72 @@
+import type { AccountPermission } from './permissions.js';
+import type { ConsentStatus } from './consent-status.js';
+
+/** An account-access consent: what a partner may read, once a customer authorises it. */
+export interface AccountAccessConsent {
+  /** `aac_…`, the OBIE `ConsentId` and the `openbanking_intent_id`. */
+  readonly id: string;
+  readonly clientId: string;
+  readonly status: ConsentStatus;
+  readonly statusReason: { readonly code: string; readonly description: string } | null;
+  readonly permissions: readonly AccountPermission[];
+  readonly expiresAt: Date | null;
+  readonly transactionFromAt: Date | null;
+  readonly transactionToAt: Date | null;
+  /** Set once authorised: the customer, the OAuth grant backing its tokens, and when. */
+  readonly customerId: string | null;
+  readonly grantId: string | null;
+  readonly authorisedAt: Date | null;
+  readonly createdAt: Date;
+  readonly statusUpdatedAt: Date;
+  /** The date-times exactly as the partner sent them; echoed back verbatim (OBIE: never change them). */
+  readonly request: {
+    readonly ExpirationDateTime: string | null;
+    readonly TransactionFromDateTime: string | null;
+    readonly TransactionToDateTime: string | null;
+  };
+}
+
+/** What a partner asks for when it creates an account-access consent. */
+export interface AccountAccessConsentRequest {
+  readonly permissions: readonly string[];
+  readonly expirationDateTime: string | null;
+  readonly transactionFromDateTime: string | null;
+  readonly transactionToDateTime: string | null;
+}
+
+/** What a customer decided on the consent page. */
+export interface ConsentAuthorisation {
+  readonly customerId: string;
+  readonly accountIds: readonly string[];
+  readonly grantId: string;
+}
+
+/** Persistence of consents, implemented by persistence. Status changes are conditional (compare-and-set). */
+export interface ConsentStore {
+  insert(consent: AccountAccessConsent): Promise<void>;
+  findById(id: string): Promise<AccountAccessConsent | null>;
+  findByGrantId(grantId: string): Promise<AccountAccessConsent | null>;
+  /** Ids of the accounts the customer shared under the consent. */
+  listAccountIds(consentId: string): Promise<string[]>;
+  /**
+   * Atomically moves the consent from one of `from` to `AUTH` and records the customer, grant and accounts.
+   * @returns false when the consent was not in one of `from` (nothing written).
+   */
+  authorise(consentId: string, from: readonly ConsentStatus[], authorisation: ConsentAuthorisation, at: Date): Promise<boolean>;
+  /**
+   * Moves the consent from one of `from` to `to`.
+   * @returns false when the consent was not in one of `from` (nothing written).
+   */
+  transition(
+    consentId: string,
+    from: readonly ConsentStatus[],
+    to: ConsentStatus,
+    at: Date,
+    reason?: { code: string; description: string },
+  ): Promise<boolean>;
+}
+
+/** Ends the OAuth grant behind a consent so that its refresh tokens and codes stop working. */
+export interface GrantRevoker {
+  revokeGrant(grantId: string): Promise<void>;
+}

@@ -1,0 +1,162 @@
+import { parseRequestDateTime } from '../dates.js';
+import { InvalidConsentStatus, InvalidDate, InvalidField, ResourceForbidden, ResourceNotFound } from '../errors.js';
+import { newId } from '../ids.js';
+import type { AccountAccessConsent, AccountAccessConsentRequest, ConsentStore, GrantRevoker } from './account-access-consent.js';
+import { ConsentStatus } from './consent-status.js';
+import { validateAccountPermissions } from './permissions.js';
+
+/**
+ * Creates an account-access consent awaiting the customer's authorisation.
+ * @throws InvalidField for an invalid permission set; InvalidDate for an unparseable or past expiry, or a
+ *   transaction window that ends before it starts.
+ */
+export async function createAccountAccessConsent(
+  store: ConsentStore,
+  clientId: string,
+  request: AccountAccessConsentRequest,
+  now: Date,
+): Promise<AccountAccessConsent> {
+  const permissions = validateAccountPermissions(request.permissions);
+  const expiresAt = optionalDate(request.expirationDateTime, 'Data.ExpirationDateTime');
+  if (expiresAt && expiresAt.getTime() <= now.getTime()) {
+    throw new InvalidDate('ExpirationDateTime must be in the future', 'Data.ExpirationDateTime');
+  }
+  const transactionFromAt = optionalDate(request.transactionFromDateTime, 'Data.TransactionFromDateTime');
+  const transactionToAt = optionalDate(request.transactionToDateTime, 'Data.TransactionToDateTime');
+  if (transactionFromAt && transactionToAt && transactionFromAt.getTime() > transactionToAt.getTime()) {
+    throw new InvalidDate('TransactionToDateTime must not be before TransactionFromDateTime', 'Data.TransactionToDateTime');
+  }
+  const consent: AccountAccessConsent = {
+    id: newId('aac'),
+    clientId,
+    status: ConsentStatus.AwaitingAuthorisation,
+    statusReason: null,
+    permissions,
+    expiresAt,
+    transactionFromAt,
+    transactionToAt,
+    customerId: null,
+    grantId: null,
+    authorisedAt: null,
+    createdAt: now,
+    statusUpdatedAt: now,
+    request: {
+      ExpirationDateTime: request.expirationDateTime,
+      TransactionFromDateTime: request.transactionFromDateTime,
+      TransactionToDateTime: request.transactionToDateTime,
+    },
+  };
+  await store.insert(consent);
+  return consent;
+}
+
+/**
+ * The partner's own consent, with an elapsed expiry applied (`EXPD`).
+ * @throws ResourceNotFound for an unknown id; ResourceForbidden for another partner's consent.
+ */
+export async function getAccountAccessConsent(store: ConsentStore, clientId: string, consentId: string, now: Date): Promise<AccountAccessConsent> {
+  const consent = await store.findById(consentId);
+  if (!consent) throw new ResourceNotFound(`ConsentId ${consentId} does not exist`);
+  if (consent.clientId !== clientId) throw new ResourceForbidden(`ConsentId ${consentId} belongs to another partner`);
+  return applyExpiry(store, consent, now);
+}
+
+/**
+ * Revokes a consent at the partner's request (`CANC`) and ends its grant, so its tokens stop working on the
+ * very next call. A consent that has already ended is left as it is.
+ * @throws ResourceNotFound, ResourceForbidden as {@link getAccountAccessConsent}.
+ */
+export async function deleteAccountAccessConsent(
+  store: ConsentStore,
+  grants: GrantRevoker,
+  clientId: string,
+  consentId: string,
+  now: Date,
+): Promise<void> {
+  const consent = await getAccountAccessConsent(store, clientId, consentId, now);
+  const revocable = [ConsentStatus.AwaitingAuthorisation, ConsentStatus.Authorised];
+  await store.transition(consent.id, revocable, ConsentStatus.Revoked, now);
+  if (consent.grantId) await grants.revokeGrant(consent.grantId);
+}
+
+/**
+ * Checks that a partner may send a customer to authorise this consent (the PAR/authorization request).
+ * @throws ResourceNotFound for an unknown id or another partner's consent (not revealed);
+ *   InvalidConsentStatus when it is not awaiting authorisation or has expired.
+ */
+export async function assertConsentAuthorisable(store: ConsentStore, clientId: string, consentId: string, now: Date): Promise<AccountAccessConsent> {
+  const consent = await store.findById(consentId);
+  if (!consent || consent.clientId !== clientId) throw new ResourceNotFound(`ConsentId ${consentId} does not exist`);
+  const current = await applyExpiry(store, consent, now);
+  if (current.status !== ConsentStatus.AwaitingAuthorisation) {
+    throw new InvalidConsentStatus(`ConsentId ${consentId} has status ${current.status}; only AWAU consents can be authorised`);
+  }
+  return current;
+}
+
+/**
+ * Records the customer's approval: the consent becomes `AUTH`, bound to the customer, the chosen accounts and
+ * the grant whose tokens it backs.
+ * @param eligibleAccountIds the accounts this customer may share.
+ * @throws InvalidField when no account, or an account the customer may not share, is chosen;
+ *   InvalidConsentStatus when the consent is no longer awaiting authorisation.
+ */
+export async function authoriseAccountAccessConsent(
+  store: ConsentStore,
+  consentId: string,
+  decision: { customerId: string; accountIds: readonly string[]; grantId: string },
+  eligibleAccountIds: readonly string[],
+  now: Date,
+): Promise<void> {
+  const accountIds = [...new Set(decision.accountIds)];
+  if (accountIds.length === 0) throw new InvalidField('Choose at least one account to share', 'accounts');
+  if (accountIds.some((id) => !eligibleAccountIds.includes(id))) throw new InvalidField('An account that cannot be shared was chosen', 'accounts');
+  const authorised = await store.authorise(consentId, [ConsentStatus.AwaitingAuthorisation], { ...decision, accountIds }, now);
+  if (!authorised) throw new InvalidConsentStatus(`ConsentId ${consentId} is no longer awaiting authorisation`);
+}
+
+/**
+ * Records the customer's refusal: the consent becomes `RJCT`.
+ * @throws InvalidConsentStatus when the consent is no longer awaiting authorisation.
+ */
+export async function rejectAccountAccessConsent(store: ConsentStore, consentId: string, now: Date): Promise<void> {
+  const rejected = await store.transition(consentId, [ConsentStatus.AwaitingAuthorisation], ConsentStatus.Rejected, now, {
+    code: 'U033',
+    description: 'The customer denied access',
+  });
+  if (!rejected) throw new InvalidConsentStatus(`ConsentId ${consentId} is no longer awaiting authorisation`);
+}
+
+/** A consent that backs a customer token and may be used right now, with the accounts it shares. */
+export interface UsableConsent {
+  readonly consent: AccountAccessConsent;
+  readonly accountIds: readonly string[];
+}
+
+/**
+ * The consent behind a customer access token, if the token may still be used with it: it exists, belongs to
+ * the client the token was issued to, is `AUTH` and has not expired.
+ * @returns null when the consent cannot back the token any more (revoked, expired, rejected, unknown).
+ */
+export async function findUsableConsent(store: ConsentStore, consentId: string, clientId: string, now: Date): Promise<UsableConsent | null> {
+  const found = await store.findById(consentId);
+  if (!found || found.clientId !== clientId) return null;
+  const consent = await applyExpiry(store, found, now);
+  if (consent.status !== ConsentStatus.Authorised) return null;
+  return { consent, accountIds: await store.listAccountIds(consent.id) };
+}
+
+/** Marks a consent whose expiry has passed as `EXPD` (reason `TKXP`) and returns it as it now stands. */
+async function applyExpiry(store: ConsentStore, consent: AccountAccessConsent, now: Date): Promise<AccountAccessConsent> {
+  const live = [ConsentStatus.AwaitingAuthorisation, ConsentStatus.Authorised] as const;
+  if (!consent.expiresAt || consent.expiresAt.getTime() > now.getTime() || !live.includes(consent.status as (typeof live)[number])) {
+    return consent;
+  }
+  const reason = { code: 'TKXP', description: 'The consent expired' };
+  await store.transition(consent.id, live, ConsentStatus.Expired, now, reason);
+  return (await store.findById(consent.id)) ?? consent;
+}
+
+function optionalDate(value: string | null, path: string): Date | null {
+  return value === null ? null : parseRequestDateTime(value, path);
+}

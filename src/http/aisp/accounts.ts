@@ -1,0 +1,43 @@
+import type { Context } from 'koa';
+import type { AccountAccessConsent } from '../../domain/consents/account-access-consent.js';
+import { getConsentedAccount, listConsentedAccounts } from '../../domain/accounts/consented-accounts.js';
+import { selfLink } from '../links.js';
+import { presentAccounts } from '../presenters/account-presenter.js';
+import type { RouteDeclaration } from '../route.js';
+import type { AispServices } from './aisp-services.js';
+
+/** `/accounts`: the accounts the customer shared under the token's consent (authorization code). */
+export const accountRoutes: RouteDeclaration<AispServices>[] = [
+  {
+    method: 'GET',
+    path: '/accounts',
+    operationId: 'GetAccounts',
+    token: 'authorization-code',
+    scope: 'accounts',
+    responseSchema: 'OBReadAccount6',
+    async handler(ctx, services) {
+      const accounts = await listConsentedAccounts(services.accounts, consentedAccountIds(ctx));
+      ctx.body = presentAccounts(accounts, hasDetail(ctx), selfLink(ctx, services.issuer));
+    },
+  },
+  {
+    method: 'GET',
+    path: '/accounts/:AccountId',
+    operationId: 'GetAccountsAccountId',
+    token: 'authorization-code',
+    scope: 'accounts',
+    responseSchema: 'OBReadAccount6',
+    async handler(ctx, services) {
+      const account = await getConsentedAccount(services.accounts, consentedAccountIds(ctx), String(ctx.params.AccountId));
+      ctx.body = presentAccounts([account], hasDetail(ctx), selfLink(ctx, services.issuer));
+    },
+  },
+];
+
+function consentedAccountIds(ctx: Context): readonly string[] {
+  return ctx.state.consentAccountIds as readonly string[];
+}
+
+function hasDetail(ctx: Context): boolean {
+  return (ctx.state.consent as AccountAccessConsent).permissions.includes('ReadAccountsDetail');
+}

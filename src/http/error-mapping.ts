@@ -1,0 +1,15 @@
+import type { DomainError } from '../domain/errors.js';
+
+/** The one table mapping business failures to HTTP statuses and OBIE v4 error codes (NOTES §7.2). */
+const DOMAIN_ERRORS: Readonly<Record<string, { status: number; errorCode: string }>> = {
+  InvalidField: { status: 400, errorCode: 'U002' },
+  InvalidDate: { status: 400, errorCode: 'U003' },
+  ResourceNotFound: { status: 400, errorCode: 'U011' },
+  ResourceForbidden: { status: 403, errorCode: 'U011' },
+  InvalidConsentStatus: { status: 400, errorCode: 'U009' },
+};
+
+/** Status and OBIE code for a domain error; an unmapped code is a programming error (500). */
+export function mapDomainError(error: DomainError): { status: number; errorCode: string } {
+  return DOMAIN_ERRORS[error.code] ?? { status: 500, errorCode: 'U000' };
+}

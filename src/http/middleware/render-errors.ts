@@ -1,0 +1,52 @@
+import type { Context, Next } from 'koa';
+import { DomainError } from '../../domain/errors.js';
+import type { Logger } from '../../logging/logger.js';
+import { ApiError, type ObieErrorItem } from '../api-error.js';
+import { mapDomainError } from '../error-mapping.js';
+
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  400: '400 BadRequest',
+  401: '401 Unauthorized',
+  403: '403 Forbidden',
+  404: '404 NotFound',
+  405: '405 MethodNotAllowed',
+  406: '406 NotAcceptable',
+  415: '415 UnsupportedMediaType',
+  500: '500 InternalServerError',
+};
+
+/**
+ * Renders every failure of the resource API as an OBIE `OBErrorResponse1` (NOTES §7): `ApiError`s as they
+ * are, domain errors through the mapping table, anything else as 500 `U000` with only the interaction id
+ * (the detail goes to the log, never to the partner).
+ */
+export function renderErrors(logger: Logger) {
+  return async function renderErrorsMiddleware(ctx: Context, next: Next) {
+    try {
+      await next();
+    } catch (error) {
+      const interactionId = String(ctx.state.interactionId);
+      if (error instanceof ApiError) {
+        writeError(ctx, error.status, error.errors, interactionId);
+        for (const [name, value] of Object.entries(error.headers)) ctx.set(name, value);
+      } else if (error instanceof DomainError) {
+        const { status, errorCode } = mapDomainError(error);
+        writeError(ctx, status, [{ ErrorCode: errorCode, Message: error.message, ...(error.path ? { Path: error.path } : {}) }], interactionId);
+      } else {
+        logger.error({ err: error, interactionId, method: ctx.method, path: ctx.path }, 'unexpected error in the resource API');
+        writeError(ctx, 500, [{ ErrorCode: 'U000', Message: `An unexpected error occurred; quote interaction id ${interactionId}` }], interactionId);
+      }
+    }
+  };
+}
+
+function writeError(ctx: Context, status: number, errors: readonly ObieErrorItem[], interactionId: string): void {
+  ctx.status = status;
+  ctx.type = 'application/json';
+  ctx.body = {
+    Id: interactionId,
+    Code: STATUS_TEXT[status] ?? String(status),
+    Message: errors[0]?.Message ?? 'The request failed',
+    Errors: errors.map((item) => ({ ...item, Message: item.Message.slice(0, 500) })),
+  };
+}

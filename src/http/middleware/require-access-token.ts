@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { calculateJwkThumbprint, createLocalJWKSet, EmbeddedJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import type { Context, Next } from 'koa';
+import { unauthorized, ApiError } from '../api-error.js';
+
+/** Which kind of token an endpoint takes (OBIE `TPPOAuth2Security` vs `PSUOAuth2Security`). */
+export type TokenKind = 'client-credentials' | 'authorization-code';
+
+/** What a verified access token tells the handlers. */
+export interface VerifiedToken {
+  readonly clientId: string;
+  readonly subject: string;
+  readonly scopes: readonly string[];
+  /** The consent a customer token is bound to; absent on client-credentials tokens. */
+  readonly consentId: string | undefined;
+}
+
+/** Marks a DPoP proof `jti` as used, across every process; false when it was used before. */
+export type ReplayGuard = (key: string, expiresAt: Date) => Promise<boolean>;
+
+/** What verifying tokens needs: the issuer, the API audience, the AS public keys and a shared replay guard. */
+export interface TokenVerifierOptions {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly jwks: { keys: JWK[] };
+  readonly rememberProofOnce: ReplayGuard;
+}
+
+const PROOF_MAX_AGE_SECONDS = 60;
+const PROOF_MAX_FUTURE_SECONDS = 10;
+const ALGORITHMS = ['PS256', 'ES256', 'Ed25519', 'EdDSA'];
+
+/**
+ * Returns a middleware factory enforcing, on every call (RFC 9449 §4.3, §7; research §1.7):
+ * the access token is a JWT of our issuer for the API audience (`typ` at+jwt, signature, expiry), presented
+ * with the DPoP scheme together with a fresh, single-use DPoP proof of the key it is bound to (`htm`, `htu`,
+ * `iat`, `jti`, `ath`, `cnf.jkt`), it carries the required scope, and it is of the kind the endpoint takes.
+ */
+export function accessTokenVerifier(options: TokenVerifierOptions) {
+  const keySet = createLocalJWKSet(options.jwks);
+  const origin = new URL(options.issuer).origin;
+
+  return function requireAccessToken(kind: TokenKind, scope: string) {
+    return async function requireAccessTokenMiddleware(ctx: Context, next: Next) {
+      const authorization = ctx.get('authorization');
+      if (!authorization) throw unauthorized('An access token is required (Authorization: DPoP <token>)', 'Authorization', 'U007');
+      const [scheme, token, ...rest] = authorization.split(' ');
+      if (!token || rest.length > 0) throw unauthorized('The Authorization header must be "DPoP <access token>"');
+      if (scheme?.toLowerCase() !== 'dpop') throw unauthorized('Access tokens are DPoP-bound: use the DPoP authorization scheme, not Bearer');
+      const payload = await verifyAccessToken(token);
+      await verifyProof(ctx, token, payload);
+      const verified = toVerifiedToken(payload);
+      if (kind === 'authorization-code' && !verified.consentId) {
+        throw unauthorized('This endpoint needs a customer access token from the authorization code grant');
+      }
+      if (kind === 'client-credentials' && verified.consentId) {
+        throw unauthorized('This endpoint needs a client credentials access token');
+      }
+      if (!verified.scopes.includes(scope)) {
+        throw new ApiError(403, [{ ErrorCode: 'U006', Message: `The access token lacks the "${scope}" scope`, Path: 'Authorization' }]);
+      }
+      ctx.state.token = verified;
+      await next();
+    };
+  };
+
+  async function verifyAccessToken(token: string): Promise<JWTPayload> {
+    try {
+      const { payload } = await jwtVerify(token, keySet, {
+        issuer: options.issuer,
+        audience: options.audience,
+        typ: 'at+jwt',
+        algorithms: ['PS256', 'ES256'],
+        clockTolerance: 5,
+      });
+      return payload;
+    } catch {
+      throw unauthorized('The access token is invalid or has expired');
+    }
+  }
+
+  async function verifyProof(ctx: Context, token: string, tokenPayload: JWTPayload): Promise<void> {
+    const proof = ctx.get('dpop');
+    if (!proof) throw unauthorized('A DPoP proof is required (DPoP header)', 'DPoP', 'U007');
+    let payload: JWTPayload;
+    let jwk: JWK | undefined;
+    try {
+      const verified = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: ALGORITHMS });
+      payload = verified.payload;
+      jwk = verified.protectedHeader.jwk;
+    } catch {
+      throw unauthorized('The DPoP proof is invalid', 'DPoP');
+    }
+    const now = Math.floor(Date.now() / 1000);
+    if (payload.htm !== ctx.method) throw unauthorized('The DPoP proof htm does not match the request method', 'DPoP');
+    if (payload.htu !== `${origin}${ctx.path}`) throw unauthorized('The DPoP proof htu does not match the request URL', 'DPoP');
+    if (typeof payload.iat !== 'number' || payload.iat < now - PROOF_MAX_AGE_SECONDS || payload.iat > now + PROOF_MAX_FUTURE_SECONDS) {
+      throw unauthorized('The DPoP proof iat is outside the accepted window', 'DPoP');
+    }
+    if (payload.ath !== createHash('sha256').update(token).digest('base64url')) throw unauthorized('The DPoP proof ath does not match the access token', 'DPoP');
+    const thumbprint = await calculateJwkThumbprint(jwk as JWK);
+    const confirmation = (tokenPayload.cnf as { jkt?: string } | undefined)?.jkt;
+    if (!confirmation || confirmation !== thumbprint) throw unauthorized('The DPoP proof key is not the key the access token is bound to', 'DPoP');
+    if (typeof payload.jti !== 'string' || payload.jti.length < 8 || payload.jti.length > 256) throw unauthorized('The DPoP proof needs a jti', 'DPoP');
+    const replayKey = createHash('sha256').update(`${thumbprint}:${payload.jti}`).digest('base64url');
+    const expiresAt = new Date((payload.iat + PROOF_MAX_AGE_SECONDS + PROOF_MAX_FUTURE_SECONDS + 60) * 1000);
+    if (!(await options.rememberProofOnce(replayKey, expiresAt))) throw unauthorized('The DPoP proof was already used', 'DPoP');
+  }
+}
+
+function toVerifiedToken(payload: JWTPayload): VerifiedToken {
+  const consentId = payload.openbanking_intent_id;
+  return {
+    clientId: String(payload.client_id ?? ''),
+    subject: String(payload.sub ?? ''),
+    scopes: String(payload.scope ?? '').split(' ').filter(Boolean),
+    consentId: typeof consentId === 'string' ? consentId : undefined,
+  };
+}

@@ -1,0 +1,191 @@
+import bodyParser from '@koa/bodyparser';
+import Router from '@koa/router';
+import type { Context, Middleware, Next } from 'koa';
+import type Provider from 'oidc-provider';
+import { errors as oidcErrors } from 'oidc-provider';
+import type { AccountStore } from '../domain/accounts/account.js';
+import type { ConsentStore } from '../domain/consents/account-access-consent.js';
+import { authoriseAccountAccessConsent, rejectAccountAccessConsent } from '../domain/consents/account-access-consents.js';
+import { authenticateCustomer } from '../domain/customers/authenticate-customer.js';
+import type { CustomerStore } from '../domain/customers/customer.js';
+import { DomainError, InvalidField } from '../domain/errors.js';
+import type { Logger } from '../logging/logger.js';
+import { SCA_ACR } from '../oauth/consent-binding.js';
+import { intentIdOf } from '../oauth/openbanking-intent.js';
+import { consentPageModel, shareableAccounts } from './consent-page-model.js';
+import { csrfProtection } from './csrf.js';
+import { renderConsentPage } from './views/consent-page.js';
+import { renderLoginPage } from './views/login-page.js';
+import { renderMessagePage } from './views/message-page.js';
+
+/** What the customer pages need. */
+export interface InteractionDependencies {
+  readonly provider: Provider;
+  readonly consents: ConsentStore;
+  readonly customers: CustomerStore;
+  readonly accounts: AccountStore;
+  readonly cookieSecret: string;
+  readonly logger: Logger;
+}
+
+type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+/**
+ * The pages that finish oidc-provider interactions: login (strong customer authentication, lockout after
+ * repeated failures), then the consent page where the customer picks accounts and approves or denies. One
+ * new grant per consent (research §3.5); the consent is bound to the customer, accounts and grant.
+ */
+export function createInteractionRoutes(dependencies: InteractionDependencies): Middleware {
+  const { provider, consents, customers, accounts, logger } = dependencies;
+  const csrf = csrfProtection(dependencies.cookieSecret);
+  const router = new Router({ prefix: '/interaction' });
+  const forms = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
+
+  router.get('/:uid', async (ctx) => {
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    if (details.prompt.name === 'login') return showLogin(ctx, details, 200);
+    return showConsent(ctx, details, 200);
+  });
+
+  router.post('/:uid/login', forms, async (ctx) => {
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    const form = ctx.request.body as Record<string, unknown>;
+    assertCsrf(ctx, details, form.csrf);
+    if (details.prompt.name !== 'login') return showConsent(ctx, details, 200);
+    const username = String(form.username ?? '').slice(0, 128);
+    const result = await authenticateCustomer(customers, username, String(form.password ?? '').slice(0, 1024), new Date());
+    if (!result.ok) {
+      const error =
+        result.reason === 'locked'
+          ? 'Too many failed attempts. This login is locked for a while; try again later.'
+          : 'The username or password is not right. Check them and try again.';
+      logger.info({ interaction: details.uid, reason: result.reason }, 'customer login refused');
+      return showLogin(ctx, details, 401, { username, error });
+    }
+    await provider.interactionFinished(
+      ctx.req,
+      ctx.res,
+      { login: { accountId: result.customer.id, acr: SCA_ACR, amr: ['pwd'], remember: false } },
+      { mergeWithLastSubmission: false },
+    );
+  });
+
+  router.post('/:uid/confirm', forms, async (ctx) => {
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    const form = ctx.request.body as Record<string, unknown>;
+    assertCsrf(ctx, details, form.csrf);
+    const consentId = intentIdOf(details.params.claims);
+    const customerId = details.session?.accountId;
+    if (details.prompt.name !== 'consent' || !consentId || !customerId) return showLogin(ctx, details, 200);
+    if (form.decision === 'deny') return deny(ctx, consentId);
+    const chosen = ([] as unknown[]).concat(form.accounts ?? []).map(String);
+    const eligible = shareableAccounts(await accounts.listByCustomer(customerId)).map((account) => account.id);
+    const grant = new provider.Grant({ accountId: customerId, clientId: String(details.params.client_id) });
+    addRequestedAccess(grant, details);
+    const grantId = await grant.save();
+    try {
+      await authoriseAccountAccessConsent(consents, consentId, { customerId, accountIds: chosen, grantId }, eligible, new Date());
+    } catch (error) {
+      await grant.destroy();
+      if (error instanceof InvalidField) return showConsent(ctx, details, 400, { error: `${error.message}.`, selected: chosen });
+      if (error instanceof DomainError) return finishWithError(ctx, 'access_denied', error.message);
+      throw error;
+    }
+    await provider.interactionFinished(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+  });
+
+  async function deny(ctx: Context, consentId: string) {
+    try {
+      await rejectAccountAccessConsent(consents, consentId, new Date());
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+    }
+    await finishWithError(ctx, 'access_denied', 'The customer denied access');
+  }
+
+  async function finishWithError(ctx: Context, error: string, description: string) {
+    await provider.interactionFinished(ctx.req, ctx.res, { error, error_description: description }, { mergeWithLastSubmission: false });
+  }
+
+  async function showLogin(ctx: Context, details: InteractionDetails, status: number, extra: { username?: string; error?: string } = {}) {
+    const client = await provider.Client.find(String(details.params.client_id));
+    ctx.status = status;
+    ctx.type = 'html';
+    ctx.body = renderLoginPage({
+      formAction: `/interaction/${details.uid}/login`,
+      csrfToken: csrf.issue(ctx, details.uid),
+      partnerName: client?.clientName ?? 'An app',
+      ...extra,
+    });
+  }
+
+  async function showConsent(ctx: Context, details: InteractionDetails, status: number, extra: { error?: string; selected?: string[] } = {}) {
+    const consentId = intentIdOf(details.params.claims);
+    const customerId = details.session?.accountId;
+    const [client, consent, customer] = await Promise.all([
+      provider.Client.find(String(details.params.client_id)),
+      consentId ? consents.findById(consentId) : null,
+      customerId ? customers.findById(customerId) : null,
+    ]);
+    if (!consent || !customer) return finishWithError(ctx, 'access_denied', 'The consent or the customer could not be found');
+    ctx.status = status;
+    ctx.type = 'html';
+    ctx.body = renderConsentPage(
+      consentPageModel({
+        formAction: `/interaction/${details.uid}/confirm`,
+        csrfToken: csrf.issue(ctx, details.uid),
+        partnerName: client?.clientName ?? 'An app',
+        customerName: customer.displayName,
+        consent,
+        accounts: shareableAccounts(await accounts.listByCustomer(customer.id)),
+        ...(extra.selected ? { selectedAccountIds: extra.selected } : {}),
+        ...(extra.error ? { error: extra.error } : {}),
+      }),
+    );
+  }
+
+  function assertCsrf(ctx: Context, details: InteractionDetails, submitted: unknown) {
+    if (!csrf.verify(ctx, details.uid, submitted)) {
+      ctx.throw(403, 'This form has expired. Go back to the app and start again.');
+    }
+  }
+
+  return async function interactionPages(ctx: Context, next: Next) {
+    if (!ctx.path.startsWith('/interaction/')) return next();
+    try {
+      await (router.routes() as unknown as Middleware)(ctx, next);
+    } catch (error) {
+      renderInteractionError(ctx, error, logger);
+    }
+  };
+}
+
+/** Expired or unknown interactions and refused forms get a plain page, never a stack trace. */
+function renderInteractionError(ctx: Context, error: unknown, logger: Logger): void {
+  const expired = error instanceof oidcErrors.SessionNotFound;
+  const status = expired ? 400 : ((error as { status?: number }).status ?? 500);
+  if (status >= 500) logger.error({ err: error, path: ctx.path }, 'customer page failed');
+  ctx.status = status;
+  ctx.type = 'html';
+  ctx.body = renderMessagePage({
+    title: expired ? 'This link has expired' : status >= 500 ? 'Something went wrong' : 'We could not continue',
+    message: expired
+      ? 'This link has expired or was already used. Go back to the app and start again.'
+      : status >= 500
+        ? 'Something went wrong on our side. Go back to the app and try again.'
+        : String((error as Error).message),
+    reference: String(ctx.state.interactionId ?? ''),
+  });
+}
+
+/** Everything the authorization request asked for and the client may have goes into the new grant. */
+function addRequestedAccess(grant: InstanceType<Provider['Grant']>, details: InteractionDetails): void {
+  const prompt = details.prompt.details as {
+    missingOIDCScope?: string[];
+    missingOIDCClaims?: string[];
+    missingResourceScopes?: Record<string, string[]>;
+  };
+  if (prompt.missingOIDCScope) grant.addOIDCScope(prompt.missingOIDCScope.join(' '));
+  if (prompt.missingOIDCClaims) grant.addOIDCClaims(prompt.missingOIDCClaims);
+  for (const [resource, scopes] of Object.entries(prompt.missingResourceScopes ?? {})) grant.addResourceScope(resource, scopes.join(' '));
+}

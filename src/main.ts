@@ -1,0 +1,70 @@
+import { createServer, type Server } from 'node:http';
+import { createOpenTeller } from './app.js';
+import type { Config } from './config/config.js';
+import { describeSandboxCustomers, buildSandboxSeed } from './domain/sandbox/sandbox-seed.js';
+import type { Logger } from './logging/logger.js';
+import { migrateDatabase, openDatabase } from './persistence/data-source.js';
+import { purgeExpiredRows } from './persistence/housekeeping.js';
+import { seedAnchor, seedSandboxIfEmpty } from './persistence/sandbox-seeder.js';
+
+const PURGE_INTERVAL_MS = 10 * 60_000;
+
+/**
+ * `openteller serve`: opens and migrates the database, seeds the sandbox bank when it is empty (sandbox
+ * mode only), listens, and shuts down gracefully on SIGINT/SIGTERM.
+ */
+export async function serve(config: Config, logger: Logger): Promise<Server> {
+  const startedAt = Date.now();
+  const database = await openDatabase(config.database);
+  const applied = await migrateDatabase(database);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+  if (config.mode === 'sandbox' && (await seedSandboxIfEmpty(database))) logger.info('sandbox bank seeded');
+  const { app } = await createOpenTeller(config, database, logger);
+  const server = createServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const purge = setInterval(() => {
+    purgeExpiredRows(database).catch((error: unknown) => logger.warn({ err: error }, 'purge of expired rows failed'));
+  }, PURGE_INTERVAL_MS);
+  purge.unref();
+  logger.info({ issuer: config.issuer, mode: config.mode, readyInMs: Date.now() - startedAt }, 'OpenTeller is listening');
+  printWelcome(config);
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    clearInterval(purge);
+    server.close(() => {
+      database.dataSource.destroy().finally(() => process.exit(0));
+    });
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(1), 10_000).unref();
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  return server;
+}
+
+/** What a developer needs on the console to start: where things are, who can log in, what to do next. */
+function printWelcome(config: Config): void {
+  const lines = [
+    '',
+    `OpenTeller (${config.mode}) is ready.`,
+    `  Issuer:            ${config.issuer}`,
+    `  Discovery:         ${config.issuer}/.well-known/openid-configuration`,
+    `  Open Banking API:  ${config.issuer}/open-banking/v4.0/aisp`,
+  ];
+  if (config.mode === 'sandbox') {
+    lines.push('', 'Sandbox customers (username / password):');
+    for (const customer of describeSandboxCustomers(buildSandboxSeed(seedAnchor()))) {
+      const accounts = customer.accounts.map((account) => `${account.AccountId} (${account.Currency})`).join(', ');
+      lines.push(`  ${customer.username.padEnd(8)} ${customer.password.padEnd(18)} ${accounts}`);
+    }
+  }
+  lines.push(
+    '',
+    'Register a partner app:',
+    '  npx openteller partner create --name "My App" --redirect-uri http://localhost:8080/callback \\',
+    '    --jwks-file my-app-public-jwks.json --roles AISP',
+    'Then follow partner-portal-docs/getting-started.md.',
+    '',
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,33 @@
+import Provider from 'oidc-provider';
+import type { Config } from '../config/config.js';
+import type { ClientMetadataValidator } from '../domain/partners/partner-app.js';
+import { createProvider } from './provider.js';
+import { createLogger } from '../logging/logger.js';
+
+/**
+ * Validates partner client metadata exactly as the running authorization server will, by asking an
+ * oidc-provider configured the same way (without keys or storage: only metadata rules are exercised).
+ */
+export function validateClientMetadata(config: Config): ClientMetadataValidator {
+  let provider: Provider | undefined;
+  return async (metadata) => {
+    provider ??= createProvider({
+      issuer: config.issuer,
+      adapter: class NoStorage {
+        constructor(readonly name: string) {}
+        async upsert() {}
+        async find() { return undefined; }
+        async findByUid() { return undefined; }
+        async findByUserCode() { return undefined; }
+        async consume() {}
+        async destroy() {}
+        async revokeByGrantId() {}
+      },
+      keys: { signingJwks: { keys: [] }, cookieSecrets: ['metadata-validation-only'] },
+      logger: createLogger('silent'),
+      consents: undefined as never,
+      customers: undefined as never,
+    });
+    await provider.Client.validate(metadata as unknown as Parameters<typeof provider.Client.validate>[0]);
+  };
+}

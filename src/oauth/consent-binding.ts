@@ -1,0 +1,105 @@
+import { errors, interactionPolicy, type Account, type KoaContextWithOIDC } from 'oidc-provider';
+import type { ConsentStore } from '../domain/consents/account-access-consent.js';
+import { assertConsentAuthorisable } from '../domain/consents/account-access-consents.js';
+import { ConsentStatus } from '../domain/consents/consent-status.js';
+import type { CustomerStore } from '../domain/customers/customer.js';
+import { DomainError } from '../domain/errors.js';
+import { INTENT_CLAIM, intentClaimRequests, intentIdOf } from './openbanking-intent.js';
+
+/** What the consent binding needs from the rest of the application. */
+export interface ConsentBindingDependencies {
+  readonly consents: ConsentStore;
+  readonly customers: CustomerStore;
+}
+
+/** Scopes whose customer tokens must be bound to a consent (an Open Banking intent). */
+const INTENT_SCOPES = ['accounts', 'payments', 'fundsconfirmations'];
+
+/** The authentication context the login page establishes: strong customer authentication. */
+export const SCA_ACR = 'urn:openbanking:psd2:sca';
+
+/**
+ * UK Open Banking consent binding on oidc-provider (NOTES §11, research §3.3–3.5):
+ * - the request must carry `claims.id_token.openbanking_intent_id` (essential, value = ConsentId) of an
+ *   `AWAU` consent of the same client, checked at PAR and again at the authorization endpoint;
+ * - every authorisation needs a fresh login and its own consent page: one grant per consent, never a
+ *   silent re-use of an earlier grant from the same browser session;
+ * - the ID token and the access token carry the ConsentId.
+ */
+export function consentBinding({ consents, customers }: ConsentBindingDependencies) {
+  async function assertClaimsParameter(ctx: KoaContextWithOIDC, claims: Parameters<typeof intentClaimRequests>[0], client: { clientId: string }) {
+    const requests = intentClaimRequests(claims);
+    if (requests.length === 0) return;
+    const values = new Set(requests.map((request) => request.value));
+    if (values.size !== 1 || requests.some((request) => request.essential !== true || typeof request.value !== 'string')) {
+      throw new errors.InvalidRequest(`${INTENT_CLAIM} must be requested as essential, with the ConsentId as its value`);
+    }
+    try {
+      await assertConsentAuthorisable(consents, client.clientId, String(requests[0]?.value), new Date());
+    } catch (error) {
+      if (error instanceof DomainError) throw new errors.InvalidRequest(error.message);
+      throw error;
+    }
+  }
+
+  const { base, Check } = interactionPolicy;
+  const policy = base();
+  policy.get('login')?.checks.add(
+    new Check('intent_required', 'an Open Banking intent must be named for customer access', (ctx) => {
+      const scopes = String(ctx.oidc.params?.scope ?? '').split(' ');
+      if (scopes.some((scope) => INTENT_SCOPES.includes(scope)) && !intentIdOf(ctx.oidc.params?.claims)) {
+        throw new errors.InvalidRequest(`claims.id_token.${INTENT_CLAIM} is required (essential, value = ConsentId)`);
+      }
+      return Check.NO_NEED_TO_PROMPT;
+    }),
+  );
+  policy.get('login')?.checks.add(
+    new Check('sca_required', 'every consent authorisation needs a fresh strong customer authentication', (ctx) =>
+      intentIdOf(ctx.oidc.params?.claims) && !ctx.oidc.result?.login ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
+    ),
+  );
+  policy.get('consent')?.checks.add(
+    new Check(
+      'intent_not_authorised',
+      'the Open Banking intent has not been authorised in this interaction',
+      async (ctx) => {
+        const consentId = intentIdOf(ctx.oidc.params?.claims);
+        if (!consentId) return Check.NO_NEED_TO_PROMPT;
+        const consent = await consents.findById(consentId);
+        const grantId = ctx.oidc.grant?.jti;
+        return consent?.status === ConsentStatus.Authorised && grantId && consent.grantId === grantId ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+      },
+      (ctx) => ({ consentId: intentIdOf(ctx.oidc.params?.claims) }),
+    ),
+  );
+
+  /** Only the grant created by this very interaction counts (the default would reuse the session's grant). */
+  async function loadExistingGrant(ctx: KoaContextWithOIDC) {
+    const grantId = ctx.oidc.result?.consent?.grantId;
+    return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+  }
+
+  /** Customers as OpenID accounts; `openbanking_intent_id` is asserted only for the consent bound to the grant. */
+  async function findAccount(_ctx: KoaContextWithOIDC, sub: string, token?: { grantId?: string }): Promise<Account | undefined> {
+    const customer = await customers.findById(sub);
+    if (!customer) return undefined;
+    return {
+      accountId: customer.id,
+      async claims(_use: string, _scope: string, requested?: Record<string, unknown>) {
+        if (!requested || !(INTENT_CLAIM in requested) || !token?.grantId) return { sub: customer.id };
+        const consent = await consents.findByGrantId(token.grantId);
+        const bound = consent && consent.customerId === customer.id && consent.status === ConsentStatus.Authorised;
+        return bound ? { sub: customer.id, [INTENT_CLAIM]: consent.id } : { sub: customer.id };
+      },
+    };
+  }
+
+  /** Customer access tokens carry the ConsentId they are bound to; client-credentials tokens carry none. */
+  async function extraTokenClaims(_ctx: KoaContextWithOIDC, token: { grantId?: string; kind: string }) {
+    if (!token.grantId) return undefined;
+    const consent = await consents.findByGrantId(token.grantId);
+    return consent ? { [INTENT_CLAIM]: consent.id } : undefined;
+  }
+
+  return { assertClaimsParameter, policy, loadExistingGrant, findAccount, extraTokenClaims };
+}

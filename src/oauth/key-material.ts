@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import type { Config } from '../config/config.js';
+import type { ServerKeyStore } from '../persistence/stores/server-key-store.js';
+
+/** The keys a process signs and verifies with; identical on every process of one deployment. */
+export interface KeyMaterial {
+  /** Private JWKS for oidc-provider (ID tokens, JWT access tokens). */
+  readonly signingJwks: { keys: JWK[] };
+  /** Cookie-signing secrets, newest first. */
+  readonly cookieSecrets: string[];
+}
+
+const SANDBOX_SIGNING_KEY_ID = 'sandbox-ps256-1';
+const SANDBOX_COOKIE_KEY_ID = 'sandbox-cookie-1';
+
+/**
+ * Production: the keys the operator supplied (config guarantees they exist). Sandbox: supplied keys if any,
+ * else keys generated on first start and stored in the database, so that every process and every restart
+ * uses the same ones.
+ */
+export async function loadKeyMaterial(config: Config, store: ServerKeyStore): Promise<KeyMaterial> {
+  const signingJwks = config.keys.signingJwks
+    ? { keys: config.keys.signingJwks.keys.map((key) => ({ use: 'sig', ...key }) as JWK) }
+    : { keys: [await storedSigningKey(store)] };
+  const cookieSecrets = config.keys.cookieSecrets ?? [await storedCookieSecret(store)];
+  return { signingJwks, cookieSecrets };
+}
+
+async function storedSigningKey(store: ServerKeyStore): Promise<JWK> {
+  const existing = (await store.list('signing'))[0];
+  if (existing) return existing.material as JWK;
+  const { privateKey } = await generateKeyPair('PS256', { modulusLength: 2048, extractable: true });
+  const jwk: JWK = { ...(await exportJWK(privateKey)), kid: SANDBOX_SIGNING_KEY_ID, alg: 'PS256', use: 'sig' };
+  const stored = await store.insertIfAbsent({ id: SANDBOX_SIGNING_KEY_ID, purpose: 'signing', material: jwk as Record<string, unknown>, createdAt: new Date() });
+  return stored.material as JWK;
+}
+
+async function storedCookieSecret(store: ServerKeyStore): Promise<string> {
+  const existing = (await store.list('cookie'))[0];
+  const row =
+    existing ??
+    (await store.insertIfAbsent({ id: SANDBOX_COOKIE_KEY_ID, purpose: 'cookie', material: { secret: randomBytes(32).toString('base64url') }, createdAt: new Date() }));
+  return String(row.material.secret);
+}
+
+/** The public half of the signing keys, for verifying access tokens in-process. */
+export function publicJwks(material: KeyMaterial): { keys: JWK[] } {
+  return {
+    keys: material.signingJwks.keys.map(({ d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicKey }) => publicKey),
+  };
+}

@@ -1,0 +1,100 @@
+import { hkdfSync } from 'node:crypto';
+import Provider, { type Adapter, type Configuration } from 'oidc-provider';
+import type { Logger } from '../logging/logger.js';
+import { renderMessagePage } from '../interaction/views/message-page.js';
+import { consentBinding, type ConsentBindingDependencies, SCA_ACR } from './consent-binding.js';
+import type { KeyMaterial } from './key-material.js';
+import { INTENT_CLAIM } from './openbanking-intent.js';
+import { ACCESS_TOKEN_TTL_SECONDS, RESOURCE_SCOPES, resourceServerFeature } from './resource-server.js';
+
+/** Everything the authorization server is built from. */
+export interface ProviderDependencies extends ConsentBindingDependencies {
+  readonly issuer: string;
+  readonly adapter: new (name: string) => Adapter;
+  readonly keys: KeyMaterial;
+  readonly logger: Logger;
+}
+
+/** Algorithms FAPI 2.0 allows; nothing else is accepted or used. */
+const FAPI_ALGORITHMS = ['PS256', 'ES256', 'Ed25519', 'EdDSA'];
+
+/**
+ * The oidc-provider instance, configured for the FAPI 2.0 Security Profile for every client (research §1.18):
+ * PAR required, PKCE S256, `code` only, `iss` in the response, `private_key_jwt` only, DPoP-bound tokens,
+ * PS256/ES256/EdDSA only, JWT access tokens for the Open Banking API, development interactions off.
+ */
+export function createProvider(dependencies: ProviderDependencies): Provider {
+  const { issuer, adapter, keys, logger } = dependencies;
+  const binding = consentBinding(dependencies);
+  const configuration: Configuration = {
+    adapter,
+    jwks: keys.signingJwks as Configuration['jwks'],
+    cookies: { keys: keys.cookieSecrets, long: { httpOnly: true, sameSite: 'lax' }, short: { httpOnly: true, sameSite: 'lax' } },
+    responseTypes: ['code'],
+    clientAuthMethods: ['private_key_jwt'],
+    clientDefaults: {
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'private_key_jwt',
+      id_token_signed_response_alg: 'PS256',
+      dpop_bound_access_tokens: true,
+    },
+    enabledJWA: {
+      clientAuthSigningAlgValues: FAPI_ALGORITHMS,
+      idTokenSigningAlgValues: ['PS256', 'ES256'],
+      requestObjectSigningAlgValues: FAPI_ALGORITHMS,
+      dPoPSigningAlgValues: FAPI_ALGORITHMS,
+    } as Configuration['enabledJWA'],
+    scopes: ['openid', ...RESOURCE_SCOPES],
+    claims: { openid: ['sub'], acr: null, [INTENT_CLAIM]: null },
+    acrValues: [SCA_ACR],
+    pkce: { required: () => true },
+    features: {
+      devInteractions: { enabled: false },
+      fapi: { enabled: true, profile: '2.0' },
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: true },
+      dPoP: { enabled: true, nonceSecret: dpopNonceSecret(keys), requireNonce: () => false, allowReplay: false },
+      claimsParameter: { enabled: true, assertClaimsParameter: binding.assertClaimsParameter as never },
+      clientCredentials: { enabled: true },
+      resourceIndicators: resourceServerFeature(issuer) as never,
+      rpInitiatedLogout: { enabled: false },
+      userinfo: { enabled: true },
+      introspection: { enabled: false },
+      revocation: { enabled: false },
+      registration: { enabled: false },
+    },
+    ttl: {
+      AccessToken: ACCESS_TOKEN_TTL_SECONDS,
+      ClientCredentials: ACCESS_TOKEN_TTL_SECONDS,
+      AuthorizationCode: 60,
+      IdToken: 300,
+      Interaction: 900,
+      Session: 600,
+      Grant: 90 * 24 * 3600,
+    },
+    rotateRefreshToken: false,
+    clientBasedCORS: () => false,
+    interactions: { policy: binding.policy, url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    loadExistingGrant: binding.loadExistingGrant as never,
+    findAccount: binding.findAccount as never,
+    extraTokenClaims: binding.extraTokenClaims as never,
+    renderError: (ctx, out, error) => {
+      logger.info({ error: out.error, description: out.error_description, status: (error as { status?: number }).status }, 'authorization error shown to the browser');
+      ctx.type = 'html';
+      ctx.body = renderMessagePage({
+        title: 'Something went wrong',
+        message: `${out.error_description ?? out.error}. Go back to the app and start again.`,
+      });
+    },
+  };
+  const provider = new Provider(issuer, configuration);
+  provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'authorization server error'));
+  provider.on('grant.error', (_ctx, error) => logger.info({ err: error }, 'token request refused'));
+  provider.on('pushed_authorization_request.error', (_ctx, error) => logger.info({ err: error }, 'pushed authorization request refused'));
+  return provider;
+}
+
+/** DPoP nonces must verify on every process: derive their 32-byte secret from the shared cookie secret. */
+function dpopNonceSecret(keys: KeyMaterial): Buffer {
+  return Buffer.from(hkdfSync('sha256', keys.cookieSecrets[0] ?? '', 'openteller', 'dpop-nonce', 32));
+}

@@ -1,0 +1,37 @@
+import type { QueryRunner } from 'typeorm';
+import type { Database } from './data-source.js';
+import { sqlTime } from './sql.js';
+
+/** Tables whose rows carry an `expires_at` and can be purged once expired. */
+const EXPIRING_TABLES = ['oidc_model', 'replay_guard'] as const;
+
+/**
+ * Deletes expired provider state and replay markers, in batches so that no statement holds locks for long.
+ * Rows without an expiry (registered clients) are kept. A grace period keeps rows the provider may still
+ * look at to report reuse precisely.
+ * @returns how many rows were deleted.
+ */
+export async function purgeExpiredRows(database: Database, now = new Date(), { graceMs = 60 * 60_000, batchSize = 5000 } = {}): Promise<number> {
+  const cutoff = sqlTime(database.dialect, new Date(now.getTime() - graceMs));
+  let deleted = 0;
+  const runner = database.dataSource.createQueryRunner();
+  try {
+    for (const table of EXPIRING_TABLES) deleted += await purgeTable(runner, database.dialect, table, cutoff, batchSize);
+  } finally {
+    await runner.release();
+  }
+  return deleted;
+}
+
+async function purgeTable(runner: QueryRunner, dialect: Database['dialect'], table: string, cutoff: Date | string, batchSize: number): Promise<number> {
+  const sql =
+    dialect === 'sqlite'
+      ? `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE expires_at < ? LIMIT ${batchSize})`
+      : `DELETE FROM ${table} WHERE expires_at < ? LIMIT ${batchSize}`;
+  let deleted = 0;
+  for (;;) {
+    const affected = (await runner.query(sql, [cutoff], true)).affected ?? 0;
+    deleted += affected;
+    if (affected < batchSize) return deleted;
+  }
+}

@@ -1,0 +1,85 @@
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
+import { IsNull, type DataSource, type Repository } from 'typeorm';
+import type { JsonDocument } from './entities/column-types.js';
+import type { OidcModelRow } from './entities/oidc-model.entity.js';
+import { isDuplicateKeyError } from './sql.js';
+
+/** Models whose `consume` must succeed at most once (a second redemption is a replay). */
+const SINGLE_USE_MODELS = new Set([
+  'AuthorizationCode',
+  'RefreshToken',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+  'PushedAuthorizationRequest',
+  'PreAuthorizedCode',
+]);
+
+/**
+ * Builds the oidc-provider adapter over the `oidc_model` table (research note §2.5):
+ * - upsert is one `INSERT … ON CONFLICT/DUPLICATE KEY UPDATE` and never clears `consumed_at`;
+ * - `consume` is a conditional update, so of two concurrent redemptions exactly one wins;
+ * - `ReplayDetection` rows are inserted, never upserted, so a `jti` raced by two processes is refused;
+ * - `expires_at` leaves `clockTolerance` of slack because the provider checks expiry itself.
+ */
+export function createOidcAdapter(dataSource: DataSource, { clockToleranceSeconds = 15 } = {}): new (name: string) => Adapter {
+  const repository: Repository<OidcModelRow> = dataSource.getRepository<OidcModelRow>('OidcModel');
+
+  const toPayload = (row: OidcModelRow | null): AdapterPayload | undefined => {
+    if (!row) return undefined;
+    const payload = row.payload as AdapterPayload;
+    return row.consumedAt ? { ...payload, consumed: Math.floor(row.consumedAt.getTime() / 1000) } : payload;
+  };
+
+  return class TypeOrmOidcAdapter implements Adapter {
+    constructor(private readonly model: string) {}
+
+    async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+      const row = {
+        model: this.model,
+        id,
+        payload: payload as JsonDocument,
+        grantId: payload.grantId ?? null,
+        userCode: payload.userCode ?? null,
+        uid: payload.uid ?? null,
+        expiresAt: expiresIn ? new Date(Date.now() + (expiresIn + clockToleranceSeconds) * 1000) : null,
+      };
+      if (this.model === 'ReplayDetection') {
+        try {
+          await repository.insert(row);
+        } catch (error) {
+          if (isDuplicateKeyError(error)) throw new errors.InvalidRequest('replayed one-time value (jti) detected');
+          throw error;
+        }
+        return;
+      }
+      await repository.upsert(row, { conflictPaths: ['model', 'id'], skipUpdateIfNoValuesChanged: false });
+    }
+
+    async find(id: string): Promise<AdapterPayload | undefined> {
+      return toPayload(await repository.findOneBy({ model: this.model, id }));
+    }
+
+    async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      return toPayload(await repository.findOneBy({ model: this.model, uid }));
+    }
+
+    async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+      return toPayload(await repository.findOneBy({ model: this.model, userCode }));
+    }
+
+    async consume(id: string): Promise<void> {
+      const result = await repository.update({ model: this.model, id, consumedAt: IsNull() }, { consumedAt: new Date() });
+      if (!result.affected && SINGLE_USE_MODELS.has(this.model)) {
+        throw new errors.InvalidGrant(`${this.model} was already used`);
+      }
+    }
+
+    async destroy(id: string): Promise<void> {
+      await repository.delete({ model: this.model, id });
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      await repository.delete({ model: this.model, grantId });
+    }
+  };
+}

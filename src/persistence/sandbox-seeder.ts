@@ -1,0 +1,46 @@
+import { hashPassword } from '../domain/customers/password-hash.js';
+import { buildSandboxSeed } from '../domain/sandbox/sandbox-seed.js';
+import type { Database } from './data-source.js';
+import type { CustomerRow } from './entities/customer.entity.js';
+import { insertAccounts } from './stores/account-store.js';
+import { postTransfersWithin } from './stores/ledger-store.js';
+import { isDuplicateKeyError } from './sql.js';
+
+/** Start of the current UTC day: the sandbox history runs up to it. */
+export function seedAnchor(now = new Date()): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}
+
+/**
+ * Loads the deterministic sandbox bank (customers, accounts, 90 days of ledger history) into an empty
+ * database, in one transaction. A database that already has customers is left untouched, and a process that
+ * loses a race to seed with another one steps aside.
+ * @returns whether the seed was written.
+ */
+export async function seedSandboxIfEmpty(database: Database, now = new Date()): Promise<boolean> {
+  const { dataSource } = database;
+  if ((await dataSource.getRepository<CustomerRow>('Customer').count()) > 0) return false;
+  const seed = buildSandboxSeed(seedAnchor(now));
+  const customers: CustomerRow[] = await Promise.all(
+    seed.customers.map(async (customer) => ({
+      id: customer.id,
+      username: customer.username.toLowerCase(),
+      displayName: customer.displayName,
+      passwordHash: await hashPassword(customer.password),
+      failedLoginCount: 0,
+      lockedUntil: null,
+      createdAt: now,
+    })),
+  );
+  try {
+    await dataSource.transaction(async (manager) => {
+      await manager.getRepository<CustomerRow>('Customer').insert(customers);
+      await insertAccounts(manager, seed.accounts, now);
+      await postTransfersWithin(manager, seed.transfers);
+    });
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return false;
+    throw error;
+  }
+  return true;
+}

@@ -1,0 +1,23 @@
+import type { Dialect } from './entities/column-types.js';
+
+/**
+ * A timestamp as a raw-SQL parameter: SQLite stores TypeORM datetimes as UTC text
+ * (`YYYY-MM-DD HH:MM:SS.SSS`), MySQL takes a Date (the pool runs in UTC).
+ */
+export function sqlTime(dialect: Dialect, date: Date): Date | string {
+  return dialect === 'sqlite' ? date.toISOString().replace('T', ' ').replace('Z', '') : date;
+}
+
+/** True when a driver error is a primary-key or unique-index violation, on either dialect. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  const { code, driverError } = error as { code?: string; driverError?: { code?: string } };
+  const driverCode = driverError?.code ?? code ?? '';
+  return driverCode === 'ER_DUP_ENTRY' || driverCode.startsWith('SQLITE_CONSTRAINT_PRIMARYKEY') || driverCode === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/** True for MySQL/MariaDB errors worth retrying the whole transaction for (deadlock, lock wait timeout). */
+export function isRetryableTransactionError(error: unknown): boolean {
+  const { driverError, code } = error as { code?: string; driverError?: { code?: string } };
+  const driverCode = driverError?.code ?? code ?? '';
+  return driverCode === 'ER_LOCK_DEADLOCK' || driverCode === 'ER_LOCK_WAIT_TIMEOUT' || driverCode === 'SQLITE_BUSY';
+}

@@ -1,0 +1,114 @@
+import { In, type DataSource } from 'typeorm';
+import type { AccountAccessConsent, ConsentAuthorisation, ConsentStore } from '../../domain/consents/account-access-consent.js';
+import type { ConsentStatus } from '../../domain/consents/consent-status.js';
+import type { AccountPermission } from '../../domain/consents/permissions.js';
+import type { ConsentAccountRow, ConsentRow } from '../entities/consent.entity.js';
+
+/** Consents in the `consent` and `consent_account` tables; every status change is a compare-and-set. */
+export class TypeOrmConsentStore implements ConsentStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private get consents() {
+    return this.dataSource.getRepository<ConsentRow>('Consent');
+  }
+
+  async insert(consent: AccountAccessConsent): Promise<void> {
+    await this.consents.insert(toRow(consent));
+  }
+
+  async findById(id: string): Promise<AccountAccessConsent | null> {
+    const row = await this.consents.findOneBy({ id });
+    return row ? toConsent(row) : null;
+  }
+
+  async findByGrantId(grantId: string): Promise<AccountAccessConsent | null> {
+    const row = await this.consents.findOneBy({ grantId });
+    return row ? toConsent(row) : null;
+  }
+
+  async listAccountIds(consentId: string): Promise<string[]> {
+    const rows = await this.dataSource.getRepository<ConsentAccountRow>('ConsentAccount').find({ where: { consentId }, order: { accountId: 'ASC' } });
+    return rows.map((row) => row.accountId);
+  }
+
+  async authorise(consentId: string, from: readonly ConsentStatus[], authorisation: ConsentAuthorisation, at: Date): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const result = await manager.getRepository<ConsentRow>('Consent').update(
+        { id: consentId, status: In([...from]) },
+        {
+          status: 'AUTH',
+          statusReasonCode: null,
+          statusReasonDescription: null,
+          customerId: authorisation.customerId,
+          grantId: authorisation.grantId,
+          authorisedAt: at,
+          statusUpdatedAt: at,
+        },
+      );
+      if (!result.affected) return false;
+      const accounts = manager.getRepository<ConsentAccountRow>('ConsentAccount');
+      await accounts.delete({ consentId });
+      await accounts.insert(authorisation.accountIds.map((accountId) => ({ consentId, accountId })));
+      return true;
+    });
+  }
+
+  async transition(
+    consentId: string,
+    from: readonly ConsentStatus[],
+    to: ConsentStatus,
+    at: Date,
+    reason?: { code: string; description: string },
+  ): Promise<boolean> {
+    const result = await this.consents.update(
+      { id: consentId, status: In([...from]) },
+      { status: to, statusUpdatedAt: at, statusReasonCode: reason?.code ?? null, statusReasonDescription: reason?.description ?? null },
+    );
+    return Boolean(result.affected);
+  }
+}
+
+function toRow(consent: AccountAccessConsent): ConsentRow {
+  return {
+    id: consent.id,
+    kind: 'account-access',
+    clientId: consent.clientId,
+    status: consent.status,
+    statusReasonCode: consent.statusReason?.code ?? null,
+    statusReasonDescription: consent.statusReason?.description ?? null,
+    permissions: [...consent.permissions],
+    expiresAt: consent.expiresAt,
+    transactionFromAt: consent.transactionFromAt,
+    transactionToAt: consent.transactionToAt,
+    customerId: consent.customerId,
+    grantId: consent.grantId,
+    authorisedAt: consent.authorisedAt,
+    createdAt: consent.createdAt,
+    statusUpdatedAt: consent.statusUpdatedAt,
+    request: { ...consent.request },
+  };
+}
+
+function toConsent(row: ConsentRow): AccountAccessConsent {
+  const request = row.request as Partial<AccountAccessConsent['request']>;
+  return {
+    id: row.id,
+    clientId: row.clientId,
+    status: row.status as ConsentStatus,
+    statusReason: row.statusReasonCode ? { code: row.statusReasonCode, description: row.statusReasonDescription ?? '' } : null,
+    permissions: row.permissions as AccountPermission[],
+    expiresAt: row.expiresAt,
+    transactionFromAt: row.transactionFromAt,
+    transactionToAt: row.transactionToAt,
+    customerId: row.customerId,
+    grantId: row.grantId,
+    authorisedAt: row.authorisedAt,
+    createdAt: row.createdAt,
+    statusUpdatedAt: row.statusUpdatedAt,
+    request: {
+      ExpirationDateTime: request.ExpirationDateTime ?? null,
+      TransactionFromDateTime: request.TransactionFromDateTime ?? null,
+      TransactionToDateTime: request.TransactionToDateTime ?? null,
+    },
+  };
+}

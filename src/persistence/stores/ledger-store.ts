@@ -1,0 +1,79 @@
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import { InvalidField } from '../../domain/errors.js';
+import { assertBalancedTransfer, type LedgerStore, type TransferDraft } from '../../domain/ledger/ledger.js';
+import type { AccountRow } from '../entities/account.entity.js';
+import type { EntryRow, TransferRow } from '../entities/ledger.entity.js';
+
+const INSERT_CHUNK = 400;
+
+/**
+ * The double-entry ledger in `ledger_transfer` / `ledger_entry`. A batch of transfers is posted in one
+ * database transaction: the touched accounts are locked, running balances computed in order, entries
+ * inserted in chunks and each account's cached balance written once.
+ */
+export class TypeOrmLedgerStore implements LedgerStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async postTransfers(transfers: readonly TransferDraft[]): Promise<void> {
+    await this.dataSource.transaction((manager) => postTransfersWithin(manager, transfers));
+  }
+}
+
+/** Entry ids derive from their transfer's id, so a deterministic transfer yields deterministic entries. */
+export function entryIdFor(transferId: string, index: number): string {
+  return `${transferId.replace(/^trf_/, 'ent_')}_${index + 1}`;
+}
+
+/** Posts transfers inside a transaction the caller owns (see {@link TypeOrmLedgerStore.postTransfers}). */
+export async function postTransfersWithin(manager: EntityManager, transfers: readonly TransferDraft[]): Promise<void> {
+  for (const transfer of transfers) assertBalancedTransfer(transfer);
+  const accountIds = [...new Set(transfers.flatMap((transfer) => transfer.entries.map((entry) => entry.accountId)))];
+  const accounts = await manager
+    .getRepository<AccountRow>('Account')
+    .find({ where: { id: In(accountIds) }, lock: manager.connection.options.type === 'better-sqlite3' ? undefined : { mode: 'pessimistic_write' } });
+  const byId = new Map(accounts.map((account) => [account.id, account]));
+  const balances = new Map(accounts.map((account) => [account.id, account.balanceMinor]));
+  const now = new Date();
+  const transferRows: TransferRow[] = [];
+  const entryRows: EntryRow[] = [];
+  for (const transfer of transfers) {
+    transferRows.push({ ...transfer, createdAt: now });
+    transfer.entries.forEach((entry, index) => {
+      const account = byId.get(entry.accountId);
+      if (!account) throw new InvalidField(`Account ${entry.accountId} does not exist`);
+      if (account.currency !== transfer.currency) throw new InvalidField(`Account ${entry.accountId} is not in ${transfer.currency}`);
+      let balanceAfterMinor: bigint | null = null;
+      if (transfer.status === 'BOOK') {
+        balanceAfterMinor = (balances.get(entry.accountId) ?? 0n) + entry.amountMinor;
+        if (account.customerId && balanceAfterMinor < -account.overdraftLimitMinor) {
+          throw new InvalidField(`Transfer ${transfer.id} would take account ${entry.accountId} beyond its overdraft limit`);
+        }
+        balances.set(entry.accountId, balanceAfterMinor);
+      }
+      entryRows.push({
+        id: entryIdFor(transfer.id, index),
+        transferId: transfer.id,
+        accountId: entry.accountId,
+        amountMinor: entry.amountMinor,
+        currency: transfer.currency,
+        status: transfer.status,
+        bookedAt: transfer.bookedAt,
+        valueAt: transfer.valueAt,
+        information: entry.information,
+        counterpartyName: entry.counterparty?.name ?? null,
+        counterpartySchemeName: entry.counterparty?.schemeName ?? null,
+        counterpartyIdentification: entry.counterparty?.identification ?? null,
+        balanceAfterMinor,
+      });
+    });
+  }
+  for (let start = 0; start < transferRows.length; start += INSERT_CHUNK) {
+    await manager.getRepository<TransferRow>('Transfer').insert(transferRows.slice(start, start + INSERT_CHUNK));
+  }
+  for (let start = 0; start < entryRows.length; start += INSERT_CHUNK) {
+    await manager.getRepository<EntryRow>('Entry').insert(entryRows.slice(start, start + INSERT_CHUNK));
+  }
+  for (const [accountId, balanceMinor] of balances) {
+    if (balanceMinor !== byId.get(accountId)?.balanceMinor) await manager.getRepository<AccountRow>('Account').update({ id: accountId }, { balanceMinor });
+  }
+}

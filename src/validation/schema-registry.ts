@@ -1,0 +1,103 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type AnySchemaObject } from 'ajv';
+import ajvFormats from 'ajv-formats';
+import { toSchemaIssues, type BodySide, type SchemaIssue } from './schema-issues.js';
+
+export type { SchemaIssue } from './schema-issues.js';
+
+/**
+ * Names a schema: either its full `$id` (`https://openteller.dev/schemas/obie/OBReadConsent1.json`) or its
+ * short name, the file name of the `$id` without `.json` (`OBReadConsent1`).
+ */
+export type SchemaId = string;
+
+const addFormats = ajvFormats.default;
+
+/** Walks up from this module's folder to the project root: the first folder holding `schemas/` and `package.json`. */
+function findSchemasDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'schemas');
+    if (existsSync(join(dir, 'package.json')) && existsSync(candidate) && statSync(candidate).isDirectory()) {
+      return candidate;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`No schemas/ folder found above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+}
+
+/** Reads every `*.json` under `dir`, recursively, in a stable order. Each must carry a string `$id`. */
+function readSchemas(dir: string): AnySchemaObject[] {
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.json'));
+  return files.sort().map((file) => {
+    const schema = JSON.parse(readFileSync(join(dir, file), 'utf8')) as AnySchemaObject;
+    if (typeof schema.$id !== 'string') throw new Error(`schemas/${file} has no $id`);
+    return schema;
+  });
+}
+
+/** `https://…/obie/OBReadConsent1.json` → `OBReadConsent1`. */
+function shortName(id: string): string {
+  return (id.split('/').pop() ?? id).replace(/\.json$/, '');
+}
+
+/**
+ * Builds an Ajv instance in strict mode with all errors and ajv-formats. Request bodies accept any ISO 8601
+ * date-time or time, with or without a timezone (OB requires banks to accept all valid variants); response
+ * bodies keep the strict RFC 3339 forms, which require a timezone.
+ */
+function createAjv(side: BodySide, schemas: readonly AnySchemaObject[]): Ajv {
+  const ajv = new Ajv({ strict: true, allErrors: true });
+  addFormats(ajv);
+  if (side === 'request') {
+    ajv.addFormat('date-time', addFormats.get('iso-date-time'));
+    ajv.addFormat('time', addFormats.get('iso-time'));
+  }
+  ajv.addSchema([...schemas]);
+  return ajv;
+}
+
+/**
+ * Every JSON Schema checked in under `schemas/`, ready to validate request and response bodies.
+ * Schemas compile on first use and stay cached.
+ */
+export class SchemaRegistry {
+  private constructor(
+    private readonly ids: ReadonlyMap<SchemaId, string>,
+    private readonly ajvs: Readonly<Record<BodySide, Ajv>>,
+  ) {}
+
+  /** Loads all schemas from the project's `schemas/` folder. @throws if a file lacks `$id` or two share a short name. */
+  static load(): SchemaRegistry {
+    const schemas = readSchemas(findSchemasDir());
+    const ids = new Map<SchemaId, string>();
+    for (const { $id } of schemas) {
+      const id = $id as string;
+      const alias = shortName(id);
+      if (ids.has(alias)) throw new Error(`Two schemas share the short name ${alias}`);
+      ids.set(alias, id).set(id, id);
+    }
+    return new SchemaRegistry(ids, { request: createAjv('request', schemas), response: createAjv('response', schemas) });
+  }
+
+  /** Validates an incoming request body. Date-times need no timezone. Returns `[]` when valid. */
+  validateRequest(schema: SchemaId, data: unknown): SchemaIssue[] {
+    return this.validate('request', schema, data);
+  }
+
+  /** Validates an outgoing response body. Date-times must carry a timezone. Returns `[]` when valid. */
+  validateResponse(schema: SchemaId, data: unknown): SchemaIssue[] {
+    return this.validate('response', schema, data);
+  }
+
+  private validate(side: BodySide, schema: SchemaId, data: unknown): SchemaIssue[] {
+    const id = this.ids.get(schema);
+    const validator = id === undefined ? undefined : this.ajvs[side].getSchema(id);
+    if (validator === undefined) throw new Error(`Unknown schema ${schema}`);
+    if (validator(data)) return [];
+    return toSchemaIssues(validator.errors ?? [], data, side);
+  }
+}

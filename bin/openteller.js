@@ -1,5 +1,3 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
-
-const code = await main(process.argv.slice(2));
-if (code >= 0) process.exitCode = code;
+// The `openteller` command: runs the compiled CLI (npm ci and npm start build it into dist/).
+import '../dist/cli/run.js';

@@ -7,9 +7,11 @@ import { buildSandboxSeed, describeSandboxCustomers } from '../domain/sandbox/sa
 import { createLogger } from '../logging/logger.js';
 import { serve } from '../main.js';
 import { validateClientMetadata } from '../oauth/client-metadata.js';
+import { loadKeyMaterial } from '../oauth/key-material.js';
 import { migrateDatabase, openDatabase, type Database } from '../persistence/data-source.js';
 import { seedAnchor, seedSandboxIfEmpty } from '../persistence/sandbox-seeder.js';
 import { TypeOrmPartnerStore } from '../persistence/stores/partner-store.js';
+import { ServerKeyStore } from '../persistence/stores/server-key-store.js';
 
 const USAGE = `Usage: openteller <command>
 
@@ -86,7 +88,9 @@ async function createPartner(args: readonly string[]): Promise<number> {
   const registration = { name: values.name, redirectUris: values['redirect-uri'], jwks, roles: values.roles.split(',') };
   return withDatabase(async (database, config) => {
     await migrateDatabase(database);
-    const { app, clientMetadata } = await registerPartnerApp(new TypeOrmPartnerStore(database.dataSource), validateClientMetadata(config), registration, config.mode, new Date());
+    const keys = await loadKeyMaterial(config, new ServerKeyStore(database.dataSource));
+    const partners = new TypeOrmPartnerStore(database.dataSource);
+    const { app, clientMetadata } = await registerPartnerApp(partners, validateClientMetadata(config, keys), registration, config.mode, new Date());
     return report({
       client_id: app.clientId,
       client_name: app.name,

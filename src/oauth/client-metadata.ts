@@ -1,14 +1,15 @@
 import Provider from 'oidc-provider';
 import type { Config } from '../config/config.js';
 import type { ClientMetadataValidator } from '../domain/partners/partner-app.js';
+import type { KeyMaterial } from './key-material.js';
 import { createProvider } from './provider.js';
 import { createLogger } from '../logging/logger.js';
 
 /**
  * Validates partner client metadata exactly as the running authorization server will, by asking an
- * oidc-provider configured the same way (without keys or storage: only metadata rules are exercised).
+ * oidc-provider configured the same way (with the same keys, without storage: only metadata rules run).
  */
-export function validateClientMetadata(config: Config): ClientMetadataValidator {
+export function validateClientMetadata(config: Config, keys: KeyMaterial): ClientMetadataValidator {
   let provider: Provider | undefined;
   return async (metadata) => {
     provider ??= createProvider({
@@ -23,7 +24,7 @@ export function validateClientMetadata(config: Config): ClientMetadataValidator 
         async destroy() {}
         async revokeByGrantId() {}
       },
-      keys: { signingJwks: { keys: [] }, cookieSecrets: ['metadata-validation-only'] },
+      keys,
       logger: createLogger('silent'),
       consents: undefined as never,
       customers: undefined as never,

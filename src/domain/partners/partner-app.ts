@@ -85,7 +85,8 @@ export async function registerPartnerApp(
   try {
     await validateClientMetadata(clientMetadata);
   } catch (error) {
-    throw new InvalidField(`The app's OAuth metadata is invalid: ${(error as Error).message}`);
+    const { message, error_description: description } = error as { message: string; error_description?: string };
+    throw new InvalidField(`The app's OAuth metadata is invalid: ${description ?? message}`);
   }
   await store.insertApp(app, clientMetadata);
   return { app, clientMetadata };

@@ -61,7 +61,7 @@ function printWelcome(config: Config): void {
   lines.push(
     '',
     'Register a partner app:',
-    '  npx openteller partner create --name "My App" --redirect-uri http://localhost:8080/callback \\',
+    `  npx openteller partner create --name "My App" --redirect-uri ${config.mode === 'sandbox' ? 'http://localhost:8080/callback' : 'https://app.example.com/callback'} \\`,
     '    --jwks-file my-app-public-jwks.json --roles AISP',
     'Then follow partner-portal-docs/getting-started.md.',
     '',

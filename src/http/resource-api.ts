@@ -48,13 +48,13 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
     renderErrors(dependencies.logger),
     negotiate(),
     bodyParser({ enableTypes: ['json'], encoding: 'utf-8', jsonLimit: '100kb', parsedMethods: ['POST', 'PUT', 'PATCH'], onError: () => {} }),
+    refuseUnmatched,
     router.routes() as unknown as Middleware,
     router.allowedMethods({
       throw: true,
       methodNotAllowed: () => new ApiError(405, [{ ErrorCode: 'U011', Message: 'This method is not allowed on this resource' }]),
       notImplemented: () => new ApiError(404, [{ ErrorCode: 'U011', Message: 'This method is not implemented' }]),
     }) as unknown as Middleware,
-    notFound,
   ]);
   return async function resourceApi(ctx: Context, next: Next) {
     if (ctx.path === API_BASE_PATH || ctx.path.startsWith(`${API_BASE_PATH}/`)) return api(ctx, next);
@@ -62,7 +62,9 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
   };
 }
 
-async function notFound(ctx: Context): Promise<void> {
+/** Runs after the router (and its 405 check): a request nothing answered is a 404 with an OBIE body. */
+async function refuseUnmatched(ctx: Context, next: Next): Promise<void> {
+  await next();
   if (ctx.status === 404 && ctx.body === undefined) {
     throw new ApiError(404, [{ ErrorCode: 'U011', Message: `No resource at ${ctx.path}` }]);
   }

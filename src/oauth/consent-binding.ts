@@ -42,17 +42,19 @@ export function consentBinding({ consents, customers }: ConsentBindingDependenci
     }
   }
 
+  /**
+   * Runs at PAR and at the authorization endpoint whether or not `claims` was sent (an `extraParams`
+   * validator): customer access to Open Banking scopes must name an intent.
+   */
+  async function requireIntentClaim(ctx: KoaContextWithOIDC, claims: unknown) {
+    const scopes = String(ctx.oidc.params?.scope ?? '').split(' ');
+    if (scopes.some((scope) => INTENT_SCOPES.includes(scope)) && !intentIdOf(claims)) {
+      throw new errors.InvalidRequest(`claims.id_token.${INTENT_CLAIM} is required (essential, value = ConsentId)`);
+    }
+  }
+
   const { base, Check } = interactionPolicy;
   const policy = base();
-  policy.get('login')?.checks.add(
-    new Check('intent_required', 'an Open Banking intent must be named for customer access', (ctx) => {
-      const scopes = String(ctx.oidc.params?.scope ?? '').split(' ');
-      if (scopes.some((scope) => INTENT_SCOPES.includes(scope)) && !intentIdOf(ctx.oidc.params?.claims)) {
-        throw new errors.InvalidRequest(`claims.id_token.${INTENT_CLAIM} is required (essential, value = ConsentId)`);
-      }
-      return Check.NO_NEED_TO_PROMPT;
-    }),
-  );
   policy.get('login')?.checks.add(
     new Check('sca_required', 'every consent authorisation needs a fresh strong customer authentication', (ctx) =>
       intentIdOf(ctx.oidc.params?.claims) && !ctx.oidc.result?.login ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
@@ -101,5 +103,5 @@ export function consentBinding({ consents, customers }: ConsentBindingDependenci
     return consent ? { [INTENT_CLAIM]: consent.id } : undefined;
   }
 
-  return { assertClaimsParameter, policy, loadExistingGrant, findAccount, extraTokenClaims };
+  return { assertClaimsParameter, requireIntentClaim, policy, loadExistingGrant, findAccount, extraTokenClaims };
 }

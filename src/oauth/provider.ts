@@ -1,5 +1,5 @@
 import { hkdfSync } from 'node:crypto';
-import Provider, { type Adapter, type Configuration } from 'oidc-provider';
+import Provider, { type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from '../logging/logger.js';
 import { renderMessagePage } from '../interaction/views/message-page.js';
 import { consentBinding, type ConsentBindingDependencies, SCA_ACR } from './consent-binding.js';
@@ -49,6 +49,7 @@ export function createProvider(dependencies: ProviderDependencies): Provider {
     claims: { openid: ['sub'], acr: null, [INTENT_CLAIM]: null },
     acrValues: [SCA_ACR],
     pkce: { required: () => true },
+    extraParams: { claims: binding.requireIntentClaim },
     features: {
       devInteractions: { enabled: false },
       fapi: { enabled: true, profile: '2.0' },
@@ -89,8 +90,11 @@ export function createProvider(dependencies: ProviderDependencies): Provider {
   };
   const provider = new Provider(issuer, configuration);
   provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'authorization server error'));
-  provider.on('grant.error', (_ctx, error) => logger.info({ err: error }, 'token request refused'));
-  provider.on('pushed_authorization_request.error', (_ctx, error) => logger.info({ err: error }, 'pushed authorization request refused'));
+  const logRefusal = (event: string) => (ctx: KoaContextWithOIDC, error: Error & { error_description?: string }) =>
+    logger.info({ event, client: ctx.oidc?.client?.clientId, error: error.message, description: error.error_description }, 'request refused');
+  provider.on('grant.error', logRefusal('grant.error'));
+  provider.on('pushed_authorization_request.error', logRefusal('pushed_authorization_request.error'));
+  provider.on('authorization.error', logRefusal('authorization.error'));
   return provider;
 }
 

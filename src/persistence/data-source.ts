@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
-import type { DatabaseConfig } from '../config/config.js';
+import { ConfigError, type DatabaseConfig } from '../config/config.js';
 import { createEntities } from './entities/all-entities.js';
 import type { Dialect } from './entities/column-types.js';
 import { mysqlMigrations } from './migrations/mysql/index.js';
@@ -60,7 +60,14 @@ async function mysqlDataSource(url: string, poolSize: number): Promise<DataSourc
 
 /** TypeORM needs to know whether it talks to MariaDB or MySQL to compare schemas correctly. */
 async function detectMysqlFlavour(url: string): Promise<'mysql' | 'mariadb'> {
-  const connection = await createConnection({ uri: url });
+  let connection: Awaited<ReturnType<typeof createConnection>>;
+  try {
+    connection = await createConnection({ uri: url });
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string };
+    if (code === 'ER_BAD_DB_ERROR') throw new ConfigError('DATABASE_URL', 'names a database that does not exist: create it first');
+    throw new ConfigError('DATABASE_URL', `cannot be reached: ${message}`);
+  }
   try {
     const [rows] = await connection.query('SELECT VERSION() AS version');
     const version = String((rows as Array<{ version: string }>)[0]?.version ?? '');

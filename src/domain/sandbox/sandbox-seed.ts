@@ -359,7 +359,7 @@ function buildAccounts(windowStart: number): Account[] {
       accountType: 'Business',
       accountSubType: 'CACC',
       nickname: null,
-      description: purpose === 'external-funding' ? `${currency} outside world (employers, landlords, merchants)` : `${currency} ${purpose}`,
+      description: purpose === 'external-funding' ? `${currency} external counterparties` : `${currency} ${purpose}`,
       openingDate: isoDate(windowStart - 5_000 * DAY_MS),
       status: 'Enabled',
       overdraftLimitMinor: 0n,

@@ -1,0 +1,218 @@
+// The whole partner flow against OpenTeller, as a partner backend runs it, with openid-client 6 and jose:
+//
+//   1. discovery, private_key_jwt client authentication, one DPoP key for every request
+//   2. client credentials grant (scope accounts)
+//   3. POST /account-access-consents                     -> ConsentId (status AWAU)
+//   4. pushed authorization request (PAR) naming the consent; prints the URL for the customer
+//   5. catches the callback on REDIRECT_URI, exchanges the code (PKCE + DPoP)
+//   6. GET /accounts and GET /accounts/{AccountId}
+//   7. DELETE the consent and shows that the customer token stops working
+//
+// Environment:
+//   ISSUER            OpenTeller issuer (default http://localhost:3000)
+//   CLIENT_ID         from `npx openteller partner create` (required)
+//   PRIVATE_JWK_FILE  the app's private key: a JWK, or a JWKS whose first key is used; needs "kid" (required)
+//   REDIRECT_URI      one of the app's registered redirect URIs (default http://localhost:8080/callback)
+//   PERMISSIONS       comma-separated OBIE permissions (default ReadAccountsBasic,ReadAccountsDetail)
+//   KEEP_CONSENT      set to 1 to skip step 7
+//
+// Run from the repository (openid-client and jose come from its node_modules):
+//   CLIENT_ID=cli_... PRIVATE_JWK_FILE=private-jwk.json node partner-portal-docs/examples/getting-started.mjs
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createInterface } from 'node:readline/promises';
+import * as client from 'openid-client';
+import { importJWK } from 'jose';
+
+const ISSUER = process.env.ISSUER ?? 'http://localhost:3000';
+const CLIENT_ID = required('CLIENT_ID');
+const PRIVATE_JWK_FILE = required('PRIVATE_JWK_FILE');
+const REDIRECT_URI = process.env.REDIRECT_URI ?? 'http://localhost:8080/callback';
+const PERMISSIONS = (process.env.PERMISSIONS ?? 'ReadAccountsBasic,ReadAccountsDetail').split(',').map((value) => value.trim());
+const API = `${ISSUER}/open-banking/v4.0/aisp`;
+
+// --- 1. Discovery, client authentication, DPoP -------------------------------------------------------
+const privateJwk = loadPrivateJwk(PRIVATE_JWK_FILE);
+const key = await importJWK(privateJwk, privateJwk.alg);
+const config = await client.discovery(
+  new URL(ISSUER),
+  CLIENT_ID,
+  undefined,
+  client.PrivateKeyJwt({ key, kid: privateJwk.kid }),
+  // A local sandbox issuer is plain http; openid-client refuses http unless told otherwise.
+  new URL(ISSUER).protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : undefined,
+);
+// One DPoP key pair for the whole flow: the PAR binds the authorization code to it, so the code exchange
+// must use the same one. openid-client adds a fresh proof to every request and handles DPoP nonces.
+const DPoP = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
+console.log(`Discovered ${config.serverMetadata().issuer}`);
+
+// --- 2. Client credentials token ---------------------------------------------------------------------
+const clientToken = await client.clientCredentialsGrant(config, { scope: 'accounts' }, { DPoP });
+console.log(`Client credentials token (DPoP-bound), expires in ${clientToken.expires_in} s`);
+
+// --- 3. Account-access consent ----------------------------------------------------------------------
+const consent = await callApi(clientToken.access_token, `${API}/account-access-consents`, 'POST', {
+  Data: { Permissions: PERMISSIONS },
+  Risk: {},
+});
+const consentId = consent.Data.ConsentId;
+console.log(`Consent ${consentId} created, status ${consent.Data.Status}, permissions ${consent.Data.Permissions.join(', ')}`);
+
+// --- 4. Pushed authorization request -----------------------------------------------------------------
+const pkceCodeVerifier = client.randomPKCECodeVerifier();
+const state = client.randomState();
+const nonce = client.randomNonce();
+const authorizationUrl = await client.buildAuthorizationUrlWithPAR(
+  config,
+  {
+    response_type: 'code',
+    scope: 'openid accounts',
+    redirect_uri: REDIRECT_URI,
+    state,
+    nonce,
+    code_challenge: await client.calculatePKCECodeChallenge(pkceCodeVerifier),
+    code_challenge_method: 'S256',
+    claims: JSON.stringify({ id_token: { openbanking_intent_id: { value: consentId, essential: true } } }),
+  },
+  { DPoP },
+);
+console.log('\nOpen this URL in a browser within 60 seconds, log in as a sandbox customer (for example');
+console.log('alice / alice-sandbox-1; see npx openteller sandbox customers), pick accounts and approve:\n');
+console.log(`  ${authorizationUrl.href}\n`);
+
+// --- 5. Callback and code exchange -------------------------------------------------------------------
+const callbackUrl = await waitForCallback(REDIRECT_URI);
+if (callbackUrl.searchParams.get('error')) {
+  console.error(`The authorization ended with ${callbackUrl.searchParams.get('error')}: ${callbackUrl.searchParams.get('error_description') ?? ''}`);
+  const ended = await callApi(clientToken.access_token, `${API}/account-access-consents/${consentId}`, 'GET');
+  console.error(`Consent ${consentId} now has status ${ended.Data.Status}`);
+  process.exit(1);
+}
+// Checks state and iss, sends the PKCE verifier, verifies the ID token (signature, nonce, audience).
+const tokens = await client.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier, expectedState: state, expectedNonce: nonce }, undefined, {
+  DPoP,
+});
+const idToken = tokens.claims();
+console.log(`Customer access token (DPoP-bound), expires in ${tokens.expires_in} s, scope "${tokens.scope}"`);
+console.log(`ID token: sub ${idToken.sub}, openbanking_intent_id ${idToken.openbanking_intent_id}`);
+if (idToken.openbanking_intent_id !== consentId) throw new Error('The ID token is bound to another consent');
+
+// --- 6. Accounts -------------------------------------------------------------------------------------
+const accounts = await callApi(tokens.access_token, `${API}/accounts`, 'GET');
+console.log('\nGET /accounts:');
+console.log(JSON.stringify(accounts.Data.Account, null, 2));
+const first = accounts.Data.Account[0];
+if (first) {
+  const one = await callApi(tokens.access_token, `${API}/accounts/${encodeURIComponent(first.AccountId)}`, 'GET');
+  console.log(`\nGET /accounts/${first.AccountId}: ${one.Data.Account[0].Nickname ?? ''} ${one.Data.Account[0].Currency}`);
+}
+
+// --- 7. Revoke the consent ---------------------------------------------------------------------------
+if (process.env.KEEP_CONSENT !== '1') {
+  await callApi(clientToken.access_token, `${API}/account-access-consents/${consentId}`, 'DELETE');
+  const after = await callApi(clientToken.access_token, `${API}/account-access-consents/${consentId}`, 'GET');
+  console.log(`\nConsent ${consentId} deleted; its status is now ${after.Data.Status}`);
+  try {
+    await callApi(tokens.access_token, `${API}/accounts`, 'GET');
+    console.log('Unexpected: the customer token still works');
+  } catch (error) {
+    console.log(`GET /accounts with the customer token now fails: ${error.message}`);
+  }
+}
+
+/**
+ * Calls the Open Banking API with a DPoP-bound token. Returns the parsed JSON body (null for 204); throws
+ * with the HTTP status and the OBIE error body otherwise.
+ */
+async function callApi(accessToken, url, method, body) {
+  const headers = new Headers({ accept: 'application/json', 'x-fapi-interaction-id': randomUUID() });
+  if (body !== undefined) headers.set('content-type', 'application/json');
+  let response;
+  try {
+    response = await client.fetchProtectedResource(
+      config,
+      accessToken,
+      new URL(url),
+      method,
+      body === undefined ? undefined : JSON.stringify(body),
+      headers,
+      { DPoP },
+    );
+  } catch (error) {
+    // openid-client throws on a 401 that carries a WWW-Authenticate challenge; the response is attached.
+    if (error instanceof client.WWWAuthenticateChallengeError) {
+      const text = await error.response.text();
+      throw new Error(`${method} ${url} -> ${error.response.status}: ${text || error.response.headers.get('www-authenticate')}`);
+    }
+    throw error;
+  }
+  if (response.status === 204) return null;
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${url} -> ${response.status}: ${text}`);
+  return JSON.parse(text);
+}
+
+/**
+ * Resolves with the URL the browser was sent back to. For an http loopback REDIRECT_URI, a small server on
+ * its port catches it; for any other redirect URI, paste the URL the browser ended on.
+ */
+async function waitForCallback(redirectUri) {
+  const target = new URL(redirectUri);
+  const loopback = target.protocol === 'http:' && ['localhost', '127.0.0.1'].includes(target.hostname);
+  if (!loopback) {
+    const prompt = createInterface({ input: process.stdin, output: process.stdout });
+    const pasted = await prompt.question('Paste the full URL the browser was redirected to: ');
+    prompt.close();
+    return new URL(pasted.trim());
+  }
+  const port = Number(target.port || 80);
+  return new Promise((resolve, reject) => {
+    const servers = [];
+    const handler = (req, res) => {
+      const url = new URL(req.url ?? '/', target.origin);
+      if (url.pathname !== target.pathname) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end('Done. You can close this window and go back to the terminal.\n');
+      for (const server of servers) server.close();
+      resolve(url);
+    };
+    // Loopback only; "localhost" may resolve to 127.0.0.1 or ::1, so listen on both where available.
+    const hosts = target.hostname === 'localhost' ? ['127.0.0.1', '::1'] : [target.hostname];
+    let announced = false;
+    for (const host of hosts) {
+      const server = createServer(handler);
+      servers.push(server);
+      server.once('error', (error) => {
+        // No IPv6 loopback on this machine: 127.0.0.1 is enough.
+        if (host === '::1' && ['EADDRNOTAVAIL', 'EAFNOSUPPORT'].includes(error.code)) return;
+        reject(new Error(`Cannot listen on ${host}:${port} for the callback: ${error.message}`));
+      });
+      server.listen(port, host, () => {
+        if (!announced) console.log(`Waiting for the callback on ${redirectUri} …`);
+        announced = true;
+      });
+    }
+  });
+}
+
+function loadPrivateJwk(file) {
+  const parsed = JSON.parse(readFileSync(file, 'utf8'));
+  const jwk = Array.isArray(parsed.keys) ? parsed.keys[0] : parsed;
+  if (!jwk?.d) throw new Error(`${file} must hold a private JWK (or a JWKS whose first key is private)`);
+  if (!jwk.kid) throw new Error(`${file}: the key needs a "kid" matching the public key you registered`);
+  if (!jwk.alg) jwk.alg = jwk.kty === 'EC' ? 'ES256' : jwk.kty === 'OKP' ? 'EdDSA' : 'PS256';
+  return jwk;
+}
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) {
+    console.error(`Set ${name} (see the comment at the top of this file)`);
+    process.exit(2);
+  }
+  return value;
+}

@@ -1,0 +1,84 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createOpenTeller, type OpenTeller } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config/config.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { migrateDatabase, openDatabase, type Database } from '../../src/persistence/data-source.js';
+import { seedSandboxIfEmpty } from '../../src/persistence/sandbox-seeder.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+/** One OpenTeller "process": its own database connection pool, stores, provider and Koa app. */
+interface Instance {
+  readonly openTeller: OpenTeller;
+  readonly database: Database;
+  readonly handle: (request: IncomingMessage, response: ServerResponse) => void;
+}
+
+/**
+ * OpenTeller on 127.0.0.1 over a fresh, migrated and seeded test database. Requests can be spread over
+ * several independent instances (like processes behind a load balancer), and instances can be restarted,
+ * to prove that no flow depends on in-process state.
+ */
+export interface TestServer {
+  readonly issuer: string;
+  readonly config: Config;
+  readonly testDatabase: TestDatabase;
+  /** The first instance's database (for inspecting state in assertions). */
+  readonly database: Database;
+  readonly instance: OpenTeller;
+  /** Replaces every instance by a fresh one (new connections, new provider): a restart. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts the server; `instances` > 1 sends successive requests to each instance in turn. */
+export async function startTestServer(options: { instances?: number } = {}): Promise<TestServer> {
+  const testDatabase = await createTestDatabase();
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const config = loadConfig({ ISSUER: issuer, DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' });
+  const testConfig: Config = { ...config, database: testDatabase.config };
+  const logger = createLogger(testConfig.logLevel);
+
+  const setup = await openDatabase(testConfig.database);
+  await migrateDatabase(setup);
+  await seedSandboxIfEmpty(setup);
+  await setup.dataSource.destroy();
+
+  const startInstance = async (): Promise<Instance> => {
+    const database = await openDatabase(testConfig.database, { poolSize: 5 });
+    const openTeller = await createOpenTeller(testConfig, database, logger);
+    return { openTeller, database, handle: openTeller.app.callback() };
+  };
+  let instances = await Promise.all(Array.from({ length: options.instances ?? 1 }, startInstance));
+  let turn = 0;
+  server.on('request', (request, response) => {
+    const instance = instances[turn++ % instances.length] as Instance;
+    instance.handle(request, response);
+  });
+  const stopInstances = async () => Promise.all(instances.map((instance) => instance.database.dataSource.destroy()));
+
+  return {
+    issuer,
+    config: testConfig,
+    testDatabase,
+    get database() {
+      return (instances[0] as Instance).database;
+    },
+    get instance() {
+      return (instances[0] as Instance).openTeller;
+    },
+    async restart() {
+      const count = instances.length;
+      await stopInstances();
+      instances = await Promise.all(Array.from({ length: count }, startInstance));
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stopInstances();
+      await testDatabase.drop();
+    },
+  };
+}

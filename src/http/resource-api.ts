@@ -50,11 +50,7 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
     bodyParser({ enableTypes: ['json'], encoding: 'utf-8', jsonLimit: '100kb', parsedMethods: ['POST', 'PUT', 'PATCH'], onError: () => {} }),
     refuseUnmatched,
     router.routes() as unknown as Middleware,
-    router.allowedMethods({
-      throw: true,
-      methodNotAllowed: () => new ApiError(405, [{ ErrorCode: 'U011', Message: 'This method is not allowed on this resource' }]),
-      notImplemented: () => new ApiError(404, [{ ErrorCode: 'U011', Message: 'This method is not implemented' }]),
-    }) as unknown as Middleware,
+    router.allowedMethods() as unknown as Middleware,
   ]);
   return async function resourceApi(ctx: Context, next: Next) {
     if (ctx.path === API_BASE_PATH || ctx.path.startsWith(`${API_BASE_PATH}/`)) return api(ctx, next);
@@ -62,10 +58,13 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
   };
 }
 
-/** Runs after the router (and its 405 check): a request nothing answered is a 404 with an OBIE body. */
+/**
+ * Runs after the router and its `allowedMethods` (which sets 405/501 and `Allow`): a request no route
+ * answered gets an OBIE body — 404 for an unknown path or method, 405 for a known path with another method.
+ */
 async function refuseUnmatched(ctx: Context, next: Next): Promise<void> {
   await next();
-  if (ctx.status === 404 && ctx.body === undefined) {
-    throw new ApiError(404, [{ ErrorCode: 'U011', Message: `No resource at ${ctx.path}` }]);
-  }
+  if (ctx.body !== undefined && ctx.body !== null) return;
+  if (ctx.status === 405) throw new ApiError(405, [{ ErrorCode: 'U011', Message: `${ctx.method} is not allowed here; allowed: ${ctx.response.get('Allow')}` }]);
+  if (ctx.status === 404 || ctx.status === 501) throw new ApiError(404, [{ ErrorCode: 'U011', Message: `No resource at ${ctx.method} ${ctx.path}` }]);
 }

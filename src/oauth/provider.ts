@@ -46,7 +46,7 @@ export function createProvider(dependencies: ProviderDependencies): Provider {
       dPoPSigningAlgValues: FAPI_ALGORITHMS,
     } as Configuration['enabledJWA'],
     scopes: ['openid', ...RESOURCE_SCOPES],
-    claims: { openid: ['sub'], acr: null, [INTENT_CLAIM]: null },
+    claims: { openid: ['sub', 'acr'], [INTENT_CLAIM]: null },
     acrValues: [SCA_ACR],
     pkce: { required: () => true },
     extraParams: { claims: binding.requireIntentClaim },

@@ -1,0 +1,104 @@
+import type { AccountAccessConsent, ConsentAuthorisation, ConsentStore } from '../../src/domain/consents/account-access-consent.js';
+import { ConsentStatus } from '../../src/domain/consents/consent-status.js';
+
+/**
+ * A ConsentStore in memory for domain tests, with the semantics of the TypeORM store: every status change is
+ * a compare-and-set (nothing is written unless the consent is in one of `from`), `authorise` records the
+ * customer, grant and accounts together, and a transition without a reason clears the previous one.
+ * Each method yields to the event loop before it reads, so concurrent callers really interleave; the
+ * compare and the set themselves happen in one synchronous step, as in one SQL `UPDATE … WHERE status IN`.
+ */
+export class InMemoryConsentStore implements ConsentStore {
+  private readonly consents = new Map<string, AccountAccessConsent>();
+  private readonly accounts = new Map<string, string[]>();
+  /** Every successful status change, in order (for assertions). */
+  readonly writes: Array<{ consentId: string; from: ConsentStatus; to: ConsentStatus }> = [];
+
+  async insert(consent: AccountAccessConsent): Promise<void> {
+    await tick();
+    if (this.consents.has(consent.id)) throw new Error(`duplicate consent id ${consent.id}`);
+    this.consents.set(consent.id, copy(consent));
+  }
+
+  async findById(id: string): Promise<AccountAccessConsent | null> {
+    await tick();
+    const consent = this.consents.get(id);
+    return consent ? copy(consent) : null;
+  }
+
+  async findByGrantId(grantId: string): Promise<AccountAccessConsent | null> {
+    await tick();
+    for (const consent of this.consents.values()) if (consent.grantId === grantId) return copy(consent);
+    return null;
+  }
+
+  async listAccountIds(consentId: string): Promise<string[]> {
+    await tick();
+    return [...(this.accounts.get(consentId) ?? [])].sort();
+  }
+
+  async authorise(consentId: string, from: readonly ConsentStatus[], authorisation: ConsentAuthorisation, at: Date): Promise<boolean> {
+    await tick();
+    const current = this.consents.get(consentId);
+    if (!current || !from.includes(current.status)) return false;
+    this.consents.set(consentId, {
+      ...current,
+      status: ConsentStatus.Authorised,
+      statusReason: null,
+      customerId: authorisation.customerId,
+      grantId: authorisation.grantId,
+      authorisedAt: new Date(at),
+      statusUpdatedAt: new Date(at),
+    });
+    this.accounts.set(consentId, [...authorisation.accountIds]);
+    this.writes.push({ consentId, from: current.status, to: ConsentStatus.Authorised });
+    return true;
+  }
+
+  async transition(
+    consentId: string,
+    from: readonly ConsentStatus[],
+    to: ConsentStatus,
+    at: Date,
+    reason?: { code: string; description: string },
+  ): Promise<boolean> {
+    await tick();
+    const current = this.consents.get(consentId);
+    if (!current || !from.includes(current.status)) return false;
+    this.consents.set(consentId, {
+      ...current,
+      status: to,
+      statusReason: reason ? { code: reason.code, description: reason.description } : null,
+      statusUpdatedAt: new Date(at),
+    });
+    this.writes.push({ consentId, from: current.status, to });
+    return true;
+  }
+
+  /** Test setup: puts a consent in as it stands (any status), with the accounts it shares. */
+  put(consent: AccountAccessConsent, accountIds: readonly string[] = []): void {
+    this.consents.set(consent.id, copy(consent));
+    this.accounts.set(consent.id, [...accountIds]);
+  }
+}
+
+function tick(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** A deep-enough copy: callers must never be able to change what the store holds by mutating a result. */
+function copy(consent: AccountAccessConsent): AccountAccessConsent {
+  const date = (value: Date | null) => (value ? new Date(value) : null);
+  return {
+    ...consent,
+    statusReason: consent.statusReason ? { ...consent.statusReason } : null,
+    permissions: [...consent.permissions],
+    expiresAt: date(consent.expiresAt),
+    transactionFromAt: date(consent.transactionFromAt),
+    transactionToAt: date(consent.transactionToAt),
+    authorisedAt: date(consent.authorisedAt),
+    createdAt: new Date(consent.createdAt),
+    statusUpdatedAt: new Date(consent.statusUpdatedAt),
+    request: { ...consent.request },
+  };
+}

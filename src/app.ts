@@ -3,13 +3,14 @@ import Koa, { type Context, type Next } from 'koa';
 import mount from 'koa-mount';
 import type Provider from 'oidc-provider';
 import type { Config } from './config/config.js';
+import { pageCursors } from './domain/accounts/page-cursor.js';
 import { API_BASE_PATH, createResourceApi } from './http/resource-api.js';
 import { assignInteractionId } from './http/middleware/interaction-id.js';
 import { createInteractionRoutes } from './interaction/interaction-routes.js';
 import { securityHeaders } from './interaction/security-headers.js';
 import type { Logger } from './logging/logger.js';
 import { createGrantRevoker } from './oauth/grant-revoker.js';
-import { loadKeyMaterial, publicJwks } from './oauth/key-material.js';
+import { derivedSecret, loadKeyMaterial, publicJwks } from './oauth/key-material.js';
 import { createProvider } from './oauth/provider.js';
 import { resourceIndicator } from './oauth/resource-server.js';
 import type { Database } from './persistence/data-source.js';
@@ -18,6 +19,7 @@ import { TypeOrmAccountStore } from './persistence/stores/account-store.js';
 import { TypeOrmConsentStore } from './persistence/stores/consent-store.js';
 import { TypeOrmCustomerStore } from './persistence/stores/customer-store.js';
 import { ReplayGuardStore } from './persistence/stores/replay-guard-store.js';
+import { SqlLedgerReader } from './persistence/stores/ledger-reader.js';
 import { ServerKeyStore } from './persistence/stores/server-key-store.js';
 import { SchemaRegistry } from './validation/schema-registry.js';
 
@@ -39,6 +41,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const customers = new TypeOrmCustomerStore(dataSource);
   const accounts = new TypeOrmAccountStore(dataSource);
   const replayGuard = new ReplayGuardStore(dataSource);
+  const ledger = new SqlLedgerReader(dataSource, database.dialect);
   const keys = await loadKeyMaterial(config, new ServerKeyStore(dataSource));
   const provider = createProvider({ issuer: config.issuer, adapter: createOidcAdapter(dataSource), keys, logger, consents, customers });
 
@@ -69,7 +72,15 @@ export async function createOpenTeller(config: Config, database: Database, logge
         jwks: publicJwks(keys),
         rememberProofOnce: (key, expiresAt) => replayGuard.rememberOnce('rs-dpop', key, expiresAt),
       },
-      aisp: { issuer: config.issuer, consents, grants: createGrantRevoker(provider), accounts },
+      aisp: {
+        issuer: config.issuer,
+        consents,
+        grants: createGrantRevoker(provider),
+        accounts,
+        balances: ledger,
+        transactions: ledger,
+        cursors: pageCursors(derivedSecret(keys, 'page-cursor')),
+      },
     }),
   );
   app.use(createInteractionRoutes({ provider, consents, customers, accounts, cookieSecret: keys.cookieSecrets[0] ?? '', logger }));

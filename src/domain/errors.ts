@@ -39,3 +39,8 @@ export class ResourceForbidden extends DomainError {
 export class InvalidConsentStatus extends DomainError {
   readonly code = 'InvalidConsentStatus';
 }
+
+/** The consent lacks the permission the resource needs (HTTP 403). */
+export class PermissionMissing extends DomainError {
+  readonly code = 'PermissionMissing';
+}

@@ -7,6 +7,7 @@ const DOMAIN_ERRORS: Readonly<Record<string, { status: number; errorCode: string
   ResourceNotFound: { status: 400, errorCode: 'U011' },
   ResourceForbidden: { status: 403, errorCode: 'U011' },
   InvalidConsentStatus: { status: 400, errorCode: 'U009' },
+  PermissionMissing: { status: 403, errorCode: 'U011' },
 };
 
 /** Status and OBIE code for a domain error; an unmapped code is a programming error (500). */

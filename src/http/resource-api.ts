@@ -7,6 +7,8 @@ import type { SchemaRegistry } from '../validation/schema-registry.js';
 import { ApiError } from './api-error.js';
 import { accountAccessConsentRoutes } from './aisp/account-access-consents.js';
 import { accountRoutes } from './aisp/accounts.js';
+import { balanceRoutes } from './aisp/balances.js';
+import { transactionRoutes } from './aisp/transactions.js';
 import type { AispServices } from './aisp/aisp-services.js';
 import { negotiate } from './middleware/negotiate.js';
 import { renderErrors } from './middleware/render-errors.js';
@@ -19,7 +21,7 @@ import type { RouteDeclaration } from './route.js';
 export const API_BASE_PATH = '/open-banking/v4.0';
 
 /** The account-information routes, as declared (the API reference and tests read these too). */
-export const AISP_ROUTES: readonly RouteDeclaration<AispServices>[] = [...accountAccessConsentRoutes, ...accountRoutes];
+export const AISP_ROUTES: readonly RouteDeclaration<AispServices>[] = [...accountAccessConsentRoutes, ...accountRoutes, ...balanceRoutes, ...transactionRoutes];
 
 /** What the resource API is built from. */
 export interface ResourceApiDependencies {

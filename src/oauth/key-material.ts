@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Config } from '../config/config.js';
 import type { ServerKeyStore } from '../persistence/stores/server-key-store.js';
@@ -49,4 +49,12 @@ export function publicJwks(material: KeyMaterial): { keys: JWK[] } {
   return {
     keys: material.signingJwks.keys.map(({ d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicKey }) => publicKey),
   };
+}
+
+/**
+ * A 32-byte secret for one purpose (DPoP nonces, page cursors…), derived from the newest cookie secret, so
+ * every process derives the same one and no purpose shares raw key material with another.
+ */
+export function derivedSecret(material: KeyMaterial, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', material.cookieSecrets[0] ?? '', 'openteller', purpose, 32));
 }

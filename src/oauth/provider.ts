@@ -1,9 +1,8 @@
-import { hkdfSync } from 'node:crypto';
 import Provider, { type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from '../logging/logger.js';
 import { renderMessagePage } from '../interaction/views/message-page.js';
 import { consentBinding, type ConsentBindingDependencies, SCA_ACR } from './consent-binding.js';
-import type { KeyMaterial } from './key-material.js';
+import { derivedSecret, type KeyMaterial } from './key-material.js';
 import { INTENT_CLAIM } from './openbanking-intent.js';
 import { ACCESS_TOKEN_TTL_SECONDS, RESOURCE_SCOPES, resourceServerFeature } from './resource-server.js';
 
@@ -54,7 +53,7 @@ export function createProvider(dependencies: ProviderDependencies): Provider {
       devInteractions: { enabled: false },
       fapi: { enabled: true, profile: '2.0' },
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: true },
-      dPoP: { enabled: true, nonceSecret: dpopNonceSecret(keys), requireNonce: () => false, allowReplay: false },
+      dPoP: { enabled: true, nonceSecret: derivedSecret(keys, 'dpop-nonce'), requireNonce: () => false, allowReplay: false },
       claimsParameter: { enabled: true, assertClaimsParameter: binding.assertClaimsParameter as never },
       clientCredentials: { enabled: true },
       resourceIndicators: resourceServerFeature(issuer) as never,
@@ -96,9 +95,4 @@ export function createProvider(dependencies: ProviderDependencies): Provider {
   provider.on('pushed_authorization_request.error', logRefusal('pushed_authorization_request.error'));
   provider.on('authorization.error', logRefusal('authorization.error'));
   return provider;
-}
-
-/** DPoP nonces must verify on every process: derive their 32-byte secret from the shared cookie secret. */
-function dpopNonceSecret(keys: KeyMaterial): Buffer {
-  return Buffer.from(hkdfSync('sha256', keys.cookieSecrets[0] ?? '', 'openteller', 'dpop-nonce', 32));
 }

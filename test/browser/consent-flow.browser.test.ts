@@ -63,8 +63,8 @@ describe('consent flow in Chromium', () => {
       await page.getByRole('button', { name: /Approve/ }).click();
       await page.waitForURL(`${REDIRECT_URI}**`);
       const callback = callbacks.at(-1);
-      assert.ok(callback?.searchParams.get('code'));
-      const tokens = await partner.exchangeCode(callback, start);
+      assert.ok(callback?.searchParams.get('code'), 'the partner callback carries a code');
+      const tokens = await partner.exchangeCode(callback as URL, start);
       const accounts = await partner.call(tokens.access_token, 'GET', `${API}/accounts`);
       assert.deepEqual(accounts.body.Data.Account.map((account: { AccountId: string }) => account.AccountId).sort(), ['acc_bob_business', 'acc_bob_current']);
       assert.deepEqual(cspViolations, []);

@@ -36,3 +36,16 @@ export async function authoriseConsent(
   assert.ok(result.callback, `expected a redirect to the partner, got ${result.status}: ${result.html.slice(0, 300)}`);
   return { callback: result.callback, start, browser };
 }
+
+/** A consent with these permissions, authorised by a sandbox customer for the given accounts: its ConsentId and customer token. */
+export async function customerToken(
+  server: TestServer,
+  partner: Partner,
+  permissions: string[],
+  options: { username: string; password: string; accountIds: string[]; consent?: Record<string, unknown> },
+): Promise<{ consentId: string; accessToken: string; refreshToken: string | undefined }> {
+  const consentId = await partner.createConsent(permissions, options.consent);
+  const { callback, start } = await authoriseConsent(server, partner, consentId, options);
+  const tokens = await partner.exchangeCode(callback, start);
+  return { consentId, accessToken: tokens.access_token, refreshToken: tokens.refresh_token };
+}

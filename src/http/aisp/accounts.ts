@@ -1,10 +1,10 @@
 import type { Context } from 'koa';
-import type { AccountAccessConsent } from '../../domain/consents/account-access-consent.js';
 import { getConsentedAccount, listConsentedAccounts } from '../../domain/accounts/consented-accounts.js';
 import { selfLink } from '../links.js';
 import { presentAccounts } from '../presenters/account-presenter.js';
 import type { RouteDeclaration } from '../route.js';
 import type { AispServices } from './aisp-services.js';
+import { consentOf } from './consent-context.js';
 
 /** `/accounts`: the accounts the customer shared under the token's consent (authorization code). */
 export const accountRoutes: RouteDeclaration<AispServices>[] = [
@@ -35,9 +35,9 @@ export const accountRoutes: RouteDeclaration<AispServices>[] = [
 ];
 
 function consentedAccountIds(ctx: Context): readonly string[] {
-  return ctx.state.consentAccountIds as readonly string[];
+  return consentOf(ctx).accountIds;
 }
 
 function hasDetail(ctx: Context): boolean {
-  return (ctx.state.consent as AccountAccessConsent).permissions.includes('ReadAccountsDetail');
+  return consentOf(ctx).consent.permissions.includes('ReadAccountsDetail');
 }

@@ -48,7 +48,8 @@ export function transferEntity(types: ColumnTypes): EntitySchema<TransferRow> {
 
 /**
  * `ledger_entry`: one signed leg of a transfer on one account. Indexed by (account, booked time, id) so that
- * an account's history is read newest-first by keyset, at any depth.
+ * an account's history is read newest-first by keyset, at any depth, and by (account, status, booked time)
+ * so that today's booked movements and the pending entries are summed without scanning the history.
  */
 export function entryEntity(types: ColumnTypes): EntitySchema<EntryRow> {
   return new EntitySchema<EntryRow>({
@@ -71,6 +72,7 @@ export function entryEntity(types: ColumnTypes): EntitySchema<EntryRow> {
     },
     indices: [
       { name: 'ix_ledger_entry_account_booked', columns: ['accountId', 'bookedAt', 'id'] },
+      { name: 'ix_ledger_entry_account_status', columns: ['accountId', 'status', 'bookedAt'] },
       { name: 'ix_ledger_entry_transfer', columns: ['transferId'] },
     ],
   });

@@ -1,0 +1,56 @@
+/** What the ledger says about one account at a moment: the inputs of every balance type. */
+export interface BalanceSnapshot {
+  readonly accountId: string;
+  readonly currency: string;
+  /** Sum of the account's booked entries. */
+  readonly bookedMinor: bigint;
+  /** Sum of booked entries dated at or after the cut-off (today's movements). */
+  readonly bookedSinceCutoffMinor: bigint;
+  /** Sum of pending debit entries (≤ 0): card authorisations not yet booked. */
+  readonly pendingDebitsMinor: bigint;
+  readonly overdraftLimitMinor: bigint;
+}
+
+/** Reads balance snapshots, implemented by persistence in one consistent statement per call. */
+export interface BalanceReader {
+  readBalanceSnapshots(accountIds: readonly string[], cutoff: Date): Promise<BalanceSnapshot[]>;
+}
+
+/** One balance of one account, in minor units, with the moment it refers to. */
+export interface Balance {
+  readonly accountId: string;
+  readonly currency: string;
+  /** OBIE v4 balance type: `ITAV` interim available, `CLBD` closing booked. */
+  readonly type: 'ITAV' | 'CLBD';
+  readonly amountMinor: bigint;
+  readonly at: Date;
+  /** The pre-agreed overdraft, not included in the amount (OBIE `CreditLine`). */
+  readonly overdraftLimitMinor: bigint;
+}
+
+/** Start of the UTC day containing `now`: the close of the previous day. Accounts are held in UTC. */
+export function startOfUtcDay(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}
+
+/**
+ * The balances of the given accounts, derived from the ledger (NOTES §5.3):
+ * - `ITAV` interim available, now: booked minus pending debits;
+ * - `CLBD` closing booked at the end of the previous day: booked minus today's booked movements.
+ */
+export async function getBalances(reader: BalanceReader, accountIds: readonly string[], now: Date): Promise<Balance[]> {
+  if (accountIds.length === 0) return [];
+  const cutoff = startOfUtcDay(now);
+  const snapshots = await reader.readBalanceSnapshots(accountIds, cutoff);
+  const order = new Map(accountIds.map((id, index) => [id, index]));
+  return snapshots
+    .sort((a, b) => (order.get(a.accountId) ?? 0) - (order.get(b.accountId) ?? 0))
+    .flatMap((snapshot) => [
+      balance(snapshot, 'ITAV', snapshot.bookedMinor + snapshot.pendingDebitsMinor, now),
+      balance(snapshot, 'CLBD', snapshot.bookedMinor - snapshot.bookedSinceCutoffMinor, cutoff),
+    ]);
+}
+
+function balance(snapshot: BalanceSnapshot, type: Balance['type'], amountMinor: bigint, at: Date): Balance {
+  return { accountId: snapshot.accountId, currency: snapshot.currency, type, amountMinor, at, overdraftLimitMinor: snapshot.overdraftLimitMinor };
+}

@@ -1,0 +1,76 @@
+import type { Context } from 'koa';
+import { getConsentedAccount } from '../../domain/accounts/consented-accounts.js';
+import { listTransactions, PAGE_SIZE } from '../../domain/accounts/list-transactions.js';
+import { parseFilterDateTime } from '../../domain/dates.js';
+import { InvalidField } from '../../domain/errors.js';
+import { presentTransactions } from '../presenters/transaction-presenter.js';
+import type { RouteDeclaration } from '../route.js';
+import type { AispServices } from './aisp-services.js';
+import { consentOf } from './consent-context.js';
+
+/** Query parameters of a transaction listing; every link of the listing carries them. */
+const FILTERS = ['fromBookingDateTime', 'toBookingDateTime', 'pageSize'] as const;
+
+/** `/accounts/{AccountId}/transactions` and bulk `/transactions` (authorization code, newest first, paginated). */
+export const transactionRoutes: RouteDeclaration<AispServices>[] = [
+  {
+    method: 'GET',
+    path: '/accounts/:AccountId/transactions',
+    operationId: 'GetAccountsAccountIdTransactions',
+    token: 'authorization-code',
+    scope: 'accounts',
+    responseSchema: 'OBReadTransaction6',
+    async handler(ctx, services) {
+      const { accountIds } = consentOf(ctx);
+      const account = await getConsentedAccount(services.accounts, accountIds, String(ctx.params.AccountId));
+      await respondWithPage(ctx, services, [account.id], account.id);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/transactions',
+    operationId: 'GetTransactions',
+    token: 'authorization-code',
+    scope: 'accounts',
+    responseSchema: 'OBReadTransaction6',
+    async handler(ctx, services) {
+      await respondWithPage(ctx, services, consentOf(ctx).accountIds, 'bulk');
+    },
+  },
+];
+
+async function respondWithPage(ctx: Context, services: AispServices, accountIds: readonly string[], listing: string): Promise<void> {
+  const query = singleValues(ctx);
+  const from = query.fromBookingDateTime ? parseFilterDateTime(query.fromBookingDateTime, 'fromBookingDateTime') : null;
+  const to = query.toBookingDateTime ? parseFilterDateTime(query.toBookingDateTime, 'toBookingDateTime') : null;
+  const pageSize = query.pageSize === undefined ? PAGE_SIZE.default : Number(query.pageSize);
+  const page = await listTransactions(services.transactions, services.cursors, consentOf(ctx).consent, {
+    accountIds,
+    scope: `${listing}|${from?.toISOString() ?? ''}|${to?.toISOString() ?? ''}`,
+    fromBookingDateTime: from,
+    toBookingDateTime: to,
+    cursor: query.cursor ?? null,
+    pageSize,
+  });
+  const link = (cursor: string | null) => {
+    const url = new URL(ctx.path, new URL(services.issuer).origin);
+    for (const name of FILTERS) if (query[name] !== undefined) url.searchParams.set(name, query[name] as string);
+    if (cursor) url.searchParams.set('cursor', cursor);
+    return url.href;
+  };
+  ctx.body = presentTransactions(page.transactions, page.detail, {
+    Self: link(query.cursor ?? null),
+    ...(page.next ? { Next: link(page.next) } : {}),
+    ...(page.previous ? { Prev: link(page.previous) } : {}),
+  });
+}
+
+/** The query string with one value per parameter; a repeated parameter is refused. */
+function singleValues(ctx: Context): Partial<Record<(typeof FILTERS)[number] | 'cursor', string>> {
+  const values: Record<string, string> = {};
+  for (const [name, value] of Object.entries(ctx.query)) {
+    if (Array.isArray(value)) throw new InvalidField(`${name} must be given once`, name);
+    if (value !== undefined) values[name] = value;
+  }
+  return values;
+}

@@ -1,0 +1,122 @@
+import type { DataSource } from 'typeorm';
+import type { BalanceReader, BalanceSnapshot } from '../../domain/accounts/balances.js';
+import type { Transaction, TransactionQuery, TransactionReader } from '../../domain/accounts/transaction.js';
+import type { EntryStatus, TransferKind } from '../../domain/ledger/ledger.js';
+import type { Dialect } from '../entities/column-types.js';
+import { sqlTime } from '../sql.js';
+
+interface BalanceRow {
+  id: string;
+  currency: string;
+  balance_minor: string | number;
+  overdraft_limit_minor: string | number;
+  booked_since: string | number | null;
+  pending_debits: string | number | null;
+}
+
+interface TransactionRow {
+  id: string;
+  account_id: string;
+  transfer_id: string;
+  kind: string;
+  reference: string;
+  amount_minor: string | number;
+  currency: string;
+  status: string;
+  booked_at: Date | string;
+  value_at: Date | string;
+  information: string;
+  counterparty_name: string | null;
+  counterparty_scheme_name: string | null;
+  counterparty_identification: string | null;
+  balance_after_minor: string | number | null;
+}
+
+/**
+ * Read side of the ledger, in plain SQL tuned to the indexes: balances in one statement (a consistent
+ * snapshot), transactions by keyset on (account_id, booked_at, id) so any page costs the same at any depth.
+ */
+export class SqlLedgerReader implements BalanceReader, TransactionReader {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async readBalanceSnapshots(accountIds: readonly string[], cutoff: Date): Promise<BalanceSnapshot[]> {
+    const placeholders = accountIds.map(() => '?').join(', ');
+    const rows: BalanceRow[] = await this.dataSource.query(
+      `SELECT a.id, a.currency, a.balance_minor, a.overdraft_limit_minor,
+         (SELECT SUM(e.amount_minor) FROM ledger_entry e WHERE e.account_id = a.id AND e.status = 'BOOK' AND e.booked_at >= ?) AS booked_since,
+         (SELECT SUM(e.amount_minor) FROM ledger_entry e WHERE e.account_id = a.id AND e.status = 'PDNG' AND e.amount_minor < 0) AS pending_debits
+       FROM account a WHERE a.id IN (${placeholders})`,
+      [sqlTime(this.dialect, cutoff), ...accountIds],
+    );
+    return rows.map((row) => ({
+      accountId: row.id,
+      currency: row.currency,
+      bookedMinor: BigInt(row.balance_minor),
+      bookedSinceCutoffMinor: BigInt(row.booked_since ?? 0),
+      pendingDebitsMinor: BigInt(row.pending_debits ?? 0),
+      overdraftLimitMinor: BigInt(row.overdraft_limit_minor),
+    }));
+  }
+
+  async listTransactions(query: TransactionQuery): Promise<Transaction[]> {
+    const conditions = [`e.account_id IN (${query.accountIds.map(() => '?').join(', ')})`];
+    const parameters: unknown[] = [...query.accountIds];
+    if (query.fromInclusive) {
+      conditions.push('e.booked_at >= ?');
+      parameters.push(sqlTime(this.dialect, query.fromInclusive));
+    }
+    if (query.toInclusive) {
+      conditions.push('e.booked_at <= ?');
+      parameters.push(sqlTime(this.dialect, query.toInclusive));
+    }
+    if (query.direction === 'credits') conditions.push('e.amount_minor > 0');
+    if (query.direction === 'debits') conditions.push('e.amount_minor < 0');
+    const older = query.seek.towards === 'older';
+    const position = query.seek.position;
+    if (position) {
+      const at = sqlTime(this.dialect, position.bookedAt);
+      conditions.push(older ? '(e.booked_at <= ? AND (e.booked_at < ? OR e.id < ?))' : '(e.booked_at >= ? AND (e.booked_at > ? OR e.id > ?))');
+      parameters.push(at, at, position.id);
+    }
+    const order = older ? 'DESC' : 'ASC';
+    if (query.accountIds.length === 0) return [];
+    const rows: TransactionRow[] = await this.dataSource.query(
+      `SELECT e.id, e.account_id, e.transfer_id, t.kind, t.reference, e.amount_minor, e.currency, e.status, e.booked_at, e.value_at,
+              e.information, e.counterparty_name, e.counterparty_scheme_name, e.counterparty_identification, e.balance_after_minor
+       FROM ledger_entry e JOIN ledger_transfer t ON t.id = e.transfer_id
+       WHERE ${conditions.join(' AND ')}
+       ORDER BY e.booked_at ${order}, e.id ${order}
+       LIMIT ${Number(query.limit)}`,
+      parameters,
+    );
+    return rows.map((row) => this.toTransaction(row));
+  }
+
+  private toTransaction(row: TransactionRow): Transaction {
+    return {
+      id: row.id,
+      accountId: row.account_id,
+      transferId: row.transfer_id,
+      kind: row.kind as TransferKind,
+      reference: row.reference,
+      amountMinor: BigInt(row.amount_minor),
+      currency: row.currency,
+      status: row.status as EntryStatus,
+      bookedAt: this.toDate(row.booked_at),
+      valueAt: this.toDate(row.value_at),
+      information: row.information,
+      counterparty: row.counterparty_name
+        ? { name: row.counterparty_name, schemeName: row.counterparty_scheme_name, identification: row.counterparty_identification }
+        : null,
+      balanceAfterMinor: row.balance_after_minor === null ? null : BigInt(row.balance_after_minor),
+    };
+  }
+
+  /** SQLite returns TypeORM datetimes as UTC text; MySQL returns Dates (the pool runs in UTC). */
+  private toDate(value: Date | string): Date {
+    return value instanceof Date ? value : new Date(`${value.replace(' ', 'T')}Z`);
+  }
+}

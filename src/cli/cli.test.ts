@@ -162,7 +162,6 @@ describe('openteller CLI', () => {
 
   test(
     'partner create with an unknown option → exit 2 with the usage, no stack trace',
-    { todo: 'main() (src/cli/main.ts) lets the TypeError of parseArgs for an unknown option escape: exit 1 with a stack trace' },
     async () => {
       const run = await openteller([...partnerArgs(), '--colour', 'blue']);
       assertExit(run, 2);

@@ -50,6 +50,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     throw new UsageError(`unknown command "${argv.join(' ')}"`);
   } catch (error) {
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS_')) {
+      process.stderr.write(`openteller: ${(error as Error).message}\n\n${USAGE}\n`);
+      return 2;
+    }
     if (error instanceof ConfigError || error instanceof UsageError) {
       process.stderr.write(`openteller: ${error.message}\n`);
       if (error instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);

@@ -163,7 +163,6 @@ describe('loadConfig', () => {
 
     test(
       'SIGNING_KEYS_FILE holding JSON null → SIGNING_KEYS_FILE (not a TypeError)',
-      { todo: 'readSigningJwks (src/config/config.ts) reads .keys of null and throws a TypeError' },
       () => assertRefused({ SIGNING_KEYS_FILE: nullFile }, 'SIGNING_KEYS_FILE'),
     );
   });
@@ -179,7 +178,6 @@ describe('loadConfig', () => {
 
     test(
       'COOKIE_SECRETS="," (no secret at all) → COOKIE_SECRETS',
-      { todo: 'readCookieSecrets (src/config/config.ts) returns [] for ",", which passes the production check' },
       () => assertRefused(production({ COOKIE_SECRETS: ' , ' }), 'COOKIE_SECRETS'),
     );
 

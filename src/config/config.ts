@@ -125,9 +125,10 @@ function readSigningJwks(value: string | undefined): SuppliedKeys['signingJwks']
   } catch (error) {
     throw new ConfigError('SIGNING_KEYS_FILE', `could not be read as JSON: ${(error as Error).message}`);
   }
-  const keys = (parsed as { keys?: unknown }).keys;
+  const keys = parsed !== null && typeof parsed === 'object' ? (parsed as { keys?: unknown }).keys : undefined;
   if (!Array.isArray(keys) || keys.length === 0) throw new ConfigError('SIGNING_KEYS_FILE', 'must hold a JWKS with at least one private key');
   for (const key of keys as Record<string, unknown>[]) {
+    if (key === null || typeof key !== 'object') throw new ConfigError('SIGNING_KEYS_FILE', 'must hold JWK objects only');
     if (typeof key.kid !== 'string' || !key.d) throw new ConfigError('SIGNING_KEYS_FILE', 'must hold private keys, each with a "kid"');
     if (key.alg !== 'PS256' && key.alg !== 'ES256' && key.alg !== 'EdDSA') {
       throw new ConfigError('SIGNING_KEYS_FILE', `key "${String(key.kid)}" must have alg PS256, ES256 or EdDSA`);
@@ -148,6 +149,7 @@ function readBoolean(variable: string, value: string | undefined): boolean {
 function readCookieSecrets(value: string | undefined): string[] | null {
   if (!value?.trim()) return null;
   const secrets = value.split(',').map((secret) => secret.trim()).filter(Boolean);
+  if (secrets.length === 0) throw new ConfigError('COOKIE_SECRETS', 'must hold at least one secret');
   if (secrets.some((secret) => secret.length < 32)) throw new ConfigError('COOKIE_SECRETS', 'must be comma-separated secrets of at least 32 characters');
   return secrets;
 }

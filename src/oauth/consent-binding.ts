@@ -1,6 +1,6 @@
 import { errors, interactionPolicy, type Account, type KoaContextWithOIDC } from 'oidc-provider';
 import type { ConsentStore } from '../domain/consents/account-access-consent.js';
-import { assertConsentAuthorisable } from '../domain/consents/account-access-consents.js';
+import { assertConsentAuthorisable, findUsableConsent } from '../domain/consents/account-access-consents.js';
 import { ConsentStatus } from '../domain/consents/consent-status.js';
 import type { CustomerStore } from '../domain/customers/customer.js';
 import { DomainError } from '../domain/errors.js';
@@ -14,6 +14,9 @@ export interface ConsentBindingDependencies {
 
 /** Scopes whose customer tokens must be bound to a consent (an Open Banking intent). */
 const INTENT_SCOPES = ['accounts', 'payments', 'fundsconfirmations'];
+
+/** Longest life of a refresh token (an open-ended consent is re-authorised at least yearly); grants outlive it. */
+export const REFRESH_TOKEN_MAX_TTL_SECONDS = 365 * 24 * 3600;
 
 /** The authentication context the login page establishes: strong customer authentication. */
 export const SCA_ACR = 'urn:openbanking:psd2:sca';
@@ -96,12 +99,42 @@ export function consentBinding({ consents, customers }: ConsentBindingDependenci
     };
   }
 
-  /** Customer access tokens carry the ConsentId they are bound to; client-credentials tokens carry none. */
-  async function extraTokenClaims(_ctx: KoaContextWithOIDC, token: { grantId?: string; kind: string }) {
+  /** When the consent behind the token being issued in this request expires (null: open-ended). */
+  const consentExpiryOfRequest = new WeakMap<object, Date | null>();
+
+  /**
+   * Customer access tokens carry the ConsentId they are bound to; client-credentials tokens carry none. No
+   * customer token is issued — at the code exchange or on refresh — unless the consent is still `AUTH` and
+   * unexpired: a refresh after revocation or expiry fails with `invalid_grant`.
+   */
+  async function extraTokenClaims(ctx: KoaContextWithOIDC, token: { grantId?: string; kind: string }) {
     if (!token.grantId) return undefined;
     const consent = await consents.findByGrantId(token.grantId);
-    return consent ? { [INTENT_CLAIM]: consent.id } : undefined;
+    const usable = consent && (await findUsableConsent(consents, consent.id, consent.clientId, new Date()));
+    if (!usable) throw new errors.InvalidGrant('the consent behind this grant is no longer authorised');
+    consentExpiryOfRequest.set(ctx, usable.consent.expiresAt);
+    return { [INTENT_CLAIM]: usable.consent.id };
   }
 
-  return { assertClaimsParameter, requireIntentClaim, policy, loadExistingGrant, findAccount, extraTokenClaims };
+  /** Account-information grants get a refresh token (NOTES §11), without needing `offline_access`. */
+  async function issueRefreshToken(_ctx: KoaContextWithOIDC, client: { grantTypeAllowed(type: string): boolean }, code: { scopes: Set<string> }) {
+    return client.grantTypeAllowed('refresh_token') && code.scopes.has('accounts');
+  }
+
+  /**
+   * Lifetime of a refresh token: until its consent expires (at most {@link REFRESH_TOKEN_MAX_TTL_SECONDS}).
+   * It also binds the refresh token to the DPoP key of the access token issued with it: oidc-provider binds
+   * refresh tokens of confidential clients to client authentication only (RFC 9449 §5), while this platform
+   * requires DPoP-bound refresh tokens; this synchronous hook is the one that runs before the token's payload
+   * is written, and the provider then refuses a refresh with any other key (`invalid_grant`).
+   */
+  function refreshTokenTtl(ctx: KoaContextWithOIDC, token: { jkt?: string }): number {
+    const thumbprint = (ctx.oidc.entities.AccessToken as { jkt?: string } | undefined)?.jkt;
+    if (thumbprint) token.jkt = thumbprint;
+    const expiresAt = consentExpiryOfRequest.get(ctx);
+    if (!expiresAt) return REFRESH_TOKEN_MAX_TTL_SECONDS;
+    return Math.max(1, Math.min(REFRESH_TOKEN_MAX_TTL_SECONDS, Math.floor((expiresAt.getTime() - Date.now()) / 1000)));
+  }
+
+  return { assertClaimsParameter, requireIntentClaim, policy, loadExistingGrant, findAccount, extraTokenClaims, issueRefreshToken, refreshTokenTtl };
 }

@@ -1,7 +1,7 @@
 import Provider, { type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from '../logging/logger.js';
 import { renderMessagePage } from '../interaction/views/message-page.js';
-import { consentBinding, type ConsentBindingDependencies, SCA_ACR } from './consent-binding.js';
+import { consentBinding, type ConsentBindingDependencies, REFRESH_TOKEN_MAX_TTL_SECONDS, SCA_ACR } from './consent-binding.js';
 import { derivedSecret, type KeyMaterial } from './key-material.js';
 import { INTENT_CLAIM } from './openbanking-intent.js';
 import { ACCESS_TOKEN_TTL_SECONDS, RESOURCE_SCOPES, resourceServerFeature } from './resource-server.js';
@@ -70,8 +70,10 @@ export function createProvider(dependencies: ProviderDependencies): Provider {
       IdToken: 300,
       Interaction: 900,
       Session: 600,
-      Grant: 90 * 24 * 3600,
+      Grant: REFRESH_TOKEN_MAX_TTL_SECONDS + 30 * 24 * 3600,
+      RefreshToken: binding.refreshTokenTtl as never,
     },
+    issueRefreshToken: binding.issueRefreshToken as never,
     rotateRefreshToken: false,
     clientBasedCORS: () => false,
     interactions: { policy: binding.policy, url: (_ctx, interaction) => `/interaction/${interaction.uid}` },

@@ -75,6 +75,11 @@ export class InMemoryConsentStore implements ConsentStore {
     return true;
   }
 
+  /** How many consents the store holds. */
+  get size(): number {
+    return this.consents.size;
+  }
+
   /** Test setup: puts a consent in as it stands (any status), with the accounts it shares. */
   put(consent: AccountAccessConsent, accountIds: readonly string[] = []): void {
     this.consents.set(consent.id, copy(consent));

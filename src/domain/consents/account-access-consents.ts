@@ -79,27 +79,31 @@ export async function deleteAccountAccessConsent(
   if (consent.grantId) await grants.revokeGrant(consent.grantId);
 }
 
+/** Statuses from which a customer may (re-)authorise: new consents, and revoked ones that have not expired (NOTES §5.1). */
+const AUTHORISABLE = [ConsentStatus.AwaitingAuthorisation, ConsentStatus.Revoked] as const;
+
 /**
- * Checks that a partner may send a customer to authorise this consent (the PAR/authorization request).
+ * Checks that a partner may send a customer to authorise this consent (the PAR/authorization request): it is
+ * awaiting authorisation, or it was revoked (`CANC`) and has not expired — an `EXPD` consent never comes back.
  * @throws ResourceNotFound for an unknown id or another partner's consent (not revealed);
- *   InvalidConsentStatus when it is not awaiting authorisation or has expired.
+ *   InvalidConsentStatus for any other status.
  */
 export async function assertConsentAuthorisable(store: ConsentStore, clientId: string, consentId: string, now: Date): Promise<AccountAccessConsent> {
   const consent = await store.findById(consentId);
   if (!consent || consent.clientId !== clientId) throw new ResourceNotFound(`ConsentId ${consentId} does not exist`);
   const current = await applyExpiry(store, consent, now);
-  if (current.status !== ConsentStatus.AwaitingAuthorisation) {
-    throw new InvalidConsentStatus(`ConsentId ${consentId} has status ${current.status}; only AWAU consents can be authorised`);
+  if (!(AUTHORISABLE as readonly string[]).includes(current.status)) {
+    throw new InvalidConsentStatus(`ConsentId ${consentId} has status ${current.status}; only AWAU and CANC consents can be authorised`);
   }
   return current;
 }
 
 /**
  * Records the customer's approval: the consent becomes `AUTH`, bound to the customer, the chosen accounts and
- * the grant whose tokens it backs.
+ * the grant whose tokens it backs. A revoked consent can be re-authorised only by the customer who granted it.
  * @param eligibleAccountIds the accounts this customer may share.
  * @throws InvalidField when no account, or an account the customer may not share, is chosen;
- *   InvalidConsentStatus when the consent is no longer awaiting authorisation.
+ *   InvalidConsentStatus when the consent can no longer be authorised (or belongs to another customer).
  */
 export async function authoriseAccountAccessConsent(
   store: ConsentStore,
@@ -111,8 +115,15 @@ export async function authoriseAccountAccessConsent(
   const accountIds = [...new Set(decision.accountIds)];
   if (accountIds.length === 0) throw new InvalidField('Choose at least one account to share', 'accounts');
   if (accountIds.some((id) => !eligibleAccountIds.includes(id))) throw new InvalidField('An account that cannot be shared was chosen', 'accounts');
-  const authorised = await store.authorise(consentId, [ConsentStatus.AwaitingAuthorisation], { ...decision, accountIds }, now);
-  if (!authorised) throw new InvalidConsentStatus(`ConsentId ${consentId} is no longer awaiting authorisation`);
+  const found = await store.findById(consentId);
+  if (!found) throw new InvalidConsentStatus(`ConsentId ${consentId} can no longer be authorised`);
+  const consent = await applyExpiry(store, found, now);
+  if (consent.status === ConsentStatus.Expired) throw new InvalidConsentStatus(`ConsentId ${consentId} has expired`);
+  if (consent.customerId && consent.customerId !== decision.customerId) {
+    throw new InvalidConsentStatus(`ConsentId ${consentId} was granted by another customer`);
+  }
+  const authorised = await store.authorise(consentId, AUTHORISABLE, { ...decision, accountIds }, now);
+  if (!authorised) throw new InvalidConsentStatus(`ConsentId ${consentId} can no longer be authorised`);
 }
 
 /**
@@ -125,6 +136,23 @@ export async function rejectAccountAccessConsent(store: ConsentStore, consentId:
     description: 'The customer denied access',
   });
   if (!rejected) throw new InvalidConsentStatus(`ConsentId ${consentId} is no longer awaiting authorisation`);
+}
+
+/**
+ * The customer withdraws a consent they granted (from their connected apps): `CANC`, and its grant ends, so the
+ * partner's very next call fails.
+ * @throws ResourceNotFound when the consent does not exist or was not granted by this customer;
+ *   InvalidConsentStatus when it is not authorised.
+ */
+export async function revokeConsentByCustomer(store: ConsentStore, grants: GrantRevoker, customerId: string, consentId: string, now: Date): Promise<void> {
+  const consent = await store.findById(consentId);
+  if (!consent || consent.customerId !== customerId) throw new ResourceNotFound(`ConsentId ${consentId} does not exist`);
+  const revoked = await store.transition(consent.id, [ConsentStatus.Authorised], ConsentStatus.Revoked, now, {
+    code: 'TKSP',
+    description: 'The customer withdrew this consent',
+  });
+  if (!revoked) throw new InvalidConsentStatus(`ConsentId ${consentId} is not authorised`);
+  if (consent.grantId) await grants.revokeGrant(consent.grantId);
 }
 
 /** A consent that backs a customer token and may be used right now, with the accounts it shares. */

@@ -75,7 +75,7 @@ export async function registerPartnerApp(
     redirect_uris: redirectUris,
     jwks,
     scope: ['openid', ...roles.map((role) => SCOPE_OF_ROLE[role])].join(' '),
-    grant_types: ['authorization_code', 'client_credentials'],
+    grant_types: ['authorization_code', 'client_credentials', 'refresh_token'],
     response_types: ['code'],
     token_endpoint_auth_method: 'private_key_jwt',
     id_token_signed_response_alg: 'PS256',

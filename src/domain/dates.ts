@@ -22,17 +22,18 @@ function isCalendarDate(value: string): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-const FILTER_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:Z|[+-]\d{2}:?\d{2})?$/i;
+const FILTER_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/i;
 
 /**
  * Parses a booking-date filter (`fromBookingDateTime`, `toBookingDateTime`). OBIE sends these without a zone;
  * a zone, if present, is ignored and the time is read in the accounts' zone, which is UTC (NOTES §1, §5.4).
+ * A date without a time means its start (00:00:00).
  * @throws InvalidDate (with `path`) for anything that is not a valid date-time.
  */
 export function parseFilterDateTime(value: string, path: string): Date {
   const match = FILTER_DATE_TIME.exec(value);
   if (!match) throw new InvalidDate(`${path} must be a date-time such as 2026-01-31T00:00:00`, path);
-  const [, year, month, day, hour, minute, second = '0', fraction = ''] = match;
+  const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = ''] = match;
   const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second), Number(fraction.padEnd(3, '0').slice(0, 3))));
   if (!isCalendarDate(value) || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) throw new InvalidDate(`${path} is not a valid date-time`, path);
   return date;

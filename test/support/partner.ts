@@ -5,6 +5,7 @@ import { validateClientMetadata } from '../../src/oauth/client-metadata.js';
 import { loadKeyMaterial } from '../../src/oauth/key-material.js';
 import { ServerKeyStore } from '../../src/persistence/stores/server-key-store.js';
 import { TypeOrmPartnerStore } from '../../src/persistence/stores/partner-store.js';
+import { assertResponseSchema } from './response-schemas.js';
 import type { TestServer } from './test-server.js';
 
 export const REDIRECT_URI = 'http://127.0.0.1:9/callback';
@@ -17,7 +18,10 @@ export interface Partner {
   readonly dpop: client.DPoPHandle;
   /** A client-credentials access token (scope `accounts`). */
   clientCredentialsToken(): Promise<string>;
-  /** Calls the resource API with a DPoP-bound token; returns status, headers and parsed JSON body. */
+  /**
+   * Calls the resource API with a DPoP-bound token; returns status, headers and parsed JSON body. Every
+   * body is checked against its schema (the route's response schema, or OBErrorResponse1 for errors).
+   */
   call(token: string, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
   /** POST /account-access-consents with a client-credentials token; returns the ConsentId. */
   createConsent(permissions: string[], extra?: Record<string, unknown>): Promise<string>;
@@ -81,7 +85,9 @@ export function partnerClient(server: TestServer, clientId: string, config: clie
         else throw error;
       }
       const text = await response.text();
-      return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+      const parsed = text ? JSON.parse(text) : undefined;
+      assertResponseSchema(method, path, response.status, parsed);
+      return { status: response.status, headers: response.headers, body: parsed };
     },
     async createConsent(permissions, extra = {}) {
       const token = await partner.clientCredentialsToken();

@@ -57,7 +57,8 @@ export async function startTestServer(options: { instances?: number } = {}): Pro
     const instance = instances[turn++ % instances.length] as Instance;
     instance.handle(request, response);
   });
-  const stopInstances = async () => Promise.all(instances.map((instance) => instance.database.dataSource.destroy()));
+  const stopInstances = async () =>
+    Promise.all(instances.map((instance) => (instance.database.dataSource.isInitialized ? instance.database.dataSource.destroy() : undefined)));
 
   return {
     issuer,

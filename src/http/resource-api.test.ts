@@ -1,0 +1,58 @@
+// Proves the behaviour every endpoint of the resource API shares: optional OBIE endpoints we do not offer
+// answer 404, an unexpected failure answers 500 U000 revealing only the interaction id, and the headers the
+// conformance suite sends that we do not use are ignored.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { customerToken } from '../../test/support/authorise.js';
+import { API, registerPartner, type Partner } from '../../test/support/partner.js';
+import { startTestServer, type TestServer } from '../../test/support/test-server.js';
+
+describe('resource API', () => {
+  let server: TestServer;
+  let partner: Partner;
+  let token: string;
+
+  before(async () => {
+    server = await startTestServer();
+    partner = await registerPartner(server);
+    ({ accessToken: token } = await customerToken(server, partner, ['ReadAccountsDetail', 'ReadBalances'], {
+      username: 'carol',
+      password: 'carol-sandbox-3',
+      accountIds: ['acc_carol_current'],
+    }));
+  });
+  after(async () => server.close());
+
+  test('optional endpoints not offered (beneficiaries, direct debits, statements, party…) → 404 with an OBIE body', async () => {
+    for (const path of ['/accounts/acc_carol_current/beneficiaries', '/direct-debits', '/accounts/acc_carol_current/statements', '/party', '/accounts/acc_carol_current/balances/foobar']) {
+      const response = await partner.call(token, 'GET', `${API}${path}`);
+      assert.equal(response.status, 404, path);
+      assert.equal(response.body.Errors[0].ErrorCode, 'U011');
+    }
+  });
+
+  test('headers we do not use (x-fapi-financial-id, x-fapi-auth-date, x-fapi-customer-ip-address, x-customer-user-agent) → ignored', async () => {
+    const response = await partner.call(token, 'GET', `${API}/accounts`, undefined, {
+      'x-fapi-financial-id': '0015800001041RHAAY',
+      'x-fapi-auth-date': 'Sun, 10 Sep 2017 19:43:31 GMT',
+      'x-fapi-customer-ip-address': '2001:db8::1',
+      'x-customer-user-agent': 'Mozilla/5.0',
+    });
+    assert.equal(response.status, 200);
+  });
+
+  test('an unexpected failure (the database goes away) → 500 U000 carrying only the interaction id', async () => {
+    const interactionId = '3f1c2a7e-52b4-4d0e-9a6b-1c2d3e4f5a6b';
+    await server.database.dataSource.destroy();
+    try {
+      const response = await partner.call(token, 'GET', `${API}/accounts`, undefined, { 'x-fapi-interaction-id': interactionId });
+      assert.equal(response.status, 500);
+      assert.equal(response.headers.get('x-fapi-interaction-id'), interactionId);
+      assert.equal(response.body.Errors[0].ErrorCode, 'U000');
+      assert.equal(response.body.Id, interactionId);
+      assert.doesNotMatch(JSON.stringify(response.body), /Error:|at |sqlite|mysql|TypeORM|Connection/i);
+    } finally {
+      await server.restart();
+    }
+  });
+});

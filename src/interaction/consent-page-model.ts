@@ -1,4 +1,4 @@
-import { maskIdentification, type Account } from '../domain/accounts/account.js';
+import { maskIdentification, primaryIdentification, type Account } from '../domain/accounts/account.js';
 import type { AccountAccessConsent } from '../domain/consents/account-access-consent.js';
 import type { ConsentPageModel } from './views/consent-page.js';
 import { describePermissions } from './permission-text.js';
@@ -32,7 +32,7 @@ export function consentPageModel(input: {
     accounts: input.accounts.map((account) => ({
       id: account.id,
       nickname: account.nickname ?? TYPE_LABELS[account.accountSubType] ?? 'Account',
-      maskedIdentification: maskIdentification(account.identifications[0]?.identification ?? account.id),
+      maskedIdentification: maskIdentification(primaryIdentification(account)?.identification ?? account.id),
       currency: account.currency,
       typeLabel: TYPE_LABELS[account.accountSubType] ?? account.accountSubType,
     })),

@@ -46,3 +46,21 @@ export interface AccountStore {
 export function maskIdentification(identification: string): string {
   return identification.length <= 4 ? identification : `••${identification.slice(-4)}`;
 }
+
+/** OBIE scheme of a card number; such identifications are masked unless the consent has `ReadPAN`. */
+export const PAN_SCHEME = 'UK.OBIE.PAN';
+
+/** A card number as partners without `ReadPAN` see it: first six and last four digits (NOTES §5.1). */
+export function maskPan(pan: string): string {
+  return pan.length <= 10 ? pan : `${pan.slice(0, 6)}${'*'.repeat(pan.length - 10)}${pan.slice(-4)}`;
+}
+
+/** The account's main scheme identification (sort code + number, IBAN), never its card number. */
+export function primaryIdentification(account: Account): AccountIdentification | undefined {
+  return account.identifications.find((identification) => identification.schemeName !== PAN_SCHEME);
+}
+
+/** The account's debit card number, if it has a card. */
+export function cardNumber(account: Account): string | undefined {
+  return account.identifications.find((identification) => identification.schemeName === PAN_SCHEME)?.identification;
+}

@@ -25,6 +25,7 @@ const BANK_CODE = 'OTBK';
 const BANK_NAME = 'OpenTeller Sandbox Bank';
 const SORT_CODE_SCHEME = 'UK.OBIE.SortCodeAccountNumber';
 const IBAN_SCHEME = 'UK.OBIE.IBAN';
+const PAN_SCHEME = 'UK.OBIE.PAN';
 const PRNG_SEED = 0x5a4db0c5;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -322,6 +323,22 @@ function identification(currency: string, accountNumber: string, name: string): 
   return { schemeName, identification: value, name, secondaryIdentification: null };
 }
 
+/** The debit card of a current account: a Luhn-valid test PAN (`UK.OBIE.PAN`), shown masked without ReadPAN. */
+function debitCard(accountNumber: string, name: string): AccountIdentification {
+  const body = `4658580${accountNumber}`;
+  return { schemeName: PAN_SCHEME, identification: `${body}${luhnCheckDigit(body)}`, name, secondaryIdentification: null };
+}
+
+function luhnCheckDigit(digits: string): number {
+  let sum = 0;
+  for (let index = 0; index < digits.length; index += 1) {
+    let digit = Number(digits[digits.length - 1 - index]);
+    if (index % 2 === 0) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
+    sum += digit;
+  }
+  return (10 - (sum % 10)) % 10;
+}
+
 function isoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
@@ -347,7 +364,10 @@ function buildAccounts(windowStart: number): Account[] {
       openingDate: isoDate(windowStart - plan.openedDaysEarlier * DAY_MS),
       status: 'Enabled',
       overdraftLimitMinor: plan.overdraftMinor,
-      identifications: [identification(plan.currency, plan.accountNumber, customer.displayName)],
+      identifications: [
+        identification(plan.currency, plan.accountNumber, customer.displayName),
+        ...(plan.subType === 'CACC' ? [debitCard(plan.accountNumber, customer.displayName)] : []),
+      ],
     })),
   );
   const purposes: readonly BankAccountPurpose[] = ['external-funding', 'clearing', 'fee-income'];

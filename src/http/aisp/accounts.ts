@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import { getConsentedAccount, listConsentedAccounts } from '../../domain/accounts/consented-accounts.js';
 import { selfLink } from '../links.js';
-import { presentAccounts } from '../presenters/account-presenter.js';
+import { presentAccounts, type AccountVisibility } from '../presenters/account-presenter.js';
 import type { RouteDeclaration } from '../route.js';
 import type { AispServices } from './aisp-services.js';
 import { consentOf } from './consent-context.js';
@@ -17,7 +17,7 @@ export const accountRoutes: RouteDeclaration<AispServices>[] = [
     responseSchema: 'OBReadAccount6',
     async handler(ctx, services) {
       const accounts = await listConsentedAccounts(services.accounts, consentedAccountIds(ctx));
-      ctx.body = presentAccounts(accounts, hasDetail(ctx), selfLink(ctx, services.issuer));
+      ctx.body = presentAccounts(accounts, visibility(ctx), selfLink(ctx, services.issuer));
     },
   },
   {
@@ -29,7 +29,7 @@ export const accountRoutes: RouteDeclaration<AispServices>[] = [
     responseSchema: 'OBReadAccount6',
     async handler(ctx, services) {
       const account = await getConsentedAccount(services.accounts, consentedAccountIds(ctx), String(ctx.params.AccountId));
-      ctx.body = presentAccounts([account], hasDetail(ctx), selfLink(ctx, services.issuer));
+      ctx.body = presentAccounts([account], visibility(ctx), selfLink(ctx, services.issuer));
     },
   },
 ];
@@ -38,6 +38,7 @@ function consentedAccountIds(ctx: Context): readonly string[] {
   return consentOf(ctx).accountIds;
 }
 
-function hasDetail(ctx: Context): boolean {
-  return consentOf(ctx).consent.permissions.includes('ReadAccountsDetail');
+function visibility(ctx: Context): AccountVisibility {
+  const { permissions } = consentOf(ctx).consent;
+  return { detail: permissions.includes('ReadAccountsDetail'), pan: permissions.includes('ReadPAN') };
 }

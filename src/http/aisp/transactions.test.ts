@@ -218,6 +218,24 @@ describe('transactions', () => {
     assert.equal(items[0]?.TransactionId, middle.TransactionId);
   });
 
+  test('card numbers: masked (first 6, last 4) without ReadPAN, in clear with it — in accounts and card transactions', async () => {
+    for (const [withPan, pattern] of [[false, /^465858\*{6}\d{4}$/], [true, /^465858\d{10}$/]] as const) {
+      const { accessToken } = await customerToken(server, partner, [...ALL_TRANSACTIONS, ...(withPan ? ['ReadPAN'] : [])], {
+        username: 'bob',
+        password: 'bob-sandbox-2',
+        accountIds: ['acc_bob_current'],
+      });
+      const account = (await partner.call(accessToken, 'GET', `${API}/accounts/acc_bob_current`)).body.Data.Account[0];
+      const card = account.Account.find((identification: { SchemeName: string }) => identification.SchemeName === 'UK.OBIE.PAN');
+      assert.match(card.Identification, pattern);
+      assert.equal(account.Account[0].SchemeName, 'UK.OBIE.SortCodeAccountNumber', 'the sort code comes first');
+      const items = (await get(`${API}/accounts/acc_bob_current/transactions?pageSize=200`, accessToken)).body.Data.Transaction;
+      const cardItems = items.filter((item: { CardInstrument?: { Identification: string } }) => item.CardInstrument);
+      assert.ok(cardItems.length > 0);
+      for (const item of cardItems) assert.match(item.CardInstrument.Identification, pattern);
+    }
+  });
+
   test('transactions without a transactions permission → 403; of an account outside the consent → 403', async () => {
     const { accessToken } = await customerToken(server, partner, ['ReadAccountsBasic'], { username: 'bob', password: 'bob-sandbox-2', accountIds: ['acc_bob_current'] });
     assert.equal((await get(`${API}/accounts/acc_bob_current/transactions`, accessToken)).status, 403);

@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
-import { getConsentedAccount } from '../../domain/accounts/consented-accounts.js';
+import { cardNumber, type Account } from '../../domain/accounts/account.js';
+import { getConsentedAccount, listConsentedAccounts } from '../../domain/accounts/consented-accounts.js';
 import { listTransactions, PAGE_SIZE } from '../../domain/accounts/list-transactions.js';
 import { parseFilterDateTime } from '../../domain/dates.js';
 import { InvalidField } from '../../domain/errors.js';
@@ -23,7 +24,7 @@ export const transactionRoutes: RouteDeclaration<AispServices>[] = [
     async handler(ctx, services) {
       const { accountIds } = consentOf(ctx);
       const account = await getConsentedAccount(services.accounts, accountIds, String(ctx.params.AccountId));
-      await respondWithPage(ctx, services, [account.id], account.id);
+      await respondWithPage(ctx, services, [account], account.id);
     },
   },
   {
@@ -34,12 +35,13 @@ export const transactionRoutes: RouteDeclaration<AispServices>[] = [
     scope: 'accounts',
     responseSchema: 'OBReadTransaction6',
     async handler(ctx, services) {
-      await respondWithPage(ctx, services, consentOf(ctx).accountIds, 'bulk');
+      await respondWithPage(ctx, services, await listConsentedAccounts(services.accounts, consentOf(ctx).accountIds), 'bulk');
     },
   },
 ];
 
-async function respondWithPage(ctx: Context, services: AispServices, accountIds: readonly string[], listing: string): Promise<void> {
+async function respondWithPage(ctx: Context, services: AispServices, accounts: readonly Account[], listing: string): Promise<void> {
+  const accountIds = accounts.map((account) => account.id);
   const query = singleValues(ctx);
   const from = query.fromBookingDateTime ? parseFilterDateTime(query.fromBookingDateTime, 'fromBookingDateTime') : null;
   const to = query.toBookingDateTime ? parseFilterDateTime(query.toBookingDateTime, 'toBookingDateTime') : null;
@@ -58,7 +60,12 @@ async function respondWithPage(ctx: Context, services: AispServices, accountIds:
     if (cursor) url.searchParams.set('cursor', cursor);
     return url.href;
   };
-  ctx.body = presentTransactions(page.transactions, page.detail, {
+  const cards = new Map(accounts.flatMap((account) => {
+    const number = cardNumber(account);
+    return number ? [[account.id, { number, name: account.identifications[0]?.name ?? null }] as const] : [];
+  }));
+  const pan = consentOf(ctx).consent.permissions.includes('ReadPAN');
+  ctx.body = presentTransactions(page.transactions, { detail: page.detail, pan, cards }, {
     Self: link(query.cursor ?? null),
     ...(page.next ? { Next: link(page.next) } : {}),
     ...(page.previous ? { Prev: link(page.previous) } : {}),

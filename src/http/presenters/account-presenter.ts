@@ -1,7 +1,19 @@
-import type { Account } from '../../domain/accounts/account.js';
+import { maskPan, PAN_SCHEME, type Account } from '../../domain/accounts/account.js';
 
-/** An account as an `OBAccount6` item; scheme identifications only with `ReadAccountsDetail`. */
-export function presentAccount(account: Account, detail: boolean) {
+/** What the consent lets the partner see of an account. */
+export interface AccountVisibility {
+  /** `ReadAccountsDetail`: scheme identifications. */
+  readonly detail: boolean;
+  /** `ReadPAN`: card numbers in clear; without it they are masked. */
+  readonly pan: boolean;
+}
+
+/**
+ * An account as an `OBAccount6` item; scheme identifications only with `ReadAccountsDetail` (card numbers
+ * last, masked without `ReadPAN`).
+ */
+export function presentAccount(account: Account, visibility: AccountVisibility) {
+  const identifications = [...account.identifications].sort((a, b) => Number(a.schemeName === PAN_SCHEME) - Number(b.schemeName === PAN_SCHEME));
   return {
     AccountId: account.id,
     Status: account.status,
@@ -11,11 +23,11 @@ export function presentAccount(account: Account, detail: boolean) {
     ...(account.description ? { Description: account.description } : {}),
     ...(account.nickname ? { Nickname: account.nickname } : {}),
     OpeningDate: `${account.openingDate}T00:00:00+00:00`,
-    ...(detail && account.identifications.length > 0
+    ...(visibility.detail && identifications.length > 0
       ? {
-          Account: account.identifications.map((identification) => ({
+          Account: identifications.map((identification) => ({
             SchemeName: identification.schemeName,
-            Identification: identification.identification,
+            Identification: identification.schemeName === PAN_SCHEME && !visibility.pan ? maskPan(identification.identification) : identification.identification,
             ...(identification.name ? { Name: identification.name } : {}),
             ...(identification.secondaryIdentification ? { SecondaryIdentification: identification.secondaryIdentification } : {}),
           })),
@@ -25,6 +37,6 @@ export function presentAccount(account: Account, detail: boolean) {
 }
 
 /** Accounts as `OBReadAccount6`, one page. */
-export function presentAccounts(accounts: readonly Account[], detail: boolean, self: string) {
-  return { Data: { Account: accounts.map((account) => presentAccount(account, detail)) }, Links: { Self: self }, Meta: { TotalPages: 1 } };
+export function presentAccounts(accounts: readonly Account[], visibility: AccountVisibility, self: string) {
+  return { Data: { Account: accounts.map((account) => presentAccount(account, visibility)) }, Links: { Self: self }, Meta: { TotalPages: 1 } };
 }

@@ -1,3 +1,4 @@
+import { maskPan } from '../../domain/accounts/account.js';
 import type { Transaction } from '../../domain/accounts/transaction.js';
 import type { TransferKind } from '../../domain/ledger/ledger.js';
 import { presentSignedAmount } from './amount.js';
@@ -10,11 +11,23 @@ function bankTransactionCode(kind: TransferKind, credit: boolean): { Code: strin
   return credit ? { Code: 'ReceivedCreditTransfer', SubCode: 'DomesticCreditTransfer' } : { Code: 'IssuedCreditTransfer', SubCode: 'DomesticCreditTransfer' };
 }
 
+/** What the consent lets the partner see of transactions, and the debit cards of the listed accounts. */
+export interface TransactionVisibility {
+  /** `ReadTransactionsDetail`: information, balance, merchant, counterparty and card. */
+  readonly detail: boolean;
+  /** `ReadPAN`: card numbers in clear; without it they are masked. */
+  readonly pan: boolean;
+  /** Debit card (number, holder name) per account id. */
+  readonly cards: ReadonlyMap<string, { readonly number: string; readonly name: string | null }>;
+}
+
 /**
  * A transaction as an `OBTransaction6` item. Without `ReadTransactionsDetail` the detail-only fields are left
- * out (NOTES §5.1): information, balance, merchant and counterparty accounts.
+ * out (NOTES §5.1): information, balance, merchant, card and counterparty accounts.
  */
-export function presentTransaction(transaction: Transaction, detail: boolean) {
+export function presentTransaction(transaction: Transaction, visibility: TransactionVisibility) {
+  const { detail } = visibility;
+  const card = transaction.kind === 'card' ? visibility.cards.get(transaction.accountId) : undefined;
   const credit = transaction.amountMinor > 0n;
   const counterparty = transaction.counterparty;
   const counterpartyAccount = counterparty
@@ -41,6 +54,16 @@ export function presentTransaction(transaction: Transaction, detail: boolean) {
             ? { Balance: { ...presentSignedAmount(transaction.balanceAfterMinor, transaction.currency), Type: 'ITBD' } }
             : {}),
           ...(transaction.kind === 'card' && counterparty ? { MerchantDetails: { MerchantName: counterparty.name } } : {}),
+          ...(card
+            ? {
+                CardInstrument: {
+                  CardSchemeName: 'VISA',
+                  AuthorisationType: 'Contactless',
+                  ...(card.name ? { Name: card.name.slice(0, 70) } : {}),
+                  Identification: visibility.pan ? card.number : maskPan(card.number),
+                },
+              }
+            : {}),
           ...(counterpartyAccount && transaction.kind !== 'card' ? { [credit ? 'DebtorAccount' : 'CreditorAccount']: counterpartyAccount } : {}),
         }
       : {}),
@@ -48,6 +71,6 @@ export function presentTransaction(transaction: Transaction, detail: boolean) {
 }
 
 /** A page of transactions as `OBReadTransaction6`, with links to its neighbours. */
-export function presentTransactions(transactions: readonly Transaction[], detail: boolean, links: { Self: string; Next?: string; Prev?: string }) {
-  return { Data: { Transaction: transactions.map((transaction) => presentTransaction(transaction, detail)) }, Links: links, Meta: {} };
+export function presentTransactions(transactions: readonly Transaction[], visibility: TransactionVisibility, links: { Self: string; Next?: string; Prev?: string }) {
+  return { Data: { Transaction: transactions.map((transaction) => presentTransaction(transaction, visibility)) }, Links: links, Meta: {} };
 }

@@ -1,10 +1,10 @@
 import { errors, interactionPolicy, type Account, type KoaContextWithOIDC } from 'oidc-provider';
 import type { ConsentStore } from '../domain/consents/account-access-consent.js';
-import { assertConsentAuthorisable, findUsableConsent } from '../domain/consents/account-access-consents.js';
+import { assertConsentAuthorisable, findUsableConsent, grantReference } from '../domain/consents/account-access-consents.js';
 import { ConsentStatus } from '../domain/consents/consent-status.js';
 import type { CustomerStore } from '../domain/customers/customer.js';
 import { DomainError } from '../domain/errors.js';
-import { INTENT_CLAIM, intentClaimRequests, intentIdOf } from './openbanking-intent.js';
+import { GRANT_REFERENCE_CLAIM, INTENT_CLAIM, intentClaimRequests, intentIdOf } from './openbanking-intent.js';
 
 /** What the consent binding needs from the rest of the application. */
 export interface ConsentBindingDependencies {
@@ -103,17 +103,19 @@ export function consentBinding({ consents, customers }: ConsentBindingDependenci
   const consentExpiryOfRequest = new WeakMap<object, Date | null>();
 
   /**
-   * Customer access tokens carry the ConsentId they are bound to; client-credentials tokens carry none. No
+   * Customer access tokens carry the ConsentId they are bound to and a reference to their grant (so that a
+   * token from before a re-authorisation stays dead); client-credentials tokens carry neither. No
    * customer token is issued — at the code exchange or on refresh — unless the consent is still `AUTH` and
    * unexpired: a refresh after revocation or expiry fails with `invalid_grant`.
    */
   async function extraTokenClaims(ctx: KoaContextWithOIDC, token: { grantId?: string; kind: string }) {
     if (!token.grantId) return undefined;
     const consent = await consents.findByGrantId(token.grantId);
-    const usable = consent && (await findUsableConsent(consents, consent.id, consent.clientId, new Date()));
+    const reference = grantReference(token.grantId);
+    const usable = consent && (await findUsableConsent(consents, consent.id, consent.clientId, reference, new Date()));
     if (!usable) throw new errors.InvalidGrant('the consent behind this grant is no longer authorised');
     consentExpiryOfRequest.set(ctx, usable.consent.expiresAt);
-    return { [INTENT_CLAIM]: usable.consent.id };
+    return { [INTENT_CLAIM]: usable.consent.id, [GRANT_REFERENCE_CLAIM]: reference };
   }
 
   /** Account-information grants get a refresh token (NOTES §11), without needing `offline_access`. */

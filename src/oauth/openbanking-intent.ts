@@ -12,6 +12,9 @@ interface ClaimsParameter {
 /** The claim name that carries the ConsentId (NOTES §11). */
 export const INTENT_CLAIM = 'openbanking_intent_id';
 
+/** Access-token claim naming (by hash) the grant a customer token was issued from. */
+export const GRANT_REFERENCE_CLAIM = 'grant_ref';
+
 /** The intent claim requests found in a parsed `claims` parameter (id_token and/or userinfo members). */
 export function intentClaimRequests(claims: ClaimsParameter | undefined): IntentClaimRequest[] {
   return [claims?.id_token?.[INTENT_CLAIM], claims?.userinfo?.[INTENT_CLAIM]].filter((request): request is IntentClaimRequest => Boolean(request));

@@ -76,8 +76,29 @@ describe('consent lifecycle', () => {
     const tokens = await partner.exchangeCode(callback, start);
     const accounts = await partner.call(tokens.access_token, 'GET', `${API}/accounts`);
     assert.equal(accounts.status, 200);
+    assert.equal((await partner.call(accessToken, 'GET', `${API}/accounts`)).status, 401, 'a token from before the revocation stays dead');
     assert.deepEqual(accounts.body.Data.Account.map((account: { AccountId: string }) => account.AccountId), ['acc_alice_savings']);
     const consent = await partner.call(await partner.clientCredentialsToken(), 'GET', `${API}/account-access-consents/${consentId}`);
     assert.equal(consent.body.Data.Status, 'AUTH');
+  });
+
+  test('a consent the partner deleted before anyone approved it → cannot be authorised (PAR invalid_request)', async () => {
+    const consentId = await partner.createConsent(['ReadAccountsBasic']);
+    await partner.call(await partner.clientCredentialsToken(), 'DELETE', `${API}/account-access-consents/${consentId}`);
+    await assert.rejects(partner.pushAuthorizationRequest(consentId), (error: client.ResponseBodyError) => error.error === 'invalid_request');
+  });
+
+  test('a revoked consent past its expiry → cannot be re-authorised', async () => {
+    const { consentId } = await customerToken(server, partner, ['ReadAccountsBasic'], {
+      ...alice,
+      consent: { ExpirationDateTime: new Date(Date.now() + 3600_000).toISOString() },
+    });
+    await partner.call(await partner.clientCredentialsToken(), 'DELETE', `${API}/account-access-consents/${consentId}`);
+    await server.database.dataSource.getRepository<ConsentRow>('Consent').update({ id: consentId }, { expiresAt: new Date(Date.now() - 1000) });
+    await assert.rejects(partner.pushAuthorizationRequest(consentId), (error: client.ResponseBodyError) => {
+      assert.equal(error.error, 'invalid_request');
+      assert.match(error.error_description ?? '', /expired/);
+      return true;
+    });
   });
 });

@@ -10,6 +10,7 @@ import {
   createAccountAccessConsent,
   deleteAccountAccessConsent,
   findUsableConsent,
+  grantReference,
   getAccountAccessConsent,
   rejectAccountAccessConsent,
 } from './account-access-consents.js';
@@ -488,11 +489,13 @@ describe('rejectAccountAccessConsent', () => {
 });
 
 describe('findUsableConsent', () => {
+  const refOf = (consent: AccountAccessConsent) => grantReference(`grant_${consent.id}`);
+
   test('an AUTH consent of the token client → the consent and the accounts it shares', async () => {
     const store = new InMemoryConsentStore();
     const consent = await newConsent(store, { expirationDateTime: IN_AN_HOUR });
     await authoriseAccountAccessConsent(store, consent.id, { customerId: 'cus_sandbox_alice', accountIds: ['acc_alice_savings', 'acc_alice_current'], grantId: 'g' }, ELIGIBLE, NOW);
-    const usable = await findUsableConsent(store, consent.id, CLIENT, NOW);
+    const usable = await findUsableConsent(store, consent.id, CLIENT, grantReference('g'), NOW);
     assert.ok(usable);
     assert.equal(usable.consent.id, consent.id);
     assert.equal(usable.consent.status, ConsentStatus.Authorised);
@@ -502,23 +505,30 @@ describe('findUsableConsent', () => {
   test('a token of another client → null', async () => {
     const store = new InMemoryConsentStore();
     const consent = await consentIn(store, ConsentStatus.Authorised, {}, ['acc_alice_current']);
-    assert.equal(await findUsableConsent(store, consent.id, OTHER_CLIENT, NOW), null);
+    assert.equal(await findUsableConsent(store, consent.id, OTHER_CLIENT, refOf(consent), NOW), null);
+  });
+
+  test('a token from an earlier grant of the same consent (before re-authorisation) → null', async () => {
+    const store = new InMemoryConsentStore();
+    const consent = await consentIn(store, ConsentStatus.Authorised, {}, ['acc_alice_current']);
+    assert.ok(await findUsableConsent(store, consent.id, CLIENT, refOf(consent), NOW));
+    assert.equal(await findUsableConsent(store, consent.id, CLIENT, grantReference('an-earlier-grant'), NOW), null);
   });
 
   test('a revoked, rejected or not yet authorised consent, or an unknown id → null', async () => {
     const store = new InMemoryConsentStore();
     for (const status of [ConsentStatus.Revoked, ConsentStatus.Rejected, ConsentStatus.AwaitingAuthorisation, ConsentStatus.Expired]) {
       const consent = await consentIn(store, status, {}, ['acc_alice_current']);
-      assert.equal(await findUsableConsent(store, consent.id, CLIENT, NOW), null, status);
+      assert.equal(await findUsableConsent(store, consent.id, CLIENT, refOf(consent), NOW), null, status);
     }
-    assert.equal(await findUsableConsent(store, 'aac_unknown', CLIENT, NOW), null);
+    assert.equal(await findUsableConsent(store, 'aac_unknown', CLIENT, grantReference('g'), NOW), null);
   });
 
   test('an AUTH consent whose expiry has passed → null, and it is now EXPD', async () => {
     const store = new InMemoryConsentStore();
     const consent = await consentIn(store, ConsentStatus.Authorised, { expiresAt: new Date(IN_AN_HOUR) }, ['acc_alice_current']);
-    assert.ok(await findUsableConsent(store, consent.id, CLIENT, NOW));
-    assert.equal(await findUsableConsent(store, consent.id, CLIENT, LATER), null);
+    assert.ok(await findUsableConsent(store, consent.id, CLIENT, refOf(consent), NOW));
+    assert.equal(await findUsableConsent(store, consent.id, CLIENT, refOf(consent), LATER), null);
     assert.equal(await statusOf(store, consent.id), ConsentStatus.Expired);
   });
 });

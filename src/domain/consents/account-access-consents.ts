@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { parseRequestDateTime } from '../dates.js';
 import { InvalidConsentStatus, InvalidDate, InvalidField, ResourceForbidden, ResourceNotFound } from '../errors.js';
 import { newId } from '../ids.js';
@@ -84,7 +85,8 @@ const AUTHORISABLE = [ConsentStatus.AwaitingAuthorisation, ConsentStatus.Revoked
 
 /**
  * Checks that a partner may send a customer to authorise this consent (the PAR/authorization request): it is
- * awaiting authorisation, or it was revoked (`CANC`) and has not expired — an `EXPD` consent never comes back.
+ * awaiting authorisation, or it was authorised, then revoked (`CANC`), and has not expired — an `EXPD`
+ * consent never comes back.
  * @throws ResourceNotFound for an unknown id or another partner's consent (not revealed);
  *   InvalidConsentStatus for any other status.
  */
@@ -92,10 +94,21 @@ export async function assertConsentAuthorisable(store: ConsentStore, clientId: s
   const consent = await store.findById(consentId);
   if (!consent || consent.clientId !== clientId) throw new ResourceNotFound(`ConsentId ${consentId} does not exist`);
   const current = await applyExpiry(store, consent, now);
-  if (!(AUTHORISABLE as readonly string[]).includes(current.status)) {
-    throw new InvalidConsentStatus(`ConsentId ${consentId} has status ${current.status}; only AWAU and CANC consents can be authorised`);
-  }
+  assertAuthorisable(current, now);
   return current;
+}
+
+/**
+ * AWAU consents can be authorised; a CANC one only if a customer had authorised it before (a consent the
+ * partner deleted before anyone approved it stays dead) and its expiry has not passed.
+ * @throws InvalidConsentStatus otherwise.
+ */
+function assertAuthorisable(consent: AccountAccessConsent, now: Date): void {
+  if (consent.expiresAt && consent.expiresAt.getTime() <= now.getTime()) throw new InvalidConsentStatus(`ConsentId ${consent.id} has expired`);
+  const reauthorisable = consent.status === ConsentStatus.Revoked && consent.customerId !== null;
+  if (consent.status !== ConsentStatus.AwaitingAuthorisation && !reauthorisable) {
+    throw new InvalidConsentStatus(`ConsentId ${consent.id} has status ${consent.status}; it cannot be authorised`);
+  }
 }
 
 /**
@@ -118,7 +131,7 @@ export async function authoriseAccountAccessConsent(
   const found = await store.findById(consentId);
   if (!found) throw new InvalidConsentStatus(`ConsentId ${consentId} can no longer be authorised`);
   const consent = await applyExpiry(store, found, now);
-  if (consent.status === ConsentStatus.Expired) throw new InvalidConsentStatus(`ConsentId ${consentId} has expired`);
+  assertAuthorisable(consent, now);
   if (consent.customerId && consent.customerId !== decision.customerId) {
     throw new InvalidConsentStatus(`ConsentId ${consentId} was granted by another customer`);
   }
@@ -162,13 +175,28 @@ export interface UsableConsent {
 }
 
 /**
- * The consent behind a customer access token, if the token may still be used with it: it exists, belongs to
- * the client the token was issued to, is `AUTH` and has not expired.
- * @returns null when the consent cannot back the token any more (revoked, expired, rejected, unknown).
+ * The reference a customer token carries to the grant it was issued from: a token of an earlier
+ * authorisation of the same consent (before a revocation and re-authorisation) names another grant.
  */
-export async function findUsableConsent(store: ConsentStore, consentId: string, clientId: string, now: Date): Promise<UsableConsent | null> {
+export function grantReference(grantId: string): string {
+  return createHash('sha256').update(grantId).digest('base64url').slice(0, 22);
+}
+
+/**
+ * The consent behind a customer access token, if the token may still be used with it: it exists, belongs to
+ * the client the token was issued to, is `AUTH`, has not expired, and is still backed by the grant the token
+ * came from (`tokenGrantReference`, see {@link grantReference}).
+ * @returns null when the consent cannot back the token any more (revoked, expired, rejected, re-authorised, unknown).
+ */
+export async function findUsableConsent(
+  store: ConsentStore,
+  consentId: string,
+  clientId: string,
+  tokenGrantReference: string,
+  now: Date,
+): Promise<UsableConsent | null> {
   const found = await store.findById(consentId);
-  if (!found || found.clientId !== clientId) return null;
+  if (!found || found.clientId !== clientId || !found.grantId || grantReference(found.grantId) !== tokenGrantReference) return null;
   const consent = await applyExpiry(store, found, now);
   if (consent.status !== ConsentStatus.Authorised) return null;
   return { consent, accountIds: await store.listAccountIds(consent.id) };

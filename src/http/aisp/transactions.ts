@@ -45,7 +45,7 @@ async function respondWithPage(ctx: Context, services: AispServices, accounts: r
   const query = singleValues(ctx);
   const from = query.fromBookingDateTime ? parseFilterDateTime(query.fromBookingDateTime, 'fromBookingDateTime') : null;
   const to = query.toBookingDateTime ? parseFilterDateTime(query.toBookingDateTime, 'toBookingDateTime') : null;
-  const pageSize = query.pageSize === undefined ? PAGE_SIZE.default : Number(query.pageSize);
+  const pageSize = query.pageSize === undefined ? PAGE_SIZE.default : /^\d{1,4}$/.test(query.pageSize) ? Number(query.pageSize) : Number.NaN;
   const page = await listTransactions(services.transactions, services.cursors, consentOf(ctx).consent, {
     accountIds,
     scope: `${listing}|${from?.toISOString() ?? ''}|${to?.toISOString() ?? ''}`,

@@ -13,6 +13,8 @@ export interface VerifiedToken {
   readonly scopes: readonly string[];
   /** The consent a customer token is bound to; absent on client-credentials tokens. */
   readonly consentId: string | undefined;
+  /** Reference to the grant a customer token was issued from. */
+  readonly grantReference: string | undefined;
 }
 
 /** Marks a DPoP proof `jti` as used, across every process; false when it was used before. */
@@ -110,7 +112,9 @@ export function accessTokenVerifier(options: TokenVerifierOptions) {
 
 function toVerifiedToken(payload: JWTPayload): VerifiedToken {
   const consentId = payload.openbanking_intent_id;
+  const reference = payload.grant_ref;
   return {
+    grantReference: typeof reference === 'string' ? reference : undefined,
     clientId: String(payload.client_id ?? ''),
     subject: String(payload.sub ?? ''),
     scopes: String(payload.scope ?? '').split(' ').filter(Boolean),

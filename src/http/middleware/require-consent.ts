@@ -6,13 +6,14 @@ import type { VerifiedToken } from './require-access-token.js';
 
 /**
  * For customer tokens: the consent the token is bound to must still be `AUTH` (not revoked, rejected or
- * expired) and belong to the token's client, checked in the database on every call so that a revocation
+ * expired), belong to the token's client and still rest on the grant the token came from, checked in the database on every call so that a revocation
  * takes effect on the very next request. Puts the consent and its shared accounts on `ctx.state`.
  */
 export function requireAuthorisedConsent(consents: ConsentStore) {
   return async function requireAuthorisedConsentMiddleware(ctx: Context, next: Next) {
     const token = ctx.state.token as VerifiedToken;
-    const usable = token.consentId ? await findUsableConsent(consents, token.consentId, token.clientId, new Date()) : null;
+    const usable =
+      token.consentId && token.grantReference ? await findUsableConsent(consents, token.consentId, token.clientId, token.grantReference, new Date()) : null;
     if (!usable) throw unauthorized('The consent behind this access token is no longer authorised');
     ctx.state.consent = usable.consent;
     ctx.state.consentAccountIds = usable.accountIds;

@@ -58,7 +58,6 @@ export function presentTransaction(transaction: Transaction, visibility: Transac
             ? {
                 CardInstrument: {
                   CardSchemeName: 'VISA',
-                  AuthorisationType: 'Contactless',
                   ...(card.name ? { Name: card.name.slice(0, 70) } : {}),
                   Identification: visibility.pan ? card.number : maskPan(card.number),
                 },

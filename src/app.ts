@@ -6,6 +6,7 @@ import type { Config } from './config/config.js';
 import { pageCursors } from './domain/accounts/page-cursor.js';
 import { API_BASE_PATH, createResourceApi } from './http/resource-api.js';
 import { assignInteractionId } from './http/middleware/interaction-id.js';
+import { logRequests } from './http/middleware/log-requests.js';
 import { createInteractionRoutes } from './interaction/interaction-routes.js';
 import { securityHeaders } from './interaction/security-headers.js';
 import type { Logger } from './logging/logger.js';
@@ -50,6 +51,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
   app.proxy = config.trustProxy;
   app.silent = true;
   app.use(assignInteractionId());
+  app.use(logRequests(logger));
   app.use(securityHeaders());
   app.use(async function serveStylesheet(ctx: Context, next: Next) {
     if (ctx.path !== '/assets/app.css') return next();

@@ -41,7 +41,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const consents = new TypeOrmConsentStore(dataSource);
   const customers = new TypeOrmCustomerStore(dataSource);
   const accounts = new TypeOrmAccountStore(dataSource);
-  const replayGuard = new ReplayGuardStore(dataSource);
+  const replayGuard = new ReplayGuardStore(dataSource, database.dialect);
   const ledger = new SqlLedgerReader(dataSource, database.dialect);
   const keys = await loadKeyMaterial(config, new ServerKeyStore(dataSource));
   const provider = createProvider({ issuer: config.issuer, adapter: createOidcAdapter(dataSource), keys, logger, consents, customers });

@@ -8,6 +8,11 @@ export function sqlTime(dialect: Dialect, date: Date): Date | string {
   return dialect === 'sqlite' ? date.toISOString().replace('T', ' ').replace('Z', '') : date;
 }
 
+/** A timestamp read by raw SQL: SQLite returns TypeORM datetimes as UTC text, MySQL returns Dates. */
+export function readSqlTime(value: Date | string): Date {
+  return value instanceof Date ? value : new Date(`${value.replace(' ', 'T')}Z`);
+}
+
 /** True when a driver error is a primary-key or unique-index violation, on either dialect. */
 export function isDuplicateKeyError(error: unknown): boolean {
   const { code, driverError } = error as { code?: string; driverError?: { code?: string } };

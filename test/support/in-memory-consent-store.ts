@@ -37,6 +37,11 @@ export class InMemoryConsentStore implements ConsentStore {
     return [...(this.accounts.get(consentId) ?? [])].sort();
   }
 
+  async findWithAccountIds(id: string): Promise<{ consent: AccountAccessConsent; accountIds: string[] } | null> {
+    const consent = await this.findById(id);
+    return consent ? { consent, accountIds: await this.listAccountIds(id) } : null;
+  }
+
   async authorise(consentId: string, from: readonly ConsentStatus[], authorisation: ConsentAuthorisation, at: Date): Promise<boolean> {
     await tick();
     const current = this.consents.get(consentId);

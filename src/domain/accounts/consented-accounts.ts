@@ -15,3 +15,11 @@ export async function getConsentedAccount(store: AccountStore, consentedAccountI
   if (!account) throw new ResourceForbidden(`AccountId ${accountId} is not shared under this consent`);
   return account;
 }
+
+/**
+ * Checks that the consent shares this account, without reading it (for endpoints that read only balances).
+ * @throws ResourceForbidden when it does not (or the account does not exist: not revealed).
+ */
+export function assertAccountConsented(consentedAccountIds: readonly string[], accountId: string): void {
+  if (!consentedAccountIds.includes(accountId)) throw new ResourceForbidden(`AccountId ${accountId} is not shared under this consent`);
+}

@@ -48,6 +48,8 @@ export interface ConsentStore {
   findByGrantId(grantId: string): Promise<AccountAccessConsent | null>;
   /** Ids of the accounts the customer shared under the consent. */
   listAccountIds(consentId: string): Promise<string[]>;
+  /** The consent with the ids of its shared accounts, in one read (the hot path of every API call). */
+  findWithAccountIds(id: string): Promise<{ consent: AccountAccessConsent; accountIds: string[] } | null>;
   /**
    * Atomically moves the consent from one of `from` to `AUTH` and records the customer, grant and accounts.
    * @returns false when the consent was not in one of `from` (nothing written).

@@ -195,11 +195,13 @@ export async function findUsableConsent(
   tokenGrantReference: string,
   now: Date,
 ): Promise<UsableConsent | null> {
-  const found = await store.findById(consentId);
-  if (!found || found.clientId !== clientId || !found.grantId || grantReference(found.grantId) !== tokenGrantReference) return null;
-  const consent = await applyExpiry(store, found, now);
+  const found = await store.findWithAccountIds(consentId);
+  if (!found) return null;
+  const { consent: stored, accountIds } = found;
+  if (stored.clientId !== clientId || !stored.grantId || grantReference(stored.grantId) !== tokenGrantReference) return null;
+  const consent = await applyExpiry(store, stored, now);
   if (consent.status !== ConsentStatus.Authorised) return null;
-  return { consent, accountIds: await store.listAccountIds(consent.id) };
+  return { consent, accountIds };
 }
 
 /** Marks a consent whose expiry has passed as `EXPD` (reason `TKXP`) and returns it as it now stands. */

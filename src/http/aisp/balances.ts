@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { getBalances } from '../../domain/accounts/balances.js';
-import { getConsentedAccount } from '../../domain/accounts/consented-accounts.js';
+import { assertAccountConsented } from '../../domain/accounts/consented-accounts.js';
 import { PermissionMissing } from '../../domain/errors.js';
 import { selfLink } from '../links.js';
 import { presentBalances } from '../presenters/balance-presenter.js';
@@ -19,8 +19,9 @@ export const balanceRoutes: RouteDeclaration<AispServices>[] = [
     responseSchema: 'OBReadBalance1',
     async handler(ctx, services) {
       const { accountIds } = requireBalancesPermission(ctx);
-      const account = await getConsentedAccount(services.accounts, accountIds, String(ctx.params.AccountId));
-      ctx.body = presentBalances(await getBalances(services.balances, [account.id], new Date()), selfLink(ctx, services.issuer));
+      const accountId = String(ctx.params.AccountId);
+      assertAccountConsented(accountIds, accountId);
+      ctx.body = presentBalances(await getBalances(services.balances, [accountId], new Date()), selfLink(ctx, services.issuer));
     },
   },
   {

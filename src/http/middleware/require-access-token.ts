@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { calculateJwkThumbprint, createLocalJWKSet, EmbeddedJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, importJWK, jwtVerify, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import type { Context, Next } from 'koa';
 import { unauthorized, ApiError } from '../api-error.js';
+import { BoundedCache } from '../bounded-cache.js';
 
 /** Which kind of token an endpoint takes (OBIE `TPPOAuth2Security` vs `PSUOAuth2Security`). */
 export type TokenKind = 'client-credentials' | 'authorization-code';
@@ -41,6 +42,10 @@ const ALGORITHMS = ['PS256', 'ES256', 'Ed25519', 'EdDSA'];
 export function accessTokenVerifier(options: TokenVerifierOptions) {
   const keySet = createLocalJWKSet(options.jwks);
   const origin = new URL(options.issuer).origin;
+  /** Access tokens whose signature, issuer, audience and type were verified; expiry is re-checked on each use. */
+  const verifiedTokens = new BoundedCache<string, JWTPayload>(10_000);
+  /** Imported DPoP public keys by thumbprint and algorithm: a partner signs its proofs with one key. */
+  const proofKeys = new BoundedCache<string, CryptoKey | Uint8Array>(10_000);
 
   return function requireAccessToken(kind: TokenKind, scope: string) {
     return async function requireAccessTokenMiddleware(ctx: Context, next: Next) {
@@ -67,6 +72,11 @@ export function accessTokenVerifier(options: TokenVerifierOptions) {
   };
 
   async function verifyAccessToken(token: string): Promise<JWTPayload> {
+    const cached = verifiedTokens.get(token);
+    if (cached) {
+      if (typeof cached.exp === 'number' && cached.exp + 5 > Date.now() / 1000) return cached;
+      throw unauthorized('The access token is invalid or has expired');
+    }
     try {
       const { payload } = await jwtVerify(token, keySet, {
         issuer: options.issuer,
@@ -75,6 +85,7 @@ export function accessTokenVerifier(options: TokenVerifierOptions) {
         algorithms: ['PS256', 'ES256'],
         clockTolerance: 5,
       });
+      verifiedTokens.set(token, payload);
       return payload;
     } catch {
       throw unauthorized('The access token is invalid or has expired');
@@ -85,11 +96,19 @@ export function accessTokenVerifier(options: TokenVerifierOptions) {
     const proof = ctx.get('dpop');
     if (!proof) throw unauthorized('A DPoP proof is required (DPoP header)', 'DPoP', 'U007');
     let payload: JWTPayload;
-    let jwk: JWK | undefined;
+    let thumbprint: string;
     try {
-      const verified = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: ALGORITHMS });
-      payload = verified.payload;
-      jwk = verified.protectedHeader.jwk;
+      const header = decodeProtectedHeader(proof);
+      if (!header.jwk || typeof header.alg !== 'string' || !ALGORITHMS.includes(header.alg)) throw new Error('no usable embedded key');
+      if ('d' in header.jwk) throw new Error('private key in the proof');
+      thumbprint = await calculateJwkThumbprint(header.jwk);
+      const cacheKey = `${header.alg}:${thumbprint}`;
+      let key = proofKeys.get(cacheKey);
+      if (!key) {
+        key = await importJWK(header.jwk, header.alg);
+        proofKeys.set(cacheKey, key);
+      }
+      ({ payload } = await jwtVerify(proof, key, { typ: 'dpop+jwt', algorithms: ALGORITHMS }));
     } catch {
       throw unauthorized('The DPoP proof is invalid', 'DPoP');
     }
@@ -100,7 +119,6 @@ export function accessTokenVerifier(options: TokenVerifierOptions) {
       throw unauthorized('The DPoP proof iat is outside the accepted window', 'DPoP');
     }
     if (payload.ath !== createHash('sha256').update(token).digest('base64url')) throw unauthorized('The DPoP proof ath does not match the access token', 'DPoP');
-    const thumbprint = await calculateJwkThumbprint(jwk as JWK);
     const confirmation = (tokenPayload.cnf as { jkt?: string } | undefined)?.jkt;
     if (!confirmation || confirmation !== thumbprint) throw unauthorized('The DPoP proof key is not the key the access token is bound to', 'DPoP');
     if (typeof payload.jti !== 'string' || payload.jti.length < 8 || payload.jti.length > 256) throw unauthorized('The DPoP proof needs a jti', 'DPoP');

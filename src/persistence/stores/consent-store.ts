@@ -3,6 +3,7 @@ import type { AccountAccessConsent, ConsentAuthorisation, ConsentStore } from '.
 import type { ConsentStatus } from '../../domain/consents/consent-status.js';
 import type { AccountPermission } from '../../domain/consents/permissions.js';
 import type { ConsentAccountRow, ConsentRow } from '../entities/consent.entity.js';
+import { readSqlTime } from '../sql.js';
 
 /** Consents in the `consent` and `consent_account` tables; every status change is a compare-and-set. */
 export class TypeOrmConsentStore implements ConsentStore {
@@ -29,6 +30,20 @@ export class TypeOrmConsentStore implements ConsentStore {
   async listAccountIds(consentId: string): Promise<string[]> {
     const rows = await this.dataSource.getRepository<ConsentAccountRow>('ConsentAccount').find({ where: { consentId }, order: { accountId: 'ASC' } });
     return rows.map((row) => row.accountId);
+  }
+
+  async findWithAccountIds(id: string): Promise<{ consent: AccountAccessConsent; accountIds: string[] } | null> {
+    const rows: RawConsentRow[] = await this.dataSource.query(
+      `SELECT c.id, c.client_id, c.status, c.status_reason_code, c.status_reason_description, c.permissions, c.expires_at,
+              c.transaction_from_at, c.transaction_to_at, c.customer_id, c.grant_id, c.authorised_at, c.created_at,
+              c.status_updated_at, c.request,
+              (SELECT GROUP_CONCAT(ca.account_id) FROM consent_account ca WHERE ca.consent_id = c.id) AS account_ids
+       FROM consent c WHERE c.id = ?`,
+      [id],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return { consent: toConsent(fromRaw(row)), accountIds: row.account_ids ? row.account_ids.split(',').sort() : [] };
   }
 
   async authorise(consentId: string, from: readonly ConsentStatus[], authorisation: ConsentAuthorisation, at: Date): Promise<boolean> {
@@ -66,6 +81,48 @@ export class TypeOrmConsentStore implements ConsentStore {
     );
     return Boolean(result.affected);
   }
+}
+
+/** A consent row as raw SQL returns it (snake_case, JSON as text, SQLite times as text). */
+interface RawConsentRow {
+  id: string;
+  client_id: string;
+  status: string;
+  status_reason_code: string | null;
+  status_reason_description: string | null;
+  permissions: string;
+  expires_at: Date | string | null;
+  transaction_from_at: Date | string | null;
+  transaction_to_at: Date | string | null;
+  customer_id: string | null;
+  grant_id: string | null;
+  authorised_at: Date | string | null;
+  created_at: Date | string;
+  status_updated_at: Date | string;
+  request: string;
+  account_ids: string | null;
+}
+
+function fromRaw(row: RawConsentRow): ConsentRow {
+  const time = (value: Date | string | null) => (value === null ? null : readSqlTime(value));
+  return {
+    id: row.id,
+    kind: 'account-access',
+    clientId: row.client_id,
+    status: row.status,
+    statusReasonCode: row.status_reason_code,
+    statusReasonDescription: row.status_reason_description,
+    permissions: JSON.parse(row.permissions) as string[],
+    expiresAt: time(row.expires_at),
+    transactionFromAt: time(row.transaction_from_at),
+    transactionToAt: time(row.transaction_to_at),
+    customerId: row.customer_id,
+    grantId: row.grant_id,
+    authorisedAt: time(row.authorised_at),
+    createdAt: readSqlTime(row.created_at),
+    statusUpdatedAt: readSqlTime(row.status_updated_at),
+    request: JSON.parse(row.request) as Record<string, unknown>,
+  };
 }
 
 function toRow(consent: AccountAccessConsent): ConsentRow {

@@ -3,7 +3,7 @@ import type { BalanceReader, BalanceSnapshot } from '../../domain/accounts/balan
 import type { Transaction, TransactionQuery, TransactionReader } from '../../domain/accounts/transaction.js';
 import type { EntryStatus, TransferKind } from '../../domain/ledger/ledger.js';
 import type { Dialect } from '../entities/column-types.js';
-import { sqlTime } from '../sql.js';
+import { readSqlTime, sqlTime } from '../sql.js';
 
 interface BalanceRow {
   id: string;
@@ -35,6 +35,9 @@ interface TransactionRow {
 /**
  * Read side of the ledger, in plain SQL tuned to the indexes: balances in one statement (a consistent
  * snapshot), transactions by keyset on (account_id, booked_at, id) so any page costs the same at any depth.
+ * On MySQL/MariaDB the keyset index is forced: for an account holding a small share of a large table the
+ * planner otherwise scans the account's entries from the newest and filters by date, so a page 100,000 rows
+ * deep read 100,000 rows (measured by `npm run bench -- aisp`: 166 ms instead of ~6 ms).
  */
 export class SqlLedgerReader implements BalanceReader, TransactionReader {
   constructor(
@@ -86,16 +89,17 @@ export class SqlLedgerReader implements BalanceReader, TransactionReader {
     const rows: TransactionRow[] = await this.dataSource.query(
       `SELECT e.id, e.account_id, e.transfer_id, t.kind, t.reference, e.amount_minor, e.currency, e.status, e.booked_at, e.value_at,
               e.information, e.counterparty_name, e.counterparty_scheme_name, e.counterparty_identification, e.balance_after_minor
-       FROM ledger_entry e JOIN ledger_transfer t ON t.id = e.transfer_id
+       FROM ledger_entry e ${this.dialect === 'mysql' ? 'FORCE INDEX (ix_ledger_entry_account_booked)' : ''} JOIN ledger_transfer t ON t.id = e.transfer_id
        WHERE ${conditions.join(' AND ')}
        ORDER BY e.booked_at ${order}, e.id ${order}
        LIMIT ${Number(query.limit)}`,
       parameters,
     );
-    return rows.map((row) => this.toTransaction(row));
+    return rows.map(toTransaction);
   }
+}
 
-  private toTransaction(row: TransactionRow): Transaction {
+function toTransaction(row: TransactionRow): Transaction {
     return {
       id: row.id,
       accountId: row.account_id,
@@ -105,18 +109,12 @@ export class SqlLedgerReader implements BalanceReader, TransactionReader {
       amountMinor: BigInt(row.amount_minor),
       currency: row.currency,
       status: row.status as EntryStatus,
-      bookedAt: this.toDate(row.booked_at),
-      valueAt: this.toDate(row.value_at),
+      bookedAt: readSqlTime(row.booked_at),
+      valueAt: readSqlTime(row.value_at),
       information: row.information,
       counterparty: row.counterparty_name
         ? { name: row.counterparty_name, schemeName: row.counterparty_scheme_name, identification: row.counterparty_identification }
         : null,
       balanceAfterMinor: row.balance_after_minor === null ? null : BigInt(row.balance_after_minor),
     };
-  }
-
-  /** SQLite returns TypeORM datetimes as UTC text; MySQL returns Dates (the pool runs in UTC). */
-  private toDate(value: Date | string): Date {
-    return value instanceof Date ? value : new Date(`${value.replace(' ', 'T')}Z`);
-  }
 }

@@ -1,18 +1,21 @@
 import type { DataSource } from 'typeorm';
-import type { ReplayGuardRow } from '../entities/replay-guard.entity.js';
-import { isDuplicateKeyError } from '../sql.js';
+import type { Dialect } from '../entities/column-types.js';
+import { isDuplicateKeyError, sqlTime } from '../sql.js';
 
 /** One-time values shared by every process on the database (e.g. resource-server DPoP proof `jti`s). */
 export class ReplayGuardStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly dialect: Dialect,
+  ) {}
 
   /**
    * Remembers `key` within `scope` until `expiresAt`.
-   * @returns false when the key was already remembered: a replay.
+   * @returns false when the key was already remembered: a replay. One plain INSERT: it runs on every API call.
    */
   async rememberOnce(scope: string, key: string, expiresAt: Date): Promise<boolean> {
     try {
-      await this.dataSource.getRepository<ReplayGuardRow>('ReplayGuard').insert({ scope, key, expiresAt });
+      await this.dataSource.query('INSERT INTO replay_guard (scope, marker, expires_at) VALUES (?, ?, ?)', [scope, key, sqlTime(this.dialect, expiresAt)]);
       return true;
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;

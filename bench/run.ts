@@ -1,0 +1,42 @@
+/**
+ * Benchmarks (scripts, not tests): `npm run bench -- <name>`.
+ *   aisp          AIS resource API throughput vs a bare Koa + mysql2 baseline, and paging at 1M vs 10k transactions
+ *   aisp-profile  where the time of one AIS request goes (SQL statements, CPU profile, replay guard off)
+ */
+const USAGE = `Usage: npm run bench -- <benchmark>
+
+Benchmarks:
+  aisp    GET …/accounts/{id}/balances and …/transactions through the full path (JWT + DPoP + consent + MySQL)
+          vs a bare Koa + mysql2 baseline, then first/deep page latency over 1M vs 10k transactions.
+  aisp-profile
+          where the time of …/balances goes: replay-guard INSERT switched off by a preloaded hook,
+          every SQL statement timed, and a CPU profile of the server (BENCH_PROFILE_ENDPOINT=transactions
+          for …/transactions; BENCH_PROFILE_SAVE=out.cpuprofile keeps the raw profile). Changes no
+          application file: the experiments are preloaded hooks in bench/lib/hooks.
+
+Environment (aisp):
+  BENCH_DATABASE_URL  MySQL/MariaDB server to use; a fresh database is created next to the one named
+                      (default mysql://root@127.0.0.1:3306/test) and dropped at the end
+  BENCH_CONNECTIONS   concurrent connections of the load generator (default 10)
+  BENCH_DURATION      seconds per measured run (default 10; keep ≤ 40 so DPoP proofs stay fresh)
+  BENCH_WARMUP        seconds of warm-up before each run (default 3)
+  BENCH_ROUNDS        alternating rounds of baseline → balances → transactions (default 3; req/s = median)
+  BENCH_BIG / BENCH_SMALL   transfers in the two scale-check accounts (default 1000000 / 10000)
+  BENCH_DEEP_PAGES    pages of 1000 to walk before the deep page (default 100)
+  BENCH_REPS          repetitions per latency figure in the scale check (default 21)
+  BENCH_SKIP_LOAD=1 / BENCH_SKIP_SCALE=1   skip the throughput part / the scale check
+  BENCH_OPENTELLER_ENTRY   a compiled cli/run.js (e.g. dist/cli/run.js after npm run build) to run with
+                      plain node instead of src/cli/run.ts through tsx
+`;
+
+const [name] = process.argv.slice(2);
+if (name === 'aisp') {
+  const { benchAisp } = await import('./aisp.js');
+  process.exitCode = await benchAisp();
+} else if (name === 'aisp-profile') {
+  const { profileAisp } = await import('./aisp-profile.js');
+  process.exitCode = await profileAisp();
+} else {
+  process.stdout.write(USAGE);
+  process.exitCode = name === undefined || name === 'help' || name === '--help' ? 0 : 2;
+}

@@ -3,8 +3,11 @@
 // conformance suite sends that we do not use are ignored.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { createHash, randomUUID } from 'node:crypto';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import * as client from 'openid-client';
 import { customerToken } from '../../test/support/authorise.js';
-import { API, registerPartner, type Partner } from '../../test/support/partner.js';
+import { API, partnerClient, registerPartner, type Partner } from '../../test/support/partner.js';
 import { startTestServer, type TestServer } from '../../test/support/test-server.js';
 
 describe('resource API', () => {
@@ -15,7 +18,7 @@ describe('resource API', () => {
   before(async () => {
     server = await startTestServer();
     partner = await registerPartner(server);
-    ({ accessToken: token } = await customerToken(server, partner, ['ReadAccountsDetail', 'ReadBalances'], {
+    ({ accessToken: token } = await customerToken(server, partner, ['ReadAccountsDetail', 'ReadBalances', 'ReadTransactionsBasic', 'ReadTransactionsDebits'], {
       username: 'carol',
       password: 'carol-sandbox-3',
       accountIds: ['acc_carol_current'],
@@ -39,6 +42,29 @@ describe('resource API', () => {
       'x-customer-user-agent': 'Mozilla/5.0',
     });
     assert.equal(response.status, 200);
+  });
+
+  test("a DPoP proof carrying another party's public key (with extra members) → 401, and that party's calls keep working", async () => {
+    const victimKeys = await client.randomDPoPKeyPair('ES256');
+    const victim = partnerClient(server, partner.clientId, partner.config, client.getDPoPHandle(partner.config, victimKeys));
+    const victimToken = await customerToken(server, victim, ['ReadAccountsBasic'], { username: 'carol', password: 'carol-sandbox-3', accountIds: ['acc_carol_current'] });
+    const attackerKeys = await generateKeyPair('ES256');
+    const url = `${server.issuer}${API}/accounts`;
+    const proof = await new SignJWT({ htm: 'GET', htu: url, jti: randomUUID(), ath: createHash('sha256').update(token).digest('base64url') })
+      .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: { ...(await exportJWK(victimKeys.publicKey)), key_ops: [] } })
+      .setIssuedAt()
+      .sign(attackerKeys.privateKey);
+    const attack = await fetch(url, { headers: { authorization: `DPoP ${token}`, dpop: proof } });
+    assert.equal(attack.status, 401);
+    assert.equal((await victim.call(victimToken.accessToken, 'GET', `${API}/accounts`)).status, 200);
+  });
+
+  test('ids with non-ASCII characters → 400/403 answers, never a 500 (ids are ASCII columns on MySQL)', async () => {
+    const ccToken = await partner.clientCredentialsToken();
+    assert.equal((await partner.call(ccToken, 'GET', `${API}/account-access-consents/aac_%C3%A9`)).status, 400);
+    assert.equal((await partner.call(token, 'GET', `${API}/accounts/acc_%C3%A9`)).status, 403);
+    assert.equal((await partner.call(token, 'GET', `${API}/accounts/acc_carol_current/transactions?cursor=abc.${'é'.repeat(22)}`)).status, 400);
+    await assert.rejects(partner.pushAuthorizationRequest('aac_é'), (error: client.ResponseBodyError) => error.error === 'invalid_request');
   });
 
   test('an unexpected failure (the database goes away) → 500 U000 carrying only the interaction id', async () => {

@@ -2,7 +2,7 @@ import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { IsNull, type DataSource, type Repository } from 'typeorm';
 import type { JsonDocument } from './entities/column-types.js';
 import type { OidcModelRow } from './entities/oidc-model.entity.js';
-import { isDuplicateKeyError } from './sql.js';
+import { isDuplicateKeyError, isStorableId } from './sql.js';
 
 /** Models whose `consume` must succeed at most once (a second redemption is a replay). */
 const SINGLE_USE_MODELS = new Set([
@@ -56,18 +56,19 @@ export function createOidcAdapter(dataSource: DataSource, { clockToleranceSecond
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      return toPayload(await repository.findOneBy({ model: this.model, id }));
+      return isStorableId(id) ? toPayload(await repository.findOneBy({ model: this.model, id })) : undefined;
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-      return toPayload(await repository.findOneBy({ model: this.model, uid }));
+      return isStorableId(uid) ? toPayload(await repository.findOneBy({ model: this.model, uid })) : undefined;
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-      return toPayload(await repository.findOneBy({ model: this.model, userCode }));
+      return isStorableId(userCode) ? toPayload(await repository.findOneBy({ model: this.model, userCode })) : undefined;
     }
 
     async consume(id: string): Promise<void> {
+      if (!isStorableId(id)) throw new errors.InvalidGrant(`${this.model} was already used`);
       const result = await repository.update({ model: this.model, id, consumedAt: IsNull() }, { consumedAt: new Date() });
       if (!result.affected && SINGLE_USE_MODELS.has(this.model)) {
         throw new errors.InvalidGrant(`${this.model} was already used`);

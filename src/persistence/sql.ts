@@ -26,3 +26,11 @@ export function isRetryableTransactionError(error: unknown): boolean {
   const driverCode = driverError?.code ?? code ?? '';
   return driverCode === 'ER_LOCK_DEADLOCK' || driverCode === 'ER_LOCK_WAIT_TIMEOUT' || driverCode === 'SQLITE_BUSY';
 }
+
+/**
+ * True when a value can be stored in an `ascii_bin` id column. Anything else cannot exist there, and MySQL
+ * would fail the comparison (illegal mix of collations) instead of finding nothing, so lookups skip it.
+ */
+export function isStorableId(value: string): boolean {
+  return /^[\x20-\x7e]*$/.test(value);
+}

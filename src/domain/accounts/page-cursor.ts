@@ -24,13 +24,16 @@ export function pageCursors(secret: Uint8Array) {
     },
     /** @throws InvalidField (path `cursor`) for a malformed, altered or foreign cursor. */
     decode(token: string, scope: string): PageCursor {
+      const refused = new InvalidField('The page cursor is invalid, was altered, or belongs to another consent or listing', 'cursor');
       const [payload, signature, ...rest] = token.split('.');
-      const expected = payload ? sign(`${scope}|${payload}`) : '';
-      if (!payload || !signature || rest.length > 0 || signature.length !== expected.length || !timingSafeEqual(Buffer.from(signature), Buffer.from(expected))) {
-        throw new InvalidField('The page cursor is invalid, was altered, or belongs to another consent or listing', 'cursor');
+      if (!payload || !signature || rest.length > 0 || !/^[A-Za-z0-9_-]+$/.test(payload) || !/^[A-Za-z0-9_-]{22}$/.test(signature)) throw refused;
+      if (!timingSafeEqual(Buffer.from(signature), Buffer.from(sign(`${scope}|${payload}`)))) throw refused;
+      try {
+        const [towards, bookedAtMs, id] = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as [string, number, string];
+        return { towards: towards === 'o' ? 'older' : 'newer', position: { bookedAt: new Date(bookedAtMs), id: String(id) } };
+      } catch {
+        throw refused;
       }
-      const [towards, bookedAtMs, id] = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as [string, number, string];
-      return { towards: towards === 'o' ? 'older' : 'newer', position: { bookedAt: new Date(bookedAtMs), id } };
     },
   };
 }

@@ -100,17 +100,18 @@ export function accessTokenVerifier(options: TokenVerifierOptions) {
     try {
       const header = decodeProtectedHeader(proof);
       if (!header.jwk || typeof header.alg !== 'string' || !ALGORITHMS.includes(header.alg)) throw new Error('no usable embedded key');
-      if ('d' in header.jwk) throw new Error('private key in the proof');
-      thumbprint = await calculateJwkThumbprint(header.jwk);
+      const jwk = publicKeyMembers(header.jwk);
+      thumbprint = await calculateJwkThumbprint(jwk);
+      if (thumbprint !== (tokenPayload.cnf as { jkt?: string } | undefined)?.jkt) throw new Error('not the bound key');
       const cacheKey = `${header.alg}:${thumbprint}`;
       let key = proofKeys.get(cacheKey);
       if (!key) {
-        key = await importJWK(header.jwk, header.alg);
+        key = await importJWK(jwk, header.alg);
         proofKeys.set(cacheKey, key);
       }
       ({ payload } = await jwtVerify(proof, key, { typ: 'dpop+jwt', algorithms: ALGORITHMS }));
     } catch {
-      throw unauthorized('The DPoP proof is invalid', 'DPoP');
+      throw unauthorized('The DPoP proof is invalid or not signed with the key the access token is bound to', 'DPoP');
     }
     const now = Math.floor(Date.now() / 1000);
     if (payload.htm !== ctx.method) throw unauthorized('The DPoP proof htm does not match the request method', 'DPoP');
@@ -119,13 +120,23 @@ export function accessTokenVerifier(options: TokenVerifierOptions) {
       throw unauthorized('The DPoP proof iat is outside the accepted window', 'DPoP');
     }
     if (payload.ath !== createHash('sha256').update(token).digest('base64url')) throw unauthorized('The DPoP proof ath does not match the access token', 'DPoP');
-    const confirmation = (tokenPayload.cnf as { jkt?: string } | undefined)?.jkt;
-    if (!confirmation || confirmation !== thumbprint) throw unauthorized('The DPoP proof key is not the key the access token is bound to', 'DPoP');
     if (typeof payload.jti !== 'string' || payload.jti.length < 8 || payload.jti.length > 256) throw unauthorized('The DPoP proof needs a jti', 'DPoP');
     const replayKey = createHash('sha256').update(`${thumbprint}:${payload.jti}`).digest('base64url');
     const expiresAt = new Date((payload.iat + PROOF_MAX_AGE_SECONDS + PROOF_MAX_FUTURE_SECONDS + 60) * 1000);
     if (!(await options.rememberProofOnce(replayKey, expiresAt))) throw unauthorized('The DPoP proof was already used', 'DPoP');
   }
+}
+
+/**
+ * Only the members that define a public key: a key is imported (and cached) from these alone, so members the
+ * thumbprint ignores (`key_ops`, `use`, `ext`…) cannot make a cached key differ from the bound one.
+ */
+function publicKeyMembers(jwk: JWK): JWK {
+  if ('d' in jwk) throw new Error('private key in the proof');
+  if (jwk.kty === 'EC') return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y };
+  if (jwk.kty === 'RSA') return { kty: jwk.kty, n: jwk.n, e: jwk.e };
+  if (jwk.kty === 'OKP') return { kty: jwk.kty, crv: jwk.crv, x: jwk.x };
+  throw new Error('unsupported key type');
 }
 
 function toVerifiedToken(payload: JWTPayload): VerifiedToken {

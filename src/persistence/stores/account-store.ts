@@ -1,17 +1,20 @@
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { Account, AccountStore } from '../../domain/accounts/account.js';
 import type { AccountIdentificationRow, AccountRow } from '../entities/account.entity.js';
+import { isStorableId } from '../sql.js';
 
 /** Accounts in the `account` and `account_identification` tables. */
 export class TypeOrmAccountStore implements AccountStore {
   constructor(private readonly dataSource: DataSource) {}
 
   async listByCustomer(customerId: string): Promise<Account[]> {
+    if (!isStorableId(customerId)) return [];
     const rows = await this.dataSource.getRepository<AccountRow>('Account').find({ where: { customerId }, order: { openingDate: 'ASC', id: 'ASC' } });
     return this.withIdentifications(rows);
   }
 
-  async listByIds(ids: readonly string[]): Promise<Account[]> {
+  async listByIds(requested: readonly string[]): Promise<Account[]> {
+    const ids = requested.filter(isStorableId);
     if (ids.length === 0) return [];
     const rows = await this.dataSource.getRepository<AccountRow>('Account').findBy({ id: In([...ids]) });
     const byId = new Map(rows.map((row) => [row.id, row]));

@@ -3,7 +3,7 @@ import type { AccountAccessConsent, ConsentAuthorisation, ConsentStore } from '.
 import type { ConsentStatus } from '../../domain/consents/consent-status.js';
 import type { AccountPermission } from '../../domain/consents/permissions.js';
 import type { ConsentAccountRow, ConsentRow } from '../entities/consent.entity.js';
-import { readSqlTime } from '../sql.js';
+import { isStorableId, readSqlTime } from '../sql.js';
 
 /** Consents in the `consent` and `consent_account` tables; every status change is a compare-and-set. */
 export class TypeOrmConsentStore implements ConsentStore {
@@ -18,11 +18,13 @@ export class TypeOrmConsentStore implements ConsentStore {
   }
 
   async findById(id: string): Promise<AccountAccessConsent | null> {
+    if (!isStorableId(id)) return null;
     const row = await this.consents.findOneBy({ id });
     return row ? toConsent(row) : null;
   }
 
   async findByGrantId(grantId: string): Promise<AccountAccessConsent | null> {
+    if (!isStorableId(grantId)) return null;
     const row = await this.consents.findOneBy({ grantId });
     return row ? toConsent(row) : null;
   }
@@ -33,6 +35,7 @@ export class TypeOrmConsentStore implements ConsentStore {
   }
 
   async findWithAccountIds(id: string): Promise<{ consent: AccountAccessConsent; accountIds: string[] } | null> {
+    if (!isStorableId(id)) return null;
     const rows: RawConsentRow[] = await this.dataSource.query(
       `SELECT c.id, c.client_id, c.status, c.status_reason_code, c.status_reason_description, c.permissions, c.expires_at,
               c.transaction_from_at, c.transaction_to_at, c.customer_id, c.grant_id, c.authorised_at, c.created_at,

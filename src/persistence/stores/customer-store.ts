@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Customer, CustomerStore } from '../../domain/customers/customer.js';
 import type { CustomerRow } from '../entities/customer.entity.js';
+import { isStorableId } from '../sql.js';
 
 /** Customers in the `customer` table. */
 export class TypeOrmCustomerStore implements CustomerStore {
@@ -11,11 +12,11 @@ export class TypeOrmCustomerStore implements CustomerStore {
   }
 
   async findByUsername(username: string): Promise<Customer | null> {
-    return this.customers.findOneBy({ username: username.toLowerCase() });
+    return isStorableId(username) ? this.customers.findOneBy({ username: username.toLowerCase() }) : null;
   }
 
   async findById(id: string): Promise<Customer | null> {
-    return this.customers.findOneBy({ id });
+    return isStorableId(id) ? this.customers.findOneBy({ id }) : null;
   }
 
   /** Counts a failure; a lock starts a fresh count, so the customer gets a full set of attempts once it ends. */

@@ -22,10 +22,21 @@ class FakeCustomerStore implements CustomerStore {
     return this.customers.get(id) ?? null;
   }
 
-  async recordFailedLogin(customerId: string, lockUntil: Date | null): Promise<void> {
-    this.writes.push(`failed ${customerId}`);
+  async reserveLoginAttempt(customerId: string, now: Date, maxAttempts: number): Promise<boolean> {
     const customer = this.get(customerId);
-    this.customers.set(customerId, { ...customer, failedLoginCount: customer.failedLoginCount + 1, lockedUntil: lockUntil ?? customer.lockedUntil });
+    const locked = customer.lockedUntil !== null && customer.lockedUntil.getTime() > now.getTime();
+    if (locked || customer.failedLoginCount >= maxAttempts) return false;
+    this.writes.push(`attempt ${customerId}`);
+    this.customers.set(customerId, { ...customer, failedLoginCount: customer.failedLoginCount + 1 });
+    return true;
+  }
+
+  async lockIfAttemptsExhausted(customerId: string, maxAttempts: number, lockUntil: Date): Promise<boolean> {
+    const customer = this.get(customerId);
+    if (customer.failedLoginCount < maxAttempts) return false;
+    this.writes.push(`lock ${customerId}`);
+    this.customers.set(customerId, { ...customer, failedLoginCount: 0, lockedUntil: lockUntil });
+    return true;
   }
 
   async recordSuccessfulLogin(customerId: string): Promise<void> {
@@ -61,7 +72,7 @@ describe('authenticateCustomer', () => {
     const result = await authenticateCustomer(store, 'alice', PASSWORD, NOW);
     assert.equal(result.ok, true);
     assert.equal(result.ok && result.customer.id, 'cus_alice');
-    assert.deepEqual(store.writes, ['success cus_alice']);
+    assert.deepEqual(store.writes, ['attempt cus_alice', 'success cus_alice']);
   });
 
   it('username with other case and surrounding spaces → still matches', async () => {
@@ -97,7 +108,7 @@ describe('authenticateCustomer', () => {
     const fifth = await authenticateCustomer(store, 'alice', 'wrong', NOW);
     const lockedUntil = new Date(NOW.getTime() + LOCKOUT_MS);
     assert.deepEqual(fifth, { ok: false, reason: 'invalid-credentials', lockedUntil });
-    assert.equal(store.get('cus_alice').failedLoginCount, 5);
+    assert.equal(store.get('cus_alice').failedLoginCount, 0, 'a lock starts a fresh count');
     assert.deepEqual(store.get('cus_alice').lockedUntil, lockedUntil);
 
     const sixth = await authenticateCustomer(store, 'alice', PASSWORD, new Date(NOW.getTime() + 60_000));
@@ -133,6 +144,14 @@ describe('authenticateCustomer', () => {
     assert.equal(store.get('cus_alice').failedLoginCount, 0);
     for (let attempt = 1; attempt <= 4; attempt += 1) await authenticateCustomer(store, 'alice', 'wrong', NOW);
     assert.equal(store.get('cus_alice').lockedUntil, null);
+  });
+
+  it('10 wrong passwords in parallel → only maxFailures of them are checked, the rest refused as locked, and the customer ends locked', async () => {
+    const store = storeWithAlice();
+    const results = await Promise.all(Array.from({ length: 10 }, () => authenticateCustomer(store, 'alice', 'wrong', NOW)));
+    assert.equal(results.filter((result) => !result.ok && result.reason === 'locked').length, 5);
+    assert.ok(store.get('cus_alice').lockedUntil);
+    assert.equal((await authenticateCustomer(store, 'alice', PASSWORD, NOW)).ok, false);
   });
 
   it('custom policy → locks on its own maxFailures for its own lockoutMs', async () => {

@@ -27,9 +27,10 @@ const DUMMY_HASH =
   'scrypt$32768$8$1$vUfDc5Z56X7R89IIdaw6Dw$E-_eth-4iiRcC_X0MH6Yl4SR1GyZRwR5yr8LdTE7H8v7SmSGy26odP_5OQnZf7FyckFvO0qr9wXxhcEct-Czpw';
 
 /**
- * Checks a customer's username (case-insensitive, surrounding spaces ignored) and password, and records the
- * attempt. A locked customer is refused without checking the password; the failure that reaches
- * `policy.maxFailures` locks the customer for `policy.lockoutMs` from `now`; a success resets the count.
+ * Checks a customer's username (case-insensitive, surrounding spaces ignored) and password. Every attempt is
+ * counted before the password is checked, atomically, so parallel guesses cannot exceed `policy.maxFailures`;
+ * a locked customer (or one whose attempts are all in flight) is refused without checking the password; the
+ * failure that uses up the attempts locks the customer for `policy.lockoutMs` from `now`; a success resets.
  */
 export async function authenticateCustomer(
   store: CustomerStore,
@@ -46,11 +47,11 @@ export async function authenticateCustomer(
   if (customer.lockedUntil && customer.lockedUntil.getTime() > now.getTime()) {
     return { ok: false, reason: 'locked', lockedUntil: customer.lockedUntil };
   }
+  if (!(await store.reserveLoginAttempt(customer.id, now, policy.maxFailures))) return { ok: false, reason: 'locked' };
   if (!(await verifyPassword(password, customer.passwordHash))) {
-    const reachesLimit = customer.failedLoginCount + 1 >= policy.maxFailures;
-    const lockUntil = reachesLimit ? new Date(now.getTime() + policy.lockoutMs) : null;
-    await store.recordFailedLogin(customer.id, lockUntil);
-    return lockUntil ? { ok: false, reason: 'invalid-credentials', lockedUntil: lockUntil } : { ok: false, reason: 'invalid-credentials' };
+    const lockUntil = new Date(now.getTime() + policy.lockoutMs);
+    const locked = await store.lockIfAttemptsExhausted(customer.id, policy.maxFailures, lockUntil);
+    return locked ? { ok: false, reason: 'invalid-credentials', lockedUntil: lockUntil } : { ok: false, reason: 'invalid-credentials' };
   }
   await store.recordSuccessfulLogin(customer.id);
   return { ok: true, customer };

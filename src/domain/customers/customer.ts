@@ -14,7 +14,17 @@ export interface Customer {
 export interface CustomerStore {
   findByUsername(username: string): Promise<Customer | null>;
   findById(id: string): Promise<Customer | null>;
-  /** Records a failed attempt; locks the customer until `lockUntil` when given. */
-  recordFailedLogin(customerId: string, lockUntil: Date | null): Promise<void>;
+  /**
+   * Atomically counts a login attempt, if the customer is not locked at `now` and has fewer than
+   * `maxAttempts` counted: concurrent attempts cannot exceed the limit.
+   * @returns false when the attempt may not be made (locked, or the attempts are used up).
+   */
+  reserveLoginAttempt(customerId: string, now: Date, maxAttempts: number): Promise<boolean>;
+  /**
+   * Locks the customer until `lockUntil` if `maxAttempts` attempts are counted, starting a fresh count.
+   * @returns whether the customer was locked.
+   */
+  lockIfAttemptsExhausted(customerId: string, maxAttempts: number, lockUntil: Date): Promise<boolean>;
+  /** Clears the count of attempts and any lock. */
   recordSuccessfulLogin(customerId: string): Promise<void>;
 }

@@ -19,14 +19,25 @@ export class TypeOrmCustomerStore implements CustomerStore {
     return isStorableId(id) ? this.customers.findOneBy({ id }) : null;
   }
 
-  /** Counts a failure; a lock starts a fresh count, so the customer gets a full set of attempts once it ends. */
-  async recordFailedLogin(customerId: string, lockUntil: Date | null): Promise<void> {
-    await this.customers
+  async reserveLoginAttempt(customerId: string, now: Date, maxAttempts: number): Promise<boolean> {
+    const result = await this.customers
       .createQueryBuilder()
       .update()
-      .set(lockUntil ? { failedLoginCount: 0, lockedUntil: lockUntil } : { failedLoginCount: () => 'failed_login_count + 1' })
-      .where('id = :customerId', { customerId })
+      .set({ failedLoginCount: () => 'failed_login_count + 1' })
+      .where('id = :customerId AND (locked_until IS NULL OR locked_until <= :now) AND failed_login_count < :maxAttempts', { customerId, now, maxAttempts })
       .execute();
+    return Boolean(result.affected);
+  }
+
+  /** A lock starts a fresh count, so the customer gets a full set of attempts once it ends. */
+  async lockIfAttemptsExhausted(customerId: string, maxAttempts: number, lockUntil: Date): Promise<boolean> {
+    const result = await this.customers
+      .createQueryBuilder()
+      .update()
+      .set({ failedLoginCount: 0, lockedUntil: lockUntil })
+      .where('id = :customerId AND failed_login_count >= :maxAttempts', { customerId, maxAttempts })
+      .execute();
+    return Boolean(result.affected);
   }
 
   async recordSuccessfulLogin(customerId: string): Promise<void> {

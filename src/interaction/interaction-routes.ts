@@ -10,7 +10,7 @@ import { authenticateCustomer } from '../domain/customers/authenticate-customer.
 import type { CustomerStore } from '../domain/customers/customer.js';
 import { DomainError, InvalidField } from '../domain/errors.js';
 import type { Logger } from '../logging/logger.js';
-import { SCA_ACR } from '../oauth/consent-binding.js';
+import { LOGIN_ACR } from '../oauth/consent-binding.js';
 import { intentIdOf } from '../oauth/openbanking-intent.js';
 import { consentPageModel, shareableAccounts } from './consent-page-model.js';
 import { csrfProtection } from './csrf.js';
@@ -65,7 +65,7 @@ export function createInteractionRoutes(dependencies: InteractionDependencies): 
     await provider.interactionFinished(
       ctx.req,
       ctx.res,
-      { login: { accountId: result.customer.id, acr: SCA_ACR, amr: ['pwd'], remember: false } },
+      { login: { accountId: result.customer.id, acr: LOGIN_ACR, amr: ['pwd'], remember: false } },
       { mergeWithLastSubmission: false },
     );
   });

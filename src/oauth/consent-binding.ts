@@ -18,8 +18,11 @@ const INTENT_SCOPES = ['accounts', 'payments', 'fundsconfirmations'];
 /** Longest life of a refresh token (an open-ended consent is re-authorised at least yearly); grants outlive it. */
 export const REFRESH_TOKEN_MAX_TTL_SECONDS = 365 * 24 * 3600;
 
-/** The authentication context the login page establishes: strong customer authentication. */
-export const SCA_ACR = 'urn:openbanking:psd2:sca';
+/**
+ * The authentication context the login page establishes. Username and password are one factor, so this is
+ * `ca`, not `sca`: strong customer authentication (a second factor) comes with payment step-up.
+ */
+export const LOGIN_ACR = 'urn:openbanking:psd2:ca';
 
 /**
  * UK Open Banking consent binding on oidc-provider (NOTES §11, research §3.3–3.5):
@@ -59,7 +62,7 @@ export function consentBinding({ consents, customers }: ConsentBindingDependenci
   const { base, Check } = interactionPolicy;
   const policy = base();
   policy.get('login')?.checks.add(
-    new Check('sca_required', 'every consent authorisation needs a fresh strong customer authentication', (ctx) =>
+    new Check('fresh_login_required', 'every consent authorisation needs a fresh customer login', (ctx) =>
       intentIdOf(ctx.oidc.params?.claims) && !ctx.oidc.result?.login ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
     ),
   );

@@ -92,7 +92,7 @@ describe('account-access journey', () => {
     assert.ok(tokens.expires_in && tokens.expires_in <= 300);
     assert.equal(tokens.claims()?.openbanking_intent_id, consentId);
     assert.equal(tokens.claims()?.sub, 'cus_sandbox_alice');
-    assert.equal(tokens.claims()?.acr, 'urn:openbanking:psd2:sca');
+    assert.equal(tokens.claims()?.acr, 'urn:openbanking:psd2:ca', 'a password is one factor: ca, not sca');
     accessToken = tokens.access_token;
   });
 

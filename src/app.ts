@@ -52,7 +52,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
   app.silent = true;
   app.use(assignInteractionId());
   app.use(logRequests(logger));
-  app.use(securityHeaders());
+  app.use(securityHeaders({ https: config.issuer.startsWith('https:') }));
   app.use(async function serveStylesheet(ctx: Context, next: Next) {
     if (ctx.path !== '/assets/app.css') return next();
     ctx.type = 'text/css';

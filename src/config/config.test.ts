@@ -52,7 +52,7 @@ describe('loadConfig', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   function production(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-    return { OPENTELLER_MODE: 'production', ISSUER: HTTPS_ISSUER, SIGNING_KEYS_FILE: ps256PrivateFile, COOKIE_SECRETS: COOKIE_SECRET, ...overrides };
+    return { OPENTELLER_MODE: 'production', ISSUER: HTTPS_ISSUER, SIGNING_KEYS_FILE: ps256PrivateFile, COOKIE_SECRETS: COOKIE_SECRET, TRUST_PROXY: 'true', ...overrides };
   }
 
   describe('defaults', () => {
@@ -174,6 +174,10 @@ describe('loadConfig', () => {
 
     test('without COOKIE_SECRETS → COOKIE_SECRETS', () => {
       assertRefused(production({ COOKIE_SECRETS: undefined }), 'COOKIE_SECRETS');
+    });
+
+    test('production without TRUST_PROXY=true → names TRUST_PROXY (plain HTTP behind a TLS proxy)', () => {
+      assertRefused(production({ TRUST_PROXY: undefined }), 'TRUST_PROXY');
     });
 
     test(

@@ -60,6 +60,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!keys.cookieSecrets) throw new ConfigError('COOKIE_SECRETS', 'is required in production mode (comma-separated, each at least 32 characters)');
   }
   const trustProxy = readBoolean('TRUST_PROXY', env.TRUST_PROXY);
+  if (mode === 'production' && !trustProxy) {
+    throw new ConfigError('TRUST_PROXY', 'must be "true" in production mode: OpenTeller serves plain HTTP behind a TLS-terminating proxy, and needs its X-Forwarded-* headers for https URLs and Secure cookies');
+  }
   return { mode, port, host: env.HOST?.trim() || '0.0.0.0', issuer, database, logLevel, keys, trustProxy };
 }
 
@@ -123,7 +126,8 @@ function readSigningJwks(value: string | undefined): SuppliedKeys['signingJwks']
   try {
     parsed = JSON.parse(readFileSync(value.trim(), 'utf8'));
   } catch (error) {
-    throw new ConfigError('SIGNING_KEYS_FILE', `could not be read as JSON: ${(error as Error).message}`);
+    const reason = (error as NodeJS.ErrnoException).code ?? 'not valid JSON';
+    throw new ConfigError('SIGNING_KEYS_FILE', `could not be read as a JSON key set (${reason})`);
   }
   const keys = parsed !== null && typeof parsed === 'object' ? (parsed as { keys?: unknown }).keys : undefined;
   if (!Array.isArray(keys) || keys.length === 0) throw new ConfigError('SIGNING_KEYS_FILE', 'must hold a JWKS with at least one private key');

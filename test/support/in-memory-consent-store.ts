@@ -42,10 +42,11 @@ export class InMemoryConsentStore implements ConsentStore {
     return consent ? { consent, accountIds: await this.listAccountIds(id) } : null;
   }
 
-  async authorise(consentId: string, from: readonly ConsentStatus[], authorisation: ConsentAuthorisation, at: Date): Promise<boolean> {
+  async authorise(consentId: string, authorisation: ConsentAuthorisation, at: Date): Promise<boolean> {
     await tick();
     const current = this.consents.get(consentId);
-    if (!current || !from.includes(current.status)) return false;
+    const reauthorisable = current?.status === ConsentStatus.Revoked && current.customerId === authorisation.customerId;
+    if (!current || (current.status !== ConsentStatus.AwaitingAuthorisation && !reauthorisable)) return false;
     this.consents.set(consentId, {
       ...current,
       status: ConsentStatus.Authorised,

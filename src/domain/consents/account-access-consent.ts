@@ -51,10 +51,12 @@ export interface ConsentStore {
   /** The consent with the ids of its shared accounts, in one read (the hot path of every API call). */
   findWithAccountIds(id: string): Promise<{ consent: AccountAccessConsent; accountIds: string[] } | null>;
   /**
-   * Atomically moves the consent from one of `from` to `AUTH` and records the customer, grant and accounts.
-   * @returns false when the consent was not in one of `from` (nothing written).
+   * Atomically moves the consent to `AUTH` and records the customer, grant and accounts — from `AWAU`, or from
+   * `CANC` when the same customer had authorised it (one conditional write: a concurrent DELETE or another
+   * customer cannot slip in between the check and the write).
+   * @returns false when the consent was in neither situation (nothing written).
    */
-  authorise(consentId: string, from: readonly ConsentStatus[], authorisation: ConsentAuthorisation, at: Date): Promise<boolean>;
+  authorise(consentId: string, authorisation: ConsentAuthorisation, at: Date): Promise<boolean>;
   /**
    * Moves the consent from one of `from` to `to`.
    * @returns false when the consent was not in one of `from` (nothing written).

@@ -80,9 +80,6 @@ export async function deleteAccountAccessConsent(
   if (consent.grantId) await grants.revokeGrant(consent.grantId);
 }
 
-/** Statuses from which a customer may (re-)authorise: new consents, and revoked ones that have not expired (NOTES §5.1). */
-const AUTHORISABLE = [ConsentStatus.AwaitingAuthorisation, ConsentStatus.Revoked] as const;
-
 /**
  * Checks that a partner may send a customer to authorise this consent (the PAR/authorization request): it is
  * awaiting authorisation, or it was authorised, then revoked (`CANC`), and has not expired — an `EXPD`
@@ -135,7 +132,7 @@ export async function authoriseAccountAccessConsent(
   if (consent.customerId && consent.customerId !== decision.customerId) {
     throw new InvalidConsentStatus(`ConsentId ${consentId} was granted by another customer`);
   }
-  const authorised = await store.authorise(consentId, AUTHORISABLE, { ...decision, accountIds }, now);
+  const authorised = await store.authorise(consentId, { ...decision, accountIds }, now);
   if (!authorised) throw new InvalidConsentStatus(`ConsentId ${consentId} can no longer be authorised`);
 }
 

@@ -49,10 +49,13 @@ export class TypeOrmConsentStore implements ConsentStore {
     return { consent: toConsent(fromRaw(row)), accountIds: row.account_ids ? row.account_ids.split(',').sort() : [] };
   }
 
-  async authorise(consentId: string, from: readonly ConsentStatus[], authorisation: ConsentAuthorisation, at: Date): Promise<boolean> {
+  async authorise(consentId: string, authorisation: ConsentAuthorisation, at: Date): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
       const result = await manager.getRepository<ConsentRow>('Consent').update(
-        { id: consentId, status: In([...from]) },
+        [
+          { id: consentId, status: 'AWAU' },
+          { id: consentId, status: 'CANC', customerId: authorisation.customerId },
+        ],
         {
           status: 'AUTH',
           statusReasonCode: null,

@@ -44,3 +44,8 @@ export class InvalidConsentStatus extends DomainError {
 export class PermissionMissing extends DomainError {
   readonly code = 'PermissionMissing';
 }
+
+/** A debit would take an account's available funds below its allowed overdraft (ISO reason AM04). */
+export class InsufficientFunds extends DomainError {
+  readonly code = 'InsufficientFunds';
+}

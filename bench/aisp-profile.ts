@@ -10,8 +10,7 @@
  * the raw profile (open it in Chrome DevTools → Performance).
  */
 import { writeFileSync } from 'node:fs';
-import { buildSandboxSeed, describeSandboxCustomers } from '../src/domain/sandbox/sandbox-seed.js';
-import { seedAnchor } from '../src/persistence/sandbox-seeder.js';
+import { describeSandboxCustomers } from '../src/domain/sandbox/sandbox-seed.js';
 import { API } from '../test/support/partner.js';
 import {
   ALICE,
@@ -54,7 +53,7 @@ export async function profileAisp(): Promise<number> {
     const created = await createBenchDatabase(PARAMS.databaseUrl);
     bench = created;
     const { database } = created;
-    const accountIds = describeSandboxCustomers(buildSandboxSeed(seedAnchor())).find((c) => c.username === ALICE.username)?.accounts.map((a) => a.AccountId) ?? [];
+    const accountIds = describeSandboxCustomers().find((c) => c.username === ALICE.username)?.accounts.map((a) => a.AccountId) ?? [];
     const account = accountIds[0] ?? 'acc_alice_current';
     const which = process.env.BENCH_PROFILE_ENDPOINT === 'transactions' ? 'transactions' : 'balances';
     const path = `${API}/accounts/${account}/${which}`;

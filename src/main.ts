@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import { createOpenTeller } from './app.js';
 import type { Config } from './config/config.js';
-import { describeSandboxCustomers, buildSandboxSeed } from './domain/sandbox/sandbox-seed.js';
+import { describeSandboxCustomers } from './domain/sandbox/sandbox-seed.js';
 import type { Logger } from './logging/logger.js';
 import { migrateDatabase, openDatabase } from './persistence/data-source.js';
 import { purgeExpiredRows } from './persistence/housekeeping.js';
-import { seedAnchor, seedSandboxIfEmpty } from './persistence/sandbox-seeder.js';
+import { seedSandboxIfEmpty } from './persistence/sandbox-seeder.js';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
 
@@ -53,7 +53,7 @@ function printWelcome(config: Config): void {
   ];
   if (config.mode === 'sandbox') {
     lines.push('', 'Sandbox customers (username / password):');
-    for (const customer of describeSandboxCustomers(buildSandboxSeed(seedAnchor()))) {
+    for (const customer of describeSandboxCustomers()) {
       const accounts = customer.accounts.map((account) => `${account.AccountId} (${account.Currency})`).join(', ');
       lines.push(`  ${customer.username.padEnd(8)} ${customer.password.padEnd(18)} ${accounts}`);
     }

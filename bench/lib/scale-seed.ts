@@ -2,6 +2,7 @@ import { createConnection, type Connection } from 'mysql2/promise';
 import type { Account } from '../../src/domain/accounts/account.js';
 import type { Database } from '../../src/persistence/data-source.js';
 import { insertAccounts } from '../../src/persistence/stores/account-store.js';
+import { SeededRandom } from '../../src/domain/sandbox/seeded-random.js';
 
 /** One customer account with a long booked history, balanced against its own bank-held funding account. */
 export interface HistoryPlan {
@@ -37,18 +38,6 @@ const MERCHANTS: ReadonlyArray<readonly [info: string, name: string, min: number
   ['ALDI 118 772', 'Aldi', 1_250, 5_890],
   ['TRAINLINE.COM', 'Trainline', 1_240, 9_860],
 ];
-
-/** Deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function sqlDate(ms: number): string {
   return `'${new Date(ms).toISOString().replace('T', ' ').replace('Z', '')}'`;
@@ -108,7 +97,8 @@ async function loadHistory(transfers: Connection, entries: Connection, plan: His
   const started = Date.now();
   const accountId = `acc_alice_bench_${plan.tag}`;
   const bankAccountId = `acc_bank_gbp_bench_${plan.tag}`;
-  const next = random(seed);
+  const random = new SeededRandom(seed);
+  const next = () => random.next();
   const todayStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const end = todayStart - 3_600_000;
   const start = end - HISTORY_YEARS * YEAR_MS;

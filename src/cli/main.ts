@@ -3,13 +3,13 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { DomainError } from '../domain/errors.js';
 import { registerPartnerApp } from '../domain/partners/partner-app.js';
-import { buildSandboxSeed, describeSandboxCustomers } from '../domain/sandbox/sandbox-seed.js';
+import { describeSandboxCustomers } from '../domain/sandbox/sandbox-seed.js';
 import { createLogger } from '../logging/logger.js';
 import { serve } from '../main.js';
 import { validateClientMetadata } from '../oauth/client-metadata.js';
 import { loadKeyMaterial } from '../oauth/key-material.js';
 import { migrateDatabase, openDatabase, type Database } from '../persistence/data-source.js';
-import { seedAnchor, seedSandboxIfEmpty } from '../persistence/sandbox-seeder.js';
+import { seedSandboxIfEmpty } from '../persistence/sandbox-seeder.js';
 import { TypeOrmPartnerStore } from '../persistence/stores/partner-store.js';
 import { ServerKeyStore } from '../persistence/stores/server-key-store.js';
 
@@ -111,7 +111,7 @@ async function createPartner(args: readonly string[]): Promise<number> {
 
 function listSandboxCustomers(args: readonly string[]): number {
   const { values } = parseArgs({ args: [...args], options: { json: { type: 'boolean' } }, strict: true });
-  const customers = describeSandboxCustomers(buildSandboxSeed(seedAnchor()));
+  const customers = describeSandboxCustomers();
   if (values.json) return report(customers);
   for (const customer of customers) {
     process.stdout.write(`${customer.username}  password: ${customer.password}\n`);

@@ -12,11 +12,6 @@ export interface Money {
 /** ISO 4217 minor-unit exponents of the currencies this bank holds or accepts. */
 const EXPONENTS: Readonly<Record<string, number>> = { GBP: 2, EUR: 2, USD: 2, CHF: 2, JPY: 0, BHD: 3 };
 
-/** Currencies the bank supports. */
-export function isSupportedCurrency(currency: string): boolean {
-  return Object.hasOwn(EXPONENTS, currency);
-}
-
 /** Minor-unit exponent of a supported currency. @throws InvalidField for an unsupported currency. */
 export function currencyExponent(currency: string): number {
   const exponent = EXPONENTS[currency];

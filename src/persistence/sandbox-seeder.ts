@@ -1,3 +1,4 @@
+import { startOfUtcDay } from '../domain/accounts/balances.js';
 import { hashPassword } from '../domain/customers/password-hash.js';
 import { buildSandboxSeed } from '../domain/sandbox/sandbox-seed.js';
 import type { Database } from './data-source.js';
@@ -6,21 +7,16 @@ import { insertAccounts } from './stores/account-store.js';
 import { postTransfersWithin } from './stores/ledger-store.js';
 import { isDuplicateKeyError } from './sql.js';
 
-/** Start of the current UTC day: the sandbox history runs up to it. */
-export function seedAnchor(now = new Date()): Date {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-}
-
 /**
- * Loads the deterministic sandbox bank (customers, accounts, 90 days of ledger history) into an empty
- * database, in one transaction. A database that already has customers is left untouched, and a process that
+ * Loads the deterministic sandbox bank (customers, accounts, 90 days of ledger history up to the start of
+ * the current UTC day) into an empty database, in one transaction. A database that already has customers is left untouched, and a process that
  * loses a race to seed with another one steps aside.
  * @returns whether the seed was written.
  */
 export async function seedSandboxIfEmpty(database: Database, now = new Date()): Promise<boolean> {
   const { dataSource } = database;
   if ((await dataSource.getRepository<CustomerRow>('Customer').count()) > 0) return false;
-  const seed = buildSandboxSeed(seedAnchor(now));
+  const seed = buildSandboxSeed(startOfUtcDay(now));
   const customers: CustomerRow[] = await Promise.all(
     seed.customers.map(async (customer) => ({
       id: customer.id,

@@ -20,13 +20,6 @@ export function isDuplicateKeyError(error: unknown): boolean {
   return driverCode === 'ER_DUP_ENTRY' || driverCode.startsWith('SQLITE_CONSTRAINT_PRIMARYKEY') || driverCode === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
-/** True for MySQL/MariaDB errors worth retrying the whole transaction for (deadlock, lock wait timeout). */
-export function isRetryableTransactionError(error: unknown): boolean {
-  const { driverError, code } = error as { code?: string; driverError?: { code?: string } };
-  const driverCode = driverError?.code ?? code ?? '';
-  return driverCode === 'ER_LOCK_DEADLOCK' || driverCode === 'ER_LOCK_WAIT_TIMEOUT' || driverCode === 'SQLITE_BUSY';
-}
-
 /**
  * True when a value can be stored in an `ascii_bin` id column. Anything else cannot exist there, and MySQL
  * would fail the comparison (illegal mix of collations) instead of finding nothing, so lookups skip it.

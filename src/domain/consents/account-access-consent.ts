@@ -46,8 +46,6 @@ export interface ConsentStore {
   insert(consent: AccountAccessConsent): Promise<void>;
   findById(id: string): Promise<AccountAccessConsent | null>;
   findByGrantId(grantId: string): Promise<AccountAccessConsent | null>;
-  /** Ids of the accounts the customer shared under the consent. */
-  listAccountIds(consentId: string): Promise<string[]>;
   /** The consent with the ids of its shared accounts, in one read (the hot path of every API call). */
   findWithAccountIds(id: string): Promise<{ consent: AccountAccessConsent; accountIds: string[] } | null>;
   /**

@@ -33,7 +33,6 @@ export interface PartnerAppRegistration {
 export interface PartnerStore {
   /** Stores the app and the OAuth client metadata the authorization server reads, atomically. */
   insertApp(app: PartnerApp, clientMetadata: Record<string, unknown>): Promise<void>;
-  findApp(clientId: string): Promise<PartnerApp | null>;
 }
 
 /** Checks OAuth client metadata the way the authorization server will (injected: the domain knows no OAuth library). */

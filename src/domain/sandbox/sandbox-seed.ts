@@ -1,5 +1,7 @@
 import type { Account, AccountIdentification, BankAccountPurpose } from '../accounts/account.js';
 import { InvalidField } from '../errors.js';
+import { SeededRandom } from './seeded-random.js';
+import { startOfUtcDay } from '../accounts/balances.js';
 import type { Counterparty, EntryDraft, EntryStatus, TransferDraft, TransferKind } from '../ledger/ledger.js';
 
 /** The sandbox bank's own sort code: every GBP account it holds is identified as this + an 8-digit number. */
@@ -270,43 +272,6 @@ const ALICE_EUR = 'acc_alice_eur';
 const OPENING_CUSHION_MINOR = 2_500n;
 const BROUGHT_FORWARD: Counterparty = { name: 'Balance brought forward', schemeName: null, identification: null };
 
-/** mulberry32: a tiny seeded PRNG, so the seed is identical on every machine. Its floats pick things; money stays bigint. */
-class SeededRandom {
-  private state: number;
-
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  private next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  /** An integer in [min, max]. */
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-
-  chance(percent: number): boolean {
-    return this.int(0, 99) < percent;
-  }
-
-  pick<T>(items: readonly T[]): T {
-    const item = items[this.int(0, items.length - 1)];
-    if (item === undefined) throw new InvalidField('Cannot pick from an empty list');
-    return item;
-  }
-
-  /** An amount in minor units in [min, max]. */
-  amount(minMinor: bigint, maxMinor: bigint): bigint {
-    const span = maxMinor - minMinor;
-    return span === 0n ? minMinor : minMinor + (BigInt(this.int(0, 0x7fffffff)) * (span + 1n)) / 0x80000000n;
-  }
-}
 
 /** `GB` IBAN check digits by ISO 13616 mod 97 over the BBAN with the country code and `00` moved to the end. */
 function gbIban(accountNumber: string): string {
@@ -770,8 +735,11 @@ export function buildSandboxSeed(anchor: Date): SandboxSeed {
   return { customers, accounts, transfers: history.transfers(plannedOpenings) };
 }
 
-/** The sandbox logins and their accounts, for the docs and the CLI banner (customer accounts only, in seed order). */
-export function describeSandboxCustomers(seed: SandboxSeed): Array<{
+/**
+ * The sandbox logins and their accounts, for the docs and the CLI banner (customer accounts only, in seed
+ * order). They do not depend on the anchor; the default seed is today's.
+ */
+export function describeSandboxCustomers(seed: SandboxSeed = buildSandboxSeed(startOfUtcDay(new Date()))): Array<{
   username: string;
   password: string;
   accounts: Array<{ AccountId: string; Currency: string; Nickname: string | null }>;

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { customerToken } from '../../../test/support/authorise.js';
 import { API, registerPartner, type Partner } from '../../../test/support/partner.js';
 import { startTestServer, type TestServer } from '../../../test/support/test-server.js';
+import { SeededRandom } from '../../domain/sandbox/seeded-random.js';
 import { SchemaRegistry } from '../../validation/schema-registry.js';
 
 const schemas = SchemaRegistry.load();
@@ -21,18 +22,6 @@ interface Item {
   CreditorAccount?: unknown;
   DebtorAccount?: unknown;
   MerchantDetails?: unknown;
-}
-
-/** A seeded pseudo-random generator, so a failing case can be replayed. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('transactions', () => {
@@ -108,7 +97,8 @@ describe('transactions', () => {
     const times = everything.map((item) => Date.parse(item.BookingDateTime));
     const oldest = Math.min(...times);
     const newest = Math.max(...times);
-    const next = random(20261122);
+    const random = new SeededRandom(20261122);
+    const next = () => random.next();
     for (let round = 0; round < 12; round += 1) {
       const a = oldest + Math.floor(next() * (newest - oldest));
       const b = oldest + Math.floor(next() * (newest - oldest));

@@ -29,11 +29,6 @@ export class TypeOrmConsentStore implements ConsentStore {
     return row ? toConsent(row) : null;
   }
 
-  async listAccountIds(consentId: string): Promise<string[]> {
-    const rows = await this.dataSource.getRepository<ConsentAccountRow>('ConsentAccount').find({ where: { consentId }, order: { accountId: 'ASC' } });
-    return rows.map((row) => row.accountId);
-  }
-
   async findWithAccountIds(id: string): Promise<{ consent: AccountAccessConsent; accountIds: string[] } | null> {
     if (!isStorableId(id)) return null;
     const rows: RawConsentRow[] = await this.dataSource.query(

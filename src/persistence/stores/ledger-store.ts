@@ -34,7 +34,7 @@ async function readPendingDebits(manager: EntityManager, accountIds: readonly st
 }
 
 /** Entry ids derive from their transfer's id, so a deterministic transfer yields deterministic entries. */
-export function entryIdFor(transferId: string, index: number): string {
+function entryIdFor(transferId: string, index: number): string {
   return `${transferId.replace(/^trf_/, 'ent_')}_${index + 1}`;
 }
 

@@ -36,19 +36,4 @@ export class TypeOrmPartnerStore implements PartnerStore {
     });
   }
 
-  async findApp(clientId: string): Promise<PartnerApp | null> {
-    const software = await this.dataSource.getRepository<SoftwareRow>('Software').findOneBy({ clientId });
-    if (!software) return null;
-    const partner = await this.dataSource.getRepository<PartnerRow>('Partner').findOneByOrFail({ id: software.partnerId });
-    return {
-      clientId: software.clientId,
-      partnerId: partner.id,
-      partnerName: partner.name,
-      name: software.name,
-      roles: software.roles as PartnerApp['roles'],
-      environment: software.environment as PartnerApp['environment'],
-      status: software.status as PartnerApp['status'],
-      createdAt: software.createdAt,
-    };
-  }
 }

@@ -40,8 +40,3 @@ export function consentPageModel(input: {
     ...(input.error ? { error: input.error } : {}),
   };
 }
-
-/** The accounts a customer may share: their own, enabled accounts. */
-export function shareableAccounts(accounts: readonly Account[]): Account[] {
-  return accounts.filter((account) => account.status === 'Enabled' && account.holder.kind === 'customer');
-}

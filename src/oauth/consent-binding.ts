@@ -1,6 +1,6 @@
 import { errors, interactionPolicy, type Account, type KoaContextWithOIDC } from 'oidc-provider';
-import type { ConsentStore } from '../domain/consents/account-access-consent.js';
-import { assertConsentAuthorisable, findUsableConsent, grantReference } from '../domain/consents/account-access-consents.js';
+import type { AccountAccessConsent, ConsentStore } from '../domain/consents/account-access-consent.js';
+import { assertConsentAuthorisable, findConsentBackingGrant, grantReference } from '../domain/consents/account-access-consents.js';
 import { ConsentStatus } from '../domain/consents/consent-status.js';
 import type { CustomerStore } from '../domain/customers/customer.js';
 import { DomainError } from '../domain/errors.js';
@@ -87,23 +87,34 @@ export function consentBinding({ consents, customers }: ConsentBindingDependenci
     return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
   }
 
+  /**
+   * The consent behind the tokens issued in this request, read once: the access token's claims, the refresh
+   * token's lifetime and the ID token's claims all need it.
+   */
+  const consentOfRequest = new WeakMap<object, AccountAccessConsent>();
+
+  async function consentBackingGrant(ctx: KoaContextWithOIDC, grantId: string): Promise<AccountAccessConsent | null> {
+    const known = consentOfRequest.get(ctx);
+    if (known?.grantId === grantId) return known;
+    const consent = await findConsentBackingGrant(consents, grantId, new Date());
+    if (consent) consentOfRequest.set(ctx, consent);
+    return consent;
+  }
+
   /** Customers as OpenID accounts; `openbanking_intent_id` is asserted only for the consent bound to the grant. */
-  async function findAccount(_ctx: KoaContextWithOIDC, sub: string, token?: { grantId?: string }): Promise<Account | undefined> {
+  async function findAccount(ctx: KoaContextWithOIDC, sub: string, token?: { grantId?: string }): Promise<Account | undefined> {
     const customer = await customers.findById(sub);
     if (!customer) return undefined;
     return {
       accountId: customer.id,
       async claims(_use: string, _scope: string, requested?: Record<string, unknown>) {
         if (!requested || !(INTENT_CLAIM in requested) || !token?.grantId) return { sub: customer.id };
-        const consent = await consents.findByGrantId(token.grantId);
-        const bound = consent && consent.customerId === customer.id && consent.status === ConsentStatus.Authorised;
-        return bound ? { sub: customer.id, [INTENT_CLAIM]: consent.id } : { sub: customer.id };
+        const consent = await consentBackingGrant(ctx, token.grantId);
+        return consent?.customerId === customer.id ? { sub: customer.id, [INTENT_CLAIM]: consent.id } : { sub: customer.id };
       },
     };
   }
 
-  /** When the consent behind the token being issued in this request expires (null: open-ended). */
-  const consentExpiryOfRequest = new WeakMap<object, Date | null>();
 
   /**
    * Customer access tokens carry the ConsentId they are bound to and a reference to their grant (so that a
@@ -113,12 +124,9 @@ export function consentBinding({ consents, customers }: ConsentBindingDependenci
    */
   async function extraTokenClaims(ctx: KoaContextWithOIDC, token: { grantId?: string; kind: string }) {
     if (!token.grantId) return undefined;
-    const consent = await consents.findByGrantId(token.grantId);
-    const reference = grantReference(token.grantId);
-    const usable = consent && (await findUsableConsent(consents, consent.id, consent.clientId, reference, new Date()));
-    if (!usable) throw new errors.InvalidGrant('the consent behind this grant is no longer authorised');
-    consentExpiryOfRequest.set(ctx, usable.consent.expiresAt);
-    return { [INTENT_CLAIM]: usable.consent.id, [GRANT_REFERENCE_CLAIM]: reference };
+    const consent = await consentBackingGrant(ctx, token.grantId);
+    if (!consent) throw new errors.InvalidGrant('the consent behind this grant is no longer authorised');
+    return { [INTENT_CLAIM]: consent.id, [GRANT_REFERENCE_CLAIM]: grantReference(token.grantId) };
   }
 
   /** Account-information grants get a refresh token (NOTES §11), without needing `offline_access`. */
@@ -136,7 +144,7 @@ export function consentBinding({ consents, customers }: ConsentBindingDependenci
   function refreshTokenTtl(ctx: KoaContextWithOIDC, token: { jkt?: string }): number {
     const thumbprint = (ctx.oidc.entities.AccessToken as { jkt?: string } | undefined)?.jkt;
     if (thumbprint) token.jkt = thumbprint;
-    const expiresAt = consentExpiryOfRequest.get(ctx);
+    const expiresAt = consentOfRequest.get(ctx)?.expiresAt;
     if (!expiresAt) return REFRESH_TOKEN_MAX_TTL_SECONDS;
     return Math.max(1, Math.min(REFRESH_TOKEN_MAX_TTL_SECONDS, Math.floor((expiresAt.getTime() - Date.now()) / 1000)));
   }

@@ -64,3 +64,8 @@ export function primaryIdentification(account: Account): AccountIdentification |
 export function cardNumber(account: Account): string | undefined {
   return account.identifications.find((identification) => identification.schemeName === PAN_SCHEME)?.identification;
 }
+
+/** The accounts a customer may share under a consent: their own, enabled accounts. */
+export function shareableAccounts(accounts: readonly Account[]): Account[] {
+  return accounts.filter((account) => account.status === 'Enabled' && account.holder.kind === 'customer');
+}

@@ -1,3 +1,7 @@
+import type { AccountAccessConsent } from '../consents/account-access-consent.js';
+import { PermissionMissing } from '../errors.js';
+import { assertAccountConsented } from './consented-accounts.js';
+
 /** What the ledger says about one account at a moment: the inputs of every balance type. */
 export interface BalanceSnapshot {
   readonly accountId: string;
@@ -53,4 +57,20 @@ export async function getBalances(reader: BalanceReader, accountIds: readonly st
 
 function balance(snapshot: BalanceSnapshot, type: Balance['type'], amountMinor: bigint, at: Date): Balance {
   return { accountId: snapshot.accountId, currency: snapshot.currency, type, amountMinor, at, overdraftLimitMinor: snapshot.overdraftLimitMinor };
+}
+
+/**
+ * Balances a consent lets the partner read: every shared account, or one of them (NOTES §3, §5.3).
+ * @throws PermissionMissing without `ReadBalances`; ResourceForbidden for an account the consent does not share.
+ */
+export async function getConsentedBalances(
+  reader: BalanceReader,
+  consent: AccountAccessConsent,
+  consentedAccountIds: readonly string[],
+  accountId: string | null,
+  now: Date,
+): Promise<Balance[]> {
+  if (!consent.permissions.includes('ReadBalances')) throw new PermissionMissing('The consent does not include ReadBalances');
+  if (accountId !== null) assertAccountConsented(consentedAccountIds, accountId);
+  return getBalances(reader, accountId === null ? consentedAccountIds : [accountId], now);
 }

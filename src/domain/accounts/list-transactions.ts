@@ -23,8 +23,6 @@ export interface TransactionPage {
   readonly transactions: readonly Transaction[];
   readonly next: string | null;
   readonly previous: string | null;
-  /** Whether `ReadTransactionsDetail` allows the detail fields. */
-  readonly detail: boolean;
 }
 
 /**
@@ -57,8 +55,7 @@ export async function listTransactions(
     direction: credits && debits ? ('both' as const) : credits ? ('credits' as const) : ('debits' as const),
     limit: listing.pageSize + 1,
   };
-  const detail = permissions.has('ReadTransactionsDetail');
-  if (base.fromInclusive && base.toInclusive && base.fromInclusive > base.toInclusive) return { transactions: [], next: null, previous: null, detail };
+  if (base.fromInclusive && base.toInclusive && base.fromInclusive > base.toInclusive) return { transactions: [], next: null, previous: null };
 
   if (cursor?.towards === 'newer') {
     const rows = await reader.listTransactions({ ...base, seek: { towards: 'newer', position: cursor.position } });
@@ -67,7 +64,6 @@ export async function listTransactions(
       transactions,
       previous: rows.length > listing.pageSize ? encodeEdge(cursors, 'newer', transactions[0], scope) : null,
       next: encodeEdge(cursors, 'older', transactions.at(-1), scope),
-      detail,
     };
   }
   const rows = await reader.listTransactions({ ...base, seek: { towards: 'older', position: cursor?.position ?? null } });
@@ -76,7 +72,6 @@ export async function listTransactions(
     transactions,
     next: rows.length > listing.pageSize ? encodeEdge(cursors, 'older', transactions.at(-1), scope) : null,
     previous: cursor ? encodeEdge(cursors, 'newer', transactions[0], scope) : null,
-    detail,
   };
 }
 

@@ -9,10 +9,12 @@ import {
   authoriseAccountAccessConsent,
   createAccountAccessConsent,
   deleteAccountAccessConsent,
+  findConsentBackingGrant,
   findUsableConsent,
   grantReference,
   getAccountAccessConsent,
   rejectAccountAccessConsent,
+  revokeConsentByCustomer,
 } from './account-access-consents.js';
 import { ConsentStatus } from './consent-status.js';
 import { ACCOUNT_PERMISSIONS, validateAccountPermissions } from './permissions.js';
@@ -530,5 +532,54 @@ describe('findUsableConsent', () => {
     assert.ok(await findUsableConsent(store, consent.id, CLIENT, refOf(consent), NOW));
     assert.equal(await findUsableConsent(store, consent.id, CLIENT, refOf(consent), LATER), null);
     assert.equal(await statusOf(store, consent.id), ConsentStatus.Expired);
+  });
+});
+
+describe('revokeConsentByCustomer', () => {
+  test('the customer who granted an AUTH consent → CANC with reason TKSP, and its grant ends', async () => {
+    const store = new InMemoryConsentStore();
+    const consent = await consentIn(store, ConsentStatus.Authorised, {}, ['acc_alice_current']);
+    const grants = new FakeGrantRevoker();
+    await revokeConsentByCustomer(store, grants, 'cus_sandbox_alice', consent.id, NOW);
+    const revoked = await store.findById(consent.id);
+    assert.equal(revoked?.status, ConsentStatus.Revoked);
+    assert.equal(revoked?.statusReason?.code, 'TKSP');
+    assert.deepEqual(grants.revoked, [`grant_${consent.id}`]);
+  });
+
+  test("another customer's consent, or an unknown id → ResourceNotFound, nothing changed", async () => {
+    const store = new InMemoryConsentStore();
+    const consent = await consentIn(store, ConsentStatus.Authorised, {}, ['acc_alice_current']);
+    const grants = new FakeGrantRevoker();
+    await assert.rejects(revokeConsentByCustomer(store, grants, 'cus_sandbox_bob', consent.id, NOW), isError(ResourceNotFound));
+    await assert.rejects(revokeConsentByCustomer(store, grants, 'cus_sandbox_alice', 'aac_unknown', NOW), isError(ResourceNotFound));
+    assert.equal(await statusOf(store, consent.id), ConsentStatus.Authorised);
+    assert.deepEqual(grants.revoked, []);
+  });
+
+  test('a consent that is not AUTH → InvalidConsentStatus, grant untouched', async () => {
+    const store = new InMemoryConsentStore();
+    const consent = await consentIn(store, ConsentStatus.Revoked, {}, ['acc_alice_current']);
+    const grants = new FakeGrantRevoker();
+    await assert.rejects(revokeConsentByCustomer(store, grants, 'cus_sandbox_alice', consent.id, NOW), isError(InvalidConsentStatus));
+    assert.deepEqual(grants.revoked, []);
+  });
+});
+
+describe('findConsentBackingGrant', () => {
+  test('the grant an AUTH consent is bound to → the consent; another grant → null', async () => {
+    const store = new InMemoryConsentStore();
+    const consent = await consentIn(store, ConsentStatus.Authorised, {}, ['acc_alice_current']);
+    assert.equal((await findConsentBackingGrant(store, `grant_${consent.id}`, NOW))?.id, consent.id);
+    assert.equal(await findConsentBackingGrant(store, 'grant_unknown', NOW), null);
+  });
+
+  test('the grant of a revoked or expired consent → null (expiry applied: EXPD)', async () => {
+    const store = new InMemoryConsentStore();
+    const revoked = await consentIn(store, ConsentStatus.Revoked, {}, ['acc_alice_current']);
+    assert.equal(await findConsentBackingGrant(store, `grant_${revoked.id}`, NOW), null);
+    const expiring = await consentIn(store, ConsentStatus.Authorised, { expiresAt: new Date(IN_AN_HOUR) }, ['acc_alice_current']);
+    assert.equal(await findConsentBackingGrant(store, `grant_${expiring.id}`, LATER), null);
+    assert.equal(await statusOf(store, expiring.id), ConsentStatus.Expired);
   });
 });

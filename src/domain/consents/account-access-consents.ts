@@ -201,6 +201,18 @@ export async function findUsableConsent(
   return { consent, accountIds };
 }
 
+/**
+ * The consent an OAuth grant backs, if tokens may still be issued from the grant: the consent is `AUTH`,
+ * unexpired, and still bound to this very grant (a re-authorisation binds a new one).
+ * @returns null otherwise.
+ */
+export async function findConsentBackingGrant(store: ConsentStore, grantId: string, now: Date): Promise<AccountAccessConsent | null> {
+  const found = await store.findByGrantId(grantId);
+  if (!found) return null;
+  const consent = await applyExpiry(store, found, now);
+  return consent.status === ConsentStatus.Authorised && consent.grantId === grantId ? consent : null;
+}
+
 /** Marks a consent whose expiry has passed as `EXPD` (reason `TKXP`) and returns it as it now stands. */
 async function applyExpiry(store: ConsentStore, consent: AccountAccessConsent, now: Date): Promise<AccountAccessConsent> {
   const live = [ConsentStatus.AwaitingAuthorisation, ConsentStatus.Authorised] as const;

@@ -52,3 +52,22 @@ export function validateAccountPermissions(requested: readonly string[]): Accoun
   }
   return ACCOUNT_PERMISSIONS.filter((code) => granted.has(code));
 }
+
+/** What a consent lets the partner see beyond the basic fields (NOTES §5.1). */
+export interface ConsentVisibility {
+  /** `ReadAccountsDetail`: account identifications. */
+  readonly accountDetail: boolean;
+  /** `ReadTransactionsDetail`: information, balance, merchant, card and counterparty of transactions. */
+  readonly transactionDetail: boolean;
+  /** `ReadPAN`: card numbers in clear; without it they are masked. */
+  readonly pan: boolean;
+}
+
+/** The visibility a set of granted permissions gives. */
+export function visibilityOf(permissions: readonly AccountPermission[]): ConsentVisibility {
+  return {
+    accountDetail: permissions.includes('ReadAccountsDetail'),
+    transactionDetail: permissions.includes('ReadTransactionsDetail'),
+    pan: permissions.includes('ReadPAN'),
+  };
+}

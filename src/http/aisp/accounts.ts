@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import { getConsentedAccount, listConsentedAccounts } from '../../domain/accounts/consented-accounts.js';
+import { visibilityOf } from '../../domain/consents/permissions.js';
 import { selfLink } from '../links.js';
 import { presentAccounts, type AccountVisibility } from '../presenters/account-presenter.js';
 import type { RouteDeclaration } from '../route.js';
@@ -39,6 +40,6 @@ function consentedAccountIds(ctx: Context): readonly string[] {
 }
 
 function visibility(ctx: Context): AccountVisibility {
-  const { permissions } = consentOf(ctx).consent;
-  return { detail: permissions.includes('ReadAccountsDetail'), pan: permissions.includes('ReadPAN') };
+  const { accountDetail, pan } = visibilityOf(consentOf(ctx).consent.permissions);
+  return { detail: accountDetail, pan };
 }

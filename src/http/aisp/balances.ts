@@ -1,7 +1,4 @@
-import type { Context } from 'koa';
-import { getBalances } from '../../domain/accounts/balances.js';
-import { assertAccountConsented } from '../../domain/accounts/consented-accounts.js';
-import { PermissionMissing } from '../../domain/errors.js';
+import { getConsentedBalances } from '../../domain/accounts/balances.js';
 import { selfLink } from '../links.js';
 import { presentBalances } from '../presenters/balance-presenter.js';
 import type { RouteDeclaration } from '../route.js';
@@ -18,10 +15,9 @@ export const balanceRoutes: RouteDeclaration<AispServices>[] = [
     scope: 'accounts',
     responseSchema: 'OBReadBalance1',
     async handler(ctx, services) {
-      const { accountIds } = requireBalancesPermission(ctx);
-      const accountId = String(ctx.params.AccountId);
-      assertAccountConsented(accountIds, accountId);
-      ctx.body = presentBalances(await getBalances(services.balances, [accountId], new Date()), selfLink(ctx, services.issuer));
+      const { consent, accountIds } = consentOf(ctx);
+      const balances = await getConsentedBalances(services.balances, consent, accountIds, String(ctx.params.AccountId), new Date());
+      ctx.body = presentBalances(balances, selfLink(ctx, services.issuer));
     },
   },
   {
@@ -32,15 +28,9 @@ export const balanceRoutes: RouteDeclaration<AispServices>[] = [
     scope: 'accounts',
     responseSchema: 'OBReadBalance1',
     async handler(ctx, services) {
-      const { accountIds } = requireBalancesPermission(ctx);
-      ctx.body = presentBalances(await getBalances(services.balances, accountIds, new Date()), selfLink(ctx, services.issuer));
+      const { consent, accountIds } = consentOf(ctx);
+      ctx.body = presentBalances(await getConsentedBalances(services.balances, consent, accountIds, null, new Date()), selfLink(ctx, services.issuer));
     },
   },
 ];
 
-/** @throws PermissionMissing without `ReadBalances` (403). */
-function requireBalancesPermission(ctx: Context) {
-  const granted = consentOf(ctx);
-  if (!granted.consent.permissions.includes('ReadBalances')) throw new PermissionMissing('The consent does not include ReadBalances');
-  return granted;
-}

@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import { cardNumber, type Account } from '../../domain/accounts/account.js';
 import { getConsentedAccount, listConsentedAccounts } from '../../domain/accounts/consented-accounts.js';
 import { listTransactions, PAGE_SIZE } from '../../domain/accounts/list-transactions.js';
+import { visibilityOf } from '../../domain/consents/permissions.js';
 import { parseFilterDateTime } from '../../domain/dates.js';
 import { InvalidField } from '../../domain/errors.js';
 import { presentTransactions } from '../presenters/transaction-presenter.js';
@@ -64,8 +65,8 @@ async function respondWithPage(ctx: Context, services: AispServices, accounts: r
     const number = cardNumber(account);
     return number ? [[account.id, { number, name: account.identifications[0]?.name ?? null }] as const] : [];
   }));
-  const pan = consentOf(ctx).consent.permissions.includes('ReadPAN');
-  ctx.body = presentTransactions(page.transactions, { detail: page.detail, pan, cards }, {
+  const { transactionDetail, pan } = visibilityOf(consentOf(ctx).consent.permissions);
+  ctx.body = presentTransactions(page.transactions, { detail: transactionDetail, pan, cards }, {
     Self: link(query.cursor ?? null),
     ...(page.next ? { Next: link(page.next) } : {}),
     ...(page.previous ? { Prev: link(page.previous) } : {}),

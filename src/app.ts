@@ -11,7 +11,13 @@ import { createInteractionRoutes } from './interaction/interaction-routes.js';
 import { securityHeaders } from './interaction/security-headers.js';
 import type { Logger } from './logging/logger.js';
 import { createGrantRevoker } from './oauth/grant-revoker.js';
-import { derivedSecret, loadKeyMaterial, publicJwks } from './oauth/key-material.js';
+import { derivedSecret, loadKeyMaterial, messageSigningKey, publicJwks } from './oauth/key-material.js';
+import { signingIdentities } from './oauth/signing-identities.js';
+import { intents } from './domain/consents/intents.js';
+import { TypeOrmIdempotencyStore } from './persistence/stores/idempotency-store.js';
+import { TypeOrmPartnerStore } from './persistence/stores/partner-store.js';
+import { TypeOrmPaymentConsentStore } from './persistence/stores/payment-consent-store.js';
+import { TypeOrmPaymentStore } from './persistence/stores/payment-store.js';
 import { createProvider } from './oauth/provider.js';
 import { resourceIndicator } from './oauth/resource-server.js';
 import type { Database } from './persistence/data-source.js';
@@ -44,7 +50,17 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const replayGuard = new ReplayGuardStore(dataSource, database.dialect);
   const ledger = new SqlLedgerReader(dataSource, database.dialect);
   const keys = await loadKeyMaterial(config, new ServerKeyStore(dataSource));
-  const provider = createProvider({ issuer: config.issuer, adapter: createOidcAdapter(dataSource), keys, logger, consents, customers });
+  const paymentConsents = new TypeOrmPaymentConsentStore(dataSource);
+  const payments = new TypeOrmPaymentStore(dataSource, database.dialect);
+  const provider = createProvider({
+    issuer: config.issuer,
+    adapter: createOidcAdapter(dataSource),
+    keys,
+    logger,
+    intents: intents(consents, paymentConsents),
+    customers,
+  });
+  const bankSigningKey = await messageSigningKey(keys);
 
   const app = new Koa();
   app.keys = keys.cookieSecrets;
@@ -83,9 +99,44 @@ export async function createOpenTeller(config: Config, database: Database, logge
         transactions: ledger,
         cursors: pageCursors(derivedSecret(keys, 'page-cursor')),
       },
+      pisp: {
+        issuer: config.issuer,
+        consents: paymentConsents,
+        idempotency: new TypeOrmIdempotencyStore(dataSource),
+        payments,
+        funds: payments,
+        accounts,
+        fees: config.payments.fees,
+        risk: config.payments.risk,
+        settlementDelayMs: config.payments.settlementDelayMs,
+      },
+      signing: {
+        signer: { ...bankSigningKey, issuer: config.payments.bankOrganisationId, trustAnchor: config.payments.trustAnchor },
+        identities: signingIdentities(provider, new TypeOrmPartnerStore(dataSource)),
+        trustAnchor: config.payments.trustAnchor,
+      },
     }),
   );
-  app.use(createInteractionRoutes({ provider, consents, customers, accounts, cookieSecret: keys.cookieSecrets[0] ?? '', logger }));
+  app.use(
+    createInteractionRoutes({
+      provider,
+      consents,
+      customers,
+      accounts,
+      cookieSecret: keys.cookieSecrets[0] ?? '',
+      logger,
+      payments: {
+        provider,
+        paymentConsents,
+        payments,
+        accounts,
+        customers,
+        risk: config.payments.risk,
+        stepUpSecret: derivedSecret(keys, 'step-up-code'),
+        showCodeOnPage: config.mode === 'sandbox',
+      },
+    }),
+  );
   app.use(mount(provider));
   app.on('error', (error: unknown) => logger.error({ err: error }, 'unhandled HTTP error'));
   logger.debug({ api: `${config.issuer}${API_BASE_PATH}` }, 'OpenTeller assembled');

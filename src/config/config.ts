@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { loadPaymentsConfig, type PaymentsConfig } from './payments-config.js';
 
 /** How OpenTeller runs: `sandbox` (demo bank, developer conveniences) or `production`. */
 export type Mode = 'sandbox' | 'production';
@@ -29,6 +30,7 @@ export interface Config {
   readonly keys: SuppliedKeys;
   /** Trust `X-Forwarded-*` from a TLS-terminating proxy in front (required for https behind one). */
   readonly trustProxy: boolean;
+  readonly payments: PaymentsConfig;
 }
 
 /** A configuration value is missing or invalid; the message names the variable. */
@@ -63,7 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (mode === 'production' && !trustProxy) {
     throw new ConfigError('TRUST_PROXY', 'must be "true" in production mode: OpenTeller serves plain HTTP behind a TLS-terminating proxy, and needs its X-Forwarded-* headers for https URLs and Secure cookies');
   }
-  return { mode, port, host: env.HOST?.trim() || '0.0.0.0', issuer, database, logLevel, keys, trustProxy };
+  return { mode, port, host: env.HOST?.trim() || '0.0.0.0', issuer, database, logLevel, keys, trustProxy, payments: loadPaymentsConfig(env, issuer) };
 }
 
 function readMode(value: string | undefined): Mode {

@@ -8,6 +8,11 @@ const DOMAIN_ERRORS: Readonly<Record<string, { status: number; errorCode: string
   ResourceForbidden: { status: 403, errorCode: 'U011' },
   InvalidConsentStatus: { status: 400, errorCode: 'U009' },
   PermissionMissing: { status: 403, errorCode: 'U011' },
+  ConsentMismatch: { status: 400, errorCode: 'U008' },
+  IdempotencyKeyReused: { status: 400, errorCode: 'U006' },
+  UnsupportedCurrency: { status: 400, errorCode: 'U023' },
+  UnsupportedLocalInstrument: { status: 400, errorCode: 'U026' },
+  UnsupportedScheme: { status: 400, errorCode: 'U027' },
 };
 
 /** Status and OBIE code for a domain error; an unmapped code is a programming error (500). */

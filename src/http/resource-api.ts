@@ -10,11 +10,18 @@ import { accountRoutes } from './aisp/accounts.js';
 import { balanceRoutes } from './aisp/balances.js';
 import { transactionRoutes } from './aisp/transactions.js';
 import type { AispServices } from './aisp/aisp-services.js';
+import type { ResponseSigner } from './jws/detached-jws.js';
+import { requireSignedRequest, signResponses, type SigningIdentityLookup } from './middleware/message-signing.js';
 import { negotiate } from './middleware/negotiate.js';
 import { renderErrors } from './middleware/render-errors.js';
 import { accessTokenVerifier, type TokenVerifierOptions } from './middleware/require-access-token.js';
 import { requireAuthorisedConsent } from './middleware/require-consent.js';
+import { requireIdempotencyKey } from './middleware/require-idempotency-key.js';
+import { requirePaymentConsent } from './middleware/require-payment-consent.js';
 import { validateRequestBody } from './middleware/validate-request.js';
+import { domesticPaymentConsentRoutes } from './pisp/domestic-payment-consents.js';
+import { domesticPaymentRoutes } from './pisp/domestic-payments.js';
+import type { PispServices } from './pisp/pisp-services.js';
 import type { RouteDeclaration } from './route.js';
 
 /** Base path of the Open Banking API. */
@@ -23,39 +30,67 @@ export const API_BASE_PATH = '/open-banking/v4.0';
 /** The account-information routes, as declared (the API reference and tests read these too). */
 export const AISP_ROUTES: readonly RouteDeclaration<AispServices>[] = [...accountAccessConsentRoutes, ...accountRoutes, ...balanceRoutes, ...transactionRoutes];
 
+/** The payment-initiation routes, as declared. */
+export const PISP_ROUTES: readonly RouteDeclaration<PispServices>[] = [...domesticPaymentConsentRoutes, ...domesticPaymentRoutes];
+
+/** How the payment API signs and checks messages. */
+export interface MessageSigning {
+  readonly signer: ResponseSigner;
+  readonly identities: SigningIdentityLookup;
+  readonly trustAnchor: string;
+}
+
 /** What the resource API is built from. */
 export interface ResourceApiDependencies {
   readonly logger: Logger;
   readonly schemas: SchemaRegistry;
   readonly tokens: TokenVerifierOptions;
   readonly aisp: AispServices;
+  readonly pisp: PispServices;
+  readonly signing: MessageSigning;
 }
 
 /**
  * The resource API as one middleware for `/open-banking/…`, in the order DESIGN.md gives: errors rendered
- * as OBIE bodies → header rules → per route: access token + DPoP → consent → request schema → handler.
+ * as OBIE bodies → header rules → per route: access token + DPoP → consent → (payments: message signature and
+ * idempotency key) → request schema → handler. Every payment response, errors included, is signed.
  * Unknown paths → 404, known paths with another method → 405 (both with OBIE bodies).
  */
 export function createResourceApi(dependencies: ResourceApiDependencies): Middleware {
   const requireAccessToken = accessTokenVerifier(dependencies.tokens);
-  const router = new Router({ prefix: `${API_BASE_PATH}/aisp` });
-  for (const route of AISP_ROUTES) {
-    const steps: Middleware[] = [requireAccessToken(route.token, route.scope)];
-    if (route.token === 'authorization-code') steps.push(requireAuthorisedConsent(dependencies.aisp.consents));
-    if (route.requestSchema) steps.push(validateRequestBody(dependencies.schemas, route.requestSchema, route.prepareRequest));
-    steps.push((ctx: Context) => route.handler(ctx, dependencies.aisp));
-    router.register(route.path, [route.method], steps as Parameters<typeof router.register>[2], { name: route.operationId });
+  const aisp = buildRouter('aisp', AISP_ROUTES, dependencies.aisp, (route) =>
+    route.token === 'authorization-code' ? [requireAuthorisedConsent(dependencies.aisp.consents)] : [],
+  );
+  const pisp = buildRouter('pisp', PISP_ROUTES, dependencies.pisp, (route) => [
+    ...(route.token === 'authorization-code' ? [requirePaymentConsent(dependencies.pisp.consents)] : []),
+    ...(route.signedRequest ? [requireSignedRequest(dependencies.signing.identities, dependencies.signing.trustAnchor)] : []),
+    ...(route.idempotent ? [requireIdempotencyKey] : []),
+  ]);
+
+  function buildRouter<Services>(family: string, routes: readonly RouteDeclaration<Services>[], services: Services, guards: (route: RouteDeclaration<Services>) => Middleware[]) {
+    const router = new Router({ prefix: `${API_BASE_PATH}/${family}` });
+    for (const route of routes) {
+      const steps: Middleware[] = [requireAccessToken(route.token, route.scope), ...guards(route)];
+      if (route.requestSchema) steps.push(validateRequestBody(dependencies.schemas, route.requestSchema, route.prepareRequest));
+      steps.push((ctx: Context) => route.handler(ctx, services));
+      router.register(route.path, [route.method], steps as Parameters<typeof router.register>[2], { name: route.operationId });
+    }
+    return [router.routes() as unknown as Middleware, router.allowedMethods() as unknown as Middleware];
   }
-  const api: Middleware = compose<Context>([
+
+  const common: Middleware[] = [
     renderErrors(dependencies.logger),
     negotiate(),
     bodyParser({ enableTypes: ['json'], encoding: 'utf-8', jsonLimit: '100kb', parsedMethods: ['POST', 'PUT', 'PATCH'], onError: () => {} }),
     refuseUnmatched,
-    router.routes() as unknown as Middleware,
-    router.allowedMethods() as unknown as Middleware,
-  ]);
+  ];
+  const aispApi: Middleware = compose<Context>([...common, ...aisp]);
+  const pispApi: Middleware = compose<Context>([signResponses(dependencies.signing.signer), ...common, ...pisp]);
+  const otherApi: Middleware = compose<Context>(common);
   return async function resourceApi(ctx: Context, next: Next) {
-    if (ctx.path === API_BASE_PATH || ctx.path.startsWith(`${API_BASE_PATH}/`)) return api(ctx, next);
+    if (ctx.path.startsWith(`${API_BASE_PATH}/aisp/`) || ctx.path === `${API_BASE_PATH}/aisp`) return aispApi(ctx, next);
+    if (ctx.path.startsWith(`${API_BASE_PATH}/pisp/`) || ctx.path === `${API_BASE_PATH}/pisp`) return pispApi(ctx, next);
+    if (ctx.path === API_BASE_PATH || ctx.path.startsWith(`${API_BASE_PATH}/`)) return otherApi(ctx, next);
     return next();
   };
 }

@@ -13,6 +13,10 @@ export interface RouteDeclaration<Services> {
   readonly operationId: string;
   readonly token: TokenKind;
   readonly scope: string;
+  /** The request body must carry a valid `x-jws-signature` (payment POSTs). */
+  readonly signedRequest?: boolean;
+  /** The request needs an `x-idempotency-key` (payment POSTs). */
+  readonly idempotent?: boolean;
   readonly requestSchema?: string;
   /** Normalises a parsed body before validation. */
   readonly prepareRequest?: (body: unknown) => unknown;

@@ -12,11 +12,13 @@ import { DomainError, InvalidField } from '../domain/errors.js';
 import type { Logger } from '../logging/logger.js';
 import { LOGIN_ACR } from '../oauth/consent-binding.js';
 import { intentIdOf } from '../oauth/openbanking-intent.js';
+import { isPaymentConsentId } from '../domain/consents/intents.js';
 import { consentPageModel } from './consent-page-model.js';
 import { csrfProtection } from './csrf.js';
 import { renderConsentPage } from './views/consent-page.js';
 import { renderLoginPage } from './views/login-page.js';
 import { renderMessagePage } from './views/message-page.js';
+import { paymentAuthorisation, type PaymentAuthorisationDependencies } from './payment-authorisation.js';
 
 /** What the customer pages need. */
 export interface InteractionDependencies {
@@ -26,6 +28,7 @@ export interface InteractionDependencies {
   readonly accounts: AccountStore;
   readonly cookieSecret: string;
   readonly logger: Logger;
+  readonly payments: PaymentAuthorisationDependencies;
 }
 
 type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -40,6 +43,20 @@ export function createInteractionRoutes(dependencies: InteractionDependencies): 
   const csrf = csrfProtection(dependencies.cookieSecret);
   const router = new Router({ prefix: '/interaction' });
   const forms = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
+  const paymentPages = paymentAuthorisation(dependencies.payments, {
+    csrfToken: (ctx, details) => csrf.issue(ctx, details.uid),
+    finishWithError: (ctx, error, description) => finishWithError(ctx, error, description),
+    async createGrant(details) {
+      const grant = new provider.Grant({ accountId: String(details.session?.accountId), clientId: String(details.params.client_id) });
+      addRequestedAccess(grant, details);
+      const id = await grant.save();
+      return { id, destroy: () => grant.destroy() };
+    },
+    async finishWithGrant(ctx, grantId, stepUp) {
+      const login = stepUp ? { login: { accountId: stepUp.accountId, acr: stepUp.acr, amr: ['pwd', 'otp'], remember: false } } : {};
+      await provider.interactionFinished(ctx.req, ctx.res, { ...login, consent: { grantId } }, { mergeWithLastSubmission: true });
+    },
+  });
 
   router.get('/:uid', async (ctx) => {
     const details = await provider.interactionDetails(ctx.req, ctx.res);
@@ -77,6 +94,7 @@ export function createInteractionRoutes(dependencies: InteractionDependencies): 
     const consentId = intentIdOf(details.params.claims);
     const customerId = details.session?.accountId;
     if (details.prompt.name !== 'consent' || !consentId || !customerId) return showLogin(ctx, details, 200);
+    if (isPaymentConsentId(consentId)) return paymentPages.decide(ctx, details, consentId, form);
     if (form.decision === 'deny') return deny(ctx, consentId);
     const chosen = ([] as unknown[]).concat(form.accounts ?? []).map(String);
     const eligible = shareableAccounts(await accounts.listByCustomer(customerId)).map((account) => account.id);
@@ -121,6 +139,7 @@ export function createInteractionRoutes(dependencies: InteractionDependencies): 
 
   async function showConsent(ctx: Context, details: InteractionDetails, status: number, extra: { error?: string; selected?: string[] } = {}) {
     const consentId = intentIdOf(details.params.claims);
+    if (consentId && isPaymentConsentId(consentId)) return paymentPages.show(ctx, details, consentId, status);
     const customerId = details.session?.accountId;
     const [client, consent, customer] = await Promise.all([
       provider.Client.find(String(details.params.client_id)),

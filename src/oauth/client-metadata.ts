@@ -26,7 +26,7 @@ export function validateClientMetadata(config: Config, keys: KeyMaterial): Clien
       },
       keys,
       logger: createLogger('silent'),
-      consents: undefined as never,
+      intents: undefined as never,
       customers: undefined as never,
     });
     await provider.Client.validate(metadata as unknown as Parameters<typeof provider.Client.validate>[0]);

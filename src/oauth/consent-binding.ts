@@ -1,14 +1,13 @@
 import { errors, interactionPolicy, type Account, type KoaContextWithOIDC } from 'oidc-provider';
-import type { AccountAccessConsent, ConsentStore } from '../domain/consents/account-access-consent.js';
-import { assertConsentAuthorisable, findConsentBackingGrant, grantReference } from '../domain/consents/account-access-consents.js';
-import { ConsentStatus } from '../domain/consents/consent-status.js';
+import { grantReference } from '../domain/consents/account-access-consents.js';
+import type { BoundIntent, Intents } from '../domain/consents/intents.js';
 import type { CustomerStore } from '../domain/customers/customer.js';
 import { DomainError } from '../domain/errors.js';
 import { GRANT_REFERENCE_CLAIM, INTENT_CLAIM, intentClaimRequests, intentIdOf } from './openbanking-intent.js';
 
 /** What the consent binding needs from the rest of the application. */
 export interface ConsentBindingDependencies {
-  readonly consents: ConsentStore;
+  readonly intents: Intents;
   readonly customers: CustomerStore;
 }
 
@@ -32,7 +31,7 @@ export const LOGIN_ACR = 'urn:openbanking:psd2:ca';
  *   silent re-use of an earlier grant from the same browser session;
  * - the ID token and the access token carry the ConsentId.
  */
-export function consentBinding({ consents, customers }: ConsentBindingDependencies) {
+export function consentBinding({ intents, customers }: ConsentBindingDependencies) {
   async function assertClaimsParameter(ctx: KoaContextWithOIDC, claims: Parameters<typeof intentClaimRequests>[0], client: { clientId: string }) {
     const requests = intentClaimRequests(claims);
     if (requests.length === 0) return;
@@ -41,7 +40,7 @@ export function consentBinding({ consents, customers }: ConsentBindingDependenci
       throw new errors.InvalidRequest(`${INTENT_CLAIM} must be requested as essential, with the ConsentId as its value`);
     }
     try {
-      await assertConsentAuthorisable(consents, client.clientId, String(requests[0]?.value), new Date());
+      await intents.assertAuthorisable(client.clientId, String(requests[0]?.value), new Date());
     } catch (error) {
       if (error instanceof DomainError) throw new errors.InvalidRequest(error.message);
       throw error;
@@ -73,9 +72,8 @@ export function consentBinding({ consents, customers }: ConsentBindingDependenci
       async (ctx) => {
         const consentId = intentIdOf(ctx.oidc.params?.claims);
         if (!consentId) return Check.NO_NEED_TO_PROMPT;
-        const consent = await consents.findById(consentId);
         const grantId = ctx.oidc.grant?.jti;
-        return consent?.status === ConsentStatus.Authorised && grantId && consent.grantId === grantId ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+        return grantId && (await intents.isAuthorisedWithGrant(consentId, grantId)) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
       },
       (ctx) => ({ consentId: intentIdOf(ctx.oidc.params?.claims) }),
     ),
@@ -91,12 +89,12 @@ export function consentBinding({ consents, customers }: ConsentBindingDependenci
    * The consent behind the tokens issued in this request, read once: the access token's claims, the refresh
    * token's lifetime and the ID token's claims all need it.
    */
-  const consentOfRequest = new WeakMap<object, AccountAccessConsent>();
+  const consentOfRequest = new WeakMap<object, BoundIntent>();
 
-  async function consentBackingGrant(ctx: KoaContextWithOIDC, grantId: string): Promise<AccountAccessConsent | null> {
+  async function consentBackingGrant(ctx: KoaContextWithOIDC, grantId: string): Promise<BoundIntent | null> {
     const known = consentOfRequest.get(ctx);
     if (known?.grantId === grantId) return known;
-    const consent = await findConsentBackingGrant(consents, grantId, new Date());
+    const consent = await intents.findBackingGrant(grantId, new Date());
     if (consent) consentOfRequest.set(ctx, consent);
     return consent;
   }

@@ -1,5 +1,5 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
-import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import type { Config } from '../config/config.js';
 import type { ServerKeyStore } from '../persistence/stores/server-key-store.js';
 
@@ -57,4 +57,11 @@ export function publicJwks(material: KeyMaterial): { keys: JWK[] } {
  */
 export function derivedSecret(material: KeyMaterial, purpose: string): Buffer {
   return Buffer.from(hkdfSync('sha256', material.cookieSecrets[0] ?? '', 'openteller', purpose, 32));
+}
+
+/** The bank's message-signing key (NOTES §10): the first PS256 signing key, published in the JWKS with its `kid`. */
+export async function messageSigningKey(material: KeyMaterial): Promise<{ key: CryptoKey | Uint8Array; kid: string }> {
+  const jwk = material.signingJwks.keys.find((key) => key.alg === 'PS256');
+  if (!jwk?.kid) throw new Error('no PS256 signing key with a kid');
+  return { key: await importJWK(jwk, 'PS256'), kid: jwk.kid };
 }

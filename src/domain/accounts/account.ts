@@ -14,6 +14,11 @@ export type AccountHolder = { readonly kind: 'customer'; readonly customerId: st
 /** Internal accounts of the bank that the ledger posts to. */
 export type BankAccountPurpose = 'clearing' | 'fee-income' | 'external-funding';
 
+/** The id of the bank's own account for a purpose and currency, e.g. `acc_bank_gbp_fee_income`. */
+export function bankAccountId(currency: string, purpose: BankAccountPurpose): string {
+  return `acc_bank_${currency.toLowerCase()}_${purpose.replaceAll('-', '_')}`;
+}
+
 /** An account held at this bank. Balances are derived from the ledger (`balanceMinor` = sum of booked entries). */
 export interface Account {
   /** OBIE `AccountId`: `acc_…`, immutable and meaningless to the customer. */
@@ -40,6 +45,8 @@ export interface AccountStore {
   listByCustomer(customerId: string): Promise<Account[]>;
   /** The accounts with these ids, in the order given; unknown ids are left out. */
   listByIds(ids: readonly string[]): Promise<Account[]>;
+  /** The account at this bank with this scheme identification (sort code + number, IBAN), if any. */
+  findByIdentification(schemeName: string, identification: string): Promise<Account | null>;
 }
 
 /** Masks an identification for display to the customer: only its last four characters remain. */

@@ -33,6 +33,15 @@ export interface PartnerAppRegistration {
 export interface PartnerStore {
   /** Stores the app and the OAuth client metadata the authorization server reads, atomically. */
   insertApp(app: PartnerApp, clientMetadata: Record<string, unknown>): Promise<void>;
+  findApp(clientId: string): Promise<PartnerApp | null>;
+}
+
+/**
+ * The `http://openbanking.org.uk/iss` an app signs its payment messages with (NOTES §10):
+ * `{organisation id}/{software id}` — here the partner id and the client id.
+ */
+export function messageSigningIssuer(app: PartnerApp): string {
+  return `${app.partnerId}/${app.clientId}`;
 }
 
 /** Checks OAuth client metadata the way the authorization server will (injected: the domain knows no OAuth library). */

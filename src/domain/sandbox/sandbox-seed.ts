@@ -1,6 +1,7 @@
-import type { Account, AccountIdentification, BankAccountPurpose } from '../accounts/account.js';
+import { bankAccountId, type Account, type AccountIdentification, type BankAccountPurpose } from '../accounts/account.js';
 import { InvalidField } from '../errors.js';
 import { SeededRandom } from './seeded-random.js';
+import { ibanMod97 } from '../accounts/iban.js';
 import { startOfUtcDay } from '../accounts/balances.js';
 import type { Counterparty, EntryDraft, EntryStatus, TransferDraft, TransferKind } from '../ledger/ledger.js';
 
@@ -276,10 +277,7 @@ const BROUGHT_FORWARD: Counterparty = { name: 'Balance brought forward', schemeN
 /** `GB` IBAN check digits by ISO 13616 mod 97 over the BBAN with the country code and `00` moved to the end. */
 function gbIban(accountNumber: string): string {
   const bban = `${BANK_CODE}${SANDBOX_SORT_CODE}${accountNumber}`;
-  const numeric = `${bban}GB00`.replace(/[A-Z]/g, (letter) => String(letter.charCodeAt(0) - 55));
-  let remainder = 0;
-  for (const digit of numeric) remainder = (remainder * 10 + Number(digit)) % 97;
-  return `GB${String(98 - remainder).padStart(2, '0')}${bban}`;
+  return `GB${String(98 - ibanMod97(`${bban}GB00`)).padStart(2, '0')}${bban}`;
 }
 
 function identification(currency: string, accountNumber: string, name: string): AccountIdentification {
@@ -310,10 +308,6 @@ function isoDate(ms: number): string {
 
 function customerAccountId(customerKey: string, suffix: string): string {
   return `acc_${customerKey}_${suffix}`;
-}
-
-function bankAccountId(currency: string, purpose: BankAccountPurpose): string {
-  return `acc_bank_${currency.toLowerCase()}_${purpose.replaceAll('-', '_')}`;
 }
 
 function buildAccounts(windowStart: number): Account[] {

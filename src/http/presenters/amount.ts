@@ -4,6 +4,11 @@ import { formatAmount } from '../../domain/money.js';
 export function presentSignedAmount(amountMinor: bigint, currency: string) {
   return {
     CreditDebitIndicator: amountMinor < 0n ? ('Debit' as const) : ('Credit' as const),
-    Amount: { Amount: formatAmount(amountMinor, currency), Currency: currency },
+    Amount: presentAmount(amountMinor, currency),
   };
+}
+
+/** An amount as OBIE `{Amount, Currency}` (never negative). */
+export function presentAmount(amountMinor: bigint, currency: string) {
+  return { Amount: formatAmount(amountMinor, currency), Currency: currency };
 }

@@ -6,6 +6,7 @@ import { customerEntity } from './customer.entity.js';
 import { entryEntity, transferEntity } from './ledger.entity.js';
 import { oidcModelEntity } from './oidc-model.entity.js';
 import { partnerEntity, softwareEntity } from './partner.entity.js';
+import { idempotencyKeyEntity, paymentEntity } from './payment.entity.js';
 import { replayGuardEntity } from './replay-guard.entity.js';
 import { serverKeyEntity } from './server-key.entity.js';
 
@@ -25,5 +26,7 @@ export function createEntities(dialect: Dialect): EntitySchema<any>[] {
     consentAccountEntity(types),
     partnerEntity(types),
     softwareEntity(types),
+    paymentEntity(types),
+    idempotencyKeyEntity(types),
   ];
 }

@@ -21,6 +21,14 @@ export class TypeOrmAccountStore implements AccountStore {
     return this.withIdentifications(ids.flatMap((id) => byId.get(id) ?? []));
   }
 
+  async findByIdentification(schemeName: string, identification: string): Promise<Account | null> {
+    if (!isStorableId(identification)) return null;
+    const found = await this.dataSource.getRepository<AccountIdentificationRow>('AccountIdentification').findOneBy({ schemeName, identification });
+    if (!found) return null;
+    const [account] = await this.listByIds([found.accountId]);
+    return account ?? null;
+  }
+
   private async withIdentifications(rows: AccountRow[]): Promise<Account[]> {
     if (rows.length === 0) return [];
     const identifications = await this.dataSource

@@ -4,8 +4,12 @@ import type { ConsentStatus } from '../../domain/consents/consent-status.js';
 import type { AccountPermission } from '../../domain/consents/permissions.js';
 import type { ConsentAccountRow, ConsentRow } from '../entities/consent.entity.js';
 import { isStorableId, readSqlTime } from '../sql.js';
+import { inTransaction } from '../transactions.js';
 
-/** Consents in the `consent` and `consent_account` tables; every status change is a compare-and-set. */
+/** The `consent.kind` of account-access consents (payment consents share the table). */
+const KIND = 'account-access';
+
+/** Account-access consents in the `consent` and `consent_account` tables; every status change is a compare-and-set. */
 export class TypeOrmConsentStore implements ConsentStore {
   constructor(private readonly dataSource: DataSource) {}
 
@@ -19,13 +23,13 @@ export class TypeOrmConsentStore implements ConsentStore {
 
   async findById(id: string): Promise<AccountAccessConsent | null> {
     if (!isStorableId(id)) return null;
-    const row = await this.consents.findOneBy({ id });
+    const row = await this.consents.findOneBy({ id, kind: KIND });
     return row ? toConsent(row) : null;
   }
 
   async findByGrantId(grantId: string): Promise<AccountAccessConsent | null> {
     if (!isStorableId(grantId)) return null;
-    const row = await this.consents.findOneBy({ grantId });
+    const row = await this.consents.findOneBy({ grantId, kind: KIND });
     return row ? toConsent(row) : null;
   }
 
@@ -36,8 +40,8 @@ export class TypeOrmConsentStore implements ConsentStore {
               c.transaction_from_at, c.transaction_to_at, c.customer_id, c.grant_id, c.authorised_at, c.created_at,
               c.status_updated_at, c.request,
               (SELECT GROUP_CONCAT(ca.account_id) FROM consent_account ca WHERE ca.consent_id = c.id) AS account_ids
-       FROM consent c WHERE c.id = ?`,
-      [id],
+       FROM consent c WHERE c.id = ? AND c.kind = ?`,
+      [id, KIND],
     );
     const row = rows[0];
     if (!row) return null;
@@ -45,11 +49,11 @@ export class TypeOrmConsentStore implements ConsentStore {
   }
 
   async authorise(consentId: string, authorisation: ConsentAuthorisation, at: Date): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const result = await manager.getRepository<ConsentRow>('Consent').update(
         [
-          { id: consentId, status: 'AWAU' },
-          { id: consentId, status: 'CANC', customerId: authorisation.customerId },
+          { id: consentId, kind: KIND, status: 'AWAU' },
+          { id: consentId, kind: KIND, status: 'CANC', customerId: authorisation.customerId },
         ],
         {
           status: 'AUTH',
@@ -77,7 +81,7 @@ export class TypeOrmConsentStore implements ConsentStore {
     reason?: { code: string; description: string },
   ): Promise<boolean> {
     const result = await this.consents.update(
-      { id: consentId, status: In([...from]) },
+      { id: consentId, kind: KIND, status: In([...from]) },
       { status: to, statusUpdatedAt: at, statusReasonCode: reason?.code ?? null, statusReasonDescription: reason?.description ?? null },
     );
     return Boolean(result.affected);
@@ -108,7 +112,7 @@ function fromRaw(row: RawConsentRow): ConsentRow {
   const time = (value: Date | string | null) => (value === null ? null : readSqlTime(value));
   return {
     id: row.id,
-    kind: 'account-access',
+    kind: KIND,
     clientId: row.client_id,
     status: row.status,
     statusReasonCode: row.status_reason_code,
@@ -129,7 +133,7 @@ function fromRaw(row: RawConsentRow): ConsentRow {
 function toRow(consent: AccountAccessConsent): ConsentRow {
   return {
     id: consent.id,
-    kind: 'account-access',
+    kind: KIND,
     clientId: consent.clientId,
     status: consent.status,
     statusReasonCode: consent.statusReason?.code ?? null,

@@ -3,6 +3,7 @@ import { InvalidField } from '../../domain/errors.js';
 import { assertBalancedTransfer, assertFundsAvailable, type LedgerStore, type TransferDraft } from '../../domain/ledger/ledger.js';
 import type { AccountRow } from '../entities/account.entity.js';
 import type { EntryRow, TransferRow } from '../entities/ledger.entity.js';
+import { inTransaction } from '../transactions.js';
 
 const INSERT_CHUNK = 400;
 
@@ -16,7 +17,7 @@ export class TypeOrmLedgerStore implements LedgerStore {
   constructor(private readonly dataSource: DataSource) {}
 
   async postTransfers(transfers: readonly TransferDraft[]): Promise<void> {
-    await this.dataSource.transaction((manager) => postTransfersWithin(manager, transfers));
+    await inTransaction(this.dataSource, (manager) => postTransfersWithin(manager, transfers));
   }
 }
 

@@ -3,6 +3,7 @@ import type { PartnerApp, PartnerStore } from '../../domain/partners/partner-app
 import type { JsonDocument } from '../entities/column-types.js';
 import type { OidcModelRow } from '../entities/oidc-model.entity.js';
 import type { PartnerRow, SoftwareRow } from '../entities/partner.entity.js';
+import { inTransaction } from '../transactions.js';
 
 /**
  * Partners and their apps. An app's OAuth metadata is written to `oidc_model` (model `Client`), where
@@ -12,7 +13,7 @@ export class TypeOrmPartnerStore implements PartnerStore {
   constructor(private readonly dataSource: DataSource) {}
 
   async insertApp(app: PartnerApp, clientMetadata: Record<string, unknown>): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       await manager.getRepository<PartnerRow>('Partner').insert({ id: app.partnerId, name: app.partnerName, status: 'active', createdAt: app.createdAt });
       await manager.getRepository<SoftwareRow>('Software').insert({
         clientId: app.clientId,
@@ -36,4 +37,19 @@ export class TypeOrmPartnerStore implements PartnerStore {
     });
   }
 
+  async findApp(clientId: string): Promise<PartnerApp | null> {
+    const software = await this.dataSource.getRepository<SoftwareRow>('Software').findOneBy({ clientId });
+    if (!software) return null;
+    const partner = await this.dataSource.getRepository<PartnerRow>('Partner').findOneBy({ id: software.partnerId });
+    return {
+      clientId: software.clientId,
+      partnerId: software.partnerId,
+      partnerName: partner?.name ?? software.name,
+      name: software.name,
+      roles: software.roles as PartnerApp['roles'],
+      environment: software.environment as PartnerApp['environment'],
+      status: software.status as PartnerApp['status'],
+      createdAt: software.createdAt,
+    };
+  }
 }

@@ -1,0 +1,95 @@
+import type { TransferDraft } from '../ledger/ledger.js';
+import type { IdempotencyRecord } from './idempotency.js';
+import type { RiskFacts, StatusReason } from './risk-policy.js';
+
+/** OBIE v4 payment-order statuses this bank reports (NOTES §6.3). */
+export const PaymentStatus = {
+  Received: 'RCVD',
+  SettlementInProcess: 'ACSP',
+  SettlementCompleted: 'ACSC',
+  Rejected: 'RJCT',
+} as const;
+
+export type PaymentStatus = (typeof PaymentStatus)[keyof typeof PaymentStatus];
+
+/** Where the money goes: to an account at this bank (booked at once) or out through the scheme (settles later). */
+export type PaymentRoute = 'internal' | 'external';
+
+/** A domestic payment: made once from an authorised consent, one ledger transfer (plus charges). */
+export interface DomesticPayment {
+  /** `pmt_…`, the OBIE `DomesticPaymentId`. */
+  readonly id: string;
+  readonly consentId: string;
+  readonly clientId: string;
+  readonly customerId: string;
+  readonly debtorAccountId: string;
+  readonly status: PaymentStatus;
+  readonly statusReason: StatusReason | null;
+  readonly amountMinor: bigint;
+  readonly chargesMinor: bigint;
+  readonly currency: string;
+  readonly localInstrument: string;
+  readonly route: PaymentRoute;
+  /** The payee's account at this bank (internal route only). */
+  readonly creditorAccountId: string | null;
+  readonly creditorIdentification: string;
+  /** When an external payment is handed to the scheme for settlement (`ACSP` until then). */
+  readonly settleAfter: Date | null;
+  readonly createdAt: Date;
+  readonly statusUpdatedAt: Date;
+}
+
+/** The windows the risk facts are counted over. */
+export interface RiskWindows {
+  readonly dayStart: Date;
+  readonly customerWindowStart: Date;
+  readonly partnerWindowStart: Date;
+}
+
+/** Everything a payment writes, in one database transaction. */
+export interface PaymentExecution {
+  /** The payment as accepted; the store rejects it instead when risk or funds say no. */
+  readonly payment: DomesticPayment;
+  readonly idempotency: IdempotencyRecord;
+  /** The payment transfer and, if there are charges, the fee transfer. */
+  readonly transfers: readonly TransferDraft[];
+  readonly riskWindows: RiskWindows;
+}
+
+/** The outcome of {@link PaymentStore.execute}. */
+export type ExecutionOutcome =
+  | { readonly kind: 'created'; readonly payment: DomesticPayment }
+  /** Another request already stored this idempotency key: nothing was written. */
+  | { readonly kind: 'duplicate-key' }
+  /** The consent was no longer `AUTH` (consumed by a concurrent payment): nothing was written. */
+  | { readonly kind: 'consent-not-authorised' };
+
+/** The settlement of one payment that the scheme has answered. */
+export interface SettlementResult {
+  readonly paymentId: string;
+  readonly status: typeof PaymentStatus.SettlementCompleted | typeof PaymentStatus.Rejected;
+  readonly reason: StatusReason | null;
+  /** Clearing → the outside world on success; the reversal back to the debtor on rejection. */
+  readonly transfers: readonly TransferDraft[];
+}
+
+/** Persistence of payments. */
+export interface PaymentStore {
+  /**
+   * In one transaction: stores the idempotency record (a duplicate key ends it), consumes the consent
+   * (`AUTH → COND`; a consent no longer `AUTH` ends it), reads the risk facts under the customer's lock and asks
+   * `assess`; then posts the transfers (insufficient funds reject the payment `AM04`) and stores the payment —
+   * accepted, or rejected with no money moved. Nothing is left behind if any step fails.
+   */
+  execute(execution: PaymentExecution, assess: (facts: RiskFacts) => StatusReason | null): Promise<ExecutionOutcome>;
+  findById(id: string): Promise<DomesticPayment | null>;
+  /** Whether the customer has paid this payee before (a payment not rejected). */
+  hasPaidPayee(customerId: string, creditorIdentification: string): Promise<boolean>;
+  /** External payments in `ACSP` due for settlement at `now`, oldest first. */
+  listDueForSettlement(now: Date, limit: number): Promise<DomesticPayment[]>;
+  /**
+   * Applies a settlement result if the payment is still `ACSP` (compare-and-set, with its transfers, atomically).
+   * @returns false when another worker settled it first (nothing written).
+   */
+  settle(result: SettlementResult, at: Date): Promise<boolean>;
+}

@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { DomainError } from '../errors.js';
+
+/** How long an idempotency key is honoured (NOTES §9). */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
+
+/** The POSTs that take an idempotency key; a key is scoped to the partner and the operation. */
+export type IdempotentOperation = 'domestic-payment-consent' | 'domestic-payment';
+
+/** What a partner's idempotency key created. */
+export interface IdempotencyRecord {
+  readonly clientId: string;
+  readonly operation: IdempotentOperation;
+  /** SHA-256 of the key (keys may hold any character; the hash compares exactly on every database). */
+  readonly keyHash: string;
+  /** SHA-256 of the request body as parsed and canonicalised (key order and spacing do not matter). */
+  readonly requestHash: string;
+  readonly resourceId: string;
+  readonly createdAt: Date;
+}
+
+/** Reads idempotency records, implemented by persistence (records are written with their resource). */
+export interface IdempotencyStore {
+  find(clientId: string, operation: IdempotentOperation, keyHash: string): Promise<IdempotencyRecord | null>;
+  /** Forgets a record older than the window so its key can be used again. */
+  forgetIfOlderThan(record: IdempotencyRecord, cutoff: Date): Promise<void>;
+}
+
+/** The same key came back with a different request (OBIE U006 on `x-idempotency-key`); nothing was changed. */
+export class IdempotencyKeyReused extends DomainError {
+  readonly code = 'IdempotencyKeyReused';
+}
+
+/** The partner's key and the request it came with, hashed for storage and comparison. */
+export interface IdempotencyClaim {
+  readonly clientId: string;
+  readonly operation: IdempotentOperation;
+  readonly keyHash: string;
+  readonly requestHash: string;
+}
+
+/** Builds the claim of a request: the key's hash and the canonical body's hash. */
+export function idempotencyClaim(clientId: string, operation: IdempotentOperation, key: string, body: unknown): IdempotencyClaim {
+  return { clientId, operation, keyHash: sha256(key), requestHash: sha256(canonicalJson(body)) };
+}
+
+/**
+ * The resource an earlier request with this key created, if the key is still within its 24 hours.
+ * @returns null when the key is new (or its record has aged out and was forgotten).
+ * @throws IdempotencyKeyReused when the key was used with a different request.
+ */
+export async function findIdempotentReplay(store: IdempotencyStore, claim: IdempotencyClaim, now: Date): Promise<string | null> {
+  const record = await store.find(claim.clientId, claim.operation, claim.keyHash);
+  if (!record) return null;
+  const cutoff = new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS);
+  if (record.createdAt.getTime() < cutoff.getTime()) {
+    await store.forgetIfOlderThan(record, cutoff);
+    return null;
+  }
+  return replayOf(record, claim);
+}
+
+/**
+ * The resource to replay for a key found after a concurrent request won the race to store it.
+ * @throws IdempotencyKeyReused when that request was a different one.
+ */
+export function replayOf(record: IdempotencyRecord, claim: IdempotencyClaim): string {
+  if (record.requestHash !== claim.requestHash) {
+    throw new IdempotencyKeyReused('This x-idempotency-key was already used with a different request body', 'x-idempotency-key');
+  }
+  return record.resourceId;
+}
+
+/** The record to store with a new resource. */
+export function idempotencyRecord(claim: IdempotencyClaim, resourceId: string, now: Date): IdempotencyRecord {
+  return { ...claim, resourceId, createdAt: now };
+}
+
+function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+/** JSON with object keys sorted at every level, so that equal documents hash equally. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, member]) => member !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,64 @@
+import { bankAccountId, type AccountStore } from '../accounts/account.js';
+import { SANDBOX_SORT_CODE } from '../sandbox/sandbox-seed.js';
+import { IBAN_SCHEME, SORT_CODE_SCHEME, type PaymentAccount } from './payment-instruction.js';
+import type { StatusReason } from './risk-policy.js';
+
+/** This bank's national bank code inside its IBANs (`GBkk OTBK 990301 nnnnnnnn`). */
+const BANK_CODE = 'OTBK';
+
+/** Whether an account identification belongs to this bank (our sort code, or our bank code and sort code in an IBAN). */
+export function isOurAccount(account: PaymentAccount): boolean {
+  if (account.schemeName === SORT_CODE_SCHEME) return account.identification.startsWith(SANDBOX_SORT_CODE);
+  if (account.schemeName === IBAN_SCHEME) return account.identification.slice(4).startsWith(`${BANK_CODE}${SANDBOX_SORT_CODE}`);
+  return false;
+}
+
+/** Where a payment's money lands. */
+export type PayeeResolution =
+  | { readonly route: 'internal'; readonly accountId: string }
+  | { readonly route: 'external' }
+  /** A payee at this bank that cannot receive this payment: the payment is rejected with this reason. */
+  | { readonly route: 'refused'; readonly reason: StatusReason };
+
+/** Finds the payee: an enabled account of ours in the payment's currency, or an account elsewhere. */
+export async function resolvePayee(accounts: AccountStore, creditor: PaymentAccount, currency: string): Promise<PayeeResolution> {
+  if (!isOurAccount(creditor)) return { route: 'external' };
+  const account = await accounts.findByIdentification(creditor.schemeName, creditor.identification);
+  if (!account || account.status !== 'Enabled') {
+    return { route: 'refused', reason: { code: 'AC01', description: 'The payee account does not exist at this bank' } };
+  }
+  if (account.currency !== currency) {
+    return { route: 'refused', reason: { code: 'AM03', description: `The payee account does not take ${currency}` } };
+  }
+  return { route: 'internal', accountId: account.id };
+}
+
+/**
+ * The sandbox payment scheme's answer for a payee at another bank. Payees on sort code 990399 are refused, so
+ * partners can test rejections (documented in the payments guide):
+ * - `99039911111111` → `AC04` closed account;
+ * - `99039922222222` → `AC06` blocked account;
+ * - any other `990399…` → `AC01` incorrect account number.
+ * Every other payee settles.
+ */
+export function sandboxSchemeAnswer(creditor: PaymentAccount): StatusReason | null {
+  if (creditor.schemeName !== SORT_CODE_SCHEME || !creditor.identification.startsWith('990399')) return null;
+  if (creditor.identification === '99039911111111') return { code: 'AC04', description: 'The payee account is closed' };
+  if (creditor.identification === '99039922222222') return { code: 'AC06', description: 'The payee account is blocked' };
+  return { code: 'AC01', description: 'The payee account number is not valid' };
+}
+
+/** The bank's clearing account of a currency: external payments wait there until the scheme settles them. */
+export function clearingAccountId(currency: string): string {
+  return bankAccountId(currency, 'clearing');
+}
+
+/** The bank's fee-income account of a currency. */
+export function feeIncomeAccountId(currency: string): string {
+  return bankAccountId(currency, 'fee-income');
+}
+
+/** The account standing for the rest of the world: settled external payments leave the bank through it. */
+export function externalAccountId(currency: string): string {
+  return bankAccountId(currency, 'external-funding');
+}

@@ -1,0 +1,56 @@
+import type { ConsentStatus } from '../consents/consent-status.js';
+import type { Charge } from './charges.js';
+import type { IdempotencyRecord } from './idempotency.js';
+import type { StatusReason } from './risk-policy.js';
+
+/** The request of a domestic payment consent as the partner sent it; played back verbatim, compared exactly. */
+export interface PaymentConsentRequest {
+  readonly Data: Readonly<Record<string, unknown>> & { readonly Initiation: Readonly<Record<string, unknown>> };
+  readonly Risk: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A domestic payment consent: a single payment a partner asks a customer to approve. Single use
+ * (`AWAU → AUTH | RJCT`, `AUTH → COND` when the payment is made); never revoked, its debtor never changes.
+ */
+export interface DomesticPaymentConsent {
+  /** `pmc_…`, the OBIE `ConsentId` and the `openbanking_intent_id`. */
+  readonly id: string;
+  readonly clientId: string;
+  readonly status: ConsentStatus;
+  readonly statusReason: StatusReason | null;
+  readonly request: PaymentConsentRequest;
+  /** The bank's charges, fixed when the consent is created and shown to the customer. */
+  readonly charges: readonly Charge[];
+  /** Until when the customer may authorise it. */
+  readonly authoriseBy: Date;
+  /** Set once authorised: the customer, the account they pay from, the OAuth grant and when. */
+  readonly customerId: string | null;
+  readonly debtorAccountId: string | null;
+  readonly grantId: string | null;
+  readonly authorisedAt: Date | null;
+  readonly createdAt: Date;
+  readonly statusUpdatedAt: Date;
+}
+
+/** What the customer decided on the consent page. */
+export interface PaymentAuthorisation {
+  readonly customerId: string;
+  readonly debtorAccountId: string;
+  readonly grantId: string;
+}
+
+/** Persistence of payment consents; status changes are compare-and-set. */
+export interface PaymentConsentStore {
+  /**
+   * Stores a new consent together with its idempotency record, atomically.
+   * @returns false, storing nothing, when the partner already used this idempotency key for this operation.
+   */
+  insert(consent: DomesticPaymentConsent, idempotency: IdempotencyRecord): Promise<boolean>;
+  findById(id: string): Promise<DomesticPaymentConsent | null>;
+  findByGrantId(grantId: string): Promise<DomesticPaymentConsent | null>;
+  /** `AWAU → AUTH` with the customer, debtor account and grant. @returns false when it was not `AWAU`. */
+  authorise(consentId: string, authorisation: PaymentAuthorisation, at: Date): Promise<boolean>;
+  /** @returns false when the consent was not in one of `from` (nothing written). */
+  transition(consentId: string, from: readonly ConsentStatus[], to: ConsentStatus, at: Date, reason?: StatusReason): Promise<boolean>;
+}

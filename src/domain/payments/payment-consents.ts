@@ -1,0 +1,191 @@
+import type { Account } from '../accounts/account.js';
+import { primaryIdentification, shareableAccounts } from '../accounts/account.js';
+import { ConsentStatus } from '../consents/consent-status.js';
+import { parseRequestDateTime } from '../dates.js';
+import { InvalidConsentStatus, InvalidDate, InvalidField, ResourceForbidden, ResourceNotFound } from '../errors.js';
+import { newId } from '../ids.js';
+import { chargesFor, totalCharges, type FeeSchedule } from './charges.js';
+import { findIdempotentReplay, idempotencyRecord, replayOf, type IdempotencyClaim, type IdempotencyStore } from './idempotency.js';
+import type { DomesticPaymentConsent, PaymentConsentRequest, PaymentConsentStore } from './payment-consent.js';
+import { parseInitiation, type PaymentInstruction } from './payment-instruction.js';
+
+/** How long a customer has to authorise a payment consent when the partner sets no `CompletionDateTime`. */
+export const AUTHORISATION_WINDOW_MS = 24 * 3600 * 1000;
+
+/** What creating a payment consent needs. */
+export interface PaymentConsentServices {
+  readonly consents: PaymentConsentStore;
+  readonly idempotency: IdempotencyStore;
+  readonly fees: FeeSchedule;
+}
+
+/** A consent and whether it was created by this request or an earlier one with the same idempotency key. */
+export interface CreatedConsent {
+  readonly consent: DomesticPaymentConsent;
+  readonly replayed: boolean;
+}
+
+/**
+ * Creates a domestic payment consent awaiting the customer (`AWAU`), with the bank's charges, idempotently: the
+ * same key with the same request within 24 hours returns the consent it created (in its current state).
+ * @throws IdempotencyKeyReused for the same key with another request; the initiation errors of
+ *   {@link parseInitiation}; InvalidDate for a `CompletionDateTime` that is not in the future.
+ */
+export async function createPaymentConsent(
+  services: PaymentConsentServices,
+  clientId: string,
+  request: PaymentConsentRequest,
+  claim: IdempotencyClaim,
+  now: Date,
+): Promise<CreatedConsent> {
+  const replay = await findIdempotentReplay(services.idempotency, claim, now);
+  if (replay) return { consent: await storedConsent(services.consents, replay), replayed: true };
+  const instruction = parseInitiation(request.Data.Initiation);
+  const consent: DomesticPaymentConsent = {
+    id: newId('pmc'),
+    clientId,
+    status: ConsentStatus.AwaitingAuthorisation,
+    statusReason: null,
+    request,
+    charges: chargesFor(services.fees, instruction.localInstrument, instruction.amountMinor, instruction.currency),
+    authoriseBy: authorisationDeadline(request, now),
+    customerId: null,
+    debtorAccountId: null,
+    grantId: null,
+    authorisedAt: null,
+    createdAt: now,
+    statusUpdatedAt: now,
+  };
+  if (await services.consents.insert(consent, idempotencyRecord(claim, consent.id, now))) return { consent, replayed: false };
+  const winner = await services.idempotency.find(claim.clientId, claim.operation, claim.keyHash);
+  if (!winner) throw new Error('idempotency record vanished after a duplicate-key conflict');
+  return { consent: await storedConsent(services.consents, replayOf(winner, claim)), replayed: true };
+}
+
+async function storedConsent(store: PaymentConsentStore, id: string): Promise<DomesticPaymentConsent> {
+  const consent = await store.findById(id);
+  if (!consent) throw new Error(`payment consent ${id} of an idempotency record is missing`);
+  return consent;
+}
+
+function authorisationDeadline(request: PaymentConsentRequest, now: Date): Date {
+  const authorisation = request.Data.Authorisation as { CompletionDateTime?: string } | undefined;
+  const latest = new Date(now.getTime() + AUTHORISATION_WINDOW_MS);
+  if (!authorisation?.CompletionDateTime) return latest;
+  const completion = parseRequestDateTime(authorisation.CompletionDateTime, 'Data.Authorisation.CompletionDateTime');
+  if (completion.getTime() <= now.getTime()) throw new InvalidDate('CompletionDateTime must be in the future', 'Data.Authorisation.CompletionDateTime');
+  return completion.getTime() < latest.getTime() ? completion : latest;
+}
+
+/**
+ * The partner's own payment consent.
+ * @throws ResourceNotFound for an unknown id; ResourceForbidden for another partner's consent.
+ */
+export async function getPaymentConsent(store: PaymentConsentStore, clientId: string, consentId: string): Promise<DomesticPaymentConsent> {
+  const consent = await store.findById(consentId);
+  if (!consent) throw new ResourceNotFound(`ConsentId ${consentId} does not exist`);
+  if (consent.clientId !== clientId) throw new ResourceForbidden(`ConsentId ${consentId} belongs to another partner`);
+  return consent;
+}
+
+/** The validated meaning of a stored consent's `Initiation`. */
+export function instructionOf(consent: DomesticPaymentConsent): PaymentInstruction {
+  return parseInitiation(consent.request.Data.Initiation);
+}
+
+/**
+ * Checks that a partner may send a customer to authorise this consent: its own, `AWAU`, and within its
+ * authorisation deadline.
+ * @throws ResourceNotFound (unknown or another partner's, not revealed); InvalidConsentStatus otherwise.
+ */
+export async function assertPaymentConsentAuthorisable(store: PaymentConsentStore, clientId: string, consentId: string, now: Date): Promise<DomesticPaymentConsent> {
+  const consent = await store.findById(consentId);
+  if (!consent || consent.clientId !== clientId) throw new ResourceNotFound(`ConsentId ${consentId} does not exist`);
+  assertAuthorisable(consent, now);
+  return consent;
+}
+
+function assertAuthorisable(consent: DomesticPaymentConsent, now: Date): void {
+  if (consent.status !== ConsentStatus.AwaitingAuthorisation) {
+    throw new InvalidConsentStatus(`ConsentId ${consent.id} has status ${consent.status}; it cannot be authorised`);
+  }
+  if (consent.authoriseBy.getTime() <= now.getTime()) throw new InvalidConsentStatus(`ConsentId ${consent.id} was not authorised in time`);
+}
+
+/**
+ * The accounts the customer may pay this consent from: their own enabled accounts in the payment's currency —
+ * only the one the partner named, if it named a `DebtorAccount`.
+ */
+export function eligibleDebtorAccounts(consent: DomesticPaymentConsent, customerAccounts: readonly Account[]): Account[] {
+  const instruction = instructionOf(consent);
+  return shareableAccounts(customerAccounts).filter((account) => {
+    if (account.currency !== instruction.currency) return false;
+    if (!instruction.debtor) return true;
+    return account.identifications.some(
+      (identification) => identification.schemeName === instruction.debtor?.schemeName && identification.identification === instruction.debtor.identification,
+    );
+  });
+}
+
+/**
+ * Records the customer's approval: `AUTH`, bound to the customer, the account paid from and the grant.
+ * @throws InvalidField when the account is not one the customer may pay this from; InvalidConsentStatus when the
+ *   consent can no longer be authorised.
+ */
+export async function authorisePaymentConsent(
+  store: PaymentConsentStore,
+  consentId: string,
+  decision: { customerId: string; debtorAccountId: string; grantId: string },
+  customerAccounts: readonly Account[],
+  now: Date,
+): Promise<void> {
+  const consent = await store.findById(consentId);
+  if (!consent) throw new InvalidConsentStatus(`ConsentId ${consentId} can no longer be authorised`);
+  assertAuthorisable(consent, now);
+  if (!eligibleDebtorAccounts(consent, customerAccounts).some((account) => account.id === decision.debtorAccountId)) {
+    throw new InvalidField('Choose the account to pay from', 'debtorAccount');
+  }
+  if (!(await store.authorise(consentId, decision, now))) throw new InvalidConsentStatus(`ConsentId ${consentId} can no longer be authorised`);
+}
+
+/**
+ * Records the customer's refusal, or a consent that cannot be paid by this customer: `RJCT`.
+ * @throws InvalidConsentStatus when it is no longer awaiting authorisation.
+ */
+export async function rejectPaymentConsent(store: PaymentConsentStore, consentId: string, reason: { code: string; description: string }, now: Date): Promise<void> {
+  if (!(await store.transition(consentId, [ConsentStatus.AwaitingAuthorisation], ConsentStatus.Rejected, now, reason))) {
+    throw new InvalidConsentStatus(`ConsentId ${consentId} is no longer awaiting authorisation`);
+  }
+}
+
+/**
+ * The consent an OAuth grant backs, if payment tokens may still be issued from it: `AUTH` and bound to this grant.
+ */
+export async function findPaymentConsentBackingGrant(store: PaymentConsentStore, grantId: string): Promise<DomesticPaymentConsent | null> {
+  const consent = await store.findByGrantId(grantId);
+  return consent?.status === ConsentStatus.Authorised && consent.grantId === grantId ? consent : null;
+}
+
+/** Reads what an account can spend, implemented by persistence. */
+export interface FundsReader {
+  /** Booked balance plus pending debits plus the overdraft limit, in minor units. */
+  spendableMinor(accountId: string): Promise<bigint>;
+}
+
+/**
+ * Funds confirmation for an authorised consent (NOTES §4): whether the debtor account can pay the amount and
+ * the charges right now. Does not reserve anything or change the consent.
+ * @throws InvalidConsentStatus when the consent is not `AUTH`.
+ */
+export async function confirmFunds(funds: FundsReader, consent: DomesticPaymentConsent): Promise<boolean> {
+  if (consent.status !== ConsentStatus.Authorised || !consent.debtorAccountId) {
+    throw new InvalidConsentStatus(`ConsentId ${consent.id} has status ${consent.status}; funds can be confirmed only while it is AUTH`);
+  }
+  const instruction = instructionOf(consent);
+  return (await funds.spendableMinor(consent.debtorAccountId)) >= instruction.amountMinor + totalCharges(consent.charges);
+}
+
+/** The identification a partner sees for the account a customer chose to pay from (OBIE `Debtor`). */
+export function debtorIdentification(account: Account) {
+  return primaryIdentification(account) ?? null;
+}

@@ -1,0 +1,187 @@
+import type { AccountStore } from '../accounts/account.js';
+import { ConsentStatus } from '../consents/consent-status.js';
+import { InvalidConsentStatus, ResourceForbidden, ResourceNotFound } from '../errors.js';
+import { newId } from '../ids.js';
+import type { EntryDraft, TransferDraft } from '../ledger/ledger.js';
+import { totalCharges } from './charges.js';
+import { assertSameAsConsent, ConsentMismatch } from './consent-match.js';
+import { PaymentStatus, type DomesticPayment, type PaymentStore } from './domestic-payment.js';
+import { findIdempotentReplay, idempotencyRecord, replayOf, type IdempotencyClaim, type IdempotencyStore } from './idempotency.js';
+import type { DomesticPaymentConsent } from './payment-consent.js';
+import { instructionOf } from './payment-consents.js';
+import type { PaymentInstruction } from './payment-instruction.js';
+import { clearingAccountId, feeIncomeAccountId, resolvePayee } from './payee.js';
+import { assessPaymentRisk, type RiskPolicy } from './risk-policy.js';
+
+/** What making a payment needs. */
+export interface PaymentServices {
+  readonly payments: PaymentStore;
+  readonly idempotency: IdempotencyStore;
+  readonly accounts: AccountStore;
+  readonly risk: RiskPolicy;
+  /** How long the sandbox scheme takes to settle an external payment. */
+  readonly settlementDelayMs: number;
+}
+
+/** The partner's payment request (`OBWriteDomestic2`), already schema-valid. */
+export interface PaymentRequest {
+  readonly Data: { readonly ConsentId: string; readonly Initiation: unknown };
+  readonly Risk: unknown;
+}
+
+/** A payment and whether it was created by this request or an earlier one with the same idempotency key. */
+export interface MadePayment {
+  readonly payment: DomesticPayment;
+  readonly consent: DomesticPaymentConsent;
+  readonly replayed: boolean;
+}
+
+/**
+ * Makes the payment of an authorised consent, exactly once (NOTES §4, §9):
+ * - the same idempotency key with the same request within 24 hours returns the payment it made, as it stands;
+ *   with another request, `IdempotencyKeyReused` and nothing changes;
+ * - the request must name the consent the token is bound to and repeat its `Initiation` and `Risk` exactly;
+ * - the consent must be `AUTH`; it becomes `COND` in the same transaction that stores the payment, its ledger
+ *   transfers and the idempotency record — concurrent requests make one payment;
+ * - risk limits and funds are checked under the customer's lock; a refusal is a payment in `RJCT` with its
+ *   ISO reason (no money moves). A payee at this bank is credited at once (`ACSC`); a payee elsewhere is paid
+ *   into the clearing account (`ACSP`) and settled later by {@link settleDuePayments}.
+ * @throws ConsentMismatch (U008), InvalidConsentStatus (U009), IdempotencyKeyReused (U006).
+ */
+export async function makeDomesticPayment(
+  services: PaymentServices,
+  consent: DomesticPaymentConsent,
+  request: PaymentRequest,
+  claim: IdempotencyClaim,
+  now: Date,
+): Promise<MadePayment> {
+  const replay = await findIdempotentReplay(services.idempotency, claim, now);
+  if (replay) return { payment: await storedPayment(services.payments, replay), consent, replayed: true };
+  if (request.Data.ConsentId !== consent.id) {
+    throw new ConsentMismatch(`ConsentId ${request.Data.ConsentId} is not the consent this access token was issued for`, 'Data.ConsentId');
+  }
+  if (consent.status !== ConsentStatus.Authorised || !consent.customerId || !consent.debtorAccountId) {
+    return replayOrRefuse(services, consent, claim);
+  }
+  assertSameAsConsent(consent.request.Data.Initiation, request.Data.Initiation, 'Data.Initiation');
+  assertSameAsConsent(consent.request.Risk, request.Risk, 'Risk');
+  const instruction = instructionOf(consent);
+  const payment = await plannedPayment(services, consent, instruction, now);
+  const transfers = payment.status === PaymentStatus.Rejected ? [] : transfersOf(payment, instruction, now);
+  const chargesMinor = totalCharges(consent.charges);
+  const outcome = await services.payments.execute(
+    {
+      payment,
+      idempotency: idempotencyRecord(claim, payment.id, now),
+      transfers,
+      riskWindows: {
+        dayStart: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())),
+        customerWindowStart: new Date(now.getTime() - services.risk.customerVelocity.windowSeconds * 1000),
+        partnerWindowStart: new Date(now.getTime() - services.risk.partnerVelocity.windowSeconds * 1000),
+      },
+    },
+    (facts) => assessPaymentRisk(services.risk, payment.amountMinor, chargesMinor, facts),
+  );
+  if (outcome.kind === 'created') return { payment: outcome.payment, consent: { ...consent, status: ConsentStatus.Consumed }, replayed: false };
+  if (outcome.kind === 'duplicate-key') {
+    const winner = await services.idempotency.find(claim.clientId, claim.operation, claim.keyHash);
+    if (!winner) throw new Error('idempotency record vanished after a duplicate-key conflict');
+    return { payment: await storedPayment(services.payments, replayOf(winner, claim)), consent, replayed: true };
+  }
+  return replayOrRefuse(services, consent, claim);
+}
+
+/**
+ * A consent that is no longer `AUTH` may have been consumed a moment ago by the same request sent twice: if
+ * this key is now stored, replay it; otherwise the consent's status refuses the payment.
+ */
+async function replayOrRefuse(services: PaymentServices, consent: DomesticPaymentConsent, claim: IdempotencyClaim): Promise<MadePayment> {
+  const winner = await services.idempotency.find(claim.clientId, claim.operation, claim.keyHash);
+  if (winner) return { payment: await storedPayment(services.payments, replayOf(winner, claim)), consent, replayed: true };
+  throw new InvalidConsentStatus(`ConsentId ${consent.id} has status ${consent.status === ConsentStatus.Authorised ? 'COND' : consent.status}; a payment needs an AUTH consent`);
+}
+
+async function plannedPayment(services: PaymentServices, consent: DomesticPaymentConsent, instruction: PaymentInstruction, now: Date): Promise<DomesticPayment> {
+  const payee = await resolvePayee(services.accounts, instruction.creditor, instruction.currency);
+  const base = {
+    id: newId('pmt'),
+    consentId: consent.id,
+    clientId: consent.clientId,
+    customerId: consent.customerId ?? '',
+    debtorAccountId: consent.debtorAccountId ?? '',
+    amountMinor: instruction.amountMinor,
+    chargesMinor: totalCharges(consent.charges),
+    currency: instruction.currency,
+    localInstrument: instruction.localInstrument,
+    creditorIdentification: instruction.creditor.identification,
+    createdAt: now,
+    statusUpdatedAt: now,
+  };
+  if (payee.route === 'refused') {
+    return { ...base, status: PaymentStatus.Rejected, statusReason: payee.reason, route: 'internal', creditorAccountId: null, settleAfter: null };
+  }
+  if (payee.route === 'internal') {
+    return { ...base, status: PaymentStatus.SettlementCompleted, statusReason: null, route: 'internal', creditorAccountId: payee.accountId, settleAfter: null };
+  }
+  return {
+    ...base,
+    status: PaymentStatus.SettlementInProcess,
+    statusReason: null,
+    route: 'external',
+    creditorAccountId: null,
+    settleAfter: new Date(now.getTime() + services.settlementDelayMs),
+  };
+}
+
+/** The payment transfer (debtor → payee or clearing) and the fee transfer (debtor → fee income), if charged. */
+function transfersOf(payment: DomesticPayment, instruction: PaymentInstruction, now: Date): TransferDraft[] {
+  const creditor = instruction.creditor;
+  const debit: EntryDraft = {
+    accountId: payment.debtorAccountId,
+    amountMinor: -payment.amountMinor,
+    information: `${creditor.name} ${instruction.reference}`.slice(0, 500),
+    counterparty: { name: creditor.name.slice(0, 140), schemeName: creditor.schemeName, identification: creditor.identification },
+  };
+  const credit: EntryDraft = {
+    accountId: payment.creditorAccountId ?? clearingAccountId(payment.currency),
+    amountMinor: payment.amountMinor,
+    information: `${instruction.reference} ${payment.id}`.slice(0, 500),
+    counterparty: null,
+  };
+  const transfers: TransferDraft[] = [
+    { id: newId('trf'), kind: 'payment', currency: payment.currency, reference: instruction.reference.slice(0, 140), status: 'BOOK', bookedAt: now, valueAt: now, entries: [debit, credit] },
+  ];
+  if (payment.chargesMinor > 0n) {
+    transfers.push({
+      id: newId('trf'),
+      kind: 'fee',
+      currency: payment.currency,
+      reference: `Charge for payment ${payment.id}`,
+      status: 'BOOK',
+      bookedAt: now,
+      valueAt: now,
+      entries: [
+        { accountId: payment.debtorAccountId, amountMinor: -payment.chargesMinor, information: `Payment charge ${instruction.reference}`.slice(0, 500), counterparty: null },
+        { accountId: feeIncomeAccountId(payment.currency), amountMinor: payment.chargesMinor, information: `Charge for ${payment.id}`, counterparty: null },
+      ],
+    });
+  }
+  return transfers;
+}
+
+async function storedPayment(store: PaymentStore, id: string): Promise<DomesticPayment> {
+  const payment = await store.findById(id);
+  if (!payment) throw new Error(`payment ${id} of an idempotency record is missing`);
+  return payment;
+}
+
+/**
+ * The partner's own payment.
+ * @throws ResourceNotFound for an unknown id; ResourceForbidden for another partner's payment.
+ */
+export async function getDomesticPayment(store: PaymentStore, clientId: string, paymentId: string): Promise<DomesticPayment> {
+  const payment = await store.findById(paymentId);
+  if (!payment) throw new ResourceNotFound(`DomesticPaymentId ${paymentId} does not exist`);
+  if (payment.clientId !== clientId) throw new ResourceForbidden(`DomesticPaymentId ${paymentId} belongs to another partner`);
+  return payment;
+}

@@ -1,0 +1,70 @@
+import { newId } from '../ids.js';
+import type { TransferDraft } from '../ledger/ledger.js';
+import { PaymentStatus, type DomesticPayment, type PaymentStore, type SettlementResult } from './domestic-payment.js';
+import { clearingAccountId, externalAccountId, feeIncomeAccountId } from './payee.js';
+import type { PaymentAccount } from './payment-instruction.js';
+import type { StatusReason } from './risk-policy.js';
+
+/** The payment scheme's answer for a payee: null when it accepts the payment, else why it refused it. */
+export type SchemeAnswer = (creditor: PaymentAccount) => StatusReason | null;
+
+/**
+ * Settles external payments whose settlement time has come: the scheme accepts (`ACSC`: the money leaves the
+ * clearing account for the outside world) or refuses the payee (`RJCT` with its reason: the amount and the
+ * charges go back to the debtor as reversal transfers — entries are never edited). Safe to run in many
+ * processes at once: each result is applied only if the payment is still `ACSP`.
+ * @returns how many payments this run settled or rejected.
+ */
+export async function settleDuePayments(store: PaymentStore, answer: SchemeAnswer, now: Date, batchSize = 100): Promise<{ settled: number; rejected: number }> {
+  const due = await store.listDueForSettlement(now, batchSize);
+  let settled = 0;
+  let rejected = 0;
+  for (const payment of due) {
+    const reason = answer({ schemeName: schemeOf(payment.creditorIdentification), identification: payment.creditorIdentification, name: null });
+    const result = reason ? rejection(payment, reason, now) : settlement(payment, now);
+    if (!(await store.settle(result, now))) continue;
+    if (reason) rejected += 1;
+    else settled += 1;
+  }
+  return { settled, rejected };
+}
+
+function schemeOf(identification: string): string {
+  return /^\d{14}$/.test(identification) ? 'UK.OBIE.SortCodeAccountNumber' : 'UK.OBIE.IBAN';
+}
+
+function settlement(payment: DomesticPayment, now: Date): SettlementResult {
+  const transfer: TransferDraft = {
+    id: newId('trf'),
+    kind: 'transfer',
+    currency: payment.currency,
+    reference: `Settlement of ${payment.id}`,
+    status: 'BOOK',
+    bookedAt: now,
+    valueAt: now,
+    entries: [
+      { accountId: clearingAccountId(payment.currency), amountMinor: -payment.amountMinor, information: `Settled ${payment.id}`, counterparty: null },
+      { accountId: externalAccountId(payment.currency), amountMinor: payment.amountMinor, information: `Settled ${payment.id}`, counterparty: null },
+    ],
+  };
+  return { paymentId: payment.id, status: PaymentStatus.SettlementCompleted, reason: null, transfers: [transfer] };
+}
+
+function rejection(payment: DomesticPayment, reason: StatusReason, now: Date): SettlementResult {
+  const returned = (accountId: string, amountMinor: bigint, what: string): TransferDraft => ({
+    id: newId('trf'),
+    kind: 'reversal',
+    currency: payment.currency,
+    reference: `Returned ${what} of ${payment.id}`,
+    status: 'BOOK',
+    bookedAt: now,
+    valueAt: now,
+    entries: [
+      { accountId, amountMinor: -amountMinor, information: `Returned ${what} of ${payment.id}`, counterparty: null },
+      { accountId: payment.debtorAccountId, amountMinor, information: `Returned ${what}: ${reason.description}`.slice(0, 500), counterparty: null },
+    ],
+  });
+  const transfers = [returned(clearingAccountId(payment.currency), payment.amountMinor, 'payment')];
+  if (payment.chargesMinor > 0n) transfers.push(returned(feeIncomeAccountId(payment.currency), payment.chargesMinor, 'charge'));
+  return { paymentId: payment.id, status: PaymentStatus.Rejected, reason, transfers };
+}

@@ -1,0 +1,70 @@
+import type { Context } from 'koa';
+import type { Account } from '../../domain/accounts/account.js';
+import { ResourceForbidden } from '../../domain/errors.js';
+import { idempotencyClaim } from '../../domain/payments/idempotency.js';
+import type { DomesticPaymentConsent, PaymentConsentRequest } from '../../domain/payments/payment-consent.js';
+import { confirmFunds, createPaymentConsent, getPaymentConsent } from '../../domain/payments/payment-consents.js';
+import { selfLink } from '../links.js';
+import type { VerifiedToken } from '../middleware/require-access-token.js';
+import { presentFundsConfirmation, presentPaymentConsent } from '../presenters/payment-presenter.js';
+import type { RouteDeclaration } from '../route.js';
+import type { PispServices } from './pisp-services.js';
+
+/** `/domestic-payment-consents`: create and read payment consents (client credentials), confirm funds (customer token). */
+export const domesticPaymentConsentRoutes: RouteDeclaration<PispServices>[] = [
+  {
+    method: 'POST',
+    path: '/domestic-payment-consents',
+    operationId: 'CreateDomesticPaymentConsents',
+    token: 'client-credentials',
+    scope: 'payments',
+    signedRequest: true,
+    idempotent: true,
+    requestSchema: 'OBWriteDomesticConsent4',
+    responseSchema: 'OBWriteDomesticConsentResponse5',
+    async handler(ctx, services) {
+      const body = ctx.state.body as PaymentConsentRequest;
+      const clientId = clientOf(ctx);
+      const claim = idempotencyClaim(clientId, 'domestic-payment-consent', String(ctx.state.idempotencyKey), body);
+      const { consent } = await createPaymentConsent(services, clientId, body, claim, new Date());
+      ctx.status = 201;
+      ctx.body = presentPaymentConsent(consent, await debtorOf(services, consent), `${selfLink(ctx, services.issuer)}/${consent.id}`);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/domestic-payment-consents/:ConsentId',
+    operationId: 'GetDomesticPaymentConsentsConsentId',
+    token: 'client-credentials',
+    scope: 'payments',
+    responseSchema: 'OBWriteDomesticConsentResponse5',
+    async handler(ctx, services) {
+      const consent = await getPaymentConsent(services.consents, clientOf(ctx), String(ctx.params.ConsentId));
+      ctx.body = presentPaymentConsent(consent, await debtorOf(services, consent), selfLink(ctx, services.issuer));
+    },
+  },
+  {
+    method: 'GET',
+    path: '/domestic-payment-consents/:ConsentId/funds-confirmation',
+    operationId: 'GetDomesticPaymentConsentsConsentIdFundsConfirmation',
+    token: 'authorization-code',
+    scope: 'payments',
+    responseSchema: 'OBWriteFundsConfirmationResponse1',
+    async handler(ctx, services) {
+      const consent = ctx.state.paymentConsent as DomesticPaymentConsent;
+      if (String(ctx.params.ConsentId) !== consent.id) throw new ResourceForbidden('This access token was issued for another consent');
+      const available = await confirmFunds(services.funds, consent);
+      ctx.body = presentFundsConfirmation(available, new Date(), selfLink(ctx, services.issuer));
+    },
+  },
+];
+
+function clientOf(ctx: Context): string {
+  return (ctx.state.token as VerifiedToken).clientId;
+}
+
+/** The account the customer chose to pay from, once authorised. */
+export async function debtorOf(services: PispServices, consent: DomesticPaymentConsent): Promise<Account | null> {
+  if (!consent.debtorAccountId) return null;
+  return (await services.accounts.listByIds([consent.debtorAccountId]))[0] ?? null;
+}

@@ -1,0 +1,63 @@
+import type { Context } from 'koa';
+import { idempotencyClaim } from '../../domain/payments/idempotency.js';
+import type { DomesticPaymentConsent } from '../../domain/payments/payment-consent.js';
+import { getPaymentConsent } from '../../domain/payments/payment-consents.js';
+import { getDomesticPayment, makeDomesticPayment, type PaymentRequest } from '../../domain/payments/payments.js';
+import { selfLink } from '../links.js';
+import type { VerifiedToken } from '../middleware/require-access-token.js';
+import { presentPayment, presentPaymentDetails } from '../presenters/payment-presenter.js';
+import type { RouteDeclaration } from '../route.js';
+import { debtorOf } from './domestic-payment-consents.js';
+import type { PispServices } from './pisp-services.js';
+
+/** `/domestic-payments`: make a payment (customer token bound to its consent), read it and its scheme status. */
+export const domesticPaymentRoutes: RouteDeclaration<PispServices>[] = [
+  {
+    method: 'POST',
+    path: '/domestic-payments',
+    operationId: 'CreateDomesticPayments',
+    token: 'authorization-code',
+    scope: 'payments',
+    signedRequest: true,
+    idempotent: true,
+    requestSchema: 'OBWriteDomestic2',
+    responseSchema: 'OBWriteDomesticResponse5',
+    async handler(ctx, services) {
+      const body = ctx.state.body as PaymentRequest;
+      const consent = ctx.state.paymentConsent as DomesticPaymentConsent;
+      const claim = idempotencyClaim(consent.clientId, 'domestic-payment', String(ctx.state.idempotencyKey), body);
+      const { payment } = await makeDomesticPayment(services, consent, body, claim, new Date());
+      ctx.status = 201;
+      ctx.body = presentPayment(payment, consent, await debtorOf(services, consent), `${selfLink(ctx, services.issuer)}/${payment.id}`);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/domestic-payments/:DomesticPaymentId',
+    operationId: 'GetDomesticPaymentsDomesticPaymentId',
+    token: 'client-credentials',
+    scope: 'payments',
+    responseSchema: 'OBWriteDomesticResponse5',
+    async handler(ctx, services) {
+      const payment = await getDomesticPayment(services.payments, clientOf(ctx), String(ctx.params.DomesticPaymentId));
+      const consent = await getPaymentConsent(services.consents, payment.clientId, payment.consentId);
+      ctx.body = presentPayment(payment, consent, await debtorOf(services, consent), selfLink(ctx, services.issuer));
+    },
+  },
+  {
+    method: 'GET',
+    path: '/domestic-payments/:DomesticPaymentId/payment-details',
+    operationId: 'GetDomesticPaymentsDomesticPaymentIdPaymentDetails',
+    token: 'client-credentials',
+    scope: 'payments',
+    responseSchema: 'OBWritePaymentDetailsResponse1',
+    async handler(ctx, services) {
+      const payment = await getDomesticPayment(services.payments, clientOf(ctx), String(ctx.params.DomesticPaymentId));
+      ctx.body = presentPaymentDetails(payment, selfLink(ctx, services.issuer));
+    },
+  },
+];
+
+function clientOf(ctx: Context): string {
+  return (ctx.state.token as VerifiedToken).clientId;
+}

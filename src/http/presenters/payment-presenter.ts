@@ -1,0 +1,101 @@
+import { primaryIdentification, type Account } from '../../domain/accounts/account.js';
+import type { Charge } from '../../domain/payments/charges.js';
+import type { DomesticPayment } from '../../domain/payments/domestic-payment.js';
+import type { DomesticPaymentConsent } from '../../domain/payments/payment-consent.js';
+import type { StatusReason } from '../../domain/payments/risk-policy.js';
+import { presentAmount } from './amount.js';
+
+/** A domestic payment consent as `OBWriteDomesticConsentResponse5`; the request's members are played back verbatim. */
+export function presentPaymentConsent(consent: DomesticPaymentConsent, debtor: Account | null, self: string) {
+  const { Initiation, ReadRefundAccount, Authorisation, SCASupportData } = consent.request.Data;
+  return {
+    Data: {
+      ConsentId: consent.id,
+      CreationDateTime: consent.createdAt.toISOString(),
+      Status: consent.status,
+      StatusUpdateDateTime: consent.statusUpdatedAt.toISOString(),
+      ...statusReasons(consent.statusReason),
+      ...(ReadRefundAccount !== undefined ? { ReadRefundAccount } : {}),
+      ExpectedExecutionDateTime: consent.createdAt.toISOString(),
+      ...charges(consent.charges),
+      Initiation,
+      ...(Authorisation !== undefined ? { Authorisation } : {}),
+      ...(SCASupportData !== undefined ? { SCASupportData } : {}),
+      ...debtorOf(debtor),
+    },
+    Risk: consent.request.Risk,
+    Links: { Self: self },
+    Meta: {},
+  };
+}
+
+/** A domestic payment as `OBWriteDomesticResponse5` (no `Risk`, NOTES §6.3). */
+export function presentPayment(payment: DomesticPayment, consent: DomesticPaymentConsent, debtor: Account | null, self: string) {
+  const refund = consent.request.Data.ReadRefundAccount === 'Yes' ? refundOf(debtor) : {};
+  return {
+    Data: {
+      DomesticPaymentId: payment.id,
+      ConsentId: payment.consentId,
+      CreationDateTime: payment.createdAt.toISOString(),
+      Status: payment.status,
+      StatusUpdateDateTime: payment.statusUpdatedAt.toISOString(),
+      ...statusReasons(payment.statusReason),
+      ExpectedExecutionDateTime: payment.createdAt.toISOString(),
+      ExpectedSettlementDateTime: (payment.settleAfter ?? payment.createdAt).toISOString(),
+      ...refund,
+      ...charges(consent.charges),
+      Initiation: consent.request.Data.Initiation,
+      ...debtorOf(debtor),
+    },
+    Links: { Self: self },
+    Meta: {},
+  };
+}
+
+/** The payment's status on the scheme as `OBWritePaymentDetailsResponse1`. */
+export function presentPaymentDetails(payment: DomesticPayment, self: string) {
+  return {
+    Data: {
+      PaymentStatus: [
+        {
+          PaymentTransactionId: payment.id,
+          Status: payment.status,
+          StatusUpdateDateTime: payment.statusUpdatedAt.toISOString(),
+          StatusDetail: {
+            LocalInstrument: payment.localInstrument,
+            Status: payment.status,
+            ...(payment.statusReason ? { StatusReason: payment.statusReason.code, StatusReasonDescription: payment.statusReason.description.slice(0, 256) } : {}),
+          },
+        },
+      ],
+    },
+    Links: { Self: self },
+    Meta: {},
+  };
+}
+
+/** A funds confirmation as `OBWriteFundsConfirmationResponse1`. */
+export function presentFundsConfirmation(available: boolean, at: Date, self: string) {
+  return { Data: { FundsAvailableResult: { FundsAvailableDateTime: at.toISOString(), FundsAvailable: available } }, Links: { Self: self }, Meta: {} };
+}
+
+function statusReasons(reason: StatusReason | null) {
+  return reason ? { StatusReason: [{ StatusReasonCode: reason.code, StatusReasonDescription: reason.description }] } : {};
+}
+
+function charges(list: readonly Charge[]) {
+  if (list.length === 0) return {};
+  return { Charges: list.map((charge) => ({ ChargeBearer: charge.bearer, Type: charge.type, Amount: presentAmount(charge.amountMinor, charge.currency) })) };
+}
+
+function debtorOf(account: Account | null) {
+  const identification = account ? primaryIdentification(account) : undefined;
+  if (!identification) return {};
+  return { Debtor: { SchemeName: identification.schemeName, Identification: identification.identification, ...(identification.name ? { Name: identification.name } : {}) } };
+}
+
+function refundOf(account: Account | null) {
+  const identification = account ? primaryIdentification(account) : undefined;
+  if (!identification?.name) return {};
+  return { Refund: { Account: { SchemeName: identification.schemeName, Identification: identification.identification, Name: identification.name } } };
+}

@@ -1,0 +1,88 @@
+import { EntitySchema } from 'typeorm';
+import type { ColumnTypes } from './column-types.js';
+
+export interface PaymentRow {
+  id: string;
+  consentId: string;
+  clientId: string;
+  customerId: string;
+  debtorAccountId: string;
+  status: string;
+  statusReasonCode: string | null;
+  statusReasonDescription: string | null;
+  amountMinor: bigint;
+  chargesMinor: bigint;
+  currency: string;
+  localInstrument: string;
+  route: string;
+  creditorAccountId: string | null;
+  creditorIdentification: string;
+  settleAfter: Date | null;
+  createdAt: Date;
+  statusUpdatedAt: Date;
+}
+
+export interface IdempotencyKeyRow {
+  clientId: string;
+  operation: string;
+  keyHash: string;
+  requestHash: string;
+  resourceId: string;
+  createdAt: Date;
+}
+
+/**
+ * `payment`: domestic payments, one per consent (unique). Indexed for the risk checks — a customer's payments
+ * of the day and of the velocity window, a partner's of its window — for "paid this payee before", and for the
+ * settlement worker's queue of `ACSP` payments by due time.
+ */
+export function paymentEntity(types: ColumnTypes): EntitySchema<PaymentRow> {
+  return new EntitySchema<PaymentRow>({
+    name: 'Payment',
+    tableName: 'payment',
+    columns: {
+      id: types.id(40, { primary: true }),
+      consentId: types.id(40, { name: 'consent_id' }),
+      clientId: types.id(255, { name: 'client_id' }),
+      customerId: types.id(40, { name: 'customer_id' }),
+      debtorAccountId: types.id(40, { name: 'debtor_account_id' }),
+      status: types.id(4),
+      statusReasonCode: types.id(4, { name: 'status_reason_code', nullable: true }),
+      statusReasonDescription: types.text(500, { name: 'status_reason_description', nullable: true }),
+      amountMinor: types.money({ name: 'amount_minor' }),
+      chargesMinor: types.money({ name: 'charges_minor' }),
+      currency: types.id(3),
+      localInstrument: types.id(40, { name: 'local_instrument' }),
+      route: types.id(10),
+      creditorAccountId: types.id(40, { name: 'creditor_account_id', nullable: true }),
+      creditorIdentification: types.id(64, { name: 'creditor_identification' }),
+      settleAfter: types.timestamp({ name: 'settle_after', nullable: true }),
+      createdAt: types.timestamp({ name: 'created_at' }),
+      statusUpdatedAt: types.timestamp({ name: 'status_updated_at' }),
+    },
+    indices: [
+      { name: 'ux_payment_consent', columns: ['consentId'], unique: true },
+      { name: 'ix_payment_customer', columns: ['customerId', 'createdAt', 'status'] },
+      { name: 'ix_payment_client', columns: ['clientId', 'createdAt', 'status'] },
+      { name: 'ix_payment_payee', columns: ['customerId', 'creditorIdentification'] },
+      { name: 'ix_payment_settlement', columns: ['status', 'settleAfter'] },
+    ],
+  });
+}
+
+/** `idempotency_key`: what each partner's `x-idempotency-key` created, per operation; purged after 24 hours. */
+export function idempotencyKeyEntity(types: ColumnTypes): EntitySchema<IdempotencyKeyRow> {
+  return new EntitySchema<IdempotencyKeyRow>({
+    name: 'IdempotencyKey',
+    tableName: 'idempotency_key',
+    columns: {
+      clientId: types.id(255, { primary: true, name: 'client_id' }),
+      operation: types.id(32, { primary: true }),
+      keyHash: types.id(64, { primary: true, name: 'key_hash' }),
+      requestHash: types.id(64, { name: 'request_hash' }),
+      resourceId: types.id(40, { name: 'resource_id' }),
+      createdAt: types.timestamp({ name: 'created_at' }),
+    },
+    indices: [{ name: 'ix_idempotency_key_created', columns: ['createdAt'] }],
+  });
+}

@@ -3,11 +3,15 @@ import { createOpenTeller } from './app.js';
 import type { Config } from './config/config.js';
 import { describeSandboxCustomers } from './domain/sandbox/sandbox-seed.js';
 import type { Logger } from './logging/logger.js';
-import { migrateDatabase, openDatabase } from './persistence/data-source.js';
+import { migrateDatabase, openDatabase, type Database } from './persistence/data-source.js';
+import { TypeOrmPaymentStore } from './persistence/stores/payment-store.js';
+import { settleDuePayments } from './domain/payments/settlement.js';
+import { sandboxSchemeAnswer } from './domain/payments/payee.js';
 import { purgeExpiredRows } from './persistence/housekeeping.js';
 import { seedSandboxIfEmpty } from './persistence/sandbox-seeder.js';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
+const SETTLEMENT_INTERVAL_MS = 2_000;
 
 /**
  * `openteller serve`: opens and migrates the database, seeds the sandbox bank when it is empty (sandbox
@@ -26,11 +30,13 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
     purgeExpiredRows(database).catch((error: unknown) => logger.warn({ err: error }, 'purge of expired rows failed'));
   }, PURGE_INTERVAL_MS);
   purge.unref();
+  const settlement = startSettlementWorker(config, database, logger);
   logger.info({ issuer: config.issuer, mode: config.mode, readyInMs: Date.now() - startedAt }, 'OpenTeller is listening');
   printWelcome(config);
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     clearInterval(purge);
+    if (settlement) clearInterval(settlement);
     server.close(() => {
       database.dataSource.destroy().finally(() => process.exit(0));
     });
@@ -42,6 +48,31 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
   return server;
 }
 
+/**
+ * The settlement worker of the sandbox payment scheme: every few seconds, payments to other banks whose
+ * settlement time has come are settled or rejected (any number of processes may run it). Production has no
+ * scheme connection yet, so it does not start there and such payments stay `ACSP`.
+ */
+function startSettlementWorker(config: Config, database: Database, logger: Logger): NodeJS.Timeout | null {
+  if (config.mode !== 'sandbox') return null;
+  const store = new TypeOrmPaymentStore(database.dataSource, database.dialect);
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    settleDuePayments(store, sandboxSchemeAnswer, new Date())
+      .then((result) => {
+        if (result.settled + result.rejected > 0) logger.info(result, 'payments settled');
+      })
+      .catch((error: unknown) => logger.warn({ err: error }, 'settlement run failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, SETTLEMENT_INTERVAL_MS);
+  timer.unref();
+  return timer;
+}
+
 /** What a developer needs on the console to start: where things are, who can log in, what to do next. */
 function printWelcome(config: Config): void {
   const lines = [
@@ -49,7 +80,7 @@ function printWelcome(config: Config): void {
     `OpenTeller (${config.mode}) is ready.`,
     `  Issuer:            ${config.issuer}`,
     `  Discovery:         ${config.issuer}/.well-known/openid-configuration`,
-    `  Open Banking API:  ${config.issuer}/open-banking/v4.0/aisp`,
+    `  Open Banking API:  ${config.issuer}/open-banking/v4.0/aisp and …/pisp`,
   ];
   if (config.mode === 'sandbox') {
     lines.push('', 'Sandbox customers (username / password):');

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { DomainError } from '../domain/errors.js';
-import { registerPartnerApp } from '../domain/partners/partner-app.js';
+import { messageSigningIssuer, registerPartnerApp } from '../domain/partners/partner-app.js';
 import { describeSandboxCustomers } from '../domain/sandbox/sandbox-seed.js';
 import { createLogger } from '../logging/logger.js';
 import { serve } from '../main.js';
@@ -105,6 +105,7 @@ async function createPartner(args: readonly string[]): Promise<number> {
       redirect_uris: clientMetadata.redirect_uris,
       issuer: config.issuer,
       discovery: `${config.issuer}/.well-known/openid-configuration`,
+      message_signing: { 'http://openbanking.org.uk/iss': messageSigningIssuer(app), 'http://openbanking.org.uk/tan': config.payments.trustAnchor },
     });
   });
 }

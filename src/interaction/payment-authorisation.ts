@@ -10,10 +10,9 @@ import type { RiskPolicy } from '../domain/payments/risk-policy.js';
 import { needsStepUp, oneTimeCode, verifyOneTimeCode, type StepUpChallenge } from '../domain/payments/step-up.js';
 import { formatAmount } from '../domain/money.js';
 import { formatMoney, paymentPageModel } from './payment-page-model.js';
+import { STEP_UP_ACR } from '../oauth/consent-binding.js';
 import { renderPaymentConsentPage, renderStepUpPage } from './views/payment-consent-page.js';
 
-/** Authentication context after a one-time code: strong customer authentication (two factors). */
-export const STEP_UP_ACR = 'urn:openbanking:psd2:sca';
 /** Wrong codes allowed before the payment consent is rejected. */
 const MAX_CODE_ATTEMPTS = 3;
 

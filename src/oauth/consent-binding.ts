@@ -23,6 +23,9 @@ export const REFRESH_TOKEN_MAX_TTL_SECONDS = 365 * 24 * 3600;
  */
 export const LOGIN_ACR = 'urn:openbanking:psd2:ca';
 
+/** The authentication context after a payment's one-time code: strong customer authentication (two factors). */
+export const STEP_UP_ACR = 'urn:openbanking:psd2:sca';
+
 /**
  * UK Open Banking consent binding on oidc-provider (NOTES §11, research §3.3–3.5):
  * - the request must carry `claims.id_token.openbanking_intent_id` (essential, value = ConsentId) of an

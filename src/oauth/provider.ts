@@ -1,7 +1,7 @@
 import Provider, { type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from '../logging/logger.js';
 import { renderMessagePage } from '../interaction/views/message-page.js';
-import { consentBinding, type ConsentBindingDependencies, REFRESH_TOKEN_MAX_TTL_SECONDS, LOGIN_ACR } from './consent-binding.js';
+import { consentBinding, type ConsentBindingDependencies, REFRESH_TOKEN_MAX_TTL_SECONDS, LOGIN_ACR, STEP_UP_ACR } from './consent-binding.js';
 import { derivedSecret, type KeyMaterial } from './key-material.js';
 import { INTENT_CLAIM } from './openbanking-intent.js';
 import { ACCESS_TOKEN_TTL_SECONDS, RESOURCE_SCOPES, resourceServerFeature } from './resource-server.js';
@@ -46,7 +46,7 @@ export function createProvider(dependencies: ProviderDependencies): Provider {
     } as Configuration['enabledJWA'],
     scopes: ['openid', ...RESOURCE_SCOPES],
     claims: { openid: ['sub', 'acr'], [INTENT_CLAIM]: null },
-    acrValues: [LOGIN_ACR],
+    acrValues: [STEP_UP_ACR, LOGIN_ACR],
     pkce: { required: () => true },
     extraParams: { claims: binding.requireIntentClaim },
     features: {

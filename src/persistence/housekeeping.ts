@@ -5,8 +5,11 @@ import { sqlTime } from './sql.js';
 /** Tables whose rows carry an `expires_at` and can be purged once expired. */
 const EXPIRING_TABLES = ['oidc_model', 'replay_guard'] as const;
 
+/** Idempotency keys are honoured for 24 hours after they were first used (NOTES §9). */
+const IDEMPOTENCY_MS = 24 * 3600 * 1000;
+
 /**
- * Deletes expired provider state and replay markers, in batches so that no statement holds locks for long.
+ * Deletes expired provider state, replay markers and idempotency keys past their 24 hours, in batches so that no statement holds locks for long.
  * Rows without an expiry (registered clients) are kept. A grace period keeps rows the provider may still
  * look at to report reuse precisely.
  * @returns how many rows were deleted.
@@ -16,18 +19,20 @@ export async function purgeExpiredRows(database: Database, now = new Date(), { g
   let deleted = 0;
   const runner = database.dataSource.createQueryRunner();
   try {
-    for (const table of EXPIRING_TABLES) deleted += await purgeTable(runner, database.dialect, table, cutoff, batchSize);
+    for (const table of EXPIRING_TABLES) deleted += await purgeTable(runner, database.dialect, table, 'expires_at', cutoff, batchSize);
+    const keysCutoff = sqlTime(database.dialect, new Date(now.getTime() - IDEMPOTENCY_MS - graceMs));
+    deleted += await purgeTable(runner, database.dialect, 'idempotency_key', 'created_at', keysCutoff, batchSize);
   } finally {
     await runner.release();
   }
   return deleted;
 }
 
-async function purgeTable(runner: QueryRunner, dialect: Database['dialect'], table: string, cutoff: Date | string, batchSize: number): Promise<number> {
+async function purgeTable(runner: QueryRunner, dialect: Database['dialect'], table: string, column: string, cutoff: Date | string, batchSize: number): Promise<number> {
   const sql =
     dialect === 'sqlite'
-      ? `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE expires_at < ? LIMIT ${batchSize})`
-      : `DELETE FROM ${table} WHERE expires_at < ? LIMIT ${batchSize}`;
+      ? `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${column} < ? LIMIT ${batchSize})`
+      : `DELETE FROM ${table} WHERE ${column} < ? LIMIT ${batchSize}`;
   let deleted = 0;
   for (;;) {
     const affected = (await runner.query(sql, [cutoff], true)).affected ?? 0;

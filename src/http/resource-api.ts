@@ -61,17 +61,33 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
   const aisp = buildRouter('aisp', AISP_ROUTES, dependencies.aisp, (route) =>
     route.token === 'authorization-code' ? [requireAuthorisedConsent(dependencies.aisp.consents)] : [],
   );
-  const pisp = buildRouter('pisp', PISP_ROUTES, dependencies.pisp, (route) => [
-    ...(route.token === 'authorization-code' ? [requirePaymentConsent(dependencies.pisp.consents)] : []),
-    ...(route.signedRequest ? [requireSignedRequest(dependencies.signing.identities, dependencies.signing.trustAnchor)] : []),
-    ...(route.idempotent ? [requireIdempotencyKey] : []),
-  ]);
+  const pisp = buildRouter(
+    'pisp',
+    PISP_ROUTES,
+    dependencies.pisp,
+    (route) => (route.token === 'authorization-code' ? [requirePaymentConsent(dependencies.pisp.consents)] : []),
+    (route) => [
+      ...(route.signedRequest ? [requireSignedRequest(dependencies.signing.identities, dependencies.signing.trustAnchor)] : []),
+      ...(route.idempotent ? [requireIdempotencyKey] : []),
+    ],
+  );
 
-  function buildRouter<Services>(family: string, routes: readonly RouteDeclaration<Services>[], services: Services, guards: (route: RouteDeclaration<Services>) => Middleware[]) {
+  /**
+   * `guards` run after the access token, `checks` after the body has been parsed and validated (a body that is
+   * not JSON is a U010, whatever its signature).
+   */
+  function buildRouter<Services>(
+    family: string,
+    routes: readonly RouteDeclaration<Services>[],
+    services: Services,
+    guards: (route: RouteDeclaration<Services>) => Middleware[],
+    checks: (route: RouteDeclaration<Services>) => Middleware[] = () => [],
+  ) {
     const router = new Router({ prefix: `${API_BASE_PATH}/${family}` });
     for (const route of routes) {
       const steps: Middleware[] = [requireAccessToken(route.token, route.scope), ...guards(route)];
       if (route.requestSchema) steps.push(validateRequestBody(dependencies.schemas, route.requestSchema, route.prepareRequest));
+      steps.push(...checks(route));
       steps.push((ctx: Context) => route.handler(ctx, services));
       router.register(route.path, [route.method], steps as Parameters<typeof router.register>[2], { name: route.operationId });
     }

@@ -27,6 +27,9 @@ export async function resolvePayee(accounts: AccountStore, creditor: PaymentAcco
   if (!account || account.status !== 'Enabled') {
     return { route: 'refused', reason: { code: 'AC01', description: 'The payee account does not exist at this bank' } };
   }
+  if (account.holder.kind !== 'customer') {
+    return { route: 'refused', reason: { code: 'AC03', description: "The payee account is one of the bank's own accounts and cannot be paid" } };
+  }
   if (account.currency !== currency) {
     return { route: 'refused', reason: { code: 'AM03', description: `The payee account does not take ${currency}` } };
   }

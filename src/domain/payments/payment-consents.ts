@@ -81,11 +81,24 @@ function authorisationDeadline(request: PaymentConsentRequest, now: Date): Date 
  * The partner's own payment consent.
  * @throws ResourceNotFound for an unknown id; ResourceForbidden for another partner's consent.
  */
-export async function getPaymentConsent(store: PaymentConsentStore, clientId: string, consentId: string): Promise<DomesticPaymentConsent> {
+export async function getPaymentConsent(store: PaymentConsentStore, clientId: string, consentId: string, now: Date): Promise<DomesticPaymentConsent> {
   const consent = await store.findById(consentId);
   if (!consent) throw new ResourceNotFound(`ConsentId ${consentId} does not exist`);
   if (consent.clientId !== clientId) throw new ResourceForbidden(`ConsentId ${consentId} belongs to another partner`);
-  return consent;
+  return applyAuthorisationDeadline(store, consent, now);
+}
+
+/**
+ * A consent still `AWAU` after its authorisation deadline is rejected (`RJCT`, reason `U036`: authorisation not
+ * completed), so that partners see it ended; returns the consent as it now stands.
+ */
+async function applyAuthorisationDeadline(store: PaymentConsentStore, consent: DomesticPaymentConsent, now: Date): Promise<DomesticPaymentConsent> {
+  if (consent.status !== ConsentStatus.AwaitingAuthorisation || consent.authoriseBy.getTime() > now.getTime()) return consent;
+  await store.transition(consent.id, [ConsentStatus.AwaitingAuthorisation], ConsentStatus.Rejected, now, {
+    code: 'U036',
+    description: 'The customer did not authorise the payment in time',
+  });
+  return (await store.findById(consent.id)) ?? consent;
 }
 
 /** The validated meaning of a stored consent's `Initiation`. */
@@ -99,8 +112,9 @@ export function instructionOf(consent: DomesticPaymentConsent): PaymentInstructi
  * @throws ResourceNotFound (unknown or another partner's, not revealed); InvalidConsentStatus otherwise.
  */
 export async function assertPaymentConsentAuthorisable(store: PaymentConsentStore, clientId: string, consentId: string, now: Date): Promise<DomesticPaymentConsent> {
-  const consent = await store.findById(consentId);
-  if (!consent || consent.clientId !== clientId) throw new ResourceNotFound(`ConsentId ${consentId} does not exist`);
+  const found = await store.findById(consentId);
+  if (!found || found.clientId !== clientId) throw new ResourceNotFound(`ConsentId ${consentId} does not exist`);
+  const consent = await applyAuthorisationDeadline(store, found, now);
   assertAuthorisable(consent, now);
   return consent;
 }

@@ -39,7 +39,7 @@ export const domesticPaymentConsentRoutes: RouteDeclaration<PispServices>[] = [
     scope: 'payments',
     responseSchema: 'OBWriteDomesticConsentResponse5',
     async handler(ctx, services) {
-      const consent = await getPaymentConsent(services.consents, clientOf(ctx), String(ctx.params.ConsentId));
+      const consent = await getPaymentConsent(services.consents, clientOf(ctx), String(ctx.params.ConsentId), new Date());
       ctx.body = presentPaymentConsent(consent, await debtorOf(services, consent), selfLink(ctx, services.issuer));
     },
   },

@@ -40,7 +40,7 @@ export const domesticPaymentRoutes: RouteDeclaration<PispServices>[] = [
     responseSchema: 'OBWriteDomesticResponse5',
     async handler(ctx, services) {
       const payment = await getDomesticPayment(services.payments, clientOf(ctx), String(ctx.params.DomesticPaymentId));
-      const consent = await getPaymentConsent(services.consents, payment.clientId, payment.consentId);
+      const consent = await getPaymentConsent(services.consents, payment.clientId, payment.consentId, new Date());
       ctx.body = presentPayment(payment, consent, await debtorOf(services, consent), selfLink(ctx, services.issuer));
     },
   },

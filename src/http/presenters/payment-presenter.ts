@@ -16,7 +16,6 @@ export function presentPaymentConsent(consent: DomesticPaymentConsent, debtor: A
       StatusUpdateDateTime: consent.statusUpdatedAt.toISOString(),
       ...statusReasons(consent.statusReason),
       ...(ReadRefundAccount !== undefined ? { ReadRefundAccount } : {}),
-      ExpectedExecutionDateTime: consent.createdAt.toISOString(),
       ...charges(consent.charges),
       Initiation,
       ...(Authorisation !== undefined ? { Authorisation } : {}),
@@ -40,10 +39,11 @@ export function presentPayment(payment: DomesticPayment, consent: DomesticPaymen
       Status: payment.status,
       StatusUpdateDateTime: payment.statusUpdatedAt.toISOString(),
       ...statusReasons(payment.statusReason),
-      ExpectedExecutionDateTime: payment.createdAt.toISOString(),
-      ExpectedSettlementDateTime: (payment.settleAfter ?? payment.createdAt).toISOString(),
+      ...(payment.status === 'RJCT'
+        ? {}
+        : { ExpectedExecutionDateTime: payment.createdAt.toISOString(), ExpectedSettlementDateTime: (payment.settleAfter ?? payment.createdAt).toISOString() }),
       ...refund,
-      ...charges(consent.charges),
+      ...(payment.status === 'RJCT' ? {} : charges(consent.charges)),
       Initiation: consent.request.Data.Initiation,
       ...debtorOf(debtor),
     },

@@ -1,0 +1,301 @@
+// A single domestic payment through OpenTeller, as a partner (PISP) backend makes it, with openid-client 6 and jose:
+//
+//   1. discovery, private_key_jwt client authentication, one DPoP key for every request
+//   2. client credentials grant (scope payments)
+//   3. POST /domestic-payment-consents, signed (x-jws-signature) and idempotent (x-idempotency-key) -> AWAU
+//   4. pushed authorization request (scope "openid payments") naming the consent; prints the URL for the customer
+//   5. catches the callback on REDIRECT_URI (or reads it pasted on stdin), exchanges the code (PKCE + DPoP)
+//   6. POST /domestic-payments with the customer token, signed and idempotent; sends it twice with the same
+//      key to show that the retry returns the same payment
+//   7. GET /domestic-payments/{DomesticPaymentId} until the payment is final (ACSC or RJCT)
+// Every response's x-jws-signature is verified with the bank's key from jwks_uri.
+//
+// Environment:
+//   ISSUER                OpenTeller issuer (default http://localhost:3000)
+//   CLIENT_ID             from `npx openteller partner create ... --roles PISP` (required)
+//   PARTNER_ID            partner_id from the same output (required): the signature's iss is PARTNER_ID/CLIENT_ID
+//   PRIVATE_JWK_FILE      the app's private key for client authentication: a JWK, or a JWKS whose first key is
+//                         used; needs "kid" (required)
+//   SIGNING_JWK_FILE      the app's private RSA key for message signing (PS256); needs "kid" (required)
+//   JWS_TRUST_ANCHOR      the bank's trust anchor (default: the issuer's host name, which is the bank's default)
+//   BANK_ORGANISATION_ID  the iss of the bank's response signatures (default openteller)
+//   REDIRECT_URI          one of the app's registered redirect URIs (default http://localhost:8080/callback)
+//   AMOUNT, CURRENCY      default 10.00 GBP
+//   CREDITOR_ACCOUNT      sort code + account number (14 digits) or IBAN (default 99030141873205, Bob Patel's
+//                         current account at the sandbox bank)
+//   CREDITOR_NAME         default Bob Patel
+//   REFERENCE             default INVOICE 1001
+//
+// Run from the repository (openid-client and jose come from its node_modules):
+//   CLIENT_ID=cli_... PARTNER_ID=ptn_... PRIVATE_JWK_FILE=private-jwk.json SIGNING_JWK_FILE=signing-private-jwk.json \
+//     node partner-portal-docs/examples/make-a-payment.mjs
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createInterface } from 'node:readline/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as client from 'openid-client';
+import { base64url, CompactSign, compactVerify, createRemoteJWKSet, importJWK } from 'jose';
+
+const ISSUER = process.env.ISSUER ?? 'http://localhost:3000';
+const CLIENT_ID = required('CLIENT_ID');
+const PARTNER_ID = required('PARTNER_ID');
+const PRIVATE_JWK_FILE = required('PRIVATE_JWK_FILE');
+const SIGNING_JWK_FILE = required('SIGNING_JWK_FILE');
+const TRUST_ANCHOR = process.env.JWS_TRUST_ANCHOR ?? new URL(ISSUER).hostname;
+const BANK_ORGANISATION_ID = process.env.BANK_ORGANISATION_ID ?? 'openteller';
+const REDIRECT_URI = process.env.REDIRECT_URI ?? 'http://localhost:8080/callback';
+const AMOUNT = process.env.AMOUNT ?? '10.00';
+const CURRENCY = process.env.CURRENCY ?? 'GBP';
+const CREDITOR_ACCOUNT = (process.env.CREDITOR_ACCOUNT ?? '99030141873205').replace(/\s+/g, '').toUpperCase();
+const CREDITOR_NAME = process.env.CREDITOR_NAME ?? 'Bob Patel';
+const REFERENCE = process.env.REFERENCE ?? 'INVOICE 1001';
+const API = `${ISSUER}/open-banking/v4.0/pisp`;
+
+// --- Message signing: a detached JWS over the exact body bytes ----------------------------------------
+const OB_IAT = 'http://openbanking.org.uk/iat';
+const OB_ISS = 'http://openbanking.org.uk/iss';
+const OB_TAN = 'http://openbanking.org.uk/tan';
+
+/**
+ * The x-jws-signature of a request body: a PS256 compact JWS over the body bytes, with its payload part
+ * removed ("<protected header>..<signature>"). `bytes` must be exactly the bytes you send.
+ */
+async function signDetached(bytes, { key, kid, issuer, trustAnchor }) {
+  const jws = await new CompactSign(bytes)
+    .setProtectedHeader({
+      alg: 'PS256',
+      kid,
+      typ: 'JOSE',
+      cty: 'application/json',
+      [OB_IAT]: Math.floor(Date.now() / 1000),
+      [OB_ISS]: issuer, // "{partner id}/{client id}"
+      [OB_TAN]: trustAnchor,
+      crit: [OB_IAT, OB_ISS, OB_TAN],
+    })
+    .sign(key, { crit: { [OB_IAT]: true, [OB_ISS]: true, [OB_TAN]: true } });
+  const [header, , signature] = jws.split('.');
+  return `${header}..${signature}`;
+}
+
+/**
+ * Checks the bank's x-jws-signature over the exact response bytes with the bank's key (by kid, from jwks_uri),
+ * and that it was signed by the bank (iss) under the trust anchor (tan). Throws if anything is wrong.
+ */
+async function verifyDetached(signature, bytes, bankKeys) {
+  const [header, payload, value] = (signature ?? '').split('.');
+  if (!header || payload !== '' || value === undefined) throw new Error('The response has no detached x-jws-signature');
+  const { protectedHeader } = await compactVerify(`${header}.${base64url.encode(bytes)}.${value}`, bankKeys, {
+    algorithms: ['PS256'],
+    crit: { [OB_IAT]: true, [OB_ISS]: true, [OB_TAN]: true },
+  });
+  if (protectedHeader[OB_ISS] !== BANK_ORGANISATION_ID) throw new Error(`The response was signed by ${protectedHeader[OB_ISS]}, not the bank`);
+  if (protectedHeader[OB_TAN] !== TRUST_ANCHOR) throw new Error(`The response signature names trust anchor ${protectedHeader[OB_TAN]}`);
+  return protectedHeader;
+}
+
+// --- 1. Discovery, client authentication, DPoP, keys -------------------------------------------------
+const privateJwk = loadPrivateJwk(PRIVATE_JWK_FILE);
+const signingJwk = loadPrivateJwk(SIGNING_JWK_FILE);
+if (signingJwk.kty !== 'RSA') throw new Error(`${SIGNING_JWK_FILE} must hold an RSA key: message signatures use PS256`);
+const signer = {
+  key: await importJWK(signingJwk, 'PS256'),
+  kid: signingJwk.kid,
+  issuer: `${PARTNER_ID}/${CLIENT_ID}`,
+  trustAnchor: TRUST_ANCHOR,
+};
+const config = await client.discovery(
+  new URL(ISSUER),
+  CLIENT_ID,
+  undefined,
+  client.PrivateKeyJwt({ key: await importJWK(privateJwk, privateJwk.alg), kid: privateJwk.kid }),
+  // A local sandbox issuer is plain http; openid-client refuses http unless told otherwise.
+  new URL(ISSUER).protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : undefined,
+);
+// The bank signs every payment API response with a PS256 key published at jwks_uri.
+const bankKeys = createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri));
+// One DPoP key pair for the whole flow: the PAR binds the authorization code to it.
+const DPoP = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
+console.log(`Discovered ${config.serverMetadata().issuer}; signing as ${signer.issuer} (kid ${signer.kid}), trust anchor ${TRUST_ANCHOR}`);
+
+// --- 2. Client credentials token ---------------------------------------------------------------------
+let clientToken = await client.clientCredentialsGrant(config, { scope: 'payments' }, { DPoP });
+console.log(`Client credentials token (DPoP-bound), expires in ${clientToken.expires_in} s`);
+
+// --- 3. Payment consent ------------------------------------------------------------------------------
+const initiation = {
+  InstructionIdentification: `INSTR-${Date.now()}`,
+  EndToEndIdentification: `E2E-${Date.now()}`,
+  InstructedAmount: { Amount: AMOUNT, Currency: CURRENCY },
+  CreditorAccount: {
+    SchemeName: /^\d{14}$/.test(CREDITOR_ACCOUNT) ? 'UK.OBIE.SortCodeAccountNumber' : 'UK.OBIE.IBAN',
+    Identification: CREDITOR_ACCOUNT,
+    Name: CREDITOR_NAME,
+  },
+  RemittanceInformation: { Unstructured: [REFERENCE] },
+};
+const risk = { PaymentContextCode: 'TransferToThirdParty' };
+const consent = await callApi(clientToken.access_token, `${API}/domestic-payment-consents`, 'POST', {
+  body: { Data: { Initiation: initiation }, Risk: risk },
+  idempotencyKey: randomUUID(),
+});
+const consentId = consent.Data.ConsentId;
+const charges = consent.Data.Charges?.map((charge) => `${charge.Amount.Amount} ${charge.Amount.Currency} (${charge.Type})`).join(', ') ?? 'none';
+console.log(`Consent ${consentId} created, status ${consent.Data.Status}, charges ${charges}`);
+
+// --- 4. Pushed authorization request -----------------------------------------------------------------
+const pkceCodeVerifier = client.randomPKCECodeVerifier();
+const state = client.randomState();
+const nonce = client.randomNonce();
+const authorizationUrl = await client.buildAuthorizationUrlWithPAR(
+  config,
+  {
+    response_type: 'code',
+    scope: 'openid payments',
+    redirect_uri: REDIRECT_URI,
+    state,
+    nonce,
+    code_challenge: await client.calculatePKCECodeChallenge(pkceCodeVerifier),
+    code_challenge_method: 'S256',
+    claims: JSON.stringify({ id_token: { openbanking_intent_id: { value: consentId, essential: true } } }),
+  },
+  { DPoP },
+);
+console.log('\nOpen this URL in a browser within 60 seconds, log in as a sandbox customer (for example');
+console.log('alice / alice-sandbox-1), choose the account to pay from and approve. If the bank asks for a');
+console.log('one-time code, the sandbox shows it on the page:\n');
+console.log(`  ${authorizationUrl.href}\n`);
+
+// --- 5. Callback and code exchange -------------------------------------------------------------------
+const callbackUrl = await waitForCallback(REDIRECT_URI);
+if (callbackUrl.searchParams.get('error')) {
+  console.error(`The authorization ended with ${callbackUrl.searchParams.get('error')}: ${callbackUrl.searchParams.get('error_description') ?? ''}`);
+  const ended = await callApi(clientToken.access_token, `${API}/domestic-payment-consents/${consentId}`, 'GET');
+  console.error(`Consent ${consentId} now has status ${ended.Data.Status}`);
+  process.exit(1);
+}
+const tokens = await client.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier, expectedState: state, expectedNonce: nonce }, undefined, {
+  DPoP,
+});
+const idToken = tokens.claims();
+if (idToken.openbanking_intent_id !== consentId) throw new Error('The ID token is bound to another consent');
+console.log(`Customer access token (DPoP-bound), expires in ${tokens.expires_in} s, scope "${tokens.scope}", acr ${idToken.acr}`);
+
+// --- 6. The payment, with the customer token ---------------------------------------------------------
+// Repeat the consent's Initiation and Risk exactly. Keep the idempotency key with the payment in your own
+// records before sending: if the answer is lost, send the same body with the same key again.
+const paymentRequest = { Data: { ConsentId: consentId, Initiation: initiation }, Risk: risk };
+const idempotencyKey = randomUUID();
+const payment = await callApi(tokens.access_token, `${API}/domestic-payments`, 'POST', { body: paymentRequest, idempotencyKey });
+const paymentId = payment.Data.DomesticPaymentId;
+console.log(`\nPayment ${paymentId}: status ${payment.Data.Status}${reasons(payment.Data)}`);
+const retried = await callApi(tokens.access_token, `${API}/domestic-payments`, 'POST', { body: paymentRequest, idempotencyKey });
+console.log(`Sent again with the same x-idempotency-key: payment ${retried.Data.DomesticPaymentId}, status ${retried.Data.Status} (no second payment)`);
+
+// --- 7. Status until final ---------------------------------------------------------------------------
+clientToken = await client.clientCredentialsGrant(config, { scope: 'payments' }, { DPoP }); // the first may have expired
+let current = payment;
+for (let attempt = 0; current.Data.Status === 'ACSP' && attempt < 30; attempt += 1) {
+  await sleep(2_000);
+  current = await callApi(clientToken.access_token, `${API}/domestic-payments/${paymentId}`, 'GET');
+}
+console.log(`GET /domestic-payments/${paymentId}: status ${current.Data.Status}${reasons(current.Data)}`);
+const afterwards = await callApi(clientToken.access_token, `${API}/domestic-payment-consents/${consentId}`, 'GET');
+console.log(`Consent ${consentId} is now ${afterwards.Data.Status} (used)`);
+
+/**
+ * Calls the payment API with a DPoP-bound token. A POST body is serialised once, signed, and exactly those
+ * bytes are sent, with the idempotency key. The response's signature is verified before its body is read.
+ * Returns the parsed JSON body; throws with the HTTP status and the OBIE error body otherwise.
+ */
+async function callApi(accessToken, url, method, { body, idempotencyKey } = {}) {
+  const headers = new Headers({ accept: 'application/json', 'x-fapi-interaction-id': randomUUID() });
+  let bytes;
+  if (body !== undefined) {
+    bytes = new TextEncoder().encode(JSON.stringify(body));
+    headers.set('content-type', 'application/json');
+    headers.set('x-idempotency-key', idempotencyKey);
+    headers.set('x-jws-signature', await signDetached(bytes, signer));
+  }
+  let response;
+  try {
+    response = await client.fetchProtectedResource(config, accessToken, new URL(url), method, bytes, headers, { DPoP });
+  } catch (error) {
+    // openid-client throws on a 401 that carries a WWW-Authenticate challenge; the response is attached.
+    if (error instanceof client.WWWAuthenticateChallengeError) {
+      throw new Error(`${method} ${url} -> ${error.response.status}: ${await error.response.text()}`);
+    }
+    throw error;
+  }
+  const received = new Uint8Array(await response.arrayBuffer());
+  await verifyDetached(response.headers.get('x-jws-signature'), received, bankKeys);
+  const text = new TextDecoder().decode(received);
+  if (!response.ok) throw new Error(`${method} ${url} -> ${response.status}: ${text}`);
+  return JSON.parse(text);
+}
+
+function reasons(data) {
+  return data.StatusReason ? ` (${data.StatusReason.map((reason) => `${reason.StatusReasonCode}: ${reason.StatusReasonDescription}`).join('; ')})` : '';
+}
+
+/**
+ * Resolves with the URL the browser was sent back to. For an http loopback REDIRECT_URI, a small server on
+ * its port catches it; for any other redirect URI, paste the URL the browser ended on.
+ */
+async function waitForCallback(redirectUri) {
+  const target = new URL(redirectUri);
+  const loopback = target.protocol === 'http:' && ['localhost', '127.0.0.1'].includes(target.hostname);
+  if (!loopback) {
+    const prompt = createInterface({ input: process.stdin, output: process.stdout });
+    const pasted = await prompt.question('Paste the full URL the browser was redirected to: ');
+    prompt.close();
+    return new URL(pasted.trim());
+  }
+  const port = Number(target.port || 80);
+  return new Promise((resolve, reject) => {
+    const servers = [];
+    const handler = (req, res) => {
+      const url = new URL(req.url ?? '/', target.origin);
+      if (url.pathname !== target.pathname) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end('Done. You can close this window and go back to the terminal.\n');
+      for (const server of servers) server.close();
+      resolve(url);
+    };
+    // Loopback only; "localhost" may resolve to 127.0.0.1 or ::1, so listen on both where available.
+    const hosts = target.hostname === 'localhost' ? ['127.0.0.1', '::1'] : [target.hostname];
+    let announced = false;
+    for (const host of hosts) {
+      const server = createServer(handler);
+      servers.push(server);
+      server.once('error', (error) => {
+        if (host === '::1' && ['EADDRNOTAVAIL', 'EAFNOSUPPORT'].includes(error.code)) return;
+        reject(new Error(`Cannot listen on ${host}:${port} for the callback: ${error.message}`));
+      });
+      server.listen(port, host, () => {
+        if (!announced) console.log(`Waiting for the callback on ${redirectUri} …`);
+        announced = true;
+      });
+    }
+  });
+}
+
+function loadPrivateJwk(file) {
+  const parsed = JSON.parse(readFileSync(file, 'utf8'));
+  const jwk = Array.isArray(parsed.keys) ? parsed.keys[0] : parsed;
+  if (!jwk?.d) throw new Error(`${file} must hold a private JWK (or a JWKS whose first key is private)`);
+  if (!jwk.kid) throw new Error(`${file}: the key needs a "kid" matching the public key you registered`);
+  if (!jwk.alg) jwk.alg = jwk.kty === 'EC' ? 'ES256' : jwk.kty === 'OKP' ? 'EdDSA' : 'PS256';
+  return jwk;
+}
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) {
+    console.error(`Set ${name} (see the comment at the top of this file)`);
+    process.exit(2);
+  }
+  return value;
+}

@@ -7,6 +7,7 @@ import { createEntities } from './entities/all-entities.js';
 import type { Dialect } from './entities/column-types.js';
 import { mysqlMigrations } from './migrations/mysql/index.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
+import { serialiseSqliteStatements } from './transactions.js';
 
 /** An initialised TypeORM data source and the dialect it speaks. */
 export interface Database {
@@ -21,6 +22,7 @@ export interface Database {
 export async function openDatabase(config: DatabaseConfig, options: { poolSize?: number } = {}): Promise<Database> {
   const dataSource = config.kind === 'sqlite' ? sqliteDataSource(config.file) : await mysqlDataSource(config.url, options.poolSize ?? 10);
   await dataSource.initialize();
+  serialiseSqliteStatements(dataSource);
   return { dataSource, dialect: config.kind };
 }
 

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /** MySQL/MariaDB errors after which the whole transaction may simply run again. */
@@ -6,6 +7,17 @@ const MAX_ATTEMPTS = 6;
 
 /** The tail of the chain of SQLite transactions of each data source (one connection: they must not interleave). */
 const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
+
+/** The data source whose queued SQLite transaction the current async call chain runs in, if any. */
+const sqliteTransactionScope = new AsyncLocalStorage<DataSource>();
+
+/** Appends a task to the data source's SQLite queue: it starts once everything queued before it has finished. */
+function enqueueSqlite<T>(dataSource: DataSource, task: () => Promise<T>): Promise<T> {
+  const previous = sqliteQueues.get(dataSource) ?? Promise.resolve();
+  const run = previous.then(task);
+  sqliteQueues.set(dataSource, run.catch(() => undefined));
+  return run;
+}
 
 /**
  * Runs `work` in one database transaction, correctly under concurrency on both databases:
@@ -16,10 +28,7 @@ const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
  */
 export async function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
   if (dataSource.options.type === 'better-sqlite3') {
-    const previous = sqliteQueues.get(dataSource) ?? Promise.resolve();
-    const run = previous.then(() => dataSource.transaction(work));
-    sqliteQueues.set(dataSource, run.catch(() => undefined));
-    return run;
+    return enqueueSqlite(dataSource, () => sqliteTransactionScope.run(dataSource, () => dataSource.transaction(work)));
   }
   for (let attempt = 1; ; attempt += 1) {
     try {
@@ -34,4 +43,19 @@ export async function inTransaction<T>(dataSource: DataSource, work: (manager: E
 function isRetryable(error: unknown): boolean {
   const { code, driverError } = error as { code?: string; driverError?: { code?: string } };
   return RETRYABLE.has(driverError?.code ?? code ?? '');
+}
+
+/**
+ * On SQLite, makes every statement issued outside {@link inTransaction} take its own turn in the transaction
+ * queue. All statements share the one connection, so a statement run while another request's transaction is
+ * open would otherwise become part of it: a read would see its uncommitted rows (a replay of a payment not
+ * yet stored), and a write would be undone with it if it rolls back (a consent rejection, a replay-guard
+ * marker or a token silently lost). Call once, after the data source is initialised; nothing on MySQL.
+ */
+export function serialiseSqliteStatements(dataSource: DataSource): void {
+  if (dataSource.options.type !== 'better-sqlite3') return;
+  const runner = dataSource.driver.createQueryRunner('master');
+  const query = runner.query.bind(runner);
+  runner.query = ((...args: Parameters<typeof query>) =>
+    sqliteTransactionScope.getStore() === dataSource ? query(...args) : enqueueSqlite(dataSource, () => query(...args))) as typeof runner.query;
 }

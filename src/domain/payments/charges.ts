@@ -74,9 +74,9 @@ export function parseFeeSchedule(json: string, currencyOf: (instrument: string) 
     if (!currency) throw new InvalidField(`names ${instrument}, which is not an offered LocalInstrument`);
     if (!Array.isArray(bands) || bands.length === 0) throw new InvalidField(`needs a list of bands for ${instrument}`);
     schedule[instrument] = bands
-      .map((band: { from?: unknown; fee?: unknown }) => ({
-        fromMinor: parseAmount(String(band.from ?? ''), currency),
-        feeMinor: parseAmount(String(band.fee ?? ''), currency),
+      .map((band: { from?: unknown; fee?: unknown } | null) => ({
+        fromMinor: parseAmount(String(band?.from ?? ''), currency),
+        feeMinor: parseAmount(String(band?.fee ?? ''), currency),
       }))
       .sort((a, b) => (a.fromMinor < b.fromMinor ? -1 : a.fromMinor > b.fromMinor ? 1 : 0));
   }

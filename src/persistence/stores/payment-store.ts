@@ -156,11 +156,11 @@ function toRow(payment: DomesticPayment): PaymentRow {
   };
 }
 
-function toPayment(row: PaymentRow): DomesticPayment {
+function toPayment({ statusReasonCode, statusReasonDescription, ...row }: PaymentRow): DomesticPayment {
   return {
     ...row,
     status: row.status as PaymentStatus,
-    statusReason: row.statusReasonCode ? { code: row.statusReasonCode, description: row.statusReasonDescription ?? '' } : null,
+    statusReason: statusReasonCode ? { code: statusReasonCode, description: statusReasonDescription ?? '' } : null,
     route: row.route as DomesticPayment['route'],
   };
 }

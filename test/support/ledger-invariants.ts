@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import type { DataSource } from 'typeorm';
+import type { AccountRow } from '../../src/persistence/entities/account.entity.js';
+import type { EntryRow } from '../../src/persistence/entities/ledger.entity.js';
+
+/**
+ * The ledger invariants: every transfer sums to zero, the entries of each currency sum to zero, each account's
+ * `balance_minor` is the sum of its booked entries, and no customer account is below its overdraft limit.
+ */
+export async function assertLedgerInvariants(dataSource: DataSource): Promise<void> {
+  const entries = await dataSource.getRepository<EntryRow>('Entry').find();
+  const byTransfer = new Map<string, bigint>();
+  const byCurrency = new Map<string, bigint>();
+  const bookedByAccount = new Map<string, bigint>();
+  for (const entry of entries) {
+    byTransfer.set(entry.transferId, (byTransfer.get(entry.transferId) ?? 0n) + entry.amountMinor);
+    byCurrency.set(entry.currency, (byCurrency.get(entry.currency) ?? 0n) + entry.amountMinor);
+    if (entry.status === 'BOOK') bookedByAccount.set(entry.accountId, (bookedByAccount.get(entry.accountId) ?? 0n) + entry.amountMinor);
+  }
+  for (const [transferId, sum] of byTransfer) assert.equal(sum, 0n, `transfer ${transferId} sums to zero`);
+  for (const [currency, sum] of byCurrency) assert.equal(sum, 0n, `${currency} entries sum to zero`);
+  for (const row of await dataSource.getRepository<AccountRow>('Account').find()) {
+    assert.equal(row.balanceMinor, bookedByAccount.get(row.id) ?? 0n, `balance of ${row.id} is the sum of its booked entries`);
+    if (row.customerId) assert.ok(row.balanceMinor >= -row.overdraftLimitMinor, `${row.id} within its overdraft`);
+  }
+}
+
+/** What the ledger holds at a moment: how many transfers and entries, and every account's cached balance. */
+export interface LedgerSnapshot {
+  readonly transfers: bigint;
+  readonly entries: bigint;
+  readonly balances: Map<string, bigint>;
+}
+
+/** Takes a {@link LedgerSnapshot}, to assert afterwards that nothing moved (or exactly what did). */
+export async function snapshotLedger(dataSource: DataSource): Promise<LedgerSnapshot> {
+  const count = async (table: string) => {
+    const [row] = (await dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`)) as Array<{ n: string | number }>;
+    return BigInt(row?.n ?? 0);
+  };
+  const accounts = await dataSource.getRepository<AccountRow>('Account').find({ order: { id: 'ASC' } });
+  return {
+    transfers: await count('ledger_transfer'),
+    entries: await count('ledger_entry'),
+    balances: new Map(accounts.map((account) => [account.id, account.balanceMinor])),
+  };
+}

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
-import { AISP_ROUTES, API_BASE_PATH } from '../../src/http/resource-api.js';
+import { AISP_ROUTES, API_BASE_PATH, PISP_ROUTES } from '../../src/http/resource-api.js';
 import { SchemaRegistry } from '../../src/validation/schema-registry.js';
 
 const schemas = SchemaRegistry.load();
 
-const ROUTES = AISP_ROUTES.map((route) => ({
+const ROUTES = [
+  ...AISP_ROUTES.map((route) => ({ family: 'aisp', route })),
+  ...PISP_ROUTES.map((route) => ({ family: 'pisp', route })),
+].map(({ family, route }) => ({
   method: route.method,
-  pattern: new RegExp(`^${API_BASE_PATH}/aisp${route.path.replace(/:[A-Za-z]+/g, '[^/]+')}$`),
+  pattern: new RegExp(`^${API_BASE_PATH}/${family}${route.path.replace(/:[A-Za-z]+/g, '[^/]+')}$`),
   responseSchema: route.responseSchema,
 }));
 

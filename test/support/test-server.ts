@@ -31,13 +31,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Starts the server; `instances` > 1 sends successive requests to each instance in turn. */
-export async function startTestServer(options: { instances?: number } = {}): Promise<TestServer> {
+/**
+ * Starts the server; `instances` > 1 sends successive requests to each instance in turn; `env` adds
+ * configuration variables (e.g. `PAYMENT_MAX_AMOUNT`) to what `loadConfig` reads.
+ */
+export async function startTestServer(options: { instances?: number; env?: Record<string, string> } = {}): Promise<TestServer> {
   const testDatabase = await createTestDatabase();
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const config = loadConfig({ ISSUER: issuer, DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' });
+  const config = loadConfig({ ...options.env, ISSUER: issuer, DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' });
   const testConfig: Config = { ...config, database: testDatabase.config };
   const logger = createLogger(testConfig.logLevel);
 

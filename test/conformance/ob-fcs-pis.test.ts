@@ -1,0 +1,196 @@
+// Ports the 8 domestic-payment cases of the OB Functional Conformance Suite v1.9.1 manifest `ob_4.0_payment_fca.json`
+// (the other 21 are scheduled, standing-order and international payments, which we do not offer), with the
+// suite's request bodies, headers and assertions. The suite calls over mTLS with Bearer tokens; FAPI 2.0 here
+// binds tokens with DPoP, so every call is `Authorization: DPoP` with a fresh proof. Its response-signature check
+// (`validateSignature`) is applied with our trust anchor instead of the OB directory's.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { OB_ISS } from '../../src/http/jws/detached-jws.js';
+import { SchemaRegistry } from '../../src/validation/schema-registry.js';
+import { authorisePayment } from '../support/authorise-payment.js';
+import { ACCOUNTS, PISP, registerPaymentPartner, type PaymentPartner, type PisResponse, type SignatureOptions } from '../support/payment-partner.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+
+const schemas = SchemaRegistry.load();
+
+/** The suite's configured `x-fapi-financial-id` (any non-empty value). */
+const FINANCIAL_ID = '0015800001041RHAAY';
+const USER_AGENT = 'OpenBankingFCS/v1.9.1';
+/** `$instructedAmountValue` / `$instructedAmountCurrency` / `$creditor…` of the suite's configuration: 1.00 GBP to bob. */
+const AMOUNT = { Amount: '1.00', Currency: 'GBP' };
+const CREDITOR = ACCOUNTS.bobCurrent;
+/** `OBWriteDomesticResponse5.Data.Status` in the suite's bundled (older) v4.0.0 spec: no `RCVD`. */
+const FCS_PAYMENT_STATUSES = ['PDNG', 'ACTC', 'PATC', 'ACCP', 'ACFC', 'ACSP', 'ACWC', 'ACSC', 'ACWP', 'ACCC', 'BLCK', 'RJCT'];
+
+/** `$fn:instructionIdentificationID()`: a UUID without its dashes, 32 hex characters. */
+function instructionIdentificationId(): string {
+  return randomUUID().replace(/-/g, '');
+}
+
+/** `$minimalDomesticPaymentConsent` of `data.json`: no DebtorAccount, no LocalInstrument, an empty Risk. */
+function minimalDomesticPaymentConsent(instructionIdentification: string, endToEndIdentification = 'e2e-domestic-pay') {
+  return {
+    Data: {
+      Initiation: {
+        InstructionIdentification: instructionIdentification,
+        EndToEndIdentification: endToEndIdentification,
+        InstructedAmount: AMOUNT,
+        CreditorAccount: CREDITOR,
+      },
+    },
+    Risk: {},
+  };
+}
+
+/** A case's response, with the x-fapi-interaction-id its request carried. */
+interface CaseResponse extends PisResponse {
+  readonly interactionId: string;
+}
+
+/** OB3GLOFAPIHeader: the response carries an `x-fapi-interaction-id` (presence only). */
+function assertInteractionIdPresent(response: CaseResponse): void {
+  assert.ok(response.headers.get('x-fapi-interaction-id'), 'x-fapi-interaction-id present');
+}
+
+/**
+ * `schemaCheck` (kin-openapi with IncludeResponseStatus): the status is declared, the content type is a declared
+ * one and the body satisfies the operation's schema. (`validateSignature` is checked by the partner client on
+ * every response: present, PS256, kid in the AS jwks_uri, crit, iat, iss, tan, valid over the exact bytes.)
+ */
+function assertSchema(response: CaseResponse, status: number, schema: string): void {
+  assert.equal(response.status, status, JSON.stringify(response.body));
+  assert.match(response.headers.get('content-type') ?? '', /^application\/json(; charset=utf-8)?$/);
+  assert.deepEqual(schemas.validateResponse(schema, response.body), [], `${schema}: ${JSON.stringify(response.body)}`);
+}
+
+/** 400 with one of these codes in `Errors[]` (`Errors.#[ErrorCode="…"]`). */
+function assertErrorCodeOneOf(response: CaseResponse, codes: readonly string[]): void {
+  assert.equal(response.status, 400, JSON.stringify(response.body));
+  const found = (response.body.Errors as Array<{ ErrorCode: string }>).map((error) => error.ErrorCode);
+  assert.ok(found.some((code) => codes.includes(code)), `expected one of ${codes.join(', ')}, got ${found.join(', ')}`);
+}
+
+describe('OB FCS v1.9.1 PIS (ob_4.0_payment_fca.json), domestic payments', () => {
+  let server: TestServer;
+  let partner: PaymentPartner;
+  const tokens: { CC?: string; AC?: string } = {};
+  /** The consent job OB-400-DOP-100300 and what the main run reads from it. */
+  let consentJob: CaseResponse;
+  const context: { consentId?: string; instructionIdentification?: string; domesticPaymentId?: string } = {};
+
+  /**
+   * Sends one test case as the suite's `buildTestCase` does: its standard headers (x-fapi-financial-id, a fresh
+   * x-fapi-interaction-id, x-fapi-customer-ip-address, x-fcs-testcase-id, its User-Agent), and for POSTs
+   * Content-Type, a fresh `<case id>-<epoch ms>` idempotency key and the detached JWS of the body.
+   */
+  async function send(
+    caseId: string,
+    credential: 'CC' | 'AC',
+    method: 'GET' | 'POST',
+    path: string,
+    options: { body?: unknown; signature?: SignatureOptions | null } = {},
+  ): Promise<CaseResponse> {
+    const interactionId = randomUUID();
+    const headers: Record<string, string> = {
+      'user-agent': USER_AGENT,
+      'x-fapi-financial-id': FINANCIAL_ID,
+      'x-fapi-interaction-id': interactionId,
+      'x-fapi-customer-ip-address': '10.1.1.10',
+      'x-fcs-testcase-id': caseId,
+    };
+    const token = tokens[credential];
+    assert.ok(token, `no ${credential} token`);
+    if (method === 'GET') return { ...(await partner.call(token, 'GET', `${PISP}${path}`, { headers })), interactionId };
+    const response = await partner.signedPost(token, `${PISP}${path}`, options.body, {
+      idempotencyKey: `${caseId}-${Date.now()}`,
+      signature: options.signature,
+      headers,
+    });
+    return { ...response, interactionId };
+  }
+
+  before(async () => {
+    server = await startTestServer();
+    partner = await registerPaymentPartner(server, 'OB Functional Conformance Suite');
+    tokens.CC = await partner.paymentsToken();
+    // OB-400-DOP-100300 is a consent job (requestConsent: "true"): it runs before the main run with the CC token,
+    // then the PSU authorises its consent (scope "openid payments", the intent claim) and the code becomes the AC token.
+    context.instructionIdentification = instructionIdentificationId();
+    consentJob = await send('OB-400-DOP-100300', 'CC', 'POST', '/domestic-payment-consents', { body: minimalDomesticPaymentConsent(context.instructionIdentification) });
+    assert.equal(consentJob.status, 201, JSON.stringify(consentJob.body));
+    context.consentId = consentJob.body.Data.ConsentId;
+    tokens.AC = (await authorisePayment(server, partner, context.consentId as string, { username: 'alice', debtorAccountId: 'acc_alice_current' })).accessToken;
+  });
+  after(async () => server.close());
+
+  test('OB-400-DOP-100300 POST /domestic-payment-consents, minimal data (consent job) → 201 AWAU, ConsentId, OBWriteDomesticConsentResponse5, signed', () => {
+    assertSchema(consentJob, 201, 'OBWriteDomesticConsentResponse5');
+    assertInteractionIdPresent(consentJob);
+    assert.equal(consentJob.body.Data.Status, 'AWAU');
+    assert.equal(typeof consentJob.body.Data.ConsentId, 'string');
+    assert.ok(tokens.AC, 'the PSU authorised the consent and the code was exchanged for the AC token');
+  });
+
+  test('OB-316-DOP-100310 POST /domestic-payment-consents without x-jws-signature → 400 U019, OBErrorResponse1', async () => {
+    const response = await send('OB-316-DOP-100310', 'CC', 'POST', '/domestic-payment-consents', {
+      body: minimalDomesticPaymentConsent(instructionIdentificationId(), instructionIdentificationId()),
+      signature: null,
+    });
+    assertSchema(response, 400, 'OBErrorResponse1');
+    assertErrorCodeOneOf(response, ['U019']);
+  });
+
+  test('OB-400-DOP-100100 POST /domestic-payment-consents → 201 AWAU, ConsentId, OBWriteDomesticConsentResponse5, signed', async () => {
+    const response = await send('OB-400-DOP-100100', 'CC', 'POST', '/domestic-payment-consents', { body: minimalDomesticPaymentConsent(instructionIdentificationId()) });
+    assertSchema(response, 201, 'OBWriteDomesticConsentResponse5');
+    assertInteractionIdPresent(response);
+    assert.equal(response.body.Data.Status, 'AWAU');
+    assert.equal(typeof response.body.Data.ConsentId, 'string');
+  });
+
+  test('OB-400-DOP-100110 POST /domestic-payment-consents with the iss claim removed from the JWS (re-signed over an empty payload) → 400 U016, U017 or U018', async () => {
+    // The suite's ModifyJWSHeaders deletes http://openbanking.org.uk/iss, keeps crit as it was and re-signs over
+    // the (empty) detached payload; the header must be refused before the signature is checked (U015 fails the case).
+    const response = await send('OB-400-DOP-100110', 'CC', 'POST', '/domestic-payment-consents', {
+      body: minimalDomesticPaymentConsent(instructionIdentificationId(), instructionIdentificationId()),
+      signature: { omit: [OB_ISS], signedBody: '' },
+    });
+    assertErrorCodeOneOf(response, ['U016', 'U017', 'U018']);
+    assert.deepEqual(
+      response.body.Errors.map((error: { ErrorCode: string; Path: string }) => [error.ErrorCode, error.Path]),
+      [['U017', OB_ISS]],
+      'the recommended answer: the missing claim, by name',
+    );
+  });
+
+  test('OB-400-DOP-100400 GET /domestic-payment-consents/{ConsentId} with the CC token after PSU authorisation → 200 AUTH, signed', async () => {
+    const response = await send('OB-400-DOP-100400', 'CC', 'GET', `/domestic-payment-consents/${context.consentId}`);
+    assertSchema(response, 200, 'OBWriteDomesticConsentResponse5');
+    assertInteractionIdPresent(response);
+    assert.equal(response.body.Data.Status, 'AUTH');
+  });
+
+  test('OB-400-DOP-100500 GET /domestic-payment-consents/{ConsentId}/funds-confirmation with the AC token → 200, FundsAvailable true, signed', async () => {
+    const response = await send('OB-400-DOP-100500', 'AC', 'GET', `/domestic-payment-consents/${context.consentId}/funds-confirmation`);
+    assertSchema(response, 200, 'OBWriteFundsConfirmationResponse1');
+    assert.equal(String(response.body.Data.FundsAvailableResult.FundsAvailable), 'true');
+  });
+
+  test('OB-400-DOP-100600 POST /domestic-payments repeating the consent with the AC token → 201, OBWriteDomesticResponse5, signed', async () => {
+    const body = minimalDomesticPaymentConsent(context.instructionIdentification as string);
+    const response = await send('OB-400-DOP-100600', 'AC', 'POST', '/domestic-payments', {
+      body: { Data: { ConsentId: context.consentId, Initiation: body.Data.Initiation }, Risk: body.Risk },
+    });
+    assertSchema(response, 201, 'OBWriteDomesticResponse5');
+    assert.ok(FCS_PAYMENT_STATUSES.includes(response.body.Data.Status), `${response.body.Data.Status} is valid in the suite's own copy of the schema too`);
+    context.domesticPaymentId = response.body.Data.DomesticPaymentId;
+  });
+
+  test('OB-400-DOP-100700 GET /domestic-payments/{DomesticPaymentId} with the CC token → 200, OBWriteDomesticResponse5, signed', async () => {
+    const response = await send('OB-400-DOP-100700', 'CC', 'GET', `/domestic-payments/${context.domesticPaymentId}`);
+    assertSchema(response, 200, 'OBWriteDomesticResponse5');
+    assert.ok(FCS_PAYMENT_STATUSES.includes(response.body.Data.Status), `${response.body.Data.Status} is valid in the suite's own copy of the schema too`);
+    assert.equal(response.body.Data.DomesticPaymentId, context.domesticPaymentId);
+  });
+});

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, saveScreenshot } from '../support/chromium.js';
+import { launchChromium, withPage as withWatchedPage } from '../support/chromium.js';
 import { REDIRECT_URI } from '../support/partner.js';
 import { ACCOUNTS, consentRequest, paymentRequest, PISP, registerPaymentPartner, type PaymentPartner } from '../support/payment-partner.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -25,27 +25,8 @@ describe('payment consent in Chromium', () => {
     await server?.close();
   });
 
-  async function withPage(name: string, work: (page: Page, callbacks: URL[], cspViolations: string[]) => Promise<void>) {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const callbacks: URL[] = [];
-    const cspViolations: string[] = [];
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-    });
-    await page.route(`${REDIRECT_URI}**`, async (route) => {
-      callbacks.push(new URL(route.request().url()));
-      await route.fulfill({ status: 200, contentType: 'text/plain', body: 'partner callback' });
-    });
-    try {
-      await work(page, callbacks, cspViolations);
-    } catch (error) {
-      const path = await saveScreenshot(page, name);
-      throw new Error(`${(error as Error).message} (screenshot: ${path})`, { cause: error });
-    } finally {
-      await context.close();
-    }
-  }
+  const withPage = (name: string, work: (page: Page, callbacks: URL[], cspViolations: string[]) => Promise<void>) =>
+    withWatchedPage(browser, name, REDIRECT_URI, ({ page, callbacks, cspViolations }) => work(page, callbacks, cspViolations));
 
   async function logIn(page: Page, username: string, password: string): Promise<void> {
     await page.getByLabel('Username').focus();

@@ -20,3 +20,35 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/** What a browser test sees of one page: the partner callbacks it reached and any CSP violations reported. */
+export interface WatchedPage {
+  readonly page: Page;
+  readonly callbacks: URL[];
+  readonly cspViolations: string[];
+}
+
+/**
+ * Runs `work` on a fresh page whose navigations to `callbackPrefix` (the partner's redirect URI) are answered
+ * in place and recorded; on failure keeps a screenshot for the CI log.
+ */
+export async function withPage(browser: Browser, name: string, callbackPrefix: string, work: (watched: WatchedPage) => Promise<void>): Promise<void> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const watched: WatchedPage = { page, callbacks: [], cspViolations: [] };
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) watched.cspViolations.push(message.text());
+  });
+  await page.route(`${callbackPrefix}**`, async (route) => {
+    watched.callbacks.push(new URL(route.request().url()));
+    await route.fulfill({ status: 200, contentType: 'text/plain', body: 'partner callback' });
+  });
+  try {
+    await work(watched);
+  } catch (error) {
+    const path = await saveScreenshot(page, name);
+    throw new Error(`${(error as Error).message} (screenshot: ${path})`, { cause: error });
+  } finally {
+    await context.close();
+  }
+}

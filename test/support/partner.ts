@@ -63,6 +63,32 @@ export async function registerPartner(server: TestServer, name = 'Budget Buddy')
   return partnerClient(server, app.clientId, config, client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256')));
 }
 
+/** A PAR request binding `consentId` (the essential `openbanking_intent_id` claim) with PKCE and DPoP. */
+export async function pushIntentAuthorizationRequest(
+  config: client.Configuration,
+  dpop: client.DPoPHandle,
+  consentId: string,
+  scope: string,
+): Promise<AuthorizationStart> {
+  const codeVerifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const nonce = client.randomNonce();
+  const url = await client.buildAuthorizationUrlWithPAR(
+    config,
+    {
+      redirect_uri: REDIRECT_URI,
+      scope,
+      state,
+      nonce,
+      code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+      code_challenge_method: 'S256',
+      claims: JSON.stringify({ id_token: { openbanking_intent_id: { value: consentId, essential: true } } }),
+    },
+    { DPoP: dpop },
+  );
+  return { url, codeVerifier, state, nonce };
+}
+
 /** A partner client over an existing registration (e.g. another DPoP key for the same app). */
 export function partnerClient(server: TestServer, clientId: string, config: client.Configuration, dpop: client.DPoPHandle): Partner {
   const partner: Partner = {
@@ -95,25 +121,7 @@ export function partnerClient(server: TestServer, clientId: string, config: clie
       if (response.status !== 201) throw new Error(`consent creation failed: ${response.status} ${JSON.stringify(response.body)}`);
       return response.body.Data.ConsentId as string;
     },
-    async pushAuthorizationRequest(consentId) {
-      const codeVerifier = client.randomPKCECodeVerifier();
-      const state = client.randomState();
-      const nonce = client.randomNonce();
-      const url = await client.buildAuthorizationUrlWithPAR(
-        config,
-        {
-          redirect_uri: REDIRECT_URI,
-          scope: 'openid accounts',
-          state,
-          nonce,
-          code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
-          code_challenge_method: 'S256',
-          claims: JSON.stringify({ id_token: { openbanking_intent_id: { value: consentId, essential: true } } }),
-        },
-        { DPoP: dpop },
-      );
-      return { url, codeVerifier, state, nonce };
-    },
+    pushAuthorizationRequest: (consentId) => pushIntentAuthorizationRequest(config, dpop, consentId, 'openid accounts'),
     async exchangeCode(callback, start) {
       return client.authorizationCodeGrant(
         config,

@@ -8,7 +8,7 @@ import { validateClientMetadata } from '../../src/oauth/client-metadata.js';
 import { loadKeyMaterial } from '../../src/oauth/key-material.js';
 import { TypeOrmPartnerStore } from '../../src/persistence/stores/partner-store.js';
 import { ServerKeyStore } from '../../src/persistence/stores/server-key-store.js';
-import { partnerClient, REDIRECT_URI, type AuthorizationStart, type Partner } from './partner.js';
+import { partnerClient, pushIntentAuthorizationRequest, REDIRECT_URI, type AuthorizationStart, type Partner } from './partner.js';
 import { assertResponseSchema } from './response-schemas.js';
 import type { TestServer } from './test-server.js';
 
@@ -177,25 +177,7 @@ export async function registerPaymentPartner(server: TestServer, name = 'Pay Pal
     async createConsent(request, options) {
       return partner.signedPost(await partner.paymentsToken(), `${PISP}/domestic-payment-consents`, request, options);
     },
-    async pushAuthorizationRequest(consentId) {
-      const codeVerifier = client.randomPKCECodeVerifier();
-      const state = client.randomState();
-      const nonce = client.randomNonce();
-      const url = await client.buildAuthorizationUrlWithPAR(
-        config,
-        {
-          redirect_uri: REDIRECT_URI,
-          scope: 'openid payments',
-          state,
-          nonce,
-          code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
-          code_challenge_method: 'S256',
-          claims: JSON.stringify({ id_token: { openbanking_intent_id: { value: consentId, essential: true } } }),
-        },
-        { DPoP: dpop },
-      );
-      return { url, codeVerifier, state, nonce };
-    },
+    pushAuthorizationRequest: (consentId) => pushIntentAuthorizationRequest(config, dpop, consentId, 'openid payments'),
     exchangeCode: (callback, start) => ais.exchangeCode(callback, start),
   };
   return partner;

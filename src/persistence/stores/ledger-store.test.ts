@@ -12,6 +12,7 @@ import type { AccountRow } from '../entities/account.entity.js';
 import type { EntryRow } from '../entities/ledger.entity.js';
 import { seedSandboxIfEmpty } from '../sandbox-seeder.js';
 import { TypeOrmLedgerStore } from './ledger-store.js';
+import { assertLedgerInvariants } from '../../../test/support/ledger-invariants.js';
 
 let testDatabase: TestDatabase;
 let database: Database;
@@ -59,23 +60,6 @@ async function available(id: string): Promise<bigint> {
   return (await account(id)).balanceMinor + pending.filter((entry) => entry.amountMinor < 0n).reduce((sum, entry) => sum + entry.amountMinor, 0n);
 }
 
-async function assertLedgerInvariants(): Promise<void> {
-  const entries = await database.dataSource.getRepository<EntryRow>('Entry').find();
-  const byTransfer = new Map<string, bigint>();
-  const byCurrency = new Map<string, bigint>();
-  const bookedByAccount = new Map<string, bigint>();
-  for (const entry of entries) {
-    byTransfer.set(entry.transferId, (byTransfer.get(entry.transferId) ?? 0n) + entry.amountMinor);
-    byCurrency.set(entry.currency, (byCurrency.get(entry.currency) ?? 0n) + entry.amountMinor);
-    if (entry.status === 'BOOK') bookedByAccount.set(entry.accountId, (bookedByAccount.get(entry.accountId) ?? 0n) + entry.amountMinor);
-  }
-  for (const [transferId, sum] of byTransfer) assert.equal(sum, 0n, `transfer ${transferId} sums to zero`);
-  for (const [currency, sum] of byCurrency) assert.equal(sum, 0n, `${currency} entries sum to zero`);
-  for (const row of await database.dataSource.getRepository<AccountRow>('Account').find()) {
-    assert.equal(row.balanceMinor, bookedByAccount.get(row.id) ?? 0n, `balance of ${row.id} is the sum of its booked entries`);
-    if (row.customerId) assert.ok(row.balanceMinor >= -row.overdraftLimitMinor, `${row.id} within its overdraft`);
-  }
-}
 
 test('a debit taking available funds exactly to minus the overdraft → posted; one penny more → InsufficientFunds, nothing written', async () => {
   const id = 'acc_carol_current';
@@ -86,12 +70,12 @@ test('a debit taking available funds exactly to minus the overdraft → posted; 
   const before = await account(id);
   await assert.rejects(ledger.postTransfers([transfer(id, 100n), transfer(id, -101n)]), InsufficientFunds);
   assert.equal((await account(id)).balanceMinor, before.balanceMinor, 'the refused batch wrote nothing, not even its first transfer');
-  await assertLedgerInvariants();
+  await assertLedgerInvariants(database.dataSource);
 });
 
 test('a credit to an account at its limit → always lands', async () => {
   await ledger.postTransfers([transfer('acc_carol_current', 2_500n)]);
-  await assertLedgerInvariants();
+  await assertLedgerInvariants(database.dataSource);
 });
 
 test('a pending card authorisation beyond the available funds → InsufficientFunds; within them → recorded, lowering available funds but not the booked balance', async () => {
@@ -104,5 +88,5 @@ test('a pending card authorisation beyond the available funds → InsufficientFu
   assert.equal((await account(id)).balanceMinor, booked);
   assert.equal(await available(id), -limit);
   await assert.rejects(ledger.postTransfers([transfer(id, -1n)]), InsufficientFunds, 'a booked debit respects pending authorisations too');
-  await assertLedgerInvariants();
+  await assertLedgerInvariants(database.dataSource);
 });

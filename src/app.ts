@@ -134,6 +134,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
         risk: config.payments.risk,
         stepUpSecret: derivedSecret(keys, 'step-up-code'),
         showCodeOnPage: config.mode === 'sandbox',
+        reserveCodeAttempt: (consentId, attempt, until) => replayGuard.rememberOnce('step-up', `${consentId}:${attempt}`, until),
       },
     }),
   );

@@ -12,6 +12,7 @@ import { transactionRoutes } from './aisp/transactions.js';
 import type { AispServices } from './aisp/aisp-services.js';
 import type { ResponseSigner } from './jws/detached-jws.js';
 import { requireSignedRequest, signResponses, type SigningIdentityLookup } from './middleware/message-signing.js';
+import { limitBody } from './middleware/limit-body.js';
 import { negotiate } from './middleware/negotiate.js';
 import { renderErrors } from './middleware/render-errors.js';
 import { accessTokenVerifier, type TokenVerifierOptions } from './middleware/require-access-token.js';
@@ -32,6 +33,9 @@ export const AISP_ROUTES: readonly RouteDeclaration<AispServices>[] = [...accoun
 
 /** The payment-initiation routes, as declared. */
 export const PISP_ROUTES: readonly RouteDeclaration<PispServices>[] = [...domesticPaymentConsentRoutes, ...domesticPaymentRoutes];
+
+/** Largest payment request body: a consent is stored verbatim in a column of 64 KiB on MySQL. */
+const PAYMENT_BODY_LIMIT_BYTES = 60_000;
 
 /** How the payment API signs and checks messages. */
 export interface MessageSigning {
@@ -65,7 +69,10 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
     'pisp',
     PISP_ROUTES,
     dependencies.pisp,
-    (route) => (route.token === 'authorization-code' ? [requirePaymentConsent(dependencies.pisp.consents)] : []),
+    (route) => [
+      ...(route.token === 'authorization-code' ? [requirePaymentConsent(dependencies.pisp.consents)] : []),
+      ...(route.requestSchema ? [limitBody(PAYMENT_BODY_LIMIT_BYTES)] : []),
+    ],
     (route) => [
       ...(route.signedRequest ? [requireSignedRequest(dependencies.signing.identities, dependencies.signing.trustAnchor)] : []),
       ...(route.idempotent ? [requireIdempotencyKey] : []),

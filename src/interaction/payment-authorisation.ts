@@ -30,6 +30,8 @@ export interface PaymentAuthorisationDependencies {
   readonly stepUpSecret: Uint8Array;
   /** Whether the sandbox shows the code on the page (no phone to send it to). */
   readonly showCodeOnPage: boolean;
+  /** Claims attempt `attempt` at the code of a consent, once across all processes; false when already claimed. */
+  readonly reserveCodeAttempt: (consentId: string, attempt: number, until: Date) => Promise<boolean>;
 }
 
 /** What the interaction routes lend the payment pages: the CSRF token and how to end the interaction. */
@@ -97,10 +99,13 @@ export function paymentAuthorisation(dependencies: PaymentAuthorisationDependenc
         payee: `${instruction.creditor.schemeName}:${instruction.creditor.identification}`,
       };
       const submitted = typeof form.otp === 'string' ? form.otp : null;
+      let attempt = 0;
+      if (submitted !== null) {
+        attempt = await reserveAttempt(consentId, consent.authoriseBy);
+        if (attempt === 0) return reject(ctx, consentId, 'The one-time code was entered wrongly too many times');
+      }
       if (submitted === null || !verifyOneTimeCode(dependencies.stepUpSecret, challenge, submitted)) {
-        const failures = Number((details.result as { stepUpFailures?: number } | undefined)?.stepUpFailures ?? 0) + (submitted === null ? 0 : 1);
-        if (failures >= MAX_CODE_ATTEMPTS) return reject(ctx, consentId, 'The one-time code was entered wrongly too many times');
-        if (submitted !== null) await provider.interactionResult(ctx.req, ctx.res, { stepUpFailures: failures }, { mergeWithLastSubmission: true });
+        if (attempt === MAX_CODE_ATTEMPTS) return reject(ctx, consentId, 'The one-time code was entered wrongly too many times');
         ctx.status = submitted === null ? 200 : 400;
         ctx.type = 'html';
         ctx.body = renderStepUpPage({
@@ -114,7 +119,7 @@ export function paymentAuthorisation(dependencies: PaymentAuthorisationDependenc
               ? 'This is a large payment, so we need to check it is you.'
               : 'You have not paid this payee before, so we need to check it is you.',
           sandboxCode: dependencies.showCodeOnPage ? oneTimeCode(dependencies.stepUpSecret, challenge) : null,
-          ...(submitted === null ? {} : { error: `That code is not right. You have ${MAX_CODE_ATTEMPTS - failures} more ${MAX_CODE_ATTEMPTS - failures === 1 ? 'try' : 'tries'}.` }),
+          ...(submitted === null ? {} : { error: `That code is not right. You have ${MAX_CODE_ATTEMPTS - attempt} more ${MAX_CODE_ATTEMPTS - attempt === 1 ? 'try' : 'tries'}.` }),
         });
         return;
       }
@@ -129,6 +134,18 @@ export function paymentAuthorisation(dependencies: PaymentAuthorisationDependenc
       throw error;
     }
     await helpers.finishWithGrant(ctx, grant.id, stepUp ? { accountId: customerId, acr: STEP_UP_ACR } : null);
+  }
+
+  /**
+   * Reserves one of the consent's {@link MAX_CODE_ATTEMPTS} code attempts before the code is checked, atomically
+   * (parallel guesses cannot share an attempt, and a new authorization request does not reset them).
+   * @returns the attempt's number, or 0 when all are used.
+   */
+  async function reserveAttempt(consentId: string, until: Date): Promise<number> {
+    for (let attempt = 1; attempt <= MAX_CODE_ATTEMPTS; attempt += 1) {
+      if (await dependencies.reserveCodeAttempt(consentId, attempt, until)) return attempt;
+    }
+    return 0;
   }
 
   async function reject(ctx: Context, consentId: string, description: string) {

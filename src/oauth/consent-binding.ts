@@ -1,6 +1,6 @@
 import { errors, interactionPolicy, type Account, type KoaContextWithOIDC } from 'oidc-provider';
 import { grantReference } from '../domain/consents/account-access-consents.js';
-import type { BoundIntent, Intents } from '../domain/consents/intents.js';
+import { isPaymentConsentId, type BoundIntent, type Intents } from '../domain/consents/intents.js';
 import type { CustomerStore } from '../domain/customers/customer.js';
 import { DomainError } from '../domain/errors.js';
 import { GRANT_REFERENCE_CLAIM, INTENT_CLAIM, intentClaimRequests, intentIdOf } from './openbanking-intent.js';
@@ -56,8 +56,13 @@ export function consentBinding({ intents, customers }: ConsentBindingDependencie
    */
   async function requireIntentClaim(ctx: KoaContextWithOIDC, claims: unknown) {
     const scopes = String(ctx.oidc.params?.scope ?? '').split(' ');
-    if (scopes.some((scope) => INTENT_SCOPES.includes(scope)) && !intentIdOf(claims)) {
+    const intentId = intentIdOf(claims);
+    if (scopes.some((scope) => INTENT_SCOPES.includes(scope)) && !intentId) {
       throw new errors.InvalidRequest(`claims.id_token.${INTENT_CLAIM} is required (essential, value = ConsentId)`);
+    }
+    const expected = intentId && isPaymentConsentId(intentId) ? 'payments' : 'accounts';
+    if (intentId && scopes.some((scope) => INTENT_SCOPES.includes(scope) && scope !== expected)) {
+      throw new errors.InvalidRequest(`a ${expected === 'payments' ? 'payment' : 'account-access'} consent is authorised with the "${expected}" scope only`);
     }
   }
 
@@ -132,7 +137,7 @@ export function consentBinding({ intents, customers }: ConsentBindingDependencie
 
   /** Account-information grants get a refresh token (NOTES §11), without needing `offline_access`. */
   async function issueRefreshToken(_ctx: KoaContextWithOIDC, client: { grantTypeAllowed(type: string): boolean }, code: { scopes: Set<string> }) {
-    return client.grantTypeAllowed('refresh_token') && code.scopes.has('accounts');
+    return client.grantTypeAllowed('refresh_token') && code.scopes.has('accounts') && !code.scopes.has('payments');
   }
 
   /**

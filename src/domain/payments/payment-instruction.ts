@@ -16,6 +16,9 @@ export const LOCAL_INSTRUMENTS: Readonly<Record<string, readonly string[]>> = {
   EUR: ['UK.OBIE.SEPACreditTransfer', 'UK.OBIE.SEPAInstantCreditTransfer'],
 };
 
+/** ISO 4217 codes: an unknown code is invalid (U002), a known one this bank does not pay in unsupported (U023). */
+const ISO_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
 /** The scheme used when the partner names none. */
 const DEFAULT_INSTRUMENT: Readonly<Record<string, string>> = { GBP: 'UK.OBIE.FPS', EUR: 'UK.OBIE.SEPAInstantCreditTransfer' };
 
@@ -79,6 +82,7 @@ export interface InitiationJson {
 export function parseInitiation(initiation: InitiationJson): PaymentInstruction {
   const currency = String(initiation.InstructedAmount?.Currency ?? '');
   const instruments = LOCAL_INSTRUMENTS[currency];
+  if (!ISO_CURRENCIES.has(currency)) throw new InvalidField(`${currency} is not an ISO 4217 currency code`, 'Data.Initiation.InstructedAmount.Currency');
   if (!instruments) throw new UnsupportedCurrency(`Payments in ${currency} are not supported; use GBP or EUR`, 'Data.Initiation.InstructedAmount.Currency');
   currencyExponent(currency);
   const amountMinor = parseAmount(String(initiation.InstructedAmount?.Amount ?? ''), currency, 'Data.Initiation.InstructedAmount.Amount');

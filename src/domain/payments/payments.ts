@@ -55,11 +55,11 @@ export async function makeDomesticPayment(
   claim: IdempotencyClaim,
   now: Date,
 ): Promise<MadePayment> {
-  const replay = await findIdempotentReplay(services.idempotency, claim, now);
-  if (replay) return { payment: await storedPayment(services.payments, replay), consent, replayed: true };
   if (request.Data.ConsentId !== consent.id) {
     throw new ConsentMismatch(`ConsentId ${request.Data.ConsentId} is not the consent this access token was issued for`, 'Data.ConsentId');
   }
+  const replay = await findIdempotentReplay(services.idempotency, claim, now);
+  if (replay) return { payment: await storedPayment(services.payments, replay), consent, replayed: true };
   if (consent.status !== ConsentStatus.Authorised || !consent.customerId || !consent.debtorAccountId) {
     return replayOrRefuse(services, consent, claim);
   }

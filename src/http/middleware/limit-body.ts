@@ -1,0 +1,16 @@
+import type { Context, Next } from 'koa';
+import { ApiError } from '../api-error.js';
+
+/**
+ * Refuses a request body above `maxBytes` with 400 U002 before anything reads it. Payment consents are kept
+ * verbatim (played back and compared byte for byte), so their size is bounded by what is stored for them.
+ */
+export function limitBody(maxBytes: number) {
+  return async function limitBodyMiddleware(ctx: Context, next: Next) {
+    const raw = (ctx.request as { rawBody?: string }).rawBody ?? '';
+    if (Buffer.byteLength(raw, 'utf8') > maxBytes) {
+      throw new ApiError(400, [{ ErrorCode: 'U002', Message: `The request body is larger than ${Math.floor(maxBytes / 1000)} kB` }]);
+    }
+    await next();
+  };
+}

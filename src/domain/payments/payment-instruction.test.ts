@@ -56,9 +56,9 @@ describe('amount and currency', () => {
     );
   });
 
-  test('an unknown currency (XYZ) and a missing one → UnsupportedCurrency', () => {
-    assert.throws(() => parseInitiation(gbp({ InstructedAmount: { Amount: '10.00', Currency: 'XYZ' } })), UnsupportedCurrency);
-    assert.throws(() => parseInitiation(gbp({ InstructedAmount: { Amount: '10.00' } })), UnsupportedCurrency);
+  test('a code that is not ISO 4217 (XYZ) and a missing one → InvalidField on Currency (U002, not U023)', () => {
+    assert.throws(() => parseInitiation(gbp({ InstructedAmount: { Amount: '10.00', Currency: 'XYZ' } })), isError(InvalidField, 'Data.Initiation.InstructedAmount.Currency'));
+    assert.throws(() => parseInitiation(gbp({ InstructedAmount: { Amount: '10.00' } })), isError(InvalidField, 'Data.Initiation.InstructedAmount.Currency'));
   });
 
   for (const amount of ['0', '0.00', '0.0']) {

@@ -1,4 +1,4 @@
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Account, AccountStore } from '../../domain/accounts/account.js';
 import type { AccountIdentificationRow, AccountRow } from '../entities/account.entity.js';
 import { isStorableId } from '../sql.js';
@@ -9,33 +9,87 @@ export class TypeOrmAccountStore implements AccountStore {
 
   async listByCustomer(customerId: string): Promise<Account[]> {
     if (!isStorableId(customerId)) return [];
-    const rows = await this.dataSource.getRepository<AccountRow>('Account').find({ where: { customerId }, order: { openingDate: 'ASC', id: 'ASC' } });
-    return this.withIdentifications(rows);
+    return this.select('a.customer_id = ?', [customerId], 'a.opening_date, a.id');
   }
 
   async listByIds(requested: readonly string[]): Promise<Account[]> {
     const ids = requested.filter(isStorableId);
     if (ids.length === 0) return [];
-    const rows = await this.dataSource.getRepository<AccountRow>('Account').findBy({ id: In([...ids]) });
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return this.withIdentifications(ids.flatMap((id) => byId.get(id) ?? []));
+    const byId = new Map((await this.select(`a.id IN (${ids.map(() => '?').join(', ')})`, ids, 'a.id')).map((account) => [account.id, account]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
   async findByIdentification(schemeName: string, identification: string): Promise<Account | null> {
     if (!isStorableId(identification)) return null;
-    const found = await this.dataSource.getRepository<AccountIdentificationRow>('AccountIdentification').findOneBy({ schemeName, identification });
-    if (!found) return null;
-    const [account] = await this.listByIds([found.accountId]);
+    const [account] = await this.select(
+      'a.id = (SELECT f.account_id FROM account_identification f WHERE f.scheme_name = ? AND f.identification = ?)',
+      [schemeName, identification],
+      'a.id',
+    );
     return account ?? null;
   }
 
-  private async withIdentifications(rows: AccountRow[]): Promise<Account[]> {
-    if (rows.length === 0) return [];
-    const identifications = await this.dataSource
-      .getRepository<AccountIdentificationRow>('AccountIdentification')
-      .find({ where: { accountId: In(rows.map((row) => row.id)) }, order: { schemeName: 'ASC' } });
-    return rows.map((row) => toAccount(row, identifications.filter((identification) => identification.accountId === row.id)));
+  /** Accounts with their identifications in one statement (a LEFT JOIN, rows grouped by account). */
+  private async select(condition: string, parameters: readonly unknown[], order: string): Promise<Account[]> {
+    const rows: RawAccountRow[] = await this.dataSource.query(
+      `SELECT a.id, a.customer_id, a.bank_purpose, a.currency, a.account_type, a.account_sub_type, a.nickname, a.description,
+              a.opening_date, a.status, a.overdraft_limit_minor, i.scheme_name, i.identification, i.name, i.secondary_identification
+       FROM account a LEFT JOIN account_identification i ON i.account_id = a.id
+       WHERE ${condition} ORDER BY ${order}, i.scheme_name`,
+      [...parameters],
+    );
+    const accounts = new Map<string, { row: RawAccountRow; identifications: AccountIdentificationRow[] }>();
+    for (const row of rows) {
+      const entry = accounts.get(row.id) ?? { row, identifications: [] };
+      accounts.set(row.id, entry);
+      if (row.scheme_name !== null && row.identification !== null) {
+        entry.identifications.push({
+          accountId: row.id,
+          schemeName: row.scheme_name,
+          identification: row.identification,
+          name: row.name,
+          secondaryIdentification: row.secondary_identification,
+        });
+      }
+    }
+    return [...accounts.values()].map(({ row, identifications }) =>
+      toAccount(
+        {
+          id: row.id,
+          customerId: row.customer_id,
+          bankPurpose: row.bank_purpose,
+          currency: row.currency,
+          accountType: row.account_type,
+          accountSubType: row.account_sub_type,
+          nickname: row.nickname,
+          description: row.description,
+          openingDate: row.opening_date,
+          status: row.status,
+          overdraftLimitMinor: BigInt(row.overdraft_limit_minor),
+        },
+        identifications,
+      ),
+    );
   }
+}
+
+/** An account joined with one of its identifications, as raw SQL returns it. */
+interface RawAccountRow {
+  id: string;
+  customer_id: string | null;
+  bank_purpose: string | null;
+  currency: string;
+  account_type: string;
+  account_sub_type: string;
+  nickname: string | null;
+  description: string | null;
+  opening_date: string;
+  status: string;
+  overdraft_limit_minor: string | number;
+  scheme_name: string | null;
+  identification: string | null;
+  name: string | null;
+  secondary_identification: string | null;
 }
 
 /** Inserts accounts with their identifications (used by the sandbox seed and, later, account opening). */
@@ -66,7 +120,7 @@ function toRow(account: Account, now: Date): AccountRow {
   };
 }
 
-function toAccount(row: AccountRow, identifications: AccountIdentificationRow[]): Account {
+function toAccount(row: Omit<AccountRow, 'balanceMinor' | 'createdAt'>, identifications: AccountIdentificationRow[]): Account {
   return {
     id: row.id,
     holder: row.customerId ? { kind: 'customer', customerId: row.customerId } : { kind: 'bank', purpose: row.bankPurpose as 'clearing' },

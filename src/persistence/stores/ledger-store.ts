@@ -1,8 +1,8 @@
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { InvalidField } from '../../domain/errors.js';
 import { assertBalancedTransfer, assertFundsAvailable, type LedgerStore, type TransferDraft } from '../../domain/ledger/ledger.js';
-import type { AccountRow } from '../entities/account.entity.js';
-import type { EntryRow, TransferRow } from '../entities/ledger.entity.js';
+import type { Dialect } from '../entities/column-types.js';
+import { sqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
 
 const INSERT_CHUNK = 400;
@@ -21,17 +21,43 @@ export class TypeOrmLedgerStore implements LedgerStore {
   }
 }
 
+/** The columns of an account that posting reads, as raw SQL returns them. */
+interface LockedAccount {
+  id: string;
+  customer_id: string | null;
+  currency: string;
+  overdraft_limit_minor: string | number;
+  balance_minor: string | number;
+}
+
+function dialectOf(manager: EntityManager): Dialect {
+  return manager.connection.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql';
+}
+
+function placeholders(count: number): string {
+  return Array.from({ length: count }, () => '?').join(', ');
+}
+
+/**
+ * The accounts, locked for the rest of the transaction on MySQL (one statement, rows locked in primary-key
+ * order, so concurrent postings cannot deadlock on each other's accounts); SQLite transactions are serialised.
+ */
+async function lockAccounts(manager: EntityManager, accountIds: readonly string[]): Promise<LockedAccount[]> {
+  const lock = dialectOf(manager) === 'mysql' ? ' FOR UPDATE' : '';
+  return manager.query(
+    `SELECT id, customer_id, currency, overdraft_limit_minor, balance_minor FROM account WHERE id IN (${placeholders(accountIds.length)}) ORDER BY id${lock}`,
+    [...accountIds],
+  );
+}
+
 /** Sum of the pending (card authorisation) debits of each account, ≤ 0. */
 async function readPendingDebits(manager: EntityManager, accountIds: readonly string[]): Promise<Map<string, bigint>> {
-  const rows: Array<{ accountId: string; total: string | number | null }> = await manager
-    .getRepository<EntryRow>('Entry')
-    .createQueryBuilder('entry')
-    .select('entry.account_id', 'accountId')
-    .addSelect('SUM(entry.amount_minor)', 'total')
-    .where('entry.account_id IN (:...accountIds) AND entry.status = :status AND entry.amount_minor < 0', { accountIds, status: 'PDNG' })
-    .groupBy('entry.account_id')
-    .getRawMany();
-  return new Map(rows.map((row) => [row.accountId, BigInt(row.total ?? 0)]));
+  const rows: Array<{ account_id: string; total: string | number | null }> = await manager.query(
+    `SELECT account_id, SUM(amount_minor) AS total FROM ledger_entry
+     WHERE account_id IN (${placeholders(accountIds.length)}) AND status = 'PDNG' AND amount_minor < 0 GROUP BY account_id`,
+    [...accountIds],
+  );
+  return new Map(rows.map((row) => [row.account_id, BigInt(row.total ?? 0)]));
 }
 
 /** Entry ids derive from their transfer's id, so a deterministic transfer yields deterministic entries. */
@@ -39,21 +65,31 @@ function entryIdFor(transferId: string, index: number): string {
   return `${transferId.replace(/^trf_/, 'ent_')}_${index + 1}`;
 }
 
+/** Inserts rows of `columns` in multi-row INSERTs of at most {@link INSERT_CHUNK} rows. */
+async function insertRows(manager: EntityManager, table: string, columns: readonly string[], rows: ReadonlyArray<readonly unknown[]>): Promise<void> {
+  const row = `(${placeholders(columns.length)})`;
+  for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+    const chunk = rows.slice(start, start + INSERT_CHUNK);
+    await manager.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${chunk.map(() => row).join(', ')}`, chunk.flat());
+  }
+}
+
 /** Posts transfers inside a transaction the caller owns (see {@link TypeOrmLedgerStore.postTransfers}). */
 export async function postTransfersWithin(manager: EntityManager, transfers: readonly TransferDraft[]): Promise<void> {
   for (const transfer of transfers) assertBalancedTransfer(transfer);
+  const dialect = dialectOf(manager);
+  const time = (date: Date) => sqlTime(dialect, date);
   const accountIds = [...new Set(transfers.flatMap((transfer) => transfer.entries.map((entry) => entry.accountId)))];
-  const accounts = await manager
-    .getRepository<AccountRow>('Account')
-    .find({ where: { id: In(accountIds) }, lock: manager.connection.options.type === 'better-sqlite3' ? undefined : { mode: 'pessimistic_write' } });
+  const accounts = await lockAccounts(manager, accountIds);
   const byId = new Map(accounts.map((account) => [account.id, account]));
-  const balances = new Map(accounts.map((account) => [account.id, account.balanceMinor]));
+  const stored = new Map(accounts.map((account) => [account.id, BigInt(account.balance_minor)]));
+  const balances = new Map(stored);
   const pendingDebits = await readPendingDebits(manager, accountIds);
-  const now = new Date();
-  const transferRows: TransferRow[] = [];
-  const entryRows: EntryRow[] = [];
+  const now = time(new Date());
+  const transferRows: unknown[][] = [];
+  const entryRows: unknown[][] = [];
   for (const transfer of transfers) {
-    transferRows.push({ ...transfer, createdAt: now });
+    transferRows.push([transfer.id, transfer.kind, transfer.currency, transfer.reference, transfer.status, time(transfer.bookedAt), time(transfer.valueAt), now]);
     const net = new Map<string, bigint>();
     for (const entry of transfer.entries) net.set(entry.accountId, (net.get(entry.accountId) ?? 0n) + entry.amountMinor);
     for (const [accountId, netMinor] of net) {
@@ -62,39 +98,41 @@ export async function postTransfersWithin(manager: EntityManager, transfers: rea
       if (account.currency !== transfer.currency) throw new InvalidField(`Account ${accountId} is not in ${transfer.currency}`);
       const booked = balances.get(accountId) ?? 0n;
       const pending = pendingDebits.get(accountId) ?? 0n;
-      if (account.customerId) assertFundsAvailable(transfer.id, accountId, account.overdraftLimitMinor, booked + pending, netMinor);
+      if (account.customer_id) assertFundsAvailable(transfer.id, accountId, BigInt(account.overdraft_limit_minor), booked + pending, netMinor);
       if (transfer.status === 'PDNG' && netMinor < 0n) pendingDebits.set(accountId, pending + netMinor);
     }
     transfer.entries.forEach((entry, index) => {
-      let balanceAfterMinor: bigint | null = null;
+      let balanceAfterMinor: string | null = null;
       if (transfer.status === 'BOOK') {
-        balanceAfterMinor = (balances.get(entry.accountId) ?? 0n) + entry.amountMinor;
-        balances.set(entry.accountId, balanceAfterMinor);
+        const after = (balances.get(entry.accountId) ?? 0n) + entry.amountMinor;
+        balances.set(entry.accountId, after);
+        balanceAfterMinor = after.toString();
       }
-      entryRows.push({
-        id: entryIdFor(transfer.id, index),
-        transferId: transfer.id,
-        accountId: entry.accountId,
-        amountMinor: entry.amountMinor,
-        currency: transfer.currency,
-        status: transfer.status,
-        bookedAt: transfer.bookedAt,
-        valueAt: transfer.valueAt,
-        information: entry.information,
-        counterpartyName: entry.counterparty?.name ?? null,
-        counterpartySchemeName: entry.counterparty?.schemeName ?? null,
-        counterpartyIdentification: entry.counterparty?.identification ?? null,
+      entryRows.push([
+        entryIdFor(transfer.id, index),
+        transfer.id,
+        entry.accountId,
+        entry.amountMinor.toString(),
+        transfer.currency,
+        transfer.status,
+        time(transfer.bookedAt),
+        time(transfer.valueAt),
+        entry.information,
+        entry.counterparty?.name ?? null,
+        entry.counterparty?.schemeName ?? null,
+        entry.counterparty?.identification ?? null,
         balanceAfterMinor,
-      });
+      ]);
     });
   }
-  for (let start = 0; start < transferRows.length; start += INSERT_CHUNK) {
-    await manager.getRepository<TransferRow>('Transfer').insert(transferRows.slice(start, start + INSERT_CHUNK));
-  }
-  for (let start = 0; start < entryRows.length; start += INSERT_CHUNK) {
-    await manager.getRepository<EntryRow>('Entry').insert(entryRows.slice(start, start + INSERT_CHUNK));
-  }
+  await insertRows(manager, 'ledger_transfer', ['id', 'kind', 'currency', 'reference', 'status', 'booked_at', 'value_at', 'created_at'], transferRows);
+  await insertRows(
+    manager,
+    'ledger_entry',
+    ['id', 'transfer_id', 'account_id', 'amount_minor', 'currency', 'status', 'booked_at', 'value_at', 'information', 'counterparty_name', 'counterparty_scheme_name', 'counterparty_identification', 'balance_after_minor'],
+    entryRows,
+  );
   for (const [accountId, balanceMinor] of balances) {
-    if (balanceMinor !== byId.get(accountId)?.balanceMinor) await manager.getRepository<AccountRow>('Account').update({ id: accountId }, { balanceMinor });
+    if (balanceMinor !== stored.get(accountId)) await manager.query('UPDATE account SET balance_minor = ? WHERE id = ?', [balanceMinor.toString(), accountId]);
   }
 }

@@ -1,4 +1,4 @@
-import { In, type DataSource, type FindOptionsWhere } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import type { ConsentStatus } from '../../domain/consents/consent-status.js';
 import type { Charge } from '../../domain/payments/charges.js';
 import type { IdempotencyRecord } from '../../domain/payments/idempotency.js';
@@ -6,7 +6,7 @@ import type { DomesticPaymentConsent, PaymentAuthorisation, PaymentConsentReques
 import type { StatusReason } from '../../domain/payments/risk-policy.js';
 import type { ConsentAccountRow, ConsentRow } from '../entities/consent.entity.js';
 import type { IdempotencyKeyRow } from '../entities/payment.entity.js';
-import { isDuplicateKeyError, isStorableId } from '../sql.js';
+import { isDuplicateKeyError, isStorableId, readSqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
 
 /** The `consent.kind` of domestic payment consents. */
@@ -39,20 +39,24 @@ export class TypeOrmPaymentConsentStore implements PaymentConsentStore {
   }
 
   async findById(id: string): Promise<DomesticPaymentConsent | null> {
-    if (!isStorableId(id)) return null;
-    return this.find({ id, kind: PAYMENT_CONSENT_KIND });
+    return isStorableId(id) ? this.find('c.id = ?', id) : null;
   }
 
   async findByGrantId(grantId: string): Promise<DomesticPaymentConsent | null> {
-    if (!isStorableId(grantId)) return null;
-    return this.find({ grantId, kind: PAYMENT_CONSENT_KIND });
+    return isStorableId(grantId) ? this.find('c.grant_id = ?', grantId) : null;
   }
 
-  private async find(where: FindOptionsWhere<ConsentRow>): Promise<DomesticPaymentConsent | null> {
-    const row = await this.dataSource.getRepository<ConsentRow>('Consent').findOneBy(where);
-    if (!row) return null;
-    const account = await this.dataSource.getRepository<ConsentAccountRow>('ConsentAccount').findOneBy({ consentId: row.id });
-    return toConsent(row, account?.accountId ?? null);
+  /** The consent with the account it is paid from, in one statement (it is read on every payment call). */
+  private async find(condition: string, value: string): Promise<DomesticPaymentConsent | null> {
+    const rows: RawPaymentConsent[] = await this.dataSource.query(
+      `SELECT c.id, c.client_id, c.status, c.status_reason_code, c.status_reason_description, c.expires_at, c.customer_id, c.grant_id,
+              c.authorised_at, c.created_at, c.status_updated_at, c.request, ca.account_id
+       FROM consent c LEFT JOIN consent_account ca ON ca.consent_id = c.id
+       WHERE ${condition} AND c.kind = ?`,
+      [value, PAYMENT_CONSENT_KIND],
+    );
+    const row = rows[0];
+    return row ? fromRaw(row) : null;
   }
 
   async authorise(consentId: string, authorisation: PaymentAuthorisation, at: Date): Promise<boolean> {
@@ -101,21 +105,39 @@ function toRow(consent: DomesticPaymentConsent): ConsentRow {
   };
 }
 
-function toConsent(row: ConsentRow, debtorAccountId: string | null): DomesticPaymentConsent {
-  const request = row.request as StoredRequest;
+/** A payment consent row as raw SQL returns it (snake_case, JSON as text, SQLite times as text). */
+interface RawPaymentConsent {
+  id: string;
+  client_id: string;
+  status: string;
+  status_reason_code: string | null;
+  status_reason_description: string | null;
+  expires_at: Date | string | null;
+  customer_id: string | null;
+  grant_id: string | null;
+  authorised_at: Date | string | null;
+  created_at: Date | string;
+  status_updated_at: Date | string;
+  request: string;
+  account_id: string | null;
+}
+
+function fromRaw(row: RawPaymentConsent): DomesticPaymentConsent {
+  const request = JSON.parse(row.request) as StoredRequest;
+  const createdAt = readSqlTime(row.created_at);
   return {
     id: row.id,
-    clientId: row.clientId,
+    clientId: row.client_id,
     status: row.status as ConsentStatus,
-    statusReason: row.statusReasonCode ? { code: row.statusReasonCode, description: row.statusReasonDescription ?? '' } : null,
+    statusReason: row.status_reason_code ? { code: row.status_reason_code, description: row.status_reason_description ?? '' } : null,
     request: request.body,
     charges: request.charges.map((charge): Charge => ({ ...charge, amountMinor: BigInt(charge.amountMinor) })),
-    authoriseBy: row.expiresAt ?? row.createdAt,
-    customerId: row.customerId,
-    debtorAccountId,
-    grantId: row.grantId,
-    authorisedAt: row.authorisedAt,
-    createdAt: row.createdAt,
-    statusUpdatedAt: row.statusUpdatedAt,
+    authoriseBy: row.expires_at === null ? createdAt : readSqlTime(row.expires_at),
+    customerId: row.customer_id,
+    debtorAccountId: row.account_id,
+    grantId: row.grant_id,
+    authorisedAt: row.authorised_at === null ? null : readSqlTime(row.authorised_at),
+    createdAt,
+    statusUpdatedAt: readSqlTime(row.status_updated_at),
   };
 }

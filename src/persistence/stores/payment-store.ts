@@ -3,9 +3,8 @@ import { InsufficientFunds } from '../../domain/errors.js';
 import type { DomesticPayment, ExecutionOutcome, PaymentExecution, PaymentStatus, PaymentStore, SettlementResult } from '../../domain/payments/domestic-payment.js';
 import type { FundsReader } from '../../domain/payments/payment-consents.js';
 import type { RiskFacts, StatusReason } from '../../domain/payments/risk-policy.js';
-import type { ConsentRow } from '../entities/consent.entity.js';
 import type { Dialect } from '../entities/column-types.js';
-import type { IdempotencyKeyRow, PaymentRow } from '../entities/payment.entity.js';
+import type { PaymentRow } from '../entities/payment.entity.js';
 import { isDuplicateKeyError, isStorableId, sqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
 import { postTransfersWithin } from './ledger-store.js';
@@ -29,15 +28,25 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
     let storingKey = false;
     try {
       const payment = await inTransaction(this.dataSource, async (manager) => {
+        const { idempotency } = execution;
         storingKey = true;
-        await manager.getRepository<IdempotencyKeyRow>('IdempotencyKey').insert({ ...execution.idempotency });
+        await manager.query('INSERT INTO idempotency_key (client_id, operation, key_hash, request_hash, resource_id, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+          idempotency.clientId,
+          idempotency.operation,
+          idempotency.keyHash,
+          idempotency.requestHash,
+          idempotency.resourceId,
+          this.time(idempotency.createdAt),
+        ]);
         storingKey = false;
-        const consumed = await manager
-          .getRepository<ConsentRow>('Consent')
-          .update({ id: execution.payment.consentId, kind: PAYMENT_CONSENT_KIND, status: 'AUTH' }, { status: 'COND', statusUpdatedAt: execution.payment.createdAt });
-        if (!consumed.affected) throw new ConsentNoLongerAuthorised();
+        const consumed = await manager.queryRunner?.query(
+          `UPDATE consent SET status = 'COND', status_updated_at = ? WHERE id = ? AND kind = ? AND status = 'AUTH'`,
+          [this.time(execution.payment.createdAt), execution.payment.consentId, PAYMENT_CONSENT_KIND],
+          true,
+        );
+        if (!consumed?.affected) throw new ConsentNoLongerAuthorised();
         const decided = await this.moveMoney(manager, execution, assess);
-        await manager.getRepository<PaymentRow>('Payment').insert(toRow(decided));
+        await this.insertPayment(manager, decided);
         return decided;
       });
       return { kind: 'created', payment };
@@ -46,6 +55,40 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
       if (storingKey && isDuplicateKeyError(error)) return { kind: 'duplicate-key' };
       throw error;
     }
+  }
+
+  private time(date: Date): Date | string {
+    return sqlTime(this.dialect, date);
+  }
+
+  private async insertPayment(manager: EntityManager, payment: DomesticPayment): Promise<void> {
+    const row = toRow(payment);
+    await manager.query(
+      `INSERT INTO payment (id, consent_id, client_id, customer_id, debtor_account_id, status, status_reason_code, status_reason_description,
+                            amount_minor, charges_minor, currency, local_instrument, route, creditor_account_id, creditor_identification,
+                            settle_after, created_at, status_updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        row.id,
+        row.consentId,
+        row.clientId,
+        row.customerId,
+        row.debtorAccountId,
+        row.status,
+        row.statusReasonCode,
+        row.statusReasonDescription,
+        row.amountMinor.toString(),
+        row.chargesMinor.toString(),
+        row.currency,
+        row.localInstrument,
+        row.route,
+        row.creditorAccountId,
+        row.creditorIdentification,
+        row.settleAfter ? this.time(row.settleAfter) : null,
+        this.time(row.createdAt),
+        this.time(row.statusUpdatedAt),
+      ],
+    );
   }
 
   /** Risk limits under the customer's lock, then the transfers; a refusal becomes a rejected payment. */
@@ -65,22 +108,26 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
   }
 
   private async readRiskFacts(manager: EntityManager, { payment, riskWindows }: PaymentExecution): Promise<RiskFacts> {
-    const time = (date: Date) => sqlTime(this.dialect, date);
-    const since = riskWindows.dayStart < riskWindows.customerWindowStart ? riskWindows.dayStart : riskWindows.customerWindowStart;
-    const [customer] = (await manager.query(
-      `SELECT COALESCE(SUM(CASE WHEN created_at >= ? AND currency = ? THEN amount_minor + charges_minor ELSE 0 END), 0) AS paid_today,
-              COALESCE(SUM(CASE WHEN created_at >= ? THEN 1 ELSE 0 END), 0) AS in_window
-       FROM payment WHERE customer_id = ? AND created_at >= ? AND status <> 'RJCT'`,
-      [time(riskWindows.dayStart), payment.currency, time(riskWindows.customerWindowStart), payment.customerId, time(since)],
-    )) as Array<{ paid_today: string | number; in_window: string | number }>;
-    const [partner] = (await manager.query(`SELECT COUNT(*) AS in_window FROM payment WHERE client_id = ? AND created_at >= ? AND status <> 'RJCT'`, [
-      payment.clientId,
-      time(riskWindows.partnerWindowStart),
-    ])) as Array<{ in_window: string | number }>;
+    const time = (date: Date) => this.time(date);
+    const [facts] = (await manager.query(
+      `SELECT (SELECT COALESCE(SUM(amount_minor + charges_minor), 0) FROM payment
+               WHERE customer_id = ? AND created_at >= ? AND currency = ? AND status <> 'RJCT') AS paid_today,
+              (SELECT COUNT(*) FROM payment WHERE customer_id = ? AND created_at >= ? AND status <> 'RJCT') AS customer_in_window,
+              (SELECT COUNT(*) FROM payment WHERE client_id = ? AND created_at >= ? AND status <> 'RJCT') AS partner_in_window`,
+      [
+        payment.customerId,
+        time(riskWindows.dayStart),
+        payment.currency,
+        payment.customerId,
+        time(riskWindows.customerWindowStart),
+        payment.clientId,
+        time(riskWindows.partnerWindowStart),
+      ],
+    )) as Array<{ paid_today: string | number; customer_in_window: string | number; partner_in_window: string | number }>;
     return {
-      customerPaidTodayMinor: BigInt(customer?.paid_today ?? 0),
-      customerPaymentsInWindow: Number(customer?.in_window ?? 0),
-      partnerPaymentsInWindow: Number(partner?.in_window ?? 0),
+      customerPaidTodayMinor: BigInt(facts?.paid_today ?? 0),
+      customerPaymentsInWindow: Number(facts?.customer_in_window ?? 0),
+      partnerPaymentsInWindow: Number(facts?.partner_in_window ?? 0),
     };
   }
 

@@ -24,9 +24,8 @@ function enqueueSqlite<T>(dataSource: DataSource, task: () => Promise<T>): Promi
  * - on SQLite (one connection per process) transactions are queued, because TypeORM would otherwise nest a
  *   concurrent transaction into the open one as a savepoint;
  * - on MySQL a deadlock or lock-wait timeout rolls the transaction back and runs it again (with jittered
- *   backoff), so callers never see one. Transactions run READ COMMITTED: every read after a row lock sees what
- *   was committed before the lock was granted (under REPEATABLE READ a read could use an older snapshot, e.g.
- *   miss a pending debit committed meanwhile); correctness rests on the row locks and conditional writes. `work` must therefore be repeatable: it may run more than once.
+ *   backoff), so callers never see one. Transactions run REPEATABLE READ, whose snapshot is fixed at the first
+ *   plain read: writers that read after locking take their locks first (see `postTransfersWithin`). `work` must therefore be repeatable: it may run more than once.
  */
 export async function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
   if (dataSource.options.type === 'better-sqlite3') {
@@ -34,7 +33,7 @@ export async function inTransaction<T>(dataSource: DataSource, work: (manager: E
   }
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await dataSource.transaction('READ COMMITTED', work);
+      return await dataSource.transaction(work);
     } catch (error) {
       if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));

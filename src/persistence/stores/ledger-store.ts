@@ -74,13 +74,20 @@ async function insertRows(manager: EntityManager, table: string, columns: readon
   }
 }
 
-/** Posts transfers inside a transaction the caller owns (see {@link TypeOrmLedgerStore.postTransfers}). */
-export async function postTransfersWithin(manager: EntityManager, transfers: readonly TransferDraft[]): Promise<void> {
+/**
+ * Posts transfers inside a transaction the caller owns (see {@link TypeOrmLedgerStore.postTransfers}).
+ * @param afterLock runs once the accounts are locked and before anything is read or written: checks that must
+ *   see the state under those locks (a payment's risk limits) go there; what it throws ends the posting, with
+ *   nothing written. On MySQL it also makes every plain read of the transaction happen after the locks
+ *   (REPEATABLE READ fixes its snapshot at the first plain read).
+ */
+export async function postTransfersWithin(manager: EntityManager, transfers: readonly TransferDraft[], afterLock?: () => Promise<void>): Promise<void> {
   for (const transfer of transfers) assertBalancedTransfer(transfer);
   const dialect = dialectOf(manager);
   const time = (date: Date) => sqlTime(dialect, date);
   const accountIds = [...new Set(transfers.flatMap((transfer) => transfer.entries.map((entry) => entry.accountId)))];
   const accounts = await lockAccounts(manager, accountIds);
+  await afterLock?.();
   const byId = new Map(accounts.map((account) => [account.id, account]));
   const stored = new Map(accounts.map((account) => [account.id, BigInt(account.balance_minor)]));
   const balances = new Map(stored);
@@ -132,7 +139,11 @@ export async function postTransfersWithin(manager: EntityManager, transfers: rea
     ['id', 'transfer_id', 'account_id', 'amount_minor', 'currency', 'status', 'booked_at', 'value_at', 'information', 'counterparty_name', 'counterparty_scheme_name', 'counterparty_identification', 'balance_after_minor'],
     entryRows,
   );
-  for (const [accountId, balanceMinor] of balances) {
-    if (balanceMinor !== stored.get(accountId)) await manager.query('UPDATE account SET balance_minor = ? WHERE id = ?', [balanceMinor.toString(), accountId]);
+  const changed = [...balances].filter(([accountId, balanceMinor]) => balanceMinor !== stored.get(accountId));
+  if (changed.length > 0) {
+    await manager.query(
+      `UPDATE account SET balance_minor = CASE id ${changed.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE id IN (${placeholders(changed.length)})`,
+      [...changed.flatMap(([accountId, balanceMinor]) => [accountId, balanceMinor.toString()]), ...changed.map(([accountId]) => accountId)],
+    );
   }
 }

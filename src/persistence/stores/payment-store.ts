@@ -13,6 +13,13 @@ import { PAYMENT_CONSENT_KIND } from './payment-consent-store.js';
 /** Thrown inside the payment transaction to roll it back when the consent is no longer `AUTH`. */
 class ConsentNoLongerAuthorised extends Error {}
 
+/** Ends a payment's posting before anything is written: the risk limits refuse it. */
+class RiskRefusal extends Error {
+  constructor(readonly reason: StatusReason) {
+    super(reason.description);
+  }
+}
+
 /**
  * Payments in the `payment` table. A payment is written in one transaction with its idempotency record, the
  * consent's `COND`, and its ledger transfers (see {@link PaymentStore.execute}). Lock order, the same in every
@@ -91,16 +98,21 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
     );
   }
 
-  /** Risk limits under the customer's lock, then the transfers; a refusal becomes a rejected payment. */
+  /**
+   * Risk limits under the customer's and the accounts' locks, then the transfers; a refusal becomes a rejected
+   * payment with nothing posted.
+   */
   private async moveMoney(manager: EntityManager, execution: PaymentExecution, assess: (facts: RiskFacts) => StatusReason | null): Promise<DomesticPayment> {
     const { payment } = execution;
     if (payment.status === 'RJCT') return payment;
     if (this.dialect === 'mysql') await manager.query('SELECT id FROM customer WHERE id = ? FOR UPDATE', [payment.customerId]);
-    const refusal = assess(await this.readRiskFacts(manager, execution));
-    if (refusal) return rejected(payment, refusal);
     try {
-      await postTransfersWithin(manager, execution.transfers);
+      await postTransfersWithin(manager, execution.transfers, async () => {
+        const refusal = assess(await this.readRiskFacts(manager, execution));
+        if (refusal) throw new RiskRefusal(refusal);
+      });
     } catch (error) {
+      if (error instanceof RiskRefusal) return rejected(payment, error.reason);
       if (error instanceof InsufficientFunds) return rejected(payment, { code: 'AM04', description: 'The account paid from has insufficient funds' });
       throw error;
     }

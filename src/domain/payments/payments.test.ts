@@ -239,11 +239,11 @@ describe('consent status and idempotency', () => {
     assert.equal(store.transfers.length, 1);
   });
 
-  test('the same key with another body → IdempotencyKeyReused, even before the consent is compared', async () => {
+  test('the same key with another body, once the consent is consumed → IdempotencyKeyReused, nothing changed', async () => {
     const consent = authorisedConsent(BOB, '1.00');
     await pay(consent, { key: 'k1' });
     const request = { ...requestFor(consent), Risk: {} };
-    await assert.rejects(pay(consent, { key: 'k1', request }), IdempotencyKeyReused);
+    await assert.rejects(pay({ ...consent, status: 'COND' }, { key: 'k1', request }), IdempotencyKeyReused);
     assert.equal(store.transfers.length, 1);
   });
 

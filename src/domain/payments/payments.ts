@@ -6,7 +6,7 @@ import type { EntryDraft, TransferDraft } from '../ledger/ledger.js';
 import { totalCharges } from './charges.js';
 import { assertSameAsConsent, ConsentMismatch } from './consent-match.js';
 import { PaymentStatus, type DomesticPayment, type PaymentStore } from './domestic-payment.js';
-import { findIdempotentReplay, idempotencyRecord, replayOf, type IdempotencyClaim, type IdempotencyStore } from './idempotency.js';
+import { findIdempotentReplay, idempotencyRecord, type IdempotencyClaim, type IdempotencyStore } from './idempotency.js';
 import type { DomesticPaymentConsent } from './payment-consent.js';
 import { instructionOf } from './payment-consents.js';
 import type { PaymentInstruction } from './payment-instruction.js';
@@ -39,7 +39,8 @@ export interface MadePayment {
 /**
  * Makes the payment of an authorised consent, exactly once (NOTES §4, §9):
  * - the same idempotency key with the same request within 24 hours returns the payment it made, as it stands;
- *   with another request, `IdempotencyKeyReused` and nothing changes;
+ *   with another request, `IdempotencyKeyReused` and nothing changes. The key is claimed by the payment's own
+ *   transaction (no lookup first): a duplicate, or a consent already consumed, leads to the stored record;
  * - the request must name the consent the token is bound to and repeat its `Initiation` and `Risk` exactly;
  * - the consent must be `AUTH`; it becomes `COND` in the same transaction that stores the payment, its ledger
  *   transfers and the idempotency record — concurrent requests make one payment;
@@ -58,10 +59,8 @@ export async function makeDomesticPayment(
   if (request.Data.ConsentId !== consent.id) {
     throw new ConsentMismatch(`ConsentId ${request.Data.ConsentId} is not the consent this access token was issued for`, 'Data.ConsentId');
   }
-  const replay = await findIdempotentReplay(services.idempotency, claim, now);
-  if (replay) return { payment: await storedPayment(services.payments, replay), consent, replayed: true };
   if (consent.status !== ConsentStatus.Authorised || !consent.customerId || !consent.debtorAccountId) {
-    return replayOrRefuse(services, consent, claim);
+    return replayOrRefuse(services, consent, claim, now);
   }
   assertSameAsConsent(consent.request.Data.Initiation, request.Data.Initiation, 'Data.Initiation');
   assertSameAsConsent(consent.request.Risk, request.Risk, 'Risk');
@@ -69,7 +68,7 @@ export async function makeDomesticPayment(
   const payment = await plannedPayment(services, consent, instruction, now);
   const transfers = payment.status === PaymentStatus.Rejected ? [] : transfersOf(payment, instruction, now);
   const chargesMinor = totalCharges(consent.charges);
-  const outcome = await services.payments.execute(
+  const execute = () => services.payments.execute(
     {
       payment,
       idempotency: idempotencyRecord(claim, payment.id, now),
@@ -82,22 +81,24 @@ export async function makeDomesticPayment(
     },
     (facts) => assessPaymentRisk(services.risk, payment.amountMinor, chargesMinor, facts),
   );
-  if (outcome.kind === 'created') return { payment: outcome.payment, consent: { ...consent, status: ConsentStatus.Consumed }, replayed: false };
+  let outcome = await execute();
   if (outcome.kind === 'duplicate-key') {
-    const winner = await services.idempotency.find(claim.clientId, claim.operation, claim.keyHash);
-    if (!winner) throw new Error('idempotency record vanished after a duplicate-key conflict');
-    return { payment: await storedPayment(services.payments, replayOf(winner, claim)), consent, replayed: true };
+    const replay = await findIdempotentReplay(services.idempotency, claim, now);
+    if (replay) return { payment: await storedPayment(services.payments, replay), consent, replayed: true };
+    outcome = await execute();
   }
-  return replayOrRefuse(services, consent, claim);
+  if (outcome.kind === 'created') return { payment: outcome.payment, consent: { ...consent, status: ConsentStatus.Consumed }, replayed: false };
+  if (outcome.kind === 'duplicate-key') throw new Error('idempotency key conflict persisted after its record aged out');
+  return replayOrRefuse(services, consent, claim, now);
 }
 
 /**
  * A consent that is no longer `AUTH` may have been consumed a moment ago by the same request sent twice: if
  * this key is now stored, replay it; otherwise the consent's status refuses the payment.
  */
-async function replayOrRefuse(services: PaymentServices, consent: DomesticPaymentConsent, claim: IdempotencyClaim): Promise<MadePayment> {
-  const winner = await services.idempotency.find(claim.clientId, claim.operation, claim.keyHash);
-  if (winner) return { payment: await storedPayment(services.payments, replayOf(winner, claim)), consent, replayed: true };
+async function replayOrRefuse(services: PaymentServices, consent: DomesticPaymentConsent, claim: IdempotencyClaim, now: Date): Promise<MadePayment> {
+  const replay = await findIdempotentReplay(services.idempotency, claim, now);
+  if (replay) return { payment: await storedPayment(services.payments, replay), consent, replayed: true };
   throw new InvalidConsentStatus(`ConsentId ${consent.id} has status ${consent.status === ConsentStatus.Authorised ? 'COND' : consent.status}; a payment needs an AUTH consent`);
 }
 

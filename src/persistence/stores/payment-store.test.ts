@@ -355,7 +355,8 @@ describe('exactly once', () => {
     assert.deepEqual(essentials(again.payment), essentials(first.payment));
     const before = await snapshotLedger(database.dataSource);
     const altered = requestFor(consent);
-    await assert.rejects(pay(consent, key, { request: { ...altered, Risk: { PaymentContextCode: 'EcommerceGoods' } } }), IdempotencyKeyReused);
+    const consumed = { ...consent, status: 'COND' as const };
+    await assert.rejects(pay(consumed, key, { request: { ...altered, Risk: { PaymentContextCode: 'EcommerceGoods' } } }), IdempotencyKeyReused);
     assert.deepEqual(await snapshotLedger(database.dataSource), before);
     await assertInvariants();
   });

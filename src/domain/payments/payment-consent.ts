@@ -1,5 +1,6 @@
 import type { ConsentStatus } from '../consents/consent-status.js';
 import type { Charge } from './charges.js';
+import type { PaymentAccount } from './payment-instruction.js';
 import type { IdempotencyRecord } from './idempotency.js';
 import type { StatusReason } from './risk-policy.js';
 
@@ -27,6 +28,8 @@ export interface DomesticPaymentConsent {
   /** Set once authorised: the customer, the account they pay from, the OAuth grant and when. */
   readonly customerId: string | null;
   readonly debtorAccountId: string | null;
+  /** How partners see the account paid from (OBIE `Debtor`): its main identification, once authorised. */
+  readonly debtor: PaymentAccount | null;
   readonly grantId: string | null;
   readonly authorisedAt: Date | null;
   readonly createdAt: Date;

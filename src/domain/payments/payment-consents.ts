@@ -51,6 +51,7 @@ export async function createPaymentConsent(
     authoriseBy: authorisationDeadline(request, now),
     customerId: null,
     debtorAccountId: null,
+    debtor: null,
     grantId: null,
     authorisedAt: null,
     createdAt: now,

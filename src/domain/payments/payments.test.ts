@@ -73,6 +73,7 @@ function authorisedConsent(creditor: object, amount: string, options: { localIns
     authoriseBy: new Date(NOW.getTime() + 3600_000),
     customerId: status === ConsentStatus.AwaitingAuthorisation ? null : 'cus_sandbox_alice',
     debtorAccountId: status === ConsentStatus.AwaitingAuthorisation ? null : DEBTOR,
+    debtor: null,
     grantId: status === ConsentStatus.AwaitingAuthorisation ? null : `grant_${sequence}`,
     authorisedAt: status === ConsentStatus.AwaitingAuthorisation ? null : NOW,
     createdAt: NOW,

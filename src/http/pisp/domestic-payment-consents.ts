@@ -1,5 +1,4 @@
 import type { Context } from 'koa';
-import type { Account } from '../../domain/accounts/account.js';
 import { ResourceForbidden } from '../../domain/errors.js';
 import { idempotencyClaim } from '../../domain/payments/idempotency.js';
 import type { DomesticPaymentConsent, PaymentConsentRequest } from '../../domain/payments/payment-consent.js';
@@ -28,7 +27,7 @@ export const domesticPaymentConsentRoutes: RouteDeclaration<PispServices>[] = [
       const claim = idempotencyClaim(clientId, 'domestic-payment-consent', String(ctx.state.idempotencyKey), body);
       const { consent } = await createPaymentConsent(services, clientId, body, claim, new Date());
       ctx.status = 201;
-      ctx.body = presentPaymentConsent(consent, await debtorOf(services, consent), `${selfLink(ctx, services.issuer)}/${consent.id}`);
+      ctx.body = presentPaymentConsent(consent, `${selfLink(ctx, services.issuer)}/${consent.id}`);
     },
   },
   {
@@ -40,7 +39,7 @@ export const domesticPaymentConsentRoutes: RouteDeclaration<PispServices>[] = [
     responseSchema: 'OBWriteDomesticConsentResponse5',
     async handler(ctx, services) {
       const consent = await getPaymentConsent(services.consents, clientOf(ctx), String(ctx.params.ConsentId), new Date());
-      ctx.body = presentPaymentConsent(consent, await debtorOf(services, consent), selfLink(ctx, services.issuer));
+      ctx.body = presentPaymentConsent(consent, selfLink(ctx, services.issuer));
     },
   },
   {
@@ -61,10 +60,4 @@ export const domesticPaymentConsentRoutes: RouteDeclaration<PispServices>[] = [
 
 function clientOf(ctx: Context): string {
   return (ctx.state.token as VerifiedToken).clientId;
-}
-
-/** The account the customer chose to pay from, once authorised. */
-export async function debtorOf(services: PispServices, consent: DomesticPaymentConsent): Promise<Account | null> {
-  if (!consent.debtorAccountId) return null;
-  return (await services.accounts.listByIds([consent.debtorAccountId]))[0] ?? null;
 }

@@ -7,7 +7,6 @@ import { selfLink } from '../links.js';
 import type { VerifiedToken } from '../middleware/require-access-token.js';
 import { presentPayment, presentPaymentDetails } from '../presenters/payment-presenter.js';
 import type { RouteDeclaration } from '../route.js';
-import { debtorOf } from './domestic-payment-consents.js';
 import type { PispServices } from './pisp-services.js';
 
 /** `/domestic-payments`: make a payment (customer token bound to its consent), read it and its scheme status. */
@@ -28,7 +27,7 @@ export const domesticPaymentRoutes: RouteDeclaration<PispServices>[] = [
       const claim = idempotencyClaim(consent.clientId, 'domestic-payment', String(ctx.state.idempotencyKey), body);
       const { payment } = await makeDomesticPayment(services, consent, body, claim, new Date());
       ctx.status = 201;
-      ctx.body = presentPayment(payment, consent, await debtorOf(services, consent), `${selfLink(ctx, services.issuer)}/${payment.id}`);
+      ctx.body = presentPayment(payment, consent, `${selfLink(ctx, services.issuer)}/${payment.id}`);
     },
   },
   {
@@ -41,7 +40,7 @@ export const domesticPaymentRoutes: RouteDeclaration<PispServices>[] = [
     async handler(ctx, services) {
       const payment = await getDomesticPayment(services.payments, clientOf(ctx), String(ctx.params.DomesticPaymentId));
       const consent = await getPaymentConsent(services.consents, payment.clientId, payment.consentId, new Date());
-      ctx.body = presentPayment(payment, consent, await debtorOf(services, consent), selfLink(ctx, services.issuer));
+      ctx.body = presentPayment(payment, consent, selfLink(ctx, services.issuer));
     },
   },
   {

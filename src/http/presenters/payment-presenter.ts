@@ -1,12 +1,12 @@
-import { primaryIdentification, type Account } from '../../domain/accounts/account.js';
 import type { Charge } from '../../domain/payments/charges.js';
 import type { DomesticPayment } from '../../domain/payments/domestic-payment.js';
 import type { DomesticPaymentConsent } from '../../domain/payments/payment-consent.js';
+import type { PaymentAccount } from '../../domain/payments/payment-instruction.js';
 import type { StatusReason } from '../../domain/payments/risk-policy.js';
 import { presentAmount } from './amount.js';
 
 /** A domestic payment consent as `OBWriteDomesticConsentResponse5`; the request's members are played back verbatim. */
-export function presentPaymentConsent(consent: DomesticPaymentConsent, debtor: Account | null, self: string) {
+export function presentPaymentConsent(consent: DomesticPaymentConsent, self: string) {
   const { Initiation, ReadRefundAccount, Authorisation, SCASupportData } = consent.request.Data;
   return {
     Data: {
@@ -20,7 +20,7 @@ export function presentPaymentConsent(consent: DomesticPaymentConsent, debtor: A
       Initiation,
       ...(Authorisation !== undefined ? { Authorisation } : {}),
       ...(SCASupportData !== undefined ? { SCASupportData } : {}),
-      ...debtorOf(debtor),
+      ...debtorOf(consent.debtor),
     },
     Risk: consent.request.Risk,
     Links: { Self: self },
@@ -29,8 +29,8 @@ export function presentPaymentConsent(consent: DomesticPaymentConsent, debtor: A
 }
 
 /** A domestic payment as `OBWriteDomesticResponse5` (no `Risk`, NOTES §6.3). */
-export function presentPayment(payment: DomesticPayment, consent: DomesticPaymentConsent, debtor: Account | null, self: string) {
-  const refund = consent.request.Data.ReadRefundAccount === 'Yes' ? refundOf(debtor) : {};
+export function presentPayment(payment: DomesticPayment, consent: DomesticPaymentConsent, self: string) {
+  const refund = consent.request.Data.ReadRefundAccount === 'Yes' ? refundOf(consent.debtor) : {};
   return {
     Data: {
       DomesticPaymentId: payment.id,
@@ -45,7 +45,7 @@ export function presentPayment(payment: DomesticPayment, consent: DomesticPaymen
       ...refund,
       ...(payment.status === 'RJCT' ? {} : charges(consent.charges)),
       Initiation: consent.request.Data.Initiation,
-      ...debtorOf(debtor),
+      ...debtorOf(consent.debtor),
     },
     Links: { Self: self },
     Meta: {},
@@ -88,14 +88,12 @@ function charges(list: readonly Charge[]) {
   return { Charges: list.map((charge) => ({ ChargeBearer: charge.bearer, Type: charge.type, Amount: presentAmount(charge.amountMinor, charge.currency) })) };
 }
 
-function debtorOf(account: Account | null) {
-  const identification = account ? primaryIdentification(account) : undefined;
-  if (!identification) return {};
-  return { Debtor: { SchemeName: identification.schemeName, Identification: identification.identification, ...(identification.name ? { Name: identification.name } : {}) } };
+function debtorOf(debtor: PaymentAccount | null) {
+  if (!debtor) return {};
+  return { Debtor: { SchemeName: debtor.schemeName, Identification: debtor.identification, ...(debtor.name ? { Name: debtor.name } : {}) } };
 }
 
-function refundOf(account: Account | null) {
-  const identification = account ? primaryIdentification(account) : undefined;
-  if (!identification?.name) return {};
-  return { Refund: { Account: { SchemeName: identification.schemeName, Identification: identification.identification, Name: identification.name } } };
+function refundOf(debtor: PaymentAccount | null) {
+  if (!debtor?.name) return {};
+  return { Refund: { Account: { SchemeName: debtor.schemeName, Identification: debtor.identification, Name: debtor.name } } };
 }

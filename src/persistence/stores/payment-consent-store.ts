@@ -46,13 +46,17 @@ export class TypeOrmPaymentConsentStore implements PaymentConsentStore {
     return isStorableId(grantId) ? this.find('c.grant_id = ?', grantId) : null;
   }
 
-  /** The consent with the account it is paid from, in one statement (it is read on every payment call). */
+  /** The consent with the account it is paid from and that account's main identification, in one statement (read on every payment call). */
   private async find(condition: string, value: string): Promise<DomesticPaymentConsent | null> {
     const rows: RawPaymentConsent[] = await this.dataSource.query(
       `SELECT c.id, c.client_id, c.status, c.status_reason_code, c.status_reason_description, c.expires_at, c.customer_id, c.grant_id,
-              c.authorised_at, c.created_at, c.status_updated_at, c.request, ca.account_id
-       FROM consent c LEFT JOIN consent_account ca ON ca.consent_id = c.id
-       WHERE ${condition} AND c.kind = ?`,
+              c.authorised_at, c.created_at, c.status_updated_at, c.request, ca.account_id,
+              di.scheme_name AS debtor_scheme_name, di.identification AS debtor_identification, di.name AS debtor_name
+       FROM consent c
+       LEFT JOIN consent_account ca ON ca.consent_id = c.id
+       LEFT JOIN account_identification di ON di.account_id = ca.account_id AND di.scheme_name <> 'UK.OBIE.PAN'
+       WHERE ${condition} AND c.kind = ?
+       ORDER BY di.scheme_name LIMIT 1`,
       [value, PAYMENT_CONSENT_KIND],
     );
     const row = rows[0];
@@ -120,6 +124,9 @@ interface RawPaymentConsent {
   status_updated_at: Date | string;
   request: string;
   account_id: string | null;
+  debtor_scheme_name: string | null;
+  debtor_identification: string | null;
+  debtor_name: string | null;
 }
 
 function fromRaw(row: RawPaymentConsent): DomesticPaymentConsent {
@@ -135,6 +142,10 @@ function fromRaw(row: RawPaymentConsent): DomesticPaymentConsent {
     authoriseBy: row.expires_at === null ? createdAt : readSqlTime(row.expires_at),
     customerId: row.customer_id,
     debtorAccountId: row.account_id,
+    debtor:
+      row.debtor_scheme_name && row.debtor_identification
+        ? { schemeName: row.debtor_scheme_name, identification: row.debtor_identification, name: row.debtor_name }
+        : null,
     grantId: row.grant_id,
     authorisedAt: row.authorised_at === null ? null : readSqlTime(row.authorised_at),
     createdAt,

@@ -4,7 +4,6 @@
  * baseline under the same process layout; then a scale check of transaction paging over a 1M-entry and a
  * 10k-entry history. See bench/README.md.
  */
-import { cpus, totalmem } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import * as client from 'openid-client';
@@ -14,10 +13,12 @@ import type { Database } from '../src/persistence/data-source.js';
 import { customerToken } from '../test/support/authorise.js';
 import { API, partnerClient, registerPartner, type Partner } from '../test/support/partner.js';
 import type { TestServer } from '../test/support/test-server.js';
-import { adminQuery, createBenchDatabase, type BenchDatabase } from './lib/bench-database.js';
+import { createBenchDatabase, type BenchDatabase } from './lib/bench-database.js';
 import { createDpopKey, ProofMinter, type DpopKey } from './lib/dpop.js';
 import { combine, median, percentile, runLoad, type LoadResult } from './lib/load.js';
+import { startOpenTeller } from './lib/openteller.js';
 import { freePort, startChildServer, stopAllChildServers, type ChildServer } from './lib/processes.js';
+import { lpad, ms, pad, printMachineAndDatabase, say } from './lib/report.js';
 import { seedHistories, type SeededHistory } from './lib/scale-seed.js';
 
 const env = process.env;
@@ -45,10 +46,7 @@ const TARGET_SCALE_RATIO = 1.5;
 export const PERMISSIONS = ['ReadAccountsDetail', 'ReadBalances', 'ReadTransactionsDetail', 'ReadTransactionsCredits', 'ReadTransactionsDebits'];
 export const ALICE = { username: 'alice', password: 'alice-sandbox-1' };
 
-export const say = (line = '') => process.stdout.write(`${line}\n`);
-export const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(value < 10 ? 2 : 1)} ms` : 'n/a');
-export const pad = (value: string, width: number) => value.padEnd(width);
-export const lpad = (value: string, width: number) => value.padStart(width);
+export { lpad, ms, pad, say, startOpenTeller };
 
 export async function benchAisp(): Promise<number> {
   const adminUrl = new URL(PARAMS.databaseUrl);
@@ -176,15 +174,7 @@ function tagOf(count: number): string {
 }
 
 export async function printMachine(adminUrl: string): Promise<void> {
-  const rows = (await adminQuery(
-    adminUrl,
-    "SELECT VERSION() AS version, @@innodb_buffer_pool_size AS pool, @@innodb_flush_log_at_trx_commit AS flush, @@max_connections AS max_connections",
-  )) as Array<{ version: string; pool: number | string; flush: number | string; max_connections: number }>;
-  const row = rows[0];
-  const cpu = cpus();
-  say('OpenTeller AIS benchmark');
-  say(`Machine:  ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, node ${process.version}`);
-  say(`Database: ${row?.version ?? '?'} at ${new URL(adminUrl).host} (innodb_buffer_pool_size ${(Number(row?.pool) / 2 ** 20).toFixed(0)} MiB, innodb_flush_log_at_trx_commit ${row?.flush})`);
+  await printMachineAndDatabase(adminUrl, 'OpenTeller AIS benchmark');
   say(
     `Params:   connections ${PARAMS.connections}, duration ${PARAMS.durationSeconds} s (+${PARAMS.warmupSeconds} s warm-up), pool ${PARAMS.poolSize} (both servers), ` +
       `load generator autocannon in the bench process, each server in its own child process`,
@@ -194,18 +184,6 @@ export async function printMachine(adminUrl: string): Promise<void> {
       `          scale: ${PARAMS.bigTransfers.toLocaleString('en')} vs ${PARAMS.smallTransfers.toLocaleString('en')} transfers, deep page after ${PARAMS.deepPages} pages of ${PARAMS.deepPageSize}, p50 of ${PARAMS.repetitions} repetitions`,
     );
   }
-}
-
-/** The real `openteller serve` (src/cli/run.ts through tsx) in a child process; `nodeOptions` e.g. profiling hooks. */
-export async function startOpenTeller(databaseUrl: string, port: number, issuer: string, nodeOptions: string[] = [], env: Record<string, string> = {}): Promise<ChildServer> {
-  const compiled = process.env.BENCH_OPENTELLER_ENTRY;
-  return startChildServer(
-    'openteller',
-    [compiled ?? 'src/cli/run.ts', 'serve'],
-    { DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', ISSUER: issuer, LOG_LEVEL: 'silent', OPENTELLER_MODE: 'sandbox', ...env },
-    port,
-    { nodeOptions, tsx: compiled === undefined || nodeOptions.length > 0 },
-  );
 }
 
 /** A registered partner whose DPoP key the bench holds, so that it can mint proofs for its tokens itself. */

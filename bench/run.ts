@@ -2,6 +2,7 @@
  * Benchmarks (scripts, not tests): `npm run bench -- <name>`.
  *   aisp          AIS resource API throughput vs a bare Koa + mysql2 baseline, and paging at 1M vs 10k transactions
  *   aisp-profile  where the time of one AIS request goes (SQL statements, CPU profile, replay guard off)
+ *   pisp          POST /domestic-payments throughput vs the same ledger writes in one raw mysql2 transaction
  */
 const USAGE = `Usage: npm run bench -- <benchmark>
 
@@ -13,6 +14,9 @@ Benchmarks:
           every SQL statement timed, and a CPU profile of the server (BENCH_PROFILE_ENDPOINT=transactions
           for …/transactions; BENCH_PROFILE_SAVE=out.cpuprofile keeps the raw profile). Changes no
           application file: the experiments are preloaded hooks in bench/lib/hooks.
+  pisp    POST …/pisp/domestic-payments through the full path (customer token + DPoP + detached JWS +
+          idempotency key + schema + risk reads + ledger transaction + signed response) on pre-authorised
+          consents vs a baseline making the same ledger writes in one raw mysql2 transaction.
 
 Environment (aisp):
   BENCH_DATABASE_URL  MySQL/MariaDB server to use; a fresh database is created next to the one named
@@ -27,12 +31,23 @@ Environment (aisp):
   BENCH_SKIP_LOAD=1 / BENCH_SKIP_SCALE=1   skip the throughput part / the scale check
   BENCH_OPENTELLER_ENTRY   a compiled cli/run.js (e.g. dist/cli/run.js after npm run build) to run with
                       plain node instead of src/cli/run.ts through tsx
+
+Environment (pisp): BENCH_DATABASE_URL, BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_ROUNDS and
+  BENCH_OPENTELLER_ENTRY as above, and
+  BENCH_DURATION      seconds per measured run (default 20; keep ≤ 30: proofs live 60 s, tokens 300 s)
+  BENCH_PAYERS        customers paying each other, one account each (default 200)
+  BENCH_API_CONSENTS  consents created through POST /domestic-payment-consents in setup (default 300)
+  BENCH_PISP_EXTERNAL=1   also one round with every payee at another bank (clearing account: one hot row)
+  BENCH_PISP_PROFILE=1    then one more run with the server profiled (CPU profile, every SQL statement)
 `;
 
 const [name] = process.argv.slice(2);
 if (name === 'aisp') {
   const { benchAisp } = await import('./aisp.js');
   process.exitCode = await benchAisp();
+} else if (name === 'pisp') {
+  const { benchPisp } = await import('./pisp.js');
+  process.exitCode = await benchPisp();
 } else if (name === 'aisp-profile') {
   const { profileAisp } = await import('./aisp-profile.js');
   process.exitCode = await profileAisp();

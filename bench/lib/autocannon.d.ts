@@ -8,6 +8,7 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     body?: string | Buffer;
     setupRequest?: (request: Request, context: Record<string, unknown>) => Request | null | undefined;
+    onResponse?: (status: number, body: unknown, context: Record<string, unknown>, headers: Record<string, string>) => void;
   }
 
   export interface Options {

@@ -26,23 +26,39 @@ export function databaseServerPid(): number | undefined {
   return undefined;
 }
 
+/** Busy CPU time (ms) of the whole machine, all cores, from /proc/stat (Linux); NaN when unreadable. */
+export function machineBusyMs(): number {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+    // user nice system idle iowait irq softirq steal …: busy = everything but idle and iowait.
+    const busy = fields.reduce((sum, value, index) => (index === 3 || index === 4 ? sum : sum + (index < 8 ? value : 0)), 0);
+    return (busy * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** CPU used by the server process, the database server and this process (the load generator) over a span. */
 export interface CpuSpan {
   readonly serverMs: number;
   readonly databaseMs: number;
   readonly loadGeneratorMs: number;
+  /** Busy CPU of the whole machine over the span (all processes, all cores), to see what else ran meanwhile. */
+  readonly machineMs?: number;
 }
 
 export function startCpuSpan(serverPid: number | undefined, databasePid: number | undefined): () => CpuSpan {
   const server = serverPid === undefined ? Number.NaN : processCpuMs(serverPid);
   const database = databasePid === undefined ? Number.NaN : processCpuMs(databasePid);
   const own = process.cpuUsage();
+  const machine = machineBusyMs();
   return () => {
     const ownDelta = process.cpuUsage(own);
     return {
       serverMs: serverPid === undefined ? Number.NaN : processCpuMs(serverPid) - server,
       databaseMs: databasePid === undefined ? Number.NaN : processCpuMs(databasePid) - database,
       loadGeneratorMs: (ownDelta.user + ownDelta.system) / 1000,
+      machineMs: machineBusyMs() - machine,
     };
   };
 }

@@ -16,7 +16,7 @@ import type { TestServer } from '../test/support/test-server.js';
 import { createBenchDatabase, type BenchDatabase } from './lib/bench-database.js';
 import { createDpopKey, ProofMinter, type DpopKey } from './lib/dpop.js';
 import { combine, median, percentile, runLoad, type LoadResult } from './lib/load.js';
-import { startOpenTeller } from './lib/openteller.js';
+import { openTellerEntry, startOpenTeller } from './lib/openteller.js';
 import { freePort, startChildServer, stopAllChildServers, type ChildServer } from './lib/processes.js';
 import { lpad, ms, pad, printMachineAndDatabase, say } from './lib/report.js';
 import { seedHistories, type SeededHistory } from './lib/scale-seed.js';
@@ -90,7 +90,7 @@ export async function benchAisp(): Promise<number> {
       );
       const openTeller = await startOpenTeller(url.href, openTellerPort, issuer);
       say(`      baseline:   bare Koa + @koa/router + mysql2 pool (${PARAMS.poolSize}), bench/baseline-server.ts via tsx, on ${baseline.origin}`);
-      say(`      OpenTeller: \`openteller serve\` (${process.env.BENCH_OPENTELLER_ENTRY ? `${process.env.BENCH_OPENTELLER_ENTRY} with plain node` : 'src/cli/run.ts via tsx'}, pool ${PARAMS.poolSize}) on ${issuer}`);
+      say(`      OpenTeller: \`openteller serve\` (${openTellerEntry()}, pool ${PARAMS.poolSize}) on ${issuer}`);
       const session = await partnerSession(database, url.href, name, issuer);
       const baselineLoad = { origin: baseline.origin, connections: PARAMS.connections, serverPid: baseline.pid, path: `/balance/${account}` };
       const balancesPath = `${API}/accounts/${account}/balances`;

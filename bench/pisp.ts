@@ -16,7 +16,7 @@ import { ServerKeyStore } from '../src/persistence/stores/server-key-store.js';
 import { createBenchDatabase, type BenchDatabase } from './lib/bench-database.js';
 import { ProofMinter } from './lib/dpop.js';
 import { combine, median, runLoad, type CombinedResult, type LoadResult, type PreparedRequest } from './lib/load.js';
-import { startOpenTeller } from './lib/openteller.js';
+import { openTellerEntry, startOpenTeller } from './lib/openteller.js';
 import {
   AccessTokenMinter,
   benchConfig,
@@ -146,7 +146,7 @@ export async function benchPisp(): Promise<number> {
       baselinePort,
     );
     const openTeller = await startOpenTeller(url.href, openTellerPort, issuer, [], SERVER_ENV);
-    say(`Servers:  OpenTeller \`openteller serve\` (${env.BENCH_OPENTELLER_ENTRY ? `${env.BENCH_OPENTELLER_ENTRY} with plain node` : 'src/cli/run.ts via tsx'}) on ${issuer}`);
+    say(`Servers:  OpenTeller \`openteller serve\` (${openTellerEntry()}) on ${issuer}`);
     say(`          baseline bench/baseline-server.ts (bare Koa + mysql2, POST /pay = the ledger writes in one transaction) on ${baseline.origin}`);
     say(`Settings: ${Object.entries(SERVER_ENV).map(([key, value]) => `${key}=${value}`).join(' ')}`);
     say(`          (risk limits non-binding for the load: every check and its reads still run); step-up is not involved (consents are pre-authorised)`);

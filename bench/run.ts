@@ -29,8 +29,8 @@ Environment (aisp):
   BENCH_DEEP_PAGES    pages of 1000 to walk before the deep page (default 100)
   BENCH_REPS          repetitions per latency figure in the scale check (default 21)
   BENCH_SKIP_LOAD=1 / BENCH_SKIP_SCALE=1   skip the throughput part / the scale check
-  BENCH_OPENTELLER_ENTRY   a compiled cli/run.js (e.g. dist/cli/run.js after npm run build) to run with
-                      plain node instead of src/cli/run.ts through tsx
+  BENCH_OPENTELLER_ENTRY   the server entry (default dist/cli/run.js, built by \`npm run bench\` as \`npm start\`
+                      does, run with plain node as in production; src/cli/run.ts runs the sources through tsx)
 
 Environment (pisp): BENCH_DATABASE_URL, BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_ROUNDS and
   BENCH_OPENTELLER_ENTRY as above, and

@@ -17,7 +17,7 @@ import { createBenchDatabase, type BenchDatabase } from './lib/bench-database.js
 import { createDpopKey, ProofMinter, type DpopKey } from './lib/dpop.js';
 import { combine, median, percentile, runLoad, type LoadResult } from './lib/load.js';
 import { openTellerEntry, startOpenTeller } from './lib/openteller.js';
-import { freePort, startChildServer, stopAllChildServers, type ChildServer } from './lib/processes.js';
+import { cleanUpOnInterrupt, freePort, startChildServer, type ChildServer } from './lib/processes.js';
 import { lpad, ms, pad, printMachineAndDatabase, say } from './lib/report.js';
 import { seedHistories, type SeededHistory } from './lib/scale-seed.js';
 
@@ -51,16 +51,7 @@ export { lpad, ms, pad, say, startOpenTeller };
 export async function benchAisp(): Promise<number> {
   const adminUrl = new URL(PARAMS.databaseUrl);
   let bench: BenchDatabase | undefined;
-  const cleanUp = async () => {
-    await stopAllChildServers();
-    await bench?.drop();
-  };
-  const onSignal = () => {
-    say('\ninterrupted: stopping servers and dropping the bench database…');
-    cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const cleanUp = cleanUpOnInterrupt(() => bench);
 
   try {
     await printMachine(adminUrl.href);
@@ -161,8 +152,6 @@ export async function benchAisp(): Promise<number> {
     }
     return verdict;
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
     await cleanUp();
   }
 }

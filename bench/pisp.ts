@@ -33,7 +33,7 @@ import {
 } from './lib/pisp-fixture.js';
 import { summarizeProfile, type CpuProfile } from './lib/cpuprofile.js';
 import type { SqlStat } from './lib/hooks/sql-timing.js';
-import { freePort, startChildServer, stopAllChildServers, type ChildServer } from './lib/processes.js';
+import { cleanUpOnInterrupt, freePort, startChildServer, type ChildServer } from './lib/processes.js';
 import { lpad, ms, pad, printMachineAndDatabase, say } from './lib/report.js';
 
 const env = process.env;
@@ -112,16 +112,7 @@ export async function benchPisp(): Promise<number> {
   const started = performance.now();
   const adminUrl = new URL(PISP_PARAMS.databaseUrl);
   let bench: BenchDatabase | undefined;
-  const cleanUp = async () => {
-    await stopAllChildServers();
-    await bench?.drop();
-  };
-  const onSignal = () => {
-    say('\ninterrupted: stopping servers and dropping the bench database…');
-    cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const cleanUp = cleanUpOnInterrupt(() => bench);
 
   try {
     const P = PISP_PARAMS;
@@ -295,8 +286,6 @@ export async function benchPisp(): Promise<number> {
     say(`Total time: ${seconds(started)}`);
     return valid && invariantsHold ? 0 : 1;
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
     await cleanUp();
   }
 }

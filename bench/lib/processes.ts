@@ -118,3 +118,25 @@ export async function startChildServer(
 export async function stopAllChildServers(): Promise<void> {
   await Promise.all([...running].map((server) => server.stop()));
 }
+
+/**
+ * The clean-up of a benchmark (stop its child servers, drop its database), run on Ctrl-C or SIGTERM (then exit
+ * 130) and returned for the normal end of the run (which also stops listening for those signals).
+ */
+export function cleanUpOnInterrupt(database: () => { drop(): Promise<void> } | undefined): () => Promise<void> {
+  const cleanUp = async () => {
+    await stopAllChildServers();
+    await database()?.drop();
+  };
+  const onSignal = () => {
+    process.stdout.write('\ninterrupted: stopping servers and dropping the bench database…\n');
+    cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return async () => {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    await cleanUp();
+  };
+}

@@ -49,6 +49,9 @@ export function areaOf(frame: CallFrame): string {
   }
   const src = url.indexOf('/src/');
   if (src >= 0) return `openteller ${url.slice(src + 1).replace(/\.ts$/, '')}`;
+  // The compiled server (dist/…js, what the benchmarks run by default): named like its source file.
+  const dist = url.indexOf('/dist/');
+  if (dist >= 0) return `openteller src/${url.slice(dist + '/dist/'.length).replace(/\.js$/, '')}`;
   if (url.startsWith('node:')) return url;
   return url.replace(/^file:\/\//, '');
 }

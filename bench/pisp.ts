@@ -445,10 +445,15 @@ function acceptFor(route: Route) {
 }
 
 async function runBaseline(server: ChildServer, pool: Pool, label: string, options: RunOptions, route: Route): Promise<LoadResult> {
+  return drivePool(server, '/pay', pool, label, options, route);
+}
+
+/** Drives `pool` with POSTs to `path` on `server`: every request from the pool, counted as {@link acceptFor} says. */
+function drivePool(server: ChildServer, path: string, pool: Pool, label: string, options: RunOptions, route: Route): Promise<LoadResult> {
   return runLoad({
     label,
     origin: server.origin,
-    path: '/pay',
+    path,
     method: 'POST',
     connections: PISP_PARAMS.connections,
     durationSeconds: options.durationSeconds ?? 0,
@@ -464,18 +469,7 @@ async function runPayments(server: ChildServer, partner: PaymentPartner, pool: P
   const htu = `${server.origin}${PAYMENTS_PATH}`;
   const iat = Math.floor(Date.now() / 1000);
   for (const item of pool.remaining) item.headers.dpop = new ProofMinter(partner.dpopKey, item.token ?? '').mint('POST', htu, iat);
-  return runLoad({
-    label,
-    origin: server.origin,
-    path: PAYMENTS_PATH,
-    method: 'POST',
-    connections: PISP_PARAMS.connections,
-    durationSeconds: options.durationSeconds ?? 0,
-    amount: options.amount,
-    nextRequest: pool.take,
-    accept: acceptFor(route),
-    serverPid: server.pid,
-  });
+  return drivePool(server, PAYMENTS_PATH, pool, label, options, route);
 }
 
 type Runner = (label: string, options: RunOptions) => Promise<LoadResult>;

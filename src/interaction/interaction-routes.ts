@@ -46,17 +46,23 @@ export function createInteractionRoutes(dependencies: InteractionDependencies): 
   const paymentPages = paymentAuthorisation(dependencies.payments, {
     csrfToken: (ctx, details) => csrf.issue(ctx, details.uid),
     finishWithError: (ctx, error, description) => finishWithError(ctx, error, description),
-    async createGrant(details) {
-      const grant = new provider.Grant({ accountId: String(details.session?.accountId), clientId: String(details.params.client_id) });
-      addRequestedAccess(grant, details);
-      const id = await grant.save();
-      return { id, destroy: () => grant.destroy() };
-    },
-    async finishWithGrant(ctx, grantId, stepUp) {
-      const login = stepUp ? { login: { accountId: stepUp.accountId, acr: stepUp.acr, amr: ['pwd', 'otp'], remember: false } } : {};
-      await provider.interactionFinished(ctx.req, ctx.res, { ...login, consent: { grantId } }, { mergeWithLastSubmission: true });
-    },
+    createGrant,
+    finishWithGrant,
   });
+
+  /** A new grant holding what the authorization request asked for: one grant per consent (research §3.5). */
+  async function createGrant(details: InteractionDetails): Promise<{ id: string; destroy(): Promise<void> }> {
+    const grant = new provider.Grant({ accountId: String(details.session?.accountId), clientId: String(details.params.client_id) });
+    addRequestedAccess(grant, details);
+    const id = await grant.save();
+    return { id, destroy: () => grant.destroy() };
+  }
+
+  /** Ends the interaction with the grant; `stepUp` records a one-time code entered just now (acr sca). */
+  async function finishWithGrant(ctx: Context, grantId: string, stepUp: { accountId: string; acr: string } | null): Promise<void> {
+    const login = stepUp ? { login: { accountId: stepUp.accountId, acr: stepUp.acr, amr: ['pwd', 'otp'], remember: false } } : {};
+    await provider.interactionFinished(ctx.req, ctx.res, { ...login, consent: { grantId } }, { mergeWithLastSubmission: true });
+  }
 
   router.get('/:uid', async (ctx) => {
     const details = await provider.interactionDetails(ctx.req, ctx.res);
@@ -98,18 +104,16 @@ export function createInteractionRoutes(dependencies: InteractionDependencies): 
     if (form.decision === 'deny') return deny(ctx, consentId);
     const chosen = ([] as unknown[]).concat(form.accounts ?? []).map(String);
     const eligible = shareableAccounts(await accounts.listByCustomer(customerId)).map((account) => account.id);
-    const grant = new provider.Grant({ accountId: customerId, clientId: String(details.params.client_id) });
-    addRequestedAccess(grant, details);
-    const grantId = await grant.save();
+    const grant = await createGrant(details);
     try {
-      await authoriseAccountAccessConsent(consents, consentId, { customerId, accountIds: chosen, grantId }, eligible, new Date());
+      await authoriseAccountAccessConsent(consents, consentId, { customerId, accountIds: chosen, grantId: grant.id }, eligible, new Date());
     } catch (error) {
       await grant.destroy();
       if (error instanceof InvalidField) return showConsent(ctx, details, 400, { error: `${error.message}.`, selected: chosen });
       if (error instanceof DomainError) return finishWithError(ctx, 'access_denied', error.message);
       throw error;
     }
-    await provider.interactionFinished(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+    await finishWithGrant(ctx, grant.id, null);
   });
 
   async function deny(ctx: Context, consentId: string) {

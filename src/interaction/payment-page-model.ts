@@ -1,20 +1,18 @@
-import { maskIdentification, primaryIdentification, type Account } from '../domain/accounts/account.js';
+import { maskIdentification, primaryIdentification, SORT_CODE_SCHEME, type Account } from '../domain/accounts/account.js';
 import { totalCharges } from '../domain/payments/charges.js';
+import { formatAmount } from '../domain/money.js';
 import type { DomesticPaymentConsent } from '../domain/payments/payment-consent.js';
 import { instructionOf } from '../domain/payments/payment-consents.js';
-import { SORT_CODE_SCHEME } from '../domain/payments/payment-instruction.js';
 import type { PaymentConsentPageModel } from './views/payment-consent-page.js';
 
 const TYPE_LABELS: Readonly<Record<string, string>> = { CACC: 'Current account', SVGS: 'Savings account' };
 
 /** `1234n GBP` → `£12.34`, as the customer reads money. */
 export function formatMoney(amountMinor: bigint, currency: string): string {
-  const negative = amountMinor < 0n;
-  const absolute = negative ? -amountMinor : amountMinor;
-  const units = absolute / 100n;
-  const cents = (absolute % 100n).toString().padStart(2, '0');
+  const [units = '0', fraction] = formatAmount(amountMinor, currency).split('.');
   const symbol = currency === 'GBP' ? '£' : currency === 'EUR' ? '€' : `${currency} `;
-  return `${negative ? '-' : ''}${symbol}${units.toLocaleString('en-GB')}.${cents}`;
+  const grouped = units.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${amountMinor < 0n ? '-' : ''}${symbol}${grouped}${fraction === undefined ? '' : `.${fraction}`}`;
 }
 
 /** A payee account as a customer recognises it: sort code and number, or an IBAN in groups of four. */

@@ -14,6 +14,12 @@ export type AccountHolder = { readonly kind: 'customer'; readonly customerId: st
 /** Internal accounts of the bank that the ledger posts to. */
 export type BankAccountPurpose = 'clearing' | 'fee-income' | 'external-funding';
 
+/** This bank's sort code: every GBP account it holds is identified as this + an 8-digit account number. */
+export const BANK_SORT_CODE = '990301';
+
+/** This bank's code inside its IBANs: `GBkk OTBK 990301 nnnnnnnn`. */
+export const BANK_CODE = 'OTBK';
+
 /** The id of the bank's own account for a purpose and currency, e.g. `acc_bank_gbp_fee_income`. */
 export function bankAccountId(currency: string, purpose: BankAccountPurpose): string {
   return `acc_bank_${currency.toLowerCase()}_${purpose.replaceAll('-', '_')}`;
@@ -53,6 +59,12 @@ export interface AccountStore {
 export function maskIdentification(identification: string): string {
   return identification.length <= 4 ? identification : `••${identification.slice(-4)}`;
 }
+
+/** OBIE account scheme of a UK sort code (6 digits) + account number (8 digits). */
+export const SORT_CODE_SCHEME = 'UK.OBIE.SortCodeAccountNumber';
+
+/** OBIE account scheme of an IBAN (ISO 13616). */
+export const IBAN_SCHEME = 'UK.OBIE.IBAN';
 
 /** OBIE scheme of a card number; such identifications are masked unless the consent has `ReadPAN`. */
 export const PAN_SCHEME = 'UK.OBIE.PAN';

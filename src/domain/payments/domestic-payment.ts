@@ -2,9 +2,8 @@ import type { TransferDraft } from '../ledger/ledger.js';
 import type { IdempotencyRecord } from './idempotency.js';
 import type { RiskFacts, StatusReason } from './risk-policy.js';
 
-/** OBIE v4 payment-order statuses this bank reports (NOTES §6.3). */
+/** OBIE v4 payment-order statuses this bank reports (NOTES §6.3); payments are decided at once, never left `RCVD`. */
 export const PaymentStatus = {
-  Received: 'RCVD',
   SettlementInProcess: 'ACSP',
   SettlementCompleted: 'ACSC',
   Rejected: 'RJCT',

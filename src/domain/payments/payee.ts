@@ -1,15 +1,11 @@
-import { bankAccountId, type AccountStore } from '../accounts/account.js';
-import { SANDBOX_SORT_CODE } from '../sandbox/sandbox-seed.js';
+import { BANK_CODE, BANK_SORT_CODE, bankAccountId, type AccountStore } from '../accounts/account.js';
 import { IBAN_SCHEME, SORT_CODE_SCHEME, type PaymentAccount } from './payment-instruction.js';
 import type { StatusReason } from './risk-policy.js';
 
-/** This bank's national bank code inside its IBANs (`GBkk OTBK 990301 nnnnnnnn`). */
-const BANK_CODE = 'OTBK';
-
 /** Whether an account identification belongs to this bank (our sort code, or our bank code and sort code in an IBAN). */
 export function isOurAccount(account: PaymentAccount): boolean {
-  if (account.schemeName === SORT_CODE_SCHEME) return account.identification.startsWith(SANDBOX_SORT_CODE);
-  if (account.schemeName === IBAN_SCHEME) return account.identification.slice(4).startsWith(`${BANK_CODE}${SANDBOX_SORT_CODE}`);
+  if (account.schemeName === SORT_CODE_SCHEME) return account.identification.startsWith(BANK_SORT_CODE);
+  if (account.schemeName === IBAN_SCHEME) return account.identification.slice(4).startsWith(`${BANK_CODE}${BANK_SORT_CODE}`);
   return false;
 }
 

@@ -1,9 +1,9 @@
-import type { Account } from '../accounts/account.js';
-import { primaryIdentification, shareableAccounts } from '../accounts/account.js';
+import { shareableAccounts, type Account } from '../accounts/account.js';
 import { ConsentStatus } from '../consents/consent-status.js';
 import { parseRequestDateTime } from '../dates.js';
 import { InvalidConsentStatus, InvalidDate, InvalidField, ResourceForbidden, ResourceNotFound } from '../errors.js';
 import { newId } from '../ids.js';
+import { grantReference } from '../consents/account-access-consents.js';
 import { chargesFor, totalCharges, type FeeSchedule } from './charges.js';
 import { findIdempotentReplay, idempotencyRecord, replayOf, type IdempotencyClaim, type IdempotencyStore } from './idempotency.js';
 import type { DomesticPaymentConsent, PaymentConsentRequest, PaymentConsentStore } from './payment-consent.js';
@@ -181,6 +181,23 @@ export async function findPaymentConsentBackingGrant(store: PaymentConsentStore,
   return consent?.status === ConsentStatus.Authorised && consent.grantId === grantId ? consent : null;
 }
 
+/**
+ * The payment consent behind a customer access token: it exists, belongs to the token's client and still rests
+ * on the grant the token came from (see {@link grantReference}). Its status is for each use to check (U009), since
+ * an idempotent replay must still be answered after the consent is consumed.
+ * @returns null when the token cannot use it.
+ */
+export async function findPaymentConsentOfToken(
+  store: PaymentConsentStore,
+  consentId: string,
+  clientId: string,
+  tokenGrantReference: string,
+): Promise<DomesticPaymentConsent | null> {
+  const consent = await store.findById(consentId);
+  if (!consent || consent.clientId !== clientId || !consent.grantId || grantReference(consent.grantId) !== tokenGrantReference) return null;
+  return consent;
+}
+
 /** Reads what an account can spend, implemented by persistence. */
 export interface FundsReader {
   /** Booked balance plus pending debits plus the overdraft limit, in minor units. */
@@ -190,17 +207,14 @@ export interface FundsReader {
 /**
  * Funds confirmation for an authorised consent (NOTES §4): whether the debtor account can pay the amount and
  * the charges right now. Does not reserve anything or change the consent.
- * @throws InvalidConsentStatus when the consent is not `AUTH`.
+ * @throws ResourceForbidden when the token's consent is not the one asked about; InvalidConsentStatus when it is
+ *   not `AUTH`.
  */
-export async function confirmFunds(funds: FundsReader, consent: DomesticPaymentConsent): Promise<boolean> {
+export async function confirmFunds(funds: FundsReader, consent: DomesticPaymentConsent, requestedConsentId: string): Promise<boolean> {
+  if (requestedConsentId !== consent.id) throw new ResourceForbidden('This access token was issued for another consent');
   if (consent.status !== ConsentStatus.Authorised || !consent.debtorAccountId) {
     throw new InvalidConsentStatus(`ConsentId ${consent.id} has status ${consent.status}; funds can be confirmed only while it is AUTH`);
   }
   const instruction = instructionOf(consent);
   return (await funds.spendableMinor(consent.debtorAccountId)) >= instruction.amountMinor + totalCharges(consent.charges);
-}
-
-/** The identification a partner sees for the account a customer chose to pay from (OBIE `Debtor`). */
-export function debtorIdentification(account: Account) {
-  return primaryIdentification(account) ?? null;
 }

@@ -1,11 +1,9 @@
 import { currencyExponent, parseAmount } from '../money.js';
 import { DomainError, InvalidField } from '../errors.js';
+import { IBAN_SCHEME, SORT_CODE_SCHEME } from '../accounts/account.js';
 import { ibanMod97 } from '../accounts/iban.js';
 
-/** OBIE account scheme of a UK sort code (6 digits) + account number (8 digits). */
-export const SORT_CODE_SCHEME = 'UK.OBIE.SortCodeAccountNumber';
-/** OBIE account scheme of an IBAN (ISO 13616). */
-export const IBAN_SCHEME = 'UK.OBIE.IBAN';
+export { IBAN_SCHEME, SORT_CODE_SCHEME };
 
 /** The account schemes payments may name (others → U027). */
 const SUPPORTED_SCHEMES = [SORT_CODE_SCHEME, IBAN_SCHEME];

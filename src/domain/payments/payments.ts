@@ -1,4 +1,5 @@
 import type { AccountStore } from '../accounts/account.js';
+import { startOfUtcDay } from '../accounts/balances.js';
 import { ConsentStatus } from '../consents/consent-status.js';
 import { InvalidConsentStatus, ResourceForbidden, ResourceNotFound } from '../errors.js';
 import { newId } from '../ids.js';
@@ -74,7 +75,7 @@ export async function makeDomesticPayment(
       idempotency: idempotencyRecord(claim, payment.id, now),
       transfers,
       riskWindows: {
-        dayStart: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())),
+        dayStart: startOfUtcDay(now),
         customerWindowStart: new Date(now.getTime() - services.risk.customerVelocity.windowSeconds * 1000),
         partnerWindowStart: new Date(now.getTime() - services.risk.partnerVelocity.windowSeconds * 1000),
       },

@@ -1,4 +1,4 @@
-import { bankAccountId, type Account, type AccountIdentification, type BankAccountPurpose } from '../accounts/account.js';
+import { BANK_CODE, BANK_SORT_CODE, bankAccountId, IBAN_SCHEME, PAN_SCHEME, SORT_CODE_SCHEME, type Account, type AccountIdentification, type BankAccountPurpose } from '../accounts/account.js';
 import { InvalidField } from '../errors.js';
 import { SeededRandom } from './seeded-random.js';
 import { ibanMod97 } from '../accounts/iban.js';
@@ -6,7 +6,7 @@ import { startOfUtcDay } from '../accounts/balances.js';
 import type { Counterparty, EntryDraft, EntryStatus, TransferDraft, TransferKind } from '../ledger/ledger.js';
 
 /** The sandbox bank's own sort code: every GBP account it holds is identified as this + an 8-digit number. */
-export const SANDBOX_SORT_CODE = '990301';
+export const SANDBOX_SORT_CODE = BANK_SORT_CODE;
 
 /** A customer of the sandbox bank, with the password printed for developers. */
 export interface SandboxCustomerSeed {
@@ -24,11 +24,7 @@ export interface SandboxSeed {
   readonly transfers: readonly TransferDraft[];
 }
 
-const BANK_CODE = 'OTBK';
 const BANK_NAME = 'OpenTeller Sandbox Bank';
-const SORT_CODE_SCHEME = 'UK.OBIE.SortCodeAccountNumber';
-const IBAN_SCHEME = 'UK.OBIE.IBAN';
-const PAN_SCHEME = 'UK.OBIE.PAN';
 const PRNG_SEED = 0x5a4db0c5;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

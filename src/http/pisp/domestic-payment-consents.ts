@@ -1,5 +1,4 @@
 import type { Context } from 'koa';
-import { ResourceForbidden } from '../../domain/errors.js';
 import { idempotencyClaim } from '../../domain/payments/idempotency.js';
 import type { DomesticPaymentConsent, PaymentConsentRequest } from '../../domain/payments/payment-consent.js';
 import { confirmFunds, createPaymentConsent, getPaymentConsent } from '../../domain/payments/payment-consents.js';
@@ -50,9 +49,7 @@ export const domesticPaymentConsentRoutes: RouteDeclaration<PispServices>[] = [
     scope: 'payments',
     responseSchema: 'OBWriteFundsConfirmationResponse1',
     async handler(ctx, services) {
-      const consent = ctx.state.paymentConsent as DomesticPaymentConsent;
-      if (String(ctx.params.ConsentId) !== consent.id) throw new ResourceForbidden('This access token was issued for another consent');
-      const available = await confirmFunds(services.funds, consent);
+      const available = await confirmFunds(services.funds, ctx.state.paymentConsent as DomesticPaymentConsent, String(ctx.params.ConsentId));
       ctx.body = presentFundsConfirmation(available, new Date(), selfLink(ctx, services.issuer));
     },
   },

@@ -4,54 +4,80 @@ import mount from 'koa-mount';
 import type Provider from 'oidc-provider';
 import type { Config } from './config/config.js';
 import { pageCursors } from './domain/accounts/page-cursor.js';
-import { API_BASE_PATH, createResourceApi } from './http/resource-api.js';
+import { cancelConsentsOfApp } from './domain/consents/account-access-consents.js';
+import { intents } from './domain/consents/intents.js';
+import { loadDirectorySigningKey } from './directory/directory-key.js';
+import { directoryEndpoints } from './directory/directory-routes.js';
+import { createOwnDirectory } from './directory/own-directory.js';
+import { createStatementVerifier } from './directory/statement-verifier.js';
+import { ApiCallRecorder } from './http/api-call-recorder.js';
 import { assignInteractionId } from './http/middleware/interaction-id.js';
 import { logRequests } from './http/middleware/log-requests.js';
+import { API_BASE_PATH, createResourceApi } from './http/resource-api.js';
 import { createInteractionRoutes } from './interaction/interaction-routes.js';
 import { securityHeaders } from './interaction/security-headers.js';
 import type { Logger } from './logging/logger.js';
+import { validateClientMetadata } from './oauth/client-metadata.js';
 import { createGrantRevoker } from './oauth/grant-revoker.js';
 import { derivedSecret, loadKeyMaterial, messageSigningKey, publicJwks } from './oauth/key-material.js';
-import { signingIdentities } from './oauth/signing-identities.js';
-import { intents } from './domain/consents/intents.js';
-import { TypeOrmIdempotencyStore } from './persistence/stores/idempotency-store.js';
-import { TypeOrmPartnerStore } from './persistence/stores/partner-store.js';
-import { TypeOrmPaymentConsentStore } from './persistence/stores/payment-consent-store.js';
-import { TypeOrmPaymentStore } from './persistence/stores/payment-store.js';
 import { createProvider } from './oauth/provider.js';
+import { RemoteKeySets } from './oauth/remote-key-sets.js';
 import { resourceIndicator } from './oauth/resource-server.js';
+import { signingIdentities } from './oauth/signing-identities.js';
 import type { Database } from './persistence/data-source.js';
 import { createOidcAdapter } from './persistence/oidc-adapter.js';
 import { TypeOrmAccountStore } from './persistence/stores/account-store.js';
+import { SqlApiCallLog } from './persistence/stores/api-call-log.js';
+import { SqlConnectionStore } from './persistence/stores/connection-store.js';
 import { TypeOrmConsentStore } from './persistence/stores/consent-store.js';
+import { SqlConsentSummaryStore } from './persistence/stores/consent-summary-store.js';
 import { TypeOrmCustomerStore } from './persistence/stores/customer-store.js';
-import { ReplayGuardStore } from './persistence/stores/replay-guard-store.js';
+import { TypeOrmIdempotencyStore } from './persistence/stores/idempotency-store.js';
 import { SqlLedgerReader } from './persistence/stores/ledger-reader.js';
+import { TypeOrmMailOutbox } from './persistence/stores/mail-outbox.js';
+import { TypeOrmPartnerStore } from './persistence/stores/partner-store.js';
+import { TypeOrmPartnerUserStore } from './persistence/stores/partner-user-store.js';
+import { TypeOrmPaymentConsentStore } from './persistence/stores/payment-consent-store.js';
+import { TypeOrmPaymentStore } from './persistence/stores/payment-store.js';
+import { ReplayGuardStore } from './persistence/stores/replay-guard-store.js';
 import { ServerKeyStore } from './persistence/stores/server-key-store.js';
+import { TypeOrmWebSessionStore } from './persistence/stores/web-session-store.js';
+import { createCustomerAccountRoutes } from './portal/customer-account-routes.js';
+import { createPartnerPortalRoutes } from './portal/partner-portal-routes.js';
+import { sessionCookies } from './portal/session-cookies.js';
+import { createRegistrationRoutes, REGISTRATION_PATH } from './registration/registration-routes.js';
 import { SchemaRegistry } from './validation/schema-registry.js';
 
 /** One running OpenTeller: the Koa application and what it was built from. */
 export interface OpenTeller {
   readonly app: Koa;
   readonly provider: Provider;
+  /** The API call log's writer: flush it before the database closes. */
+  readonly calls: ApiCallRecorder;
 }
 
 const STYLESHEET = readFileSync(new URL('./interaction/assets/app.css', import.meta.url), 'utf8');
 
 /**
- * The composition root: the only place that knows every layer. Builds stores over the (migrated) database,
- * the authorization server, the customer pages and the resource API, and wires them into one Koa app.
+ * The composition root: the only place that knows every layer. Builds stores over the (migrated) database, the
+ * authorization server, the bank's directory and Dynamic Client Registration, the customer pages, the partner
+ * portal and the resource API, and wires them into one Koa app.
  */
 export async function createOpenTeller(config: Config, database: Database, logger: Logger): Promise<OpenTeller> {
-  const { dataSource } = database;
+  const { dataSource, dialect } = database;
   const consents = new TypeOrmConsentStore(dataSource);
   const customers = new TypeOrmCustomerStore(dataSource);
   const accounts = new TypeOrmAccountStore(dataSource);
-  const replayGuard = new ReplayGuardStore(dataSource, database.dialect);
-  const ledger = new SqlLedgerReader(dataSource, database.dialect);
-  const keys = await loadKeyMaterial(config, new ServerKeyStore(dataSource));
+  const replayGuard = new ReplayGuardStore(dataSource, dialect);
+  const ledger = new SqlLedgerReader(dataSource, dialect);
+  const serverKeys = new ServerKeyStore(dataSource);
+  const keys = await loadKeyMaterial(config, serverKeys);
   const paymentConsents = new TypeOrmPaymentConsentStore(dataSource);
-  const payments = new TypeOrmPaymentStore(dataSource, database.dialect);
+  const payments = new TypeOrmPaymentStore(dataSource, dialect);
+  const partners = new TypeOrmPartnerStore(dataSource);
+  const sessions = new TypeOrmWebSessionStore(dataSource);
+  const remoteKeys = new RemoteKeySets();
+  const registrationEndpoint = `${config.issuer}${REGISTRATION_PATH}`;
   const provider = createProvider({
     issuer: config.issuer,
     adapter: createOidcAdapter(dataSource),
@@ -59,8 +85,17 @@ export async function createOpenTeller(config: Config, database: Database, logge
     logger,
     intents: intents(consents, paymentConsents),
     customers,
+    registrationEndpoint,
   });
+  const grants = createGrantRevoker(provider);
+  const directoryKey = await loadDirectorySigningKey(config, serverKeys);
+  const directory = directoryKey ? createOwnDirectory(config.issuer, directoryKey, partners) : null;
+  const registration = { partners, validateClientMetadata: validateClientMetadata(config, keys), mode: config.mode };
+  const callLog = new SqlApiCallLog(dataSource, dialect);
+  const calls = new ApiCallRecorder(callLog, logger);
   const bankSigningKey = await messageSigningKey(keys);
+  const secureCookies = config.mode === 'production';
+  const sessionSecret = derivedSecret(keys, 'web-session-forms');
 
   const app = new Koa();
   app.keys = keys.cookieSecrets;
@@ -90,10 +125,12 @@ export async function createOpenTeller(config: Config, database: Database, logge
         jwks: publicJwks(keys),
         rememberProofOnce: (key, expiresAt) => replayGuard.rememberOnce('rs-dpop', key, expiresAt),
       },
+      findAppStatus: (clientId) => partners.findAppStatus(clientId),
+      calls,
       aisp: {
         issuer: config.issuer,
         consents,
-        grants: createGrantRevoker(provider),
+        grants,
         accounts,
         balances: ledger,
         transactions: ledger,
@@ -112,9 +149,55 @@ export async function createOpenTeller(config: Config, database: Database, logge
       },
       signing: {
         signer: { ...bankSigningKey, issuer: config.payments.bankOrganisationId, trustAnchor: config.payments.trustAnchor },
-        identities: signingIdentities(provider, new TypeOrmPartnerStore(dataSource)),
+        identities: signingIdentities(partners, remoteKeys),
         trustAnchor: config.payments.trustAnchor,
       },
+    }),
+  );
+  app.use(directoryEndpoints(directory, partners));
+  app.use(
+    createRegistrationRoutes({
+      issuer: config.issuer,
+      services: registration,
+      reader: {
+        verifyStatement: createStatementVerifier(directory, config.directory.trusted, remoteKeys),
+        partners,
+        remoteKeys,
+        audiences: [config.issuer, registrationEndpoint],
+        rememberRequestOnce: (key, expiresAt) => replayGuard.rememberOnce('dcr-jti', key, expiresAt),
+      },
+      ownDirectoryIssuer: directory?.issuer ?? null,
+      endConsents: (clientId, now) => cancelConsentsOfApp(consents, grants, clientId, now),
+      logger,
+    }),
+  );
+  app.use(
+    createPartnerPortalRoutes({
+      issuer: config.issuer,
+      users: new TypeOrmPartnerUserStore(dataSource),
+      outbox: new TypeOrmMailOutbox(dataSource),
+      sessions: sessionCookies({ kind: 'partner', store: sessions, cookieName: 'ot_portal', path: '/portal', secure: secureCookies, secret: sessionSecret }),
+      registration,
+      directory,
+      consents: new SqlConsentSummaryStore(dataSource),
+      calls: { log: callLog, flush: () => calls.flush() },
+      registrationEndpoint,
+      formSecret: sessionSecret,
+      secureCookies,
+      logger,
+    }),
+  );
+  app.use(
+    createCustomerAccountRoutes({
+      customers,
+      accounts,
+      consents,
+      connections: new SqlConnectionStore(dataSource),
+      grants,
+      sessions: sessionCookies({ kind: 'customer', store: sessions, cookieName: 'ot_account', path: '/account', secure: secureCookies, secret: sessionSecret }),
+      formSecret: sessionSecret,
+      secureCookies,
+      logger,
     }),
   );
   app.use(
@@ -123,6 +206,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
       consents,
       customers,
       accounts,
+      partners,
       cookieSecret: keys.cookieSecrets[0] ?? '',
       logger,
       payments: {
@@ -141,5 +225,5 @@ export async function createOpenTeller(config: Config, database: Database, logge
   app.use(mount(provider));
   app.on('error', (error: unknown) => logger.error({ err: error }, 'unhandled HTTP error'));
   logger.debug({ api: `${config.issuer}${API_BASE_PATH}` }, 'OpenTeller assembled');
-  return { app, provider };
+  return { app, provider, calls };
 }

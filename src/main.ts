@@ -23,7 +23,7 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
   const applied = await migrateDatabase(database);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
   if (config.mode === 'sandbox' && (await seedSandboxIfEmpty(database))) logger.info('sandbox bank seeded');
-  const { app } = await createOpenTeller(config, database, logger);
+  const { app, calls } = await createOpenTeller(config, database, logger);
   const server = createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const purge = setInterval(() => {
@@ -38,7 +38,10 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
     clearInterval(purge);
     if (settlement) clearInterval(settlement);
     server.close(() => {
-      database.dataSource.destroy().finally(() => process.exit(0));
+      calls
+        .flush()
+        .then(() => database.dataSource.destroy())
+        .finally(() => process.exit(0));
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(1), 10_000).unref();
@@ -81,6 +84,9 @@ function printWelcome(config: Config): void {
     `  Issuer:            ${config.issuer}`,
     `  Discovery:         ${config.issuer}/.well-known/openid-configuration`,
     `  Open Banking API:  ${config.issuer}/open-banking/v4.0/aisp and …/pisp`,
+    `  Partner portal:    ${config.issuer}/portal`,
+    `  Connected apps:    ${config.issuer}/account  (customers see and revoke what they shared)`,
+    `  Registration:      ${config.issuer}/register  (Dynamic Client Registration with a software statement)`,
   ];
   if (config.mode === 'sandbox') {
     lines.push('', 'Sandbox customers (username / password):');
@@ -91,7 +97,7 @@ function printWelcome(config: Config): void {
   }
   lines.push(
     '',
-    'Register a partner app:',
+    `Register a partner app in the portal (${config.issuer}/portal/signup), or from the command line:`,
     `  npx openteller partner create --name "My App" --redirect-uri ${config.mode === 'sandbox' ? 'http://localhost:8080/callback' : 'https://app.example.com/callback'} \\`,
     '    --jwks-file my-app-public-jwks.json --roles AISP',
     'Then follow partner-portal-docs/getting-started.md.',

@@ -10,7 +10,8 @@ import { loadConfig, type Config } from '../../src/config/config.js';
 import type { Account } from '../../src/domain/accounts/account.js';
 import { grantReference } from '../../src/domain/consents/account-access-consents.js';
 import type { TransferDraft } from '../../src/domain/ledger/ledger.js';
-import { messageSigningIssuer, registerPartnerApp } from '../../src/domain/partners/partner-app.js';
+import { registerPartnerApp } from '../../src/domain/partners/app-registration.js';
+import { messageSigningIssuer } from '../../src/domain/partners/partner-app.js';
 import { externalAccountId } from '../../src/domain/payments/payee.js';
 import { OB_IAT, OB_ISS, OB_TAN } from '../../src/http/jws/detached-jws.js';
 import { validateClientMetadata } from '../../src/oauth/client-metadata.js';
@@ -127,11 +128,10 @@ export async function registerPaymentPartner(database: Database, config: Config,
   };
   const { dataSource } = database;
   const keys = await loadKeyMaterial(config, new ServerKeyStore(dataSource));
-  const { app } = await registerPartnerApp(
-    new TypeOrmPartnerStore(dataSource),
-    validateClientMetadata(config, keys),
-    { name, redirectUris: [REDIRECT_URI], jwks, roles: ['PISP'] },
-    'sandbox',
+  const app = await registerPartnerApp(
+    { partners: new TypeOrmPartnerStore(dataSource), validateClientMetadata: validateClientMetadata(config, keys), mode: 'sandbox' },
+    null,
+    { name, redirectUris: [REDIRECT_URI], keys: { jwks }, roles: ['PISP'], origin: 'cli' },
     new Date(),
   );
   const oauth = await client.discovery(new URL(config.issuer), app.clientId, {}, client.PrivateKeyJwt({ key: auth.privateKey, kid: 'bench-auth-1' }), {

@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { DomainError } from '../domain/errors.js';
-import { messageSigningIssuer, registerPartnerApp } from '../domain/partners/partner-app.js';
+import { approveApp, reinstateApp, suspendApp } from '../domain/partners/app-lifecycle.js';
+import { registerPartnerApp } from '../domain/partners/app-registration.js';
+import { messageSigningIssuer } from '../domain/partners/partner-app.js';
+import { loadDirectorySigningKey } from '../directory/directory-key.js';
+import { createOwnDirectory } from '../directory/own-directory.js';
 import { describeSandboxCustomers } from '../domain/sandbox/sandbox-seed.js';
 import { createLogger } from '../logging/logger.js';
 import { serve } from '../main.js';
@@ -21,6 +25,11 @@ Commands:
   seed                          load the sandbox bank into an empty database
   partner create --name N --redirect-uri U [--redirect-uri U2 …] --jwks-file F --roles AISP[,PISP,CBPII]
                                 register a partner app; prints JSON with its client_id
+  partner approve <client_id>   promote an app from the sandbox to live (it may then connect every customer)
+  partner suspend <client_id>   suspend an app: no more tokens, and its tokens fail from their next call
+  partner reinstate <client_id> lift a suspension
+  ssa issue --client <client_id>
+                                print a software statement for the app, signed by the bank's directory
   sandbox customers [--json]    list the sandbox customers, their passwords and accounts
 
 Configuration comes from the environment: see README.md.`;
@@ -43,6 +52,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       });
     }
     if (command === 'partner' && subcommand === 'create') return await createPartner(rest);
+    if (command === 'partner' && subcommand !== undefined && Object.hasOwn(APP_ACTIONS, subcommand)) return await changeAppStatus(subcommand as keyof typeof APP_ACTIONS, rest);
+    if (command === 'ssa' && subcommand === 'issue') return await issueSoftwareStatement(rest);
     if (command === 'sandbox' && subcommand === 'customers') return listSandboxCustomers(rest);
     if (command === undefined || command === 'help' || command === '--help') {
       process.stdout.write(`${USAGE}\n`);
@@ -89,24 +100,53 @@ async function createPartner(args: readonly string[]): Promise<number> {
   } catch (error) {
     throw new UsageError(`could not read --jwks-file ${values['jwks-file']}: ${(error as Error).message}`);
   }
-  const registration = { name: values.name, redirectUris: values['redirect-uri'], jwks, roles: values.roles.split(',') };
+  const registration = { name: values.name, redirectUris: values['redirect-uri'], keys: { jwks }, roles: values.roles.split(','), origin: 'cli' as const };
   return withDatabase(async (database, config) => {
     await migrateDatabase(database);
     const keys = await loadKeyMaterial(config, new ServerKeyStore(database.dataSource));
     const partners = new TypeOrmPartnerStore(database.dataSource);
-    const { app, clientMetadata } = await registerPartnerApp(partners, validateClientMetadata(config, keys), registration, config.mode, new Date());
+    const app = await registerPartnerApp({ partners, validateClientMetadata: validateClientMetadata(config, keys), mode: config.mode }, null, registration, new Date());
     return report({
       client_id: app.clientId,
       client_name: app.name,
       partner_id: app.partnerId,
+      software_id: app.softwareId,
       roles: app.roles,
       environment: app.environment,
-      scope: clientMetadata.scope,
-      redirect_uris: clientMetadata.redirect_uris,
+      scope: app.clientMetadata.scope,
+      redirect_uris: app.clientMetadata.redirect_uris,
       issuer: config.issuer,
       discovery: `${config.issuer}/.well-known/openid-configuration`,
       message_signing: { 'http://openbanking.org.uk/iss': messageSigningIssuer(app), 'http://openbanking.org.uk/tan': config.payments.trustAnchor },
     });
+  });
+}
+
+/** The operator's commands on one app, by sub-command. */
+const APP_ACTIONS = { approve: approveApp, suspend: suspendApp, reinstate: reinstateApp } as const;
+
+async function changeAppStatus(action: keyof typeof APP_ACTIONS, args: readonly string[]): Promise<number> {
+  const { positionals } = parseArgs({ args: [...args], allowPositionals: true, strict: true });
+  const [clientId, ...extra] = positionals;
+  if (!clientId || extra.length > 0) throw new UsageError(`partner ${action} needs exactly one client id`);
+  return withDatabase(async (database) => {
+    await migrateDatabase(database);
+    const app = await APP_ACTIONS[action](new TypeOrmPartnerStore(database.dataSource), clientId, new Date());
+    return report({ client_id: app.clientId, client_name: app.name, environment: app.environment, status: app.status });
+  });
+}
+
+async function issueSoftwareStatement(args: readonly string[]): Promise<number> {
+  const { values } = parseArgs({ args: [...args], options: { client: { type: 'string' } }, strict: true });
+  if (!values.client) throw new UsageError('ssa issue needs --client <client_id>');
+  const clientId = values.client;
+  return withDatabase(async (database, config) => {
+    await migrateDatabase(database);
+    const key = await loadDirectorySigningKey(config, new ServerKeyStore(database.dataSource));
+    if (!key) throw new UsageError('this bank runs no directory of its own: set DIRECTORY_KEYS_FILE to issue software statements');
+    const directory = createOwnDirectory(config.issuer, key, new TypeOrmPartnerStore(database.dataSource));
+    process.stdout.write(`${await directory.issueFor('operator', clientId, new Date())}\n`);
+    return 0;
   });
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { loadDirectoryConfig, type DirectoryConfig } from './directory-config.js';
 import { loadPaymentsConfig, type PaymentsConfig } from './payments-config.js';
 
 /** How OpenTeller runs: `sandbox` (demo bank, developer conveniences) or `production`. */
@@ -31,6 +32,7 @@ export interface Config {
   /** Trust `X-Forwarded-*` from a TLS-terminating proxy in front (required for https behind one). */
   readonly trustProxy: boolean;
   readonly payments: PaymentsConfig;
+  readonly directory: DirectoryConfig;
 }
 
 /** A configuration value is missing or invalid; the message names the variable. */
@@ -65,7 +67,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (mode === 'production' && !trustProxy) {
     throw new ConfigError('TRUST_PROXY', 'must be "true" in production mode: OpenTeller serves plain HTTP behind a TLS-terminating proxy, and needs its X-Forwarded-* headers for https URLs and Secure cookies');
   }
-  return { mode, port, host: env.HOST?.trim() || '0.0.0.0', issuer, database, logLevel, keys, trustProxy, payments: loadPaymentsConfig(env, issuer) };
+  return {
+    mode,
+    port,
+    host: env.HOST?.trim() || '0.0.0.0',
+    issuer,
+    database,
+    logLevel,
+    keys,
+    trustProxy,
+    payments: loadPaymentsConfig(env, issuer),
+    directory: loadDirectoryConfig(env, mode),
+  };
 }
 
 function readMode(value: string | undefined): Mode {
@@ -123,25 +136,33 @@ function readLogLevel(value: string | undefined): Config['logLevel'] {
 }
 
 function readSigningJwks(value: string | undefined): SuppliedKeys['signingJwks'] {
+  const jwks = readPrivateJwksFile('SIGNING_KEYS_FILE', value, ['PS256', 'ES256', 'EdDSA']);
+  if (jwks && !jwks.keys.some((key) => key.alg === 'PS256')) {
+    throw new ConfigError('SIGNING_KEYS_FILE', 'must hold at least one PS256 key (ID tokens and access tokens are signed with PS256)');
+  }
+  return jwks;
+}
+
+/**
+ * Reads a file holding a private JWKS: every key with a `kid`, its private part and one of `algorithms`.
+ * @returns null when the variable is unset.
+ * @throws ConfigError naming `variable`.
+ */
+export function readPrivateJwksFile(variable: string, value: string | undefined, algorithms: readonly string[]): { keys: Record<string, unknown>[] } | null {
   if (!value?.trim()) return null;
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(value.trim(), 'utf8'));
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? 'not valid JSON';
-    throw new ConfigError('SIGNING_KEYS_FILE', `could not be read as a JSON key set (${reason})`);
+    throw new ConfigError(variable, `could not be read as a JSON key set (${reason})`);
   }
   const keys = parsed !== null && typeof parsed === 'object' ? (parsed as { keys?: unknown }).keys : undefined;
-  if (!Array.isArray(keys) || keys.length === 0) throw new ConfigError('SIGNING_KEYS_FILE', 'must hold a JWKS with at least one private key');
+  if (!Array.isArray(keys) || keys.length === 0) throw new ConfigError(variable, 'must hold a JWKS with at least one private key');
   for (const key of keys as Record<string, unknown>[]) {
-    if (key === null || typeof key !== 'object') throw new ConfigError('SIGNING_KEYS_FILE', 'must hold JWK objects only');
-    if (typeof key.kid !== 'string' || !key.d) throw new ConfigError('SIGNING_KEYS_FILE', 'must hold private keys, each with a "kid"');
-    if (key.alg !== 'PS256' && key.alg !== 'ES256' && key.alg !== 'EdDSA') {
-      throw new ConfigError('SIGNING_KEYS_FILE', `key "${String(key.kid)}" must have alg PS256, ES256 or EdDSA`);
-    }
-  }
-  if (!keys.some((key: Record<string, unknown>) => key.alg === 'PS256')) {
-    throw new ConfigError('SIGNING_KEYS_FILE', 'must hold at least one PS256 key (ID tokens and access tokens are signed with PS256)');
+    if (key === null || typeof key !== 'object') throw new ConfigError(variable, 'must hold JWK objects only');
+    if (typeof key.kid !== 'string' || !key.d) throw new ConfigError(variable, 'must hold private keys, each with a "kid"');
+    if (!algorithms.includes(String(key.alg))) throw new ConfigError(variable, `key "${String(key.kid)}" must have alg ${algorithms.join(', ').replace(/, ([^,]*)$/, ' or $1')}`);
   }
   return { keys: keys as Record<string, unknown>[] };
 }

@@ -49,3 +49,13 @@ export class PermissionMissing extends DomainError {
 export class InsufficientFunds extends DomainError {
   readonly code = 'InsufficientFunds';
 }
+
+/** The action is not allowed in the resource's current state (e.g. reinstating an app that is not suspended). */
+export class ActionNotAllowed extends DomainError {
+  readonly code = 'ActionNotAllowed';
+}
+
+/** Someone else changed the resource at the same time; reading it again and retrying is safe. */
+export class ConcurrentChange extends DomainError {
+  readonly code = 'ConcurrentChange';
+}

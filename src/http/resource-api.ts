@@ -16,6 +16,7 @@ import { limitBody } from './middleware/limit-body.js';
 import { negotiate } from './middleware/negotiate.js';
 import { renderErrors } from './middleware/render-errors.js';
 import { accessTokenVerifier, type TokenVerifierOptions } from './middleware/require-access-token.js';
+import { requireActiveApp } from './middleware/require-active-app.js';
 import { requireAuthorisedConsent } from './middleware/require-consent.js';
 import { requireIdempotencyKey } from './middleware/require-idempotency-key.js';
 import { requirePaymentConsent } from './middleware/require-payment-consent.js';
@@ -24,6 +25,8 @@ import { domesticPaymentConsentRoutes } from './pisp/domestic-payment-consents.j
 import { domesticPaymentRoutes } from './pisp/domestic-payments.js';
 import type { PispServices } from './pisp/pisp-services.js';
 import type { RouteDeclaration } from './route.js';
+import type { ApiCallRecorder } from './api-call-recorder.js';
+import type { AppStatus } from '../domain/partners/partner-app.js';
 
 /** Base path of the Open Banking API. */
 export const API_BASE_PATH = '/open-banking/v4.0';
@@ -52,16 +55,22 @@ export interface ResourceApiDependencies {
   readonly aisp: AispServices;
   readonly pisp: PispServices;
   readonly signing: MessageSigning;
+  /** The status of a partner app (only `active` apps may call). */
+  readonly findAppStatus: (clientId: string) => Promise<AppStatus | null>;
+  /** Where each call with a verified token is logged for the partner's developers. */
+  readonly calls: ApiCallRecorder;
 }
 
 /**
- * The resource API as one middleware for `/open-banking/…`, in the order DESIGN.md gives: errors rendered
- * as OBIE bodies → header rules → per route: access token + DPoP → consent → (payments: message signature and
- * idempotency key) → request schema → handler. Every payment response, errors included, is signed.
+ * The resource API as one middleware for `/open-banking/…`, in the order DESIGN.md gives: the call logged for the
+ * partner → errors rendered as OBIE bodies → header rules → per route: access token + DPoP → the app still
+ * active → consent → (payments: message signature and idempotency key) → request schema → handler. Every payment
+ * response, errors included, is signed.
  * Unknown paths → 404, known paths with another method → 405 (both with OBIE bodies).
  */
 export function createResourceApi(dependencies: ResourceApiDependencies): Middleware {
   const requireAccessToken = accessTokenVerifier(dependencies.tokens);
+  const activeApp = requireActiveApp(dependencies.findAppStatus);
   const aisp = buildRouter('aisp', AISP_ROUTES, dependencies.aisp, (route) =>
     route.token === 'authorization-code' ? [requireAuthorisedConsent(dependencies.aisp.consents)] : [],
   );
@@ -92,7 +101,7 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
   ) {
     const router = new Router({ prefix: `${API_BASE_PATH}/${family}` });
     for (const route of routes) {
-      const steps: Middleware[] = [requireAccessToken(route.token, route.scope), ...guards(route)];
+      const steps: Middleware[] = [requireAccessToken(route.token, route.scope), activeApp, ...guards(route)];
       if (route.requestSchema) steps.push(validateRequestBody(dependencies.schemas, route.requestSchema, route.prepareRequest));
       steps.push(...checks(route));
       steps.push((ctx: Context) => route.handler(ctx, services));
@@ -101,14 +110,15 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
     return [router.routes() as unknown as Middleware, router.allowedMethods() as unknown as Middleware];
   }
 
+  const recordCall = dependencies.calls.middleware();
   const common: Middleware[] = [
     renderErrors(dependencies.logger),
     negotiate(),
     bodyParser({ enableTypes: ['json'], encoding: 'utf-8', jsonLimit: '100kb', parsedMethods: ['POST', 'PUT', 'PATCH'], onError: () => {} }),
     refuseUnmatched,
   ];
-  const aispApi: Middleware = compose<Context>([...common, ...aisp]);
-  const pispApi: Middleware = compose<Context>([signResponses(dependencies.signing.signer), ...common, ...pisp]);
+  const aispApi: Middleware = compose<Context>([recordCall, ...common, ...aisp]);
+  const pispApi: Middleware = compose<Context>([recordCall, signResponses(dependencies.signing.signer), ...common, ...pisp]);
   const otherApi: Middleware = compose<Context>(common);
   return async function resourceApi(ctx: Context, next: Next) {
     if (ctx.path.startsWith(`${API_BASE_PATH}/aisp/`) || ctx.path === `${API_BASE_PATH}/aisp`) return aispApi(ctx, next);

@@ -1,9 +1,8 @@
-import { maskIdentification, primaryIdentification, type Account } from '../domain/accounts/account.js';
+import type { Account } from '../domain/accounts/account.js';
+import { accountLabel } from './account-labels.js';
 import type { AccountAccessConsent } from '../domain/consents/account-access-consent.js';
 import type { ConsentPageModel } from './views/consent-page.js';
 import { describePermissions } from './permission-text.js';
-
-const TYPE_LABELS: Readonly<Record<string, string>> = { CACC: 'Current account', SVGS: 'Savings account', CARD: 'Card account' };
 
 const DATE_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
 
@@ -29,13 +28,7 @@ export function consentPageModel(input: {
     permissions: describePermissions(consent.permissions),
     expiresAt: consent.expiresAt ? DATE_FORMAT.format(consent.expiresAt) : null,
     transactionWindow: from || to ? [from, to].filter(Boolean).join(' ') : null,
-    accounts: input.accounts.map((account) => ({
-      id: account.id,
-      nickname: account.nickname ?? TYPE_LABELS[account.accountSubType] ?? 'Account',
-      maskedIdentification: maskIdentification(primaryIdentification(account)?.identification ?? account.id),
-      currency: account.currency,
-      typeLabel: TYPE_LABELS[account.accountSubType] ?? account.accountSubType,
-    })),
+    accounts: input.accounts.map((account) => ({ id: account.id, ...accountLabel(account) })),
     ...(input.selectedAccountIds ? { selectedAccountIds: input.selectedAccountIds } : {}),
     ...(input.error ? { error: input.error } : {}),
   };

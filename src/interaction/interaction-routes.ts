@@ -8,7 +8,9 @@ import type { ConsentStore } from '../domain/consents/account-access-consent.js'
 import { authoriseAccountAccessConsent, rejectAccountAccessConsent } from '../domain/consents/account-access-consents.js';
 import { authenticateCustomer } from '../domain/customers/authenticate-customer.js';
 import type { CustomerStore } from '../domain/customers/customer.js';
-import { DomainError, InvalidField } from '../domain/errors.js';
+import { ActionNotAllowed, DomainError, InvalidField } from '../domain/errors.js';
+import { assertAppMayServeCustomer } from '../domain/partners/app-lifecycle.js';
+import type { PartnerStore } from '../domain/partners/partner-app.js';
 import type { Logger } from '../logging/logger.js';
 import { LOGIN_ACR } from '../oauth/consent-binding.js';
 import { intentIdOf } from '../oauth/openbanking-intent.js';
@@ -26,6 +28,8 @@ export interface InteractionDependencies {
   readonly consents: ConsentStore;
   readonly customers: CustomerStore;
   readonly accounts: AccountStore;
+  /** The partner apps: a sandbox app may connect sandbox customers only. */
+  readonly partners: Pick<PartnerStore, 'findApp'>;
   readonly cookieSecret: string;
   readonly logger: Logger;
   readonly payments: PaymentAuthorisationDependencies;
@@ -84,6 +88,15 @@ export function createInteractionRoutes(dependencies: InteractionDependencies): 
           : 'The username or password is not right. Check them and try again.';
       logger.info({ interaction: details.uid, reason: result.reason }, 'customer login refused');
       return showLogin(ctx, details, 401, { username, error });
+    }
+    const app = await dependencies.partners.findApp(String(details.params.client_id));
+    try {
+      if (!app) throw new ActionNotAllowed('This app is no longer registered');
+      assertAppMayServeCustomer(app, result.customer.environment);
+    } catch (error) {
+      if (!(error instanceof ActionNotAllowed)) throw error;
+      logger.info({ interaction: details.uid, clientId: app?.clientId, customerEnvironment: result.customer.environment }, 'customer refused to the app');
+      return finishWithError(ctx, 'access_denied', error.message);
     }
     await provider.interactionFinished(
       ctx.req,

@@ -1,11 +1,10 @@
-import { maskIdentification, primaryIdentification, SORT_CODE_SCHEME, type Account } from '../domain/accounts/account.js';
+import { SORT_CODE_SCHEME, type Account } from '../domain/accounts/account.js';
+import { accountLabel } from './account-labels.js';
 import { totalCharges } from '../domain/payments/charges.js';
 import { formatAmount } from '../domain/money.js';
 import type { DomesticPaymentConsent } from '../domain/payments/payment-consent.js';
 import { instructionOf } from '../domain/payments/payment-consents.js';
 import type { PaymentConsentPageModel } from './views/payment-consent-page.js';
-
-const TYPE_LABELS: Readonly<Record<string, string>> = { CACC: 'Current account', SVGS: 'Savings account' };
 
 /** `1234n GBP` → `£12.34`, as the customer reads money. */
 export function formatMoney(amountMinor: bigint, currency: string): string {
@@ -47,10 +46,10 @@ export function paymentPageModel(input: {
     reference: instruction.reference,
     charges: chargesMinor > 0n ? formatMoney(chargesMinor, instruction.currency) : null,
     total: formatMoney(instruction.amountMinor + chargesMinor, instruction.currency),
-    accounts: input.accounts.map((account) => ({
-      id: account.id,
-      label: `${account.nickname ?? TYPE_LABELS[account.accountSubType] ?? 'Account'} ${maskIdentification(primaryIdentification(account)?.identification ?? account.id)} · ${account.currency}`,
-    })),
+    accounts: input.accounts.map((account) => {
+      const { nickname, maskedIdentification, currency } = accountLabel(account);
+      return { id: account.id, label: `${nickname} ${maskedIdentification} · ${currency}` };
+    }),
     debtorFixed: instruction.debtor !== null,
     ...(input.selectedAccountId ? { selectedAccountId: input.selectedAccountId } : {}),
     ...(input.error ? { error: input.error } : {}),

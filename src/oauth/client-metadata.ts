@@ -1,6 +1,6 @@
 import Provider from 'oidc-provider';
 import type { Config } from '../config/config.js';
-import type { ClientMetadataValidator } from '../domain/partners/partner-app.js';
+import type { ClientMetadataValidator } from '../domain/partners/app-registration.js';
 import type { KeyMaterial } from './key-material.js';
 import { createProvider } from './provider.js';
 import { createLogger } from '../logging/logger.js';

@@ -46,9 +46,12 @@ async function storedCookieSecret(store: ServerKeyStore): Promise<string> {
 
 /** The public half of the signing keys, for verifying access tokens in-process. */
 export function publicJwks(material: KeyMaterial): { keys: JWK[] } {
-  return {
-    keys: material.signingJwks.keys.map(({ d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicKey }) => publicKey),
-  };
+  return { keys: material.signingJwks.keys.map(publicKeyOf) };
+}
+
+/** A private JWK without its private members. */
+export function publicKeyOf({ d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicKey }: JWK): JWK {
+  return publicKey;
 }
 
 /**

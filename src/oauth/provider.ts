@@ -12,6 +12,8 @@ export interface ProviderDependencies extends ConsentBindingDependencies {
   readonly adapter: new (name: string) => Adapter;
   readonly keys: KeyMaterial;
   readonly logger: Logger;
+  /** Where Dynamic Client Registration is served (advertised in discovery; not by the provider itself). */
+  readonly registrationEndpoint?: string;
 }
 
 /** Algorithms FAPI 2.0 allows; nothing else is accepted or used. */
@@ -77,6 +79,7 @@ export function createProvider(dependencies: ProviderDependencies): Provider {
     rotateRefreshToken: false,
     clientBasedCORS: () => false,
     interactions: { policy: binding.policy, url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    discovery: dependencies.registrationEndpoint ? { registration_endpoint: dependencies.registrationEndpoint } : {},
     loadExistingGrant: binding.loadExistingGrant as never,
     findAccount: binding.findAccount as never,
     extraTokenClaims: binding.extraTokenClaims as never,

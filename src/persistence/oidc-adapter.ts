@@ -2,6 +2,7 @@ import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { IsNull, type DataSource, type Repository } from 'typeorm';
 import type { JsonDocument } from './entities/column-types.js';
 import type { OidcModelRow } from './entities/oidc-model.entity.js';
+import type { SoftwareRow } from './entities/partner.entity.js';
 import { isDuplicateKeyError, isStorableId } from './sql.js';
 
 /** Models whose `consume` must succeed at most once (a second redemption is a replay). */
@@ -19,10 +20,13 @@ const SINGLE_USE_MODELS = new Set([
  * - upsert is one `INSERT … ON CONFLICT/DUPLICATE KEY UPDATE` and never clears `consumed_at`;
  * - `consume` is a conditional update, so of two concurrent redemptions exactly one wins;
  * - `ReplayDetection` rows are inserted, never upserted, so a `jti` raced by two processes is refused;
- * - `expires_at` leaves `clockTolerance` of slack because the provider checks expiry itself.
+ * - `expires_at` leaves `clockTolerance` of slack because the provider checks expiry itself;
+ * - clients are the partners' apps: read from `software`, and found only while `active`, so a disabled,
+ *   suspended or deregistered app gets `invalid_client` at every endpoint from its very next request.
  */
 export function createOidcAdapter(dataSource: DataSource, { clockToleranceSeconds = 15 } = {}): new (name: string) => Adapter {
   const repository: Repository<OidcModelRow> = dataSource.getRepository<OidcModelRow>('OidcModel');
+  const apps: Repository<SoftwareRow> = dataSource.getRepository<SoftwareRow>('Software');
 
   const toPayload = (row: OidcModelRow | null): AdapterPayload | undefined => {
     if (!row) return undefined;
@@ -34,6 +38,7 @@ export function createOidcAdapter(dataSource: DataSource, { clockToleranceSecond
     constructor(private readonly model: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+      if (this.model === 'Client') throw new Error('clients are registered through the partner store, not the provider');
       const row = {
         model: this.model,
         id,
@@ -56,7 +61,9 @@ export function createOidcAdapter(dataSource: DataSource, { clockToleranceSecond
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      return isStorableId(id) ? toPayload(await repository.findOneBy({ model: this.model, id })) : undefined;
+      if (!isStorableId(id)) return undefined;
+      if (this.model === 'Client') return ((await apps.findOneBy({ clientId: id, status: 'active' }))?.clientMetadata as AdapterPayload | undefined) ?? undefined;
+      return toPayload(await repository.findOneBy({ model: this.model, id }));
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {

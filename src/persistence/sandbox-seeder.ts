@@ -1,5 +1,5 @@
 import { startOfUtcDay } from '../domain/accounts/balances.js';
-import { hashPassword } from '../domain/customers/password-hash.js';
+import { hashPassword } from '../domain/auth/password-hash.js';
 import { buildSandboxSeed } from '../domain/sandbox/sandbox-seed.js';
 import type { Database } from './data-source.js';
 import type { CustomerRow } from './entities/customer.entity.js';
@@ -25,6 +25,7 @@ export async function seedSandboxIfEmpty(database: Database, now = new Date()): 
       passwordHash: await hashPassword(customer.password),
       failedLoginCount: 0,
       lockedUntil: null,
+      environment: 'sandbox',
       createdAt: now,
     })),
   );

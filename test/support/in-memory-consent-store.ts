@@ -32,6 +32,7 @@ export class InMemoryConsentStore implements ConsentStore {
     return null;
   }
 
+  /** The accounts a consent shares (test assertions). */
   async listAccountIds(consentId: string): Promise<string[]> {
     await tick();
     return [...(this.accounts.get(consentId) ?? [])].sort();
@@ -79,6 +80,28 @@ export class InMemoryConsentStore implements ConsentStore {
     });
     this.writes.push({ consentId, from: current.status, to });
     return true;
+  }
+
+  async removeSharedAccount(consentId: string, customerId: string, accountId: string): Promise<boolean> {
+    await tick();
+    const current = this.consents.get(consentId);
+    const shared = this.accounts.get(consentId) ?? [];
+    if (current?.status !== ConsentStatus.Authorised || current.customerId !== customerId) return false;
+    if (shared.length < 2 || !shared.includes(accountId)) return false;
+    this.accounts.set(consentId, shared.filter((id) => id !== accountId));
+    return true;
+  }
+
+  async cancelAllOfClient(clientId: string, at: Date, reason: { code: string; description: string }): Promise<string[]> {
+    await tick();
+    const grantIds: string[] = [];
+    for (const consent of this.consents.values()) {
+      if (consent.clientId !== clientId || (consent.status !== ConsentStatus.AwaitingAuthorisation && consent.status !== ConsentStatus.Authorised)) continue;
+      this.consents.set(consent.id, { ...consent, status: ConsentStatus.Revoked, statusReason: { ...reason }, statusUpdatedAt: new Date(at) });
+      this.writes.push({ consentId: consent.id, from: consent.status, to: ConsentStatus.Revoked });
+      if (consent.grantId) grantIds.push(consent.grantId);
+    }
+    return grantIds;
   }
 
   /** How many consents the store holds. */

@@ -1,6 +1,7 @@
 import * as client from 'openid-client';
 import { exportJWK, generateKeyPair } from 'jose';
-import { registerPartnerApp } from '../../src/domain/partners/partner-app.js';
+import { registerPartnerApp } from '../../src/domain/partners/app-registration.js';
+import type { PartnerApp } from '../../src/domain/partners/partner-app.js';
 import { validateClientMetadata } from '../../src/oauth/client-metadata.js';
 import { loadKeyMaterial } from '../../src/oauth/key-material.js';
 import { ServerKeyStore } from '../../src/persistence/stores/server-key-store.js';
@@ -48,19 +49,23 @@ export interface AuthorizationStart {
 export async function registerPartner(server: TestServer, name = 'Budget Buddy'): Promise<Partner> {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'partner-key-1', alg: 'ES256', use: 'sig' }] };
-  const { dataSource } = server.database;
-  const keys = await loadKeyMaterial(server.config, new ServerKeyStore(dataSource));
-  const { app } = await registerPartnerApp(
-    new TypeOrmPartnerStore(dataSource),
-    validateClientMetadata(server.config, keys),
-    { name, redirectUris: [REDIRECT_URI], jwks, roles: ['AISP'] },
-    'sandbox',
-    new Date(),
-  );
+  const app = await registerTestApp(server, { name, jwks, roles: ['AISP'] });
   const config = await client.discovery(new URL(server.issuer), app.clientId, {}, client.PrivateKeyJwt({ key: privateKey, kid: 'partner-key-1' }), {
     execute: [client.allowInsecureRequests],
   });
   return partnerClient(server, app.clientId, config, client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256')));
+}
+
+/** Registers an app with the redirect URI {@link REDIRECT_URI}, as `openteller partner create` does. */
+export async function registerTestApp(server: TestServer, app: { name: string; jwks: unknown; roles: string[] }): Promise<PartnerApp> {
+  const { dataSource } = server.database;
+  const keys = await loadKeyMaterial(server.config, new ServerKeyStore(dataSource));
+  return registerPartnerApp(
+    { partners: new TypeOrmPartnerStore(dataSource), validateClientMetadata: validateClientMetadata(server.config, keys), mode: 'sandbox' },
+    null,
+    { name: app.name, redirectUris: [REDIRECT_URI], keys: { jwks: app.jwks }, roles: app.roles, origin: 'cli' },
+    new Date(),
+  );
 }
 
 /** A PAR request binding `consentId` (the essential `openbanking_intent_id` claim) with PKCE and DPoP. */

@@ -2,13 +2,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as client from 'openid-client';
 import { base64url, compactVerify, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
-import { messageSigningIssuer, registerPartnerApp } from '../../src/domain/partners/partner-app.js';
+import { messageSigningIssuer } from '../../src/domain/partners/partner-app.js';
 import { OB_IAT, OB_ISS, OB_TAN } from '../../src/http/jws/detached-jws.js';
-import { validateClientMetadata } from '../../src/oauth/client-metadata.js';
-import { loadKeyMaterial } from '../../src/oauth/key-material.js';
-import { TypeOrmPartnerStore } from '../../src/persistence/stores/partner-store.js';
-import { ServerKeyStore } from '../../src/persistence/stores/server-key-store.js';
-import { partnerClient, pushIntentAuthorizationRequest, REDIRECT_URI, type AuthorizationStart, type Partner } from './partner.js';
+import { partnerClient, pushIntentAuthorizationRequest, registerTestApp, REDIRECT_URI, type AuthorizationStart, type Partner } from './partner.js';
 import { assertResponseSchema } from './response-schemas.js';
 import type { TestServer } from './test-server.js';
 
@@ -99,15 +95,7 @@ export async function registerPaymentPartner(server: TestServer, name = 'Pay Pal
       { ...(await exportJWK(signingKeys.publicKey)), kid: SIGNING_KID, alg: 'PS256', use: 'sig' },
     ],
   };
-  const { dataSource } = server.database;
-  const keys = await loadKeyMaterial(server.config, new ServerKeyStore(dataSource));
-  const { app } = await registerPartnerApp(
-    new TypeOrmPartnerStore(dataSource),
-    validateClientMetadata(server.config, keys),
-    { name, redirectUris: [REDIRECT_URI], jwks, roles: ['AISP', 'PISP'] },
-    'sandbox',
-    new Date(),
-  );
+  const app = await registerTestApp(server, { name, jwks, roles: ['AISP', 'PISP'] });
   const config = await client.discovery(new URL(server.issuer), app.clientId, {}, client.PrivateKeyJwt({ key: authKeys.privateKey, kid: CLIENT_AUTH_KID }), {
     execute: [client.allowInsecureRequests],
   });

@@ -66,6 +66,17 @@ export interface ConsentStore {
     at: Date,
     reason?: { code: string; description: string },
   ): Promise<boolean>;
+  /**
+   * Stops sharing one account under an `AUTH` consent of this customer, if at least one other account stays shared
+   * (one atomic step: concurrent removals cannot empty the consent).
+   * @returns false when those conditions did not hold (nothing written).
+   */
+  removeSharedAccount(consentId: string, customerId: string, accountId: string): Promise<boolean>;
+  /**
+   * Moves every `AWAU` and `AUTH` consent of a client to `CANC` with `reason`.
+   * @returns the grant ids of the consents it moved.
+   */
+  cancelAllOfClient(clientId: string, at: Date, reason: { code: string; description: string }): Promise<string[]>;
 }
 
 /** Ends the OAuth grant behind a consent so that its refresh tokens and codes stop working. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { authenticateCustomer } from './authenticate-customer.js';
 import type { Customer, CustomerStore } from './customer.js';
-import { hashPassword } from './password-hash.js';
+import { hashPassword } from '../auth/password-hash.js';
 
 /** In-memory CustomerStore that applies login bookkeeping the way persistence is expected to. */
 class FakeCustomerStore implements CustomerStore {
@@ -58,7 +58,7 @@ let passwordHash = '';
 
 function storeWithAlice(overrides: Partial<Customer> = {}): FakeCustomerStore {
   const store = new FakeCustomerStore();
-  store.add({ id: 'cus_alice', username: 'alice', displayName: 'Alice Thompson', passwordHash, failedLoginCount: 0, lockedUntil: null, ...overrides });
+  store.add({ id: 'cus_alice', username: 'alice', displayName: 'Alice Thompson', passwordHash, failedLoginCount: 0, lockedUntil: null, environment: 'sandbox', ...overrides });
   return store;
 }
 

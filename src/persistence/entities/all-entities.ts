@@ -5,7 +5,8 @@ import { consentAccountEntity, consentEntity } from './consent.entity.js';
 import { customerEntity } from './customer.entity.js';
 import { entryEntity, transferEntity } from './ledger.entity.js';
 import { oidcModelEntity } from './oidc-model.entity.js';
-import { partnerEntity, softwareEntity } from './partner.entity.js';
+import { partnerEntity, partnerUserEntity, softwareEntity } from './partner.entity.js';
+import { apiCallEntity, outboundMailEntity, webSessionEntity } from './portal.entity.js';
 import { idempotencyKeyEntity, paymentEntity } from './payment.entity.js';
 import { replayGuardEntity } from './replay-guard.entity.js';
 import { serverKeyEntity } from './server-key.entity.js';
@@ -26,6 +27,10 @@ export function createEntities(dialect: Dialect): EntitySchema<any>[] {
     consentAccountEntity(types),
     partnerEntity(types),
     softwareEntity(types),
+    partnerUserEntity(types),
+    webSessionEntity(types),
+    outboundMailEntity(types),
+    apiCallEntity(types),
     paymentEntity(types),
     idempotencyKeyEntity(types),
   ];

@@ -18,6 +18,7 @@ export interface ConsentRow {
   createdAt: Date;
   statusUpdatedAt: Date;
   request: JsonDocument;
+  lastUsedAt: Date | null;
 }
 
 export interface ConsentAccountRow {
@@ -47,6 +48,7 @@ export function consentEntity(types: ColumnTypes): EntitySchema<ConsentRow> {
       createdAt: types.timestamp({ name: 'created_at' }),
       statusUpdatedAt: types.timestamp({ name: 'status_updated_at' }),
       request: types.json(),
+      lastUsedAt: types.timestamp({ name: 'last_used_at', nullable: true }),
     },
     indices: [
       { name: 'ix_consent_client', columns: ['clientId', 'createdAt'] },

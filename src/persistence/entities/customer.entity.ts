@@ -8,6 +8,7 @@ export interface CustomerRow {
   passwordHash: string;
   failedLoginCount: number;
   lockedUntil: Date | null;
+  environment: string;
   createdAt: Date;
 }
 
@@ -23,6 +24,7 @@ export function customerEntity(types: ColumnTypes): EntitySchema<CustomerRow> {
       passwordHash: types.id(255, { name: 'password_hash' }),
       failedLoginCount: types.integer({ name: 'failed_login_count', default: 0 }),
       lockedUntil: types.timestamp({ name: 'locked_until', nullable: true }),
+      environment: types.id(16, { default: 'live' }),
       createdAt: types.timestamp({ name: 'created_at' }),
     },
     indices: [{ name: 'ux_customer_username', columns: ['username'], unique: true }],

@@ -4,7 +4,7 @@ import type { ColumnTypes, JsonDocument } from './column-types.js';
 /** Key material generated on first start in the sandbox (production keys come from the environment). */
 export interface ServerKeyRow {
   id: string;
-  purpose: 'signing' | 'cookie';
+  purpose: 'signing' | 'cookie' | 'directory';
   material: JsonDocument;
   createdAt: Date;
 }

@@ -86,6 +86,37 @@ export class TypeOrmConsentStore implements ConsentStore {
     );
     return Boolean(result.affected);
   }
+
+  async removeSharedAccount(consentId: string, customerId: string, accountId: string): Promise<boolean> {
+    if (![consentId, customerId, accountId].every(isStorableId)) return false;
+    return inTransaction(this.dataSource, async (manager) => {
+      const lock = manager.connection.options.type === 'better-sqlite3' ? '' : ' FOR UPDATE';
+      const owned: unknown[] = await manager.query(
+        `SELECT id FROM consent WHERE id = ? AND kind = ? AND status = 'AUTH' AND customer_id = ?${lock}`,
+        [consentId, KIND, customerId],
+      );
+      if (owned.length === 0) return false;
+      const accounts = manager.getRepository<ConsentAccountRow>('ConsentAccount');
+      const shared = await accounts.findBy({ consentId });
+      if (shared.length < 2 || !shared.some((row) => row.accountId === accountId)) return false;
+      await accounts.delete({ consentId, accountId });
+      return true;
+    });
+  }
+
+  async cancelAllOfClient(clientId: string, at: Date, reason: { code: string; description: string }): Promise<string[]> {
+    if (!isStorableId(clientId)) return [];
+    return inTransaction(this.dataSource, async (manager) => {
+      const repository = manager.getRepository<ConsentRow>('Consent');
+      const live = await repository.find({ select: { id: true, grantId: true }, where: { clientId, kind: KIND, status: In(['AWAU', 'AUTH']) } });
+      if (live.length === 0) return [];
+      await repository.update(
+        { id: In(live.map((row) => row.id)), status: In(['AWAU', 'AUTH']) },
+        { status: 'CANC', statusUpdatedAt: at, statusReasonCode: reason.code, statusReasonDescription: reason.description },
+      );
+      return live.flatMap((row) => (row.grantId ? [row.grantId] : []));
+    });
+  }
 }
 
 /** A consent row as raw SQL returns it (snake_case, JSON as text, SQLite times as text). */
@@ -127,6 +158,7 @@ function fromRaw(row: RawConsentRow): ConsentRow {
     createdAt: readSqlTime(row.created_at),
     statusUpdatedAt: readSqlTime(row.status_updated_at),
     request: JSON.parse(row.request) as Record<string, unknown>,
+    lastUsedAt: null,
   };
 }
 
@@ -148,6 +180,7 @@ function toRow(consent: AccountAccessConsent): ConsentRow {
     createdAt: consent.createdAt,
     statusUpdatedAt: consent.statusUpdatedAt,
     request: { ...consent.request },
+    lastUsedAt: null,
   };
 }
 

@@ -1,55 +1,135 @@
 import type { DataSource } from 'typeorm';
-import type { PartnerApp, PartnerStore } from '../../domain/partners/partner-app.js';
+import type { AppStatus, ClientMetadata, Partner, PartnerApp, PartnerStore } from '../../domain/partners/partner-app.js';
 import type { JsonDocument } from '../entities/column-types.js';
-import type { OidcModelRow } from '../entities/oidc-model.entity.js';
 import type { PartnerRow, SoftwareRow } from '../entities/partner.entity.js';
+import { isDuplicateKeyError, isStorableId } from '../sql.js';
 import { inTransaction } from '../transactions.js';
 
 /**
- * Partners and their apps. An app's OAuth metadata is written to `oidc_model` (model `Client`), where
- * oidc-provider looks clients up, in the same transaction as the bank's own record of the app.
+ * Partners and their apps. An app's OAuth metadata lives in `software.client_metadata`, where the authorization
+ * server's adapter reads clients (see `oidc-adapter.ts`).
  */
 export class TypeOrmPartnerStore implements PartnerStore {
   constructor(private readonly dataSource: DataSource) {}
 
-  async insertApp(app: PartnerApp, clientMetadata: Record<string, unknown>): Promise<void> {
+  async insertApp(app: PartnerApp, partner: Partner | null): Promise<void> {
     await inTransaction(this.dataSource, async (manager) => {
-      await manager.getRepository<PartnerRow>('Partner').insert({ id: app.partnerId, name: app.partnerName, status: 'active', createdAt: app.createdAt });
-      await manager.getRepository<SoftwareRow>('Software').insert({
-        clientId: app.clientId,
-        partnerId: app.partnerId,
-        name: app.name,
-        roles: [...app.roles],
-        environment: app.environment,
-        status: app.status,
-        createdAt: app.createdAt,
-      });
-      await manager.getRepository<OidcModelRow>('OidcModel').insert({
-        model: 'Client',
-        id: app.clientId,
-        payload: clientMetadata as JsonDocument,
-        grantId: null,
-        userCode: null,
-        uid: null,
-        expiresAt: null,
-        consumedAt: null,
-      });
+      if (partner) await manager.getRepository<PartnerRow>('Partner').insert({ ...partner });
+      await manager.getRepository<SoftwareRow>('Software').insert(toRow(app));
     });
   }
 
   async findApp(clientId: string): Promise<PartnerApp | null> {
-    const software = await this.dataSource.getRepository<SoftwareRow>('Software').findOneBy({ clientId });
-    if (!software) return null;
-    const partner = await this.dataSource.getRepository<PartnerRow>('Partner').findOneBy({ id: software.partnerId });
-    return {
-      clientId: software.clientId,
-      partnerId: software.partnerId,
-      partnerName: partner?.name ?? software.name,
-      name: software.name,
-      roles: software.roles as PartnerApp['roles'],
-      environment: software.environment as PartnerApp['environment'],
-      status: software.status as PartnerApp['status'],
-      createdAt: software.createdAt,
-    };
+    if (!isStorableId(clientId)) return null;
+    return (await this.findApps('s.clientId = :value', clientId))[0] ?? null;
   }
+
+  async findAppStatus(clientId: string): Promise<AppStatus | null> {
+    if (!isStorableId(clientId)) return null;
+    const rows: Array<{ status: string }> = await this.dataSource.query('SELECT status FROM software WHERE client_id = ?', [clientId]);
+    return (rows[0]?.status as AppStatus | undefined) ?? null;
+  }
+
+  async listApps(partnerId: string): Promise<PartnerApp[]> {
+    return isStorableId(partnerId) ? this.findApps('s.partnerId = :value', partnerId) : [];
+  }
+
+  async listAppsOfSoftware(softwareId: string): Promise<PartnerApp[]> {
+    return isStorableId(softwareId) ? this.findApps('s.softwareId = :value', softwareId) : [];
+  }
+
+  async findPartner(partnerId: string): Promise<Partner | null> {
+    if (!isStorableId(partnerId)) return null;
+    const row = await this.dataSource.getRepository<PartnerRow>('Partner').findOneBy({ id: partnerId });
+    return row ? toPartner(row) : null;
+  }
+
+  async insertPartnerIfAbsent(partner: Partner): Promise<void> {
+    try {
+      await this.dataSource.getRepository<PartnerRow>('Partner').insert({ ...partner });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+
+  async saveApps(apps: readonly PartnerApp[]): Promise<boolean> {
+    return inTransaction(this.dataSource, async (manager) => {
+      for (const app of apps) {
+        const { clientId, version, createdAt: _createdAt, ...changes } = toRow(app);
+        const result = await manager
+          .getRepository<SoftwareRow>('Software')
+          .createQueryBuilder()
+          .update()
+          .set({ ...changes, version: () => 'version + 1' })
+          .where('client_id = :clientId AND version = :version', { clientId, version })
+          .execute();
+        if (!result.affected) throw new VersionConflict();
+      }
+      return true;
+    }).catch((error: unknown) => {
+      if (error instanceof VersionConflict) return false;
+      throw error;
+    });
+  }
+
+  private async findApps(condition: string, value: string): Promise<PartnerApp[]> {
+    const rows = await this.dataSource
+      .getRepository<SoftwareRow>('Software')
+      .createQueryBuilder('s')
+      .innerJoin('Partner', 'p', 'p.id = s.partnerId')
+      .addSelect('p.name', 'partnerName')
+      .where(condition, { value })
+      .orderBy('s.createdAt', 'DESC')
+      .addOrderBy('s.clientId', 'ASC')
+      .getRawAndEntities();
+    return rows.entities.map((row, index) => toApp(row, String((rows.raw[index] as { partnerName: string }).partnerName)));
+  }
+}
+
+/** Thrown inside the transaction to roll back every write when one app's version no longer matches. */
+class VersionConflict extends Error {}
+
+function toRow(app: PartnerApp): SoftwareRow {
+  return {
+    clientId: app.clientId,
+    partnerId: app.partnerId,
+    softwareId: app.softwareId,
+    name: app.name,
+    description: app.description,
+    roles: [...app.roles],
+    environment: app.environment,
+    status: app.status,
+    origin: app.origin,
+    clientMetadata: app.clientMetadata as JsonDocument,
+    softwareStatement: app.softwareStatement as JsonDocument | null,
+    registrationTokenHash: app.registrationTokenHash,
+    version: app.version,
+    createdAt: app.createdAt,
+    updatedAt: app.updatedAt,
+  };
+}
+
+function toApp(row: SoftwareRow, partnerName: string): PartnerApp {
+  return {
+    clientId: row.clientId,
+    partnerId: row.partnerId,
+    partnerName,
+    softwareId: row.softwareId,
+    name: row.name,
+    description: row.description,
+    roles: row.roles as PartnerApp['roles'],
+    environment: row.environment as PartnerApp['environment'],
+    status: row.status as PartnerApp['status'],
+    origin: row.origin as PartnerApp['origin'],
+    clientMetadata: row.clientMetadata as ClientMetadata,
+    softwareStatement: row.softwareStatement as PartnerApp['softwareStatement'],
+    registrationTokenHash: row.registrationTokenHash,
+    version: row.version,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function toPartner(row: PartnerRow): Partner {
+  return { id: row.id, name: row.name, status: row.status as Partner['status'], createdAt: row.createdAt };
 }

@@ -106,6 +106,7 @@ function toRow(consent: DomesticPaymentConsent): ConsentRow {
     createdAt: consent.createdAt,
     statusUpdatedAt: consent.statusUpdatedAt,
     request,
+    lastUsedAt: null,
   };
 }
 

@@ -1,0 +1,72 @@
+import { ActionNotAllowed, ConcurrentChange, InvalidConsentStatus, InvalidField, ResourceNotFound } from '../errors.js';
+import type { ConsentStore } from './account-access-consent.js';
+import { ConsentStatus } from './consent-status.js';
+
+/** One consent a customer authorised, as their "connected apps" page shows it. */
+export interface Connection {
+  readonly consentId: string;
+  readonly kind: 'account-access' | 'domestic-payment';
+  readonly appName: string;
+  readonly partnerName: string;
+  readonly status: ConsentStatus;
+  /** Account-access permission codes (empty for payments). */
+  readonly permissions: readonly string[];
+  /** The accounts shared (account access) or paid from (payment). */
+  readonly accountIds: readonly string[];
+  readonly authorisedAt: Date;
+  /** When account access ends by itself; null for open-ended access and for payments. */
+  readonly expiresAt: Date | null;
+  /** The partner's last API call under this consent. */
+  readonly lastUsedAt: Date | null;
+  readonly statusUpdatedAt: Date;
+  /** For payments: what was paid to whom, as the partner asked it. */
+  readonly payment: { readonly amount: string; readonly currency: string; readonly payee: string } | null;
+}
+
+/** The read model behind the customer's connected apps. */
+export interface ConnectionStore {
+  /** Every consent the customer authorised (any status), of every kind. */
+  listByCustomer(customerId: string): Promise<Connection[]>;
+}
+
+/** A customer's connections: those still giving access, and the history. */
+export interface CustomerConnections {
+  /** Account access still in force (`AUTH`, not expired), newest first. */
+  readonly active: readonly Connection[];
+  /** Everything else the customer authorised (revoked, expired, payments made), newest first. */
+  readonly ended: readonly Connection[];
+}
+
+/** The customer's connections at `now`; an `AUTH` consent whose expiry has passed counts as `EXPD`. */
+export async function listCustomerConnections(store: ConnectionStore, customerId: string, now: Date): Promise<CustomerConnections> {
+  const connections = (await store.listByCustomer(customerId))
+    .map((connection) => (isExpired(connection, now) ? { ...connection, status: ConsentStatus.Expired } : connection))
+    .sort((a, b) => b.authorisedAt.getTime() - a.authorisedAt.getTime());
+  const isActive = (connection: Connection) => connection.kind === 'account-access' && connection.status === ConsentStatus.Authorised;
+  return { active: connections.filter(isActive), ended: connections.filter((connection) => !isActive(connection)) };
+}
+
+/**
+ * The customer stops sharing one account under an account-access consent; the other accounts keep working and the
+ * partner's very next call for this account is refused.
+ * @throws ResourceNotFound for a consent the customer did not grant; InvalidConsentStatus when it is no longer
+ *   in force; InvalidField (path `accountId`) for an account it does not share; ActionNotAllowed for its only
+ *   account (revoking is the way to stop everything); ConcurrentChange when the consent changed meanwhile.
+ */
+export async function removeAccountFromConsent(store: ConsentStore, customerId: string, consentId: string, accountId: string, now: Date): Promise<void> {
+  const found = await store.findWithAccountIds(consentId);
+  if (!found || found.consent.customerId !== customerId) throw new ResourceNotFound(`ConsentId ${consentId} does not exist`);
+  const { consent, accountIds } = found;
+  if (consent.status !== ConsentStatus.Authorised || (consent.expiresAt && consent.expiresAt <= now)) {
+    throw new InvalidConsentStatus('This connection has already ended');
+  }
+  if (!accountIds.includes(accountId)) throw new InvalidField('This account is not shared with the app', 'accountId');
+  if (accountIds.length === 1) throw new ActionNotAllowed('This is the only account shared with the app: to stop sharing it, revoke the connection');
+  if (!(await store.removeSharedAccount(consentId, customerId, accountId))) {
+    throw new ConcurrentChange('This connection changed at the same time; look at it again');
+  }
+}
+
+function isExpired(connection: Connection, now: Date): boolean {
+  return connection.status === ConsentStatus.Authorised && connection.expiresAt !== null && connection.expiresAt <= now;
+}

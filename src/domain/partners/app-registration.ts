@@ -1,0 +1,228 @@
+import { randomBytes } from 'node:crypto';
+import { InvalidField } from '../errors.js';
+import { newBase62Id, newId } from '../ids.js';
+import {
+  SCOPE_OF_ROLE,
+  type AppKeys,
+  type AppOrigin,
+  type ClientMetadata,
+  type Partner,
+  type PartnerApp,
+  type PartnerRole,
+  type PartnerStore,
+  type PublicJwks,
+  type SignedSoftwareStatement,
+} from './partner-app.js';
+
+/** How OpenTeller runs: redirect URIs and key URLs may use plain http on loopback in the sandbox only. */
+export type PlatformMode = 'sandbox' | 'production';
+
+/** Checks OAuth client metadata the way the authorization server will (injected: the domain knows no OAuth library). */
+export type ClientMetadataValidator = (metadata: Record<string, unknown>) => Promise<void>;
+
+/** What registering an app needs. */
+export interface AppRegistrationServices {
+  readonly partners: PartnerStore;
+  readonly validateClientMetadata: ClientMetadataValidator;
+  readonly mode: PlatformMode;
+}
+
+/** What a partner (portal, CLI or DCR) supplies to register an app. Untrusted: every field is checked. */
+export interface AppRegistration {
+  readonly name: string;
+  readonly description?: string;
+  readonly redirectUris: readonly string[];
+  readonly keys: { readonly jwks: unknown } | { readonly jwksUri: string };
+  readonly roles: readonly string[];
+  readonly origin: AppOrigin;
+  /** The directory software this client is registered for (DCR); a new software otherwise. */
+  readonly softwareId?: string;
+  /** DCR only: the verified software statement and the registration access token's hash. */
+  readonly softwareStatement?: SignedSoftwareStatement;
+  readonly registrationTokenHash?: string;
+  /** Further OAuth metadata the client asked for and the platform accepts (DCR), e.g. `token_endpoint_auth_signing_alg`. */
+  readonly extraMetadata?: Readonly<Record<string, unknown>>;
+}
+
+const MAX_REDIRECT_URIS = 10;
+const MAX_KEYS = 10;
+const ALLOWED_KEY_ALGORITHMS = new Set(['PS256', 'ES256', 'EdDSA']);
+
+/**
+ * Registers a partner app with FAPI 2.0 client metadata: `private_key_jwt` with the partner's public keys, PAR,
+ * DPoP-bound tokens, `code` flow, scopes following the roles. New apps are `sandbox` apps.
+ * @param owner the organisation the app belongs to; null creates one named after the app (the CLI's quick start).
+ * @throws InvalidField (with the offending field as path) for a bad name, description, redirect URI, key set or role.
+ */
+export async function registerPartnerApp(services: AppRegistrationServices, owner: Partner | null, registration: AppRegistration, now: Date): Promise<PartnerApp> {
+  const name = checkName(registration.name);
+  const partner: Partner = owner ?? { id: newId('ptn'), name, status: 'active', createdAt: now };
+  const clientId = `cli_${randomBytes(16).toString('base64url')}`;
+  const roles = checkRoles(registration.roles);
+  const app: PartnerApp = {
+    clientId,
+    partnerId: partner.id,
+    partnerName: partner.name,
+    softwareId: registration.softwareId ?? newBase62Id(22),
+    name,
+    description: checkDescription(registration.description ?? ''),
+    roles,
+    environment: 'sandbox',
+    status: 'active',
+    origin: registration.origin,
+    clientMetadata: fapiClientMetadata({
+      clientId,
+      name,
+      redirectUris: checkRedirectUris(registration.redirectUris, services.mode),
+      keys: checkKeys(registration.keys, services.mode),
+      roles,
+      extra: registration.extraMetadata ?? {},
+    }),
+    softwareStatement: registration.softwareStatement ?? null,
+    registrationTokenHash: registration.registrationTokenHash ?? null,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await assertAcceptedByAuthorizationServer(services.validateClientMetadata, app.clientMetadata);
+  await services.partners.insertApp(app, owner ? null : partner);
+  return app;
+}
+
+/** The OAuth metadata of a FAPI 2.0 client of this platform; `extra` cannot override the fixed security settings. */
+export function fapiClientMetadata(input: {
+  clientId: string;
+  name: string;
+  redirectUris: readonly string[];
+  keys: AppKeys;
+  roles: readonly PartnerRole[];
+  extra?: Readonly<Record<string, unknown>>;
+}): ClientMetadata {
+  return {
+    ...input.extra,
+    client_id: input.clientId,
+    client_name: input.name,
+    redirect_uris: [...input.redirectUris],
+    ...('jwksUri' in input.keys ? { jwks_uri: input.keys.jwksUri } : { jwks: input.keys.jwks }),
+    scope: scopeOfRoles(input.roles),
+    grant_types: ['authorization_code', 'client_credentials', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'private_key_jwt',
+    id_token_signed_response_alg: 'PS256',
+    require_pushed_authorization_requests: true,
+    dpop_bound_access_tokens: true,
+  };
+}
+
+/** The scopes an app with these roles may ask for: `openid` and one per role. */
+export function scopeOfRoles(roles: readonly PartnerRole[]): string {
+  return ['openid', ...roles.map((role) => SCOPE_OF_ROLE[role])].join(' ');
+}
+
+/** @throws InvalidField when the authorization server would refuse the metadata. */
+export async function assertAcceptedByAuthorizationServer(validate: ClientMetadataValidator, metadata: ClientMetadata): Promise<void> {
+  try {
+    await validate({ ...metadata });
+  } catch (error) {
+    const { message, error_description: description } = error as { message: string; error_description?: string };
+    throw new InvalidField(`The app's OAuth metadata is invalid: ${description ?? message}`);
+  }
+}
+
+/** @throws InvalidField (path `name`). */
+export function checkName(value: string): string {
+  const name = value.trim();
+  if (!name || name.length > 140) throw new InvalidField('The app name must have 1 to 140 characters', 'name');
+  if (/[\u0000-\u001f\u007f]/.test(name)) throw new InvalidField('The app name must not contain control characters', 'name');
+  return name;
+}
+
+/** @throws InvalidField (path `description`). */
+export function checkDescription(value: string): string {
+  const description = value.trim();
+  if (description.length > 500) throw new InvalidField('The description must have at most 500 characters', 'description');
+  return description;
+}
+
+/**
+ * Absolute https URLs without a fragment; in the sandbox also `http://localhost` and `http://127.0.0.1`.
+ * @throws InvalidField (path `redirect_uris`).
+ */
+export function checkRedirectUris(uris: readonly string[], mode: PlatformMode): string[] {
+  const unique = [...new Set(uris.map((uri) => uri.trim()).filter(Boolean))];
+  if (unique.length === 0) throw new InvalidField('At least one redirect URI is required', 'redirect_uris');
+  if (unique.length > MAX_REDIRECT_URIS) throw new InvalidField(`At most ${MAX_REDIRECT_URIS} redirect URIs can be registered`, 'redirect_uris');
+  return unique.map((value) => {
+    const url = webUrl(value, mode, 'Redirect URI', 'redirect_uris');
+    if (url.hash || value.includes('#')) throw new InvalidField(`Redirect URI ${value} must not have a fragment`, 'redirect_uris');
+    return value;
+  });
+}
+
+/** @throws InvalidField (path `jwks` or `jwks_uri`). */
+export function checkKeys(keys: AppRegistration['keys'], mode: PlatformMode): AppKeys {
+  if ('jwksUri' in keys) {
+    const url = webUrl(keys.jwksUri.trim(), mode, 'The key set URL', 'jwks_uri');
+    if (url.hash) throw new InvalidField('The key set URL must not have a fragment', 'jwks_uri');
+    return { jwksUri: url.href };
+  }
+  return { jwks: checkPublicJwks(keys.jwks) };
+}
+
+/**
+ * A JWKS of 1 to 10 public keys (RSA, EC or OKP), each with a unique `kid`, no private members, and an `alg`, if
+ * any, that FAPI allows (PS256, ES256, EdDSA).
+ * @throws InvalidField (path `jwks`).
+ */
+export function checkPublicJwks(jwks: unknown): PublicJwks {
+  const keys = (jwks as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(keys) || keys.length === 0) throw new InvalidField('The key set must be a JWKS with at least one key', 'jwks');
+  if (keys.length > MAX_KEYS) throw new InvalidField(`The key set can hold at most ${MAX_KEYS} keys`, 'jwks');
+  const kids = new Set<string>();
+  for (const key of keys as unknown[]) {
+    checkPublicJwk(key);
+    const { kid } = key as { kid: string };
+    if (kids.has(kid)) throw new InvalidField(`Key id ${kid} appears twice`, 'jwks');
+    kids.add(kid);
+  }
+  return { keys: keys as Record<string, unknown>[] };
+}
+
+/** @throws InvalidField (path `jwks`) unless `key` is one acceptable public key with a `kid`. */
+export function checkPublicJwk(key: unknown): asserts key is Readonly<Record<string, unknown>> & { kid: string } {
+  if (typeof key !== 'object' || key === null || Array.isArray(key)) throw new InvalidField('Every key must be a JSON object', 'jwks');
+  const jwk = key as Record<string, unknown>;
+  if ('d' in jwk || 'p' in jwk || 'k' in jwk) throw new InvalidField('The key set must hold public keys only', 'jwks');
+  if (jwk.kty !== 'RSA' && jwk.kty !== 'EC' && jwk.kty !== 'OKP') throw new InvalidField(`Key type ${String(jwk.kty)} is not supported`, 'jwks');
+  if (jwk.alg !== undefined && !ALLOWED_KEY_ALGORITHMS.has(String(jwk.alg))) {
+    throw new InvalidField(`Key algorithm ${String(jwk.alg)} is not allowed (PS256, ES256 or EdDSA)`, 'jwks');
+  }
+  if (typeof jwk.kid !== 'string' || !jwk.kid || jwk.kid.length > 100) throw new InvalidField('Every key needs a "kid" of 1 to 100 characters', 'jwks');
+}
+
+/** @throws InvalidField (path `roles`). */
+export function checkRoles(roles: readonly string[]): PartnerRole[] {
+  const unique = [...new Set(roles.map((role) => role.trim().toUpperCase()).filter(Boolean))];
+  if (unique.length === 0) throw new InvalidField('At least one role is required (AISP, PISP, CBPII)', 'roles');
+  for (const role of unique) {
+    if (!Object.hasOwn(SCOPE_OF_ROLE, role)) throw new InvalidField(`Unknown role ${role} (use AISP, PISP or CBPII)`, 'roles');
+  }
+  return unique as PartnerRole[];
+}
+
+function webUrl(value: string, mode: PlatformMode, label: string, path: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidField(`${label} ${value} is not an absolute URL`, path);
+  }
+  const loopback = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
+  if (url.username || url.password) throw new InvalidField(`${label} ${value} must not carry a user name or password`, path);
+  if (url.protocol === 'https:') return url;
+  if (url.protocol === 'http:' && loopback && mode === 'sandbox') return url;
+  throw new InvalidField(
+    mode === 'sandbox' ? `${label} ${value} must use https (http is allowed only for localhost and 127.0.0.1 in the sandbox)` : `${label} ${value} must use https`,
+    path,
+  );
+}

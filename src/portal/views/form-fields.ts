@@ -1,0 +1,72 @@
+import { html, type SafeHtml } from '../../interaction/views/html.js';
+
+/** Errors to show next to the fields they are about, by field name. */
+export type FieldErrors = Readonly<Record<string, string>>;
+
+interface FieldOptions {
+  readonly name: string;
+  readonly label: string;
+  readonly value?: string;
+  readonly hint?: string;
+  readonly errors?: FieldErrors;
+  readonly required?: boolean;
+}
+
+/** A labelled text input; its hint and error are announced with it (`aria-describedby`). */
+export function textField(options: FieldOptions & { type?: 'text' | 'email' | 'password' | 'url'; autocomplete?: string }): SafeHtml {
+  const { name, label, value, hint, required, type = 'text', autocomplete } = options;
+  const error = options.errors?.[name];
+  const id = `field-${name}`;
+  const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ');
+  return html`<div class="field">
+<label class="field__label" for="${id}">${label}</label>
+${hint && html`<span class="field__hint" id="${id}-hint">${hint}</span>`}
+${error && html`<span class="field__error" id="${id}-error">${error}</span>`}
+<input class="field__input" type="${type}" id="${id}" name="${name}"${type === 'password' ? '' : html` value="${value ?? ''}"`}${autocomplete ? html` autocomplete="${autocomplete}"` : ''}${required ? html` required` : ''}${described ? html` aria-describedby="${described}"` : ''}${error ? html` aria-invalid="true"` : ''}>
+</div>`;
+}
+
+/** A labelled multi-line input (redirect URIs, key sets). */
+export function textArea(options: FieldOptions & { rows?: number }): SafeHtml {
+  const { name, label, value, hint, required, rows = 4 } = options;
+  const error = options.errors?.[name];
+  const id = `field-${name}`;
+  const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ');
+  return html`<div class="field">
+<label class="field__label" for="${id}">${label}</label>
+${hint && html`<span class="field__hint" id="${id}-hint">${hint}</span>`}
+${error && html`<span class="field__error" id="${id}-error">${error}</span>`}
+<textarea class="field__input" id="${id}" name="${name}" rows="${rows}" spellcheck="false"${required ? html` required` : ''}${described ? html` aria-describedby="${described}"` : ''}${error ? html` aria-invalid="true"` : ''}>${value ?? ''}</textarea>
+</div>`;
+}
+
+/** Every error of a refused form, at its top, announced to screen readers. */
+export function errorSummary(errors: FieldErrors | undefined): SafeHtml | false {
+  const messages = Object.values(errors ?? {});
+  return messages.length > 0 && html`<div class="alert" role="alert"><p>${messages.length === 1 ? messages[0] : 'Check these and try again:'}</p>${messages.length > 1 && html`<ul>${messages.map((message) => html`<li>${message}</li>`)}</ul>`}</div>`;
+}
+
+/** The hidden anti-forgery field every form carries. */
+export function csrfField(token: string): SafeHtml {
+  return html`<input type="hidden" name="csrf" value="${token}">`;
+}
+
+/** A form holding one button (an action such as "Log out" or "Retire key"), with its hidden fields. */
+export function postButton(options: { action: string; csrf: string; label: string; variant?: 'primary' | 'secondary' | 'danger' | 'link'; fields?: Readonly<Record<string, string>>; accessibleLabel?: string }): SafeHtml {
+  const { action, csrf, label, variant = 'secondary', fields = {}, accessibleLabel } = options;
+  const buttonClass = variant === 'link' ? 'link-button' : `button button--${variant} button--small`;
+  return html`<form class="inline-form" method="post" action="${action}">${csrfField(csrf)}${Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}<button class="${buttonClass}" type="submit"${accessibleLabel ? html` aria-label="${accessibleLabel}"` : ''}>${label}</button></form>`;
+}
+
+/** A notice confirming what just happened (after a redirect), announced politely. */
+export function notice(text: string | undefined): SafeHtml | false {
+  return Boolean(text) && html`<div class="notice" role="status"><p>${text}</p></div>`;
+}
+
+/** Dates as people read them in the UK, in UTC (what the API uses). */
+export function formatDateTime(date: Date | null): string {
+  if (!date) return '—';
+  return `${DATE_TIME.format(date)} UTC`;
+}
+
+const DATE_TIME = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: 'UTC' });

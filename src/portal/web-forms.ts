@@ -1,0 +1,31 @@
+import type { Context } from 'koa';
+
+/** Answers with an HTML page. */
+export function page(ctx: Context, body: string, status = 200): void {
+  ctx.status = status;
+  ctx.type = 'html';
+  ctx.body = body;
+}
+
+/** After a form: the browser fetches the result with a GET (so a reload does not send the form again). */
+export function redirect(ctx: Context, location: string): void {
+  ctx.status = 303;
+  ctx.redirect(location);
+}
+
+/** The submitted form's fields. */
+export function formOf(ctx: Context): Record<string, unknown> {
+  return (ctx.request.body as Record<string, unknown> | undefined) ?? {};
+}
+
+/** One form or query value as text, at most `maxLength` characters (a repeated field: its first value). */
+export function text(value: unknown, maxLength: number): string {
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' ? first.slice(0, maxLength) : '';
+}
+
+/** The notice named by `?notice=` (after a redirect), from a fixed set: the query never supplies the words. */
+export function noticeOf(ctx: Context, notices: Readonly<Record<string, string>>): string | undefined {
+  const key = typeof ctx.query.notice === 'string' ? ctx.query.notice : '';
+  return Object.hasOwn(notices, key) ? notices[key] : undefined;
+}

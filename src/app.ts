@@ -194,6 +194,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
       consents,
       connections: new SqlConnectionStore(dataSource),
       grants,
+      flushCalls: () => calls.flush(),
       sessions: sessionCookies({ kind: 'customer', store: sessions, cookieName: 'ot_account', path: '/account', secure: secureCookies, secret: sessionSecret }),
       formSecret: sessionSecret,
       secureCookies,

@@ -28,6 +28,8 @@ export interface CustomerAccountDependencies {
   readonly consents: ConsentStore;
   readonly connections: ConnectionStore;
   readonly grants: GrantRevoker;
+  /** Writes the API calls this process holds, so "last used" is up to date. */
+  readonly flushCalls: () => Promise<void>;
   readonly sessions: SessionCookies;
   readonly formSecret: Buffer;
   readonly secureCookies: boolean;
@@ -115,6 +117,7 @@ export function createCustomerAccountRoutes(dependencies: CustomerAccountDepende
   }
 
   async function connectionsPage(customer: Customer, csrf: string, extra: { notice?: string; error?: string }): Promise<string> {
+    await dependencies.flushCalls();
     const [connections, accounts] = await Promise.all([
       listCustomerConnections(dependencies.connections, customer.id, new Date()),
       dependencies.accounts.listByCustomer(customer.id),

@@ -63,7 +63,7 @@ describe('connected apps in Chromium', () => {
       assert.match(text, /Last used/);
 
       await page.getByRole('button', { name: /Stop sharing Patel Plumbing .* with Budget Buddy/ }).focus();
-      await page.keyboard.press('Enter');
+      await Promise.all([page.waitForURL(/notice=account-removed/), page.keyboard.press('Enter')]);
       assert.match(await page.getByRole('status').innerText(), /no longer shared/);
       assert.equal((await partner.call(token, 'GET', `${API}/accounts/acc_bob_business/balances`)).status, 403, 'the removed account is refused at once');
       const remaining = await partner.call(token, 'GET', `${API}/accounts`);
@@ -72,7 +72,7 @@ describe('connected apps in Chromium', () => {
       assert.equal(await page.getByRole('button', { name: /Stop sharing/ }).count(), 0, 'the last account cannot be removed on its own');
 
       await page.getByRole('button', { name: 'Revoke access for Budget Buddy' }).focus();
-      await page.keyboard.press('Enter');
+      await Promise.all([page.waitForURL(/notice=revoked/), page.keyboard.press('Enter')]);
       assert.match(await page.getByRole('status').innerText(), /can no longer see your accounts/);
       assert.match(await page.getByRole('heading', { name: 'Apps that can see your accounts' }).locator('..').innerText(), /No app can see your accounts/);
       assert.match(await page.getByRole('table', { name: /Access you gave before/ }).innerText(), /Budget Buddy[\s\S]*Revoked on/);

@@ -21,6 +21,7 @@ import { validateClientMetadata } from './oauth/client-metadata.js';
 import { createGrantRevoker } from './oauth/grant-revoker.js';
 import { derivedSecret, loadKeyMaterial, messageSigningKey, publicJwks } from './oauth/key-material.js';
 import { createProvider } from './oauth/provider.js';
+import { guardedFetch } from './oauth/guarded-fetch.js';
 import { RemoteKeySets } from './oauth/remote-key-sets.js';
 import { resourceIndicator } from './oauth/resource-server.js';
 import { signingIdentities } from './oauth/signing-identities.js';
@@ -76,7 +77,8 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const payments = new TypeOrmPaymentStore(dataSource, dialect);
   const partners = new TypeOrmPartnerStore(dataSource);
   const sessions = new TypeOrmWebSessionStore(dataSource);
-  const remoteKeys = new RemoteKeySets();
+  const fetchKeySet = guardedFetch({ allowLoopback: config.mode === 'sandbox' });
+  const remoteKeys = new RemoteKeySets(fetchKeySet);
   const registrationEndpoint = `${config.issuer}${REGISTRATION_PATH}`;
   const provider = createProvider({
     issuer: config.issuer,
@@ -86,6 +88,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
     intents: intents(consents, paymentConsents),
     customers,
     registrationEndpoint,
+    fetch: fetchKeySet,
   });
   const grants = createGrantRevoker(provider);
   const directoryKey = await loadDirectorySigningKey(config, serverKeys);

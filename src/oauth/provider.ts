@@ -2,6 +2,7 @@ import Provider, { type Adapter, type Configuration, type KoaContextWithOIDC } f
 import type { Logger } from '../logging/logger.js';
 import { renderMessagePage } from '../interaction/views/message-page.js';
 import { consentBinding, type ConsentBindingDependencies, REFRESH_TOKEN_MAX_TTL_SECONDS, LOGIN_ACR, STEP_UP_ACR } from './consent-binding.js';
+import type { GuardedFetch } from './guarded-fetch.js';
 import { derivedSecret, type KeyMaterial } from './key-material.js';
 import { INTENT_CLAIM } from './openbanking-intent.js';
 import { ACCESS_TOKEN_TTL_SECONDS, RESOURCE_SCOPES, resourceServerFeature } from './resource-server.js';
@@ -14,6 +15,8 @@ export interface ProviderDependencies extends ConsentBindingDependencies {
   readonly logger: Logger;
   /** Where Dynamic Client Registration is served (advertised in discovery; not by the provider itself). */
   readonly registrationEndpoint?: string;
+  /** How partners' key set URLs (`jwks_uri`) are fetched. */
+  readonly fetch?: GuardedFetch;
 }
 
 /** Algorithms FAPI 2.0 allows; nothing else is accepted or used. */
@@ -80,6 +83,7 @@ export function createProvider(dependencies: ProviderDependencies): Provider {
     clientBasedCORS: () => false,
     interactions: { policy: binding.policy, url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     discovery: dependencies.registrationEndpoint ? { registration_endpoint: dependencies.registrationEndpoint } : {},
+    ...(dependencies.fetch ? { fetch: dependencies.fetch as Configuration['fetch'] } : {}),
     loadExistingGrant: binding.loadExistingGrant as never,
     findAccount: binding.findAccount as never,
     extraTokenClaims: binding.extraTokenClaims as never,

@@ -35,6 +35,8 @@ const JWT_CLAIMS = new Set(['iss', 'aud', 'iat', 'exp', 'nbf', 'jti']);
 const REQUEST_ALGORITHMS = ['PS256', 'ES256', 'EdDSA'];
 /** A signed request may live at most this long (exp − iat), so its jti need not be remembered for longer. */
 const MAX_REQUEST_LIFETIME_SECONDS = 3600;
+/** Clock skew tolerated on a signed request's times. */
+const CLOCK_SKEW_SECONDS = 30;
 
 /**
  * Reads a registration request in either form:
@@ -81,7 +83,7 @@ async function readSignedRequest(reader: RegistrationRequestReader, jwt: string,
   const keys = keySet(reader, await softwareKeys(reader.partners, statement));
   let claims: Record<string, unknown>;
   try {
-    ({ payload: claims } = await jwtVerify(jwt, keys, { algorithms: REQUEST_ALGORITHMS, requiredClaims: ['iat', 'exp', 'jti'], clockTolerance: 30, currentDate: now }));
+    ({ payload: claims } = await jwtVerify(jwt, keys, { algorithms: REQUEST_ALGORITHMS, requiredClaims: ['iat', 'exp', 'jti'], clockTolerance: CLOCK_SKEW_SECONDS, currentDate: now }));
   } catch {
     throw metadataError('The registration request is not signed by a key of the software in the software statement, or it has expired');
   }
@@ -92,6 +94,7 @@ async function readSignedRequest(reader: RegistrationRequestReader, jwt: string,
   }
   const { iat, exp, jti } = claims as { iat: number; exp: number; jti: unknown };
   if (typeof jti !== 'string' || !jti || jti.length > 256) throw metadataError('The registration request needs a jti');
+  if (iat * 1000 > now.getTime() + CLOCK_SKEW_SECONDS * 1000) throw metadataError('The registration request is issued in the future (iat)');
   if (exp - iat > MAX_REQUEST_LIFETIME_SECONDS) throw metadataError('The registration request may live one hour at most (exp - iat)');
   const replayKey = createHash('sha256').update(`${statement.softwareId}:${jti}`).digest('base64url');
   if (!(await reader.rememberRequestOnce(replayKey, new Date((exp + 60) * 1000)))) throw metadataError('This registration request (jti) was already used');

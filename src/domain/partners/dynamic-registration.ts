@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { DomainError, InvalidField } from '../errors.js';
+import { DomainError, InvalidField, ResourceNotFound } from '../errors.js';
 import { changeApp } from './app-changes.js';
 import { assertAcceptedByAuthorizationServer, checkKeys, fapiClientMetadata, registerPartnerApp, type AppRegistrationServices } from './app-registration.js';
 import { keysOf, type AppKeys, type Partner, type PartnerApp, type PartnerStore } from './partner-app.js';
@@ -74,12 +74,8 @@ export async function findRegistration(partners: PartnerStore, clientId: string,
  * @throws RegistrationTokenInvalid.
  */
 export async function readRegistration(partners: PartnerStore, clientId: string, token: string, now: Date): Promise<ManagedRegistration> {
-  await findRegistration(partners, clientId, token);
   const next = newRegistrationToken();
-  const app = await changeApp(partners, 'operator', clientId, (current) => {
-    assertRegistrationToken(current, token);
-    return [{ ...current, registrationTokenHash: next.hash, updatedAt: now }];
-  });
+  const app = await changeRegistration(partners, clientId, token, (current) => [{ ...current, registrationTokenHash: next.hash, updatedAt: now }]);
   return { app, registrationToken: next.token };
 }
 
@@ -100,8 +96,7 @@ export async function updateRegistration(
 ): Promise<ManagedRegistration> {
   const next = newRegistrationToken();
   try {
-    const app = await changeApp(services.partners, 'operator', clientId, async (app) => {
-      assertRegistrationToken(app, token);
+    const app = await changeRegistration(services.partners, clientId, token, async (app) => {
       if (app.status === 'suspended') throw new RegistrationRefused('invalid_client_metadata', 'This client is suspended by the bank');
       if (statement.softwareId !== app.softwareId) throw new RegistrationRefused('invalid_software_statement', 'The software statement is for other software');
       const decision = decideRegistration(statement, request);
@@ -194,11 +189,30 @@ export async function deregisterClient(
   token: string,
   now: Date,
 ): Promise<void> {
-  await changeApp(partners, 'operator', clientId, (app) => {
-    assertRegistrationToken(app, token);
-    return [{ ...app, status: 'deregistered', registrationTokenHash: null, updatedAt: now }];
-  });
+  await changeRegistration(partners, clientId, token, (app) => [{ ...app, status: 'deregistered', registrationTokenHash: null, updatedAt: now }]);
   await endConsents(clientId, now);
+}
+
+/**
+ * Changes a DCR client as its registration access token allows (checked again on the state being changed, so a
+ * token spent by a concurrent request fails).
+ * @throws RegistrationTokenInvalid for an unknown client or a wrong token.
+ */
+async function changeRegistration(
+  partners: PartnerStore,
+  clientId: string,
+  token: string,
+  change: (app: PartnerApp) => readonly PartnerApp[] | Promise<readonly PartnerApp[]>,
+): Promise<PartnerApp> {
+  try {
+    return await changeApp(partners, 'operator', clientId, (app) => {
+      assertRegistrationToken(app, token);
+      return change(app);
+    });
+  } catch (error) {
+    if (error instanceof ResourceNotFound) throw new RegistrationTokenInvalid('The registration access token is invalid');
+    throw error;
+  }
 }
 
 function newRegistrationToken(): { token: string; hash: string } {

@@ -1,0 +1,57 @@
+// Proves that key sets are fetched only from addresses a partner may point the bank at: loopback only in the
+// sandbox, never private, link-local or other special-use networks (checked on the address actually connected to),
+// and that oversized or slow answers are cut off.
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { guardedFetch } from './guarded-fetch.js';
+
+describe('guarded fetch of key sets', () => {
+  let server: Server;
+  let port: number;
+
+  before(async () => {
+    server = createServer((request, response) => {
+      if (request.url === '/big') {
+        response.end('x'.repeat(600 * 1024));
+        return;
+      }
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ keys: [], path: request.url }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  after(() => server.close());
+
+  test('sandbox: a key set on 127.0.0.1 or localhost → fetched', async () => {
+    const fetch = guardedFetch({ allowLoopback: true });
+    assert.deepEqual(await (await fetch(`http://127.0.0.1:${port}/jwks`)).json(), { keys: [], path: '/jwks' });
+    assert.equal((await fetch(`http://localhost:${port}/jwks`)).status, 200);
+  });
+
+  test('production: 127.0.0.1, localhost (resolving to loopback) and [::1] → refused before any request', async () => {
+    const fetch = guardedFetch({ allowLoopback: false });
+    await assert.rejects(fetch(`http://127.0.0.1:${port}/jwks`), /may not be fetched from/);
+    await assert.rejects(fetch(`http://localhost:${port}/jwks`), /may not be fetched from/);
+    await assert.rejects(fetch(`http://[::1]:${port}/jwks`), /may not be fetched from/);
+  });
+
+  test('private, link-local and metadata addresses → refused in both modes', async () => {
+    for (const allowLoopback of [true, false]) {
+      const fetch = guardedFetch({ allowLoopback });
+      for (const host of ['10.0.0.8', '192.168.1.1', '172.16.5.5', '169.254.169.254', '100.64.0.1', '[fd00::1]', '[::ffff:10.0.0.1]']) {
+        await assert.rejects(fetch(`https://${host}/jwks`), /may not be fetched from/, host);
+      }
+    }
+  });
+
+  test('a body over 512 KiB → refused', async () => {
+    await assert.rejects(guardedFetch({ allowLoopback: true })(`http://127.0.0.1:${port}/big`), /larger than/);
+  });
+
+  test('a scheme other than http(s) → refused', async () => {
+    await assert.rejects(guardedFetch({ allowLoopback: true })('file:///etc/passwd'), /not fetched/);
+  });
+});

@@ -1,0 +1,82 @@
+import { lookup, type LookupAddress } from 'node:dns';
+import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { BlockList, isIP } from 'node:net';
+
+/** The fetch the platform uses for URLs partners and directories give it (key sets). */
+export type GuardedFetch = (url: string | URL, init?: { method?: string; headers?: Headers | Record<string, string>; signal?: AbortSignal | null }) => Promise<Response>;
+
+/** Addresses no partner-supplied URL may reach: this host, private networks, link-local, documentation, multicast… */
+const SPECIAL_USE = new BlockList();
+for (const [network, prefix] of [
+  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24],
+  ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
+] as const) {
+  SPECIAL_USE.addSubnet(network, prefix, 'ipv4');
+}
+for (const [network, prefix] of [['::', 128], ['::1', 128], ['::ffff:0:0', 96], ['64:ff9b::', 96], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) {
+  SPECIAL_USE.addSubnet(network, prefix, 'ipv6');
+}
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+/** Key sets are small: anything larger is refused. */
+const MAX_BODY_BYTES = 512 * 1024;
+const TIMEOUT_MS = 5_000;
+
+/**
+ * A fetch for URLs the platform does not control (a partner's `jwks_uri`, a directory's or a software's key set):
+ * it refuses to connect to special-use addresses (loopback, private networks, link-local…), so such a URL cannot
+ * make the bank probe its own network. The address checked is the one connected to (the check is in the DNS lookup
+ * the connection uses, on a fresh connection every time), so a name that resolves differently later gains nothing.
+ * GET only, no redirects, bodies up to 512 KiB, 5 s timeout.
+ * @param allowLoopback the sandbox lets key sets live on this machine (`http://localhost`, `127.0.0.1`).
+ */
+export function guardedFetch({ allowLoopback }: { allowLoopback: boolean }): GuardedFetch {
+  const allowed = (address: string) => {
+    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+    return !SPECIAL_USE.check(address, family) || (allowLoopback && LOOPBACK.check(address, family));
+  };
+  const guardedLookup: RequestOptions['lookup'] = (hostname, options, callback) => {
+    lookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+      if (error) return callback(error, '', 0);
+      const refused = addresses.find((entry) => !allowed(entry.address));
+      if (refused || addresses.length === 0) return callback(new Error(`${hostname} resolves to ${refused?.address ?? 'nothing'}, an address key sets may not be fetched from`), '', 0);
+      if ((options as { all?: boolean }).all) return (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, addresses);
+      const [first] = addresses as [LookupAddress];
+      return callback(null, first.address, first.family);
+    });
+  };
+
+  return (url, init = {}) =>
+    new Promise<Response>((resolve, reject) => {
+      const target = new URL(url);
+      if (target.protocol !== 'https:' && target.protocol !== 'http:') return reject(new Error(`${target.protocol} URLs are not fetched`));
+      if (isIP(target.hostname.replace(/^\[|\]$/g, '')) && !allowed(target.hostname.replace(/^\[|\]$/g, ''))) {
+        return reject(new Error(`${target.hostname} is an address key sets may not be fetched from`));
+      }
+      const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+      const headers = Object.fromEntries(new Headers(init.headers ?? {}).entries());
+      const options = { method: init.method ?? 'GET', headers, lookup: guardedLookup, agent: false as const, timeout: TIMEOUT_MS, signal: init.signal ?? undefined };
+      const request = send(target, options, (response: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_BODY_BYTES) request.destroy(new Error(`the response from ${target.origin} is larger than ${MAX_BODY_BYTES} bytes`));
+          else chunks.push(chunk);
+        });
+        response.on('end', () => {
+          const responseHeaders = new Headers();
+          for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
+          const status = response.statusCode ?? 500;
+          resolve(new Response([101, 204, 205, 304].includes(status) ? null : Buffer.concat(chunks), { status, headers: responseHeaders }));
+        });
+        response.on('error', reject);
+      });
+      request.on('timeout', () => request.destroy(new Error(`${target.origin} did not answer within ${TIMEOUT_MS} ms`)));
+      request.on('error', reject);
+      request.end();
+    });
+}

@@ -281,6 +281,7 @@ export async function insertAuthorisedConsents(database: Database, consents: rea
         createdAt: now,
         statusUpdatedAt: now,
         request: { body: consent.request, charges: [] },
+        lastUsedAt: null,
       }));
       await manager.getRepository<ConsentRow>('Consent').insert(rows);
       await manager

@@ -24,10 +24,11 @@ export function suspendApp(store: PartnerStore, clientId: string, now: Date): Pr
 
 /**
  * The operator lifts a suspension.
- * @throws ResourceNotFound; ActionNotAllowed when the app is not suspended.
+ * @throws ResourceNotFound; ActionNotAllowed when the app is not suspended (an active app included: the operator
+ *   probably named the wrong app).
  */
 export function reinstateApp(store: PartnerStore, clientId: string, now: Date): Promise<PartnerApp> {
-  return moveApp(store, 'operator', clientId, ['suspended'], 'active', now);
+  return moveApp(store, 'operator', clientId, ['suspended'], 'active', now, { strict: true });
 }
 
 /**
@@ -61,9 +62,10 @@ export function assertNotDeregistered(app: PartnerApp): void {
   if (app.status === 'deregistered') throw new ActionNotAllowed(`App ${app.clientId} was deregistered`);
 }
 
-async function moveApp(store: PartnerStore, actor: AppActor, clientId: string, from: readonly AppStatus[], to: AppStatus, now: Date): Promise<PartnerApp> {
+/** Moves an app from one of `from` to `to`; already in `to` is a no-op unless `strict`. */
+async function moveApp(store: PartnerStore, actor: AppActor, clientId: string, from: readonly AppStatus[], to: AppStatus, now: Date, { strict = false } = {}): Promise<PartnerApp> {
   return changeApp(store, actor, clientId, (app) => {
-    if (app.status === to) return [];
+    if (app.status === to && !strict) return [];
     if (!from.includes(app.status)) throw new ActionNotAllowed(refusal(app, to));
     return [{ ...app, status: to, updatedAt: now }];
   });

@@ -65,8 +65,9 @@ export function updateAppDetails(services: AppRegistrationServices, partnerId: s
  * @throws InvalidField for a bad key or a `kid` already registered (path `jwks`); ActionNotAllowed for keys served
  *   from a URL; ResourceNotFound; ConcurrentChange.
  */
-export function addAppKeys(services: AppRegistrationServices, partnerId: string, clientId: string, keys: unknown, now: Date): Promise<PartnerApp> {
-  const added = Array.isArray((keys as { keys?: unknown } | null)?.keys) ? ((keys as { keys: unknown[] }).keys) : [keys];
+export async function addAppKeys(services: AppRegistrationServices, partnerId: string, clientId: string, keys: unknown, now: Date): Promise<PartnerApp> {
+  const added = Array.isArray((keys as { keys?: unknown } | null)?.keys) ? (keys as { keys: unknown[] }).keys : [keys];
+  if (added.length === 0) throw new InvalidField('Give at least one key to add', 'jwks');
   for (const key of added) checkPublicJwk(key);
   return changeKeySet(services, partnerId, clientId, now, (current) => {
     const known = new Set(current.keys.map((key) => key.kid));

@@ -6,15 +6,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { exportJWK, generateKeyPair } from 'jose';
+import { decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK } from 'jose';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
+import { openDatabase } from '../persistence/data-source.js';
+import { ServerKeyStore } from '../persistence/stores/server-key-store.js';
 import { mysqlMigrations } from '../persistence/migrations/mysql/index.js';
 import { sqliteMigrations } from '../persistence/migrations/sqlite/index.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TIMEOUT_MS = 60_000;
 /** Variables of the parent's environment that would change what the CLI does; each test sets its own. */
-const CONFIG_VARIABLES = ['OPENTELLER_MODE', 'PORT', 'HOST', 'ISSUER', 'SIGNING_KEYS_FILE', 'COOKIE_SECRETS', 'TRUST_PROXY'];
+const CONFIG_VARIABLES = ['OPENTELLER_MODE', 'PORT', 'HOST', 'ISSUER', 'SIGNING_KEYS_FILE', 'COOKIE_SECRETS', 'TRUST_PROXY', 'DIRECTORY_KEYS_FILE', 'TRUSTED_DIRECTORIES_FILE'];
 
 interface Run {
   readonly code: number | null;
@@ -169,6 +171,119 @@ describe('openteller CLI', () => {
       assertNoStackTrace(run);
     },
   );
+
+  /** The JSON `partner create` printed for a new app (AISP and PISP). */
+  interface CreatedApp {
+    readonly client_id: string;
+    readonly partner_id: string;
+    readonly software_id: string;
+    readonly redirect_uris: string[];
+    readonly roles: string[];
+  }
+
+  async function createApp(): Promise<CreatedApp> {
+    const run = await openteller(partnerArgs());
+    assertExit(run, 0);
+    return JSON.parse(run.stdout) as CreatedApp;
+  }
+
+  test('partner create → JSON with a software_id of 22 Base62 characters, different for each app', async () => {
+    const first = await createApp();
+    const second = await createApp();
+    assert.match(first.software_id, /^[0-9A-Za-z]{22}$/);
+    assert.match(second.software_id, /^[0-9A-Za-z]{22}$/);
+    assert.notEqual(first.software_id, second.software_id);
+  });
+
+  test('partner approve <client_id> → exit 0, JSON with environment live and status active', async () => {
+    const app = await createApp();
+    const run = await openteller(['partner', 'approve', app.client_id]);
+    assertExit(run, 0);
+    assert.deepEqual(JSON.parse(run.stdout), { client_id: app.client_id, client_name: 'Budget Buddy', environment: 'live', status: 'active' });
+  });
+
+  test('partner suspend <client_id> → exit 0, JSON with status suspended', async () => {
+    const app = await createApp();
+    const run = await openteller(['partner', 'suspend', app.client_id]);
+    assertExit(run, 0);
+    assert.deepEqual(JSON.parse(run.stdout), { client_id: app.client_id, client_name: 'Budget Buddy', environment: 'sandbox', status: 'suspended' });
+  });
+
+  test('partner reinstate <client_id> of a suspended app → exit 0, JSON with status active', async () => {
+    const app = await createApp();
+    assertExit(await openteller(['partner', 'suspend', app.client_id]), 0);
+    const run = await openteller(['partner', 'reinstate', app.client_id]);
+    assertExit(run, 0);
+    assert.equal(JSON.parse(run.stdout).status, 'active');
+  });
+
+  test('partner reinstate <client_id> of an active app → exit 1 with a message, no stack trace', async () => {
+    const app = await createApp();
+    const run = await openteller(['partner', 'reinstate', app.client_id]);
+    assertExit(run, 1);
+    assert.match(run.stderr, /^openteller: .*not suspended/m);
+    assert.equal(run.stdout, '');
+    assertNoStackTrace(run);
+  });
+
+  test('partner approve with an unknown client id → exit 1 naming it, no stack trace', async () => {
+    const run = await openteller(['partner', 'approve', 'cli_does_not_exist']);
+    assertExit(run, 1);
+    assert.match(run.stderr, /^openteller: .*cli_does_not_exist/m);
+    assert.equal(run.stdout, '');
+    assertNoStackTrace(run);
+  });
+
+  test('partner approve without a client id → exit 2 with the usage', async () => {
+    const run = await openteller(['partner', 'approve']);
+    assertExit(run, 2);
+    assert.match(run.stderr, /partner approve needs exactly one client id/);
+    assert.match(run.stderr, /Usage: openteller <command>/);
+    assert.equal(run.stdout, '');
+  });
+
+  test('ssa issue --client <client_id> → a PS256 JWT with a kid, verified by the directory key, naming the app, its organisation and its roles, valid for 7 days', async () => {
+    const app = await createApp();
+    const run = await openteller(['ssa', 'issue', '--client', app.client_id]);
+    assertExit(run, 0);
+    const jwt = run.stdout.trim();
+    const header = decodeProtectedHeader(jwt);
+    assert.equal(header.alg, 'PS256');
+    assert.ok(typeof header.kid === 'string' && header.kid.length > 0, JSON.stringify(header));
+
+    const opened = await openDatabase(database.config, { poolSize: 1 });
+    const stored = await new ServerKeyStore(opened.dataSource).list('directory').finally(() => opened.dataSource.destroy());
+    assert.equal(stored.length, 1);
+    const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = stored[0]?.material as JWK;
+    assert.equal(publicJwk.kid, header.kid);
+    const { payload } = await jwtVerify(jwt, await importJWK(publicJwk, 'PS256'), { algorithms: ['PS256'] });
+
+    assert.equal(payload.iss, 'http://localhost:3000/directory');
+    assert.equal(payload.software_id, app.software_id);
+    assert.equal(payload.software_client_id, app.client_id);
+    assert.deepEqual(payload.software_redirect_uris, app.redirect_uris);
+    assert.deepEqual(payload.software_roles, app.roles);
+    assert.equal(payload.org_id, app.partner_id);
+    assert.equal((payload.exp ?? 0) - (payload.iat ?? 0), 7 * 24 * 3600);
+  });
+
+  test('ssa issue --client <client_id> of a suspended app → exit 1 with a message, nothing printed', async () => {
+    const app = await createApp();
+    assertExit(await openteller(['partner', 'suspend', app.client_id]), 0);
+    const run = await openteller(['ssa', 'issue', '--client', app.client_id]);
+    assertExit(run, 1);
+    assert.match(run.stderr, /^openteller: .*suspended/m);
+    assert.equal(run.stdout, '');
+    assertNoStackTrace(run);
+  });
+
+  test('ssa issue without --client → exit 2 with the usage', async () => {
+    const run = await openteller(['ssa', 'issue']);
+    assertExit(run, 2);
+    assert.match(run.stderr, /ssa issue needs --client/);
+    assert.match(run.stderr, /Usage: openteller <command>/);
+    assert.equal(run.stdout, '');
+  });
 
   test('sandbox customers --json → the 4 sandbox customers with passwords and accounts; alice has acc_alice_current (GBP) and a EUR account', async () => {
     const run = await openteller(['sandbox', 'customers', '--json']);

@@ -167,6 +167,134 @@ describe('loadConfig', () => {
     );
   });
 
+  describe('software statement directories', () => {
+    let directoryKeysFile: string;
+    let directoryPublicFile: string;
+    let directoryNoKidFile: string;
+    let directoryRs256File: string;
+    let publicJwk: Record<string, unknown>;
+    let privateJwk: Record<string, unknown>;
+    let written = 0;
+
+    /** Writes `content` (JSON unless a string) to a new file in the test folder. */
+    function file(content: unknown): string {
+      written += 1;
+      const path = join(dir, `directory-${written}.json`);
+      writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+      return path;
+    }
+
+    before(async () => {
+      const ps256 = await generateKeyPair('PS256', { extractable: true });
+      const es256 = await generateKeyPair('ES256', { extractable: true });
+      const ps256Private = { ...(await exportJWK(ps256.privateKey)), kid: 'directory-ps256-1', alg: 'PS256' };
+      const es256Private = { ...(await exportJWK(es256.privateKey)), kid: 'directory-es256-1', alg: 'ES256' };
+      directoryKeysFile = file({ keys: [ps256Private, es256Private] });
+      directoryPublicFile = file({ keys: [{ ...(await exportJWK(ps256.publicKey)), kid: 'directory-ps256-1', alg: 'PS256' }] });
+      const { kid: _kid, ...withoutKid } = ps256Private;
+      directoryNoKidFile = file({ keys: [withoutKid] });
+      directoryRs256File = file({ keys: [{ ...ps256Private, alg: 'RS256' }] });
+      publicJwk = { ...(await exportJWK(es256.publicKey)), kid: 'ob-directory-1', alg: 'ES256', use: 'sig' };
+      privateJwk = { ...es256Private, kid: 'ob-directory-1' };
+    });
+
+    test('neither DIRECTORY_KEYS_FILE nor TRUSTED_DIRECTORIES_FILE → no signing keys, no trusted directory', () => {
+      assert.deepEqual(loadConfig({}).directory, { signingJwks: null, trusted: [] });
+    });
+
+    test('DIRECTORY_KEYS_FILE with private PS256 and ES256 keys → both, in order, with their private parts', () => {
+      const jwks = loadConfig({ DIRECTORY_KEYS_FILE: directoryKeysFile }).directory.signingJwks;
+      assert.deepEqual(
+        jwks?.keys.map((key) => [key.kid, key.alg]),
+        [
+          ['directory-ps256-1', 'PS256'],
+          ['directory-es256-1', 'ES256'],
+        ],
+      );
+      assert.ok(jwks?.keys.every((key) => typeof key.d === 'string'));
+    });
+
+    test('DIRECTORY_KEYS_FILE in production → accepted too', () => {
+      assert.equal(loadConfig(production({ DIRECTORY_KEYS_FILE: directoryKeysFile })).directory.signingJwks?.keys.length, 2);
+    });
+
+    const refusedDirectoryKeys: Array<[string, () => string]> = [
+      ['holding a public key only', () => directoryPublicFile],
+      ['with a key without a kid', () => directoryNoKidFile],
+      ['with an RS256 key', () => directoryRs256File],
+      ['pointing to a missing file', () => join(dir, 'no-directory-keys.json')],
+      ['holding something that is not JSON', () => file('not json')],
+      ['holding an empty key set', () => file({ keys: [] })],
+    ];
+    for (const [name, path] of refusedDirectoryKeys) {
+      test(`DIRECTORY_KEYS_FILE ${name} → DIRECTORY_KEYS_FILE`, () => assertRefused({ DIRECTORY_KEYS_FILE: path() }, 'DIRECTORY_KEYS_FILE'));
+    }
+
+    test('TRUSTED_DIRECTORIES_FILE with one directory by https jwks_uri and one by public jwks → both, in order', () => {
+      const trusted = loadConfig({
+        TRUSTED_DIRECTORIES_FILE: file([
+          { issuer: 'OpenBanking Ltd', jwks_uri: 'https://keystore.openbankingtest.org.uk/keystore/openbanking.jwks' },
+          { issuer: 'Test Directory', jwks: { keys: [publicJwk] } },
+        ]),
+      }).directory.trusted;
+      assert.deepEqual(trusted, [
+        { issuer: 'OpenBanking Ltd', jwksUri: 'https://keystore.openbankingtest.org.uk/keystore/openbanking.jwks' },
+        { issuer: 'Test Directory', jwks: { keys: [publicJwk] } },
+      ]);
+    });
+
+    test('TRUSTED_DIRECTORIES_FILE with an http loopback jwks_uri in the sandbox → accepted', () => {
+      const trusted = loadConfig({ TRUSTED_DIRECTORIES_FILE: file([{ issuer: 'Local Directory', jwks_uri: 'http://localhost:4000/jwks' }]) }).directory.trusted;
+      assert.deepEqual(trusted, [{ issuer: 'Local Directory', jwksUri: 'http://localhost:4000/jwks' }]);
+    });
+
+    test('TRUSTED_DIRECTORIES_FILE with an https jwks_uri in production → accepted', () => {
+      const trusted = loadConfig(production({ TRUSTED_DIRECTORIES_FILE: file([{ issuer: 'OpenBanking Ltd', jwks_uri: 'https://keys.example.com/jwks' }]) })).directory.trusted;
+      assert.deepEqual(trusted, [{ issuer: 'OpenBanking Ltd', jwksUri: 'https://keys.example.com/jwks' }]);
+    });
+
+    const refusedDirectories: Array<[string, () => unknown]> = [
+      ['holding an object instead of an array', () => ({ issuer: 'OpenBanking Ltd', jwks_uri: 'https://keys.example.com/jwks' })],
+      ['with an entry without an issuer', () => [{ jwks_uri: 'https://keys.example.com/jwks' }]],
+      ['with a blank issuer', () => [{ issuer: ' ', jwks_uri: 'https://keys.example.com/jwks' }]],
+      ['with a null entry', () => [null]],
+      [
+        'naming an issuer twice',
+        () => [
+          { issuer: 'OpenBanking Ltd', jwks_uri: 'https://keys.example.com/jwks' },
+          { issuer: 'OpenBanking Ltd', jwks: { keys: [publicJwk] } },
+        ],
+      ],
+      ['with both jwks and jwks_uri', () => [{ issuer: 'OpenBanking Ltd', jwks_uri: 'https://keys.example.com/jwks', jwks: { keys: [publicJwk] } }]],
+      ['with neither jwks nor jwks_uri', () => [{ issuer: 'OpenBanking Ltd' }]],
+      ['with a private key in jwks', () => [{ issuer: 'OpenBanking Ltd', jwks: { keys: [privateJwk] } }]],
+      ['with a symmetric (oct) key in jwks', () => [{ issuer: 'OpenBanking Ltd', jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0', kid: 'shared' }] } }]],
+      ['with a jwks key without a kid', () => [{ issuer: 'OpenBanking Ltd', jwks: { keys: [{ ...publicJwk, kid: undefined }] } }]],
+      ['with an empty jwks', () => [{ issuer: 'OpenBanking Ltd', jwks: { keys: [] } }]],
+      ['with a jwks_uri that is not a URL', () => [{ issuer: 'OpenBanking Ltd', jwks_uri: 'keys.example.com/jwks' }]],
+      ['with an http jwks_uri that is not loopback', () => [{ issuer: 'OpenBanking Ltd', jwks_uri: 'http://keys.example.com/jwks' }]],
+    ];
+    for (const [name, content] of refusedDirectories) {
+      test(`TRUSTED_DIRECTORIES_FILE ${name} → TRUSTED_DIRECTORIES_FILE`, () => assertRefused({ TRUSTED_DIRECTORIES_FILE: file(content()) }, 'TRUSTED_DIRECTORIES_FILE'));
+    }
+
+    test('TRUSTED_DIRECTORIES_FILE with an http loopback jwks_uri in production → TRUSTED_DIRECTORIES_FILE', () => {
+      assertRefused(production({ TRUSTED_DIRECTORIES_FILE: file([{ issuer: 'Local Directory', jwks_uri: 'http://localhost:4000/jwks' }]) }), 'TRUSTED_DIRECTORIES_FILE');
+    });
+
+    test('TRUSTED_DIRECTORIES_FILE pointing to a missing file → TRUSTED_DIRECTORIES_FILE', () => {
+      assertRefused({ TRUSTED_DIRECTORIES_FILE: join(dir, 'no-trusted-directories.json') }, 'TRUSTED_DIRECTORIES_FILE');
+    });
+
+    test('TRUSTED_DIRECTORIES_FILE naming a folder (unreadable) → TRUSTED_DIRECTORIES_FILE', () => {
+      assertRefused({ TRUSTED_DIRECTORIES_FILE: dir }, 'TRUSTED_DIRECTORIES_FILE');
+    });
+
+    test('TRUSTED_DIRECTORIES_FILE holding something that is not JSON → TRUSTED_DIRECTORIES_FILE', () => {
+      assertRefused({ TRUSTED_DIRECTORIES_FILE: file('[{"issuer": ') }, 'TRUSTED_DIRECTORIES_FILE');
+    });
+  });
+
   describe('production mode', () => {
     test('without SIGNING_KEYS_FILE → SIGNING_KEYS_FILE', () => {
       assertRefused(production({ SIGNING_KEYS_FILE: undefined }), 'SIGNING_KEYS_FILE');

@@ -4,7 +4,7 @@ import mount from 'koa-mount';
 import type Provider from 'oidc-provider';
 import type { Config } from './config/config.js';
 import { pageCursors } from './domain/accounts/page-cursor.js';
-import { cancelConsentsOfApp } from './domain/consents/account-access-consents.js';
+import { endConsentsOfApp } from './domain/consents/app-consents.js';
 import { intents } from './domain/consents/intents.js';
 import { loadDirectorySigningKey } from './directory/directory-key.js';
 import { directoryEndpoints } from './directory/directory-routes.js';
@@ -170,7 +170,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
         rememberRequestOnce: (key, expiresAt) => replayGuard.rememberOnce('dcr-jti', key, expiresAt),
       },
       ownDirectoryIssuer: directory?.issuer ?? null,
-      endConsents: (clientId, now) => cancelConsentsOfApp(consents, grants, clientId, now),
+      endConsents: (clientId, now) => endConsentsOfApp({ accountAccess: consents, payments: paymentConsents }, grants, clientId, now),
       logger,
     }),
   );
@@ -185,6 +185,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
       consents: new SqlConsentSummaryStore(dataSource),
       calls: { log: callLog, flush: () => calls.flush() },
       registrationEndpoint,
+      trustAnchor: config.payments.trustAnchor,
       formSecret: sessionSecret,
       secureCookies,
       logger,

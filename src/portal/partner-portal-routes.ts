@@ -11,7 +11,7 @@ import { findAppOf } from '../domain/partners/app-changes.js';
 import { disableApp, enableApp } from '../domain/partners/app-lifecycle.js';
 import { registerPartnerApp, type AppRegistrationServices } from '../domain/partners/app-registration.js';
 import { addAppKeys, retireAppKey, updateAppDetails } from '../domain/partners/app-settings.js';
-import { keysOf, type Partner, type PartnerApp } from '../domain/partners/partner-app.js';
+import { keysOf, messageSigningIssuer, type Partner, type PartnerApp } from '../domain/partners/partner-app.js';
 import { confirmPartnerEmail, logInPartnerUser, resendConfirmation, signUpPartner, type PartnerUser, type PartnerUserStore } from '../domain/partners/partner-users.js';
 import type { OwnDirectoryService } from '../directory/own-directory.js';
 import { csrfProtection } from '../interaction/csrf.js';
@@ -36,6 +36,8 @@ export interface PartnerPortalDependencies {
   readonly consents: ConsentSummaryStore;
   readonly calls: { readonly log: ApiCallLog; flush(): Promise<void> };
   readonly registrationEndpoint: string;
+  /** The trust anchor payment message signatures name (`http://openbanking.org.uk/tan`). */
+  readonly trustAnchor: string;
   /** Secret of the anti-forgery tokens of the forms shown before logging in. */
   readonly formSecret: Buffer;
   readonly secureCookies: boolean;
@@ -288,6 +290,8 @@ export function createPartnerPortalRoutes(dependencies: PartnerPortalDependencie
       registrationEndpoint: dependencies.registrationEndpoint,
       snippets: appSnippets(dependencies.issuer, app),
       canDownloadStatement: dependencies.directory !== null && app.origin !== 'dcr' && app.status === 'active',
+      hasDirectory: dependencies.directory !== null,
+      messageSigning: app.roles.includes('PISP') ? { issuer: messageSigningIssuer(app), trustAnchor: dependencies.trustAnchor } : null,
       registrations: software.filter((other) => other.origin === 'dcr' && other.partnerId === app.partnerId),
       consents,
       calls,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createLocalJWKSet, decodeJwt, jwtVerify, type JWK, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, decodeJwt, errors, jwtVerify, type JWK, type JWTVerifyGetKey } from 'jose';
 import type { AppKeys } from '../domain/partners/partner-app.js';
 import { softwareKeys } from '../domain/partners/dynamic-registration.js';
 import type { PartnerStore } from '../domain/partners/partner-app.js';
@@ -84,8 +84,10 @@ async function readSignedRequest(reader: RegistrationRequestReader, jwt: string,
   let claims: Record<string, unknown>;
   try {
     ({ payload: claims } = await jwtVerify(jwt, keys, { algorithms: REQUEST_ALGORITHMS, requiredClaims: ['iat', 'exp', 'jti'], clockTolerance: CLOCK_SKEW_SECONDS, currentDate: now }));
-  } catch {
-    throw metadataError('The registration request is not signed by a key of the software in the software statement, or it has expired');
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) throw metadataError('The registration request has expired (exp)');
+    if (error instanceof errors.JWTClaimValidationFailed) throw metadataError(`The registration request needs a valid "${error.claim}" claim`);
+    throw metadataError('The registration request is not signed by a key of the software in the software statement');
   }
   if (claims.iss !== statement.softwareId) throw metadataError('The registration request must have iss = the software_id of the software statement');
   const audiences = ([] as unknown[]).concat(claims.aud);

@@ -10,6 +10,7 @@ import * as client from 'openid-client';
 import { customerToken } from '../support/authorise.js';
 import { API, partnerClient, REDIRECT_URI, type Partner } from '../support/partner.js';
 import { csrfOf, PortalClient } from '../support/portal-client.js';
+import { PAYMENT_SIGNING_JWK } from '../support/sample-keys.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 describe('partner portal', () => {
@@ -38,7 +39,7 @@ describe('partner portal', () => {
     const created = await portal.submit('/portal/apps/new', '/portal/apps', {
       name: 'Ledgerly',
       redirect_uris: REDIRECT_URI,
-      roles: ['AISP', 'PISP'],
+      roles: ['AISP', 'CBPII'],
       keys_source: 'jwks',
       jwks: JSON.stringify({ keys: [firstKey.jwk] }),
     });
@@ -149,7 +150,7 @@ describe('partner portal', () => {
       name: 'Ledgerly Pro',
       description: 'Budgets for teams',
       redirect_uris: `${REDIRECT_URI}\nhttps://ledgerly.example/callback`,
-      roles: ['AISP', 'PISP'],
+      roles: ['AISP', 'CBPII'],
     });
     assert.match(saved.html, /Your changes are saved/);
     assert.match(saved.html, /Ledgerly Pro/);
@@ -182,7 +183,7 @@ describe('partner portal', () => {
     const jwks = await (await fetch(`${server.issuer}/directory/jwks`)).json();
     const { payload } = await jwtVerify(await response.text(), createLocalJWKSet(jwks as never), { issuer: `${server.issuer}/directory` });
     assert.equal(payload.software_client_id, clientId);
-    assert.deepEqual(payload.software_roles, ['AISP', 'PISP']);
+    assert.deepEqual(payload.software_roles, ['AISP', 'CBPII']);
     const published = await (await fetch(`${server.issuer}/directory/software/${String(payload.software_id)}/jwks`)).json();
     assert.deepEqual((published as { keys: Array<{ kid: string }> }).keys.map((key) => key.kid), ['key-2026-07']);
   });
@@ -198,6 +199,17 @@ describe('partner portal', () => {
     const on = await portal.submit(`/portal/apps/${clientId}`, `/portal/apps/${clientId}/enable`, {});
     assert.match(on.html, /switched on again/);
     assert.equal((await partner.call(token, 'POST', `${API}/account-access-consents`, { Data: { Permissions: ['ReadAccountsBasic'] }, Risk: {} })).status, 201);
+  });
+
+  test('a payment app without an RSA key → 400 "needs an RSA key"; with one → its page shows what payment messages are signed as', async () => {
+    const ecOnly = await portal.submit('/portal/apps/new', '/portal/apps', { name: 'Payer', redirect_uris: REDIRECT_URI, roles: 'PISP', keys_source: 'jwks', jwks: JSON.stringify({ keys: [firstKey.jwk] }) });
+    assert.equal(ecOnly.status, 400);
+    assert.match(ecOnly.html, /needs an RSA key/);
+    const created = await portal.submit('/portal/apps/new', '/portal/apps', { name: 'Payer', redirect_uris: REDIRECT_URI, roles: 'PISP', keys_source: 'jwks', jwks: JSON.stringify({ keys: [firstKey.jwk, PAYMENT_SIGNING_JWK] }) });
+    const payerId = /id="client-id">([^<]+)</.exec(created.html)?.[1] as string;
+    const partnerId = String((await server.database.dataSource.query('SELECT partner_id FROM software WHERE client_id = ?', [payerId]))[0].partner_id);
+    assert.match(created.html, new RegExp(`id="signing-iss">${partnerId}/${payerId}<`));
+    assert.match(created.html, new RegExp(`openbanking.org.uk/tan</span> = <span class="mono">${server.config.payments.trustAnchor}<`));
   });
 
   test('session cookies are HttpOnly, SameSite=Lax and limited to /portal (not Secure in the sandbox); logging out ends the session on the server', async () => {

@@ -18,6 +18,7 @@ import { loadKeyMaterial } from '../../src/oauth/key-material.js';
 import { ServerKeyStore } from '../../src/persistence/stores/server-key-store.js';
 import { TypeOrmPartnerStore } from '../../src/persistence/stores/partner-store.js';
 import { partnerClient, REDIRECT_URI, type Partner } from './partner.js';
+import { PAYMENT_SIGNING_JWK } from './sample-keys.js';
 import type { TestServer } from './test-server.js';
 
 /** A second redirect URI for software that registers more than one. */
@@ -57,7 +58,7 @@ export async function registerPortalSoftware(
     {
       name: options.name ?? 'Budget Buddy',
       redirectUris: options.redirectUris ?? [REDIRECT_URI],
-      keys: { jwks: { keys: [key.publicJwk] } },
+      keys: { jwks: { keys: options.roles?.includes('PISP') ? [key.publicJwk, PAYMENT_SIGNING_JWK] : [key.publicJwk] } },
       roles: options.roles ?? ['AISP'],
       origin: 'cli',
     },

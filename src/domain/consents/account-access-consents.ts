@@ -165,17 +165,6 @@ export async function revokeConsentByCustomer(store: ConsentStore, grants: Grant
   if (consent.grantId) await grants.revokeGrant(consent.grantId);
 }
 
-/**
- * Ends every consent of an app that no longer exists (deregistered by its partner): `CANC`, and their grants end,
- * so none of the app's refresh tokens works any more.
- * @returns how many consents ended.
- */
-export async function cancelConsentsOfApp(store: ConsentStore, grants: GrantRevoker, clientId: string, now: Date): Promise<number> {
-  const grantIds = await store.cancelAllOfClient(clientId, now, { code: 'TKSP', description: 'The app was deregistered' });
-  for (const grantId of grantIds) await grants.revokeGrant(grantId);
-  return grantIds.length;
-}
-
 /** A consent that backs a customer token and may be used right now, with the accounts it shares. */
 export interface UsableConsent {
   readonly consent: AccountAccessConsent;

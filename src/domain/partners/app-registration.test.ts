@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, test } from 'node:test';
+import { PAYMENT_SIGNING_JWK } from '../../../test/support/sample-keys.js';
 import { InMemoryPartnerStore } from '../../../test/support/in-memory-partner-store.js';
 import { DomainError, InvalidField } from '../errors.js';
 import {
@@ -60,9 +61,17 @@ function registration(overrides: Partial<AppRegistration> = {}): AppRegistration
 }
 
 describe('registerPartnerApp', () => {
+  test('a PISP app whose key set has no RSA key → InvalidField jwks (payment messages are signed with PS256); with a jwks_uri → accepted', async () => {
+    const services = newServices();
+    await assert.rejects(registerPartnerApp(services, PARTNER, registration({ roles: ['PISP'] }), NOW), (error: unknown) => error instanceof InvalidField && error.path === 'jwks');
+    assert.equal(services.partners.size.apps, 0);
+    const app = await registerPartnerApp(services, PARTNER, registration({ roles: ['PISP'], keys: { jwksUri: 'https://partner.example/jwks' } }), NOW);
+    assert.deepEqual(app.roles, ['PISP']);
+  });
+
   test('a valid registration → FAPI 2.0 metadata: private_key_jwt, PAR, DPoP, code flow, PS256 ID tokens, scopes of the roles', async () => {
     const services = newServices();
-    const jwks = { keys: [ecJwk('k1', { alg: 'ES256' })] };
+    const jwks = { keys: [ecJwk('k1', { alg: 'ES256' }), PAYMENT_SIGNING_JWK] };
     const app = await registerPartnerApp(services, PARTNER, registration({ roles: ['AISP', 'PISP'], keys: { jwks } }), NOW);
     const metadata = app.clientMetadata;
     assert.equal(metadata.client_id, app.clientId);

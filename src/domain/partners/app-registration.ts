@@ -3,6 +3,7 @@ import { InvalidField } from '../errors.js';
 import { newBase62Id, newId } from '../ids.js';
 import {
   SCOPE_OF_ROLE,
+  type AppEnvironment,
   type AppKeys,
   type AppOrigin,
   type ClientMetadata,
@@ -42,6 +43,8 @@ export interface AppRegistration {
   readonly registrationTokenHash?: string;
   /** Further OAuth metadata the client asked for and the platform accepts (DCR), e.g. `token_endpoint_auth_signing_alg`. */
   readonly extraMetadata?: Readonly<Record<string, unknown>>;
+  /** DCR of software the bank already approved for live use: the client is live too. Otherwise `sandbox`. */
+  readonly environment?: AppEnvironment;
 }
 
 const MAX_REDIRECT_URIS = 10;
@@ -59,6 +62,8 @@ export async function registerPartnerApp(services: AppRegistrationServices, owne
   const partner: Partner = owner ?? { id: newId('ptn'), name, status: 'active', createdAt: now };
   const clientId = `cli_${randomBytes(16).toString('base64url')}`;
   const roles = checkRoles(registration.roles);
+  const keys = checkKeys(registration.keys, services.mode);
+  assertSigningKeyForRoles(roles, keys);
   const app: PartnerApp = {
     clientId,
     partnerId: partner.id,
@@ -67,14 +72,14 @@ export async function registerPartnerApp(services: AppRegistrationServices, owne
     name,
     description: checkDescription(registration.description ?? ''),
     roles,
-    environment: 'sandbox',
+    environment: registration.environment ?? 'sandbox',
     status: 'active',
     origin: registration.origin,
     clientMetadata: fapiClientMetadata({
       clientId,
       name,
       redirectUris: checkRedirectUris(registration.redirectUris, services.mode),
-      keys: checkKeys(registration.keys, services.mode),
+      keys,
       roles,
       extra: registration.extraMetadata ?? {},
     }),
@@ -198,6 +203,18 @@ export function checkPublicJwk(key: unknown): asserts key is Readonly<Record<str
     throw new InvalidField(`Key algorithm ${String(jwk.alg)} is not allowed (PS256, ES256 or EdDSA)`, 'jwks');
   }
   if (typeof jwk.kid !== 'string' || !jwk.kid || jwk.kid.length > 100) throw new InvalidField('Every key needs a "kid" of 1 to 100 characters', 'jwks');
+}
+
+/**
+ * A payment initiation app signs its payment messages with PS256 (NOTES §10): when the bank holds its key set, it
+ * must hold an RSA key. (Keys served from a `jwks_uri` are the partner's to get right.)
+ * @throws InvalidField (path `jwks`).
+ */
+export function assertSigningKeyForRoles(roles: readonly PartnerRole[], keys: AppKeys): void {
+  if (!roles.includes('PISP') || !('jwks' in keys)) return;
+  if (!keys.jwks.keys.some((key) => key.kty === 'RSA' && (key.alg === undefined || key.alg === 'PS256'))) {
+    throw new InvalidField('A PISP app signs payment messages with PS256: its key set needs an RSA key (alg PS256 or none)', 'jwks');
+  }
 }
 
 /** @throws InvalidField (path `roles`). */

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, test } from 'node:test';
+import { PAYMENT_SIGNING_JWK } from '../../../test/support/sample-keys.js';
 import { InMemoryPartnerStore } from '../../../test/support/in-memory-partner-store.js';
 import { ActionNotAllowed, DomainError, InvalidField, ResourceNotFound } from '../errors.js';
 import { registerPartnerApp, type AppRegistration, type AppRegistrationServices, type ClientMetadataValidator, type PlatformMode } from './app-registration.js';
@@ -67,7 +68,7 @@ function newApp(services: AppRegistrationServices, overrides: Partial<AppRegistr
 }
 
 function details(overrides: Partial<AppDetails> = {}): AppDetails {
-  return { name: 'Budget Buddy Pro', description: 'Budgets, better', redirectUris: ['https://pro.example.com/cb', 'https://pro.example.com/cb2'], roles: ['AISP', 'PISP'], ...overrides };
+  return { name: 'Budget Buddy Pro', description: 'Budgets, better', redirectUris: ['https://pro.example.com/cb', 'https://pro.example.com/cb2'], roles: ['AISP', 'CBPII'], ...overrides };
 }
 
 /** The kids of an app's key set as stored. */
@@ -88,10 +89,10 @@ describe('updateAppDetails', () => {
 
     assert.equal(updated.name, 'Budget Buddy Pro');
     assert.equal(updated.description, 'Budgets, better');
-    assert.deepEqual(updated.roles, ['AISP', 'PISP']);
+    assert.deepEqual(updated.roles, ['AISP', 'CBPII']);
     assert.equal(updated.clientMetadata.client_name, 'Budget Buddy Pro');
     assert.deepEqual(updated.clientMetadata.redirect_uris, ['https://pro.example.com/cb', 'https://pro.example.com/cb2']);
-    assert.equal(updated.clientMetadata.scope, 'openid accounts payments');
+    assert.equal(updated.clientMetadata.scope, 'openid accounts fundsconfirmations');
     assert.equal(updated.clientMetadata.client_id, app.clientId);
     assert.equal(updated.clientMetadata.token_endpoint_auth_method, 'private_key_jwt');
     assert.equal(updated.clientMetadata.dpop_bound_access_tokens, true);
@@ -106,9 +107,24 @@ describe('updateAppDetails', () => {
   test('roles in any case, with duplicates → normalised, scope follows them', async () => {
     const services = newServices();
     const app = await newApp(services);
-    const updated = await updateAppDetails(services, PARTNER.id, app.clientId, details({ roles: ['cbpii', ' pisp ', 'CBPII'] }), NOW);
-    assert.deepEqual(updated.roles, ['CBPII', 'PISP']);
-    assert.equal(updated.clientMetadata.scope, 'openid fundsconfirmations payments');
+    const updated = await updateAppDetails(services, PARTNER.id, app.clientId, details({ roles: ['cbpii', ' aisp ', 'CBPII'] }), NOW);
+    assert.deepEqual(updated.roles, ['CBPII', 'AISP']);
+    assert.equal(updated.clientMetadata.scope, 'openid fundsconfirmations accounts');
+  });
+
+  test('retiring the only RSA key of a payment app → InvalidField jwks; its other keys can go', async () => {
+    const services = newServices();
+    const app = await newApp(services, { roles: ['PISP'], keys: { jwks: { keys: [publicJwk('k1'), PAYMENT_SIGNING_JWK] } } });
+    await assert.rejects(retireAppKey(services, PARTNER.id, app.clientId, 'payments-signing-1', NOW), isError(InvalidField, 'jwks'));
+    const updated = await retireAppKey(services, PARTNER.id, app.clientId, 'k1', NOW);
+    assert.deepEqual(kidsOf(services, updated.clientId), ['payments-signing-1']);
+  });
+
+  test('adding the PISP role to an app whose key set has no RSA key → InvalidField jwks (payment messages are signed with PS256), nothing written', async () => {
+    const services = newServices();
+    const app = await newApp(services);
+    await assert.rejects(updateAppDetails(services, PARTNER.id, app.clientId, details({ roles: ['AISP', 'PISP'] }), NOW), isError(InvalidField, 'jwks'));
+    assert.equal(services.partners.stored(app.clientId)?.version, app.version);
   });
 
   test('a redirect URI over plain http to another host → InvalidField redirect_uris, nothing written', async () => {

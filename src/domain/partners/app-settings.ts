@@ -3,6 +3,7 @@ import { changeApp } from './app-changes.js';
 import { assertNotDeregistered } from './app-lifecycle.js';
 import {
   assertAcceptedByAuthorizationServer,
+  assertSigningKeyForRoles,
   checkDescription,
   checkKeys,
   checkName,
@@ -37,6 +38,7 @@ export function updateAppDetails(services: AppRegistrationServices, partnerId: s
     const roles = checkRoles(details.roles);
     const keys = keysOf(app);
     const jwksUri = 'jwksUri' in keys && details.jwksUri !== undefined ? checkKeys({ jwksUri: details.jwksUri }, services.mode) : keys;
+    assertSigningKeyForRoles(roles, jwksUri);
     const name = checkName(details.name);
     const updated: PartnerApp = {
       ...app,
@@ -104,6 +106,7 @@ async function changeKeySet(
     const keys = keysOf(app);
     if (!('jwks' in keys)) throw new ActionNotAllowed('This app\'s keys are served from its jwks_uri: add and remove keys there');
     const jwks = change(keys.jwks);
+    assertSigningKeyForRoles(app.roles, { jwks });
     const withKeys = (target: PartnerApp): PartnerApp => ({ ...target, clientMetadata: { ...target.clientMetadata, jwks }, updatedAt: now });
     const updated = withKeys(app);
     await assertAcceptedByAuthorizationServer(services.validateClientMetadata, updated.clientMetadata);

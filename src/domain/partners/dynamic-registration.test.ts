@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { describe, test } from 'node:test';
+import { PAYMENT_SIGNING_JWK } from '../../../test/support/sample-keys.js';
+import { approveApp } from './app-lifecycle.js';
 import { InMemoryPartnerStore } from '../../../test/support/in-memory-partner-store.js';
 import { addAppKeys } from './app-settings.js';
 import { registerPartnerApp, type AppRegistrationServices, type ClientMetadataValidator, type PlatformMode } from './app-registration.js';
@@ -67,12 +69,12 @@ function newServices(validateClientMetadata: ClientMetadataValidator = async () 
   return { partners, validateClientMetadata, mode };
 }
 
-/** PARTNER's portal app (AISP + PISP, key k1), registered through the domain. */
+/** PARTNER's portal app (AISP + PISP, key k1 and an RSA key for payment messages), registered through the domain. */
 function newPortalApp(services: Services, owner: Partner = PARTNER): Promise<PartnerApp> {
   return registerPartnerApp(
     { ...services, validateClientMetadata: async () => {} },
     owner,
-    { name: 'Budget Buddy', description: 'Budgets', redirectUris: REDIRECTS, keys: { jwks: { keys: [publicJwk('k1')] } }, roles: ['AISP', 'PISP'], origin: 'portal' },
+    { name: 'Budget Buddy', description: 'Budgets', redirectUris: REDIRECTS, keys: { jwks: { keys: [publicJwk('k1'), PAYMENT_SIGNING_JWK] } }, roles: ['AISP', 'PISP'], origin: 'portal' },
     CREATED,
   );
 }
@@ -137,6 +139,17 @@ describe('registerBySoftwareStatement', () => {
     assert.equal(app.registrationTokenHash, sha256(registrationToken));
     assert.deepEqual(await findRegistration(services.partners, app.clientId, registrationToken), app);
     assert.deepEqual(services.partners.size, { apps: 2, partners: 2 });
+  });
+
+  test('own-directory statement of a portal app the bank approved for live use → the DCR client is live too; an external directory\'s → sandbox', async () => {
+    const services = newServices();
+    const portal = await newPortalApp(services);
+    await approveApp(services.partners, portal.clientId, NOW);
+    const live = await services.partners.findApp(portal.clientId);
+    const { app } = await registerBySoftwareStatement(services, ownStatement(live as PartnerApp), {}, NOW);
+    assert.equal(app.environment, 'live');
+    const external = await registerBySoftwareStatement(services, externalStatement(), {}, NOW);
+    assert.equal(external.app.environment, 'sandbox');
   });
 
   test('asking for a subset of redirect URIs, a scope and a signing alg → exactly those', async () => {

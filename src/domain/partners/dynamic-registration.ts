@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DomainError, InvalidField, ResourceNotFound } from '../errors.js';
 import { changeApp } from './app-changes.js';
 import { assertAcceptedByAuthorizationServer, checkKeys, fapiClientMetadata, registerPartnerApp, type AppRegistrationServices } from './app-registration.js';
-import { keysOf, type AppKeys, type Partner, type PartnerApp, type PartnerStore } from './partner-app.js';
+import { keysOf, type AppEnvironment, type AppKeys, type Partner, type PartnerApp, type PartnerStore } from './partner-app.js';
 import { decideRegistration, RegistrationRefused, type RegistrationMetadata, type SoftwareStatement } from './software-statement.js';
 
 /**
@@ -20,7 +20,7 @@ export async function registerBySoftwareStatement(
   now: Date,
 ): Promise<ManagedRegistration> {
   const decision = decideRegistration(statement, request);
-  const { owner, keys } = await ownerAndKeys(services.partners, statement, now);
+  const { owner, keys, environment } = await ownerAndKeys(services.partners, statement, now);
   const { token, hash } = newRegistrationToken();
   try {
     const app = await registerPartnerApp(
@@ -37,6 +37,7 @@ export async function registerBySoftwareStatement(
         softwareStatement: { jwt: statement.jwt, claims: statement.claims },
         registrationTokenHash: hash,
         extraMetadata: decision.extraMetadata,
+        environment,
       },
       now,
     );
@@ -144,25 +145,38 @@ export function externalPartnerId(directory: string, orgId: string): string {
  *   `invalid_software_statement` (no `software_jwks_endpoint`).
  */
 export async function softwareKeys(partners: PartnerStore, statement: SoftwareStatement): Promise<AppKeys> {
-  if (statement.ownDirectory) {
-    const [partner, apps] = await Promise.all([partners.findPartner(statement.orgId), partners.listAppsOfSoftware(statement.softwareId)]);
-    const software = apps.find((app) => app.origin !== 'dcr' && app.partnerId === statement.orgId);
-    if (!partner || partner.status !== 'active') throw unapproved('The organisation of the software statement is not active in the directory');
-    if (!software || software.status !== 'active') throw unapproved('The software of the software statement is not active in the directory');
-    return keysOf(software);
-  }
+  if (statement.ownDirectory) return keysOf(await ownSoftware(partners, statement));
   if (!statement.jwksEndpoint) throw new RegistrationRefused('invalid_software_statement', 'The software statement has no software_jwks_endpoint');
   return { jwksUri: statement.jwksEndpoint };
 }
 
-async function ownerAndKeys(partners: PartnerStore, statement: SoftwareStatement, now: Date): Promise<{ owner: Partner; keys: AppKeys }> {
+/**
+ * The portal app of a statement of this platform's own directory.
+ * @throws RegistrationRefused `unapproved_software_statement` when it or its organisation is not active.
+ */
+async function ownSoftware(partners: PartnerStore, statement: SoftwareStatement): Promise<PartnerApp> {
+  const [partner, apps] = await Promise.all([partners.findPartner(statement.orgId), partners.listAppsOfSoftware(statement.softwareId)]);
+  const software = apps.find((app) => app.origin !== 'dcr' && app.partnerId === statement.orgId);
+  if (!partner || partner.status !== 'active') throw unapproved('The organisation of the software statement is not active in the directory');
+  if (!software || software.status !== 'active') throw unapproved('The software of the software statement is not active in the directory');
+  return software;
+}
+
+/**
+ * Who the client belongs to, the keys it gets, and where it may be used: a client of the bank's own, live software
+ * is live; any other starts in the sandbox.
+ */
+async function ownerAndKeys(partners: PartnerStore, statement: SoftwareStatement, now: Date): Promise<{ owner: Partner; keys: AppKeys; environment: AppEnvironment }> {
+  if (statement.ownDirectory) {
+    const software = await ownSoftware(partners, statement);
+    return { owner: (await partners.findPartner(statement.orgId)) as Partner, keys: keysOf(software), environment: software.environment };
+  }
   const keys = await softwareKeys(partners, statement);
-  if (statement.ownDirectory) return { owner: (await partners.findPartner(statement.orgId)) as Partner, keys };
   const candidate: Partner = { id: externalPartnerId(statement.directory, statement.orgId), name: statement.orgName, status: 'active', createdAt: now };
   await partners.insertPartnerIfAbsent(candidate);
   const partner = (await partners.findPartner(candidate.id)) ?? candidate;
   if (partner.status !== 'active') throw unapproved('The organisation of the software statement is suspended at this bank');
-  return { owner: partner, keys };
+  return { owner: partner, keys, environment: 'sandbox' };
 }
 
 function unapproved(message: string): RegistrationRefused {

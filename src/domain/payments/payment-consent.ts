@@ -54,6 +54,11 @@ export interface PaymentConsentStore {
   findByGrantId(grantId: string): Promise<DomesticPaymentConsent | null>;
   /** `AWAU → AUTH` with the customer, debtor account and grant. @returns false when it was not `AWAU`. */
   authorise(consentId: string, authorisation: PaymentAuthorisation, at: Date): Promise<boolean>;
+  /**
+   * Rejects every `AWAU` and `AUTH` (not yet used) payment consent of a client with `reason`.
+   * @returns the grant ids of the consents it rejected.
+   */
+  rejectAllOfClient(clientId: string, at: Date, reason: StatusReason): Promise<string[]>;
   /** @returns false when the consent was not in one of `from` (nothing written). */
   transition(consentId: string, from: readonly ConsentStatus[], to: ConsentStatus, at: Date, reason?: StatusReason): Promise<boolean>;
 }

@@ -5,6 +5,7 @@ import type { AccountPermission } from '../../domain/consents/permissions.js';
 import type { ConsentAccountRow, ConsentRow } from '../entities/consent.entity.js';
 import { isStorableId, readSqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
+import { endLiveConsentsOfClient } from './client-consents.js';
 
 /** The `consent.kind` of account-access consents (payment consents share the table). */
 const KIND = 'account-access';
@@ -104,18 +105,8 @@ export class TypeOrmConsentStore implements ConsentStore {
     });
   }
 
-  async cancelAllOfClient(clientId: string, at: Date, reason: { code: string; description: string }): Promise<string[]> {
-    if (!isStorableId(clientId)) return [];
-    return inTransaction(this.dataSource, async (manager) => {
-      const repository = manager.getRepository<ConsentRow>('Consent');
-      const live = await repository.find({ select: { id: true, grantId: true }, where: { clientId, kind: KIND, status: In(['AWAU', 'AUTH']) } });
-      if (live.length === 0) return [];
-      await repository.update(
-        { id: In(live.map((row) => row.id)), status: In(['AWAU', 'AUTH']) },
-        { status: 'CANC', statusUpdatedAt: at, statusReasonCode: reason.code, statusReasonDescription: reason.description },
-      );
-      return live.flatMap((row) => (row.grantId ? [row.grantId] : []));
-    });
+  cancelAllOfClient(clientId: string, at: Date, reason: { code: string; description: string }): Promise<string[]> {
+    return endLiveConsentsOfClient(this.dataSource, KIND, clientId, 'CANC', at, reason);
   }
 }
 

@@ -8,6 +8,7 @@ import type { ConsentAccountRow, ConsentRow } from '../entities/consent.entity.j
 import type { IdempotencyKeyRow } from '../entities/payment.entity.js';
 import { isDuplicateKeyError, isStorableId, readSqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
+import { endLiveConsentsOfClient } from './client-consents.js';
 
 /** The `consent.kind` of domestic payment consents. */
 export const PAYMENT_CONSENT_KIND = 'domestic-payment';
@@ -73,6 +74,10 @@ export class TypeOrmPaymentConsentStore implements PaymentConsentStore {
       await manager.getRepository<ConsentAccountRow>('ConsentAccount').insert({ consentId, accountId: authorisation.debtorAccountId });
       return true;
     });
+  }
+
+  rejectAllOfClient(clientId: string, at: Date, reason: StatusReason): Promise<string[]> {
+    return endLiveConsentsOfClient(this.dataSource, PAYMENT_CONSENT_KIND, clientId, 'RJCT', at, reason);
   }
 
   async transition(consentId: string, from: readonly ConsentStatus[], to: ConsentStatus, at: Date, reason?: StatusReason): Promise<boolean> {

@@ -96,6 +96,10 @@ export interface AppPageModel {
   /** Shell and JSON snippets that configure a client for this app. */
   readonly snippets: { readonly shell: string; readonly json: string };
   readonly canDownloadStatement: boolean;
+  /** Whether the bank runs a directory of its own (software statements). */
+  readonly hasDirectory: boolean;
+  /** For payment apps: who they sign payment messages as (`http://openbanking.org.uk/iss` and `…/tan`). */
+  readonly messageSigning: { readonly issuer: string; readonly trustAnchor: string } | null;
   /** This software's registrations by DCR (on a portal app's page). */
   readonly registrations: readonly PartnerApp[];
   readonly consents: readonly ConsentSummary[];
@@ -110,6 +114,7 @@ export function renderAppPage(model: AppPageModel): string {
   const { viewer, app } = model;
   const keys = keysOf(app);
   const managedInPortal = app.origin !== 'dcr' && app.status !== 'deregistered';
+  const switchable = app.status !== 'deregistered';
   const base = `/portal/apps/${app.clientId}`;
   const body = html`<p><a href="/portal">← Your apps</a></p>
 <h1>${app.name}</h1>
@@ -128,6 +133,10 @@ ${app.description && html`<p class="lead">${app.description}</p>`}
 <dt>Scope</dt><dd class="mono">${app.clientMetadata.scope}</dd>
 <dt>Redirect URIs</dt><dd>${app.clientMetadata.redirect_uris.map((uri) => html`<span class="mono">${uri}</span><br>`)}</dd>
 <dt>Environment</dt><dd>${app.environment === 'live' ? 'Live: every customer of the bank' : 'Sandbox: sandbox customers only, until the bank approves the app'}</dd>
+${
+  model.messageSigning &&
+  html`<dt>Payment message signing</dt><dd>Sign with PS256 and an RSA key of this app; <span class="mono">http://openbanking.org.uk/iss</span> = <span class="mono" id="signing-iss">${model.messageSigning.issuer}</span>, <span class="mono">http://openbanking.org.uk/tan</span> = <span class="mono">${model.messageSigning.trustAnchor}</span></dd>`
+}
 </dl>
 ${managedInPortal && html`<p><a href="${base}/edit">Edit name, description, redirect URIs and roles</a></p>`}
 </section>
@@ -143,7 +152,11 @@ ${managedInPortal && html`<p><a href="${base}/edit">Edit name, description, redi
 ${
   'jwksUri' in keys
     ? html`<p>The bank fetches this app's public keys from <span class="mono">${keys.jwksUri}</span>. To rotate, publish the new key there, start using it, then remove the old one.</p>`
-    : html`<p>To rotate a key without breaking running integrations: add the new key, switch your software to it, then retire the old key. Both work in between.</p>
+    : html`<p>${
+        managedInPortal
+          ? 'To rotate a key without breaking running integrations: add the new key, switch your software to it, then retire the old key. Both work in between.'
+          : 'This client uses the key set of its software: add and retire keys on the page of the app its software statement came from, and they apply here too.'
+      }</p>
 <div class="table-wrap"><table class="table">
 <caption>Registered public keys</caption>
 <thead><tr><th scope="col">Key id (kid)</th><th scope="col">Type</th><th scope="col">Algorithm</th>${managedInPortal && html`<th scope="col"><span class="visually-hidden">Actions</span></th>`}</tr></thead>
@@ -170,7 +183,13 @@ ${
   model.canDownloadStatement
     ? html`<p>A software statement is this app's record in the bank's directory, signed by the directory. Register clients with it at <span class="mono">${model.registrationEndpoint}</span> (RFC 7591, or a signed JWT as the Open Banking DCR profile asks). It is valid for 7 days.</p>
 <p><a class="button button--secondary button--inline" href="${base}/software-statement" download>Download software statement</a></p>`
-    : html`<p>${app.origin === 'dcr' ? 'This client was registered by Dynamic Client Registration: manage it at its registration_client_uri with its registration access token.' : 'Software statements are issued for active apps only.'}</p>`
+    : html`<p>${
+        app.origin === 'dcr'
+          ? 'This client was registered by Dynamic Client Registration: manage it at its registration_client_uri with its registration access token.'
+          : model.hasDirectory
+            ? 'Software statements are issued for active apps only.'
+            : 'This bank runs no directory of its own: register by Dynamic Client Registration with a software statement from your ecosystem directory.'
+      }</p>`
 }
 ${
   model.registrations.length > 0 &&
@@ -209,7 +228,7 @@ ${
 </table></div>`
 }
 </section>
-${managedInPortal && switchSection(app, base, viewer)}`;
+${switchable && switchSection(app, base, viewer)}`;
   return renderPortalPage({ title: app.name, body, viewer });
 }
 

@@ -8,7 +8,7 @@
 // Refuses to overwrite existing files.
 //
 //   node partner-portal-docs/examples/generate-keys.mjs [directory]
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
@@ -34,6 +34,7 @@ async function keyPair(alg, options = {}) {
   };
 }
 
+mkdirSync(directory, { recursive: true, mode: 0o700 });
 const client = await keyPair('ES256');
 const signing = await keyPair('PS256', { modulusLength: 2048 });
 

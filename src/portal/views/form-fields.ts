@@ -14,30 +14,36 @@ interface FieldOptions {
 
 /** A labelled text input; its hint and error are announced with it (`aria-describedby`). */
 export function textField(options: FieldOptions & { type?: 'text' | 'email' | 'password' | 'url'; autocomplete?: string }): SafeHtml {
-  const { name, label, value, hint, required, type = 'text', autocomplete } = options;
-  const error = options.errors?.[name];
-  const id = `field-${name}`;
-  const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ');
+  const { name, value, required, type = 'text', autocomplete } = options;
+  const { id, heading, described } = fieldParts(options);
   return html`<div class="field">
-<label class="field__label" for="${id}">${label}</label>
-${hint && html`<span class="field__hint" id="${id}-hint">${hint}</span>`}
-${error && html`<span class="field__error" id="${id}-error">${error}</span>`}
-<input class="field__input" type="${type}" id="${id}" name="${name}"${type === 'password' ? '' : html` value="${value ?? ''}"`}${autocomplete ? html` autocomplete="${autocomplete}"` : ''}${required ? html` required` : ''}${described ? html` aria-describedby="${described}"` : ''}${error ? html` aria-invalid="true"` : ''}>
+${heading}
+<input class="field__input" type="${type}" id="${id}" name="${name}"${type === 'password' ? '' : html` value="${value ?? ''}"`}${autocomplete ? html` autocomplete="${autocomplete}"` : ''}${required ? html` required` : ''}${described}>
 </div>`;
 }
 
 /** A labelled multi-line input (redirect URIs, key sets). */
 export function textArea(options: FieldOptions & { rows?: number }): SafeHtml {
-  const { name, label, value, hint, required, rows = 4 } = options;
-  const error = options.errors?.[name];
-  const id = `field-${name}`;
-  const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ');
+  const { name, value, required, rows = 4 } = options;
+  const { id, heading, described } = fieldParts(options);
   return html`<div class="field">
-<label class="field__label" for="${id}">${label}</label>
-${hint && html`<span class="field__hint" id="${id}-hint">${hint}</span>`}
-${error && html`<span class="field__error" id="${id}-error">${error}</span>`}
-<textarea class="field__input" id="${id}" name="${name}" rows="${rows}" spellcheck="false"${required ? html` required` : ''}${described ? html` aria-describedby="${described}"` : ''}${error ? html` aria-invalid="true"` : ''}>${value ?? ''}</textarea>
+${heading}
+<textarea class="field__input" id="${id}" name="${name}" rows="${rows}" spellcheck="false"${required ? html` required` : ''}${described}>${value ?? ''}</textarea>
 </div>`;
+}
+
+/** A field's id, its label with hint and error, and the attributes tying them to the control. */
+function fieldParts({ name, label, hint, errors }: FieldOptions): { id: string; heading: SafeHtml; described: SafeHtml } {
+  const error = errors?.[name];
+  const id = `field-${name}`;
+  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ');
+  return {
+    id,
+    heading: html`<label class="field__label" for="${id}">${label}</label>
+${hint && html`<span class="field__hint" id="${id}-hint">${hint}</span>`}
+${error && html`<span class="field__error" id="${id}-error">${error}</span>`}`,
+    described: html`${describedBy && html` aria-describedby="${describedBy}"`}${error && html` aria-invalid="true"`}`,
+  };
 }
 
 /** Every error of a refused form, at its top, announced to screen readers. */

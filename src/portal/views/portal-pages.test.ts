@@ -1,0 +1,91 @@
+// Proves that the portal and connected-apps pages render what partners and customers typed as text, never as
+// markup (app names, descriptions, organisation names, mail), that only http(s) links are made from mail text,
+// and that every form carries its anti-forgery token.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { PartnerApp } from '../../domain/partners/partner-app.js';
+import { renderConnectionsPage } from './account-pages.js';
+import { renderAppPage, renderDashboardPage } from './app-pages.js';
+import { renderMailboxPage } from './partner-auth-pages.js';
+
+const EVIL = '<script>alert(1)</script>"><img src=x onerror=alert(2)>';
+const viewer = { email: 'dev@evil.example', organisationName: EVIL, csrf: 'token-123', sandbox: true };
+
+const app: PartnerApp = {
+  clientId: 'cli_evil',
+  partnerId: 'ptn_evil',
+  partnerName: EVIL,
+  softwareId: 'ABCDEFGHIJKLMNOPQRSTUV',
+  name: EVIL,
+  description: EVIL,
+  roles: ['PISP'],
+  environment: 'sandbox',
+  status: 'active',
+  origin: 'portal',
+  clientMetadata: { client_id: 'cli_evil', client_name: EVIL, redirect_uris: ['https://evil.example/cb?x="><b>'], scope: 'openid payments', jwks: { keys: [{ kty: 'EC', kid: EVIL }] } },
+  softwareStatement: null,
+  registrationTokenHash: null,
+  version: 1,
+  createdAt: new Date('2026-12-01T10:00:00Z'),
+  updatedAt: new Date('2026-12-01T10:00:00Z'),
+};
+
+function assertNoInjectedMarkup(page: string): void {
+  assert.doesNotMatch(page, /<script/i);
+  assert.doesNotMatch(page, /<img/i);
+  assert.doesNotMatch(page, /<b>/);
+  assert.match(page, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+}
+
+function assertEveryFormHasToken(page: string, token: string): void {
+  const forms = page.split('<form').slice(1);
+  assert.ok(forms.length > 0);
+  for (const form of forms) assert.match(form, new RegExp(`name="csrf" value="${token}"`));
+}
+
+describe('portal pages', () => {
+  test('an app page of names, description, keys and redirect URIs full of markup → all shown as text; every form carries the token', () => {
+    const page = renderAppPage({
+      viewer,
+      app,
+      issuer: 'https://bank.example',
+      registrationEndpoint: 'https://bank.example/register',
+      snippets: { shell: EVIL, json: EVIL },
+      canDownloadStatement: true,
+      hasDirectory: true,
+      messageSigning: { issuer: 'ptn_evil/cli_evil', trustAnchor: 'bank.example' },
+      registrations: [],
+      consents: [],
+      calls: [{ clientId: 'cli_evil', at: new Date(), method: 'GET', path: '/open-banking/v4.0/aisp/accounts/"><b>', status: 403, interactionId: 'x', consentId: null }],
+    });
+    assertNoInjectedMarkup(page);
+    assertEveryFormHasToken(page, 'token-123');
+  });
+
+  test('the dashboard with an app and an organisation named with markup → text', () => {
+    const page = renderDashboardPage({ viewer, emailConfirmed: true, apps: [app] });
+    assertNoInjectedMarkup(page);
+    assertEveryFormHasToken(page, 'token-123');
+  });
+
+  test('mail text with markup and a javascript: link → escaped; only the http(s) URL becomes a link', () => {
+    const page = renderMailboxPage({
+      viewer,
+      mail: [{ id: 'msg_1', recipient: 'dev@evil.example', subject: EVIL, text: `${EVIL}\njavascript:alert(3)\nhttps://bank.example/portal/confirm-email?token=abc`, createdAt: new Date() }],
+    });
+    assertNoInjectedMarkup(page);
+    assert.match(page, /<a href="https:\/\/bank.example\/portal\/confirm-email\?token=abc">/);
+    assert.doesNotMatch(page, /href="javascript:/);
+  });
+
+  test('connected apps with an app and partner named with markup → text; every form carries the token', () => {
+    const page = renderConnectionsPage({
+      customerName: 'Alice',
+      csrf: 'token-456',
+      active: [{ consentId: 'aac_1', appName: EVIL, partnerName: EVIL, permissions: [{ title: 'Your balances', description: 'The balances.' }], accounts: [{ id: 'acc_1', label: 'Current' }, { id: 'acc_2', label: EVIL }], grantedOn: '1 December 2026', expiresOn: null, lastUsed: null }],
+      ended: [{ appName: EVIL, what: EVIL, outcome: 'Revoked', grantedOn: '1 December 2026' }],
+    });
+    assertNoInjectedMarkup(page);
+    assertEveryFormHasToken(page, 'token-456');
+  });
+});

@@ -97,7 +97,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const callLog = new SqlApiCallLog(dataSource, dialect);
   const calls = new ApiCallRecorder(callLog, logger);
   const bankSigningKey = await messageSigningKey(keys);
-  const secureCookies = config.mode === 'production';
+  const secureCookies = config.issuer.startsWith('https:');
   const sessionSecret = derivedSecret(keys, 'web-session-forms');
 
   const app = new Koa();
@@ -128,7 +128,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
         jwks: publicJwks(keys),
         rememberProofOnce: (key, expiresAt) => replayGuard.rememberOnce('rs-dpop', key, expiresAt),
       },
-      findAppStatus: (clientId) => partners.findAppStatus(clientId),
+      findAppStanding: (clientId) => partners.findAppStanding(clientId),
       calls,
       aisp: {
         issuer: config.issuer,

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK } from 'jose';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
+import { PAYMENT_SIGNING_JWK } from '../../test/support/sample-keys.js';
 import { openDatabase } from '../persistence/data-source.js';
 import { ServerKeyStore } from '../persistence/stores/server-key-store.js';
 import { mysqlMigrations } from '../persistence/migrations/mysql/index.js';
@@ -36,7 +37,7 @@ describe('openteller CLI', () => {
     const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
     publicJwksFile = join(dir, 'public-jwks.json');
     privateJwksFile = join(dir, 'private-jwks.json');
-    writeFileSync(publicJwksFile, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'partner-key-1', alg: 'ES256', use: 'sig' }] }));
+    writeFileSync(publicJwksFile, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'partner-key-1', alg: 'ES256', use: 'sig' }, PAYMENT_SIGNING_JWK] }));
     writeFileSync(privateJwksFile, JSON.stringify({ keys: [{ ...(await exportJWK(privateKey)), kid: 'partner-key-1', alg: 'ES256', use: 'sig' }] }));
   });
   after(async () => {

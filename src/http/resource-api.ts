@@ -26,7 +26,7 @@ import { domesticPaymentRoutes } from './pisp/domestic-payments.js';
 import type { PispServices } from './pisp/pisp-services.js';
 import type { RouteDeclaration } from './route.js';
 import type { ApiCallRecorder } from './api-call-recorder.js';
-import type { AppStatus } from '../domain/partners/partner-app.js';
+import type { AppStanding } from '../domain/partners/partner-app.js';
 
 /** Base path of the Open Banking API. */
 export const API_BASE_PATH = '/open-banking/v4.0';
@@ -55,8 +55,8 @@ export interface ResourceApiDependencies {
   readonly aisp: AispServices;
   readonly pisp: PispServices;
   readonly signing: MessageSigning;
-  /** The status of a partner app (only `active` apps may call). */
-  readonly findAppStatus: (clientId: string) => Promise<AppStatus | null>;
+  /** What a partner app may do now (only `active` apps may call). */
+  readonly findAppStanding: (clientId: string) => Promise<AppStanding | null>;
   /** Where each call with a verified token is logged for the partner's developers. */
   readonly calls: ApiCallRecorder;
 }
@@ -70,7 +70,7 @@ export interface ResourceApiDependencies {
  */
 export function createResourceApi(dependencies: ResourceApiDependencies): Middleware {
   const requireAccessToken = accessTokenVerifier(dependencies.tokens);
-  const activeApp = requireActiveApp(dependencies.findAppStatus);
+  const activeApp = requireActiveApp(dependencies.findAppStanding);
   const aisp = buildRouter('aisp', AISP_ROUTES, dependencies.aisp, (route) =>
     route.token === 'authorization-code' ? [requireAuthorisedConsent(dependencies.aisp.consents)] : [],
   );

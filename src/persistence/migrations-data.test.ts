@@ -78,15 +78,17 @@ before(async () => {
       await old.query('INSERT INTO oidc_model (model, id, payload) VALUES (?, ?, ?)', ['Client', app.clientId, JSON.stringify(clientPayload(app.clientId, app.name))]);
     }
     await old.query('INSERT INTO oidc_model (model, id, payload, uid) VALUES (?, ?, ?, ?)', ['Session', 'session-1', '{"jti":"session-1"}', 'uid-1']);
-    await old.query('INSERT INTO customer (id, username, display_name, password_hash, failed_login_count, locked_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-      'cus_old_erin',
-      'erin',
-      'Erin Old',
-      'scrypt$32768$8$1$salt$hash',
-      0,
-      null,
-      at,
-    ]);
+    for (const [id, username] of [['cus_old_erin', 'erin'], ['cus_sandbox_old', 'sandy']]) {
+      await old.query('INSERT INTO customer (id, username, display_name, password_hash, failed_login_count, locked_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+        id,
+        username,
+        'Old Customer',
+        'scrypt$32768$8$1$salt$hash',
+        0,
+        null,
+        at,
+      ]);
+    }
     await old.query(
       `INSERT INTO consent (id, kind, client_id, status, status_reason_code, status_reason_description, permissions, expires_at, transaction_from_at,
          transaction_to_at, customer_id, grant_id, authorised_at, created_at, status_updated_at, request)
@@ -148,8 +150,9 @@ test('the old Client rows → gone from oidc_model, other provider state kept, t
   assert.equal(await clients.find('cli_old_suspended'), undefined, 'a suspended app gets no client');
 });
 
-test('an old customer → environment sandbox', async () => {
-  assert.equal(await scalar('SELECT environment FROM customer WHERE id = ?', ['cus_old_erin']), 'sandbox');
+test('a customer of the sandbox seed → environment sandbox; any other customer → live (sandbox apps cannot reach them)', async () => {
+  assert.equal(await scalar('SELECT environment FROM customer WHERE id = ?', ['cus_sandbox_old']), 'sandbox');
+  assert.equal(await scalar('SELECT environment FROM customer WHERE id = ?', ['cus_old_erin']), 'live');
 });
 
 test('an old consent → last_used_at exists and is NULL', async () => {

@@ -2,7 +2,7 @@ import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { IsNull, type DataSource, type Repository } from 'typeorm';
 import type { JsonDocument } from './entities/column-types.js';
 import type { OidcModelRow } from './entities/oidc-model.entity.js';
-import type { SoftwareRow } from './entities/partner.entity.js';
+import { readAppStanding } from './stores/partner-store.js';
 import { isDuplicateKeyError, isStorableId } from './sql.js';
 
 /** Models whose `consume` must succeed at most once (a second redemption is a replay). */
@@ -21,12 +21,12 @@ const SINGLE_USE_MODELS = new Set([
  * - `consume` is a conditional update, so of two concurrent redemptions exactly one wins;
  * - `ReplayDetection` rows are inserted, never upserted, so a `jti` raced by two processes is refused;
  * - `expires_at` leaves `clockTolerance` of slack because the provider checks expiry itself;
- * - clients are the partners' apps: read from `software`, and found only while `active`, so a disabled,
- *   suspended or deregistered app gets `invalid_client` at every endpoint from its very next request.
+ * - clients are the partners' apps: read from `software`, and found only while `active` (with the portal app of
+ *   their software, for DCR clients), so a disabled, suspended or deregistered app gets `invalid_client` at every
+ *   endpoint from its very next request.
  */
 export function createOidcAdapter(dataSource: DataSource, { clockToleranceSeconds = 15 } = {}): new (name: string) => Adapter {
   const repository: Repository<OidcModelRow> = dataSource.getRepository<OidcModelRow>('OidcModel');
-  const apps: Repository<SoftwareRow> = dataSource.getRepository<SoftwareRow>('Software');
 
   const toPayload = (row: OidcModelRow | null): AdapterPayload | undefined => {
     if (!row) return undefined;
@@ -62,7 +62,10 @@ export function createOidcAdapter(dataSource: DataSource, { clockToleranceSecond
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (!isStorableId(id)) return undefined;
-      if (this.model === 'Client') return ((await apps.findOneBy({ clientId: id, status: 'active' }))?.clientMetadata as AdapterPayload | undefined) ?? undefined;
+      if (this.model === 'Client') {
+        const app = await readAppStanding(dataSource, id);
+        return app?.status === 'active' ? (app.clientMetadata as AdapterPayload) : undefined;
+      }
       return toPayload(await repository.findOneBy({ model: this.model, id }));
     }
 

@@ -12,7 +12,7 @@ import { disableApp, enableApp } from '../domain/partners/app-lifecycle.js';
 import { registerPartnerApp, type AppRegistrationServices } from '../domain/partners/app-registration.js';
 import { addAppKeys, retireAppKey, updateAppDetails } from '../domain/partners/app-settings.js';
 import { keysOf, messageSigningIssuer, type Partner, type PartnerApp } from '../domain/partners/partner-app.js';
-import { confirmPartnerEmail, logInPartnerUser, resendConfirmation, signUpPartner, type PartnerUser, type PartnerUserStore } from '../domain/partners/partner-users.js';
+import { assertMayRegisterApps, confirmPartnerEmail, logInPartnerUser, resendConfirmation, signUpPartner, type PartnerUser, type PartnerUserStore } from '../domain/partners/partner-users.js';
 import type { OwnDirectoryService } from '../directory/own-directory.js';
 import { csrfProtection } from '../interaction/csrf.js';
 import type { Logger } from '../logging/logger.js';
@@ -175,12 +175,12 @@ export function createPartnerPortalRoutes(dependencies: PartnerPortalDependencie
   }));
 
   router.get('/apps/new', withPartner(async (ctx, { user, viewer }) => {
-    assertConfirmed(ctx, user);
+    assertMayRegisterApps(user);
     page(ctx, renderAppFormPage({ viewer, values: { name: '', description: '', redirectUris: '', roles: ['AISP'], keysSource: 'jwks', jwks: '', jwksUri: '' } }));
   }));
 
   router.post('/apps', forms, withPartner(async (ctx, { user, partner, viewer }) => {
-    assertConfirmed(ctx, user);
+    assertMayRegisterApps(user);
     const values = appFormValues(formOf(ctx));
     try {
       const app = await registerPartnerApp(
@@ -221,7 +221,7 @@ export function createPartnerPortalRoutes(dependencies: PartnerPortalDependencie
       await updateAppDetails(registration, signed.partner.id, clientId, details, new Date());
       redirect(ctx, `/portal/apps/${clientId}?notice=saved`);
     } catch (error) {
-      if (!(error instanceof InvalidField)) throw error;
+      if (!(error instanceof InvalidField || error instanceof ActionNotAllowed)) throw error;
       const app = await findAppOf(partners, { partnerId: signed.partner.id }, clientId);
       page(ctx, renderAppFormPage({ viewer: signed.viewer, values: { ...values, keysSource: valuesOf(app).keysSource }, clientId, errors: fieldErrors(error) }), 400);
     }
@@ -318,7 +318,8 @@ export function createPartnerPortalRoutes(dependencies: PartnerPortalDependencie
 
 /** The portal's answer to a refused or failed request: a page, never a stack trace. */
 function renderPortalError(ctx: Context, error: unknown, logger: Logger): void {
-  const status = error instanceof ResourceNotFound ? 404 : error instanceof DomainError ? 400 : ((error as { status?: number }).status ?? 500);
+  const status =
+    error instanceof ResourceNotFound ? 404 : error instanceof ActionNotAllowed ? 403 : error instanceof DomainError ? 400 : ((error as { status?: number }).status ?? 500);
   if (status >= 500) logger.error({ err: error, path: ctx.path }, 'partner portal page failed');
   const message =
     status >= 500
@@ -334,10 +335,6 @@ function lines(value: string): string[] {
   return value.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
 }
 
-function assertConfirmed(ctx: Context, user: PartnerUser): void {
-  if (!user.emailConfirmedAt) ctx.throw(403, 'Confirm your email address first: follow the link we sent you.');
-}
-
 /** @throws InvalidField (path `field`) for text that is not JSON. */
 function parseJson(value: string, field: string): unknown {
   try {
@@ -347,7 +344,7 @@ function parseJson(value: string, field: string): unknown {
   }
 }
 
-function fieldErrors(error: InvalidField): FieldErrors {
+function fieldErrors(error: DomainError): FieldErrors {
   return { [error.path ?? 'form']: error.message };
 }
 

@@ -40,7 +40,9 @@ const CLOCK_SKEW_SECONDS = 30;
 
 /**
  * Reads a registration request in either form:
- * - RFC 7591 JSON (`application/json`) carrying a `software_statement`;
+ * - RFC 7591 JSON (`application/json`) carrying a `software_statement` of the bank's own directory (one the partner
+ *   downloaded from the portal); a statement of another directory may have been shown to other banks, so it needs
+ *   the signed form, which proves the sender holds the software's key;
  * - OB DCR: a JWT (`application/jwt` or `application/jose`) whose claims are the metadata and the statement,
  *   signed by a key of the software (`iss` = its `software_id`, `aud` this bank, `iat`/`exp`/`jti`, single use).
  * The statement's signature, directory, freshness and organisation are checked in both forms.
@@ -50,7 +52,12 @@ export async function readRegistrationRequest(reader: RegistrationRequestReader,
   if (contentType === 'application/json') {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw metadataError('The registration request must be a JSON object');
     const metadata = body as RegistrationMetadata;
-    return { metadata, statement: await readStatement(reader, metadata.software_statement, now) };
+    const statement = await readStatement(reader, metadata.software_statement, now);
+    await softwareKeys(reader.partners, statement);
+    if (!statement.ownDirectory) {
+      throw metadataError('A software statement of another directory is registered with a signed request (application/jwt or application/jose): it proves you hold the software\'s key');
+    }
+    return { metadata, statement };
   }
   if (contentType === 'application/jwt' || contentType === 'application/jose') return readSignedRequest(reader, String(body ?? '').trim(), now);
   throw metadataError('Send the registration as application/json (RFC 7591) or as a signed JWT (application/jwt or application/jose)');

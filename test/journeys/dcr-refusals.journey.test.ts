@@ -128,6 +128,11 @@ describe('dynamic client registration refusals', () => {
       await expectRefusal(postJson({ software_statement: revoked }), 'unapproved_software_statement');
     });
 
+    test('POST /register as JSON with a valid statement of another trusted directory → 400 invalid_client_metadata: such statements need the signed form (proof of the key)', async () => {
+      const copied = await external.sign(externalStatementClaims('CopiedSoftware1', 'copied-org-1', { software_jwks_endpoint: 'https://keys.copied.example/jwks' }));
+      await expectRefusal(postJson({ software_statement: copied }), 'invalid_client_metadata');
+    });
+
     test('POST /register with a statement of a trusted directory without software_jwks_endpoint → 400 invalid_software_statement', async () => {
       const keyless = await external.sign(externalStatementClaims('KeylessSoftware1', 'keyless-org-1'));
       await expectRefusal(postJson({ software_statement: keyless }), 'invalid_software_statement');

@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as client from 'openid-client';
+import { disableApp, enableApp, reinstateApp, suspendApp } from '../../src/domain/partners/app-lifecycle.js';
+import { TypeOrmPartnerStore } from '../../src/persistence/stores/partner-store.js';
 import { authoriseConsent } from '../support/authorise.js';
 import { API, pushIntentAuthorizationRequest, REDIRECT_URI, type Partner } from '../support/partner.js';
 import {
@@ -218,6 +220,28 @@ describe('dynamic client registration journey', () => {
       assert.ok(await signed.clientCredentialsToken());
     });
   }
+
+  test('the portal app of the software switched off, or suspended → its DCR clients get invalid_client and their tokens 401 from the next call; back on → they work', async () => {
+    const answer = await callRegistration(server, 'POST', { body: { software_statement: statement } });
+    assert.equal(answer.status, 201, JSON.stringify(answer.body));
+    const clone = await partnerForClient(server, answer.body.client_id, software.key);
+    const token = await clone.clientCredentialsToken();
+    const consents = `${API}/account-access-consents`;
+    const request = { Data: { Permissions: ['ReadAccountsBasic'] }, Risk: {} };
+    assert.equal((await clone.call(token, 'POST', consents, request)).status, 201);
+    const partners = new TypeOrmPartnerStore(server.database.dataSource);
+
+    await disableApp(partners, software.app.partnerId, software.app.clientId, new Date());
+    assert.equal((await clone.call(token, 'POST', consents, request)).status, 401);
+    await assert.rejects(clone.clientCredentialsToken(), (error: client.ResponseBodyError) => error.error === 'invalid_client');
+    await enableApp(partners, software.app.partnerId, software.app.clientId, new Date());
+    assert.equal((await clone.call(token, 'POST', consents, request)).status, 201);
+
+    await suspendApp(partners, software.app.clientId, new Date());
+    assert.equal((await clone.call(token, 'POST', consents, request)).status, 401);
+    await reinstateApp(partners, software.app.clientId, new Date());
+    assert.ok(await clone.clientCredentialsToken());
+  });
 
   test('GET /register/{client_id} with the registration token → 200 and a new token; the old token → 401 invalid_token', async () => {
     const read = await callRegistration(server, 'GET', { clientId, token: registrationToken });

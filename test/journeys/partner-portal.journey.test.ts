@@ -195,7 +195,7 @@ describe('partner portal', () => {
     assert.match(off.html, /The app is switched off/);
     assert.equal((await partner.call(token, 'POST', `${API}/account-access-consents`, { Data: { Permissions: ['ReadAccountsBasic'] }, Risk: {} })).status, 401);
     await assert.rejects(partner.clientCredentialsToken(), (error: client.ResponseBodyError) => error.error === 'invalid_client');
-    assert.equal((await portal.get(`/portal/apps/${clientId}/software-statement`)).status, 400, 'no software statement for a switched-off app');
+    assert.equal((await portal.get(`/portal/apps/${clientId}/software-statement`)).status, 403, 'no software statement for a switched-off app');
     const on = await portal.submit(`/portal/apps/${clientId}`, `/portal/apps/${clientId}/enable`, {});
     assert.match(on.html, /switched on again/);
     assert.equal((await partner.call(token, 'POST', `${API}/account-access-consents`, { Data: { Permissions: ['ReadAccountsBasic'] }, Risk: {} })).status, 201);

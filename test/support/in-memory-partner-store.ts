@@ -1,4 +1,4 @@
-import type { AppStatus, Partner, PartnerApp, PartnerStore } from '../../src/domain/partners/partner-app.js';
+import { effectiveStatus, type AppStanding, type Partner, type PartnerApp, type PartnerStore } from '../../src/domain/partners/partner-app.js';
 
 /**
  * A PartnerStore in memory for domain tests, with the semantics of the TypeORM store: `saveApps` writes every app
@@ -32,9 +32,12 @@ export class InMemoryPartnerStore implements PartnerStore {
     return app ? this.joined(app) : null;
   }
 
-  async findAppStatus(clientId: string): Promise<AppStatus | null> {
+  async findAppStanding(clientId: string): Promise<AppStanding | null> {
     await tick();
-    return this.apps.get(clientId)?.status ?? null;
+    const app = this.apps.get(clientId);
+    if (!app) return null;
+    const software = [...this.apps.values()].find((other) => other.softwareId === app.softwareId && other.partnerId === app.partnerId && other.origin !== 'dcr');
+    return { status: effectiveStatus(app.status, software?.status ?? null), version: app.version };
   }
 
   async findPartner(partnerId: string): Promise<Partner | null> {

@@ -6,7 +6,7 @@ import { InMemoryPartnerStore } from '../../../test/support/in-memory-partner-st
 import { ActionNotAllowed, DomainError, ResourceNotFound } from '../errors.js';
 import { approveApp, assertAppMayServeCustomer, disableApp, enableApp, reinstateApp, suspendApp } from './app-lifecycle.js';
 import { registerPartnerApp } from './app-registration.js';
-import type { AppStatus, Partner, PartnerApp } from './partner-app.js';
+import { effectiveStatus, type AppStatus, type Partner, type PartnerApp } from './partner-app.js';
 
 const CREATED = new Date('2030-06-01T12:00:00.000Z');
 const NOW = new Date('2030-06-02T09:30:00.000Z');
@@ -109,7 +109,7 @@ describe('suspendApp', () => {
     const suspended = await suspendApp(store, app.clientId, NOW);
     assert.equal(suspended.status, 'suspended');
     assert.equal(suspended.version, app.version + 1);
-    assert.equal(await store.findAppStatus(app.clientId), 'suspended');
+    assert.equal((await store.findAppStanding(app.clientId))?.status, 'suspended');
     assert.equal(store.stored(app.clientId)?.version, app.version + 1);
   });
 
@@ -132,7 +132,7 @@ describe('suspendApp', () => {
     const store = newStore();
     const app = await appIn(store, 'deregistered', { origin: 'dcr' });
     await assert.rejects(suspendApp(store, app.clientId, NOW), isError(ActionNotAllowed, `App ${app.clientId} was deregistered`));
-    assert.equal(await store.findAppStatus(app.clientId), 'deregistered');
+    assert.equal((await store.findAppStanding(app.clientId))?.status, 'deregistered');
   });
 
   test('an unknown client id → ResourceNotFound', async () => {
@@ -147,7 +147,7 @@ describe('reinstateApp', () => {
     const reinstated = await reinstateApp(store, app.clientId, NOW);
     assert.equal(reinstated.status, 'active');
     assert.equal(reinstated.version, app.version + 1);
-    assert.equal(await store.findAppStatus(app.clientId), 'active');
+    assert.equal((await store.findAppStanding(app.clientId))?.status, 'active');
   });
 
   test('suspend then reinstate → active again, version up by two', async () => {
@@ -170,14 +170,14 @@ describe('reinstateApp', () => {
     const store = newStore();
     const app = await appIn(store, 'disabled');
     await assert.rejects(reinstateApp(store, app.clientId, NOW), isError(ActionNotAllowed, `App ${app.clientId} is not suspended`));
-    assert.equal(await store.findAppStatus(app.clientId), 'disabled');
+    assert.equal((await store.findAppStanding(app.clientId))?.status, 'disabled');
   });
 
   test('a deregistered app → ActionNotAllowed "was deregistered"', async () => {
     const store = newStore();
     const app = await appIn(store, 'deregistered', { origin: 'dcr' });
     await assert.rejects(reinstateApp(store, app.clientId, NOW), isError(ActionNotAllowed, `App ${app.clientId} was deregistered`));
-    assert.equal(await store.findAppStatus(app.clientId), 'deregistered');
+    assert.equal((await store.findAppStanding(app.clientId))?.status, 'deregistered');
   });
 
   test('an unknown client id → ResourceNotFound', async () => {
@@ -192,7 +192,7 @@ describe('disableApp', () => {
     const disabled = await disableApp(store, PARTNER.id, app.clientId, NOW);
     assert.equal(disabled.status, 'disabled');
     assert.equal(disabled.version, app.version + 1);
-    assert.equal(await store.findAppStatus(app.clientId), 'disabled');
+    assert.equal((await store.findAppStanding(app.clientId))?.status, 'disabled');
   });
 
   test('a disabled app → unchanged, nothing written (idempotent)', async () => {
@@ -211,7 +211,7 @@ describe('disableApp', () => {
       disableApp(store, PARTNER.id, app.clientId, NOW),
       isError(ActionNotAllowed, `App ${app.clientId} is suspended by the bank; only the bank can reinstate it`),
     );
-    assert.equal(await store.findAppStatus(app.clientId), 'suspended');
+    assert.equal((await store.findAppStanding(app.clientId))?.status, 'suspended');
   });
 
   test('a deregistered app → ActionNotAllowed "was deregistered"', async () => {
@@ -224,7 +224,7 @@ describe('disableApp', () => {
     const store = newStore();
     const app = await newApp(store);
     await assert.rejects(disableApp(store, OTHER_PARTNER.id, app.clientId, NOW), isError(ResourceNotFound, `There is no app ${app.clientId}`));
-    assert.equal(await store.findAppStatus(app.clientId), 'active');
+    assert.equal((await store.findAppStanding(app.clientId))?.status, 'active');
     assert.deepEqual(store.saves, []);
   });
 
@@ -240,7 +240,7 @@ describe('enableApp', () => {
     const enabled = await enableApp(store, PARTNER.id, app.clientId, NOW);
     assert.equal(enabled.status, 'active');
     assert.equal(enabled.version, app.version + 1);
-    assert.equal(await store.findAppStatus(app.clientId), 'active');
+    assert.equal((await store.findAppStanding(app.clientId))?.status, 'active');
   });
 
   test('disable then enable → active, version up by two', async () => {
@@ -268,21 +268,21 @@ describe('enableApp', () => {
       enableApp(store, PARTNER.id, app.clientId, NOW),
       isError(ActionNotAllowed, `App ${app.clientId} is suspended by the bank; only the bank can reinstate it`),
     );
-    assert.equal(await store.findAppStatus(app.clientId), 'suspended');
+    assert.equal((await store.findAppStanding(app.clientId))?.status, 'suspended');
   });
 
   test('a deregistered app → ActionNotAllowed "was deregistered", stays deregistered', async () => {
     const store = newStore();
     const app = await appIn(store, 'deregistered', { origin: 'dcr' });
     await assert.rejects(enableApp(store, PARTNER.id, app.clientId, NOW), isError(ActionNotAllowed, `App ${app.clientId} was deregistered`));
-    assert.equal(await store.findAppStatus(app.clientId), 'deregistered');
+    assert.equal((await store.findAppStanding(app.clientId))?.status, 'deregistered');
   });
 
   test('another partner\'s disabled app → ResourceNotFound, stays disabled', async () => {
     const store = newStore();
     const app = await appIn(store, 'disabled');
     await assert.rejects(enableApp(store, OTHER_PARTNER.id, app.clientId, NOW), isError(ResourceNotFound));
-    assert.equal(await store.findAppStatus(app.clientId), 'disabled');
+    assert.equal((await store.findAppStanding(app.clientId))?.status, 'disabled');
   });
 });
 
@@ -292,7 +292,7 @@ describe('concurrent lifecycle changes', () => {
     const app = await newApp(store);
     const results = await Promise.allSettled([disableApp(store, PARTNER.id, app.clientId, NOW), suspendApp(store, app.clientId, NOW)]);
     assert.equal(results[1].status, 'fulfilled');
-    assert.equal(await store.findAppStatus(app.clientId), 'suspended');
+    assert.equal((await store.findAppStanding(app.clientId))?.status, 'suspended');
   });
 
   test('the operator suspends while the partner enables its disabled app → the app ends suspended', async () => {
@@ -300,7 +300,7 @@ describe('concurrent lifecycle changes', () => {
     const app = await appIn(store, 'disabled');
     const results = await Promise.allSettled([enableApp(store, PARTNER.id, app.clientId, NOW), suspendApp(store, app.clientId, NOW)]);
     assert.equal(results[1].status, 'fulfilled');
-    assert.equal(await store.findAppStatus(app.clientId), 'suspended');
+    assert.equal((await store.findAppStanding(app.clientId))?.status, 'suspended');
     // Every write was a compare-and-set: the stored version counts exactly the writes that happened.
     assert.equal(store.stored(app.clientId)?.version, app.version + store.saves.length);
   });
@@ -318,5 +318,15 @@ describe('assertAppMayServeCustomer', () => {
   test('a live app → allowed for live and sandbox customers', () => {
     assert.doesNotThrow(() => assertAppMayServeCustomer({ environment: 'live' }, 'live'));
     assert.doesNotThrow(() => assertAppMayServeCustomer({ environment: 'live' }, 'sandbox'));
+  });
+});
+
+describe('effectiveStatus', () => {
+  test('an active client whose software is switched off, suspended or deregistered → takes that status; otherwise its own', () => {
+    for (const software of ['disabled', 'suspended', 'deregistered'] as const) assert.equal(effectiveStatus('active', software), software);
+    assert.equal(effectiveStatus('active', 'active'), 'active');
+    assert.equal(effectiveStatus('active', null), 'active', 'no portal app: the client stands alone');
+    assert.equal(effectiveStatus('suspended', 'active'), 'suspended');
+    assert.equal(effectiveStatus('disabled', 'suspended'), 'disabled');
   });
 });

@@ -258,6 +258,19 @@ describe('checkRedirectUris', () => {
 });
 
 describe('checkPublicJwks and checkPublicJwk', () => {
+  test('keys that cannot sign what FAPI allows → InvalidField jwks: RSA under 2048 bits, EC not on P-256, OKP not Ed25519, "use": "enc"', () => {
+    const jwk = (key: import('node:crypto').KeyObject, kid: string) => ({ ...(key.export({ format: 'jwk' }) as Record<string, unknown>), kid });
+    const refused: Array<[string, Record<string, unknown>, RegExp]> = [
+      ['RSA-1024', jwk(generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey, 'rsa-1024'), /at least 2048 bits/],
+      ['EC P-384', jwk(generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey, 'p-384'), /P-256/],
+      ['X25519', jwk(generateKeyPairSync('x25519').publicKey, 'x25519'), /Ed25519/],
+      ['use enc', { ...PAYMENT_SIGNING_JWK, use: 'enc' }, /signing keys/],
+    ];
+    for (const [name, key, message] of refused) assert.throws(() => checkPublicJwks({ keys: [key] }), isError(InvalidField, 'jwks', message), name);
+    const accepted = [jwk(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey, 'rsa-2048'), jwk(generateKeyPairSync('ed25519').publicKey, 'ed25519'), ecJwk('p-256')];
+    assert.equal(checkPublicJwks({ keys: accepted }).keys.length, 3);
+  });
+
   test('EC, RSA and OKP public keys with distinct kids and FAPI algorithms (or none) → accepted', () => {
     const jwks = { keys: [ecJwk('ec', { alg: 'ES256' }), { ...RSA_PUBLIC.public, kid: 'rsa', alg: 'PS256' }, { ...OKP_PUBLIC, kid: 'okp', alg: 'EdDSA' }, ecJwk('no-alg')] };
     assert.deepEqual(checkPublicJwks(jwks), jwks);

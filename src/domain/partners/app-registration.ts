@@ -175,8 +175,8 @@ export function checkKeys(keys: AppRegistration['keys'], mode: PlatformMode): Ap
 }
 
 /**
- * A JWKS of 1 to 10 public keys (RSA, EC or OKP), each with a unique `kid`, no private members, and an `alg`, if
- * any, that FAPI allows (PS256, ES256, EdDSA).
+ * A JWKS of 1 to 10 public signing keys that can sign what FAPI allows — RSA of 2048 bits or more (PS256), EC P-256
+ * (ES256), Ed25519 (EdDSA) — each with a unique `kid`, no private members, and an `alg`, if any, among those.
  * @throws InvalidField (path `jwks`).
  */
 export function checkPublicJwks(jwks: unknown): PublicJwks {
@@ -199,6 +199,12 @@ export function checkPublicJwk(key: unknown): asserts key is Readonly<Record<str
   const jwk = key as Record<string, unknown>;
   if ('d' in jwk || 'p' in jwk || 'k' in jwk) throw new InvalidField('The key set must hold public keys only', 'jwks');
   if (jwk.kty !== 'RSA' && jwk.kty !== 'EC' && jwk.kty !== 'OKP') throw new InvalidField(`Key type ${String(jwk.kty)} is not supported`, 'jwks');
+  if (jwk.kty === 'RSA' && (typeof jwk.e !== 'string' || rsaModulusBits(jwk.n) < 2048)) throw new InvalidField('RSA keys need a modulus of at least 2048 bits', 'jwks');
+  if (jwk.kty === 'EC' && (jwk.crv !== 'P-256' || typeof jwk.x !== 'string' || typeof jwk.y !== 'string')) {
+    throw new InvalidField('EC keys must be on the P-256 curve (ES256)', 'jwks');
+  }
+  if (jwk.kty === 'OKP' && (jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string')) throw new InvalidField('OKP keys must be Ed25519 (EdDSA)', 'jwks');
+  if (jwk.use !== undefined && jwk.use !== 'sig') throw new InvalidField('Keys must be signing keys ("use": "sig", or no "use")', 'jwks');
   if (jwk.alg !== undefined && !ALLOWED_KEY_ALGORITHMS.has(String(jwk.alg))) {
     throw new InvalidField(`Key algorithm ${String(jwk.alg)} is not allowed (PS256, ES256 or EdDSA)`, 'jwks');
   }
@@ -215,6 +221,16 @@ export function assertSigningKeyForRoles(roles: readonly PartnerRole[], keys: Ap
   if (!keys.jwks.keys.some((key) => key.kty === 'RSA' && (key.alg === undefined || key.alg === 'PS256'))) {
     throw new InvalidField('A PISP app signs payment messages with PS256: its key set needs an RSA key (alg PS256 or none)', 'jwks');
   }
+}
+
+/** The size of an RSA modulus given base64url-encoded, in bits (0 when it is not such a value). */
+function rsaModulusBits(n: unknown): number {
+  if (typeof n !== 'string' || !/^[A-Za-z0-9_-]+$/.test(n)) return 0;
+  const bytes = Buffer.from(n, 'base64url');
+  let first = 0;
+  while (first < bytes.length && bytes[first] === 0) first += 1;
+  if (first === bytes.length) return 0;
+  return (bytes.length - first - 1) * 8 + (32 - Math.clz32(bytes[first] as number));
 }
 
 /** @throws InvalidField (path `roles`). */

@@ -6,6 +6,7 @@ import { PAYMENT_SIGNING_JWK } from '../../../test/support/sample-keys.js';
 import { InMemoryPartnerStore } from '../../../test/support/in-memory-partner-store.js';
 import { ActionNotAllowed, DomainError, InvalidField, ResourceNotFound } from '../errors.js';
 import { registerPartnerApp, type AppRegistration, type AppRegistrationServices, type ClientMetadataValidator, type PlatformMode } from './app-registration.js';
+import { approveApp } from './app-lifecycle.js';
 import { addAppKeys, retireAppKey, updateAppDetails, type AppDetails } from './app-settings.js';
 import { keysOf, type Partner, type PartnerApp } from './partner-app.js';
 
@@ -118,6 +119,25 @@ describe('updateAppDetails', () => {
     await assert.rejects(retireAppKey(services, PARTNER.id, app.clientId, 'payments-signing-1', NOW), isError(InvalidField, 'jwks'));
     const updated = await retireAppKey(services, PARTNER.id, app.clientId, 'k1', NOW);
     assert.deepEqual(kidsOf(services, updated.clientId), ['payments-signing-1']);
+  });
+
+  test('a live app: removing a role or a redirect URI and a new description → saved; a new name, role or redirect URI → ActionNotAllowed, nothing written', async () => {
+    const services = newServices();
+    const app = await newApp(services, { roles: ['AISP', 'CBPII'], redirectUris: ['https://pro.example.com/cb', 'https://pro.example.com/cb2'] });
+    const live = await approveApp(services.partners, app.clientId, NOW);
+    const narrowed = await updateAppDetails(services, PARTNER.id, app.clientId, { name: live.name, description: 'New words', redirectUris: ['https://pro.example.com/cb'], roles: ['AISP'] }, NOW);
+    assert.deepEqual(narrowed.roles, ['AISP']);
+    assert.deepEqual(narrowed.clientMetadata.redirect_uris, ['https://pro.example.com/cb']);
+    for (const change of [
+      { name: 'Renamed' },
+      { roles: ['AISP', 'CBPII'] },
+      { redirectUris: ['https://pro.example.com/cb', 'https://elsewhere.example/cb'] },
+    ]) {
+      const before = services.partners.stored(app.clientId)?.version;
+      const wanted = { name: narrowed.name, description: 'New words', redirectUris: ['https://pro.example.com/cb'], roles: ['AISP'], ...change };
+      await assert.rejects(updateAppDetails(services, PARTNER.id, app.clientId, wanted, NOW), isError(ActionNotAllowed, undefined, /This app is live/));
+      assert.equal(services.partners.stored(app.clientId)?.version, before);
+    }
   });
 
   test('adding the PISP role to an app whose key set has no RSA key → InvalidField jwks (payment messages are signed with PS256), nothing written', async () => {

@@ -28,9 +28,11 @@ export interface AppDetails {
 
 /**
  * The partner changes an app's name, description, redirect URIs, roles (hence scopes) or key set URL. Tokens
- * already issued keep their scopes.
+ * already issued keep their scopes. A live app keeps what the bank approved: its name cannot change and its roles
+ * and redirect URIs can only be removed, never added (a new role or redirect URI needs a new app, approved anew).
  * @throws InvalidField for a bad value (path = the field); ActionNotAllowed for an app registered by DCR (it is
- *   changed with its registration access token) or deregistered; ResourceNotFound; ConcurrentChange.
+ *   changed with its registration access token), a deregistered app, or a live app gaining a name, role or
+ *   redirect URI; ResourceNotFound; ConcurrentChange.
  */
 export function updateAppDetails(services: AppRegistrationServices, partnerId: string, clientId: string, details: AppDetails, now: Date): Promise<PartnerApp> {
   return changeApp(services.partners, { partnerId }, clientId, async (app) => {
@@ -40,6 +42,8 @@ export function updateAppDetails(services: AppRegistrationServices, partnerId: s
     const jwksUri = 'jwksUri' in keys && details.jwksUri !== undefined ? checkKeys({ jwksUri: details.jwksUri }, services.mode) : keys;
     assertSigningKeyForRoles(roles, jwksUri);
     const name = checkName(details.name);
+    const redirectUris = checkRedirectUris(details.redirectUris, services.mode);
+    if (app.environment === 'live') assertWithinApproval(app, { name, roles, redirectUris });
     const updated: PartnerApp = {
       ...app,
       name,
@@ -48,7 +52,7 @@ export function updateAppDetails(services: AppRegistrationServices, partnerId: s
       clientMetadata: {
         ...app.clientMetadata,
         client_name: name,
-        redirect_uris: checkRedirectUris(details.redirectUris, services.mode),
+        redirect_uris: redirectUris,
         scope: scopeOfRoles(roles),
         ...('jwksUri' in jwksUri ? { jwks_uri: jwksUri.jwksUri } : {}),
       },
@@ -115,6 +119,25 @@ async function changeKeySet(
     );
     return [updated, ...registrations.map(withKeys)];
   });
+}
+
+/** @throws ActionNotAllowed when a live app would get a name, role or redirect URI the bank did not approve. */
+function assertWithinApproval(app: PartnerApp, wanted: { name: string; roles: readonly string[]; redirectUris: readonly string[] }): void {
+  const newRole = wanted.roles.find((role) => !app.roles.includes(role as PartnerApp['roles'][number]));
+  const newUri = wanted.redirectUris.find((uri) => !app.clientMetadata.redirect_uris.includes(uri));
+  const refusal =
+    wanted.name !== app.name
+      ? 'its name'
+      : newRole
+        ? `the role ${newRole}`
+        : newUri
+          ? `the redirect URI ${newUri}`
+          : null;
+  if (refusal) {
+    throw new ActionNotAllowed(
+      `This app is live: the bank approved its name, roles and redirect URIs, so ${refusal} cannot be added or changed here. Remove what you no longer use, or register a new app for the bank to approve`,
+    );
+  }
 }
 
 function assertEditableInPortal(app: PartnerApp): void {

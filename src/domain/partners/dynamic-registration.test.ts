@@ -9,6 +9,7 @@ import { addAppKeys } from './app-settings.js';
 import { registerPartnerApp, type AppRegistrationServices, type ClientMetadataValidator, type PlatformMode } from './app-registration.js';
 import {
   deregisterClient,
+  MAX_CLIENTS_PER_SOFTWARE,
   externalPartnerId,
   findRegistration,
   readRegistration,
@@ -150,6 +151,17 @@ describe('registerBySoftwareStatement', () => {
     assert.equal(app.environment, 'live');
     const external = await registerBySoftwareStatement(services, externalStatement(), {}, NOW);
     assert.equal(external.app.environment, 'sandbox');
+  });
+
+  test('a software with 20 registered clients → the 21st is refused with invalid_client_metadata; after one is deleted → accepted', async () => {
+    const services = newServices();
+    const portal = await newPortalApp(services);
+    const registrations = [];
+    for (let count = 0; count < MAX_CLIENTS_PER_SOFTWARE; count += 1) registrations.push(await registerBySoftwareStatement(services, ownStatement(portal), {}, NOW));
+    await assert.rejects(registerBySoftwareStatement(services, ownStatement(portal), {}, NOW), isRefused('invalid_client_metadata', /already has 20 registered clients/));
+    const [first] = registrations as [ManagedRegistration];
+    await deregisterClient(services.partners, consentEnder(), first.app.clientId, first.registrationToken, NOW);
+    assert.ok((await registerBySoftwareStatement(services, ownStatement(portal), {}, NOW)).app.clientId);
   });
 
   test('asking for a subset of redirect URIs, a scope and a signing alg → exactly those', async () => {
@@ -422,7 +434,7 @@ describe('updateRegistration', () => {
 });
 
 describe('deregisterClient', () => {
-  test('the right token → deregistered, token cleared, consents ended once with the time', async () => {
+  test('the right token → deregistered, token cleared, consents ended before and again after (for any authorised in between)', async () => {
     const services = newServices();
     const { registration } = await registered(services);
     const { clientId } = registration.app;
@@ -432,7 +444,17 @@ describe('deregisterClient', () => {
     assert.equal(stored?.status, 'deregistered');
     assert.equal(stored?.registrationTokenHash, null);
     assert.deepEqual(stored?.updatedAt, LATER);
-    assert.deepEqual(endConsents.calls, [[clientId, LATER]]);
+    assert.deepEqual(endConsents.calls, [[clientId, LATER], [clientId, LATER]]);
+  });
+
+  test('ending the consents fails → the client stays registered with its token, and the partner can delete it again', async () => {
+    const services = newServices();
+    const { registration } = await registered(services);
+    const { clientId } = registration.app;
+    await assert.rejects(deregisterClient(services.partners, async () => { throw new Error('database gone'); }, clientId, registration.registrationToken, LATER), /database gone/);
+    assert.equal(services.partners.stored(clientId)?.status, 'active');
+    await deregisterClient(services.partners, consentEnder(), clientId, registration.registrationToken, LATER);
+    assert.equal(services.partners.stored(clientId)?.status, 'deregistered');
   });
 
   test('after deregistration → the token is invalid for find, read, update and a second deletion', async () => {
@@ -446,7 +468,7 @@ describe('deregisterClient', () => {
     await assert.rejects(readRegistration(services.partners, clientId, token, LATER), isTokenInvalid);
     await assert.rejects(updateRegistration(services, clientId, token, ownStatement(portal), {}, LATER), isTokenInvalid);
     await assert.rejects(deregisterClient(services.partners, endConsents, clientId, token, LATER), isTokenInvalid);
-    assert.equal(endConsents.calls.length, 1);
+    assert.equal(endConsents.calls.length, 2, 'only the deletion itself ended consents');
     assert.equal(services.partners.stored(clientId)?.status, 'deregistered');
   });
 

@@ -5,6 +5,9 @@ import { assertAcceptedByAuthorizationServer, checkKeys, fapiClientMetadata, reg
 import { keysOf, type AppEnvironment, type AppKeys, type Partner, type PartnerApp, type PartnerStore } from './partner-app.js';
 import { decideRegistration, RegistrationRefused, type RegistrationMetadata, type SoftwareStatement } from './software-statement.js';
 
+/** How many live DCR clients one software may have: enough for every deployment, not a flood from a copied statement. */
+export const MAX_CLIENTS_PER_SOFTWARE = 20;
+
 /**
  * Registers a client for the software of a verified software statement (RFC 7591, OB DCR). Its keys are the
  * software's: for this platform's own directory, the key set of the software in the portal (kept in step when
@@ -21,6 +24,12 @@ export async function registerBySoftwareStatement(
 ): Promise<ManagedRegistration> {
   const decision = decideRegistration(statement, request);
   const { owner, keys, environment } = await ownerAndKeys(services.partners, statement, now);
+  const registered = (await services.partners.listAppsOfSoftware(statement.softwareId)).filter(
+    (app) => app.origin === 'dcr' && app.partnerId === owner.id && app.status !== 'deregistered',
+  );
+  if (registered.length >= MAX_CLIENTS_PER_SOFTWARE) {
+    throw new RegistrationRefused('invalid_client_metadata', `This software already has ${MAX_CLIENTS_PER_SOFTWARE} registered clients: delete the ones you no longer use first`);
+  }
   const { token, hash } = newRegistrationToken();
   try {
     const app = await registerPartnerApp(
@@ -192,7 +201,8 @@ function asRegistrationRefusal(error: unknown): unknown {
 
 /**
  * Deletes a DCR client (RFC 7592 §2.3): it is deregistered for good, its consents end and their tokens stop
- * working at once.
+ * working at once. The consents end first, so a failure leaves the client registered and the partner can try
+ * again with the same token; they are ended once more after the deregistration, for any authorised in between.
  * @param endConsents ends the client's consents and revokes their grants.
  * @throws RegistrationTokenInvalid.
  */
@@ -203,6 +213,8 @@ export async function deregisterClient(
   token: string,
   now: Date,
 ): Promise<void> {
+  await findRegistration(partners, clientId, token);
+  await endConsents(clientId, now);
   await changeRegistration(partners, clientId, token, (app) => [{ ...app, status: 'deregistered', registrationTokenHash: null, updatedAt: now }]);
   await endConsents(clientId, now);
 }

@@ -84,8 +84,8 @@ export interface PartnerStore {
   /** Stores the app, and its partner when `partner` is given (a new organisation), atomically. */
   insertApp(app: PartnerApp, partner: Partner | null): Promise<void>;
   findApp(clientId: string): Promise<PartnerApp | null>;
-  /** Just the app's status, in one indexed read (checked on every API call). */
-  findAppStatus(clientId: string): Promise<AppStatus | null>;
+  /** What an app may do now and its version, in one indexed read (checked on every API call); see {@link effectiveStatus}. */
+  findAppStanding(clientId: string): Promise<AppStanding | null>;
   findPartner(partnerId: string): Promise<Partner | null>;
   /** The partner's apps, newest first. */
   listApps(partnerId: string): Promise<PartnerApp[]>;
@@ -99,6 +99,21 @@ export interface PartnerStore {
    * @returns false, writing nothing, when any of them changed meanwhile.
    */
   saveApps(apps: readonly PartnerApp[]): Promise<boolean>;
+}
+
+/** Whether an app may act now, and its version (what is cached about its keys follows the version). */
+export interface AppStanding {
+  readonly status: AppStatus;
+  readonly version: number;
+}
+
+/**
+ * A client registered with the software statement of a portal app shares the app's fate: while the app is switched
+ * off, suspended or deregistered, so is the client, whatever its own status. Any other app stands on its own.
+ * @param softwareStatus the status of the portal app of the client's software, or null when it has none.
+ */
+export function effectiveStatus(own: AppStatus, softwareStatus: AppStatus | null): AppStatus {
+  return own === 'active' && softwareStatus !== null && softwareStatus !== 'active' ? softwareStatus : own;
 }
 
 /**

@@ -2,10 +2,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { verifyPassword } from '../auth/password-hash.js';
-import { DomainError, InvalidField } from '../errors.js';
+import { ActionNotAllowed, DomainError, InvalidField } from '../errors.js';
 import type { MailOutbox, OutboundMail } from '../mail/outbound-mail.js';
 import type { Partner } from './partner-app.js';
 import {
+  assertMayRegisterApps,
   confirmPartnerEmail,
   logInPartnerUser,
   resendConfirmation,
@@ -355,5 +356,13 @@ describe('logInPartnerUser', () => {
     assert.equal(services.users.reservedAttempts, 5);
     assert.ok((services.users.users.get(user.id)?.lockedUntil?.getTime() ?? 0) > NOW.getTime());
     assert.equal((await logInPartnerUser(services.users, user.email, PASSWORD, NOW)).ok, false);
+  });
+});
+
+describe('assertMayRegisterApps', () => {
+  test('a user whose email is not confirmed → ActionNotAllowed; confirmed → allowed', () => {
+    const user = { id: 'usr_1', partnerId: 'ptn_1', email: 'a@b.example', passwordHash: 'x', emailConfirmedAt: null, failedLoginCount: 0, lockedUntil: null, createdAt: NOW };
+    assert.throws(() => assertMayRegisterApps(user), (error: unknown) => error instanceof ActionNotAllowed && /Confirm your email address/.test(error.message));
+    assert.doesNotThrow(() => assertMayRegisterApps({ ...user, emailConfirmedAt: NOW }));
   });
 });

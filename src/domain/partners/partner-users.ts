@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hashPassword } from '../auth/password-hash.js';
 import { checkPasswordLogin, type LoginAttemptStore, type LoginResult } from '../auth/password-login.js';
-import { InvalidField } from '../errors.js';
+import { ActionNotAllowed, InvalidField } from '../errors.js';
 import { newId } from '../ids.js';
 import type { MailOutbox } from '../mail/outbound-mail.js';
 import type { Partner } from './partner-app.js';
@@ -123,6 +123,14 @@ export async function confirmPartnerEmail(users: PartnerUserStore, token: string
   const userId = /^[A-Za-z0-9_-]{43}$/.test(token) ? await users.confirmEmail(hashToken(token), now) : null;
   if (!userId) throw new InvalidField('This confirmation link is invalid, was already used or has expired. Log in to get a new one.', 'token');
   return userId;
+}
+
+/**
+ * Only a user whose email address is confirmed registers apps (the bank knows how to reach whoever owns them).
+ * @throws ActionNotAllowed otherwise.
+ */
+export function assertMayRegisterApps(user: PartnerUser): void {
+  if (!user.emailConfirmedAt) throw new ActionNotAllowed('Confirm your email address first: follow the link we sent you.');
 }
 
 /** Checks a portal login (email case-insensitive) with lockout after repeated failures. */

@@ -10,8 +10,11 @@ export interface SigningIdentity {
   readonly keys: readonly JWK[];
 }
 
-/** Finds the signing identity of a client; null for an unknown client. */
-export type SigningIdentityLookup = (clientId: string) => Promise<SigningIdentity | null>;
+/**
+ * Finds the signing identity of a client; null for an unknown client. `appVersion` (the app's current version)
+ * lets a cache know when the app's keys changed.
+ */
+export type SigningIdentityLookup = (clientId: string, appVersion?: number) => Promise<SigningIdentity | null>;
 
 /**
  * Verifies the request's `x-jws-signature` (NOTES §10) over the exact body bytes against the calling
@@ -20,7 +23,7 @@ export type SigningIdentityLookup = (clientId: string) => Promise<SigningIdentit
 export function requireSignedRequest(lookup: SigningIdentityLookup, trustAnchor: string) {
   return async function requireSignedRequestMiddleware(ctx: Context, next: Next) {
     const { clientId } = ctx.state.token as VerifiedToken;
-    const identity = await lookup(clientId);
+    const identity = await lookup(clientId, ctx.state.appVersion as number | undefined);
     if (!identity) throw unauthorized('The client of this access token is not registered');
     const body = Buffer.from((ctx.request as { rawBody?: string }).rawBody ?? '', 'utf8');
     await verifyDetachedJws(ctx.get('x-jws-signature') || undefined, body, { keys: identity.keys, issuer: identity.issuer, trustAnchor, now: new Date() });

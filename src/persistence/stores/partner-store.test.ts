@@ -66,12 +66,12 @@ async function countPartners(id: string): Promise<number> {
   return Number(rows[0]?.n);
 }
 
-test('insertApp with a new partner, then findApp, findAppStatus and findPartner → every field as stored (metadata JSON, statement, dates to the millisecond)', async () => {
+test('insertApp with a new partner, then findApp, findAppStanding and findPartner → every field as stored (metadata JSON, statement, dates to the millisecond)', async () => {
   const partner = newPartner();
   const app = newApp(partner);
   await store.insertApp(app, partner);
   assert.deepEqual(await store.findApp(app.clientId), app);
-  assert.equal(await store.findAppStatus(app.clientId), 'active');
+  assert.equal((await store.findAppStanding(app.clientId))?.status, 'active');
   assert.deepEqual(await store.findPartner(partner.id), partner);
 });
 
@@ -97,12 +97,12 @@ test('listAppsOfSoftware → every app registered for that software id, and no o
   assert.deepEqual(await store.listAppsOfSoftware(softwareId), [dcrApp, portalApp]);
 });
 
-test('findApp, findAppStatus and findPartner with unknown or non-ASCII ids → null (no collation error on MySQL)', async () => {
+test('findApp, findAppStanding and findPartner with unknown or non-ASCII ids → null (no collation error on MySQL)', async () => {
   assert.equal(await store.findApp('cli_unknown'), null);
-  assert.equal(await store.findAppStatus('cli_unknown'), null);
+  assert.equal(await store.findAppStanding('cli_unknown'), null);
   assert.equal(await store.findPartner('ptn_unknown'), null);
   assert.equal(await store.findApp('cli_ünïcode'), null);
-  assert.equal(await store.findAppStatus('cli_ünïcode'), null);
+  assert.equal(await store.findAppStanding('cli_ünïcode'), null);
   assert.equal(await store.findPartner('ptn_ünïcode'), null);
   assert.deepEqual(await store.listAppsOfSoftware('sw_ünïcode'), []);
 });

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { AppStatus, ClientMetadata, Partner, PartnerApp, PartnerStore } from '../../domain/partners/partner-app.js';
+import { effectiveStatus, type AppStanding, type AppStatus, type ClientMetadata, type Partner, type PartnerApp, type PartnerStore } from '../../domain/partners/partner-app.js';
 import type { JsonDocument } from '../entities/column-types.js';
 import type { PartnerRow, SoftwareRow } from '../entities/partner.entity.js';
 import { isDuplicateKeyError, isStorableId } from '../sql.js';
@@ -24,10 +24,9 @@ export class TypeOrmPartnerStore implements PartnerStore {
     return (await this.findApps('s.clientId = :value', clientId))[0] ?? null;
   }
 
-  async findAppStatus(clientId: string): Promise<AppStatus | null> {
-    if (!isStorableId(clientId)) return null;
-    const rows: Array<{ status: string }> = await this.dataSource.query('SELECT status FROM software WHERE client_id = ?', [clientId]);
-    return (rows[0]?.status as AppStatus | undefined) ?? null;
+  async findAppStanding(clientId: string): Promise<AppStanding | null> {
+    const standing = await readAppStanding(this.dataSource, clientId);
+    return standing && { status: standing.status, version: standing.version };
   }
 
   async listApps(partnerId: string): Promise<PartnerApp[]> {
@@ -84,6 +83,27 @@ export class TypeOrmPartnerStore implements PartnerStore {
       .getRawAndEntities();
     return rows.entities.map((row, index) => toApp(row, String((rows.raw[index] as { partnerName: string }).partnerName)));
   }
+}
+
+/**
+ * An app's effective status (with its software's portal app, see `effectiveStatus`), version and client metadata, in
+ * one statement over the primary key and the software index: read on every API call and by the provider's adapter.
+ */
+export async function readAppStanding(dataSource: DataSource, clientId: string): Promise<(AppStanding & { clientMetadata: ClientMetadata }) | null> {
+  if (!isStorableId(clientId)) return null;
+  const rows: Array<{ status: string; version: number | string; client_metadata: string; software_status: string | null }> = await dataSource.query(
+    `SELECT s.status, s.version, s.client_metadata,
+            (SELECT p.status FROM software p WHERE p.software_id = s.software_id AND p.partner_id = s.partner_id AND p.origin <> 'dcr' ORDER BY p.created_at LIMIT 1) AS software_status
+     FROM software s WHERE s.client_id = ?`,
+    [clientId],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    status: effectiveStatus(row.status as AppStatus, row.software_status as AppStatus | null),
+    version: Number(row.version),
+    clientMetadata: JSON.parse(row.client_metadata) as ClientMetadata,
+  };
 }
 
 /** Thrown inside the transaction to roll back every write when one app's version no longer matches. */

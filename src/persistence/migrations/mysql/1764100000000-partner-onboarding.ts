@@ -3,9 +3,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Partner onboarding and customer self-service: portal users, browser sessions, the sandbox mailbox, the API call
  * log, a consent's last use, sandbox vs live customers, and apps that carry their OAuth metadata, software id,
- * origin, registration and version. Clients move from `oidc_model` into `software.client_metadata`; every
- * existing customer is a sandbox customer (only the sandbox seed ever created customers). An app row without a
- * client (none can exist: both were always written together) is dropped.
+ * origin, registration and version. Clients move from `oidc_model` into `software.client_metadata`. The sandbox
+ * seed's customers (`cus_sandbox_…`) become sandbox customers; every other customer is live, so existing apps
+ * (all sandbox apps) reach them only once an operator approves them. An app row without a client (none can
+ * exist: both were always written together) is dropped.
  */
 export class PartnerOnboarding1764100000000 implements MigrationInterface {
   name = 'PartnerOnboarding1764100000000';
@@ -16,7 +17,7 @@ export class PartnerOnboarding1764100000000 implements MigrationInterface {
     await runner.query(`CREATE TABLE \`outbound_mail\` (\`id\` varchar(40) CHARACTER SET "ascii" COLLATE "ascii_bin" NOT NULL, \`recipient\` varchar(254) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_unicode_ci" NOT NULL, \`subject\` varchar(200) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_unicode_ci" NOT NULL, \`text\` text CHARACTER SET "utf8mb4" COLLATE "utf8mb4_unicode_ci" NOT NULL, \`created_at\` datetime(3) NOT NULL, INDEX \`ix_outbound_mail_recipient\` (\`recipient\`, \`created_at\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
     await runner.query(`CREATE TABLE \`api_call\` (\`id\` varchar(40) CHARACTER SET "ascii" COLLATE "ascii_bin" NOT NULL, \`client_id\` varchar(255) CHARACTER SET "ascii" COLLATE "ascii_bin" NOT NULL, \`at\` datetime(3) NOT NULL, \`method\` varchar(10) CHARACTER SET "ascii" COLLATE "ascii_bin" NOT NULL, \`path\` varchar(500) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_unicode_ci" NOT NULL, \`status\` int NOT NULL, \`interaction_id\` varchar(64) CHARACTER SET "ascii" COLLATE "ascii_bin" NOT NULL, INDEX \`ix_api_call_client\` (\`client_id\`, \`at\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
     await runner.query(`ALTER TABLE \`customer\` ADD \`environment\` varchar(16) CHARACTER SET "ascii" COLLATE "ascii_bin" NOT NULL DEFAULT 'live'`);
-    await runner.query(`UPDATE \`customer\` SET \`environment\` = 'sandbox'`);
+    await runner.query(`UPDATE \`customer\` SET \`environment\` = 'sandbox' WHERE SUBSTR(\`id\`, 1, 12) = 'cus_sandbox_'`);
     await runner.query(`ALTER TABLE \`consent\` ADD \`last_used_at\` datetime(3) NULL`);
     await runner.query(`ALTER TABLE \`software\` ADD \`software_id\` varchar(64) CHARACTER SET "ascii" COLLATE "ascii_bin" NULL, ADD \`description\` varchar(500) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_unicode_ci" NOT NULL DEFAULT '', ADD \`origin\` varchar(16) CHARACTER SET "ascii" COLLATE "ascii_bin" NOT NULL DEFAULT 'cli', ADD \`client_metadata\` text CHARACTER SET "utf8mb4" COLLATE "utf8mb4_unicode_ci" NULL, ADD \`software_statement\` text CHARACTER SET "utf8mb4" COLLATE "utf8mb4_unicode_ci" NULL, ADD \`registration_token_hash\` varchar(64) CHARACTER SET "ascii" COLLATE "ascii_bin" NULL, ADD \`version\` int NOT NULL DEFAULT 1, ADD \`updated_at\` datetime(3) NULL`);
     await runner.query(`UPDATE \`software\` s JOIN \`oidc_model\` m ON m.\`model\` = 'Client' AND m.\`id\` = s.\`client_id\` SET s.\`software_id\` = SUBSTRING(SHA2(CONCAT(s.\`client_id\`, RAND()), 256), 1, 22), s.\`client_metadata\` = m.\`payload\`, s.\`updated_at\` = s.\`created_at\``);

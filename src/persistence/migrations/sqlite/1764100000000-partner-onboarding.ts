@@ -3,9 +3,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Partner onboarding and customer self-service: portal users, browser sessions, the sandbox mailbox, the API call
  * log, a consent's last use, sandbox vs live customers, and apps that carry their OAuth metadata, software id,
- * origin, registration and version. Clients move from `oidc_model` into `software.client_metadata`; every
- * existing customer is a sandbox customer (only the sandbox seed ever created customers). An app row without a
- * client (none can exist: both were always written together) is dropped.
+ * origin, registration and version. Clients move from `oidc_model` into `software.client_metadata`. The sandbox
+ * seed's customers (`cus_sandbox_…`) become sandbox customers; every other customer is live, so existing apps
+ * (all sandbox apps) reach them only once an operator approves them. An app row without a client (none can
+ * exist: both were always written together) is dropped.
  */
 export class PartnerOnboarding1764100000000 implements MigrationInterface {
   name = 'PartnerOnboarding1764100000000';
@@ -22,7 +23,7 @@ export class PartnerOnboarding1764100000000 implements MigrationInterface {
     await runner.query(`CREATE TABLE "api_call" ("id" varchar(40) PRIMARY KEY NOT NULL, "client_id" varchar(255) NOT NULL, "at" datetime NOT NULL, "method" varchar(10) NOT NULL, "path" varchar(500) NOT NULL, "status" integer NOT NULL, "interaction_id" varchar(64) NOT NULL)`);
     await runner.query(`CREATE INDEX "ix_api_call_client" ON "api_call" ("client_id", "at")`);
     await runner.query(`ALTER TABLE "customer" ADD COLUMN "environment" varchar(16) NOT NULL DEFAULT ('live')`);
-    await runner.query(`UPDATE "customer" SET "environment" = 'sandbox'`);
+    await runner.query(`UPDATE "customer" SET "environment" = 'sandbox' WHERE substr("id", 1, 12) = 'cus_sandbox_'`);
     await runner.query(`ALTER TABLE "consent" ADD COLUMN "last_used_at" datetime`);
     await runner.query(`DROP INDEX "ix_software_partner"`);
     await runner.query(`CREATE TABLE "temporary_software" ("client_id" varchar(255) PRIMARY KEY NOT NULL, "partner_id" varchar(40) NOT NULL, "name" varchar(140) NOT NULL, "roles" text NOT NULL, "environment" varchar(16) NOT NULL, "status" varchar(16) NOT NULL, "created_at" datetime NOT NULL, "software_id" varchar(64) NOT NULL, "description" varchar(500) NOT NULL, "origin" varchar(16) NOT NULL, "client_metadata" text NOT NULL, "software_statement" text, "registration_token_hash" varchar(64), "version" integer NOT NULL, "updated_at" datetime NOT NULL)`);

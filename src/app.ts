@@ -77,7 +77,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const payments = new TypeOrmPaymentStore(dataSource, dialect);
   const partners = new TypeOrmPartnerStore(dataSource);
   const sessions = new TypeOrmWebSessionStore(dataSource);
-  const fetchKeySet = guardedFetch({ allowLoopback: config.mode === 'sandbox' });
+  const fetchKeySet = guardedFetch({ allowLoopback: config.mode === 'sandbox' && ['localhost', '127.0.0.1', '[::1]'].includes(new URL(config.issuer).hostname) });
   const remoteKeys = new RemoteKeySets(fetchKeySet);
   const registrationEndpoint = `${config.issuer}${REGISTRATION_PATH}`;
   const provider = createProvider({

@@ -33,7 +33,8 @@ const TIMEOUT_MS = 5_000;
  * make the bank probe its own network. The address checked is the one connected to (the check is in the DNS lookup
  * the connection uses, on a fresh connection every time), so a name that resolves differently later gains nothing.
  * GET only, no redirects, bodies up to 512 KiB, 5 s timeout.
- * @param allowLoopback the sandbox lets key sets live on this machine (`http://localhost`, `127.0.0.1`).
+ * @param allowLoopback key sets may live on this machine (`http://localhost`, `127.0.0.1`): only for a sandbox that
+ *   itself runs on a developer's loopback, never for one others can reach.
  */
 export function guardedFetch({ allowLoopback }: { allowLoopback: boolean }): GuardedFetch {
   const allowed = (address: string) => {

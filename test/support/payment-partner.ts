@@ -4,7 +4,7 @@ import * as client from 'openid-client';
 import { base64url, compactVerify, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { messageSigningIssuer } from '../../src/domain/partners/partner-app.js';
 import { OB_IAT, OB_ISS, OB_TAN } from '../../src/http/jws/detached-jws.js';
-import { partnerClient, pushIntentAuthorizationRequest, registerTestApp, REDIRECT_URI, type AuthorizationStart, type Partner } from './partner.js';
+import { partnerClient, pushIntentAuthorizationRequest, registerTestApp, type AuthorizationStart, type Partner } from './partner.js';
 import { assertResponseSchema } from './response-schemas.js';
 import type { TestServer } from './test-server.js';
 

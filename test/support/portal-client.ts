@@ -17,7 +17,7 @@ export function csrfOf(html: string, action: string): string {
 export class PortalClient {
   readonly browser: CustomerBrowser;
 
-  constructor(private readonly server: TestServer) {
+  constructor(server: TestServer) {
     this.browser = new CustomerBrowser(server.issuer);
   }
 

@@ -1,0 +1,13 @@
+/** What the portal says after a form, by the `?notice=` its redirect names (the query never supplies the words). */
+export const PORTAL_NOTICES: Readonly<Record<string, string>> = {
+  'signed-up': 'Your partner account is ready. Confirm your email address to create apps.',
+  confirmed: 'Your email address is confirmed: you can create apps.',
+  'confirmation-sent': 'We sent a new confirmation link.',
+  'logged-out': 'You are logged out.',
+  created: 'The app is registered. Its client id works at once with sandbox customers.',
+  saved: 'Your changes are saved.',
+  'key-added': 'The key is added: both the new and the old keys work until you retire one.',
+  'key-retired': 'The key is retired: it no longer works.',
+  disabled: 'The app is switched off: it gets no tokens, and its tokens are refused.',
+  enabled: 'The app is switched on again.',
+};

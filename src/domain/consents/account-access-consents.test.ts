@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { InMemoryConsentStore } from '../../../test/support/in-memory-consent-store.js';
-import { DomainError, InvalidConsentStatus, InvalidDate, InvalidField, ResourceForbidden, ResourceNotFound } from '../errors.js';
+import { InvalidConsentStatus, InvalidDate, InvalidField, ResourceForbidden, ResourceNotFound } from '../errors.js';
 import type { AccountAccessConsent, AccountAccessConsentRequest, GrantRevoker } from './account-access-consent.js';
 import {
   assertConsentAuthorisable,
@@ -18,6 +18,7 @@ import {
 } from './account-access-consents.js';
 import { ConsentStatus } from './consent-status.js';
 import { ACCOUNT_PERMISSIONS, validateAccountPermissions } from './permissions.js';
+import { isDomainError as isError } from '../../../test/support/domain-errors.js';
 
 const NOW = new Date('2030-06-01T12:00:00.000Z');
 const LATER = new Date('2030-06-01T14:00:00.000Z');
@@ -25,17 +26,6 @@ const IN_AN_HOUR = '2030-06-01T13:00:00Z';
 const CLIENT = 'cli_budget_buddy';
 const OTHER_CLIENT = 'cli_other_app';
 const ELIGIBLE = ['acc_alice_current', 'acc_alice_eur', 'acc_alice_savings'];
-
-type ErrorClass = new (...args: never[]) => DomainError;
-
-/** Checks the class, and the path when given, of a DomainError. */
-function isError(expected: ErrorClass, path?: string) {
-  return (error: unknown): boolean => {
-    assert.ok(error instanceof expected, `expected ${expected.name}, got ${String(error)}`);
-    if (path !== undefined) assert.equal(error.path, path);
-    return true;
-  };
-}
 
 function consentRequest(overrides: Partial<AccountAccessConsentRequest> = {}): AccountAccessConsentRequest {
   return {

@@ -2,25 +2,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { InMemoryConsentStore } from '../../../test/support/in-memory-consent-store.js';
-import { ActionNotAllowed, ConcurrentChange, DomainError, InvalidConsentStatus, InvalidField, ResourceNotFound } from '../errors.js';
+import { ActionNotAllowed, ConcurrentChange, InvalidConsentStatus, InvalidField, ResourceNotFound } from '../errors.js';
 import type { AccountAccessConsent } from './account-access-consent.js';
 import { ConsentStatus } from './consent-status.js';
 import { listCustomerConnections, removeAccountFromConsent, type Connection, type ConnectionStore } from './customer-connections.js';
+import { isDomainError as isError } from '../../../test/support/domain-errors.js';
 
 const NOW = new Date('2030-06-01T12:00:00.000Z');
 const ALICE = 'cus_sandbox_alice';
 const BOB = 'cus_sandbox_bob';
 const ACCOUNTS = ['acc_alice_current', 'acc_alice_eur', 'acc_alice_savings'];
-
-type ErrorClass = new (...args: never[]) => DomainError;
-
-function isError(expected: ErrorClass, path?: string) {
-  return (error: unknown): boolean => {
-    assert.ok(error instanceof expected, `expected ${expected.name}, got ${String(error)}`);
-    if (path !== undefined) assert.equal(error.path, path);
-    return true;
-  };
-}
 
 function hoursFromNow(hours: number): Date {
   return new Date(NOW.getTime() + hours * 3600_000);

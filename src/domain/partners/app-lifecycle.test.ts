@@ -3,27 +3,16 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { InMemoryPartnerStore } from '../../../test/support/in-memory-partner-store.js';
-import { ActionNotAllowed, DomainError, ResourceNotFound } from '../errors.js';
+import { ActionNotAllowed, ResourceNotFound } from '../errors.js';
 import { approveApp, assertAppMayServeCustomer, disableApp, enableApp, reinstateApp, suspendApp } from './app-lifecycle.js';
 import { registerPartnerApp } from './app-registration.js';
 import { effectiveStatus, type AppStatus, type Partner, type PartnerApp } from './partner-app.js';
+import { isDomainError as isError } from '../../../test/support/domain-errors.js';
 
 const CREATED = new Date('2030-06-01T12:00:00.000Z');
 const NOW = new Date('2030-06-02T09:30:00.000Z');
 const PARTNER: Partner = { id: 'ptn_budget_buddy', name: 'Budget Buddy Ltd', status: 'active', createdAt: CREATED };
 const OTHER_PARTNER: Partner = { id: 'ptn_other', name: 'Other Ltd', status: 'active', createdAt: CREATED };
-
-type ErrorClass = new (...args: never[]) => DomainError;
-
-/** Checks the class, and the message when given, of a DomainError. */
-function isError(expected: ErrorClass, message?: string | RegExp) {
-  return (error: unknown): boolean => {
-    assert.ok(error instanceof expected, `expected ${expected.name}, got ${String(error)}`);
-    if (typeof message === 'string') assert.equal(error.message, message);
-    else if (message) assert.match(error.message, message);
-    return true;
-  };
-}
 
 function publicJwk(kid: string): Record<string, unknown> {
   const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -92,7 +81,7 @@ describe('approveApp', () => {
   test('a deregistered app → ActionNotAllowed "was deregistered", nothing written', async () => {
     const store = newStore();
     const app = await appIn(store, 'deregistered', { origin: 'dcr' });
-    await assert.rejects(approveApp(store, app.clientId, NOW), isError(ActionNotAllowed, `App ${app.clientId} was deregistered`));
+    await assert.rejects(approveApp(store, app.clientId, NOW), isError(ActionNotAllowed, undefined, `App ${app.clientId} was deregistered`));
     assert.equal(store.stored(app.clientId)?.environment, 'sandbox');
     assert.deepEqual(store.saves, []);
   });
@@ -131,7 +120,7 @@ describe('suspendApp', () => {
   test('a deregistered app → ActionNotAllowed "was deregistered"', async () => {
     const store = newStore();
     const app = await appIn(store, 'deregistered', { origin: 'dcr' });
-    await assert.rejects(suspendApp(store, app.clientId, NOW), isError(ActionNotAllowed, `App ${app.clientId} was deregistered`));
+    await assert.rejects(suspendApp(store, app.clientId, NOW), isError(ActionNotAllowed, undefined, `App ${app.clientId} was deregistered`));
     assert.equal((await store.findAppStanding(app.clientId))?.status, 'deregistered');
   });
 
@@ -162,21 +151,21 @@ describe('reinstateApp', () => {
   test('an active app (a repeated reinstatement, or the wrong app named) → ActionNotAllowed "is not suspended", nothing written', async () => {
     const store = newStore();
     const app = await newApp(store);
-    await assert.rejects(reinstateApp(store, app.clientId, NOW), isError(ActionNotAllowed, `App ${app.clientId} is not suspended`));
+    await assert.rejects(reinstateApp(store, app.clientId, NOW), isError(ActionNotAllowed, undefined, `App ${app.clientId} is not suspended`));
     assert.deepEqual(store.saves, []);
   });
 
   test('a disabled app → ActionNotAllowed "is not suspended" (only the partner switches it on)', async () => {
     const store = newStore();
     const app = await appIn(store, 'disabled');
-    await assert.rejects(reinstateApp(store, app.clientId, NOW), isError(ActionNotAllowed, `App ${app.clientId} is not suspended`));
+    await assert.rejects(reinstateApp(store, app.clientId, NOW), isError(ActionNotAllowed, undefined, `App ${app.clientId} is not suspended`));
     assert.equal((await store.findAppStanding(app.clientId))?.status, 'disabled');
   });
 
   test('a deregistered app → ActionNotAllowed "was deregistered"', async () => {
     const store = newStore();
     const app = await appIn(store, 'deregistered', { origin: 'dcr' });
-    await assert.rejects(reinstateApp(store, app.clientId, NOW), isError(ActionNotAllowed, `App ${app.clientId} was deregistered`));
+    await assert.rejects(reinstateApp(store, app.clientId, NOW), isError(ActionNotAllowed, undefined, `App ${app.clientId} was deregistered`));
     assert.equal((await store.findAppStanding(app.clientId))?.status, 'deregistered');
   });
 
@@ -209,7 +198,7 @@ describe('disableApp', () => {
     const app = await appIn(store, 'suspended');
     await assert.rejects(
       disableApp(store, PARTNER.id, app.clientId, NOW),
-      isError(ActionNotAllowed, `App ${app.clientId} is suspended by the bank; only the bank can reinstate it`),
+      isError(ActionNotAllowed, undefined, `App ${app.clientId} is suspended by the bank; only the bank can reinstate it`),
     );
     assert.equal((await store.findAppStanding(app.clientId))?.status, 'suspended');
   });
@@ -217,19 +206,19 @@ describe('disableApp', () => {
   test('a deregistered app → ActionNotAllowed "was deregistered"', async () => {
     const store = newStore();
     const app = await appIn(store, 'deregistered', { origin: 'dcr' });
-    await assert.rejects(disableApp(store, PARTNER.id, app.clientId, NOW), isError(ActionNotAllowed, `App ${app.clientId} was deregistered`));
+    await assert.rejects(disableApp(store, PARTNER.id, app.clientId, NOW), isError(ActionNotAllowed, undefined, `App ${app.clientId} was deregistered`));
   });
 
   test('another partner\'s app → ResourceNotFound, app untouched', async () => {
     const store = newStore();
     const app = await newApp(store);
-    await assert.rejects(disableApp(store, OTHER_PARTNER.id, app.clientId, NOW), isError(ResourceNotFound, `There is no app ${app.clientId}`));
+    await assert.rejects(disableApp(store, OTHER_PARTNER.id, app.clientId, NOW), isError(ResourceNotFound, undefined, `There is no app ${app.clientId}`));
     assert.equal((await store.findAppStanding(app.clientId))?.status, 'active');
     assert.deepEqual(store.saves, []);
   });
 
   test('an unknown client id → ResourceNotFound with the same message as another partner\'s app', async () => {
-    await assert.rejects(disableApp(newStore(), PARTNER.id, 'cli_unknown', NOW), isError(ResourceNotFound, 'There is no app cli_unknown'));
+    await assert.rejects(disableApp(newStore(), PARTNER.id, 'cli_unknown', NOW), isError(ResourceNotFound, undefined, 'There is no app cli_unknown'));
   });
 });
 
@@ -266,7 +255,7 @@ describe('enableApp', () => {
     const app = await appIn(store, 'suspended');
     await assert.rejects(
       enableApp(store, PARTNER.id, app.clientId, NOW),
-      isError(ActionNotAllowed, `App ${app.clientId} is suspended by the bank; only the bank can reinstate it`),
+      isError(ActionNotAllowed, undefined, `App ${app.clientId} is suspended by the bank; only the bank can reinstate it`),
     );
     assert.equal((await store.findAppStanding(app.clientId))?.status, 'suspended');
   });
@@ -274,7 +263,7 @@ describe('enableApp', () => {
   test('a deregistered app → ActionNotAllowed "was deregistered", stays deregistered', async () => {
     const store = newStore();
     const app = await appIn(store, 'deregistered', { origin: 'dcr' });
-    await assert.rejects(enableApp(store, PARTNER.id, app.clientId, NOW), isError(ActionNotAllowed, `App ${app.clientId} was deregistered`));
+    await assert.rejects(enableApp(store, PARTNER.id, app.clientId, NOW), isError(ActionNotAllowed, undefined, `App ${app.clientId} was deregistered`));
     assert.equal((await store.findAppStanding(app.clientId))?.status, 'deregistered');
   });
 
@@ -312,7 +301,7 @@ describe('assertAppMayServeCustomer', () => {
   });
 
   test('a sandbox app and a live customer → ActionNotAllowed "still in the sandbox"', () => {
-    assert.throws(() => assertAppMayServeCustomer({ environment: 'sandbox' }, 'live'), isError(ActionNotAllowed, /still in the sandbox/));
+    assert.throws(() => assertAppMayServeCustomer({ environment: 'sandbox' }, 'live'), isError(ActionNotAllowed, undefined, /still in the sandbox/));
   });
 
   test('a live app → allowed for live and sandbox customers', () => {

@@ -4,7 +4,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { PAYMENT_SIGNING_JWK } from '../../../test/support/sample-keys.js';
 import { InMemoryPartnerStore } from '../../../test/support/in-memory-partner-store.js';
-import { DomainError, InvalidField } from '../errors.js';
+import { InvalidField } from '../errors.js';
 import {
   checkDescription,
   checkKeys,
@@ -22,22 +22,11 @@ import {
   type PlatformMode,
 } from './app-registration.js';
 import { keysOf, type Partner } from './partner-app.js';
+import { isDomainError as isError } from '../../../test/support/domain-errors.js';
 
 const NOW = new Date('2030-06-01T12:00:00.000Z');
 const PARTNER: Partner = { id: 'ptn_budget_buddy', name: 'Budget Buddy Ltd', status: 'active', createdAt: NOW };
 const REDIRECT = 'https://budget.example.com/cb';
-
-type ErrorClass = new (...args: never[]) => DomainError;
-
-/** Checks the class, and the path and message when given, of a DomainError. */
-function isError(expected: ErrorClass, path?: string, message?: RegExp) {
-  return (error: unknown): boolean => {
-    assert.ok(error instanceof expected, `expected ${expected.name}, got ${String(error)}`);
-    if (path !== undefined) assert.equal(error.path, path);
-    if (message) assert.match(error.message, message);
-    return true;
-  };
-}
 
 function ecJwk(kid: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });

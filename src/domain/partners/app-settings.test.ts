@@ -4,29 +4,18 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { PAYMENT_SIGNING_JWK } from '../../../test/support/sample-keys.js';
 import { InMemoryPartnerStore } from '../../../test/support/in-memory-partner-store.js';
-import { ActionNotAllowed, DomainError, InvalidField, ResourceNotFound } from '../errors.js';
+import { ActionNotAllowed, InvalidField, ResourceNotFound } from '../errors.js';
 import { registerPartnerApp, type AppRegistration, type AppRegistrationServices, type ClientMetadataValidator, type PlatformMode } from './app-registration.js';
 import { approveApp } from './app-lifecycle.js';
 import { addAppKeys, retireAppKey, updateAppDetails, type AppDetails } from './app-settings.js';
 import { keysOf, type Partner, type PartnerApp } from './partner-app.js';
+import { isDomainError as isError } from '../../../test/support/domain-errors.js';
 
 const CREATED = new Date('2030-06-01T12:00:00.000Z');
 const NOW = new Date('2030-06-02T09:30:00.000Z');
 const PARTNER: Partner = { id: 'ptn_budget_buddy', name: 'Budget Buddy Ltd', status: 'active', createdAt: CREATED };
 const OTHER_PARTNER: Partner = { id: 'ptn_other', name: 'Other Ltd', status: 'active', createdAt: CREATED };
 const REDIRECT = 'https://budget.example.com/cb';
-
-type ErrorClass = new (...args: never[]) => DomainError;
-
-/** Checks the class, and the path when given, of a DomainError. */
-function isError(expected: ErrorClass, path?: string, message?: RegExp) {
-  return (error: unknown): boolean => {
-    assert.ok(error instanceof expected, `expected ${expected.name}, got ${String(error)}`);
-    if (path !== undefined) assert.equal(error.path, path);
-    if (message) assert.match(error.message, message);
-    return true;
-  };
-}
 
 function publicJwk(kid: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });

@@ -1,8 +1,9 @@
 // Proves partner portal sign-up (validation, unique email, mailed single-use confirmation link that expires after a day and is replaced on resend) and portal login (case-insensitive email, lockout after five failures) against in-memory stores.
 import assert from 'node:assert/strict';
+import { isDomainError as isError } from '../../../test/support/domain-errors.js';
 import { describe, test } from 'node:test';
 import { verifyPassword } from '../auth/password-hash.js';
-import { ActionNotAllowed, DomainError, InvalidField } from '../errors.js';
+import { ActionNotAllowed, InvalidField } from '../errors.js';
 import type { MailOutbox, OutboundMail } from '../mail/outbound-mail.js';
 import type { Partner } from './partner-app.js';
 import {
@@ -136,16 +137,6 @@ function tokenIn(mail: OutboundMail | undefined): string {
   const match = new RegExp(`${LINK_BASE.replace(/[.?]/g, '\\$&')}([A-Za-z0-9_-]+)`).exec(mail.text);
   assert.ok(match, `no confirmation link in ${mail.text}`);
   return match[1] as string;
-}
-
-type ErrorClass = new (...args: never[]) => DomainError;
-
-function isError(expected: ErrorClass, path?: string) {
-  return (error: unknown): boolean => {
-    assert.ok(error instanceof expected, `expected ${expected.name}, got ${String(error)}`);
-    if (path !== undefined) assert.equal(error.path, path);
-    return true;
-  };
 }
 
 describe('signUpPartner', () => {

@@ -1,7 +1,7 @@
 // Proves the payment initiation rules the schema cannot express: supported currency (U023), a positive amount with the currency's decimals (U002), a LocalInstrument offered for the currency with GBP → FPS and EUR → SEPA Instant by default (U026), supported account schemes (U027) with well-formed sort codes and mod-97 IBANs (U002), and which text becomes the payee's reference.
 import assert from 'node:assert/strict';
+import { isDomainError as isError } from '../../../test/support/domain-errors.js';
 import { describe, test } from 'node:test';
-import type { DomainError } from '../errors.js';
 import { InvalidField } from '../errors.js';
 import {
   IBAN_SCHEME,
@@ -14,17 +14,6 @@ import {
   UnsupportedScheme,
   type InitiationJson,
 } from './payment-instruction.js';
-
-type ErrorClass = new (...args: never[]) => DomainError;
-
-/** Checks the class and the OBIE path of a DomainError. */
-function isError(expected: ErrorClass, path: string) {
-  return (error: unknown): boolean => {
-    assert.ok(error instanceof expected, `expected ${expected.name}, got ${String(error)}`);
-    assert.equal(error.path, path);
-    return true;
-  };
-}
 
 const PAYEE_SORT_CODE = { SchemeName: SORT_CODE_SCHEME, Identification: '20325873918204', Name: 'Acme Ltd' };
 const PAYEE_IBAN = { SchemeName: IBAN_SCHEME, Identification: 'DE89370400440532013000', Name: 'Müller Design GmbH' };

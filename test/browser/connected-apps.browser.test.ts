@@ -4,45 +4,29 @@
 // refused while the other account keeps working — then revoke the rest, after which the partner's very next call and
 // its refresh token fail; no page breaks the strict CSP.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import * as client from 'openid-client';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, withPage as withWatchedPage } from '../support/chromium.js';
+import { browserSuite, logInWithKeyboard } from '../support/browser-suite.js';
 import { API, REDIRECT_URI, registerPartner, type Partner } from '../support/partner.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import type { TestServer } from '../support/test-server.js';
 
 describe('connected apps in Chromium', () => {
+  const suite = browserSuite();
+  const { withPage } = suite;
   let server: TestServer;
   let partner: Partner;
-  let browser: Browser;
 
   before(async () => {
-    server = await startTestServer();
+    server = suite.server;
     partner = await registerPartner(server, 'Budget Buddy');
-    browser = await launchChromium();
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  const withPage = (name: string, work: (page: Page, callbacks: URL[], cspViolations: string[]) => Promise<void>) =>
-    withWatchedPage(browser, name, REDIRECT_URI, ({ page, callbacks, cspViolations }) => work(page, callbacks, cspViolations));
-
-  async function logIn(page: Page, username: string, password: string): Promise<void> {
-    await page.getByLabel('Username').focus();
-    await page.keyboard.type(username);
-    await page.keyboard.press('Tab');
-    await page.keyboard.type(password);
-    await page.keyboard.press('Enter');
-  }
 
   test('approve two accounts → connected apps shows them → stop sharing one → revoke the rest: the partner is refused exactly when it should be', async () => {
     await withPage('connected-apps', async (page, callbacks, cspViolations) => {
       const consentId = await partner.createConsent(['ReadAccountsDetail', 'ReadBalances']);
       const start = await partner.pushAuthorizationRequest(consentId);
       await page.goto(start.url.href);
-      await logIn(page, 'bob', 'bob-sandbox-2');
+      await logInWithKeyboard(page, 'bob', 'bob-sandbox-2');
       await page.getByRole('checkbox', { name: /^Current —/ }).check();
       await page.getByRole('checkbox', { name: /^Patel Plumbing —/ }).check();
       await page.getByRole('button', { name: /Approve/ }).click();
@@ -52,7 +36,7 @@ describe('connected apps in Chromium', () => {
       assert.equal((await partner.call(token, 'GET', `${API}/accounts/acc_bob_business/balances`)).status, 200);
 
       await page.goto(`${server.issuer}/account`);
-      await logIn(page, 'bob', 'bob-sandbox-2');
+      await logInWithKeyboard(page, 'bob', 'bob-sandbox-2');
       const connection = page.getByRole('article', { name: /Budget Buddy/ });
       await connection.waitFor();
       const text = await connection.innerText();

@@ -2,40 +2,25 @@
 // consent flow with the keyboard and labelled fields, that the pages load under the strict CSP without
 // violations, and that the partner receives a code that yields a token for exactly the chosen accounts.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, withPage as withWatchedPage } from '../support/chromium.js';
+import { before, describe, test } from 'node:test';
+import { browserSuite, logInWithKeyboard } from '../support/browser-suite.js';
 import { API, REDIRECT_URI, registerPartner, type Partner } from '../support/partner.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
 
 describe('consent flow in Chromium', () => {
-  let server: TestServer;
+  const suite = browserSuite();
+  const { withPage } = suite;
   let partner: Partner;
-  let browser: Browser;
 
   before(async () => {
-    server = await startTestServer();
-    partner = await registerPartner(server, 'Budget Buddy');
-    browser = await launchChromium();
+    partner = await registerPartner(suite.server, 'Budget Buddy');
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  const withPage = (name: string, work: (page: Page, callbacks: URL[], cspViolations: string[]) => Promise<void>) =>
-    withWatchedPage(browser, name, REDIRECT_URI, ({ page, callbacks, cspViolations }) => work(page, callbacks, cspViolations));
 
   test('a customer logs in and approves two accounts using only the keyboard → the partner reads exactly those accounts', async () => {
     await withPage('keyboard-approve', async (page, callbacks, cspViolations) => {
       const consentId = await partner.createConsent(['ReadAccountsDetail', 'ReadBalances']);
       const start = await partner.pushAuthorizationRequest(consentId);
       await page.goto(start.url.href);
-      await page.getByLabel('Username').focus();
-      await page.keyboard.type('bob');
-      await page.keyboard.press('Tab');
-      await page.keyboard.type('bob-sandbox-2');
-      await page.keyboard.press('Enter');
+      await logInWithKeyboard(page, 'bob', 'bob-sandbox-2');
       await page.getByRole('heading', { level: 1 }).waitFor();
       assert.match(await page.getByRole('heading', { level: 1 }).innerText(), /Budget Buddy/);
       await page.getByRole('checkbox', { name: /^Current —/ }).check();

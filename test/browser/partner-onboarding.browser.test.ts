@@ -4,34 +4,26 @@
 // that client then completes a customer's consent and reads accounts; no page breaks the strict CSP.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { decodeJwt, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import * as client from 'openid-client';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, withPage as withWatchedPage } from '../support/chromium.js';
+import { browserSuite } from '../support/browser-suite.js';
 import { API, partnerClient, REDIRECT_URI } from '../support/partner.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import type { TestServer } from '../support/test-server.js';
 
 describe('partner onboarding in Chromium', () => {
+  const suite = browserSuite();
+  const { withPage } = suite;
   let server: TestServer;
-  let browser: Browser;
   let signingKey: CryptoKey;
   let publicJwks: { keys: Record<string, unknown>[] };
 
   before(async () => {
-    server = await startTestServer();
-    browser = await launchChromium();
+    server = suite.server;
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     signingKey = privateKey;
     publicJwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'ledgerly-key-1', alg: 'ES256', use: 'sig' }] };
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  const withPage = (name: string, work: (page: Page, callbacks: URL[], cspViolations: string[]) => Promise<void>) =>
-    withWatchedPage(browser, name, REDIRECT_URI, ({ page, callbacks, cspViolations }) => work(page, callbacks, cspViolations));
 
   test('sign up → confirm email from the sandbox mailbox → create an app → download its software statement → DCR → the new client reads accounts', async () => {
     await withPage('partner-onboarding', async (page, callbacks, cspViolations) => {

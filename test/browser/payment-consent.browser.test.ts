@@ -3,37 +3,23 @@
 // account is chosen by its label; a new payee asks for the one-time code, which the sandbox shows on a notice;
 // no page breaks the strict CSP; and the partner's token then makes exactly that payment.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, withPage as withWatchedPage } from '../support/chromium.js';
+import { before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { browserSuite, logInWithKeyboard } from '../support/browser-suite.js';
 import { REDIRECT_URI } from '../support/partner.js';
 import { ACCOUNTS, consentRequest, paymentRequest, PISP, registerPaymentPartner, type PaymentPartner } from '../support/payment-partner.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
 
 describe('payment consent in Chromium', () => {
-  let server: TestServer;
+  const suite = browserSuite();
+  const { withPage } = suite;
   let partner: PaymentPartner;
-  let browser: Browser;
 
   before(async () => {
-    server = await startTestServer();
-    partner = await registerPaymentPartner(server, 'Rent Runner');
-    browser = await launchChromium();
+    partner = await registerPaymentPartner(suite.server, 'Rent Runner');
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  const withPage = (name: string, work: (page: Page, callbacks: URL[], cspViolations: string[]) => Promise<void>) =>
-    withWatchedPage(browser, name, REDIRECT_URI, ({ page, callbacks, cspViolations }) => work(page, callbacks, cspViolations));
 
   async function logIn(page: Page, username: string, password: string): Promise<void> {
-    await page.getByLabel('Username').focus();
-    await page.keyboard.type(username);
-    await page.keyboard.press('Tab');
-    await page.keyboard.type(password);
-    await page.keyboard.press('Enter');
+    await logInWithKeyboard(page, username, password);
     await page.getByRole('heading', { level: 1 }).waitFor();
   }
 

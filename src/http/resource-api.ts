@@ -63,9 +63,9 @@ export interface ResourceApiDependencies {
 
 /**
  * The resource API as one middleware for `/open-banking/…`, in the order DESIGN.md gives: the call logged for the
- * partner → errors rendered as OBIE bodies → header rules → per route: access token + DPoP → the app still
- * active → consent → (payments: message signature and idempotency key) → request schema → handler. Every payment
- * response, errors included, is signed.
+ * partner → errors rendered as OBIE bodies → header rules → per route: access token + DPoP → consent (read with
+ * the standing of its app) → the app still active → (payments: message signature and idempotency key) → request
+ * schema → handler. Every payment response, errors included, is signed.
  * Unknown paths → 404, known paths with another method → 405 (both with OBIE bodies).
  */
 export function createResourceApi(dependencies: ResourceApiDependencies): Middleware {
@@ -101,7 +101,7 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
   ) {
     const router = new Router({ prefix: `${API_BASE_PATH}/${family}` });
     for (const route of routes) {
-      const steps: Middleware[] = [requireAccessToken(route.token, route.scope), activeApp, ...guards(route)];
+      const steps: Middleware[] = [requireAccessToken(route.token, route.scope), ...guards(route), activeApp];
       if (route.requestSchema) steps.push(validateRequestBody(dependencies.schemas, route.requestSchema, route.prepareRequest));
       steps.push(...checks(route));
       steps.push((ctx: Context) => route.handler(ctx, services));

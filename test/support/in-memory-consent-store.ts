@@ -1,5 +1,6 @@
 import type { AccountAccessConsent, ConsentAuthorisation, ConsentStore } from '../../src/domain/consents/account-access-consent.js';
 import { ConsentStatus } from '../../src/domain/consents/consent-status.js';
+import type { AppStanding } from '../../src/domain/partners/partner-app.js';
 
 /**
  * A ConsentStore in memory for domain tests, with the semantics of the TypeORM store: every status change is
@@ -38,9 +39,10 @@ export class InMemoryConsentStore implements ConsentStore {
     return [...(this.accounts.get(consentId) ?? [])].sort();
   }
 
-  async findWithAccountIds(id: string): Promise<{ consent: AccountAccessConsent; accountIds: string[] } | null> {
+  /** Every consent's app is active here (the app's standing is the partner store's business). */
+  async findWithAccountIds(id: string): Promise<{ consent: AccountAccessConsent; accountIds: string[]; app: AppStanding | null } | null> {
     const consent = await this.findById(id);
-    return consent ? { consent, accountIds: await this.listAccountIds(id) } : null;
+    return consent ? { consent, accountIds: await this.listAccountIds(id), app: { status: 'active', version: 1 } } : null;
   }
 
   async authorise(consentId: string, authorisation: ConsentAuthorisation, at: Date): Promise<boolean> {

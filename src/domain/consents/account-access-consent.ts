@@ -1,4 +1,5 @@
 import type { AccountPermission } from './permissions.js';
+import type { AppStanding } from '../partners/partner-app.js';
 import type { ConsentStatus } from './consent-status.js';
 
 /** An account-access consent: what a partner may read, once a customer authorises it. */
@@ -46,8 +47,11 @@ export interface ConsentStore {
   insert(consent: AccountAccessConsent): Promise<void>;
   findById(id: string): Promise<AccountAccessConsent | null>;
   findByGrantId(grantId: string): Promise<AccountAccessConsent | null>;
-  /** The consent with the ids of its shared accounts, in one read (the hot path of every API call). */
-  findWithAccountIds(id: string): Promise<{ consent: AccountAccessConsent; accountIds: string[] } | null>;
+  /**
+   * The consent with the ids of its shared accounts and the standing of its app, in one read (the hot path of every
+   * API call with a customer token).
+   */
+  findWithAccountIds(id: string): Promise<{ consent: AccountAccessConsent; accountIds: string[]; app: AppStanding | null } | null>;
   /**
    * Atomically moves the consent to `AUTH` and records the customer, grant and accounts — from `AWAU`, or from
    * `CANC` when the same customer had authorised it (one conditional write: a concurrent DELETE or another

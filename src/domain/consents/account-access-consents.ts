@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { parseRequestDateTime } from '../dates.js';
 import { InvalidConsentStatus, InvalidDate, InvalidField, ResourceForbidden, ResourceNotFound } from '../errors.js';
 import { newId } from '../ids.js';
+import type { AppStanding } from '../partners/partner-app.js';
 import type { AccountAccessConsent, AccountAccessConsentRequest, ConsentStore, GrantRevoker } from './account-access-consent.js';
 import { ConsentStatus } from './consent-status.js';
 import { validateAccountPermissions } from './permissions.js';
@@ -165,10 +166,14 @@ export async function revokeConsentByCustomer(store: ConsentStore, grants: Grant
   if (consent.grantId) await grants.revokeGrant(consent.grantId);
 }
 
-/** A consent that backs a customer token and may be used right now, with the accounts it shares. */
+/**
+ * A consent that backs a customer token and may be used right now, with the accounts it shares and the standing of
+ * its app (null: the app is gone), read with it.
+ */
 export interface UsableConsent {
   readonly consent: AccountAccessConsent;
   readonly accountIds: readonly string[];
+  readonly app: AppStanding | null;
 }
 
 /**
@@ -194,11 +199,11 @@ export async function findUsableConsent(
 ): Promise<UsableConsent | null> {
   const found = await store.findWithAccountIds(consentId);
   if (!found) return null;
-  const { consent: stored, accountIds } = found;
+  const { consent: stored, accountIds, app } = found;
   if (stored.clientId !== clientId || !stored.grantId || grantReference(stored.grantId) !== tokenGrantReference) return null;
   const consent = await applyExpiry(store, stored, now);
   if (consent.status !== ConsentStatus.Authorised) return null;
-  return { consent, accountIds };
+  return { consent, accountIds, app };
 }
 
 /**

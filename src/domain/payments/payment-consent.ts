@@ -3,6 +3,7 @@ import type { Charge } from './charges.js';
 import type { PaymentAccount } from './payment-instruction.js';
 import type { IdempotencyRecord } from './idempotency.js';
 import type { StatusReason } from './risk-policy.js';
+import type { AppStanding } from '../partners/partner-app.js';
 
 /** The request of a domestic payment consent as the partner sent it; played back verbatim, compared exactly. */
 export interface PaymentConsentRequest {
@@ -51,6 +52,8 @@ export interface PaymentConsentStore {
    */
   insert(consent: DomesticPaymentConsent, idempotency: IdempotencyRecord): Promise<boolean>;
   findById(id: string): Promise<DomesticPaymentConsent | null>;
+  /** The consent and the standing of its app, in one read (the hot path of every payment call). */
+  findWithApp(id: string): Promise<{ consent: DomesticPaymentConsent; app: AppStanding | null } | null>;
   findByGrantId(grantId: string): Promise<DomesticPaymentConsent | null>;
   /** `AWAU → AUTH` with the customer, debtor account and grant. @returns false when it was not `AWAU`. */
   authorise(consentId: string, authorisation: PaymentAuthorisation, at: Date): Promise<boolean>;

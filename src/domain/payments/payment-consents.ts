@@ -4,6 +4,7 @@ import { parseRequestDateTime } from '../dates.js';
 import { InvalidConsentStatus, InvalidDate, InvalidField, ResourceForbidden, ResourceNotFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { grantReference } from '../consents/account-access-consents.js';
+import type { AppStanding } from '../partners/partner-app.js';
 import { chargesFor, totalCharges, type FeeSchedule } from './charges.js';
 import { findIdempotentReplay, idempotencyRecord, replayOf, type IdempotencyClaim, type IdempotencyStore } from './idempotency.js';
 import type { DomesticPaymentConsent, PaymentConsentRequest, PaymentConsentStore } from './payment-consent.js';
@@ -182,9 +183,10 @@ export async function findPaymentConsentBackingGrant(store: PaymentConsentStore,
 }
 
 /**
- * The payment consent behind a customer access token: it exists, belongs to the token's client and still rests
- * on the grant the token came from (see {@link grantReference}). Its status is for each use to check (U009), since
- * an idempotent replay must still be answered after the consent is consumed.
+ * The payment consent behind a customer access token, with the standing of its app (null: the app is gone), read
+ * together: the consent exists, belongs to the token's client and still rests on the grant the token came from
+ * (see {@link grantReference}). Its status is for each use to check (U009), since an idempotent replay must still be
+ * answered after the consent is consumed.
  * @returns null when the token cannot use it.
  */
 export async function findPaymentConsentOfToken(
@@ -192,10 +194,11 @@ export async function findPaymentConsentOfToken(
   consentId: string,
   clientId: string,
   tokenGrantReference: string,
-): Promise<DomesticPaymentConsent | null> {
-  const consent = await store.findById(consentId);
+): Promise<{ consent: DomesticPaymentConsent; app: AppStanding | null } | null> {
+  const found = await store.findWithApp(consentId);
+  const consent = found?.consent;
   if (!consent || consent.clientId !== clientId || !consent.grantId || grantReference(consent.grantId) !== tokenGrantReference) return null;
-  return consent;
+  return found;
 }
 
 /** Reads what an account can spend, implemented by persistence. */

@@ -1,10 +1,12 @@
 import { In, type DataSource } from 'typeorm';
 import type { AccountAccessConsent, ConsentAuthorisation, ConsentStore } from '../../domain/consents/account-access-consent.js';
 import type { ConsentStatus } from '../../domain/consents/consent-status.js';
+import type { AppStanding } from '../../domain/partners/partner-app.js';
 import type { AccountPermission } from '../../domain/consents/permissions.js';
 import type { ConsentAccountRow, ConsentRow } from '../entities/consent.entity.js';
 import { isStorableId, readSqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
+import { APP_STANDING_COLUMNS, APP_STANDING_JOIN, appStandingOf, type AppStandingRow } from './app-standing-sql.js';
 import { endLiveConsentsOfClient } from './client-consents.js';
 
 /** The `consent.kind` of account-access consents (payment consents share the table). */
@@ -34,19 +36,20 @@ export class TypeOrmConsentStore implements ConsentStore {
     return row ? toConsent(row) : null;
   }
 
-  async findWithAccountIds(id: string): Promise<{ consent: AccountAccessConsent; accountIds: string[] } | null> {
+  async findWithAccountIds(id: string): Promise<{ consent: AccountAccessConsent; accountIds: string[]; app: AppStanding | null } | null> {
     if (!isStorableId(id)) return null;
-    const rows: RawConsentRow[] = await this.dataSource.query(
+    const rows: Array<RawConsentRow & AppStandingRow> = await this.dataSource.query(
       `SELECT c.id, c.client_id, c.status, c.status_reason_code, c.status_reason_description, c.permissions, c.expires_at,
               c.transaction_from_at, c.transaction_to_at, c.customer_id, c.grant_id, c.authorised_at, c.created_at,
               c.status_updated_at, c.request,
-              (SELECT GROUP_CONCAT(ca.account_id) FROM consent_account ca WHERE ca.consent_id = c.id) AS account_ids
-       FROM consent c WHERE c.id = ? AND c.kind = ?`,
+              (SELECT GROUP_CONCAT(ca.account_id) FROM consent_account ca WHERE ca.consent_id = c.id) AS account_ids,
+              ${APP_STANDING_COLUMNS}
+       FROM consent c ${APP_STANDING_JOIN('c.client_id')} WHERE c.id = ? AND c.kind = ?`,
       [id, KIND],
     );
     const row = rows[0];
     if (!row) return null;
-    return { consent: toConsent(fromRaw(row)), accountIds: row.account_ids ? row.account_ids.split(',').sort() : [] };
+    return { consent: toConsent(fromRaw(row)), accountIds: row.account_ids ? row.account_ids.split(',').sort() : [], app: appStandingOf(row) };
   }
 
   async authorise(consentId: string, authorisation: ConsentAuthorisation, at: Date): Promise<boolean> {

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { effectiveStatus, type AppStanding, type AppStatus, type ClientMetadata, type Partner, type PartnerApp, type PartnerStore } from '../../domain/partners/partner-app.js';
+import type { AppStanding, ClientMetadata, Partner, PartnerApp, PartnerStore } from '../../domain/partners/partner-app.js';
+import { APP_STANDING_COLUMNS, appStandingOf, type AppStandingRow } from './app-standing-sql.js';
 import type { JsonDocument } from '../entities/column-types.js';
 import type { PartnerRow, SoftwareRow } from '../entities/partner.entity.js';
 import { isDuplicateKeyError, isStorableId } from '../sql.js';
@@ -86,24 +87,18 @@ export class TypeOrmPartnerStore implements PartnerStore {
 }
 
 /**
- * An app's effective status (with its software's portal app, see `effectiveStatus`), version and client metadata, in
- * one statement over the primary key and the software index: read on every API call and by the provider's adapter.
+ * An app's effective standing (see `effectiveStatus`) and client metadata, in one statement over the primary key and
+ * the software index: read by the provider's adapter and by API calls that read no consent.
  */
 export async function readAppStanding(dataSource: DataSource, clientId: string): Promise<(AppStanding & { clientMetadata: ClientMetadata }) | null> {
   if (!isStorableId(clientId)) return null;
-  const rows: Array<{ status: string; version: number | string; client_metadata: string; software_status: string | null }> = await dataSource.query(
-    `SELECT s.status, s.version, s.client_metadata,
-            (SELECT p.status FROM software p WHERE p.software_id = s.software_id AND p.partner_id = s.partner_id AND p.origin <> 'dcr' ORDER BY p.created_at LIMIT 1) AS software_status
-     FROM software s WHERE s.client_id = ?`,
+  const rows: Array<AppStandingRow & { client_metadata: string }> = await dataSource.query(
+    `SELECT app.client_metadata, ${APP_STANDING_COLUMNS} FROM software app WHERE app.client_id = ?`,
     [clientId],
   );
   const row = rows[0];
-  if (!row) return null;
-  return {
-    status: effectiveStatus(row.status as AppStatus, row.software_status as AppStatus | null),
-    version: Number(row.version),
-    clientMetadata: JSON.parse(row.client_metadata) as ClientMetadata,
-  };
+  const standing = row ? appStandingOf(row) : null;
+  return row && standing ? { ...standing, clientMetadata: JSON.parse(row.client_metadata) as ClientMetadata } : null;
 }
 
 /** Thrown inside the transaction to roll back every write when one app's version no longer matches. */

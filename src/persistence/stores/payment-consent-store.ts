@@ -4,10 +4,12 @@ import type { Charge } from '../../domain/payments/charges.js';
 import type { IdempotencyRecord } from '../../domain/payments/idempotency.js';
 import type { DomesticPaymentConsent, PaymentAuthorisation, PaymentConsentRequest, PaymentConsentStore } from '../../domain/payments/payment-consent.js';
 import type { StatusReason } from '../../domain/payments/risk-policy.js';
+import type { AppStanding } from '../../domain/partners/partner-app.js';
 import type { ConsentAccountRow, ConsentRow } from '../entities/consent.entity.js';
 import type { IdempotencyKeyRow } from '../entities/payment.entity.js';
 import { isDuplicateKeyError, isStorableId, readSqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
+import { APP_STANDING_COLUMNS, APP_STANDING_JOIN, appStandingOf, type AppStandingRow } from './app-standing-sql.js';
 import { endLiveConsentsOfClient } from './client-consents.js';
 
 /** The `consent.kind` of domestic payment consents. */
@@ -40,28 +42,37 @@ export class TypeOrmPaymentConsentStore implements PaymentConsentStore {
   }
 
   async findById(id: string): Promise<DomesticPaymentConsent | null> {
+    return isStorableId(id) ? ((await this.find('c.id = ?', id))?.consent ?? null) : null;
+  }
+
+  async findWithApp(id: string): Promise<{ consent: DomesticPaymentConsent; app: AppStanding | null } | null> {
     return isStorableId(id) ? this.find('c.id = ?', id) : null;
   }
 
   async findByGrantId(grantId: string): Promise<DomesticPaymentConsent | null> {
-    return isStorableId(grantId) ? this.find('c.grant_id = ?', grantId) : null;
+    return isStorableId(grantId) ? ((await this.find('c.grant_id = ?', grantId))?.consent ?? null) : null;
   }
 
-  /** The consent with the account it is paid from and that account's main identification, in one statement (read on every payment call). */
-  private async find(condition: string, value: string): Promise<DomesticPaymentConsent | null> {
-    const rows: RawPaymentConsent[] = await this.dataSource.query(
+  /**
+   * The consent with the account it is paid from, that account's main identification and the standing of the
+   * consent's app, in one statement (read on every payment call).
+   */
+  private async find(condition: string, value: string): Promise<{ consent: DomesticPaymentConsent; app: AppStanding | null } | null> {
+    const rows: Array<RawPaymentConsent & AppStandingRow> = await this.dataSource.query(
       `SELECT c.id, c.client_id, c.status, c.status_reason_code, c.status_reason_description, c.expires_at, c.customer_id, c.grant_id,
               c.authorised_at, c.created_at, c.status_updated_at, c.request, ca.account_id,
-              di.scheme_name AS debtor_scheme_name, di.identification AS debtor_identification, di.name AS debtor_name
+              di.scheme_name AS debtor_scheme_name, di.identification AS debtor_identification, di.name AS debtor_name,
+              ${APP_STANDING_COLUMNS}
        FROM consent c
        LEFT JOIN consent_account ca ON ca.consent_id = c.id
        LEFT JOIN account_identification di ON di.account_id = ca.account_id AND di.scheme_name <> 'UK.OBIE.PAN'
+       ${APP_STANDING_JOIN('c.client_id')}
        WHERE ${condition} AND c.kind = ?
        ORDER BY di.scheme_name LIMIT 1`,
       [value, PAYMENT_CONSENT_KIND],
     );
     const row = rows[0];
-    return row ? fromRaw(row) : null;
+    return row ? { consent: fromRaw(row), app: appStandingOf(row) } : null;
   }
 
   async authorise(consentId: string, authorisation: PaymentAuthorisation, at: Date): Promise<boolean> {

@@ -1,5 +1,5 @@
 import type { Context, Next } from 'koa';
-import { keysOf, type PartnerStore } from '../domain/partners/partner-app.js';
+import { keysOf, softwareAppOf, type PartnerStore } from '../domain/partners/partner-app.js';
 import { DIRECTORY_PATH, type OwnDirectoryService } from './own-directory.js';
 
 const SOFTWARE_JWKS = new RegExp(`^${DIRECTORY_PATH}/software/([0-9A-Za-z]{1,64})/jwks$`);
@@ -28,7 +28,7 @@ async function publishedKeys(path: string, directory: OwnDirectoryService, partn
   if (path === `${DIRECTORY_PATH}/jwks`) return directory.publicJwks;
   const softwareId = SOFTWARE_JWKS.exec(path)?.[1];
   if (!softwareId) return null;
-  const software = (await partners.listAppsOfSoftware(softwareId)).find((app) => app.origin !== 'dcr' && app.status === 'active');
-  const keys = software ? keysOf(software) : null;
+  const software = softwareAppOf(await partners.listAppsOfSoftware(softwareId));
+  const keys = software?.status === 'active' ? keysOf(software) : null;
   return keys && 'jwks' in keys ? keys.jwks : null;
 }

@@ -8,6 +8,7 @@ import { disableApp, enableApp } from '../domain/partners/app-lifecycle.js';
 import { registerPartnerApp, type AppRegistrationServices } from '../domain/partners/app-registration.js';
 import { addAppKeys, retireAppKey, updateAppDetails } from '../domain/partners/app-settings.js';
 import { keysOf, messageSigningIssuer, type PartnerApp } from '../domain/partners/partner-app.js';
+import { hasSoftwareStatement } from '../domain/partners/software-statement.js';
 import { assertMayRegisterApps } from '../domain/partners/partner-users.js';
 import type { OwnDirectoryService } from '../directory/own-directory.js';
 import type { Logger } from '../logging/logger.js';
@@ -164,7 +165,7 @@ export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDepe
       issuer: dependencies.issuer,
       registrationEndpoint: dependencies.registrationEndpoint,
       snippets: appSnippets(dependencies.issuer, app),
-      canDownloadStatement: dependencies.directory !== null && app.origin !== 'dcr' && app.status === 'active',
+      canDownloadStatement: dependencies.directory !== null && hasSoftwareStatement(app),
       hasDirectory: dependencies.directory !== null,
       messageSigning: app.roles.includes('PISP') ? { issuer: messageSigningIssuer(app), trustAnchor: dependencies.trustAnchor } : null,
       registrations: software.filter((other) => other.origin === 'dcr' && other.partnerId === app.partnerId),

@@ -53,8 +53,8 @@ export async function readRegistrationRequest(reader: RegistrationRequestReader,
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw metadataError('The registration request must be a JSON object');
     const metadata = body as RegistrationMetadata;
     const statement = await readStatement(reader, metadata.software_statement, now);
-    await softwareKeys(reader.partners, statement);
     if (!statement.ownDirectory) {
+      await softwareKeys(reader.partners, statement); // a statement that names no keys is refused as such first (no I/O for another directory)
       throw metadataError('A software statement of another directory is registered with a signed request (application/jwt or application/jose): it proves you hold the software\'s key');
     }
     return { metadata, statement };

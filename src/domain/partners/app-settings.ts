@@ -14,7 +14,7 @@ import {
   scopeOfRoles,
   type AppRegistrationServices,
 } from './app-registration.js';
-import { keysOf, type PartnerApp, type PublicJwks } from './partner-app.js';
+import { isEditableInPortal, isLiveRegistration, keysOf, type PartnerApp, type PublicJwks } from './partner-app.js';
 
 /** What a partner can change about an app in the portal. */
 export interface AppDetails {
@@ -115,7 +115,7 @@ async function changeKeySet(
     const updated = withKeys(app);
     await assertAcceptedByAuthorizationServer(services.validateClientMetadata, updated.clientMetadata);
     const registrations = (await services.partners.listAppsOfSoftware(app.softwareId)).filter(
-      (other) => other.clientId !== app.clientId && other.partnerId === app.partnerId && other.origin === 'dcr' && other.status !== 'deregistered' && 'jwks' in keysOf(other),
+      (other) => isLiveRegistration(other, app.partnerId) && 'jwks' in keysOf(other),
     );
     return [updated, ...registrations.map(withKeys)];
   });
@@ -141,8 +141,7 @@ function assertWithinApproval(app: PartnerApp, wanted: { name: string; roles: re
 }
 
 function assertEditableInPortal(app: PartnerApp): void {
+  if (isEditableInPortal(app)) return;
   assertNotDeregistered(app);
-  if (app.origin === 'dcr') {
-    throw new ActionNotAllowed(`App ${app.clientId} was registered by Dynamic Client Registration: change it with PUT on its registration_client_uri`);
-  }
+  throw new ActionNotAllowed(`App ${app.clientId} was registered by Dynamic Client Registration: change it with PUT on its registration_client_uri`);
 }

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DomainError, InvalidField, ResourceNotFound } from '../errors.js';
 import { changeApp } from './app-changes.js';
 import { assertAcceptedByAuthorizationServer, checkKeys, fapiClientMetadata, registerPartnerApp, type AppRegistrationServices } from './app-registration.js';
-import { keysOf, type AppEnvironment, type AppKeys, type Partner, type PartnerApp, type PartnerStore } from './partner-app.js';
+import { isLiveRegistration, keysOf, softwareAppOf, type AppEnvironment, type AppKeys, type Partner, type PartnerApp, type PartnerStore } from './partner-app.js';
 import { decideRegistration, RegistrationRefused, type RegistrationMetadata, type SoftwareStatement } from './software-statement.js';
 
 /** How many live DCR clients one software may have: enough for every deployment, not a flood from a copied statement. */
@@ -24,9 +24,7 @@ export async function registerBySoftwareStatement(
 ): Promise<ManagedRegistration> {
   const decision = decideRegistration(statement, request);
   const { owner, keys, environment } = await ownerAndKeys(services.partners, statement, now);
-  const registered = (await services.partners.listAppsOfSoftware(statement.softwareId)).filter(
-    (app) => app.origin === 'dcr' && app.partnerId === owner.id && app.status !== 'deregistered',
-  );
+  const registered = (await services.partners.listAppsOfSoftware(statement.softwareId)).filter((app) => isLiveRegistration(app, owner.id));
   if (registered.length >= MAX_CLIENTS_PER_SOFTWARE) {
     throw new RegistrationRefused('invalid_client_metadata', `This software already has ${MAX_CLIENTS_PER_SOFTWARE} registered clients: delete the ones you no longer use first`);
   }
@@ -165,9 +163,9 @@ export async function softwareKeys(partners: PartnerStore, statement: SoftwareSt
  */
 async function ownSoftware(partners: PartnerStore, statement: SoftwareStatement): Promise<PartnerApp> {
   const [partner, apps] = await Promise.all([partners.findPartner(statement.orgId), partners.listAppsOfSoftware(statement.softwareId)]);
-  const software = apps.find((app) => app.origin !== 'dcr' && app.partnerId === statement.orgId);
+  const software = softwareAppOf(apps);
   if (!partner || partner.status !== 'active') throw unapproved('The organisation of the software statement is not active in the directory');
-  if (!software || software.status !== 'active') throw unapproved('The software of the software statement is not active in the directory');
+  if (software?.partnerId !== statement.orgId || software.status !== 'active') throw unapproved('The software of the software statement is not active in the directory');
   return software;
 }
 

@@ -117,6 +117,24 @@ export function effectiveStatus(own: AppStatus, softwareStatus: AppStatus | null
 }
 
 /**
+ * The app that stands for its software among the apps of one software id: the one registered in the portal (or by
+ * CLI), which its DCR clients are registered from.
+ */
+export function softwareAppOf(apps: readonly PartnerApp[]): PartnerApp | undefined {
+  return apps.find((app) => app.origin !== 'dcr');
+}
+
+/** Whether `app` is a client the partner registered by DCR and has not deleted. */
+export function isLiveRegistration(app: PartnerApp, partnerId: string): boolean {
+  return app.origin === 'dcr' && app.partnerId === partnerId && app.status !== 'deregistered';
+}
+
+/** Whether the partner changes the app in the portal: registered there (or by CLI) and not deleted; a DCR client is changed through RFC 7592. */
+export function isEditableInPortal(app: PartnerApp): boolean {
+  return app.origin !== 'dcr' && app.status !== 'deregistered';
+}
+
+/**
  * The `http://openbanking.org.uk/iss` an app signs its payment messages with (NOTES §10):
  * `{organisation id}/{software id}` — here the partner id and the client id.
  */

@@ -105,6 +105,11 @@ export interface OwnDirectory {
   readonly softwareJwksEndpoint: (softwareId: string) => string;
 }
 
+/** Whether this platform's directory issues software statements for the app: one of the portal or CLI that is active. */
+export function hasSoftwareStatement(app: PartnerApp): boolean {
+  return app.origin !== 'dcr' && app.status === 'active';
+}
+
 /**
  * The claims this platform's directory signs for an app of the portal or CLI (OB directory SSA claims): valid for
  * {@link SOFTWARE_STATEMENT_MAX_AGE_MS}, naming the app's software, redirect URIs, roles, key set and organisation.
@@ -112,8 +117,9 @@ export interface OwnDirectory {
  *   is not active.
  */
 export function softwareStatementClaimsFor(app: PartnerApp, partner: Partner, directory: OwnDirectory, now: Date): Record<string, unknown> {
-  if (app.origin === 'dcr') throw new ActionNotAllowed('This app was itself registered with a software statement');
-  if (app.status !== 'active') throw new ActionNotAllowed(`App ${app.clientId} is ${app.status}: switch it on before getting a software statement`);
+  if (!hasSoftwareStatement(app)) {
+    throw new ActionNotAllowed(app.origin === 'dcr' ? 'This app was itself registered with a software statement' : `App ${app.clientId} is ${app.status}: switch it on before getting a software statement`);
+  }
   if (partner.status !== 'active') throw new ActionNotAllowed('The organisation is suspended');
   const issuedAt = Math.floor(now.getTime() / 1000);
   const keys = keysOf(app);

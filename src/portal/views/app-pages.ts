@@ -1,7 +1,7 @@
 import { html, type SafeHtml } from '../../interaction/views/html.js';
 import type { ConsentSummary } from '../../domain/consents/consent-summaries.js';
 import type { ApiCall } from '../../domain/partners/api-calls.js';
-import { keysOf, SCOPE_OF_ROLE, type PartnerApp, type PartnerRole } from '../../domain/partners/partner-app.js';
+import { isEditableInPortal, keysOf, SCOPE_OF_ROLE, type PartnerApp, type PartnerRole } from '../../domain/partners/partner-app.js';
 import { csrfField, errorSummary, formatDateTime, notice, postButton, textArea, textField, type FieldErrors } from './form-fields.js';
 import { renderPortalPage, type PortalViewer } from './portal-layout.js';
 
@@ -113,7 +113,7 @@ export interface AppPageModel {
 export function renderAppPage(model: AppPageModel): string {
   const { viewer, app } = model;
   const keys = keysOf(app);
-  const managedInPortal = app.origin !== 'dcr' && app.status !== 'deregistered';
+  const managedInPortal = isEditableInPortal(app);
   const switchable = app.status !== 'deregistered';
   const base = `/portal/apps/${app.clientId}`;
   const body = html`<p><a href="/portal">← Your apps</a></p>

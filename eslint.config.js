@@ -1,0 +1,115 @@
+// ESLint (flat config): typescript-eslint's type-aware rules, Prettier's formatting left to Prettier, and the layers
+// of DESIGN.md ("Layering") as import rules, so that an arrow that runs the wrong way fails `npm run lint`.
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Which top-level folders of src/ each layer may import from (besides itself). The composition roots
+ * (src/app.ts, src/main.ts, src/cli/) wire every layer together and are not listed: nothing else may import
+ * persistence/, and only they import app.ts.
+ */
+const LAYERS = {
+  domain: [],
+  validation: [],
+  config: ['domain'],
+  logging: ['config'],
+  persistence: ['domain', 'config'],
+  web: ['domain'],
+  oauth: ['domain', 'config', 'logging', 'web', 'caching'],
+  directory: ['domain', 'config', 'oauth'],
+  registration: ['domain', 'logging', 'oauth', 'directory'],
+  http: ['domain', 'validation', 'logging', 'caching'],
+  interaction: ['domain', 'logging', 'oauth', 'web'],
+  portal: ['domain', 'logging', 'directory', 'web'],
+  caching: [],
+};
+
+/** Packages a layer must not use: the domain has no I/O; the web layers never talk to the database. */
+const FORBIDDEN_PACKAGES = {
+  domain: ['koa', 'koa-*', '@koa/*', 'typeorm', 'oidc-provider', 'ajv', 'ajv-*', 'mysql2', 'mysql2/*', 'better-sqlite3', 'pino'],
+  http: ['typeorm', 'mysql2', 'mysql2/*', 'better-sqlite3', 'oidc-provider'],
+  interaction: ['typeorm', 'mysql2', 'mysql2/*', 'better-sqlite3'],
+  portal: ['typeorm', 'mysql2', 'mysql2/*', 'better-sqlite3', 'oidc-provider'],
+  web: ['typeorm', 'mysql2', 'mysql2/*', 'better-sqlite3', 'oidc-provider'],
+};
+
+const ALL_FOLDERS = [...Object.keys(LAYERS), 'cli', 'app', 'main'];
+
+function layerRules(layer, allowed) {
+  const forbidden = ALL_FOLDERS.filter((folder) => folder !== layer && !allowed.includes(folder));
+  return {
+    files: [`src/${layer}/**/*.ts`],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `^(\\.\\./)+(${forbidden.join('|')})(/|\\.js$)`,
+              message: `src/${layer}/ may import only from ${allowed.length > 0 ? allowed.map((name) => `src/${name}/`).join(', ') : 'itself'} (DESIGN.md "Layering").`,
+            },
+            ...(FORBIDDEN_PACKAGES[layer]
+              ? [{ group: FORBIDDEN_PACKAGES[layer], message: `src/${layer}/ must not use this package (DESIGN.md "Layering").` }]
+              : []),
+          ],
+        },
+      ],
+    },
+  };
+}
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'data/', 'test-results/', 'schemas/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', 'bin/*.js', 'test/*.js', 'scripts/*.js', 'partner-portal-docs/examples/*.mjs'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'before', 'after', 'beforeEach', 'afterEach', 'suite'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      eqeqeq: ['error', 'always'],
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', fetch: 'readonly', setTimeout: 'readonly' },
+    },
+  },
+  {
+    files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**', 'partner-portal-docs/examples/**', 'bin/**', 'test/*.js'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    // Tests read response bodies (supertest's `any`) member by member; the assertions are the type check.
+    files: ['**/*.test.ts', 'test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+    },
+  },
+  ...Object.entries(LAYERS).map(([layer, allowed]) => layerRules(layer, allowed)),
+  prettier,
+);

@@ -53,7 +53,10 @@ export async function profileAisp(): Promise<number> {
     const created = await createBenchDatabase(PARAMS.databaseUrl);
     bench = created;
     const { database } = created;
-    const accountIds = describeSandboxCustomers().find((c) => c.username === ALICE.username)?.accounts.map((a) => a.AccountId) ?? [];
+    const accountIds =
+      describeSandboxCustomers()
+        .find((c) => c.username === ALICE.username)
+        ?.accounts.map((a) => a.AccountId) ?? [];
     const account = accountIds[0] ?? 'acc_alice_current';
     const which = process.env.BENCH_PROFILE_ENDPOINT === 'transactions' ? 'transactions' : 'balances';
     const path = `${API}/accounts/${account}/${which}`;
@@ -63,7 +66,12 @@ export async function profileAisp(): Promise<number> {
     // Baseline, the endpoint as it is, and the endpoint with the replay-guard INSERT off (hook), side by side
     // in three child processes and measured in alternating rounds so that drift hits all three alike.
     const baselinePort = await freePort();
-    const baseline = await startChildServer('baseline', ['bench/baseline-server.ts'], { BENCH_DB_URL: bench.url, BENCH_POOL_SIZE: String(PARAMS.poolSize), PORT: String(baselinePort) }, baselinePort);
+    const baseline = await startChildServer(
+      'baseline',
+      ['bench/baseline-server.ts'],
+      { BENCH_DB_URL: bench.url, BENCH_POOL_SIZE: String(PARAMS.poolSize), PORT: String(baselinePort) },
+      baselinePort,
+    );
     const baselineLoad = { origin: baseline.origin, path: `/balance/${account}`, connections: PARAMS.connections, serverPid: baseline.pid };
     const port = await freePort();
     const issuer = `http://127.0.0.1:${port}`;
@@ -90,7 +98,8 @@ export async function profileAisp(): Promise<number> {
       accountId: account,
       iterations: STEP_ITERATIONS,
     });
-    const replayRows = async () => Number(((await database.dataSource.query('SELECT COUNT(*) AS n FROM replay_guard')) as Array<{ n: number | string }>)[0]?.n ?? 0);
+    const replayRows = async () =>
+      Number(((await database.dataSource.query('SELECT COUNT(*) AS n FROM replay_guard')) as Array<{ n: number | string }>)[0]?.n ?? 0);
     const runs: { base: LoadResult[]; asIs: LoadResult[]; noReplay: LoadResult[] } = { base: [], asIs: [], noReplay: [] };
     let rowsAdded = 0;
     for (let round = 1; round <= PARAMS.rounds; round += 1) {
@@ -149,8 +158,12 @@ export async function profileAisp(): Promise<number> {
 
     // Report.
     say();
-    say(`Throughput: ${PARAMS.connections} connections, ${PARAMS.durationSeconds} s runs, ${PARAMS.rounds} round(s) (req/s = median; CPU per 2xx response)`);
-    say(`  ${pad('', 44)}${lpad('req/s', 7)}${lpad('ratio', 8)}${lpad('p50', 10)}${lpad('server CPU', 12)}${lpad('DB CPU', 10)}${lpad('loadgen CPU', 13)}   req/s per round`);
+    say(
+      `Throughput: ${PARAMS.connections} connections, ${PARAMS.durationSeconds} s runs, ${PARAMS.rounds} round(s) (req/s = median; CPU per 2xx response)`,
+    );
+    say(
+      `  ${pad('', 44)}${lpad('req/s', 7)}${lpad('ratio', 8)}${lpad('p50', 10)}${lpad('server CPU', 12)}${lpad('DB CPU', 10)}${lpad('loadgen CPU', 13)}   req/s per round`,
+    );
     const row = (result: CombinedResult) => {
       const cpu = result.cpuPerRequest;
       say(
@@ -160,11 +173,15 @@ export async function profileAisp(): Promise<number> {
       );
     };
     for (const result of [base, asIs, noReplay, combine(timed.label, [timed]), combine(profiled.label, [profiled])]) row(result);
-    say(`  (replay_guard rows added during the hook's runs: ${rowsAdded} for ${runs.noReplay.reduce((sum, run) => sum + run.responses, 0).toLocaleString('en')} API requests — the OAuth endpoints may add a few; thousands would mean the hook did not take)`);
+    say(
+      `  (replay_guard rows added during the hook's runs: ${rowsAdded} for ${runs.noReplay.reduce((sum, run) => sum + run.responses, 0).toLocaleString('en')} API requests — the OAuth endpoints may add a few; thousands would mean the hook did not take)`,
+    );
 
     const sortedSequential = [...sequential].sort((a, b) => a - b);
     say();
-    say(`One request at a time (${SEQUENTIAL_REQUESTS} requests): latency p50 ${ms(median(sequential))}, p90 ${ms(percentile(sortedSequential, 90))}`);
+    say(
+      `One request at a time (${SEQUENTIAL_REQUESTS} requests): latency p50 ${ms(median(sequential))}, p90 ${ms(percentile(sortedSequential, 90))}`,
+    );
     say('SQL statements per request (time = call on the connection → result callback, incl. driver parsing)');
     say(`  ${lpad('per req', 8)}${lpad('seq mean', 10)}${lpad('load mean', 11)}${lpad('load ms/req', 13)}  statement`);
     const loadByShape = new Map(sqlLoad.map((stat) => [stat.sql, stat]));
@@ -186,10 +203,15 @@ export async function profileAisp(): Promise<number> {
     const busy = summary.totalMs - summary.idleMs;
     const list = (title: string, shares: Share[]) => {
       say(title);
-      for (const share of shares) say(`  ${lpad((share.share * 100).toFixed(1), 5)}%  ${lpad((share.ms / Math.max(1, profiled.responses)).toFixed(3), 7)} ms/req  ${share.name}`);
+      for (const share of shares)
+        say(
+          `  ${lpad((share.share * 100).toFixed(1), 5)}%  ${lpad((share.ms / Math.max(1, profiled.responses)).toFixed(3), 7)} ms/req  ${share.name}`,
+        );
     };
     say();
-    say(`Server CPU profile under load: ${(busy / 1000).toFixed(1)} s busy of ${(summary.totalMs / 1000).toFixed(1)} s sampled, ${profiled.responses} responses → ${(busy / Math.max(1, profiled.responses)).toFixed(3)} ms CPU per request`);
+    say(
+      `Server CPU profile under load: ${(busy / 1000).toFixed(1)} s busy of ${(summary.totalMs / 1000).toFixed(1)} s sampled, ${profiled.responses} responses → ${(busy / Math.max(1, profiled.responses)).toFixed(3)} ms CPU per request`,
+    );
     list('By code area, self time:', summary.selfByArea);
     list('By code area, inclusive (time with that area anywhere on the stack):', summary.inclusiveByArea);
     list('By function, self time:', summary.selfByFunction);
@@ -198,7 +220,8 @@ export async function profileAisp(): Promise<number> {
     say();
     say(`Each step alone (${STEP_ITERATIONS} sequential calls in the bench process with the application's code; CPU per call)`);
     say(`  ${pad('step', 52)}${lpad('wall p50', 10)}${lpad('node CPU', 10)}${lpad('DB CPU', 10)}`);
-    for (const step of steps) say(`  ${pad(step.name, 52)}${lpad(ms(step.wallP50Ms), 10)}${lpad(ms(step.nodeCpuMs), 10)}${lpad(ms(step.databaseCpuMs), 10)}`);
+    for (const step of steps)
+      say(`  ${pad(step.name, 52)}${lpad(ms(step.wallP50Ms), 10)}${lpad(ms(step.nodeCpuMs), 10)}${lpad(ms(step.databaseCpuMs), 10)}`);
     return 0;
   } finally {
     process.removeListener('SIGINT', onSignal);
@@ -206,4 +229,3 @@ export async function profileAisp(): Promise<number> {
     await cleanUp();
   }
 }
-

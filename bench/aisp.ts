@@ -114,24 +114,34 @@ export async function benchAisp(): Promise<number> {
             result.runs.map((run) => run.rps.toFixed(0)).join(' / '),
         );
       }
-      say(`  CPU per 2xx request, ms (the 2 cores are shared by all three)   ${lpad('server', 8)}${lpad('database', 10)}${lpad('load gen', 10)}${lpad('busy', 13)}`);
+      say(
+        `  CPU per 2xx request, ms (the 2 cores are shared by all three)   ${lpad('server', 8)}${lpad('database', 10)}${lpad('load gen', 10)}${lpad('busy', 13)}`,
+      );
       for (const result of [base, balances, transactions]) {
         const cpu = result.cpuPerRequest;
         const fmt = (value: number) => (Number.isFinite(value) ? value.toFixed(3) : 'n/a');
-        say(`  ${pad(result.label, 64)}${lpad(fmt(cpu.serverMs), 8)}${lpad(fmt(cpu.databaseMs), 10)}${lpad(fmt(cpu.loadGeneratorMs), 10)}${lpad(`${result.busyCores.toFixed(2)} cores`, 13)}`);
+        say(
+          `  ${pad(result.label, 64)}${lpad(fmt(cpu.serverMs), 8)}${lpad(fmt(cpu.databaseMs), 10)}${lpad(fmt(cpu.loadGeneratorMs), 10)}${lpad(`${result.busyCores.toFixed(2)} cores`, 13)}`,
+        );
       }
       const balancesRatio = balances.rps / base.rps;
       const perRound = runs.balances.map((run, index) => (run.rps / (runs.base[index]?.rps ?? Number.NaN)).toFixed(3)).join(' / ');
       const valid = base.failures + balances.failures + transactions.failures === 0;
-      say(`  balances / baseline = ${balancesRatio.toFixed(3)} (per round ${perRound}); target ≥ ${TARGET_BALANCES_RATIO} → ${balancesRatio >= TARGET_BALANCES_RATIO ? 'MET' : 'NOT MET'}`);
-      say(`  ${valid ? 'valid: 0 non-2xx responses and 0 errors in every measured run' : 'INVALID: some measured runs had non-2xx responses or errors (see above); the figures do not count'}`);
+      say(
+        `  balances / baseline = ${balancesRatio.toFixed(3)} (per round ${perRound}); target ≥ ${TARGET_BALANCES_RATIO} → ${balancesRatio >= TARGET_BALANCES_RATIO ? 'MET' : 'NOT MET'}`,
+      );
+      say(
+        `  ${valid ? 'valid: 0 non-2xx responses and 0 errors in every measured run' : 'INVALID: some measured runs had non-2xx responses or errors (see above); the figures do not count'}`,
+      );
       if (!valid) verdict = 1;
       say();
     }
 
     if (!PARAMS.skipScale) {
       // 3. Scale check: 1M vs 10k history, first and deep pages through the real API.
-      say(`[2/2] Scale check: bulk-loading ${PARAMS.bigTransfers.toLocaleString('en')} and ${PARAMS.smallTransfers.toLocaleString('en')} transfers (2 entries each)…`);
+      say(
+        `[2/2] Scale check: bulk-loading ${PARAMS.bigTransfers.toLocaleString('en')} and ${PARAMS.smallTransfers.toLocaleString('en')} transfers (2 entries each)…`,
+      );
       const histories = await seedHistories(
         database,
         url.href,
@@ -142,7 +152,9 @@ export async function benchAisp(): Promise<number> {
         (line) => say(line),
       );
       for (const history of histories) {
-        say(`      ${history.accountId}: ${history.transfers.toLocaleString('en')} transfers, ${history.entries.toLocaleString('en')} entries, balance ${history.balanceMinor} (loaded in ${history.seconds.toFixed(1)} s; sums checked)`);
+        say(
+          `      ${history.accountId}: ${history.transfers.toLocaleString('en')} transfers, ${history.entries.toLocaleString('en')} entries, balance ${history.balanceMinor} (loaded in ${history.seconds.toFixed(1)} s; sums checked)`,
+        );
       }
       await database.dataSource.query('ANALYZE TABLE ledger_entry, ledger_transfer, account');
       const openTeller = await startOpenTeller(url.href, openTellerPort, issuer);
@@ -183,7 +195,10 @@ export interface Session {
 }
 
 export async function partnerSession(database: Database, databaseUrl: string, databaseName: string, issuer: string): Promise<Session> {
-  const config = { ...loadConfig({ ISSUER: issuer, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' }), database: { kind: 'mysql' as const, url: databaseUrl, database: databaseName } };
+  const config = {
+    ...loadConfig({ ISSUER: issuer, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' }),
+    database: { kind: 'mysql' as const, url: databaseUrl, database: databaseName },
+  };
   // registerPartner / customerToken need only the issuer, the config and the database of a TestServer.
   const server = { issuer, config, database, testDatabase: undefined, instance: undefined } as unknown as TestServer;
   const registered = await registerPartner(server, `Bench Partner ${randomBytes(3).toString('hex')}`);
@@ -193,7 +208,10 @@ export async function partnerSession(database: Database, databaseUrl: string, da
 }
 
 /** A fresh consent over `accountIds` authorised by alice via PAR + login + consent page, and its token. */
-export async function freshToken(session: Session, accountIds: readonly string[]): Promise<{ token: string; minter: ProofMinter; consentId: string }> {
+export async function freshToken(
+  session: Session,
+  accountIds: readonly string[],
+): Promise<{ token: string; minter: ProofMinter; consentId: string }> {
   const { accessToken, consentId } = await customerToken(session.server, session.partner, PERMISSIONS, { ...ALICE, accountIds: [...accountIds] });
   return { token: accessToken, minter: new ProofMinter(session.key, accessToken), consentId };
 }
@@ -211,7 +229,14 @@ export async function timedGet(target: URL, token: string, minter: ProofMinter):
  * Warm-up then a measured run of GET `path` with a fresh token; every request carries its own pre-generated
  * DPoP proof (made right before each run, so all stay within the 60 s iat window).
  */
-export async function measureEndpoint(session: Session, server: ChildServer, label: string, path: string, accountIds: readonly string[], baselineRps: number): Promise<LoadResult> {
+export async function measureEndpoint(
+  session: Session,
+  server: ChildServer,
+  label: string,
+  path: string,
+  accountIds: readonly string[],
+  baselineRps: number,
+): Promise<LoadResult> {
   const { token, minter } = await freshToken(session, accountIds);
   const htu = `${server.origin}${path}`;
   const check = await timedGet(new URL(htu), token, minter);
@@ -231,7 +256,9 @@ export async function measureEndpoint(session: Session, server: ChildServer, lab
     result = await runLoad({ ...base, label, durationSeconds: PARAMS.durationSeconds, proofs });
     say(`      ${describe(result)}; ${proofs.length.toLocaleString('en')} proofs pre-generated in ${mintMs.toFixed(0)} ms`);
     if (result.proofsShort === 0) break;
-    say(`      ${result.proofsShort} requests found no unused proof (a replay → 401): ${attempt < 3 ? 'repeating the run with more proofs' : 'giving up'}`);
+    say(
+      `      ${result.proofsShort} requests found no unused proof (a replay → 401): ${attempt < 3 ? 'repeating the run with more proofs' : 'giving up'}`,
+    );
     expectedRps = Math.max(expectedRps * 2, result.rps * 3);
   }
   return result as LoadResult;
@@ -250,7 +277,8 @@ async function repeated(target: URL, token: string, minter: ProofMinter, reps: n
   let rows = 0;
   for (let i = 0; i < reps + 2; i += 1) {
     const response = await timedGet(target, token, minter);
-    if (response.status !== 200) throw new Error(`${target.pathname}${target.search}: ${response.status} ${JSON.stringify(response.body).slice(0, 300)}`);
+    if (response.status !== 200)
+      throw new Error(`${target.pathname}${target.search}: ${response.status} ${JSON.stringify(response.body).slice(0, 300)}`);
     rows = response.body?.Data?.Transaction?.length ?? response.body?.Data?.Balance?.length ?? 0;
     if (i >= 2) times.push(response.ms);
   }
@@ -258,7 +286,12 @@ async function repeated(target: URL, token: string, minter: ProofMinter, reps: n
 }
 
 /** Follows `Links.Next` from `first` for up to `pages` pages; returns the URL of the page after them (or of the last page). */
-async function walk(first: URL, pages: number, token: string, minter: ProofMinter): Promise<{ deep: URL; depthPages: number; latencies: number[]; rowsBefore: number }> {
+async function walk(
+  first: URL,
+  pages: number,
+  token: string,
+  minter: ProofMinter,
+): Promise<{ deep: URL; depthPages: number; latencies: number[]; rowsBefore: number }> {
   let current = first;
   const latencies: number[] = [];
   let rowsBefore = 0;
@@ -297,7 +330,9 @@ async function scaleCheck(session: Session, [big, small]: [SeededHistory, Seeded
     const route = await walk(url(history.accountId, `transactions?pageSize=${PARAMS.deepPageSize}`), PARAMS.deepPages, token, minter);
     const deep = await repeated(route.deep, token, minter, reps);
     const balances = await repeated(url(history.accountId, 'balances'), token, minter, reps);
-    const firstReads = await rowsRead(database, () => timedGet(url(history.accountId, `transactions?pageSize=${PARAMS.deepPageSize}`), token, minter));
+    const firstReads = await rowsRead(database, () =>
+      timedGet(url(history.accountId, `transactions?pageSize=${PARAMS.deepPageSize}`), token, minter),
+    );
     const deepReads = await rowsRead(database, () => timedGet(route.deep, token, minter));
     return { history, firstDefault, firstLarge, route, deep, balances, firstReads, deepReads };
   };
@@ -309,7 +344,9 @@ async function scaleCheck(session: Session, [big, small]: [SeededHistory, Seeded
   const header = `  ${pad('', 40)}${lpad(tagOf(small.transfers) + ' account', 16)}${lpad(tagOf(big.transfers) + ' account', 16)}${lpad('ratio', 9)}${lpad('target', 9)}`;
   say(header);
   const line = (label: string, a: number, b: number, target: boolean) =>
-    say(`  ${pad(label, 40)}${lpad(ms(a), 16)}${lpad(ms(b), 16)}${lpad(`${(b / a).toFixed(2)}×`, 9)}${lpad(target ? `≤ ${TARGET_SCALE_RATIO}×` : '', 9)}`);
+    say(
+      `  ${pad(label, 40)}${lpad(ms(a), 16)}${lpad(ms(b), 16)}${lpad(`${(b / a).toFixed(2)}×`, 9)}${lpad(target ? `≤ ${TARGET_SCALE_RATIO}×` : '', 9)}`,
+    );
   line('first page (default pageSize 100)', smallResult.firstDefault.p50, bigResult.firstDefault.p50, true);
   line(`first page (pageSize ${PARAMS.deepPageSize})`, smallResult.firstLarge.p50, bigResult.firstLarge.p50, false);
   line(`deep page (pageSize ${PARAMS.deepPageSize})`, smallResult.deep.p50, bigResult.deep.p50, true);
@@ -321,7 +358,12 @@ async function scaleCheck(session: Session, [big, small]: [SeededHistory, Seeded
     const tail = walked.slice(-Math.min(10, walked.length));
     say(
       `  ${result.history.accountId}: deep page = page ${route.depthPages + 1} (${route.rowsBefore.toLocaleString('en')} rows deep, ${result.deep.rows} rows); ` +
-        `walk of ${walked.length} pages: first 10 p50 ${ms(median(head))}, last 10 p50 ${ms(median(tail))}, max ${ms(percentile([...walked].sort((a, b) => a - b), 100))}`,
+        `walk of ${walked.length} pages: first 10 p50 ${ms(median(head))}, last 10 p50 ${ms(median(tail))}, max ${ms(
+          percentile(
+            [...walked].sort((a, b) => a - b),
+            100,
+          ),
+        )}`,
     );
     say(
       `    rows read by the database per request (Handler_read_*): first page of ${PARAMS.deepPageSize} ${result.firstReads.toLocaleString('en')}, ` +
@@ -332,6 +374,8 @@ async function scaleCheck(session: Session, [big, small]: [SeededHistory, Seeded
   const deepRatio = bigResult.deep.p50 / smallResult.deep.p50;
   const ok = firstRatio <= TARGET_SCALE_RATIO && deepRatio <= TARGET_SCALE_RATIO;
   const ratioLabel = `${tagOf(big.transfers)}/${tagOf(small.transfers)}`;
-  say(`  ${ratioLabel}: first page ${firstRatio.toFixed(2)}×, deep page ${deepRatio.toFixed(2)}× (target ≤ ${TARGET_SCALE_RATIO}×) → ${ok ? 'MET' : 'NOT MET'}`);
+  say(
+    `  ${ratioLabel}: first page ${firstRatio.toFixed(2)}×, deep page ${deepRatio.toFixed(2)}× (target ≤ ${TARGET_SCALE_RATIO}×) → ${ok ? 'MET' : 'NOT MET'}`,
+  );
   return ok;
 }

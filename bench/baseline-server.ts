@@ -111,24 +111,36 @@ async function pay(connection: PoolConnection, request: PayRequest, rawBody: str
     const debtorAfter = BigInt(debtor.balance_minor) - amount;
     const creditorAfter = BigInt(creditor.balance_minor) + amount;
     if (debtorAfter + BigInt(debtor.overdraft_limit_minor) < 0n) throw new Refused(422, 'insufficient funds');
-    await connection.query('INSERT INTO ledger_transfer (id, kind, currency, reference, status, booked_at, value_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
-      transferId,
-      'payment',
-      request.currency,
-      request.reference,
-      'BOOK',
-      now,
-      now,
-      now,
-    ]);
+    await connection.query(
+      'INSERT INTO ledger_transfer (id, kind, currency, reference, status, booked_at, value_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [transferId, 'payment', request.currency, request.reference, 'BOOK', now, now, now],
+    );
     const entryBase = transferId.replace(/^trf_/, 'ent_');
     await connection.query(
       `INSERT INTO ledger_entry (id, transfer_id, account_id, amount_minor, currency, status, booked_at, value_at, information, counterparty_name,
          counterparty_scheme_name, counterparty_identification, balance_after_minor) VALUES (?, ?, ?, ?, ?, 'BOOK', ?, ?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, 'BOOK', ?, ?, ?, NULL, NULL, NULL, ?)`,
       [
-        `${entryBase}_1`, transferId, request.debtorAccountId, String(-amount), request.currency, now, now, `${request.creditorName} ${request.reference}`,
-        request.creditorName, request.creditorSchemeName, request.creditorIdentification, String(debtorAfter),
-        `${entryBase}_2`, transferId, request.creditorAccountId, String(amount), request.currency, now, now, `${request.reference} ${paymentId}`, String(creditorAfter),
+        `${entryBase}_1`,
+        transferId,
+        request.debtorAccountId,
+        String(-amount),
+        request.currency,
+        now,
+        now,
+        `${request.creditorName} ${request.reference}`,
+        request.creditorName,
+        request.creditorSchemeName,
+        request.creditorIdentification,
+        String(debtorAfter),
+        `${entryBase}_2`,
+        transferId,
+        request.creditorAccountId,
+        String(amount),
+        request.currency,
+        now,
+        now,
+        `${request.reference} ${paymentId}`,
+        String(creditorAfter),
       ],
     );
     await connection.query('UPDATE account SET balance_minor = ? WHERE id = ?', [String(debtorAfter), request.debtorAccountId]);
@@ -138,9 +150,21 @@ async function pay(connection: PoolConnection, request: PayRequest, rawBody: str
          charges_minor, currency, local_instrument, route, creditor_account_id, creditor_identification, settle_after, created_at, status_updated_at)
        VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
-        paymentId, request.consentId, request.clientId, request.customerId, request.debtorAccountId, request.external ? 'ACSP' : 'ACSC', String(amount),
-        request.currency, request.localInstrument, request.external ? 'external' : 'internal', request.external ? null : request.creditorAccountId,
-        request.creditorIdentification, request.external ? new Date(now.getTime() + SETTLEMENT_DELAY_MS) : null, now, now,
+        paymentId,
+        request.consentId,
+        request.clientId,
+        request.customerId,
+        request.debtorAccountId,
+        request.external ? 'ACSP' : 'ACSC',
+        String(amount),
+        request.currency,
+        request.localInstrument,
+        request.external ? 'external' : 'internal',
+        request.external ? null : request.creditorAccountId,
+        request.creditorIdentification,
+        request.external ? new Date(now.getTime() + SETTLEMENT_DELAY_MS) : null,
+        now,
+        now,
       ],
     );
     await connection.commit();

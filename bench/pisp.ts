@@ -139,8 +139,14 @@ export async function benchPisp(): Promise<number> {
     const openTeller = await startOpenTeller(url.href, openTellerPort, issuer, [], SERVER_ENV);
     say(`Servers:  OpenTeller \`openteller serve\` (${openTellerEntry()}) on ${issuer}`);
     say(`          baseline bench/baseline-server.ts (bare Koa + mysql2, POST /pay = the ledger writes in one transaction) on ${baseline.origin}`);
-    say(`Settings: ${Object.entries(SERVER_ENV).map(([key, value]) => `${key}=${value}`).join(' ')}`);
-    say(`          (risk limits non-binding for the load: every check and its reads still run); step-up is not involved (consents are pre-authorised)`);
+    say(
+      `Settings: ${Object.entries(SERVER_ENV)
+        .map(([key, value]) => `${key}=${value}`)
+        .join(' ')}`,
+    );
+    say(
+      `          (risk limits non-binding for the load: every check and its reads still run); step-up is not involved (consents are pre-authorised)`,
+    );
     say(
       `Payments: ${P.payers} payers (one customer and one GBP account each, funded with ${(Number(FUNDING_MINOR) / 100).toLocaleString('en')}.00), each payment from a random payer to ` +
         `another random payer (sort code 990301: internal, ACSC at once), 1.00–999.99 on UK.OBIE.FPS (no charge below 1000.00): one transfer of two entries`,
@@ -159,7 +165,9 @@ export async function benchPisp(): Promise<number> {
     const baselineClientId = `cli_baseline${'0'.repeat(partner.clientId.length - 'cli_baseline'.length)}`;
     const planner = new Planner(payers, partner.clientId, baselineClientId);
     const prepare = new Preparer(database, planner, tokens, signer);
-    say(`      PISP app ${partner.clientId} registered (ES256 client key, PS256 message-signing key ${partner.jwsKid}, iss ${partner.signingIssuer}, tan ${config.payments.trustAnchor})`);
+    say(
+      `      PISP app ${partner.clientId} registered (ES256 client key, PS256 message-signing key ${partner.jwsKid}, iss ${partner.signingIssuer}, tan ${config.payments.trustAnchor})`,
+    );
 
     // Consents through the real API (signed POST /domestic-payment-consents, client-credentials token).
     const { plans: apiPlans, seconds: apiSeconds } = await createConsentsThroughApi(openTeller, partner, signer, planner, P.apiConsents, database);
@@ -178,15 +186,33 @@ export async function benchPisp(): Promise<number> {
 
     // Calibration: how fast each side goes, to size the pools of consents (fixed request counts, not timed).
     step = performance.now();
-    const calibrationBase = await runBaseline(baseline, await prepare.baselinePool(CALIBRATION.base, 'internal'), 'baseline calibration', { amount: CALIBRATION.base }, 'internal');
-    const calibrationPool = new Pool([...apiItems.slice(1), ...(await prepare.appPool(Math.max(0, CALIBRATION.app - apiItems.length + 1), 'internal')).items]);
-    const calibrationApp = await runPayments(openTeller, partner, calibrationPool, 'payments calibration', { amount: calibrationPool.size }, 'internal');
+    const calibrationBase = await runBaseline(
+      baseline,
+      await prepare.baselinePool(CALIBRATION.base, 'internal'),
+      'baseline calibration',
+      { amount: CALIBRATION.base },
+      'internal',
+    );
+    const calibrationPool = new Pool([
+      ...apiItems.slice(1),
+      ...(await prepare.appPool(Math.max(0, CALIBRATION.app - apiItems.length + 1), 'internal')).items,
+    ]);
+    const calibrationApp = await runPayments(
+      openTeller,
+      partner,
+      calibrationPool,
+      'payments calibration',
+      { amount: calibrationPool.size },
+      'internal',
+    );
     for (const result of [calibrationBase, calibrationApp]) {
       if (result.non2xx + result.errors > 0) throw new Error(`${result.label} failed: ${describe(result)}\n  ${result.refusedSamples.join('\n  ')}`);
     }
     baselineAccepted += calibrationBase.ok;
     appAccepted += calibrationApp.ok;
-    say(`      calibration (not measured): baseline ${calibrationBase.rps.toFixed(0)}/s, payments ${calibrationApp.rps.toFixed(0)}/s (${seconds(step)} with preparation)`);
+    say(
+      `      calibration (not measured): baseline ${calibrationBase.rps.toFixed(0)}/s, payments ${calibrationApp.rps.toFixed(0)}/s (${seconds(step)} with preparation)`,
+    );
     say();
 
     // ---- Measured rounds --------------------------------------------------------------------------------
@@ -227,13 +253,19 @@ export async function benchPisp(): Promise<number> {
     const base = combine('baseline POST /pay (raw mysql2 transaction)', runs.base);
     const app = combine('POST …/domestic-payments (full path)', runs.app);
     const results: CombinedResult[] = [base, app];
-    if (external) results.push(combine('baseline POST /pay, external payee', [external.base]), combine('POST …/domestic-payments, external payee', [external.app]));
+    if (external)
+      results.push(
+        combine('baseline POST /pay, external payee', [external.base]),
+        combine('POST …/domestic-payments, external payee', [external.app]),
+      );
     say();
     say(
       `Throughput: ${P.connections} connections, ${P.durationSeconds} s per run after ${P.warmupSeconds} s warm-up, ${P.rounds} round(s); ` +
         `payments/s = median of the rounds; p50/p99 over all successful responses (201 with Status ACSC${external ? ', ACSP for external' : ''})`,
     );
-    say(`  ${pad('', 46)}${lpad('payments/s', 11)}${lpad('p50', 10)}${lpad('p99', 10)}${lpad('failed', 8)}${lpad('vs baseline', 13)}   payments/s per round`);
+    say(
+      `  ${pad('', 46)}${lpad('payments/s', 11)}${lpad('p50', 10)}${lpad('p99', 10)}${lpad('failed', 8)}${lpad('vs baseline', 13)}   payments/s per round`,
+    );
     const line = (result: CombinedResult, reference: CombinedResult) =>
       say(
         `  ${pad(result.label, 46)}${lpad(result.rps.toFixed(0), 11)}${lpad(ms(result.p50), 10)}${lpad(ms(result.p99), 10)}${lpad(String(result.failures), 8)}` +
@@ -245,13 +277,19 @@ export async function benchPisp(): Promise<number> {
       line(results[2] as CombinedResult, results[2] as CombinedResult);
       line(results[3] as CombinedResult, results[2] as CombinedResult);
     }
-    say(`  CPU per payment, ms (the ${cpuCount()} cores are shared by all three)   ${lpad('server', 8)}${lpad('database', 10)}${lpad('load gen', 10)}${lpad('busy', 13)}`);
+    say(
+      `  CPU per payment, ms (the ${cpuCount()} cores are shared by all three)   ${lpad('server', 8)}${lpad('database', 10)}${lpad('load gen', 10)}${lpad('busy', 13)}`,
+    );
     for (const result of results) {
       const cpu = result.cpuPerRequest;
       const fmt = (value: number) => (Number.isFinite(value) ? value.toFixed(3) : 'n/a');
-      say(`  ${pad(result.label, 64)}${lpad(fmt(cpu.serverMs), 8)}${lpad(fmt(cpu.databaseMs), 10)}${lpad(fmt(cpu.loadGeneratorMs), 10)}${lpad(`${result.busyCores.toFixed(2)} cores`, 13)}`);
+      say(
+        `  ${pad(result.label, 64)}${lpad(fmt(cpu.serverMs), 8)}${lpad(fmt(cpu.databaseMs), 10)}${lpad(fmt(cpu.loadGeneratorMs), 10)}${lpad(`${result.busyCores.toFixed(2)} cores`, 13)}`,
+      );
     }
-    say(`  Database server per payment${' '.repeat(30)}${lpad('statements', 11)}${lpad('fsyncs', 8)}${lpad('lock waits', 11)}${lpad('lock wait ms', 13)}${lpad('deadlocks', 11)} (total)`);
+    say(
+      `  Database server per payment${' '.repeat(30)}${lpad('statements', 11)}${lpad('fsyncs', 8)}${lpad('lock waits', 11)}${lpad('lock wait ms', 13)}${lpad('deadlocks', 11)} (total)`,
+    );
     for (const result of results) say(`  ${pad(result.label, 57)}${countersPerPayment(result)}`);
     const other = otherCores(results.flatMap((result) => result.runs));
     say(
@@ -262,7 +300,9 @@ export async function benchPisp(): Promise<number> {
     const roundRatios = runs.app.map((run, index) => run.rps / (runs.base[index]?.rps ?? Number.NaN));
     const perRound = `${roundRatios.map((value) => value.toFixed(3)).join(' / ')}, median ${median(roundRatios).toFixed(3)}`;
     const valid = results.every((result) => result.failures === 0);
-    say(`  payments / baseline = ${ratio.toFixed(3)} (per round ${perRound}); target ≥ ${TARGET_RATIO} → ${ratio >= TARGET_RATIO ? 'MET' : 'NOT MET'}`);
+    say(
+      `  payments / baseline = ${ratio.toFixed(3)} (per round ${perRound}); target ≥ ${TARGET_RATIO} → ${ratio >= TARGET_RATIO ? 'MET' : 'NOT MET'}`,
+    );
     say(
       `  ${valid ? 'valid: every response of every measured run was a 201 with the expected Status (0 failed, 0 errors)' : 'INVALID: some measured runs had other responses or errors (see above); the figures do not count'}`,
     );
@@ -341,7 +381,9 @@ class Planner {
     const payer = this.payers[from] as Payer;
     const payee = this.payers[(from + 1 + Math.floor(Math.random() * (count - 1))) % count] as Payer;
     const creditor =
-      route === 'internal' ? { accountId: payee.accountId, identification: payee.identification, name: payee.name } : { accountId: clearingAccountId('GBP'), ...EXTERNAL_PAYEE };
+      route === 'internal'
+        ? { accountId: payee.accountId, identification: payee.identification, name: payee.name }
+        : { accountId: clearingAccountId('GBP'), ...EXTERNAL_PAYEE };
     const amountMinor = BigInt(100 + Math.floor(Math.random() * 99_900));
     const reference = `Bench payment ${this.serial}`;
     const request = {
@@ -465,7 +507,14 @@ function drivePool(server: ChildServer, path: string, pool: Pool, label: string,
 }
 
 /** Mints a fresh DPoP proof (POST, the payments URL) for every request still in the pool, then drives the pool. */
-async function runPayments(server: ChildServer, partner: PaymentPartner, pool: Pool, label: string, options: RunOptions, route: Route): Promise<LoadResult> {
+async function runPayments(
+  server: ChildServer,
+  partner: PaymentPartner,
+  pool: Pool,
+  label: string,
+  options: RunOptions,
+  route: Route,
+): Promise<LoadResult> {
   const htu = `${server.origin}${PAYMENTS_PATH}`;
   const iat = Math.floor(Date.now() / 1000);
   for (const item of pool.remaining) item.headers.dpop = new ProofMinter(partner.dpopKey, item.token ?? '').mint('POST', htu, iat);
@@ -475,13 +524,22 @@ async function runPayments(server: ChildServer, partner: PaymentPartner, pool: P
 type Runner = (label: string, options: RunOptions) => Promise<LoadResult>;
 
 /** Global status counters of the database server read around each measured run (nothing else runs meanwhile). */
-const COUNTERS = { Questions: 'statements', Innodb_row_lock_waits: 'row lock waits', Innodb_row_lock_time: 'row lock wait ms', Innodb_deadlocks: 'deadlocks', Innodb_data_fsyncs: 'fsyncs' } as const;
+const COUNTERS = {
+  Questions: 'statements',
+  Innodb_row_lock_waits: 'row lock waits',
+  Innodb_row_lock_time: 'row lock wait ms',
+  Innodb_deadlocks: 'deadlocks',
+  Innodb_data_fsyncs: 'fsyncs',
+} as const;
 type Counters = Record<keyof typeof COUNTERS, number>;
 const countersOf = new Map<LoadResult, Counters>();
 
 async function readCounters(database: Database): Promise<Counters> {
   const names = Object.keys(COUNTERS);
-  const rows = (await database.dataSource.query(`SHOW GLOBAL STATUS WHERE Variable_name IN (${names.map(() => '?').join(', ')})`, names)) as Array<{ Variable_name: string; Value: string }>;
+  const rows = (await database.dataSource.query(`SHOW GLOBAL STATUS WHERE Variable_name IN (${names.map(() => '?').join(', ')})`, names)) as Array<{
+    Variable_name: string;
+    Value: string;
+  }>;
   const values = new Map(rows.map((row) => [row.Variable_name.toLowerCase(), Number(row.Value)]));
   return Object.fromEntries(names.map((name) => [name, values.get(name.toLowerCase()) ?? Number.NaN])) as Counters;
 }
@@ -504,7 +562,12 @@ function countersPerPayment(result: CombinedResult): string {
  * Warm-up then a measured run from one pool sized for both at the estimated rate; a run that ran out of
  * prepared requests (each is single-use) is repeated with a larger pool, at most twice.
  */
-async function measured(database: Database, label: string, estimate: number, preparePool: (count: number) => Promise<Runner>): Promise<{ result: LoadResult; all: LoadResult[] }> {
+async function measured(
+  database: Database,
+  label: string,
+  estimate: number,
+  preparePool: (count: number) => Promise<Runner>,
+): Promise<{ result: LoadResult; all: LoadResult[] }> {
   const P = PISP_PARAMS;
   const all: LoadResult[] = [];
   let rate = estimate;
@@ -519,10 +582,14 @@ async function measured(database: Database, label: string, estimate: number, pre
     const before = await readCounters(database);
     const result = await run(label, { durationSeconds: P.durationSeconds });
     const after = await readCounters(database);
-    countersOf.set(result, Object.fromEntries(Object.keys(COUNTERS).map((name) => [name, after[name as keyof Counters] - before[name as keyof Counters]])) as Counters);
+    countersOf.set(
+      result,
+      Object.fromEntries(Object.keys(COUNTERS).map((name) => [name, after[name as keyof Counters] - before[name as keyof Counters]])) as Counters,
+    );
     all.push(result);
     say(`      ${describe(result)}; ${count.toLocaleString('en')} requests prepared in ${prepared}`);
-    if (result.non2xx + result.errors > 0 && result.refusedSamples.length > 0) say(`        refused: ${result.refusedSamples.join('\n        refused: ')}`);
+    if (result.non2xx + result.errors > 0 && result.refusedSamples.length > 0)
+      say(`        refused: ${result.refusedSamples.join('\n        refused: ')}`);
     if (result.proofsShort === 0) return { result, all };
     say(`      ${result.proofsShort} requests found no prepared request left: ${attempt < 3 ? 'repeating the run with more' : 'giving up'}`);
     rate = Math.max(rate * 2, result.rps * 1.5);
@@ -536,7 +603,14 @@ async function measured(database: Database, label: string, estimate: number, pre
  * with the profiling hooks of aisp-profile preloaded (V8 CPU profile, every mysql2 statement timed), one run of
  * payments, and where its CPU and statements go, per payment.
  */
-async function profilePayments(databaseUrl: string, port: number, issuer: string, partner: PaymentPartner, prepare: Preparer, rate: number): Promise<number> {
+async function profilePayments(
+  databaseUrl: string,
+  port: number,
+  issuer: string,
+  partner: PaymentPartner,
+  prepare: Preparer,
+  rate: number,
+): Promise<number> {
   const P = PISP_PARAMS;
   const hooks = ['--import', './bench/lib/hooks/cpu-profile.ts', '--import', './bench/lib/hooks/sql-timing.ts'];
   const server = await startOpenTeller(databaseUrl, port, issuer, hooks, SERVER_ENV, true);
@@ -553,18 +627,30 @@ async function profilePayments(databaseUrl: string, port: number, issuer: string
   say(`Profile (BENCH_PISP_PROFILE=1; a separate run with the profiler on, not part of the figures above): ${describe(result)}`);
   const summary = summarizeProfile(profile, 200);
   const busy = summary.totalMs - summary.idleMs;
-  say(`  server CPU ${(busy / paid).toFixed(2)} ms per payment (${(busy / 1000).toFixed(1)} s busy of ${(summary.totalMs / 1000).toFixed(1)} s sampled)`);
+  say(
+    `  server CPU ${(busy / paid).toFixed(2)} ms per payment (${(busy / 1000).toFixed(1)} s busy of ${(summary.totalMs / 1000).toFixed(1)} s sampled)`,
+  );
   const list = (title: string, shares: ReturnType<typeof summarizeProfile>['selfByArea'], count: number) => {
     say(`  ${title}`);
-    for (const share of shares.slice(0, count)) say(`    ${lpad((share.share * 100).toFixed(1), 5)}%  ${lpad((share.ms / paid).toFixed(3), 6)} ms  ${share.name}`);
+    for (const share of shares.slice(0, count))
+      say(`    ${lpad((share.share * 100).toFixed(1), 5)}%  ${lpad((share.ms / paid).toFixed(3), 6)} ms  ${share.name}`);
   };
   list('by code area, self time:', summary.selfByArea, 12);
-  list('by code area, inclusive (that area anywhere on the stack):', summary.inclusiveByArea.filter((share) => !share.name.startsWith('node:')), 12);
-  list('OpenTeller functions, inclusive:', summary.inclusiveByFunction.filter((share) => share.name.includes('[openteller ')), 20);
+  list(
+    'by code area, inclusive (that area anywhere on the stack):',
+    summary.inclusiveByArea.filter((share) => !share.name.startsWith('node:')),
+    12,
+  );
+  list(
+    'OpenTeller functions, inclusive:',
+    summary.inclusiveByFunction.filter((share) => share.name.includes('[openteller ')),
+    20,
+  );
   const sorted = [...statements].sort((a, b) => b.count - a.count);
   const total = sorted.reduce((sum, stat) => sum + stat.count, 0);
   say(`  SQL statements per payment: ${(total / paid).toFixed(1)} (count per payment, mean time under load)`);
-  for (const stat of sorted) say(`    ${lpad((stat.count / paid).toFixed(2), 6)}  ${lpad(ms(stat.totalMs / stat.count), 9)}  ${stat.sql.slice(0, 140)}`);
+  for (const stat of sorted)
+    say(`    ${lpad((stat.count / paid).toFixed(2), 6)}  ${lpad(ms(stat.totalMs / stat.count), 9)}  ${stat.sql.slice(0, 140)}`);
   return warm.ok + result.ok;
 }
 
@@ -656,7 +742,14 @@ function bigints(_key: string, value: unknown) {
  * funds confirmation with a bench-minted customer token (→ 200), then the payment (→ 201 ACSC, response
  * signature verified with the server's public key, ledger and consent as expected).
  */
-async function sanityCheck(server: ChildServer, partner: PaymentPartner, item: Item, plan: Plan, database: Database, config: ReturnType<typeof benchConfig>): Promise<string> {
+async function sanityCheck(
+  server: ChildServer,
+  partner: PaymentPartner,
+  item: Item,
+  plan: Plan,
+  database: Database,
+  config: ReturnType<typeof benchConfig>,
+): Promise<string> {
   const consentId = plan.consent.id;
   const fundsPath = `${CONSENTS_PATH}/${consentId}/funds-confirmation`;
   const token = item.token ?? '';
@@ -674,7 +767,8 @@ async function sanityCheck(server: ChildServer, partner: PaymentPartner, item: I
     body: item.body,
   });
   const text = await response.text();
-  if (response.status !== 201 || !text.includes('"Status":"ACSC"')) throw new Error(`sanity payment answered ${response.status}: ${text.slice(0, 500)}`);
+  if (response.status !== 201 || !text.includes('"Status":"ACSC"'))
+    throw new Error(`sanity payment answered ${response.status}: ${text.slice(0, 500)}`);
   const signature = response.headers.get('x-jws-signature') ?? '';
   const [header, , sig] = signature.split('.');
   const keys = publicJwks(await loadKeyMaterial(config, new ServerKeyStore(database.dataSource))).keys;
@@ -766,14 +860,28 @@ async function checkInvariants(database: Database, payers: readonly Payer[], con
     totals?.payments === totals?.transfers && BigInt(totals?.amount ?? -1) === BigInt(totals?.credited ?? -2),
     `${Number(totals?.payments).toLocaleString('en')} payments, ${Number(totals?.transfers).toLocaleString('en')} payment transfers; amounts paid ${amountText(BigInt(totals?.amount ?? 0))} = credited ${amountText(BigInt(totals?.credited ?? 0))}`,
   );
-  const paid = new Map((await query<{ id: string; total: string }>(`SELECT debtor_account_id AS id, SUM(amount_minor) AS total FROM payment WHERE status <> 'RJCT' GROUP BY debtor_account_id`)).map((row) => [row.id, BigInt(row.total)]));
-  const received = new Map(
-    (await query<{ id: string; total: string }>(`SELECT creditor_account_id AS id, SUM(amount_minor) AS total FROM payment WHERE status <> 'RJCT' AND creditor_account_id IS NOT NULL GROUP BY creditor_account_id`)).map(
-      (row) => [row.id, BigInt(row.total)],
-    ),
+  const paid = new Map(
+    (
+      await query<{ id: string; total: string }>(
+        `SELECT debtor_account_id AS id, SUM(amount_minor) AS total FROM payment WHERE status <> 'RJCT' GROUP BY debtor_account_id`,
+      )
+    ).map((row) => [row.id, BigInt(row.total)]),
   );
-  const balances = await query<{ id: string; balance_minor: string }>(`SELECT id, balance_minor FROM account WHERE id IN (${payers.map(() => '?').join(',')})`, payers.map((payer) => payer.accountId));
+  const received = new Map(
+    (
+      await query<{ id: string; total: string }>(
+        `SELECT creditor_account_id AS id, SUM(amount_minor) AS total FROM payment WHERE status <> 'RJCT' AND creditor_account_id IS NOT NULL GROUP BY creditor_account_id`,
+      )
+    ).map((row) => [row.id, BigInt(row.total)]),
+  );
+  const balances = await query<{ id: string; balance_minor: string }>(
+    `SELECT id, balance_minor FROM account WHERE id IN (${payers.map(() => '?').join(',')})`,
+    payers.map((payer) => payer.accountId),
+  );
   const off = balances.filter((row) => BigInt(row.balance_minor) !== context.fundingMinor - (paid.get(row.id) ?? 0n) + (received.get(row.id) ?? 0n));
-  report(off.length === 0, `${balances.length} payers: balance = funding − payments made + payments received, per the payment rows (${off.length} differ)`);
+  report(
+    off.length === 0,
+    `${balances.length} payers: balance = funding − payments made + payments received, per the payment rows (${off.length} differ)`,
+  );
   return ok;
 }

@@ -39,17 +39,39 @@ type JsonObject = { [key: string]: Json };
 /** Keywords whose value is a map of name → subschema. */
 const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'definitions']);
 /** Keywords whose value is one subschema (or, for `items`, possibly an array of them). */
-const SUBSCHEMAS = new Set([
-  'additionalProperties', 'items', 'additionalItems', 'not', 'contains', 'propertyNames', 'if', 'then', 'else',
-]);
+const SUBSCHEMAS = new Set(['additionalProperties', 'items', 'additionalItems', 'not', 'contains', 'propertyNames', 'if', 'then', 'else']);
 /** Keywords whose value is an array of subschemas. */
 const SCHEMA_ARRAYS = new Set(['allOf', 'anyOf', 'oneOf']);
 /** Draft-07 keywords copied verbatim. */
 const PLAIN_KEYWORDS = new Set([
-  '$ref', 'type', 'enum', 'const', 'required', 'format', 'pattern', 'default', 'title', 'description', '$comment',
-  'examples', 'readOnly', 'writeOnly', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum',
-  'exclusiveMaximum', 'multipleOf', 'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties',
-  'contentMediaType', 'contentEncoding',
+  '$ref',
+  'type',
+  'enum',
+  'const',
+  'required',
+  'format',
+  'pattern',
+  'default',
+  'title',
+  'description',
+  '$comment',
+  'examples',
+  'readOnly',
+  'writeOnly',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'minProperties',
+  'maxProperties',
+  'contentMediaType',
+  'contentEncoding',
 ]);
 /** OpenAPI-only annotations with no validation meaning: dropped. `x-*` extensions are dropped too. */
 const OPENAPI_ANNOTATIONS = new Set(['example', 'deprecated', 'externalDocs', 'xml']);
@@ -74,15 +96,11 @@ function convert(node: Json, root: string, refs: Set<string>, where: string): Js
       refs.add(name);
       out[key] = name === root ? '#' : `#/definitions/${name}`;
     } else if (SCHEMA_MAPS.has(key) && isObject(value)) {
-      out[key] = Object.fromEntries(
-        Object.entries(value).map(([name, sub]) => [name, convert(sub, root, refs, `${at}/${name}`)]),
-      );
+      out[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, convert(sub, root, refs, `${at}/${name}`)]));
     } else if (SCHEMA_ARRAYS.has(key) && Array.isArray(value)) {
       out[key] = value.map((sub, i) => convert(sub, root, refs, `${at}/${i}`));
     } else if (SUBSCHEMAS.has(key)) {
-      out[key] = Array.isArray(value)
-        ? value.map((sub, i) => convert(sub, root, refs, `${at}/${i}`))
-        : convert(value, root, refs, at);
+      out[key] = Array.isArray(value) ? value.map((sub, i) => convert(sub, root, refs, `${at}/${i}`)) : convert(value, root, refs, at);
     } else if (PLAIN_KEYWORDS.has(key)) {
       out[key] = value;
     } else if (!OPENAPI_ANNOTATIONS.has(key) && !key.startsWith('x-')) {
@@ -111,7 +129,11 @@ function extract(components: JsonObject, root: string, specFile: string, specVer
     pending.push(...refs);
   }
   if (!isObject(converted)) throw new Error(`${specFile}: ${root} is not an object schema`);
-  const sorted = Object.fromEntries(Object.keys(definitions).sort().map((name) => [name, definitions[name] ?? null]));
+  const sorted = Object.fromEntries(
+    Object.keys(definitions)
+      .sort()
+      .map((name) => [name, definitions[name] ?? null]),
+  );
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: `${ID_BASE}${root}.json`,

@@ -77,7 +77,9 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const payments = new TypeOrmPaymentStore(dataSource, dialect);
   const partners = new TypeOrmPartnerStore(dataSource);
   const sessions = new TypeOrmWebSessionStore(dataSource);
-  const fetchKeySet = guardedFetch({ allowLoopback: config.mode === 'sandbox' && ['localhost', '127.0.0.1', '[::1]'].includes(new URL(config.issuer).hostname) });
+  const fetchKeySet = guardedFetch({
+    allowLoopback: config.mode === 'sandbox' && ['localhost', '127.0.0.1', '[::1]'].includes(new URL(config.issuer).hostname),
+  });
   const remoteKeys = new RemoteKeySets(fetchKeySet);
   const registrationEndpoint = `${config.issuer}${REGISTRATION_PATH}`;
   const provider = createProvider({
@@ -179,7 +181,14 @@ export async function createOpenTeller(config: Config, database: Database, logge
       issuer: config.issuer,
       users: new TypeOrmPartnerUserStore(dataSource),
       outbox: new TypeOrmMailOutbox(dataSource),
-      sessions: sessionCookies({ kind: 'partner', store: sessions, cookieName: 'ot_portal', path: '/portal', secure: secureCookies, secret: sessionSecret }),
+      sessions: sessionCookies({
+        kind: 'partner',
+        store: sessions,
+        cookieName: 'ot_portal',
+        path: '/portal',
+        secure: secureCookies,
+        secret: sessionSecret,
+      }),
       registration,
       directory,
       consents: new SqlConsentSummaryStore(dataSource),
@@ -199,7 +208,14 @@ export async function createOpenTeller(config: Config, database: Database, logge
       connections: new SqlConnectionStore(dataSource),
       grants,
       flushCalls: () => calls.flush(),
-      sessions: sessionCookies({ kind: 'customer', store: sessions, cookieName: 'ot_account', path: '/account', secure: secureCookies, secret: sessionSecret }),
+      sessions: sessionCookies({
+        kind: 'customer',
+        store: sessions,
+        cookieName: 'ot_account',
+        path: '/account',
+        secure: secureCookies,
+        secret: sessionSecret,
+      }),
       formSecret: sessionSecret,
       secureCookies,
       logger,

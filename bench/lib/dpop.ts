@@ -39,7 +39,9 @@ export class ProofMinter {
   /** One fresh proof for `method` on `htu` (scheme, host and path; no query). */
   mint(method: string, htu: string, iat = Math.floor(Date.now() / 1000)): string {
     this.counter += 1;
-    const payload = Buffer.from(JSON.stringify({ jti: `${this.prefix}.${this.counter}`, htm: method, htu, iat, ath: this.ath })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ jti: `${this.prefix}.${this.counter}`, htm: method, htu, iat, ath: this.ath })).toString(
+      'base64url',
+    );
     const input = `${this.header}.${payload}`;
     const signature = sign('sha256', Buffer.from(input), { key: this.key.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
     return `${input}.${signature}`;

@@ -172,7 +172,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   });
   // With `amount`, autocannon notices the end only at its next 1 s tick (its duration is rounded up to that):
   // the run lasted until the last response.
-  const seconds = options.amount === undefined ? result.duration || Number(process.hrtime.bigint() - started) / 1e9 : Number(lastResponse - started) / 1e9;
+  const seconds =
+    options.amount === undefined ? result.duration || Number(process.hrtime.bigint() - started) / 1e9 : Number(lastResponse - started) / 1e9;
   const cpu = stopCpu();
   const ok = latencies.length;
   const responses = Object.values(statusCounts).reduce((a, b) => a + b, 0);
@@ -204,5 +205,8 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 export function median(values: readonly number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }

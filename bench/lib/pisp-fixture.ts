@@ -110,7 +110,10 @@ export interface PaymentPartner {
 
 /** The configuration the bench process uses to read the server's keys and validate client metadata. */
 export function benchConfig(issuer: string, databaseUrl: string, databaseName: string): Config {
-  return { ...loadConfig({ ISSUER: issuer, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' }), database: { kind: 'mysql' as const, url: databaseUrl, database: databaseName } };
+  return {
+    ...loadConfig({ ISSUER: issuer, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' }),
+    database: { kind: 'mysql' as const, url: databaseUrl, database: databaseName },
+  };
 }
 
 /**
@@ -134,9 +137,15 @@ export async function registerPaymentPartner(database: Database, config: Config,
     { name, redirectUris: [REDIRECT_URI], keys: { jwks }, roles: ['PISP'], origin: 'cli' },
     new Date(),
   );
-  const oauth = await client.discovery(new URL(config.issuer), app.clientId, {}, client.PrivateKeyJwt({ key: auth.privateKey, kid: 'bench-auth-1' }), {
-    execute: [client.allowInsecureRequests],
-  });
+  const oauth = await client.discovery(
+    new URL(config.issuer),
+    app.clientId,
+    {},
+    client.PrivateKeyJwt({ key: auth.privateKey, kid: 'bench-auth-1' }),
+    {
+      execute: [client.allowInsecureRequests],
+    },
+  );
   const dpopKey = await createDpopKey();
   const dpop = client.getDPoPHandle(oauth, dpopKey.keyPair);
   const jwsPrivate = createPrivateKey({ key: (await exportJWK(jws.privateKey)) as import('node:crypto').JsonWebKey, format: 'jwk' });
@@ -155,7 +164,9 @@ export async function registerPaymentPartner(database: Database, config: Config,
 
 /** PS256 over `input` with node:crypto (RSASSA-PSS, SHA-256, MGF1 SHA-256, 32-byte salt), base64url. */
 function ps256(key: KeyObject, input: string): string {
-  return sign('sha256', Buffer.from(input), { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }).toString('base64url');
+  return sign('sha256', Buffer.from(input), { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }).toString(
+    'base64url',
+  );
 }
 
 const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');

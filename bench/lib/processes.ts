@@ -41,11 +41,15 @@ export async function startChildServer(
   options: { healthPath?: string; nodeOptions?: string[]; ipc?: boolean; tsx?: boolean } = {},
 ): Promise<ChildServer> {
   const healthPath = options.healthPath ?? '/health';
-  const child: ChildProcess = spawn(process.execPath, [...(options.tsx === false ? [] : ['--import', 'tsx']), ...(options.nodeOptions ?? []), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...(options.tsx === false ? [] : ['--import', 'tsx']), ...(options.nodeOptions ?? []), ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let nextId = 0;
   const waiting = new Map<number, (value: unknown) => void>();
   child.on('message', (message: { id?: number; result?: unknown }) => {

@@ -11,11 +11,13 @@ export const lpad = (value: string, width: number) => value.padStart(width);
 export async function printMachineAndDatabase(adminUrl: string, title: string): Promise<void> {
   const rows = (await adminQuery(
     adminUrl,
-    "SELECT VERSION() AS version, @@innodb_buffer_pool_size AS pool, @@innodb_flush_log_at_trx_commit AS flush, @@max_connections AS max_connections",
+    'SELECT VERSION() AS version, @@innodb_buffer_pool_size AS pool, @@innodb_flush_log_at_trx_commit AS flush, @@max_connections AS max_connections',
   )) as Array<{ version: string; pool: number | string; flush: number | string; max_connections: number }>;
   const row = rows[0];
   const cpu = cpus();
   say(title);
   say(`Machine:  ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, node ${process.version}`);
-  say(`Database: ${row?.version ?? '?'} at ${new URL(adminUrl).host} (innodb_buffer_pool_size ${(Number(row?.pool) / 2 ** 20).toFixed(0)} MiB, innodb_flush_log_at_trx_commit ${row?.flush})`);
+  say(
+    `Database: ${row?.version ?? '?'} at ${new URL(adminUrl).host} (innodb_buffer_pool_size ${(Number(row?.pool) / 2 ** 20).toFixed(0)} MiB, innodb_flush_log_at_trx_commit ${row?.flush})`,
+  );
 }

@@ -50,7 +50,12 @@ function sqlDate(ms: number): string {
  * five years (ending an hour before today's cut-off), with running `balance_after_minor` on both legs; then
  * sets each account's `balance_minor` to the sum of its entries and checks it against the table.
  */
-export async function seedHistories(database: Database, url: string, plans: readonly HistoryPlan[], log: (line: string) => void): Promise<SeededHistory[]> {
+export async function seedHistories(
+  database: Database,
+  url: string,
+  plans: readonly HistoryPlan[],
+  log: (line: string) => void,
+): Promise<SeededHistory[]> {
   const now = new Date();
   const accounts: Account[] = plans.flatMap((plan, index): Account[] => [
     {
@@ -64,7 +69,14 @@ export async function seedHistories(database: Database, url: string, plans: read
       openingDate: new Date(now.getTime() - (HISTORY_YEARS + 0.1) * YEAR_MS).toISOString().slice(0, 10),
       status: 'Enabled',
       overdraftLimitMinor: 0n,
-      identifications: [{ schemeName: 'UK.OBIE.SortCodeAccountNumber', identification: `${SORT_CODE}${plan.accountNumber}`, name: 'Alice Thompson', secondaryIdentification: null }],
+      identifications: [
+        {
+          schemeName: 'UK.OBIE.SortCodeAccountNumber',
+          identification: `${SORT_CODE}${plan.accountNumber}`,
+          name: 'Alice Thompson',
+          secondaryIdentification: null,
+        },
+      ],
     },
     {
       id: `acc_bank_gbp_bench_${plan.tag}`,
@@ -77,7 +89,14 @@ export async function seedHistories(database: Database, url: string, plans: read
       openingDate: new Date(now.getTime() - (HISTORY_YEARS + 1) * YEAR_MS).toISOString().slice(0, 10),
       status: 'Enabled',
       overdraftLimitMinor: 0n,
-      identifications: [{ schemeName: 'UK.OBIE.SortCodeAccountNumber', identification: `${SORT_CODE}7700000${index + 1}`, name: 'OpenTeller Sandbox Bank', secondaryIdentification: null }],
+      identifications: [
+        {
+          schemeName: 'UK.OBIE.SortCodeAccountNumber',
+          identification: `${SORT_CODE}7700000${index + 1}`,
+          name: 'OpenTeller Sandbox Bank',
+          secondaryIdentification: null,
+        },
+      ],
     },
   ]);
   await database.dataSource.transaction((manager) => insertAccounts(manager, accounts, now));
@@ -86,14 +105,22 @@ export async function seedHistories(database: Database, url: string, plans: read
   const entriesConnection = await createConnection({ uri: url, timezone: 'Z' });
   try {
     const seeded: SeededHistory[] = [];
-    for (const [index, plan] of plans.entries()) seeded.push(await loadHistory(transfersConnection, entriesConnection, plan, 0x5eed + index, now, log));
+    for (const [index, plan] of plans.entries())
+      seeded.push(await loadHistory(transfersConnection, entriesConnection, plan, 0x5eed + index, now, log));
     return seeded;
   } finally {
     await Promise.all([transfersConnection.end(), entriesConnection.end()]);
   }
 }
 
-async function loadHistory(transfers: Connection, entries: Connection, plan: HistoryPlan, seed: number, now: Date, log: (line: string) => void): Promise<SeededHistory> {
+async function loadHistory(
+  transfers: Connection,
+  entries: Connection,
+  plan: HistoryPlan,
+  seed: number,
+  now: Date,
+  log: (line: string) => void,
+): Promise<SeededHistory> {
   const started = Date.now();
   const accountId = `acc_alice_bench_${plan.tag}`;
   const bankAccountId = `acc_bank_gbp_bench_${plan.tag}`;
@@ -147,13 +174,18 @@ async function loadHistory(transfers: Connection, entries: Connection, plan: His
     }
     await Promise.all(pending);
     pending = [
-      transfers.query(`INSERT INTO ledger_transfer (id, kind, currency, reference, status, booked_at, value_at, created_at) VALUES ${transferRows.join(',')}`),
+      transfers.query(
+        `INSERT INTO ledger_transfer (id, kind, currency, reference, status, booked_at, value_at, created_at) VALUES ${transferRows.join(',')}`,
+      ),
       entries.query(
         `INSERT INTO ledger_entry (id, transfer_id, account_id, amount_minor, currency, status, booked_at, value_at, information, counterparty_name, counterparty_scheme_name, counterparty_identification, balance_after_minor) VALUES ${entryRows.join(',')}`,
       ),
     ];
     const done = first + CHUNK;
-    if (plan.transfers >= 100_000 && done % 100_000 === 0) log(`    ${plan.tag}: ${done.toLocaleString('en')} / ${plan.transfers.toLocaleString('en')} transfers (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    if (plan.transfers >= 100_000 && done % 100_000 === 0)
+      log(
+        `    ${plan.tag}: ${done.toLocaleString('en')} / ${plan.transfers.toLocaleString('en')} transfers (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+      );
   }
   await Promise.all(pending);
   await entries.query('UPDATE account SET balance_minor = ? WHERE id = ?', [String(balance), accountId]);
@@ -169,5 +201,13 @@ async function loadHistory(transfers: Connection, entries: Connection, plan: His
       throw new Error(`ledger invariant broken for ${row.id}: balance ${row.balance_minor}, entries sum ${row.entry_sum}, count ${row.entry_count}`);
     }
   }
-  return { tag: plan.tag, accountId, bankAccountId, transfers: plan.transfers, entries: plan.transfers * 2, balanceMinor: balance, seconds: (Date.now() - started) / 1000 };
+  return {
+    tag: plan.tag,
+    accountId,
+    bankAccountId,
+    transfers: plan.transfers,
+    entries: plan.transfers * 2,
+    balanceMinor: balance,
+    seconds: (Date.now() - started) / 1000,
+  };
 }

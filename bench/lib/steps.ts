@@ -82,8 +82,18 @@ export async function measureSteps(input: StepInput): Promise<StepCost[]> {
   const consents = new TypeOrmConsentStore(dataSource);
   const accounts = new TypeOrmAccountStore(dataSource);
   const ledger = new SqlLedgerReader(dataSource, input.database.dialect);
-  const pool = createPool({ uri: input.databaseUrl, connectionLimit: 2, timezone: 'Z', charset: 'utf8mb4_unicode_ci', supportBigNumbers: true, bigNumberStrings: true });
-  const verifier = accessTokenVerifier({ issuer: input.issuer, audience, jwks, rememberProofOnce: async () => true })('authorization-code', 'accounts');
+  const pool = createPool({
+    uri: input.databaseUrl,
+    connectionLimit: 2,
+    timezone: 'Z',
+    charset: 'utf8mb4_unicode_ci',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+  });
+  const verifier = accessTokenVerifier({ issuer: input.issuer, audience, jwks, rememberProofOnce: async () => true })(
+    'authorization-code',
+    'accounts',
+  );
   const results: StepCost[] = [];
   try {
     results.push(
@@ -91,7 +101,9 @@ export async function measureSteps(input: StepInput): Promise<StepCost[]> {
         jwtVerify(input.token, keySet, { issuer: input.issuer, audience, typ: 'at+jwt', algorithms: ['PS256', 'ES256'], clockTolerance: 5 }),
       ),
     );
-    results.push(await measure('DPoP proof: jwtVerify (ES256, EmbeddedJWK)', n, () => jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: ['ES256'] })));
+    results.push(
+      await measure('DPoP proof: jwtVerify (ES256, EmbeddedJWK)', n, () => jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: ['ES256'] })),
+    );
     results.push(await measure('DPoP proof: calculateJwkThumbprint', n, () => calculateJwkThumbprint(jwk)));
     const proofs = fresh(n + 200);
     results.push(
@@ -102,10 +114,18 @@ export async function measureSteps(input: StepInput): Promise<StepCost[]> {
       }),
     );
     const expires = new Date(Date.now() + 120_000);
-    results.push(await measure('replay guard INSERT (ReplayGuardStore, TypeORM)', n, () => replay.rememberOnce('rs-dpop', randomBytes(32).toString('base64url'), expires)));
+    results.push(
+      await measure('replay guard INSERT (ReplayGuardStore, TypeORM)', n, () =>
+        replay.rememberOnce('rs-dpop', randomBytes(32).toString('base64url'), expires),
+      ),
+    );
     results.push(
       await measure('replay guard INSERT (bare mysql2)', n, () =>
-        pool.query('INSERT INTO replay_guard (scope, marker, expires_at) VALUES (?, ?, ?)', ['rs-dpop', randomBytes(32).toString('base64url'), expires]),
+        pool.query('INSERT INTO replay_guard (scope, marker, expires_at) VALUES (?, ?, ?)', [
+          'rs-dpop',
+          randomBytes(32).toString('base64url'),
+          expires,
+        ]),
       ),
     );
     results.push(
@@ -127,7 +147,11 @@ export async function measureSteps(input: StepInput): Promise<StepCost[]> {
         ),
       ),
     );
-    results.push(await measure('baseline SELECT balance_minor (bare mysql2)', n, () => pool.query<RowDataPacket[]>('SELECT balance_minor FROM account WHERE id = ?', [input.accountId])));
+    results.push(
+      await measure('baseline SELECT balance_minor (bare mysql2)', n, () =>
+        pool.query<RowDataPacket[]>('SELECT balance_minor FROM account WHERE id = ?', [input.accountId]),
+      ),
+    );
     const balances = await getBalances(ledger, [input.accountId], new Date());
     results.push(await measure('presentBalances + JSON.stringify', n, async () => JSON.stringify(presentBalances(balances, htu))));
   } finally {

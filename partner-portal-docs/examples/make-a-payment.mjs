@@ -188,7 +188,9 @@ const payment = await callApi(tokens.access_token, `${API}/domestic-payments`, '
 const paymentId = payment.Data.DomesticPaymentId;
 console.log(`\nPayment ${paymentId}: status ${payment.Data.Status}${reasons(payment.Data)}`);
 const retried = await callApi(tokens.access_token, `${API}/domestic-payments`, 'POST', { body: paymentRequest, idempotencyKey });
-console.log(`Sent again with the same x-idempotency-key: payment ${retried.Data.DomesticPaymentId}, status ${retried.Data.Status} (no second payment)`);
+console.log(
+  `Sent again with the same x-idempotency-key: payment ${retried.Data.DomesticPaymentId}, status ${retried.Data.Status} (no second payment)`,
+);
 
 // --- 7. Status until final ---------------------------------------------------------------------------
 clientToken = await client.clientCredentialsGrant(config, { scope: 'payments' }, { DPoP }); // the first may have expired
@@ -233,5 +235,7 @@ async function callApi(accessToken, url, method, { body, idempotencyKey } = {}) 
 }
 
 function reasons(data) {
-  return data.StatusReason ? ` (${data.StatusReason.map((reason) => `${reason.StatusReasonCode}: ${reason.StatusReasonDescription}`).join('; ')})` : '';
+  return data.StatusReason
+    ? ` (${data.StatusReason.map((reason) => `${reason.StatusReasonCode}: ${reason.StatusReasonDescription}`).join('; ')})`
+    : '';
 }

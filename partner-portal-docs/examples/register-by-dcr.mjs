@@ -40,7 +40,9 @@ const key = await importJWK(privateJwk, privateJwk.alg);
 const discoveryResponse = await fetch(`${ISSUER}/.well-known/openid-configuration`);
 if (!discoveryResponse.ok) throw new Error(`Discovery at ${ISSUER} answered ${discoveryResponse.status}`);
 const serverMetadata = await discoveryResponse.json();
-console.log(`Software statement for software_id ${statement.software_id} (${statement.software_client_name}), roles ${statement.software_roles.join(', ')}`);
+console.log(
+  `Software statement for software_id ${statement.software_id} (${statement.software_client_name}), roles ${statement.software_roles.join(', ')}`,
+);
 console.log(`  issued ${new Date(statement.iat * 1000).toISOString()}, accepted until ${new Date(statement.exp * 1000).toISOString()}`);
 console.log(`Registration endpoint: ${serverMetadata.registration_endpoint}`);
 
@@ -66,7 +68,9 @@ const registrationRequest = await new SignJWT({
 const registered = await registrationCall('POST', serverMetadata.registration_endpoint, undefined, registrationRequest);
 console.log(`\nRegistered client ${registered.client_id}`);
 console.log(`  scope "${registered.scope}", redirect_uris ${registered.redirect_uris.join(', ')}`);
-console.log(`  token_endpoint_auth_method ${registered.token_endpoint_auth_method}, dpop_bound_access_tokens ${registered.dpop_bound_access_tokens}, require_pushed_authorization_requests ${registered.require_pushed_authorization_requests}`);
+console.log(
+  `  token_endpoint_auth_method ${registered.token_endpoint_auth_method}, dpop_bound_access_tokens ${registered.dpop_bound_access_tokens}, require_pushed_authorization_requests ${registered.require_pushed_authorization_requests}`,
+);
 console.log(`  registration_client_uri ${registered.registration_client_uri}`);
 console.log(`  registration_access_token ${registered.registration_access_token}`);
 
@@ -76,13 +80,17 @@ const config = new client.Configuration(serverMetadata, registered.client_id, un
 if (new URL(ISSUER).protocol === 'http:') client.allowInsecureRequests(config);
 const DPoP = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
 const clientToken = await client.clientCredentialsGrant(config, { scope: 'accounts' }, { DPoP });
-console.log(`\nClient credentials token for ${registered.client_id}: token_type ${clientToken.token_type}, scope "${clientToken.scope}", expires in ${clientToken.expires_in} s`);
+console.log(
+  `\nClient credentials token for ${registered.client_id}: token_type ${clientToken.token_type}, scope "${clientToken.scope}", expires in ${clientToken.expires_in} s`,
+);
 
 // --- 4. Read the registration (RFC 7592): the registration access token rotates ----------------------
 const firstToken = registered.registration_access_token;
 const read = await registrationCall('GET', registered.registration_client_uri, firstToken);
 console.log(`\nGET ${registered.registration_client_uri}: client_name "${read.client_name}", software_id ${read.software_id}`);
-console.log(`  registration_access_token rotated: ${read.registration_access_token !== firstToken ? 'yes' : 'NO'}; keep the new one: ${read.registration_access_token}`);
+console.log(
+  `  registration_access_token rotated: ${read.registration_access_token !== firstToken ? 'yes' : 'NO'}; keep the new one: ${read.registration_access_token}`,
+);
 if (read.registration_access_token === firstToken) process.exitCode = 1;
 const reused = await fetch(registered.registration_client_uri, { headers: { authorization: `Bearer ${firstToken}` } });
 console.log(`  the previous token is now refused: ${reused.status} ${(await reused.json()).error}`);

@@ -17,7 +17,17 @@ import { sqliteMigrations } from '../persistence/migrations/sqlite/index.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TIMEOUT_MS = 60_000;
 /** Variables of the parent's environment that would change what the CLI does; each test sets its own. */
-const CONFIG_VARIABLES = ['OPENTELLER_MODE', 'PORT', 'HOST', 'ISSUER', 'SIGNING_KEYS_FILE', 'COOKIE_SECRETS', 'TRUST_PROXY', 'DIRECTORY_KEYS_FILE', 'TRUSTED_DIRECTORIES_FILE'];
+const CONFIG_VARIABLES = [
+  'OPENTELLER_MODE',
+  'PORT',
+  'HOST',
+  'ISSUER',
+  'SIGNING_KEYS_FILE',
+  'COOKIE_SECRETS',
+  'TRUST_PROXY',
+  'DIRECTORY_KEYS_FILE',
+  'TRUSTED_DIRECTORIES_FILE',
+];
 
 interface Run {
   readonly code: number | null;
@@ -37,7 +47,10 @@ describe('openteller CLI', () => {
     const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
     publicJwksFile = join(dir, 'public-jwks.json');
     privateJwksFile = join(dir, 'private-jwks.json');
-    writeFileSync(publicJwksFile, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'partner-key-1', alg: 'ES256', use: 'sig' }, PAYMENT_SIGNING_JWK] }));
+    writeFileSync(
+      publicJwksFile,
+      JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'partner-key-1', alg: 'ES256', use: 'sig' }, PAYMENT_SIGNING_JWK] }),
+    );
     writeFileSync(privateJwksFile, JSON.stringify({ keys: [{ ...(await exportJWK(privateKey)), kid: 'partner-key-1', alg: 'ES256', use: 'sig' }] }));
   });
   after(async () => {
@@ -51,7 +64,11 @@ describe('openteller CLI', () => {
     for (const variable of CONFIG_VARIABLES) delete childEnv[variable];
     Object.assign(childEnv, env);
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
+        cwd: ROOT,
+        env: childEnv,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -163,15 +180,12 @@ describe('openteller CLI', () => {
     assertNoStackTrace(run);
   });
 
-  test(
-    'partner create with an unknown option → exit 2 with the usage, no stack trace',
-    async () => {
-      const run = await openteller([...partnerArgs(), '--colour', 'blue']);
-      assertExit(run, 2);
-      assert.match(run.stderr, /Usage: openteller <command>/);
-      assertNoStackTrace(run);
-    },
-  );
+  test('partner create with an unknown option → exit 2 with the usage, no stack trace', async () => {
+    const run = await openteller([...partnerArgs(), '--colour', 'blue']);
+    assertExit(run, 2);
+    assert.match(run.stderr, /Usage: openteller <command>/);
+    assertNoStackTrace(run);
+  });
 
   /** The JSON `partner create` printed for a new app (AISP and PISP). */
   interface CreatedApp {
@@ -289,7 +303,11 @@ describe('openteller CLI', () => {
   test('sandbox customers --json → the 4 sandbox customers with passwords and accounts; alice has acc_alice_current (GBP) and a EUR account', async () => {
     const run = await openteller(['sandbox', 'customers', '--json']);
     assertExit(run, 0);
-    const customers = JSON.parse(run.stdout) as Array<{ username: string; password: string; accounts: Array<{ AccountId: string; Currency: string; Nickname: string | null }> }>;
+    const customers = JSON.parse(run.stdout) as Array<{
+      username: string;
+      password: string;
+      accounts: Array<{ AccountId: string; Currency: string; Nickname: string | null }>;
+    }>;
     assert.equal(customers.length, 4);
     for (const customer of customers) {
       assert.deepEqual(Object.keys(customer).sort(), ['accounts', 'password', 'username']);

@@ -52,7 +52,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       });
     }
     if (command === 'partner' && subcommand === 'create') return await createPartner(rest);
-    if (command === 'partner' && subcommand !== undefined && Object.hasOwn(APP_ACTIONS, subcommand)) return await changeAppStatus(subcommand as keyof typeof APP_ACTIONS, rest);
+    if (command === 'partner' && subcommand !== undefined && Object.hasOwn(APP_ACTIONS, subcommand))
+      return await changeAppStatus(subcommand as keyof typeof APP_ACTIONS, rest);
     if (command === 'ssa' && subcommand === 'issue') return await issueSoftwareStatement(rest);
     if (command === 'sandbox' && subcommand === 'customers') return listSandboxCustomers(rest);
     if (command === undefined || command === 'help' || command === '--help') {
@@ -100,12 +101,23 @@ async function createPartner(args: readonly string[]): Promise<number> {
   } catch (error) {
     throw new UsageError(`could not read --jwks-file ${values['jwks-file']}: ${(error as Error).message}`);
   }
-  const registration = { name: values.name, redirectUris: values['redirect-uri'], keys: { jwks }, roles: values.roles.split(','), origin: 'cli' as const };
+  const registration = {
+    name: values.name,
+    redirectUris: values['redirect-uri'],
+    keys: { jwks },
+    roles: values.roles.split(','),
+    origin: 'cli' as const,
+  };
   return withDatabase(async (database, config) => {
     await migrateDatabase(database);
     const keys = await loadKeyMaterial(config, new ServerKeyStore(database.dataSource));
     const partners = new TypeOrmPartnerStore(database.dataSource);
-    const app = await registerPartnerApp({ partners, validateClientMetadata: validateClientMetadata(config, keys), mode: config.mode }, null, registration, new Date());
+    const app = await registerPartnerApp(
+      { partners, validateClientMetadata: validateClientMetadata(config, keys), mode: config.mode },
+      null,
+      registration,
+      new Date(),
+    );
     return report({
       client_id: app.clientId,
       client_name: app.name,

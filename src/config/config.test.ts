@@ -52,7 +52,14 @@ describe('loadConfig', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   function production(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-    return { OPENTELLER_MODE: 'production', ISSUER: HTTPS_ISSUER, SIGNING_KEYS_FILE: ps256PrivateFile, COOKIE_SECRETS: COOKIE_SECRET, TRUST_PROXY: 'true', ...overrides };
+    return {
+      OPENTELLER_MODE: 'production',
+      ISSUER: HTTPS_ISSUER,
+      SIGNING_KEYS_FILE: ps256PrivateFile,
+      COOKIE_SECRETS: COOKIE_SECRET,
+      TRUST_PROXY: 'true',
+      ...overrides,
+    };
   }
 
   describe('defaults', () => {
@@ -71,7 +78,16 @@ describe('loadConfig', () => {
     });
 
     test('blank values → treated as unset', () => {
-      const config = loadConfig({ PORT: ' ', ISSUER: '', DATABASE_URL: ' ', LOG_LEVEL: '', OPENTELLER_MODE: '', TRUST_PROXY: '', SIGNING_KEYS_FILE: ' ', COOKIE_SECRETS: '' });
+      const config = loadConfig({
+        PORT: ' ',
+        ISSUER: '',
+        DATABASE_URL: ' ',
+        LOG_LEVEL: '',
+        OPENTELLER_MODE: '',
+        TRUST_PROXY: '',
+        SIGNING_KEYS_FILE: ' ',
+        COOKIE_SECRETS: '',
+      });
       assert.equal(config.port, 3000);
       assert.equal(config.issuer, 'http://localhost:3000');
       assert.equal(config.mode, 'sandbox');
@@ -161,10 +177,8 @@ describe('loadConfig', () => {
       assertRefused({ SIGNING_KEYS_FILE: rs256File }, 'SIGNING_KEYS_FILE');
     });
 
-    test(
-      'SIGNING_KEYS_FILE holding JSON null → SIGNING_KEYS_FILE (not a TypeError)',
-      () => assertRefused({ SIGNING_KEYS_FILE: nullFile }, 'SIGNING_KEYS_FILE'),
-    );
+    test('SIGNING_KEYS_FILE holding JSON null → SIGNING_KEYS_FILE (not a TypeError)', () =>
+      assertRefused({ SIGNING_KEYS_FILE: nullFile }, 'SIGNING_KEYS_FILE'));
   });
 
   describe('software statement directories', () => {
@@ -244,12 +258,15 @@ describe('loadConfig', () => {
     });
 
     test('TRUSTED_DIRECTORIES_FILE with an http loopback jwks_uri in the sandbox → accepted', () => {
-      const trusted = loadConfig({ TRUSTED_DIRECTORIES_FILE: file([{ issuer: 'Local Directory', jwks_uri: 'http://localhost:4000/jwks' }]) }).directory.trusted;
+      const trusted = loadConfig({ TRUSTED_DIRECTORIES_FILE: file([{ issuer: 'Local Directory', jwks_uri: 'http://localhost:4000/jwks' }]) })
+        .directory.trusted;
       assert.deepEqual(trusted, [{ issuer: 'Local Directory', jwksUri: 'http://localhost:4000/jwks' }]);
     });
 
     test('TRUSTED_DIRECTORIES_FILE with an https jwks_uri in production → accepted', () => {
-      const trusted = loadConfig(production({ TRUSTED_DIRECTORIES_FILE: file([{ issuer: 'OpenBanking Ltd', jwks_uri: 'https://keys.example.com/jwks' }]) })).directory.trusted;
+      const trusted = loadConfig(
+        production({ TRUSTED_DIRECTORIES_FILE: file([{ issuer: 'OpenBanking Ltd', jwks_uri: 'https://keys.example.com/jwks' }]) }),
+      ).directory.trusted;
       assert.deepEqual(trusted, [{ issuer: 'OpenBanking Ltd', jwksUri: 'https://keys.example.com/jwks' }]);
     });
 
@@ -275,11 +292,15 @@ describe('loadConfig', () => {
       ['with an http jwks_uri that is not loopback', () => [{ issuer: 'OpenBanking Ltd', jwks_uri: 'http://keys.example.com/jwks' }]],
     ];
     for (const [name, content] of refusedDirectories) {
-      test(`TRUSTED_DIRECTORIES_FILE ${name} → TRUSTED_DIRECTORIES_FILE`, () => assertRefused({ TRUSTED_DIRECTORIES_FILE: file(content()) }, 'TRUSTED_DIRECTORIES_FILE'));
+      test(`TRUSTED_DIRECTORIES_FILE ${name} → TRUSTED_DIRECTORIES_FILE`, () =>
+        assertRefused({ TRUSTED_DIRECTORIES_FILE: file(content()) }, 'TRUSTED_DIRECTORIES_FILE'));
     }
 
     test('TRUSTED_DIRECTORIES_FILE with an http loopback jwks_uri in production → TRUSTED_DIRECTORIES_FILE', () => {
-      assertRefused(production({ TRUSTED_DIRECTORIES_FILE: file([{ issuer: 'Local Directory', jwks_uri: 'http://localhost:4000/jwks' }]) }), 'TRUSTED_DIRECTORIES_FILE');
+      assertRefused(
+        production({ TRUSTED_DIRECTORIES_FILE: file([{ issuer: 'Local Directory', jwks_uri: 'http://localhost:4000/jwks' }]) }),
+        'TRUSTED_DIRECTORIES_FILE',
+      );
     });
 
     test('TRUSTED_DIRECTORIES_FILE pointing to a missing file → TRUSTED_DIRECTORIES_FILE', () => {
@@ -308,10 +329,7 @@ describe('loadConfig', () => {
       assertRefused(production({ TRUST_PROXY: undefined }), 'TRUST_PROXY');
     });
 
-    test(
-      'COOKIE_SECRETS="," (no secret at all) → COOKIE_SECRETS',
-      () => assertRefused(production({ COOKIE_SECRETS: ' , ' }), 'COOKIE_SECRETS'),
-    );
+    test('COOKIE_SECRETS="," (no secret at all) → COOKIE_SECRETS', () => assertRefused(production({ COOKIE_SECRETS: ' , ' }), 'COOKIE_SECRETS'));
 
     test('with an http ISSUER → ISSUER', () => {
       assertRefused(production({ ISSUER: 'http://bank.example.com' }), 'ISSUER');

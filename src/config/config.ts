@@ -8,8 +8,7 @@ export type Mode = 'sandbox' | 'production';
 
 /** Where the data lives: the embedded SQLite file or a MySQL/MariaDB server. */
 export type DatabaseConfig =
-  | { readonly kind: 'sqlite'; readonly file: string }
-  | { readonly kind: 'mysql'; readonly url: string; readonly database: string };
+  { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'mysql'; readonly url: string; readonly database: string };
 
 /** Key material supplied by the operator (required in production, optional in the sandbox). */
 export interface SuppliedKeys {
@@ -37,7 +36,10 @@ export interface Config {
 
 /** A configuration value is missing or invalid; the message names the variable. */
 export class ConfigError extends Error {
-  constructor(readonly variable: string, detail: string) {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
     super(`Invalid configuration: ${variable} ${detail}`);
     this.name = 'ConfigError';
   }
@@ -65,7 +67,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const trustProxy = readBoolean('TRUST_PROXY', env.TRUST_PROXY);
   if (mode === 'production' && !trustProxy) {
-    throw new ConfigError('TRUST_PROXY', 'must be "true" in production mode: OpenTeller serves plain HTTP behind a TLS-terminating proxy, and needs its X-Forwarded-* headers for https URLs and Secure cookies');
+    throw new ConfigError(
+      'TRUST_PROXY',
+      'must be "true" in production mode: OpenTeller serves plain HTTP behind a TLS-terminating proxy, and needs its X-Forwarded-* headers for https URLs and Secure cookies',
+    );
   }
   return {
     mode,
@@ -148,7 +153,11 @@ function readSigningJwks(value: string | undefined): SuppliedKeys['signingJwks']
  * @returns null when the variable is unset.
  * @throws ConfigError naming `variable`.
  */
-export function readPrivateJwksFile(variable: string, value: string | undefined, algorithms: readonly string[]): { keys: Record<string, unknown>[] } | null {
+export function readPrivateJwksFile(
+  variable: string,
+  value: string | undefined,
+  algorithms: readonly string[],
+): { keys: Record<string, unknown>[] } | null {
   if (!value?.trim()) return null;
   let parsed: unknown;
   try {
@@ -162,7 +171,8 @@ export function readPrivateJwksFile(variable: string, value: string | undefined,
   for (const key of keys as Record<string, unknown>[]) {
     if (key === null || typeof key !== 'object') throw new ConfigError(variable, 'must hold JWK objects only');
     if (typeof key.kid !== 'string' || !key.d) throw new ConfigError(variable, 'must hold private keys, each with a "kid"');
-    if (!algorithms.includes(String(key.alg))) throw new ConfigError(variable, `key "${String(key.kid)}" must have alg ${algorithms.join(', ').replace(/, ([^,]*)$/, ' or $1')}`);
+    if (!algorithms.includes(String(key.alg)))
+      throw new ConfigError(variable, `key "${String(key.kid)}" must have alg ${algorithms.join(', ').replace(/, ([^,]*)$/, ' or $1')}`);
   }
   return { keys: keys as Record<string, unknown>[] };
 }
@@ -175,8 +185,12 @@ function readBoolean(variable: string, value: string | undefined): boolean {
 
 function readCookieSecrets(value: string | undefined): string[] | null {
   if (!value?.trim()) return null;
-  const secrets = value.split(',').map((secret) => secret.trim()).filter(Boolean);
+  const secrets = value
+    .split(',')
+    .map((secret) => secret.trim())
+    .filter(Boolean);
   if (secrets.length === 0) throw new ConfigError('COOKIE_SECRETS', 'must hold at least one secret');
-  if (secrets.some((secret) => secret.length < 32)) throw new ConfigError('COOKIE_SECRETS', 'must be comma-separated secrets of at least 32 characters');
+  if (secrets.some((secret) => secret.length < 32))
+    throw new ConfigError('COOKIE_SECRETS', 'must be comma-separated secrets of at least 32 characters');
   return secrets;
 }

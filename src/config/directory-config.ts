@@ -53,7 +53,12 @@ function readTrustedDirectories(value: string | undefined, mode: Mode): TrustedD
     if (jwksUri !== undefined) return { issuer, jwksUri: readJwksUri(jwksUri, mode, issuer, refuse) };
     const keys = (jwks as { keys?: unknown } | null)?.keys;
     if (!Array.isArray(keys) || keys.length === 0) throw refuse(`entry "${issuer}" has a "jwks" without keys`);
-    if (keys.some((key: Record<string, unknown> | null) => key === null || typeof key !== 'object' || 'd' in key || 'k' in key || key.kty === 'oct' || typeof key.kid !== 'string')) {
+    if (
+      keys.some(
+        (key: Record<string, unknown> | null) =>
+          key === null || typeof key !== 'object' || 'd' in key || 'k' in key || key.kty === 'oct' || typeof key.kid !== 'string',
+      )
+    ) {
       throw refuse(`entry "${issuer}" must hold public keys only (RSA, EC or OKP), each with a "kid"`);
     }
     return { issuer, jwks: { keys: keys as Record<string, unknown>[] } };

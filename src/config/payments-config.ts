@@ -67,6 +67,7 @@ function feeSchedule(value: string | undefined): FeeSchedule {
 function settlementDelay(value: string | undefined): number {
   if (!value?.trim()) return 10_000;
   const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds < 0 || seconds > 86_400) throw new ConfigError('SETTLEMENT_DELAY_SECONDS', 'must be a number of seconds from 0 to 86400');
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > 86_400)
+    throw new ConfigError('SETTLEMENT_DELAY_SECONDS', 'must be a number of seconds from 0 to 86400');
   return Math.round(seconds * 1000);
 }

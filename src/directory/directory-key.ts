@@ -36,6 +36,11 @@ async function storedDirectoryKey(store: ServerKeyStore): Promise<JWK> {
   if (existing) return existing.material as JWK;
   const { privateKey } = await generateKeyPair('PS256', { modulusLength: 2048, extractable: true });
   const jwk: JWK = { ...(await exportJWK(privateKey)), kid: SANDBOX_DIRECTORY_KEY_ID, alg: 'PS256' };
-  const stored = await store.insertIfAbsent({ id: SANDBOX_DIRECTORY_KEY_ID, purpose: 'directory', material: jwk as Record<string, unknown>, createdAt: new Date() });
+  const stored = await store.insertIfAbsent({
+    id: SANDBOX_DIRECTORY_KEY_ID,
+    purpose: 'directory',
+    material: jwk as Record<string, unknown>,
+    createdAt: new Date(),
+  });
   return stored.material as JWK;
 }

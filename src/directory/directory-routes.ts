@@ -15,7 +15,10 @@ export function directoryEndpoints(directory: OwnDirectoryService | null, partne
     const jwks = ctx.method === 'GET' && directory ? await publishedKeys(ctx.path, directory, partners) : null;
     if (!jwks) {
       ctx.status = 404;
-      ctx.body = { error: 'not_found', error_description: directory ? `Nothing is published at ${ctx.path}` : 'This bank runs no directory of its own' };
+      ctx.body = {
+        error: 'not_found',
+        error_description: directory ? `Nothing is published at ${ctx.path}` : 'This bank runs no directory of its own',
+      };
       return;
     }
     ctx.set('Cache-Control', 'public, max-age=60');

@@ -31,7 +31,9 @@ export function createOwnDirectory(issuer: string, key: DirectorySigningKey, par
       const app = await findAppOf(partners, actor, clientId);
       const partner = await partners.findPartner(app.partnerId);
       if (!partner) throw new Error(`partner ${app.partnerId} of app ${clientId} is missing`);
-      return new SignJWT(softwareStatementClaimsFor(app, partner, directory, now)).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' }).sign(key.key);
+      return new SignJWT(softwareStatementClaimsFor(app, partner, directory, now))
+        .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
+        .sign(key.key);
     },
   };
 }

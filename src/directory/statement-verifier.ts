@@ -23,7 +23,11 @@ const ALGORITHMS = ['PS256', 'ES256'];
  * @throws RegistrationRefused `invalid_software_statement` (not a JWS, unsigned, bad signature, expired `exp`) or
  *   `unapproved_software_statement` (a directory the bank does not trust).
  */
-export function createStatementVerifier(own: { issuer: string; publicJwks: { keys: JWK[] } } | null, trusted: readonly TrustedDirectory[], remoteKeys: RemoteKeySets): StatementVerifier {
+export function createStatementVerifier(
+  own: { issuer: string; publicJwks: { keys: JWK[] } } | null,
+  trusted: readonly TrustedDirectory[],
+  remoteKeys: RemoteKeySets,
+): StatementVerifier {
   const directories = new Map<string, { own: boolean; keys: JWTVerifyGetKey }>();
   for (const directory of trusted) {
     const keys = directory.jwksUri ? remoteKeys.resolver(directory.jwksUri) : createLocalJWKSet({ keys: [...(directory.jwks?.keys ?? [])] as JWK[] });
@@ -44,7 +48,11 @@ export function createStatementVerifier(own: { issuer: string; publicJwks: { key
       throw invalid('The software statement is not a JWT');
     }
     const directory = typeof issuer === 'string' ? directories.get(issuer) : undefined;
-    if (!directory) throw new RegistrationRefused('unapproved_software_statement', `The software statement is issued by ${JSON.stringify(issuer ?? null)}, a directory this bank does not trust`);
+    if (!directory)
+      throw new RegistrationRefused(
+        'unapproved_software_statement',
+        `The software statement is issued by ${JSON.stringify(issuer ?? null)}, a directory this bank does not trust`,
+      );
     try {
       const { payload } = await jwtVerify(jwt, directory.keys, { issuer: issuer as string, algorithms: ALGORITHMS, clockTolerance: 60 });
       return { statement: { jwt, claims: payload as Record<string, unknown> }, directory: { issuer: issuer as string, own: directory.own } };

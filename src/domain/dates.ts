@@ -34,7 +34,10 @@ export function parseFilterDateTime(value: string, path: string): Date {
   const match = FILTER_DATE_TIME.exec(value);
   if (!match) throw new InvalidDate(`${path} must be a date-time such as 2026-01-31T00:00:00`, path);
   const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = ''] = match;
-  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second), Number(fraction.padEnd(3, '0').slice(0, 3))));
-  if (!isCalendarDate(value) || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) throw new InvalidDate(`${path} is not a valid date-time`, path);
+  const date = new Date(
+    Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second), Number(fraction.padEnd(3, '0').slice(0, 3))),
+  );
+  if (!isCalendarDate(value) || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59)
+    throw new InvalidDate(`${path} is not a valid date-time`, path);
   return date;
 }

@@ -68,9 +68,13 @@ describe('formatAmount / parseAmount', () => {
         const extra = 1 + random(5 - exponent);
         const fraction = randomDigits(random, exponent + extra - 1) + String(1 + random(9));
         const text = `${whole}.${fraction}`;
-        assert.throws(() => parseAmount(text, currency, 'Data.Amount'), (error: unknown) => {
-          return error instanceof InvalidField && error.path === 'Data.Amount';
-        }, text);
+        assert.throws(
+          () => parseAmount(text, currency, 'Data.Amount'),
+          (error: unknown) => {
+            return error instanceof InvalidField && error.path === 'Data.Amount';
+          },
+          text,
+        );
       }
     });
   }

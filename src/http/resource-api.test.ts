@@ -18,16 +18,27 @@ describe('resource API', () => {
   before(async () => {
     server = await startTestServer();
     partner = await registerPartner(server);
-    ({ accessToken: token } = await customerToken(server, partner, ['ReadAccountsDetail', 'ReadBalances', 'ReadTransactionsBasic', 'ReadTransactionsDebits'], {
-      username: 'carol',
-      password: 'carol-sandbox-3',
-      accountIds: ['acc_carol_current'],
-    }));
+    ({ accessToken: token } = await customerToken(
+      server,
+      partner,
+      ['ReadAccountsDetail', 'ReadBalances', 'ReadTransactionsBasic', 'ReadTransactionsDebits'],
+      {
+        username: 'carol',
+        password: 'carol-sandbox-3',
+        accountIds: ['acc_carol_current'],
+      },
+    ));
   });
   after(async () => server.close());
 
   test('optional endpoints not offered (beneficiaries, direct debits, statements, party…) → 404 with an OBIE body', async () => {
-    for (const path of ['/accounts/acc_carol_current/beneficiaries', '/direct-debits', '/accounts/acc_carol_current/statements', '/party', '/accounts/acc_carol_current/balances/foobar']) {
+    for (const path of [
+      '/accounts/acc_carol_current/beneficiaries',
+      '/direct-debits',
+      '/accounts/acc_carol_current/statements',
+      '/party',
+      '/accounts/acc_carol_current/balances/foobar',
+    ]) {
       const response = await partner.call(token, 'GET', `${API}${path}`);
       assert.equal(response.status, 404, path);
       assert.equal(response.body.Errors[0].ErrorCode, 'U011');
@@ -47,7 +58,11 @@ describe('resource API', () => {
   test("a DPoP proof carrying another party's public key (with extra members) → 401, and that party's calls keep working", async () => {
     const victimKeys = await client.randomDPoPKeyPair('ES256');
     const victim = partnerClient(server, partner.clientId, partner.config, client.getDPoPHandle(partner.config, victimKeys));
-    const victimToken = await customerToken(server, victim, ['ReadAccountsBasic'], { username: 'carol', password: 'carol-sandbox-3', accountIds: ['acc_carol_current'] });
+    const victimToken = await customerToken(server, victim, ['ReadAccountsBasic'], {
+      username: 'carol',
+      password: 'carol-sandbox-3',
+      accountIds: ['acc_carol_current'],
+    });
     const attackerKeys = await generateKeyPair('ES256');
     const url = `${server.issuer}${API}/accounts`;
     const proof = await new SignJWT({ htm: 'GET', htu: url, jti: randomUUID(), ath: createHash('sha256').update(token).digest('base64url') })

@@ -32,7 +32,12 @@ import type { AppStanding } from '../domain/partners/partner-app.js';
 export const API_BASE_PATH = '/open-banking/v4.0';
 
 /** The account-information routes, as declared (the API reference and tests read these too). */
-export const AISP_ROUTES: readonly RouteDeclaration<AispServices>[] = [...accountAccessConsentRoutes, ...accountRoutes, ...balanceRoutes, ...transactionRoutes];
+export const AISP_ROUTES: readonly RouteDeclaration<AispServices>[] = [
+  ...accountAccessConsentRoutes,
+  ...accountRoutes,
+  ...balanceRoutes,
+  ...transactionRoutes,
+];
 
 /** The payment-initiation routes, as declared. */
 export const PISP_ROUTES: readonly RouteDeclaration<PispServices>[] = [...domesticPaymentConsentRoutes, ...domesticPaymentRoutes];
@@ -135,6 +140,7 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
 async function refuseUnmatched(ctx: Context, next: Next): Promise<void> {
   await next();
   if (ctx.body !== undefined && ctx.body !== null) return;
-  if (ctx.status === 405) throw new ApiError(405, [{ ErrorCode: 'U011', Message: `${ctx.method} is not allowed here; allowed: ${ctx.response.get('Allow')}` }]);
+  if (ctx.status === 405)
+    throw new ApiError(405, [{ ErrorCode: 'U011', Message: `${ctx.method} is not allowed here; allowed: ${ctx.response.get('Allow')}` }]);
   if (ctx.status === 404 || ctx.status === 501) throw new ApiError(404, [{ ErrorCode: 'U011', Message: `No resource at ${ctx.method} ${ctx.path}` }]);
 }

@@ -18,7 +18,14 @@ export function csrfProtection(secret: string | Buffer, { cookiePath = '/interac
       let cookie = ctx.cookies.get(COOKIE);
       if (!cookie || !/^[A-Za-z0-9_-]{43}$/.test(cookie)) {
         cookie = randomBytes(32).toString('base64url');
-        ctx.cookies.set(COOKIE, cookie, { httpOnly: true, sameSite: 'lax', path: cookiePath, secure: secure ?? ctx.secure, signed: false, overwrite: true });
+        ctx.cookies.set(COOKIE, cookie, {
+          httpOnly: true,
+          sameSite: 'lax',
+          path: cookiePath,
+          secure: secure ?? ctx.secure,
+          signed: false,
+          overwrite: true,
+        });
       }
       return sign(cookie, uid);
     },

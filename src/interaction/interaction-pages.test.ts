@@ -90,7 +90,9 @@ describe('customer interaction pages', () => {
     const consentPage = await logIn(browser, login, 'alice', 'alice-sandbox-1');
     assert.match(consentPage.html, /name="decision" value="approve"/);
     const form = readForm(consentPage.html);
-    const result = await browser.follow(form.action, REDIRECT_URI, { form: { ...form.hidden, decision: 'approve', accounts: ['acc_alice_current'] } });
+    const result = await browser.follow(form.action, REDIRECT_URI, {
+      form: { ...form.hidden, decision: 'approve', accounts: ['acc_alice_current'] },
+    });
     assert.ok(result.callback, `expected the partner callback, got ${result.status}`);
 
     const cookies = browser.setCookies();

@@ -95,7 +95,10 @@ export function createInteractionRoutes(dependencies: InteractionDependencies): 
       assertAppMayServeCustomer(app, result.customer.environment);
     } catch (error) {
       if (!(error instanceof ActionNotAllowed)) throw error;
-      logger.info({ interaction: details.uid, clientId: app?.clientId, customerEnvironment: result.customer.environment }, 'customer refused to the app');
+      logger.info(
+        { interaction: details.uid, clientId: app?.clientId, customerEnvironment: result.customer.environment },
+        'customer refused to the app',
+      );
       return finishWithError(ctx, 'access_denied', error.message);
     }
     await provider.interactionFinished(

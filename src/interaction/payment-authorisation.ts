@@ -52,7 +52,13 @@ export interface InteractionHelpers {
 export function paymentAuthorisation(dependencies: PaymentAuthorisationDependencies, helpers: InteractionHelpers) {
   const { provider, paymentConsents, payments, accounts, customers } = dependencies;
 
-  async function show(ctx: Context, details: InteractionDetails, consentId: string, status: number, extra: { error?: string; selected?: string } = {}) {
+  async function show(
+    ctx: Context,
+    details: InteractionDetails,
+    consentId: string,
+    status: number,
+    extra: { error?: string; selected?: string } = {},
+  ) {
     const customerId = String(details.session?.accountId ?? '');
     const [client, consent, customer] = await Promise.all([
       provider.Client.find(String(details.params.client_id)),
@@ -88,7 +94,11 @@ export function paymentAuthorisation(dependencies: PaymentAuthorisationDependenc
       return show(ctx, details, consentId, 400, { error: 'Choose the account to pay from.' });
     }
     const instruction = instructionOf(consent);
-    const stepUp = needsStepUp(dependencies.risk, instruction.amountMinor, await payments.hasPaidPayee(customerId, instruction.creditor.identification));
+    const stepUp = needsStepUp(
+      dependencies.risk,
+      instruction.amountMinor,
+      await payments.hasPaidPayee(customerId, instruction.creditor.identification),
+    );
     if (stepUp) {
       const challenge: StepUpChallenge = {
         interactionId: details.uid,
@@ -119,7 +129,11 @@ export function paymentAuthorisation(dependencies: PaymentAuthorisationDependenc
               ? 'This is a large payment, so we need to check it is you.'
               : 'You have not paid this payee before, so we need to check it is you.',
           sandboxCode: dependencies.showCodeOnPage ? oneTimeCode(dependencies.stepUpSecret, challenge) : null,
-          ...(submitted === null ? {} : { error: `That code is not right. You have ${MAX_CODE_ATTEMPTS - attempt} more ${MAX_CODE_ATTEMPTS - attempt === 1 ? 'try' : 'tries'}.` }),
+          ...(submitted === null
+            ? {}
+            : {
+                error: `That code is not right. You have ${MAX_CODE_ATTEMPTS - attempt} more ${MAX_CODE_ATTEMPTS - attempt === 1 ? 'try' : 'tries'}.`,
+              }),
         });
         return;
       }
@@ -159,4 +173,3 @@ export function paymentAuthorisation(dependencies: PaymentAuthorisationDependenc
 
   return { show, decide };
 }
-

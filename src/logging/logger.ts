@@ -8,7 +8,13 @@ export type { Logger };
  * authorization server's writes are token values (codes, refresh tokens).
  */
 function serializeError(error: Error): Record<string, unknown> {
-  const { query: _query, parameters: _parameters, driverError: _driverError, sql: _sql, ...safe } = stdSerializers.err(error) as unknown as Record<string, unknown>;
+  const {
+    query: _query,
+    parameters: _parameters,
+    driverError: _driverError,
+    sql: _sql,
+    ...safe
+  } = stdSerializers.err(error) as unknown as Record<string, unknown>;
   return safe;
 }
 

@@ -17,9 +17,15 @@ export function validateClientMetadata(config: Config, keys: KeyMaterial): Clien
       adapter: class NoStorage {
         constructor(readonly name: string) {}
         async upsert() {}
-        async find() { return undefined; }
-        async findByUid() { return undefined; }
-        async findByUserCode() { return undefined; }
+        async find() {
+          return undefined;
+        }
+        async findByUid() {
+          return undefined;
+        }
+        async findByUserCode() {
+          return undefined;
+        }
         async consume() {}
         async destroy() {}
         async revokeByGrantId() {}

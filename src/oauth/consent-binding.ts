@@ -62,17 +62,21 @@ export function consentBinding({ intents, customers }: ConsentBindingDependencie
     }
     const expected = intentId && isPaymentConsentId(intentId) ? 'payments' : 'accounts';
     if (intentId && scopes.some((scope) => INTENT_SCOPES.includes(scope) && scope !== expected)) {
-      throw new errors.InvalidRequest(`a ${expected === 'payments' ? 'payment' : 'account-access'} consent is authorised with the "${expected}" scope only`);
+      throw new errors.InvalidRequest(
+        `a ${expected === 'payments' ? 'payment' : 'account-access'} consent is authorised with the "${expected}" scope only`,
+      );
     }
   }
 
   const { base, Check } = interactionPolicy;
   const policy = base();
-  policy.get('login')?.checks.add(
-    new Check('fresh_login_required', 'every consent authorisation needs a fresh customer login', (ctx) =>
-      intentIdOf(ctx.oidc.params?.claims) && !ctx.oidc.result?.login ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
-    ),
-  );
+  policy
+    .get('login')
+    ?.checks.add(
+      new Check('fresh_login_required', 'every consent authorisation needs a fresh customer login', (ctx) =>
+        intentIdOf(ctx.oidc.params?.claims) && !ctx.oidc.result?.login ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
+      ),
+    );
   policy.get('consent')?.checks.add(
     new Check(
       'intent_not_authorised',
@@ -120,7 +124,6 @@ export function consentBinding({ intents, customers }: ConsentBindingDependencie
       },
     };
   }
-
 
   /**
    * Customer access tokens carry the ConsentId they are bound to and a reference to their grant (so that a

@@ -41,7 +41,18 @@ describe('guarded fetch of key sets', () => {
   test('private, link-local and metadata addresses → refused in both modes', async () => {
     for (const allowLoopback of [true, false]) {
       const fetch = guardedFetch({ allowLoopback });
-      for (const host of ['10.0.0.8', '192.168.1.1', '172.16.5.5', '169.254.169.254', '100.64.0.1', '[fd00::1]', '[::ffff:10.0.0.1]', '[::7f00:1]', '[2002:7f00:1::]', '[fec0::1]']) {
+      for (const host of [
+        '10.0.0.8',
+        '192.168.1.1',
+        '172.16.5.5',
+        '169.254.169.254',
+        '100.64.0.1',
+        '[fd00::1]',
+        '[::ffff:10.0.0.1]',
+        '[::7f00:1]',
+        '[2002:7f00:1::]',
+        '[fec0::1]',
+      ]) {
         await assert.rejects(fetch(`https://${host}/jwks`), /may not be fetched from/, host);
       }
     }

@@ -4,18 +4,43 @@ import { request as httpsRequest } from 'node:https';
 import { BlockList, isIP } from 'node:net';
 
 /** The fetch the platform uses for URLs partners and directories give it (key sets). */
-export type GuardedFetch = (url: string | URL, init?: { method?: string; headers?: Headers | Record<string, string>; signal?: AbortSignal | null }) => Promise<Response>;
+export type GuardedFetch = (
+  url: string | URL,
+  init?: { method?: string; headers?: Headers | Record<string, string>; signal?: AbortSignal | null },
+) => Promise<Response>;
 
 /** Addresses no partner-supplied URL may reach: this host, private networks, link-local, documentation, multicast… */
 const SPECIAL_USE = new BlockList();
 for (const [network, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24],
-  ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
 ] as const) {
   SPECIAL_USE.addSubnet(network, prefix, 'ipv4');
 }
 for (const [network, prefix] of [
-  ['::', 96], ['::ffff:0:0', 96], ['64:ff9b::', 96], ['100::', 64], ['2001:db8::', 32], ['2002::', 16], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
+  ['::', 96],
+  ['::ffff:0:0', 96],
+  ['64:ff9b::', 96],
+  ['100::', 64],
+  ['2001:db8::', 32],
+  ['2002::', 16],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['fec0::', 10],
+  ['ff00::', 8],
 ] as const) {
   SPECIAL_USE.addSubnet(network, prefix, 'ipv6');
 }
@@ -45,7 +70,8 @@ export function guardedFetch({ allowLoopback }: { allowLoopback: boolean }): Gua
     lookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, '', 0);
       const refused = addresses.find((entry) => !allowed(entry.address));
-      if (refused || addresses.length === 0) return callback(new Error(`${hostname} resolves to ${refused?.address ?? 'nothing'}, an address key sets may not be fetched from`), '', 0);
+      if (refused || addresses.length === 0)
+        return callback(new Error(`${hostname} resolves to ${refused?.address ?? 'nothing'}, an address key sets may not be fetched from`), '', 0);
       if ((options as { all?: boolean }).all) return (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, addresses);
       const [first] = addresses as [LookupAddress];
       return callback(null, first.address, first.family);
@@ -61,7 +87,14 @@ export function guardedFetch({ allowLoopback }: { allowLoopback: boolean }): Gua
       }
       const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
       const headers = Object.fromEntries(new Headers(init.headers ?? {}).entries());
-      const options = { method: init.method ?? 'GET', headers, lookup: guardedLookup, agent: false as const, timeout: TIMEOUT_MS, signal: init.signal ?? undefined };
+      const options = {
+        method: init.method ?? 'GET',
+        headers,
+        lookup: guardedLookup,
+        agent: false as const,
+        timeout: TIMEOUT_MS,
+        signal: init.signal ?? undefined,
+      };
       const request = send(target, options, (response: IncomingMessage) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -72,7 +105,8 @@ export function guardedFetch({ allowLoopback }: { allowLoopback: boolean }): Gua
         });
         response.on('end', () => {
           const responseHeaders = new Headers();
-          for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
+          for (const [name, value] of Object.entries(response.headers))
+            if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
           const status = response.statusCode ?? 500;
           resolve(new Response([101, 204, 205, 304].includes(status) ? null : Buffer.concat(chunks), { status, headers: responseHeaders }));
         });

@@ -32,7 +32,12 @@ async function storedSigningKey(store: ServerKeyStore): Promise<JWK> {
   if (existing) return existing.material as JWK;
   const { privateKey } = await generateKeyPair('PS256', { modulusLength: 2048, extractable: true });
   const jwk: JWK = { ...(await exportJWK(privateKey)), kid: SANDBOX_SIGNING_KEY_ID, alg: 'PS256', use: 'sig' };
-  const stored = await store.insertIfAbsent({ id: SANDBOX_SIGNING_KEY_ID, purpose: 'signing', material: jwk as Record<string, unknown>, createdAt: new Date() });
+  const stored = await store.insertIfAbsent({
+    id: SANDBOX_SIGNING_KEY_ID,
+    purpose: 'signing',
+    material: jwk as Record<string, unknown>,
+    createdAt: new Date(),
+  });
   return stored.material as JWK;
 }
 
@@ -40,7 +45,12 @@ async function storedCookieSecret(store: ServerKeyStore): Promise<string> {
   const existing = (await store.list('cookie'))[0];
   const row =
     existing ??
-    (await store.insertIfAbsent({ id: SANDBOX_COOKIE_KEY_ID, purpose: 'cookie', material: { secret: randomBytes(32).toString('base64url') }, createdAt: new Date() }));
+    (await store.insertIfAbsent({
+      id: SANDBOX_COOKIE_KEY_ID,
+      purpose: 'cookie',
+      material: { secret: randomBytes(32).toString('base64url') },
+      createdAt: new Date(),
+    }));
   return String(row.material.secret);
 }
 

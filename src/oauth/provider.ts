@@ -88,7 +88,10 @@ export function createProvider(dependencies: ProviderDependencies): Provider {
     findAccount: binding.findAccount as never,
     extraTokenClaims: binding.extraTokenClaims as never,
     renderError: (ctx, out, error) => {
-      logger.info({ error: out.error, description: out.error_description, status: (error as { status?: number }).status }, 'authorization error shown to the browser');
+      logger.info(
+        { error: out.error, description: out.error_description, status: (error as { status?: number }).status },
+        'authorization error shown to the browser',
+      );
       ctx.type = 'html';
       ctx.body = renderMessagePage({
         title: 'Something went wrong',

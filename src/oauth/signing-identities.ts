@@ -26,7 +26,10 @@ export function signingIdentities(partners: PartnerStore, remoteKeys: RemoteKeyS
     const version = app?.version ?? -1;
     if (app?.status === 'active') {
       const keys = keysOf(app);
-      identity = { issuer: messageSigningIssuer(app), keys: 'jwks' in keys ? (keys.jwks.keys as JWK[]) : await remoteKeys.keys(keys.jwksUri).catch(() => []) };
+      identity = {
+        issuer: messageSigningIssuer(app),
+        keys: 'jwks' in keys ? (keys.jwks.keys as JWK[]) : await remoteKeys.keys(keys.jwksUri).catch(() => []),
+      };
     }
     cache.set(clientId, { at: Date.now(), version, identity });
     return identity;

@@ -26,14 +26,28 @@ export async function purgeExpiredRows(database: Database, now = new Date(), { g
     for (const table of EXPIRING_TABLES) deleted += await purgeTable(runner, database.dialect, table, 'expires_at', cutoff, batchSize);
     const keysCutoff = sqlTime(database.dialect, new Date(now.getTime() - IDEMPOTENCY_MS - graceMs));
     deleted += await purgeTable(runner, database.dialect, 'idempotency_key', 'created_at', keysCutoff, batchSize);
-    deleted += await purgeTable(runner, database.dialect, 'outbound_mail', 'created_at', sqlTime(database.dialect, new Date(now.getTime() - MAIL_MS)), batchSize);
+    deleted += await purgeTable(
+      runner,
+      database.dialect,
+      'outbound_mail',
+      'created_at',
+      sqlTime(database.dialect, new Date(now.getTime() - MAIL_MS)),
+      batchSize,
+    );
   } finally {
     await runner.release();
   }
   return deleted;
 }
 
-async function purgeTable(runner: QueryRunner, dialect: Database['dialect'], table: string, column: string, cutoff: Date | string, batchSize: number): Promise<number> {
+async function purgeTable(
+  runner: QueryRunner,
+  dialect: Database['dialect'],
+  table: string,
+  column: string,
+  cutoff: Date | string,
+  batchSize: number,
+): Promise<number> {
   const sql =
     dialect === 'sqlite'
       ? `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${column} < ? LIMIT ${batchSize})`

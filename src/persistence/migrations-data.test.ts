@@ -37,7 +37,18 @@ function clientPayload(clientId: string, name: string): Record<string, unknown> 
     response_types: ['code'],
     token_endpoint_auth_method: 'private_key_jwt',
     token_endpoint_auth_signing_alg: 'ES256',
-    jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', kid: 'partner-key-1', use: 'sig' }] },
+    jwks: {
+      keys: [
+        {
+          kty: 'EC',
+          crv: 'P-256',
+          x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+          y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+          kid: 'partner-key-1',
+          use: 'sig',
+        },
+      ],
+    },
     dpop_bound_access_tokens: true,
     require_pushed_authorization_requests: true,
   };
@@ -47,7 +58,6 @@ async function scalar(sql: string, parameters: unknown[] = []): Promise<unknown>
   const rows: Array<Record<string, unknown>> = await database.dataSource.query(sql, parameters);
   return rows[0] ? Object.values(rows[0])[0] : undefined;
 }
-
 
 /** Builds the database as it stood before partner onboarding (only the earlier migrations, rows written as the old code wrote them), then migrates it. */
 before(async () => {
@@ -75,25 +85,39 @@ before(async () => {
       ]);
     }
     for (const app of OLD_APPS) {
-      await old.query('INSERT INTO oidc_model (model, id, payload) VALUES (?, ?, ?)', ['Client', app.clientId, JSON.stringify(clientPayload(app.clientId, app.name))]);
+      await old.query('INSERT INTO oidc_model (model, id, payload) VALUES (?, ?, ?)', [
+        'Client',
+        app.clientId,
+        JSON.stringify(clientPayload(app.clientId, app.name)),
+      ]);
     }
     await old.query('INSERT INTO oidc_model (model, id, payload, uid) VALUES (?, ?, ?, ?)', ['Session', 'session-1', '{"jti":"session-1"}', 'uid-1']);
-    for (const [id, username] of [['cus_old_erin', 'erin'], ['cus_sandbox_old', 'sandy']]) {
-      await old.query('INSERT INTO customer (id, username, display_name, password_hash, failed_login_count, locked_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-        id,
-        username,
-        'Old Customer',
-        'scrypt$32768$8$1$salt$hash',
-        0,
-        null,
-        at,
-      ]);
+    for (const [id, username] of [
+      ['cus_old_erin', 'erin'],
+      ['cus_sandbox_old', 'sandy'],
+    ]) {
+      await old.query(
+        'INSERT INTO customer (id, username, display_name, password_hash, failed_login_count, locked_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [id, username, 'Old Customer', 'scrypt$32768$8$1$salt$hash', 0, null, at],
+      );
     }
     await old.query(
       `INSERT INTO consent (id, kind, client_id, status, status_reason_code, status_reason_description, permissions, expires_at, transaction_from_at,
          transaction_to_at, customer_id, grant_id, authorised_at, created_at, status_updated_at, request)
        VALUES (?, ?, ?, ?, NULL, NULL, ?, NULL, NULL, NULL, ?, ?, ?, ?, ?, ?)`,
-      ['aac_old_1', 'account-access', 'cli_old_active', 'AUTH', '["ReadAccountsBasic"]', 'cus_old_erin', 'grant-old-1', at, at, at, '{"ExpirationDateTime":null}'],
+      [
+        'aac_old_1',
+        'account-access',
+        'cli_old_active',
+        'AUTH',
+        '["ReadAccountsBasic"]',
+        'cus_old_erin',
+        'grant-old-1',
+        at,
+        at,
+        at,
+        '{"ExpirationDateTime":null}',
+      ],
     );
   } finally {
     await old.destroy();
@@ -109,7 +133,10 @@ after(async () => {
 test('migrate the old database → exactly the migrations from PartnerOnboarding on applied, no schema difference left', async () => {
   assert.deepEqual(applied, migrationNames.slice(migrationNames.indexOf(ONBOARDING)));
   const pending = await database.dataSource.driver.createSchemaBuilder().log();
-  assert.deepEqual(pending.upQueries.map((query) => query.query), []);
+  assert.deepEqual(
+    pending.upQueries.map((query) => query.query),
+    [],
+  );
 });
 
 test('each old app with a Client → client_metadata equal to the Client payload, its own 22-character Base62 software_id, origin cli, version 1, the rest kept', async () => {

@@ -22,7 +22,10 @@ test('migrate an empty database → every migration applied, no pending schema c
   const applied = await migrateDatabase(database);
   assert.ok(applied.length > 0);
   const pending = await database.dataSource.driver.createSchemaBuilder().log();
-  assert.deepEqual(pending.upQueries.map((query) => query.query), []);
+  assert.deepEqual(
+    pending.upQueries.map((query) => query.query),
+    [],
+  );
 });
 
 test('migrate again → nothing applied', async () => {

@@ -25,7 +25,10 @@ function insertKey(runner: { query(sql: string, parameters: unknown[]): Promise<
 }
 
 async function keysOf(clientId: string): Promise<string[]> {
-  const rows: Array<{ key_hash: string }> = await database.dataSource.query('SELECT key_hash FROM idempotency_key WHERE client_id = ? ORDER BY key_hash', [clientId]);
+  const rows: Array<{ key_hash: string }> = await database.dataSource.query(
+    'SELECT key_hash FROM idempotency_key WHERE client_id = ? ORDER BY key_hash',
+    [clientId],
+  );
   return rows.map((row) => row.key_hash);
 }
 

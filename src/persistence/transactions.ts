@@ -15,7 +15,10 @@ const sqliteTransactionScope = new AsyncLocalStorage<DataSource>();
 function enqueueSqlite<T>(dataSource: DataSource, task: () => Promise<T>): Promise<T> {
   const previous = sqliteQueues.get(dataSource) ?? Promise.resolve();
   const run = previous.then(task);
-  sqliteQueues.set(dataSource, run.catch(() => undefined));
+  sqliteQueues.set(
+    dataSource,
+    run.catch(() => undefined),
+  );
   return run;
 }
 

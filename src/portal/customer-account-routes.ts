@@ -43,7 +43,14 @@ const NOTICES: Readonly<Record<string, string>> = {
 };
 
 const DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
-const DATE_TIME = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
+const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'Europe/London',
+});
 
 /**
  * The customer's connected apps (`/account`): after logging in (with the lockout of the consent pages), every
@@ -74,7 +81,10 @@ export function createCustomerAccountRoutes(dependencies: CustomerAccountDepende
     };
   }
 
-  router.get('/', withCustomer(async (ctx, customer, csrf) => page(ctx, await connectionsPage(customer, csrf, { notice: noticeOf(ctx, NOTICES) }))));
+  router.get(
+    '/',
+    withCustomer(async (ctx, customer, csrf) => page(ctx, await connectionsPage(customer, csrf, { notice: noticeOf(ctx, NOTICES) }))),
+  );
 
   router.post('/login', forms, async (ctx) => {
     const form = formOf(ctx);
@@ -83,26 +93,53 @@ export function createCustomerAccountRoutes(dependencies: CustomerAccountDepende
     const result = await authenticateCustomer(customers, username, text(form.password, 1024), new Date());
     if (!result.ok) {
       logger.info({ reason: result.reason }, 'customer login to connected apps refused');
-      const error = result.reason === 'locked' ? 'Too many failed attempts. This login is locked for a while; try again later.' : 'The username or password is not right. Check them and try again.';
+      const error =
+        result.reason === 'locked'
+          ? 'Too many failed attempts. This login is locked for a while; try again later.'
+          : 'The username or password is not right. Check them and try again.';
       return showLogin(ctx, 401, { username, error });
     }
     await sessions.start(ctx, result.customer.id);
     redirect(ctx, '/account');
   });
 
-  router.post('/logout', forms, withCustomer(async (ctx) => {
-    await sessions.end(ctx);
-    redirect(ctx, '/account?notice=logged-out');
-  }));
+  router.post(
+    '/logout',
+    forms,
+    withCustomer(async (ctx) => {
+      await sessions.end(ctx);
+      redirect(ctx, '/account?notice=logged-out');
+    }),
+  );
 
-  router.post('/connections/:consentId/revoke', forms, withCustomer(async (ctx, customer, csrf) => {
-    await act(ctx, customer, csrf, () => revokeConsentByCustomer(dependencies.consents, dependencies.grants, customer.id, ctx.params.consentId ?? '', new Date()), 'revoked');
-  }));
+  router.post(
+    '/connections/:consentId/revoke',
+    forms,
+    withCustomer(async (ctx, customer, csrf) => {
+      await act(
+        ctx,
+        customer,
+        csrf,
+        () => revokeConsentByCustomer(dependencies.consents, dependencies.grants, customer.id, ctx.params.consentId ?? '', new Date()),
+        'revoked',
+      );
+    }),
+  );
 
-  router.post('/connections/:consentId/remove-account', forms, withCustomer(async (ctx, customer, csrf) => {
-    const accountId = text(formOf(ctx).accountId, 64);
-    await act(ctx, customer, csrf, () => removeAccountFromConsent(dependencies.consents, customer.id, ctx.params.consentId ?? '', accountId, new Date()), 'account-removed');
-  }));
+  router.post(
+    '/connections/:consentId/remove-account',
+    forms,
+    withCustomer(async (ctx, customer, csrf) => {
+      const accountId = text(formOf(ctx).accountId, 64);
+      await act(
+        ctx,
+        customer,
+        csrf,
+        () => removeAccountFromConsent(dependencies.consents, customer.id, ctx.params.consentId ?? '', accountId, new Date()),
+        'account-removed',
+      );
+    }),
+  );
 
   /** A change the customer asked for; a refusal is shown on the connections page. */
   async function act(ctx: Context, customer: Customer, csrf: string, action: () => Promise<void>, done: string): Promise<void> {
@@ -142,7 +179,15 @@ export function createCustomerAccountRoutes(dependencies: CustomerAccountDepende
       const status = (error as { status?: number }).status ?? 500;
       if (status >= 500) logger.error({ err: error, path: ctx.path }, 'connected apps page failed');
       const message = status >= 500 ? 'Something went wrong on our side. Try again in a moment.' : String((error as Error).message);
-      page(ctx, renderMessagePage({ title: status >= 500 ? 'Something went wrong' : 'We could not continue', message, reference: String(ctx.state.interactionId ?? '') }), status);
+      page(
+        ctx,
+        renderMessagePage({
+          title: status >= 500 ? 'Something went wrong' : 'We could not continue',
+          message,
+          reference: String(ctx.state.interactionId ?? ''),
+        }),
+        status,
+      );
     }
   };
 }
@@ -165,8 +210,18 @@ function endedView(connection: Connection, accounts: ReadonlyMap<string, Account
   if (connection.payment) {
     const { amount, currency, payee } = connection.payment;
     const from = connection.accountIds.map((id) => labelOf(id, accounts)).join(', ');
-    const outcome = connection.status === ConsentStatus.Consumed ? 'Payment made' : connection.status === ConsentStatus.Authorised ? 'Approved, not paid yet' : 'Not paid';
-    return { appName: connection.appName, what: `A payment of ${money(amount, currency)} to ${payee}${from ? ` from ${from}` : ''}`, outcome, grantedOn };
+    const outcome =
+      connection.status === ConsentStatus.Consumed
+        ? 'Payment made'
+        : connection.status === ConsentStatus.Authorised
+          ? 'Approved, not paid yet'
+          : 'Not paid';
+    return {
+      appName: connection.appName,
+      what: `A payment of ${money(amount, currency)} to ${payee}${from ? ` from ${from}` : ''}`,
+      outcome,
+      grantedOn,
+    };
   }
   const outcome =
     connection.status === ConsentStatus.Revoked
@@ -174,7 +229,12 @@ function endedView(connection: Connection, accounts: ReadonlyMap<string, Account
       : connection.status === ConsentStatus.Expired
         ? `Ended on ${DATE.format(connection.expiresAt ?? connection.statusUpdatedAt)}`
         : `Ended on ${DATE.format(connection.statusUpdatedAt)}`;
-  return { appName: connection.appName, what: `Access to ${connection.accountIds.length === 1 ? 'one account' : `${connection.accountIds.length} accounts`}`, outcome, grantedOn };
+  return {
+    appName: connection.appName,
+    what: `Access to ${connection.accountIds.length === 1 ? 'one account' : `${connection.accountIds.length} accounts`}`,
+    outcome,
+    grantedOn,
+  };
 }
 
 function labelOf(accountId: string, accounts: ReadonlyMap<string, Account>): string {
@@ -192,4 +252,3 @@ function money(amount: string, currency: string): string {
     return `${amount} ${currency}`;
   }
 }
-

@@ -47,95 +47,153 @@ export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDepe
     const current = await signedIn(ctx);
     if (!current) return redirect(ctx, '/portal/login');
     const apps = await partners.listApps(current.partner.id);
-    page(ctx, renderDashboardPage({ viewer: current.viewer, emailConfirmed: current.user.emailConfirmedAt !== null, apps, notice: noticeOf(ctx, NOTICES) }));
+    page(
+      ctx,
+      renderDashboardPage({ viewer: current.viewer, emailConfirmed: current.user.emailConfirmedAt !== null, apps, notice: noticeOf(ctx, NOTICES) }),
+    );
   });
 
-  router.get('/apps/new', withPartner(async (ctx, { user, viewer }) => {
-    assertMayRegisterApps(user);
-    page(ctx, renderAppFormPage({ viewer, values: { name: '', description: '', redirectUris: '', roles: ['AISP'], keysSource: 'jwks', jwks: '', jwksUri: '' } }));
-  }));
-
-  router.post('/apps', forms, withPartner(async (ctx, { user, partner, viewer }) => {
-    assertMayRegisterApps(user);
-    const values = appFormValues(formOf(ctx));
-    try {
-      const app = await registerPartnerApp(
-        registration,
-        partner,
-        {
-          name: values.name,
-          description: values.description,
-          redirectUris: lines(values.redirectUris),
-          keys: values.keysSource === 'jwks_uri' ? { jwksUri: values.jwksUri } : { jwks: parseJson(values.jwks, 'jwks') },
-          roles: values.roles,
-          origin: 'portal',
-        },
-        new Date(),
+  router.get(
+    '/apps/new',
+    withPartner(async (ctx, { user, viewer }) => {
+      assertMayRegisterApps(user);
+      page(
+        ctx,
+        renderAppFormPage({
+          viewer,
+          values: { name: '', description: '', redirectUris: '', roles: ['AISP'], keysSource: 'jwks', jwks: '', jwksUri: '' },
+        }),
       );
-      logger.info({ partnerId: partner.id, clientId: app.clientId }, 'app registered in the portal');
-      redirect(ctx, `/portal/apps/${app.clientId}?notice=created`);
-    } catch (error) {
-      if (!(error instanceof InvalidField)) throw error;
-      page(ctx, renderAppFormPage({ viewer, values, errors: fieldErrors(error) }), 400);
-    }
-  }));
+    }),
+  );
 
-  router.get('/apps/:clientId', withPartner(async (ctx, signed) => {
-    page(ctx, await appPage(ctx, signed, await findAppOf(partners, { partnerId: signed.partner.id }, ctx.params.clientId ?? '')));
-  }));
+  router.post(
+    '/apps',
+    forms,
+    withPartner(async (ctx, { user, partner, viewer }) => {
+      assertMayRegisterApps(user);
+      const values = appFormValues(formOf(ctx));
+      try {
+        const app = await registerPartnerApp(
+          registration,
+          partner,
+          {
+            name: values.name,
+            description: values.description,
+            redirectUris: lines(values.redirectUris),
+            keys: values.keysSource === 'jwks_uri' ? { jwksUri: values.jwksUri } : { jwks: parseJson(values.jwks, 'jwks') },
+            roles: values.roles,
+            origin: 'portal',
+          },
+          new Date(),
+        );
+        logger.info({ partnerId: partner.id, clientId: app.clientId }, 'app registered in the portal');
+        redirect(ctx, `/portal/apps/${app.clientId}?notice=created`);
+      } catch (error) {
+        if (!(error instanceof InvalidField)) throw error;
+        page(ctx, renderAppFormPage({ viewer, values, errors: fieldErrors(error) }), 400);
+      }
+    }),
+  );
 
-  router.get('/apps/:clientId/edit', withPartner(async (ctx, { partner, viewer }) => {
-    const app = await findAppOf(partners, { partnerId: partner.id }, ctx.params.clientId ?? '');
-    page(ctx, renderAppFormPage({ viewer, values: valuesOf(app), clientId: app.clientId }));
-  }));
+  router.get(
+    '/apps/:clientId',
+    withPartner(async (ctx, signed) => {
+      page(ctx, await appPage(ctx, signed, await findAppOf(partners, { partnerId: signed.partner.id }, ctx.params.clientId ?? '')));
+    }),
+  );
 
-  router.post('/apps/:clientId/edit', forms, withPartner(async (ctx, signed) => {
-    const clientId = ctx.params.clientId ?? '';
-    const values = appFormValues(formOf(ctx));
-    try {
-      const details = { ...values, redirectUris: lines(values.redirectUris), ...(values.jwksUri ? { jwksUri: values.jwksUri } : {}) };
-      await updateAppDetails(registration, signed.partner.id, clientId, details, new Date());
-      redirect(ctx, `/portal/apps/${clientId}?notice=saved`);
-    } catch (error) {
-      if (!(error instanceof InvalidField || error instanceof ActionNotAllowed)) throw error;
-      const app = await findAppOf(partners, { partnerId: signed.partner.id }, clientId);
-      page(ctx, renderAppFormPage({ viewer: signed.viewer, values: { ...values, keysSource: valuesOf(app).keysSource }, clientId, errors: fieldErrors(error) }), 400);
-    }
-  }));
+  router.get(
+    '/apps/:clientId/edit',
+    withPartner(async (ctx, { partner, viewer }) => {
+      const app = await findAppOf(partners, { partnerId: partner.id }, ctx.params.clientId ?? '');
+      page(ctx, renderAppFormPage({ viewer, values: valuesOf(app), clientId: app.clientId }));
+    }),
+  );
 
-  router.post('/apps/:clientId/disable', forms, withPartner(async (ctx, { partner }) => {
-    await appAction(ctx, () => disableApp(partners, partner.id, ctx.params.clientId ?? '', new Date()), 'disabled');
-  }));
+  router.post(
+    '/apps/:clientId/edit',
+    forms,
+    withPartner(async (ctx, signed) => {
+      const clientId = ctx.params.clientId ?? '';
+      const values = appFormValues(formOf(ctx));
+      try {
+        const details = { ...values, redirectUris: lines(values.redirectUris), ...(values.jwksUri ? { jwksUri: values.jwksUri } : {}) };
+        await updateAppDetails(registration, signed.partner.id, clientId, details, new Date());
+        redirect(ctx, `/portal/apps/${clientId}?notice=saved`);
+      } catch (error) {
+        if (!(error instanceof InvalidField || error instanceof ActionNotAllowed)) throw error;
+        const app = await findAppOf(partners, { partnerId: signed.partner.id }, clientId);
+        page(
+          ctx,
+          renderAppFormPage({
+            viewer: signed.viewer,
+            values: { ...values, keysSource: valuesOf(app).keysSource },
+            clientId,
+            errors: fieldErrors(error),
+          }),
+          400,
+        );
+      }
+    }),
+  );
 
-  router.post('/apps/:clientId/enable', forms, withPartner(async (ctx, { partner }) => {
-    await appAction(ctx, () => enableApp(partners, partner.id, ctx.params.clientId ?? '', new Date()), 'enabled');
-  }));
+  router.post(
+    '/apps/:clientId/disable',
+    forms,
+    withPartner(async (ctx, { partner }) => {
+      await appAction(ctx, () => disableApp(partners, partner.id, ctx.params.clientId ?? '', new Date()), 'disabled');
+    }),
+  );
 
-  router.post('/apps/:clientId/keys', forms, withPartner(async (ctx, signed) => {
-    const clientId = ctx.params.clientId ?? '';
-    try {
-      await addAppKeys(registration, signed.partner.id, clientId, parseJson(text(formOf(ctx).jwk, 60_000), 'jwk'), new Date());
-      redirect(ctx, `/portal/apps/${clientId}?notice=key-added`);
-    } catch (error) {
-      if (!(error instanceof InvalidField || error instanceof ActionNotAllowed)) throw error;
-      const app = await findAppOf(partners, { partnerId: signed.partner.id }, clientId);
-      page(ctx, await appPage(ctx, signed, app, { keyErrors: { jwk: error.message } }), 400);
-    }
-  }));
+  router.post(
+    '/apps/:clientId/enable',
+    forms,
+    withPartner(async (ctx, { partner }) => {
+      await appAction(ctx, () => enableApp(partners, partner.id, ctx.params.clientId ?? '', new Date()), 'enabled');
+    }),
+  );
 
-  router.post('/apps/:clientId/keys/retire', forms, withPartner(async (ctx, { partner }) => {
-    await appAction(ctx, () => retireAppKey(registration, partner.id, ctx.params.clientId ?? '', text(formOf(ctx).kid, 200), new Date()), 'key-retired');
-  }));
+  router.post(
+    '/apps/:clientId/keys',
+    forms,
+    withPartner(async (ctx, signed) => {
+      const clientId = ctx.params.clientId ?? '';
+      try {
+        await addAppKeys(registration, signed.partner.id, clientId, parseJson(text(formOf(ctx).jwk, 60_000), 'jwk'), new Date());
+        redirect(ctx, `/portal/apps/${clientId}?notice=key-added`);
+      } catch (error) {
+        if (!(error instanceof InvalidField || error instanceof ActionNotAllowed)) throw error;
+        const app = await findAppOf(partners, { partnerId: signed.partner.id }, clientId);
+        page(ctx, await appPage(ctx, signed, app, { keyErrors: { jwk: error.message } }), 400);
+      }
+    }),
+  );
 
-  router.get('/apps/:clientId/software-statement', withPartner(async (ctx, { partner }) => {
-    const { directory } = dependencies;
-    if (!directory) return ctx.throw(404, 'This bank runs no directory of its own: use the software statement of your ecosystem directory.');
-    const app = await findAppOf(partners, { partnerId: partner.id }, ctx.params.clientId ?? '');
-    const statement = await directory.issueFor({ partnerId: partner.id }, app.clientId, new Date());
-    ctx.type = 'application/jwt';
-    ctx.set('Content-Disposition', `attachment; filename="software-statement-${app.softwareId}.jwt"`);
-    ctx.body = statement;
-  }));
+  router.post(
+    '/apps/:clientId/keys/retire',
+    forms,
+    withPartner(async (ctx, { partner }) => {
+      await appAction(
+        ctx,
+        () => retireAppKey(registration, partner.id, ctx.params.clientId ?? '', text(formOf(ctx).kid, 200), new Date()),
+        'key-retired',
+      );
+    }),
+  );
+
+  router.get(
+    '/apps/:clientId/software-statement',
+    withPartner(async (ctx, { partner }) => {
+      const { directory } = dependencies;
+      if (!directory) return ctx.throw(404, 'This bank runs no directory of its own: use the software statement of your ecosystem directory.');
+      const app = await findAppOf(partners, { partnerId: partner.id }, ctx.params.clientId ?? '');
+      const statement = await directory.issueFor({ partnerId: partner.id }, app.clientId, new Date());
+      ctx.type = 'application/jwt';
+      ctx.set('Content-Disposition', `attachment; filename="software-statement-${app.softwareId}.jwt"`);
+      ctx.body = statement;
+    }),
+  );
 
   /** A state change of an app from a button; a refusal is shown on the app's page. */
   async function appAction(ctx: Context, action: () => Promise<unknown>, done: string): Promise<void> {
@@ -151,7 +209,12 @@ export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDepe
     }
   }
 
-  async function appPage(ctx: Context, { viewer }: SignedIn, app: PartnerApp, extra: { error?: string; keyErrors?: FieldErrors } = {}): Promise<string> {
+  async function appPage(
+    ctx: Context,
+    { viewer }: SignedIn,
+    app: PartnerApp,
+    extra: { error?: string; keyErrors?: FieldErrors } = {},
+  ): Promise<string> {
     await dependencies.calls.flush();
     const now = new Date();
     const [consents, calls, software] = await Promise.all([
@@ -178,7 +241,10 @@ export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDepe
 }
 
 function lines(value: string): string[] {
-  return value.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  return value
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
 }
 
 /** @throws InvalidField (path `field`) for text that is not JSON. */
@@ -199,7 +265,10 @@ function appFormValues(form: Record<string, unknown>): AppFormValues {
     name: text(form.name, 200),
     description: text(form.description, 1000),
     redirectUris: text(form.redirect_uris, 5000),
-    roles: ([] as unknown[]).concat(form.roles ?? []).filter((role): role is string => typeof role === 'string').slice(0, 5),
+    roles: ([] as unknown[])
+      .concat(form.roles ?? [])
+      .filter((role): role is string => typeof role === 'string')
+      .slice(0, 5),
     keysSource: form.keys_source === 'jwks_uri' ? 'jwks_uri' : 'jwks',
     jwks: text(form.jwks, 60_000),
     jwksUri: text(form.jwks_uri, 2000),

@@ -8,7 +8,13 @@ import type { Logger } from '../logging/logger.js';
 import type { PartnerSessions } from './partner-session.js';
 import { PORTAL_NOTICES as NOTICES } from './portal-notices.js';
 import type { SessionCookies } from './session-cookies.js';
-import { renderConfirmEmailPage, renderMailboxPage, renderPortalLoginPage, renderPortalMessagePage, renderSignUpPage } from './views/partner-auth-pages.js';
+import {
+  renderConfirmEmailPage,
+  renderMailboxPage,
+  renderPortalLoginPage,
+  renderPortalMessagePage,
+  renderSignUpPage,
+} from './views/partner-auth-pages.js';
 import type { FieldErrors } from './views/form-fields.js';
 import { formOf, noticeOf, page, redirect, text } from './web-forms.js';
 
@@ -29,11 +35,20 @@ export interface PartnerAuthDependencies {
  * The portal's account pages: sign up (and the email confirmation, with the sandbox mailbox), log in with lockout,
  * log out. The forms shown before logging in carry a double-submit anti-forgery token.
  */
-export function addPartnerAuthRoutes(router: Router, dependencies: PartnerAuthDependencies, partnerSessions: PartnerSessions, forms: Middleware): void {
+export function addPartnerAuthRoutes(
+  router: Router,
+  dependencies: PartnerAuthDependencies,
+  partnerSessions: PartnerSessions,
+  forms: Middleware,
+): void {
   const { users, sessions, sandbox, logger } = dependencies;
   const { signedIn, withPartner } = partnerSessions;
   const loginForms = csrfProtection(dependencies.formSecret, { cookiePath: '/portal', secure: dependencies.secureCookies });
-  const signUpServices = { users, outbox: dependencies.outbox, confirmationLink: (token: string) => `${dependencies.issuer}/portal/confirm-email?token=${token}` };
+  const signUpServices = {
+    users,
+    outbox: dependencies.outbox,
+    confirmationLink: (token: string) => `${dependencies.issuer}/portal/confirm-email?token=${token}`,
+  };
 
   const showLogin = (ctx: Context, status: number, extra: { email?: string; error?: string } = {}) => {
     page(ctx, renderPortalLoginPage({ csrf: loginForms.issue(ctx, 'portal-login'), notice: noticeOf(ctx, NOTICES), ...extra }), status);
@@ -69,19 +84,28 @@ export function addPartnerAuthRoutes(router: Router, dependencies: PartnerAuthDe
     const result = await logInPartnerUser(users, email, text(form.password, 1024), new Date());
     if (!result.ok) {
       logger.info({ reason: result.reason }, 'partner login refused');
-      const error = result.reason === 'locked' ? 'Too many failed attempts: this login is locked for 15 minutes.' : 'The email or password is not right. Check them and try again.';
+      const error =
+        result.reason === 'locked'
+          ? 'Too many failed attempts: this login is locked for 15 minutes.'
+          : 'The email or password is not right. Check them and try again.';
       return showLogin(ctx, 401, { email, error });
     }
     await sessions.start(ctx, result.holder.id);
     redirect(ctx, '/portal');
   });
 
-  router.post('/logout', forms, withPartner(async (ctx) => {
-    await sessions.end(ctx);
-    redirect(ctx, '/portal/login?notice=logged-out');
-  }));
+  router.post(
+    '/logout',
+    forms,
+    withPartner(async (ctx) => {
+      await sessions.end(ctx);
+      redirect(ctx, '/portal/login?notice=logged-out');
+    }),
+  );
 
-  router.get('/confirm-email', async (ctx) => page(ctx, renderConfirmEmailPage({ csrf: loginForms.issue(ctx, 'portal-confirm'), token: text(ctx.query.token, 100) })));
+  router.get('/confirm-email', async (ctx) =>
+    page(ctx, renderConfirmEmailPage({ csrf: loginForms.issue(ctx, 'portal-confirm'), token: text(ctx.query.token, 100) })),
+  );
 
   router.post('/confirm-email', forms, async (ctx) => {
     const form = formOf(ctx);
@@ -90,20 +114,31 @@ export function addPartnerAuthRoutes(router: Router, dependencies: PartnerAuthDe
       await confirmPartnerEmail(users, text(form.token, 100), new Date());
     } catch (error) {
       if (!(error instanceof InvalidField)) throw error;
-      return page(ctx, renderPortalMessagePage({ title: 'This link does not work', message: error.message, link: { href: '/portal/login', label: 'Log in' } }), 400);
+      return page(
+        ctx,
+        renderPortalMessagePage({ title: 'This link does not work', message: error.message, link: { href: '/portal/login', label: 'Log in' } }),
+        400,
+      );
     }
     redirect(ctx, (await signedIn(ctx)) ? '/portal?notice=confirmed' : '/portal/login?notice=confirmed');
   });
 
-  router.post('/resend-confirmation', forms, withPartner(async (ctx, { user, partner }) => {
-    await resendConfirmation(signUpServices, user, partner.name, new Date());
-    redirect(ctx, '/portal?notice=confirmation-sent');
-  }));
+  router.post(
+    '/resend-confirmation',
+    forms,
+    withPartner(async (ctx, { user, partner }) => {
+      await resendConfirmation(signUpServices, user, partner.name, new Date());
+      redirect(ctx, '/portal?notice=confirmation-sent');
+    }),
+  );
 
-  router.get('/mailbox', withPartner(async (ctx, { user, viewer }) => {
-    if (!sandbox) ctx.throw(404, 'There is no sandbox mailbox outside the sandbox.');
-    page(ctx, renderMailboxPage({ viewer, mail: await dependencies.outbox.listFor(user.email, 20) }));
-  }));
+  router.get(
+    '/mailbox',
+    withPartner(async (ctx, { user, viewer }) => {
+      if (!sandbox) ctx.throw(404, 'There is no sandbox mailbox outside the sandbox.');
+      page(ctx, renderMailboxPage({ viewer, mail: await dependencies.outbox.listFor(user.email, 20) }));
+    }),
+  );
 }
 
 function fieldErrors(error: InvalidField): FieldErrors {

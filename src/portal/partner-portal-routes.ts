@@ -42,7 +42,13 @@ export function createPartnerPortalRoutes(dependencies: PartnerPortalDependencie
 /** The portal's answer to a refused or failed request: a page, never a stack trace. */
 function renderPortalError(ctx: Context, error: unknown, logger: Logger): void {
   const status =
-    error instanceof ResourceNotFound ? 404 : error instanceof ActionNotAllowed ? 403 : error instanceof DomainError ? 400 : ((error as { status?: number }).status ?? 500);
+    error instanceof ResourceNotFound
+      ? 404
+      : error instanceof ActionNotAllowed
+        ? 403
+        : error instanceof DomainError
+          ? 400
+          : ((error as { status?: number }).status ?? 500);
   if (status >= 500) logger.error({ err: error, path: ctx.path }, 'partner portal page failed');
   const message =
     status >= 500

@@ -1,6 +1,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
-import { endSession, resumeSession, SESSION_LIFETIMES, startSession, type SessionKind, type WebSession, type WebSessionStore } from '../domain/auth/web-session.js';
+import {
+  endSession,
+  resumeSession,
+  SESSION_LIFETIMES,
+  startSession,
+  type SessionKind,
+  type WebSession,
+  type WebSessionStore,
+} from '../domain/auth/web-session.js';
 
 /** Browser sessions of one kind, carried by a cookie that only its own pages see. */
 export interface SessionCookies {
@@ -19,7 +27,14 @@ export interface SessionCookies {
  * Session cookies: `HttpOnly`, `SameSite=Lax`, limited to their pages' path, and `Secure` outside the sandbox
  * (production runs behind TLS). The cookie holds a random token; the database holds its hash.
  */
-export function sessionCookies(options: { kind: SessionKind; store: WebSessionStore; cookieName: string; path: string; secure: boolean; secret: Buffer }): SessionCookies {
+export function sessionCookies(options: {
+  kind: SessionKind;
+  store: WebSessionStore;
+  cookieName: string;
+  path: string;
+  secure: boolean;
+  secret: Buffer;
+}): SessionCookies {
   const { kind, store, cookieName, path, secure, secret } = options;
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, path, secure, signed: false, overwrite: true };
   const sign = (session: WebSession) => createHmac('sha256', secret).update(`${kind}:${session.idHash}`).digest('base64url');

@@ -48,14 +48,21 @@ const CLOCK_SKEW_SECONDS = 30;
  * The statement's signature, directory, freshness and organisation are checked in both forms.
  * @throws RegistrationRefused with the RFC 7591 error code.
  */
-export async function readRegistrationRequest(reader: RegistrationRequestReader, contentType: string, body: unknown, now: Date): Promise<RegistrationInput> {
+export async function readRegistrationRequest(
+  reader: RegistrationRequestReader,
+  contentType: string,
+  body: unknown,
+  now: Date,
+): Promise<RegistrationInput> {
   if (contentType === 'application/json') {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw metadataError('The registration request must be a JSON object');
     const metadata = body as RegistrationMetadata;
     const statement = await readStatement(reader, metadata.software_statement, now);
     if (!statement.ownDirectory) {
       await softwareKeys(reader.partners, statement); // a statement that names no keys is refused as such first (no I/O for another directory)
-      throw metadataError('A software statement of another directory is registered with a signed request (application/jwt or application/jose): it proves you hold the software\'s key');
+      throw metadataError(
+        "A software statement of another directory is registered with a signed request (application/jwt or application/jose): it proves you hold the software's key",
+      );
     }
     return { metadata, statement };
   }
@@ -67,7 +74,10 @@ export async function readRegistrationRequest(reader: RegistrationRequestReader,
  * The statement of a stored registration (verified when it was accepted): freshness is not checked again, so a
  * client can be updated with the statement it was registered with.
  */
-export function storedStatement(stored: { jwt: string; claims: Readonly<Record<string, unknown>> }, ownDirectoryIssuer: string | null): SoftwareStatement {
+export function storedStatement(
+  stored: { jwt: string; claims: Readonly<Record<string, unknown>> },
+  ownDirectoryIssuer: string | null,
+): SoftwareStatement {
   const issuer = String(stored.claims.iss ?? '');
   return readSoftwareStatement(stored, { issuer, own: issuer === ownDirectoryIssuer });
 }
@@ -90,7 +100,12 @@ async function readSignedRequest(reader: RegistrationRequestReader, jwt: string,
   const keys = keySet(reader, await softwareKeys(reader.partners, statement));
   let claims: Record<string, unknown>;
   try {
-    ({ payload: claims } = await jwtVerify(jwt, keys, { algorithms: REQUEST_ALGORITHMS, requiredClaims: ['iat', 'exp', 'jti'], clockTolerance: CLOCK_SKEW_SECONDS, currentDate: now }));
+    ({ payload: claims } = await jwtVerify(jwt, keys, {
+      algorithms: REQUEST_ALGORITHMS,
+      requiredClaims: ['iat', 'exp', 'jti'],
+      clockTolerance: CLOCK_SKEW_SECONDS,
+      currentDate: now,
+    }));
   } catch (error) {
     if (error instanceof errors.JWTExpired) throw metadataError('The registration request has expired (exp)');
     if (error instanceof errors.JWTClaimValidationFailed) throw metadataError(`The registration request needs a valid "${error.claim}" claim`);
@@ -106,7 +121,8 @@ async function readSignedRequest(reader: RegistrationRequestReader, jwt: string,
   if (iat * 1000 > now.getTime() + CLOCK_SKEW_SECONDS * 1000) throw metadataError('The registration request is issued in the future (iat)');
   if (exp - iat > MAX_REQUEST_LIFETIME_SECONDS) throw metadataError('The registration request may live one hour at most (exp - iat)');
   const replayKey = createHash('sha256').update(`${statement.softwareId}:${jti}`).digest('base64url');
-  if (!(await reader.rememberRequestOnce(replayKey, new Date((exp + 60) * 1000)))) throw metadataError('This registration request (jti) was already used');
+  if (!(await reader.rememberRequestOnce(replayKey, new Date((exp + 60) * 1000))))
+    throw metadataError('This registration request (jti) was already used');
   const metadata = Object.fromEntries(Object.entries(claims).filter(([name]) => !JWT_CLAIMS.has(name)));
   return { metadata, statement };
 }

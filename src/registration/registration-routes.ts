@@ -48,7 +48,12 @@ export function createRegistrationRoutes(dependencies: RegistrationDependencies)
     encoding: 'utf-8',
     parsedMethods: ['POST', 'PUT'],
     onError: (error) => {
-      throw new RegistrationRefused('invalid_client_metadata', (error as { status?: number }).status === 413 ? 'The registration request is larger than 64 KB' : 'The registration request is not valid JSON');
+      throw new RegistrationRefused(
+        'invalid_client_metadata',
+        (error as { status?: number }).status === 413
+          ? 'The registration request is larger than 64 KB'
+          : 'The registration request is not valid JSON',
+      );
     },
   });
   const clientUri = (clientId: string) => `${dependencies.issuer}${REGISTRATION_PATH}/${encodeURIComponent(clientId)}`;
@@ -61,7 +66,10 @@ export function createRegistrationRoutes(dependencies: RegistrationDependencies)
   router.post('/', body, async (ctx) => {
     const { metadata, statement } = await readBody(ctx);
     const registration = await registerBySoftwareStatement(services, statement, metadata, new Date());
-    logger.info({ clientId: registration.app.clientId, softwareId: statement.softwareId, directory: statement.directory }, 'client registered by DCR');
+    logger.info(
+      { clientId: registration.app.clientId, softwareId: statement.softwareId, directory: statement.directory },
+      'client registered by DCR',
+    );
     respond(ctx, 201, registration);
   });
 
@@ -73,11 +81,17 @@ export function createRegistrationRoutes(dependencies: RegistrationDependencies)
     const clientId = ctx.params.clientId ?? '';
     const token = bearerToken(ctx);
     const current = await findRegistration(services.partners, clientId, token);
-    const withoutStatement = ctx.request.type === 'application/json' && !(ctx.request.body as Record<string, unknown> | undefined)?.software_statement;
-    const { metadata, statement } = withoutStatement && current.softwareStatement
-      ? { metadata: ctx.request.body as Record<string, unknown>, statement: storedStatement(current.softwareStatement, dependencies.ownDirectoryIssuer) }
-      : await readBody(ctx);
-    if (metadata.client_id !== undefined && metadata.client_id !== clientId) throw new RegistrationRefused('invalid_client_metadata', 'client_id must be the client being updated');
+    const withoutStatement =
+      ctx.request.type === 'application/json' && !(ctx.request.body as Record<string, unknown> | undefined)?.software_statement;
+    const { metadata, statement } =
+      withoutStatement && current.softwareStatement
+        ? {
+            metadata: ctx.request.body as Record<string, unknown>,
+            statement: storedStatement(current.softwareStatement, dependencies.ownDirectoryIssuer),
+          }
+        : await readBody(ctx);
+    if (metadata.client_id !== undefined && metadata.client_id !== clientId)
+      throw new RegistrationRefused('invalid_client_metadata', 'client_id must be the client being updated');
     respond(ctx, 200, await updateRegistration(services, clientId, token, statement, metadata, new Date()));
   });
 
@@ -96,7 +110,10 @@ export function createRegistrationRoutes(dependencies: RegistrationDependencies)
       await endpoints(ctx, async () => {});
       if (ctx.body === undefined && ctx.status !== 204) {
         const status = ctx.status === 405 ? 405 : 404;
-        ctx.body = { error: 'invalid_request', error_description: status === 405 ? `${ctx.method} is not allowed here` : `No endpoint at ${ctx.method} ${ctx.path}` };
+        ctx.body = {
+          error: 'invalid_request',
+          error_description: status === 405 ? `${ctx.method} is not allowed here` : `No endpoint at ${ctx.method} ${ctx.path}`,
+        };
         ctx.status = status;
       }
     } catch (error) {
@@ -124,7 +141,8 @@ function registrationResponse({ app, registrationToken }: ManagedRegistration, r
 
 function bearerToken(ctx: Context): string {
   const [scheme, token, ...rest] = ctx.get('authorization').split(' ');
-  if (scheme?.toLowerCase() !== 'bearer' || !token || rest.length > 0) throw new RegistrationTokenInvalid('A registration access token is required (Authorization: Bearer <token>)');
+  if (scheme?.toLowerCase() !== 'bearer' || !token || rest.length > 0)
+    throw new RegistrationTokenInvalid('A registration access token is required (Authorization: Bearer <token>)');
   return token;
 }
 

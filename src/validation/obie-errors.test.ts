@@ -21,11 +21,14 @@ describe('toObieErrors', () => {
   test('OBWriteDomesticConsent4 without InstructedAmount → U004 at Data.Initiation.InstructedAmount', () => {
     const body = { Data: { Initiation: { InstructionIdentification: 'a', EndToEndIdentification: 'b' } }, Risk: {} };
     const errors = toObieErrors(registry.validateRequest('OBWriteDomesticConsent4', body));
-    assert.deepEqual(errors.find((e) => e.Path === 'Data.Initiation.InstructedAmount'), {
-      ErrorCode: 'U004',
-      Message: 'Data.Initiation.InstructedAmount is required',
-      Path: 'Data.Initiation.InstructedAmount',
-    });
+    assert.deepEqual(
+      errors.find((e) => e.Path === 'Data.Initiation.InstructedAmount'),
+      {
+        ErrorCode: 'U004',
+        Message: 'Data.Initiation.InstructedAmount is required',
+        Path: 'Data.Initiation.InstructedAmount',
+      },
+    );
   });
 
   test('OBReadConsent1 with empty Permissions → U002 at Data.Permissions', () => {
@@ -50,9 +53,10 @@ describe('toObieErrors', () => {
 
   test('OBReadConsent1 with a malformed ExpirationDateTime → U003 at Data.ExpirationDateTime', () => {
     const errors = toObieErrors(registry.validateRequest('OBReadConsent1', consent({ ExpirationDateTime: '31/01/2030' }, {})));
-    assert.deepEqual(errors.map(({ ErrorCode, Path }) => ({ ErrorCode, Path })), [
-      { ErrorCode: 'U003', Path: 'Data.ExpirationDateTime' },
-    ]);
+    assert.deepEqual(
+      errors.map(({ ErrorCode, Path }) => ({ ErrorCode, Path })),
+      [{ ErrorCode: 'U003', Path: 'Data.ExpirationDateTime' }],
+    );
   });
 
   test('a non-date format failure → U002', () => {

@@ -95,7 +95,10 @@ function predicate(error: ErrorObject, side: BodySide): string {
     case 'enum':
       return `must be one of: ${(params.allowedValues as unknown[]).map(String).join(', ')}`;
     case 'type':
-      return `must be ${String(params.type).split(',').map((t) => TYPE_PHRASES[t] ?? t).join(' or ')}`;
+      return `must be ${String(params.type)
+        .split(',')
+        .map((t) => TYPE_PHRASES[t] ?? t)
+        .join(' or ')}`;
     case 'format': {
       const format = String(params.format);
       const phrase = format === 'date-time' ? DATE_TIME_PHRASES[side] : FORMAT_PHRASES[format];
@@ -112,9 +115,11 @@ function predicate(error: ErrorObject, side: BodySide): string {
 function issuePath(error: ErrorObject, data: unknown): string {
   const parent = dottedPath(error.instancePath, data);
   const child =
-    error.keyword === 'required' ? error.params.missingProperty
-    : error.keyword === 'additionalProperties' ? error.params.additionalProperty
-    : undefined;
+    error.keyword === 'required'
+      ? error.params.missingProperty
+      : error.keyword === 'additionalProperties'
+        ? error.params.additionalProperty
+        : undefined;
   return typeof child === 'string' ? appendSegment(parent, child, false) : parent;
 }
 

@@ -66,9 +66,7 @@ describe('SchemaRegistry', () => {
 
   test('OBReadConsent1 without Risk → required at Risk', () => {
     const { Data } = validConsent();
-    assert.deepEqual(registry.validateRequest('OBReadConsent1', { Data }), [
-      { keyword: 'required', path: 'Risk', message: 'Risk is required' },
-    ]);
+    assert.deepEqual(registry.validateRequest('OBReadConsent1', { Data }), [{ keyword: 'required', path: 'Risk', message: 'Risk is required' }]);
   });
 
   test('OBReadConsent1 with empty Permissions → minItems at Data.Permissions', () => {
@@ -99,9 +97,10 @@ describe('SchemaRegistry', () => {
     const body = validConsent();
     body.Data.ExpirationDateTime = 'next Tuesday';
     const issues = registry.validateRequest('OBReadConsent1', body);
-    assert.deepEqual(issues.map(({ keyword, path, format }) => ({ keyword, path, format })), [
-      { keyword: 'format', path: 'Data.ExpirationDateTime', format: 'date-time' },
-    ]);
+    assert.deepEqual(
+      issues.map(({ keyword, path, format }) => ({ keyword, path, format })),
+      [{ keyword: 'format', path: 'Data.ExpirationDateTime', format: 'date-time' }],
+    );
   });
 
   test('response date-time with a timezone is accepted', () => {
@@ -129,10 +128,7 @@ describe('SchemaRegistry', () => {
     const body = validDomesticConsent();
     body.Data.Initiation.InstructedAmount = { Amount: '12.3456789', Currency: 'gbp' };
     const paths = registry.validateRequest('OBWriteDomesticConsent4', body).map((i) => `${i.keyword} ${i.path}`);
-    assert.deepEqual(paths.sort(), [
-      'pattern Data.Initiation.InstructedAmount.Amount',
-      'pattern Data.Initiation.InstructedAmount.Currency',
-    ]);
+    assert.deepEqual(paths.sort(), ['pattern Data.Initiation.InstructedAmount.Amount', 'pattern Data.Initiation.InstructedAmount.Currency']);
   });
 
   test('a body that is not an object → type at the root with an empty path', () => {
@@ -142,7 +138,12 @@ describe('SchemaRegistry', () => {
   });
 
   test('a valid OBErrorResponse1 passes', () => {
-    const body = { Id: 'f1d1', Code: '400 BadRequest', Message: 'Bad request', Errors: [{ ErrorCode: 'U004', Message: 'Risk is required', Path: 'Risk' }] };
+    const body = {
+      Id: 'f1d1',
+      Code: '400 BadRequest',
+      Message: 'Bad request',
+      Errors: [{ ErrorCode: 'U004', Message: 'Risk is required', Path: 'Risk' }],
+    };
     assert.deepEqual(registry.validateResponse('OBErrorResponse1', body), []);
   });
 

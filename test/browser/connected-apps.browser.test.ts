@@ -49,16 +49,26 @@ describe('connected apps in Chromium', () => {
       await page.getByRole('button', { name: /Stop sharing Patel Plumbing .* with Budget Buddy/ }).focus();
       await Promise.all([page.waitForURL(/notice=account-removed/), page.keyboard.press('Enter')]);
       assert.match(await page.getByRole('status').innerText(), /no longer shared/);
-      assert.equal((await partner.call(token, 'GET', `${API}/accounts/acc_bob_business/balances`)).status, 403, 'the removed account is refused at once');
+      assert.equal(
+        (await partner.call(token, 'GET', `${API}/accounts/acc_bob_business/balances`)).status,
+        403,
+        'the removed account is refused at once',
+      );
       const remaining = await partner.call(token, 'GET', `${API}/accounts`);
       assert.equal(remaining.status, 200);
-      assert.deepEqual(remaining.body.Data.Account.map((account: { AccountId: string }) => account.AccountId), ['acc_bob_current']);
+      assert.deepEqual(
+        remaining.body.Data.Account.map((account: { AccountId: string }) => account.AccountId),
+        ['acc_bob_current'],
+      );
       assert.equal(await page.getByRole('button', { name: /Stop sharing/ }).count(), 0, 'the last account cannot be removed on its own');
 
       await page.getByRole('button', { name: 'Revoke access for Budget Buddy' }).focus();
       await Promise.all([page.waitForURL(/notice=revoked/), page.keyboard.press('Enter')]);
       assert.match(await page.getByRole('status').innerText(), /can no longer see your accounts/);
-      assert.match(await page.getByRole('heading', { name: 'Apps that can see your accounts' }).locator('..').innerText(), /No app can see your accounts/);
+      assert.match(
+        await page.getByRole('heading', { name: 'Apps that can see your accounts' }).locator('..').innerText(),
+        /No app can see your accounts/,
+      );
       assert.match(await page.getByRole('table', { name: /Access you gave before/ }).innerText(), /Budget Buddy[\s\S]*Revoked on/);
       assert.equal((await partner.call(token, 'GET', `${API}/accounts`)).status, 401, 'the partner is refused on its very next call');
       await assert.rejects(

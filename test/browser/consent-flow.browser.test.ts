@@ -31,7 +31,10 @@ describe('consent flow in Chromium', () => {
       assert.ok(callback?.searchParams.get('code'), 'the partner callback carries a code');
       const tokens = await partner.exchangeCode(callback as URL, start);
       const accounts = await partner.call(tokens.access_token, 'GET', `${API}/accounts`);
-      assert.deepEqual(accounts.body.Data.Account.map((account: { AccountId: string }) => account.AccountId).sort(), ['acc_bob_business', 'acc_bob_current']);
+      assert.deepEqual(accounts.body.Data.Account.map((account: { AccountId: string }) => account.AccountId).sort(), [
+        'acc_bob_business',
+        'acc_bob_current',
+      ]);
       assert.deepEqual(cspViolations, []);
     });
   });

@@ -68,15 +68,26 @@ describe('partner onboarding in Chromium', () => {
       const registered = await fetch(`${server.issuer}/register`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ software_statement: statement, redirect_uris: [REDIRECT_URI], scope: 'openid accounts', token_endpoint_auth_signing_alg: 'ES256' }),
+        body: JSON.stringify({
+          software_statement: statement,
+          redirect_uris: [REDIRECT_URI],
+          scope: 'openid accounts',
+          token_endpoint_auth_signing_alg: 'ES256',
+        }),
       });
       assert.equal(registered.status, 201, await registered.clone().text());
       const registration = (await registered.json()) as { client_id: string; registration_access_token: string };
       assert.notEqual(registration.client_id, portalClientId);
 
-      const config = await client.discovery(new URL(server.issuer), registration.client_id, {}, client.PrivateKeyJwt({ key: signingKey, kid: 'ledgerly-key-1' }), {
-        execute: [client.allowInsecureRequests],
-      });
+      const config = await client.discovery(
+        new URL(server.issuer),
+        registration.client_id,
+        {},
+        client.PrivateKeyJwt({ key: signingKey, kid: 'ledgerly-key-1' }),
+        {
+          execute: [client.allowInsecureRequests],
+        },
+      );
       const partner = partnerClient(server, registration.client_id, config, client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256')));
       const consentId = await partner.createConsent(['ReadAccountsBasic']);
       const start = await partner.pushAuthorizationRequest(consentId);
@@ -91,7 +102,10 @@ describe('partner onboarding in Chromium', () => {
       const tokens = await partner.exchangeCode(callbacks.at(-1) as URL, start);
       const accounts = await partner.call(tokens.access_token, 'GET', `${API}/accounts`);
       assert.equal(accounts.status, 200);
-      assert.deepEqual(accounts.body.Data.Account.map((account: { AccountId: string }) => account.AccountId), ['acc_alice_current']);
+      assert.deepEqual(
+        accounts.body.Data.Account.map((account: { AccountId: string }) => account.AccountId),
+        ['acc_alice_current'],
+      );
 
       await page.goto(`${server.issuer}/portal/apps/${portalClientId}`);
       assert.match(await page.getByRole('table', { name: /Clients registered by DCR/ }).innerText(), new RegExp(registration.client_id));

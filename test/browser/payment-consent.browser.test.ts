@@ -34,7 +34,8 @@ describe('payment consent in Chromium', () => {
       await logIn(page, 'alice', 'alice-sandbox-1');
       assert.match(await page.getByRole('heading', { level: 1 }).innerText(), /Rent Runner wants to make a payment/);
       const summary = await page.locator('dl.summary').innerText();
-      for (const text of ['£1,250.00', 'Bob Patel', 'Sort code 99-03-01, account 41873205', 'RENT NOVEMBER', '£15.00', '£1,265.00']) assert.ok(summary.includes(text), `${text} in ${summary}`);
+      for (const text of ['£1,250.00', 'Bob Patel', 'Sort code 99-03-01, account 41873205', 'RENT NOVEMBER', '£15.00', '£1,265.00'])
+        assert.ok(summary.includes(text), `${text} in ${summary}`);
       const radios = page.getByRole('radio');
       assert.ok((await radios.count()) >= 2, 'alice chooses among her GBP accounts');
       await radios.first().focus();

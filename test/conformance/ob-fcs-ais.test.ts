@@ -26,7 +26,14 @@ const PLAYBACK_5200 = 'f5a10e5e-0c46-41c5-a7b7-c8f560205200';
 const PLAYBACK_BAL = '93bac548-d2de-4546-b106-880a5018460d';
 /** The two consents the suite's token grouping produces for our endpoint set. */
 const T1_PERMISSIONS = ['ReadAccountsBasic', 'ReadBalances', 'ReadTransactionsBasic', 'ReadTransactionsCredits', 'ReadTransactionsDebits'];
-const T2_PERMISSIONS = ['ReadAccountsBasic', 'ReadAccountsDetail', 'ReadTransactionsBasic', 'ReadTransactionsCredits', 'ReadTransactionsDebits', 'ReadTransactionsDetail'];
+const T2_PERMISSIONS = [
+  'ReadAccountsBasic',
+  'ReadAccountsDetail',
+  'ReadTransactionsBasic',
+  'ReadTransactionsCredits',
+  'ReadTransactionsDebits',
+  'ReadTransactionsDetail',
+];
 /** The consent window the suite's discovery UI fills in by default. */
 const TRANSACTION_FROM = '2016-01-01T10:40:00+02:00';
 const TRANSACTION_TO = '2025-12-31T10:40:00+02:00';
@@ -110,7 +117,10 @@ function assertForbiddenOrBadRequest(response: CaseResponse): void {
   assertRefused(response, [400, 403]);
   if (response.status === 400) {
     const codes = (response.body.Errors as Array<{ ErrorCode: string }>).map((error) => error.ErrorCode);
-    assert.ok(codes.some((code) => code === 'U002' || code === 'U011'), `400 needs ErrorCode U002 or U011, got ${codes.join(', ')}`);
+    assert.ok(
+      codes.some((code) => code === 'U002' || code === 'U011'),
+      `400 needs ErrorCode U002 or U011, got ${codes.join(', ')}`,
+    );
   }
 }
 
@@ -149,7 +159,11 @@ describe('OB FCS v1.9.1 AIS (ob_4.0_accounts_transactions_fca.json)', () => {
 
   /** The PSU redirect (alice shares the configured account) and the authorization_code exchange. */
   async function authorise(consentId: string): Promise<string> {
-    const { callback, start } = await authoriseConsent(server, partner, consentId, { username: 'alice', password: 'alice-sandbox-1', accountIds: [ACCOUNT] });
+    const { callback, start } = await authoriseConsent(server, partner, consentId, {
+      username: 'alice',
+      password: 'alice-sandbox-1',
+      accountIds: [ACCOUNT],
+    });
     return (await partner.exchangeCode(callback, start)).access_token;
   }
 
@@ -159,7 +173,12 @@ describe('OB FCS v1.9.1 AIS (ob_4.0_accounts_transactions_fca.json)', () => {
    * User-Agent. The suite presents tokens as `Bearer`; ours are DPoP-bound (FAPI 2.0), so partner.call
    * presents them as `DPoP` with a fresh proof.
    */
-  async function send(caseId: string, credential: Credential, path: string, options: { interactionId?: string; removeFinancialId?: boolean } = {}): Promise<CaseResponse> {
+  async function send(
+    caseId: string,
+    credential: Credential,
+    path: string,
+    options: { interactionId?: string; removeFinancialId?: boolean } = {},
+  ): Promise<CaseResponse> {
     const interactionId = options.interactionId ?? randomUUID();
     const headers: Record<string, string> = {
       'user-agent': USER_AGENT,
@@ -344,7 +363,11 @@ describe('OB FCS v1.9.1 AIS (ob_4.0_accounts_transactions_fca.json)', () => {
   });
 
   test('not in the suite: GET /accounts/{AccountId}/transactions with a consent without a transaction window → 200, non-empty, OBReadTransaction6', async () => {
-    const { accessToken } = await customerToken(server, partner, T1_PERMISSIONS, { username: 'alice', password: 'alice-sandbox-1', accountIds: [ACCOUNT] });
+    const { accessToken } = await customerToken(server, partner, T1_PERMISSIONS, {
+      username: 'alice',
+      password: 'alice-sandbox-1',
+      accountIds: [ACCOUNT],
+    });
     const response = await partner.call(accessToken, 'GET', `${API}/accounts/${ACCOUNT}/transactions`);
     assert.equal(response.status, 200);
     assert.deepEqual(schemas.validateResponse('OBReadTransaction6', response.body), [], JSON.stringify(response.body));

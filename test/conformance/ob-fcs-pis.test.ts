@@ -68,7 +68,10 @@ function assertSchema(response: CaseResponse, status: number, schema: string): v
 function assertErrorCodeOneOf(response: CaseResponse, codes: readonly string[]): void {
   assert.equal(response.status, 400, JSON.stringify(response.body));
   const found = (response.body.Errors as Array<{ ErrorCode: string }>).map((error) => error.ErrorCode);
-  assert.ok(found.some((code) => codes.includes(code)), `expected one of ${codes.join(', ')}, got ${found.join(', ')}`);
+  assert.ok(
+    found.some((code) => codes.includes(code)),
+    `expected one of ${codes.join(', ')}, got ${found.join(', ')}`,
+  );
 }
 
 describe('OB FCS v1.9.1 PIS (ob_4.0_payment_fca.json), domestic payments', () => {
@@ -117,10 +120,14 @@ describe('OB FCS v1.9.1 PIS (ob_4.0_payment_fca.json), domestic payments', () =>
     // OB-400-DOP-100300 is a consent job (requestConsent: "true"): it runs before the main run with the CC token,
     // then the PSU authorises its consent (scope "openid payments", the intent claim) and the code becomes the AC token.
     context.instructionIdentification = instructionIdentificationId();
-    consentJob = await send('OB-400-DOP-100300', 'CC', 'POST', '/domestic-payment-consents', { body: minimalDomesticPaymentConsent(context.instructionIdentification) });
+    consentJob = await send('OB-400-DOP-100300', 'CC', 'POST', '/domestic-payment-consents', {
+      body: minimalDomesticPaymentConsent(context.instructionIdentification),
+    });
     assert.equal(consentJob.status, 201, JSON.stringify(consentJob.body));
     context.consentId = consentJob.body.Data.ConsentId;
-    tokens.AC = (await authorisePayment(server, partner, context.consentId as string, { username: 'alice', debtorAccountId: 'acc_alice_current' })).accessToken;
+    tokens.AC = (
+      await authorisePayment(server, partner, context.consentId as string, { username: 'alice', debtorAccountId: 'acc_alice_current' })
+    ).accessToken;
   });
   after(async () => server.close());
 
@@ -142,7 +149,9 @@ describe('OB FCS v1.9.1 PIS (ob_4.0_payment_fca.json), domestic payments', () =>
   });
 
   test('OB-400-DOP-100100 POST /domestic-payment-consents → 201 AWAU, ConsentId, OBWriteDomesticConsentResponse5, signed', async () => {
-    const response = await send('OB-400-DOP-100100', 'CC', 'POST', '/domestic-payment-consents', { body: minimalDomesticPaymentConsent(instructionIdentificationId()) });
+    const response = await send('OB-400-DOP-100100', 'CC', 'POST', '/domestic-payment-consents', {
+      body: minimalDomesticPaymentConsent(instructionIdentificationId()),
+    });
     assertSchema(response, 201, 'OBWriteDomesticConsentResponse5');
     assertInteractionIdPresent(response);
     assert.equal(response.body.Data.Status, 'AWAU');
@@ -183,14 +192,20 @@ describe('OB FCS v1.9.1 PIS (ob_4.0_payment_fca.json), domestic payments', () =>
       body: { Data: { ConsentId: context.consentId, Initiation: body.Data.Initiation }, Risk: body.Risk },
     });
     assertSchema(response, 201, 'OBWriteDomesticResponse5');
-    assert.ok(FCS_PAYMENT_STATUSES.includes(response.body.Data.Status), `${response.body.Data.Status} is valid in the suite's own copy of the schema too`);
+    assert.ok(
+      FCS_PAYMENT_STATUSES.includes(response.body.Data.Status),
+      `${response.body.Data.Status} is valid in the suite's own copy of the schema too`,
+    );
     context.domesticPaymentId = response.body.Data.DomesticPaymentId;
   });
 
   test('OB-400-DOP-100700 GET /domestic-payments/{DomesticPaymentId} with the CC token → 200, OBWriteDomesticResponse5, signed', async () => {
     const response = await send('OB-400-DOP-100700', 'CC', 'GET', `/domestic-payments/${context.domesticPaymentId}`);
     assertSchema(response, 200, 'OBWriteDomesticResponse5');
-    assert.ok(FCS_PAYMENT_STATUSES.includes(response.body.Data.Status), `${response.body.Data.Status} is valid in the suite's own copy of the schema too`);
+    assert.ok(
+      FCS_PAYMENT_STATUSES.includes(response.body.Data.Status),
+      `${response.body.Data.Status} is valid in the suite's own copy of the schema too`,
+    );
     assert.equal(response.body.Data.DomesticPaymentId, context.domesticPaymentId);
   });
 });

@@ -108,7 +108,10 @@ describe('account-access journey', () => {
     assert.equal(response.status, 200);
     assertValid('OBReadAccount6', response.body);
     assert.match(response.headers.get('x-fapi-interaction-id') ?? '', UUID);
-    assert.deepEqual(response.body.Data.Account.map((account: { AccountId: string }) => account.AccountId).sort(), ['acc_alice_current', 'acc_alice_eur']);
+    assert.deepEqual(response.body.Data.Account.map((account: { AccountId: string }) => account.AccountId).sort(), [
+      'acc_alice_current',
+      'acc_alice_eur',
+    ]);
     const current = response.body.Data.Account.find((account: { AccountId: string }) => account.AccountId === 'acc_alice_current');
     assert.equal(current.Account[0].SchemeName, 'UK.OBIE.SortCodeAccountNumber');
     assert.match(current.Account[0].Identification, /^\d{14}$/);
@@ -184,7 +187,10 @@ describe('account-access journey', () => {
     const tokens = await partner.exchangeCode(result.callback, start);
     assert.equal(tokens.claims()?.openbanking_intent_id, second);
     const accounts = await partner.call(tokens.access_token, 'GET', `${API}/accounts`);
-    assert.deepEqual(accounts.body.Data.Account.map((account: { AccountId: string }) => account.AccountId), ['acc_alice_current']);
+    assert.deepEqual(
+      accounts.body.Data.Account.map((account: { AccountId: string }) => account.AccountId),
+      ['acc_alice_current'],
+    );
     assert.equal(accounts.body.Data.Account[0].Account, undefined, 'identifications need ReadAccountsDetail');
   });
 
@@ -216,7 +222,13 @@ describe('account-access journey', () => {
   test('PAR without the openbanking_intent_id claim → invalid_request', async () => {
     const request = client.buildAuthorizationUrlWithPAR(
       partner.config,
-      { redirect_uri: REDIRECT_URI, scope: 'openid accounts', state: 's1', code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256' },
+      {
+        redirect_uri: REDIRECT_URI,
+        scope: 'openid accounts',
+        state: 's1',
+        code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+        code_challenge_method: 'S256',
+      },
       { DPoP: partner.dpop },
     );
     await assert.rejects(request, (error: client.ResponseBodyError) => {

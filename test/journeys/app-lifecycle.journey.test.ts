@@ -65,7 +65,10 @@ describe('app lifecycle: sandbox, live, suspended, switched off', () => {
     const { callback, start } = await authoriseConsent(server, partner, consentId, { ...live, accountIds: ['acc_lena_current'] });
     const tokens = await partner.exchangeCode(callback, start);
     const accounts = await partner.call(tokens.access_token, 'GET', `${API}/accounts`);
-    assert.deepEqual(accounts.body.Data.Account.map((account: { AccountId: string }) => account.AccountId), ['acc_lena_current']);
+    assert.deepEqual(
+      accounts.body.Data.Account.map((account: { AccountId: string }) => account.AccountId),
+      ['acc_lena_current'],
+    );
   });
 
   test('suspend → the very next API call with a live token is 401, the token endpoint and PAR say invalid_client; reinstate → the same token works', async () => {
@@ -76,7 +79,10 @@ describe('app lifecycle: sandbox, live, suspended, switched off', () => {
     assert.equal(refused.status, 401);
     assert.match(refused.body.Errors[0].Message, /suspended, disabled or deregistered/);
     await assert.rejects(partner.clientCredentialsToken(), (error: client.ResponseBodyError) => error.error === 'invalid_client');
-    await assert.rejects(client.refreshTokenGrant(partner.config, refreshToken as string, undefined, { DPoP: partner.dpop }), (error: client.ResponseBodyError) => error.error === 'invalid_client');
+    await assert.rejects(
+      client.refreshTokenGrant(partner.config, refreshToken as string, undefined, { DPoP: partner.dpop }),
+      (error: client.ResponseBodyError) => error.error === 'invalid_client',
+    );
     await assert.rejects(partner.pushAuthorizationRequest('aac_whatever'), (error: client.ResponseBodyError) => error.error === 'invalid_client');
 
     await reinstateApp(partners, partner.clientId, new Date());

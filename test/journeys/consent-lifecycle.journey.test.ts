@@ -44,7 +44,12 @@ describe('consent lifecycle', () => {
 
   test('refresh with another DPoP key → invalid_grant (the refresh token is DPoP-bound)', async () => {
     const { refreshToken } = await customerToken(server, partner, ['ReadAccountsBasic'], alice);
-    const otherKey = partnerClient(server, partner.clientId, partner.config, client.getDPoPHandle(partner.config, await client.randomDPoPKeyPair('ES256')));
+    const otherKey = partnerClient(
+      server,
+      partner.clientId,
+      partner.config,
+      client.getDPoPHandle(partner.config, await client.randomDPoPKeyPair('ES256')),
+    );
     await expectInvalidGrant(refresh(refreshToken as string, otherKey));
   });
 
@@ -77,7 +82,10 @@ describe('consent lifecycle', () => {
     const accounts = await partner.call(tokens.access_token, 'GET', `${API}/accounts`);
     assert.equal(accounts.status, 200);
     assert.equal((await partner.call(accessToken, 'GET', `${API}/accounts`)).status, 401, 'a token from before the revocation stays dead');
-    assert.deepEqual(accounts.body.Data.Account.map((account: { AccountId: string }) => account.AccountId), ['acc_alice_savings']);
+    assert.deepEqual(
+      accounts.body.Data.Account.map((account: { AccountId: string }) => account.AccountId),
+      ['acc_alice_savings'],
+    );
     const consent = await partner.call(await partner.clientCredentialsToken(), 'GET', `${API}/account-access-consents/${consentId}`);
     assert.equal(consent.body.Data.Status, 'AUTH');
   });

@@ -39,24 +39,33 @@ describe('customer self-service: connected apps', () => {
     return browser.follow(action, 'never:', { form: { csrf: csrfOf(page.html, '/account/logout'), ...fields } });
   }
 
-  const consentStatus = async (consentId: string) => (await partner.call(await partner.clientCredentialsToken(), 'GET', `${API}/account-access-consents/${consentId}`)).body.Data.Status;
+  const consentStatus = async (consentId: string) =>
+    (await partner.call(await partner.clientCredentialsToken(), 'GET', `${API}/account-access-consents/${consentId}`)).body.Data.Status;
 
   test('five wrong passwords → locked: the right password is then refused too', async () => {
     const browser = new CustomerBrowser(server.issuer);
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const form = await browser.follow('/account', 'never:');
-      const refused = await browser.follow('/account/login', 'never:', { form: { csrf: csrfOf(form.html, '/account/login'), username: 'dave', password: 'wrong password' } });
+      const refused = await browser.follow('/account/login', 'never:', {
+        form: { csrf: csrfOf(form.html, '/account/login'), username: 'dave', password: 'wrong password' },
+      });
       assert.equal(refused.status, 401);
       assert.match(refused.html, /not right/);
     }
     const form = await browser.follow('/account', 'never:');
-    const locked = await browser.follow('/account/login', 'never:', { form: { csrf: csrfOf(form.html, '/account/login'), username: 'dave', password: 'dave-sandbox-4' } });
+    const locked = await browser.follow('/account/login', 'never:', {
+      form: { csrf: csrfOf(form.html, '/account/login'), username: 'dave', password: 'dave-sandbox-4' },
+    });
     assert.equal(locked.status, 401);
     assert.match(locked.html, /locked/);
   });
 
-  test('revoke without the form\'s anti-forgery token → 403 and the consent stays AUTH', async () => {
-    const { consentId } = await customerToken(server, partner, ['ReadAccountsBasic'], { username: 'alice', password: 'alice-sandbox-1', accountIds: ['acc_alice_current'] });
+  test("revoke without the form's anti-forgery token → 403 and the consent stays AUTH", async () => {
+    const { consentId } = await customerToken(server, partner, ['ReadAccountsBasic'], {
+      username: 'alice',
+      password: 'alice-sandbox-1',
+      accountIds: ['acc_alice_current'],
+    });
     const browser = await loggedIn('alice', 'alice-sandbox-1');
     const refused = await browser.follow(`/account/connections/${consentId}/revoke`, 'never:', { form: { confirm: 'yes' } });
     assert.equal(refused.status, 403);
@@ -64,7 +73,11 @@ describe('customer self-service: connected apps', () => {
   });
 
   test('a customer acts on a consent another customer granted → refused as unknown, nothing changes', async () => {
-    const { consentId } = await customerToken(server, partner, ['ReadAccountsBasic'], { username: 'alice', password: 'alice-sandbox-1', accountIds: ['acc_alice_current', 'acc_alice_savings'] });
+    const { consentId } = await customerToken(server, partner, ['ReadAccountsBasic'], {
+      username: 'alice',
+      password: 'alice-sandbox-1',
+      accountIds: ['acc_alice_current', 'acc_alice_savings'],
+    });
     const carol = await loggedIn('carol', 'carol-sandbox-3');
     const revoke = await act(carol, `/account/connections/${consentId}/revoke`);
     assert.equal(revoke.status, 400);
@@ -76,7 +89,11 @@ describe('customer self-service: connected apps', () => {
   });
 
   test('stop sharing an account the consent does not share, or its only account → 400 with a plain message', async () => {
-    const { consentId } = await customerToken(server, partner, ['ReadAccountsBasic'], { username: 'alice', password: 'alice-sandbox-1', accountIds: ['acc_alice_current'] });
+    const { consentId } = await customerToken(server, partner, ['ReadAccountsBasic'], {
+      username: 'alice',
+      password: 'alice-sandbox-1',
+      accountIds: ['acc_alice_current'],
+    });
     const browser = await loggedIn('alice', 'alice-sandbox-1');
     const only = await act(browser, `/account/connections/${consentId}/remove-account`, { accountId: 'acc_alice_current' });
     assert.equal(only.status, 400);
@@ -86,12 +103,18 @@ describe('customer self-service: connected apps', () => {
   });
 
   test('two "stop sharing" at once on a consent sharing two accounts → exactly one succeeds; one account keeps working', async () => {
-    const { consentId, accessToken } = await customerToken(server, partner, ['ReadAccountsBasic'], { username: 'bob', password: 'bob-sandbox-2', accountIds: ['acc_bob_current', 'acc_bob_business'] });
+    const { consentId, accessToken } = await customerToken(server, partner, ['ReadAccountsBasic'], {
+      username: 'bob',
+      password: 'bob-sandbox-2',
+      accountIds: ['acc_bob_current', 'acc_bob_business'],
+    });
     const browser = await loggedIn('bob', 'bob-sandbox-2');
     const page = await browser.follow('/account', 'never:');
     const csrf = csrfOf(page.html, '/account/logout');
     const results = await Promise.all(
-      ['acc_bob_current', 'acc_bob_business'].map((accountId) => browser.follow(`/account/connections/${consentId}/remove-account`, 'never:', { form: { csrf, accountId } })),
+      ['acc_bob_current', 'acc_bob_business'].map((accountId) =>
+        browser.follow(`/account/connections/${consentId}/remove-account`, 'never:', { form: { csrf, accountId } }),
+      ),
     );
     assert.deepEqual(results.map((result) => result.status).sort(), [200, 400]);
     const accounts = await partner.call(accessToken, 'GET', `${API}/accounts`);
@@ -99,7 +122,7 @@ describe('customer self-service: connected apps', () => {
     assert.equal(accounts.body.Data.Account.length, 1);
   });
 
-  test('revoke → the partner\'s next call is 401 and the consent CANC; the partner can send the customer to authorise it again', async () => {
+  test("revoke → the partner's next call is 401 and the consent CANC; the partner can send the customer to authorise it again", async () => {
     const alice = { username: 'alice', password: 'alice-sandbox-1', accountIds: ['acc_alice_current'] };
     const { consentId, accessToken } = await customerToken(server, partner, ['ReadAccountsBasic'], alice);
     const browser = await loggedIn('alice', 'alice-sandbox-1');
@@ -107,7 +130,11 @@ describe('customer self-service: connected apps', () => {
     assert.match(done.html, /can no longer see your accounts/);
     assert.equal((await partner.call(accessToken, 'GET', `${API}/accounts`)).status, 401);
     assert.equal(await consentStatus(consentId), 'CANC');
-    assert.equal((await act(browser, `/account/connections/${consentId}/revoke`)).status, 400, 'a second revoke is refused: it is not authorised any more');
+    assert.equal(
+      (await act(browser, `/account/connections/${consentId}/revoke`)).status,
+      400,
+      'a second revoke is refused: it is not authorised any more',
+    );
     const again = await authoriseConsent(server, partner, consentId, alice);
     const tokens = await partner.exchangeCode(again.callback, again.start);
     assert.equal((await partner.call(tokens.access_token, 'GET', `${API}/accounts`)).status, 200);
@@ -120,7 +147,10 @@ describe('customer self-service: connected apps', () => {
     const consentId = consent.body.Data.ConsentId as string;
     const { accessToken } = await authorisePayment(server, payer, consentId, { username: 'alice', debtorAccountId: 'acc_alice_current' });
     const browser = await loggedIn('alice', 'alice-sandbox-1');
-    assert.match((await browser.follow('/account', 'never:')).html, /A payment of £12\.34 to Bob Patel[^<]*<\/td><td>[^<]*<\/td><td>Approved, not paid yet/);
+    assert.match(
+      (await browser.follow('/account', 'never:')).html,
+      /A payment of £12\.34 to Bob Patel[^<]*<\/td><td>[^<]*<\/td><td>Approved, not paid yet/,
+    );
     assert.equal((await payer.signedPost(accessToken, `${PISP}/domestic-payments`, paymentRequest(consentId, request))).status, 201);
     assert.match((await browser.follow('/account', 'never:')).html, /A payment of £12\.34 to Bob Patel[^<]*<\/td><td>[^<]*<\/td><td>Payment made/);
   });

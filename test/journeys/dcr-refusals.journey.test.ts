@@ -71,8 +71,10 @@ describe('dynamic client registration refusals', () => {
     return answer;
   }
 
-  const postJson = (body: unknown, contentType = 'application/json') => () =>
-    callRegistration(server, 'POST', { body: typeof body === 'string' ? body : JSON.stringify(body), contentType });
+  const postJson =
+    (body: unknown, contentType = 'application/json') =>
+    () =>
+      callRegistration(server, 'POST', { body: typeof body === 'string' ? body : JSON.stringify(body), contentType });
   const postSigned = (jwt: string) => () => callRegistration(server, 'POST', { body: jwt, contentType: 'application/jwt' });
   const requestClaims = (overrides: Record<string, unknown> = {}) => registrationRequestClaims(server, software.app.softwareId, statement, overrides);
 
@@ -87,7 +89,7 @@ describe('dynamic client registration refusals', () => {
       await expectRefusal(postJson({ software_statement: forged }), 'unapproved_software_statement');
     });
 
-    test("POST /register with a statement naming the own directory but signed by another key (its kid or another) → 400 invalid_software_statement", async () => {
+    test('POST /register with a statement naming the own directory but signed by another key (its kid or another) → 400 invalid_software_statement', async () => {
       const { key } = await ownDirectoryOf(server);
       for (const kid of [key.kid, 'another-kid']) {
         const impostor = await newSigningKey(kid, 'PS256');
@@ -124,12 +126,19 @@ describe('dynamic client registration refusals', () => {
     });
 
     test('POST /register with a statement of a trusted directory for an organisation with org_status Revoked → 400 unapproved_software_statement', async () => {
-      const revoked = await external.sign(externalStatementClaims('RevokedSoftware1', 'revoked-org-1', { org_status: 'Revoked', software_jwks_endpoint: 'https://keys.revoked.example/jwks' }));
+      const revoked = await external.sign(
+        externalStatementClaims('RevokedSoftware1', 'revoked-org-1', {
+          org_status: 'Revoked',
+          software_jwks_endpoint: 'https://keys.revoked.example/jwks',
+        }),
+      );
       await expectRefusal(postJson({ software_statement: revoked }), 'unapproved_software_statement');
     });
 
     test('POST /register as JSON with a valid statement of another trusted directory → 400 invalid_client_metadata: such statements need the signed form (proof of the key)', async () => {
-      const copied = await external.sign(externalStatementClaims('CopiedSoftware1', 'copied-org-1', { software_jwks_endpoint: 'https://keys.copied.example/jwks' }));
+      const copied = await external.sign(
+        externalStatementClaims('CopiedSoftware1', 'copied-org-1', { software_jwks_endpoint: 'https://keys.copied.example/jwks' }),
+      );
       await expectRefusal(postJson({ software_statement: copied }), 'invalid_client_metadata');
     });
 
@@ -150,7 +159,10 @@ describe('dynamic client registration refusals', () => {
 
   describe('client metadata', () => {
     test('POST /register with a redirect URI outside the statement → 400 invalid_redirect_uri', async () => {
-      await expectRefusal(postJson({ software_statement: statement, redirect_uris: [REDIRECT_URI, 'https://evil.example/callback'] }), 'invalid_redirect_uri');
+      await expectRefusal(
+        postJson({ software_statement: statement, redirect_uris: [REDIRECT_URI, 'https://evil.example/callback'] }),
+        'invalid_redirect_uri',
+      );
       await expectRefusal(postJson({ software_statement: statement, redirect_uris: [] }), 'invalid_redirect_uri');
     });
 
@@ -205,7 +217,10 @@ describe('dynamic client registration refusals', () => {
     });
 
     test('POST /register with a request JWT whose statement is unsigned → 400 invalid_software_statement', async () => {
-      await expectRefusal(postSigned(await signJwt(software.key, requestClaims({ software_statement: unsignedJwt(claimsOf(statement)) }))), 'invalid_software_statement');
+      await expectRefusal(
+        postSigned(await signJwt(software.key, requestClaims({ software_statement: unsignedJwt(claimsOf(statement)) }))),
+        'invalid_software_statement',
+      );
     });
   });
 
@@ -229,9 +244,15 @@ describe('dynamic client registration refusals', () => {
     test('POST /register as text/plain, or without a Content-Type → 400 invalid_client_metadata', async () => {
       const request = await signJwt(software.key, requestClaims());
       await expectRefusal(postJson(request, 'text/plain'), 'invalid_client_metadata');
-      await expectRefusal(postJson(JSON.stringify({ software_statement: statement }), 'application/x-www-form-urlencoded'), 'invalid_client_metadata');
+      await expectRefusal(
+        postJson(JSON.stringify({ software_statement: statement }), 'application/x-www-form-urlencoded'),
+        'invalid_client_metadata',
+      );
       await expectRefusal(async () => {
-        const response = await fetch(`${server.issuer}/register`, { method: 'POST', body: new Uint8Array(Buffer.from(JSON.stringify({ software_statement: statement }))) });
+        const response = await fetch(`${server.issuer}/register`, {
+          method: 'POST',
+          body: new Uint8Array(Buffer.from(JSON.stringify({ software_statement: statement }))),
+        });
         return { status: response.status, headers: response.headers, body: await response.json() };
       }, 'invalid_client_metadata');
     });
@@ -272,19 +293,33 @@ describe('dynamic client registration refusals', () => {
 
       test(`${method} /register/{client_id} with a wrong token → 401 invalid_token`, async () => {
         const options = method === 'PUT' ? { body: body() } : {};
-        assertInvalidToken(await callRegistration(server, method, { clientId: registered.clientId, token: 'wrong-token', ...options }), 'wrong token');
-        assertInvalidToken(await callRegistration(server, method, { clientId: registered.clientId, token: `${registered.token.slice(0, -1)}A`, ...options }), 'altered token');
+        assertInvalidToken(
+          await callRegistration(server, method, { clientId: registered.clientId, token: 'wrong-token', ...options }),
+          'wrong token',
+        );
+        assertInvalidToken(
+          await callRegistration(server, method, { clientId: registered.clientId, token: `${registered.token.slice(0, -1)}A`, ...options }),
+          'altered token',
+        );
       });
 
       test(`${method} /register/{client_id} for an unknown client or a portal app, even with a live token → 401 invalid_token`, async () => {
         const options = method === 'PUT' ? { body: body() } : {};
-        assertInvalidToken(await callRegistration(server, method, { clientId: 'cli_unknown', token: registered.token, ...options }), 'unknown client');
-        assertInvalidToken(await callRegistration(server, method, { clientId: software.app.clientId, token: registered.token, ...options }), 'portal app');
+        assertInvalidToken(
+          await callRegistration(server, method, { clientId: 'cli_unknown', token: registered.token, ...options }),
+          'unknown client',
+        );
+        assertInvalidToken(
+          await callRegistration(server, method, { clientId: software.app.clientId, token: registered.token, ...options }),
+          'portal app',
+        );
       });
     }
 
     test('after every refused attempt the client is intact and its token still works (GET → 200)', async () => {
-      const rows = (await server.database.dataSource.query('SELECT status FROM software WHERE client_id = ?', [registered.clientId])) as Array<{ status: string }>;
+      const rows = (await server.database.dataSource.query('SELECT status FROM software WHERE client_id = ?', [registered.clientId])) as Array<{
+        status: string;
+      }>;
       assert.equal(rows[0]?.status, 'active');
       const read = await callRegistration(server, 'GET', { clientId: registered.clientId, token: registered.token });
       assert.equal(read.status, 200, JSON.stringify(read.body));
@@ -293,7 +328,9 @@ describe('dynamic client registration refusals', () => {
     });
 
     test('two GETs at once with the same registration token → exactly one 200 (the token is spent once), the other 401', async () => {
-      const answers = await Promise.all([0, 1].map(() => callRegistration(server, 'GET', { clientId: registered.clientId, token: registered.token })));
+      const answers = await Promise.all(
+        [0, 1].map(() => callRegistration(server, 'GET', { clientId: registered.clientId, token: registered.token })),
+      );
       assert.deepEqual(answers.map((answer) => answer.status).sort(), [200, 401]);
       const winner = answers.find((answer) => answer.status === 200) as RegistrationAnswer;
       const next = await callRegistration(server, 'GET', { clientId: registered.clientId, token: winner.body.registration_access_token });

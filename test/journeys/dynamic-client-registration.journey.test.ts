@@ -54,7 +54,11 @@ describe('dynamic client registration journey', () => {
     const trusted = writeTrustedDirectoriesFile([{ issuer: EXTERNAL_DIRECTORY, jwks_uri: `${jwksServer.origin}/directory/jwks` }]);
     removeTrustedFile = trusted.remove;
     server = await startTestServer({ env: { TRUSTED_DIRECTORIES_FILE: trusted.path } });
-    software = await registerPortalSoftware(server, { name: 'Budget Buddy', roles: ['AISP', 'PISP'], redirectUris: [REDIRECT_URI, OTHER_REDIRECT_URI] });
+    software = await registerPortalSoftware(server, {
+      name: 'Budget Buddy',
+      roles: ['AISP', 'PISP'],
+      redirectUris: [REDIRECT_URI, OTHER_REDIRECT_URI],
+    });
     statement = await issueOwnStatement(server, software.app.clientId);
   });
   after(async () => {
@@ -142,7 +146,11 @@ describe('dynamic client registration journey', () => {
     assert.equal(created.body.Data.Status, 'AWAU');
     const consentId = created.body.Data.ConsentId as string;
 
-    const { callback, start } = await authoriseConsent(server, partner, consentId, { username: 'alice', password: 'alice-sandbox-1', accountIds: ['acc_alice_current'] });
+    const { callback, start } = await authoriseConsent(server, partner, consentId, {
+      username: 'alice',
+      password: 'alice-sandbox-1',
+      accountIds: ['acc_alice_current'],
+    });
     assert.equal(callback.searchParams.get('iss'), server.issuer);
     const tokens = await partner.exchangeCode(callback, start);
     assert.equal(tokens.token_type.toLowerCase(), 'dpop');
@@ -164,7 +172,11 @@ describe('dynamic client registration journey', () => {
   for (const method of ['client_secret_basic', 'tls_client_auth']) {
     test(`POST /register asking token_endpoint_auth_method ${method} → 201 with private_key_jwt (FAPI is not negotiable)`, async () => {
       const answer = await callRegistration(server, 'POST', {
-        body: { software_statement: statement, token_endpoint_auth_method: method, ...(method === 'tls_client_auth' ? { tls_client_auth_subject_dn: 'CN=budget-buddy' } : {}) },
+        body: {
+          software_statement: statement,
+          token_endpoint_auth_method: method,
+          ...(method === 'tls_client_auth' ? { tls_client_auth_subject_dn: 'CN=budget-buddy' } : {}),
+        },
       });
       assert.equal(answer.status, 201, JSON.stringify(answer.body));
       assert.equal(answer.body.token_endpoint_auth_method, 'private_key_jwt');
@@ -175,23 +187,31 @@ describe('dynamic client registration journey', () => {
   }
 
   test('POST /register with a subset of redirect_uris and scope → the client gets exactly those', async () => {
-    const answer = await callRegistration(server, 'POST', { body: { software_statement: statement, redirect_uris: [OTHER_REDIRECT_URI], scope: 'openid accounts' } });
+    const answer = await callRegistration(server, 'POST', {
+      body: { software_statement: statement, redirect_uris: [OTHER_REDIRECT_URI], scope: 'openid accounts' },
+    });
     assert.equal(answer.status, 201, JSON.stringify(answer.body));
     assert.deepEqual(answer.body.redirect_uris, [OTHER_REDIRECT_URI]);
     assert.equal(answer.body.scope, 'openid accounts');
 
     const narrow = await partnerForClient(server, answer.body.client_id, software.key);
-    await assert.rejects(client.clientCredentialsGrant(narrow.config, { scope: 'payments' }, { DPoP: narrow.dpop }), (error: client.ResponseBodyError) => {
-      assert.equal(error.error, 'invalid_scope');
-      return true;
-    });
+    await assert.rejects(
+      client.clientCredentialsGrant(narrow.config, { scope: 'payments' }, { DPoP: narrow.dpop }),
+      (error: client.ResponseBodyError) => {
+        assert.equal(error.error, 'invalid_scope');
+        return true;
+      },
+    );
     const consentId = await narrow.createConsent(['ReadAccountsBasic']);
     assert.ok(await pushWithRedirectUri(narrow.config, narrow.dpop, consentId, OTHER_REDIRECT_URI), 'the registered redirect URI works');
-    await assert.rejects(pushIntentAuthorizationRequest(narrow.config, narrow.dpop, consentId, 'openid accounts'), (error: client.ResponseBodyError) => {
-      assert.match(error.error, /^invalid_(redirect_uri|request)$/);
-      assert.match(error.error_description ?? '', /redirect_uri/);
-      return true;
-    });
+    await assert.rejects(
+      pushIntentAuthorizationRequest(narrow.config, narrow.dpop, consentId, 'openid accounts'),
+      (error: client.ResponseBodyError) => {
+        assert.match(error.error, /^invalid_(redirect_uri|request)$/);
+        assert.match(error.error_description ?? '', /redirect_uri/);
+        return true;
+      },
+    );
   });
 
   for (const [contentType, audience] of [
@@ -267,8 +287,13 @@ describe('dynamic client registration journey', () => {
     const current = await callRegistration(server, 'GET', { clientId, token: registrationToken });
     assert.equal(current.status, 200);
     const metadata = { ...current.body } as Record<string, unknown>;
-    for (const name of ['registration_access_token', 'registration_client_uri', 'client_id_issued_at', 'client_secret_expires_at']) delete metadata[name];
-    const updated = await callRegistration(server, 'PUT', { clientId, token: current.body.registration_access_token, body: { ...metadata, redirect_uris: [REDIRECT_URI] } });
+    for (const name of ['registration_access_token', 'registration_client_uri', 'client_id_issued_at', 'client_secret_expires_at'])
+      delete metadata[name];
+    const updated = await callRegistration(server, 'PUT', {
+      clientId,
+      token: current.body.registration_access_token,
+      body: { ...metadata, redirect_uris: [REDIRECT_URI] },
+    });
     assert.equal(updated.status, 200, JSON.stringify(updated.body));
     assert.equal(updated.headers.get('cache-control'), 'no-store');
     assert.equal(updated.body.client_id, clientId, 'the client id stays');
@@ -292,19 +317,30 @@ describe('dynamic client registration journey', () => {
     assert.equal(deleted.body, undefined);
 
     assert.equal((await partner.call(customer.accessToken, 'GET', `${API}/accounts`)).status, 401, 'the customer token dies with the client');
-    assert.equal((await partner.call(clientCredentialsToken, 'GET', `${API}/account-access-consents/${customer.consentId}`)).status, 401, 'so does the client-credentials token');
-    await assert.rejects(client.refreshTokenGrant(partner.config, customer.refreshToken as string, undefined, { DPoP: partner.dpop }), (error: client.ResponseBodyError) => {
-      assert.match(error.error, /^invalid_(client|grant)$/);
-      return true;
-    });
+    assert.equal(
+      (await partner.call(clientCredentialsToken, 'GET', `${API}/account-access-consents/${customer.consentId}`)).status,
+      401,
+      'so does the client-credentials token',
+    );
+    await assert.rejects(
+      client.refreshTokenGrant(partner.config, customer.refreshToken as string, undefined, { DPoP: partner.dpop }),
+      (error: client.ResponseBodyError) => {
+        assert.match(error.error, /^invalid_(client|grant)$/);
+        return true;
+      },
+    );
     await assert.rejects(partner.clientCredentialsToken(), (error: client.ResponseBodyError) => {
       assert.equal(error.error, 'invalid_client');
       return true;
     });
 
-    const rows = (await server.database.dataSource.query('SELECT status, status_reason_code FROM consent WHERE id = ?', [customer.consentId])) as Array<{ status: string; status_reason_code: string | null }>;
+    const rows = (await server.database.dataSource.query('SELECT status, status_reason_code FROM consent WHERE id = ?', [
+      customer.consentId,
+    ])) as Array<{ status: string; status_reason_code: string | null }>;
     assert.equal(rows[0]?.status, 'CANC');
-    const software = (await server.database.dataSource.query('SELECT status FROM software WHERE client_id = ?', [clientId])) as Array<{ status: string }>;
+    const software = (await server.database.dataSource.query('SELECT status FROM software WHERE client_id = ?', [clientId])) as Array<{
+      status: string;
+    }>;
     assert.equal(software[0]?.status, 'deregistered');
 
     const after = await callRegistration(server, 'GET', { clientId, token: registrationToken });
@@ -333,9 +369,11 @@ describe('dynamic client registration journey', () => {
     assert.equal(await countSoftware(server), before + 1);
 
     const farAway = await partnerForClient(server, answer.body.client_id, softwareKey);
-    const token = await farAway.clientCredentialsToken().catch((error: client.ResponseBodyError) =>
-      assert.fail(`client credentials with the key published at ${jwksEndpoint} → ${error.error}: ${error.error_description}`),
-    );
+    const token = await farAway
+      .clientCredentialsToken()
+      .catch((error: client.ResponseBodyError) =>
+        assert.fail(`client credentials with the key published at ${jwksEndpoint} → ${error.error}: ${error.error_description}`),
+      );
     const consent = await farAway.call(token, 'POST', `${API}/account-access-consents`, { Data: { Permissions: ['ReadAccountsBasic'] }, Risk: {} });
     assert.equal(consent.status, 201);
   });

@@ -86,7 +86,10 @@ describe('payments under concurrency', () => {
     assert.equal(payments.length, 1);
     assert.equal(payments[0]?.id, first.DomesticPaymentId);
     assert.equal(await consentStatus(consentId), 'COND');
-    assert.deepEqual(await bookedBalances(server.database.dataSource, [DEBTOR, PAYEE]), { [DEBTOR]: (balances[DEBTOR] ?? 0n) - 321n, [PAYEE]: (balances[PAYEE] ?? 0n) + 321n });
+    assert.deepEqual(await bookedBalances(server.database.dataSource, [DEBTOR, PAYEE]), {
+      [DEBTOR]: (balances[DEBTOR] ?? 0n) - 321n,
+      [PAYEE]: (balances[PAYEE] ?? 0n) + 321n,
+    });
     await assertLedgerInvariants(server.database.dataSource);
   });
 
@@ -102,14 +105,20 @@ describe('payments under concurrency', () => {
     assert.equal(created[0]?.body.Data.Status, 'ACSC');
     for (const response of refused) {
       assert.equal(response.status, 400, JSON.stringify(response.body));
-      assert.deepEqual(response.body.Errors.map((error: { ErrorCode: string }) => error.ErrorCode), ['U009']);
+      assert.deepEqual(
+        response.body.Errors.map((error: { ErrorCode: string }) => error.ErrorCode),
+        ['U009'],
+      );
     }
 
     const payments = await paymentsOf(consentId);
     assert.equal(payments.length, 1);
     assert.equal(payments[0]?.id, created[0]?.body.Data.DomesticPaymentId);
     assert.equal(await consentStatus(consentId), 'COND');
-    assert.deepEqual(await bookedBalances(server.database.dataSource, [DEBTOR, PAYEE]), { [DEBTOR]: (balances[DEBTOR] ?? 0n) - 456n, [PAYEE]: (balances[PAYEE] ?? 0n) + 456n });
+    assert.deepEqual(await bookedBalances(server.database.dataSource, [DEBTOR, PAYEE]), {
+      [DEBTOR]: (balances[DEBTOR] ?? 0n) - 456n,
+      [PAYEE]: (balances[PAYEE] ?? 0n) + 456n,
+    });
     await assertLedgerInvariants(server.database.dataSource);
   });
 });

@@ -7,7 +7,15 @@ import { after, before, describe, test } from 'node:test';
 import * as client from 'openid-client';
 import { approvePayment, authorisePayment, enterCode, openPaymentPage, sandboxCode } from '../support/authorise-payment.js';
 import { REDIRECT_URI } from '../support/partner.js';
-import { ACCOUNTS, assertRefusal, consentRequest, paymentRequest, PISP, registerPaymentPartner, type PaymentPartner } from '../support/payment-partner.js';
+import {
+  ACCOUNTS,
+  assertRefusal,
+  consentRequest,
+  paymentRequest,
+  PISP,
+  registerPaymentPartner,
+  type PaymentPartner,
+} from '../support/payment-partner.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 describe('payment hardening', () => {
@@ -39,7 +47,10 @@ describe('payment hardening', () => {
     assert.ok(right);
     const wrong = right === '000000' ? '111111' : '000000';
     const results = await Promise.all(Array.from({ length: 12 }, () => enterCode(browser, codePage, wrong)));
-    assert.ok(results.every((result) => !result.callback?.searchParams.get('code')), 'no guess yields an authorization code');
+    assert.ok(
+      results.every((result) => !result.callback?.searchParams.get('code')),
+      'no guess yields an authorization code',
+    );
     assert.ok(results.filter((result) => result.html.includes('That code is not right')).length <= 2, 'at most two "not right, try again" answers');
     assert.equal(await consentStatus(consentId), 'RJCT');
     const late = await enterCode(browser, codePage, right);
@@ -91,9 +102,13 @@ describe('payment hardening', () => {
     const b = await newConsent('2.00');
     const tokenA = (await authorisePayment(server, partner, a.consentId, { username: 'alice', debtorAccountId: 'acc_alice_current' })).accessToken;
     const tokenB = (await authorisePayment(server, partner, b.consentId, { username: 'alice', debtorAccountId: 'acc_alice_current' })).accessToken;
-    const paid = await partner.signedPost(tokenB, `${PISP}/domestic-payments`, paymentRequest(b.consentId, b.request), { idempotencyKey: 'key-shared-1' });
+    const paid = await partner.signedPost(tokenB, `${PISP}/domestic-payments`, paymentRequest(b.consentId, b.request), {
+      idempotencyKey: 'key-shared-1',
+    });
     assert.equal(paid.status, 201);
-    const crossed = await partner.signedPost(tokenA, `${PISP}/domestic-payments`, paymentRequest(b.consentId, b.request), { idempotencyKey: 'key-shared-1' });
+    const crossed = await partner.signedPost(tokenA, `${PISP}/domestic-payments`, paymentRequest(b.consentId, b.request), {
+      idempotencyKey: 'key-shared-1',
+    });
     assertRefusal(crossed, 400, 'U008', 'Data.ConsentId');
   });
 
@@ -106,7 +121,10 @@ describe('payment hardening', () => {
 
   test('a consent body over 60 kB (schema-valid: 500 remittance lines) → 400 U002, nothing stored', async () => {
     const request = consentRequest({ amount: '1.00', payee: ACCOUNTS.elsewhere });
-    (request.Data.Initiation as { RemittanceInformation: { Unstructured: string[] } }).RemittanceInformation.Unstructured = Array.from({ length: 500 }, () => 'x'.repeat(140));
+    (request.Data.Initiation as { RemittanceInformation: { Unstructured: string[] } }).RemittanceInformation.Unstructured = Array.from(
+      { length: 500 },
+      () => 'x'.repeat(140),
+    );
     const response = await partner.createConsent(request);
     assertRefusal(response, 400, 'U002');
   });

@@ -38,7 +38,11 @@ interface AuthorisedConsent {
   readonly accessToken: string;
 }
 
-async function authorisedConsent(server: TestServer, partner: PaymentPartner, options: ConsentRequestOptions & { username: string; debtorAccountId: string }): Promise<AuthorisedConsent> {
+async function authorisedConsent(
+  server: TestServer,
+  partner: PaymentPartner,
+  options: ConsentRequestOptions & { username: string; debtorAccountId: string },
+): Promise<AuthorisedConsent> {
   const request = consentRequest(options);
   const created = await partner.createConsent(request);
   assert.equal(created.status, 201, JSON.stringify(created.body));
@@ -47,7 +51,12 @@ async function authorisedConsent(server: TestServer, partner: PaymentPartner, op
   return { request, consentId, accessToken };
 }
 
-function pay(partner: PaymentPartner, consent: AuthorisedConsent, body: unknown = paymentRequest(consent.consentId, consent.request), idempotencyKey?: string): Promise<PisResponse> {
+function pay(
+  partner: PaymentPartner,
+  consent: AuthorisedConsent,
+  body: unknown = paymentRequest(consent.consentId, consent.request),
+  idempotencyKey?: string,
+): Promise<PisResponse> {
   return partner.signedPost(consent.accessToken, PAYMENTS, body, { idempotencyKey });
 }
 
@@ -95,7 +104,12 @@ describe('payment refusals', () => {
       ['with iat in the future → 400 U016 Path iat', { signature: { header: { [OB_IAT]: Math.floor(Date.now() / 1000) + 3600 } } }, 'U016', OB_IAT],
       ['with alg RS256 → 400 U016 Path alg', { signature: { header: { alg: 'RS256' } } }, 'U016', 'alg'],
       ['with b64 false → 400 U016 Path b64', { signature: { header: { b64: false } } }, 'U016', 'b64'],
-      ['over other bytes than the body sent (tampered body) → 400 U015', { signature: { signedBody: JSON.stringify(changed(request, (copy) => (copy.Data.Initiation.InstructedAmount.Amount = '10000.00'))) } }, 'U015', 'x-jws-signature'],
+      [
+        'over other bytes than the body sent (tampered body) → 400 U015',
+        { signature: { signedBody: JSON.stringify(changed(request, (copy) => (copy.Data.Initiation.InstructedAmount.Amount = '10000.00'))) } },
+        'U015',
+        'x-jws-signature',
+      ],
     ];
     for (const [name, options, code, path] of cases) {
       test(`POST /domestic-payment-consents with a signature ${name}`, async () => {
@@ -115,8 +129,15 @@ describe('payment refusals', () => {
     });
 
     test('POST /domestic-payments with no signature → 400 U019, and nothing is paid', async () => {
-      const consent = await authorisedConsent(server, partner, { amount: '1.00', payee: ACCOUNTS.bobCurrent, username: 'alice', debtorAccountId: 'acc_alice_current' });
-      const response = await partner.signedPost(consent.accessToken, PAYMENTS, paymentRequest(consent.consentId, consent.request), { signature: null });
+      const consent = await authorisedConsent(server, partner, {
+        amount: '1.00',
+        payee: ACCOUNTS.bobCurrent,
+        username: 'alice',
+        debtorAccountId: 'acc_alice_current',
+      });
+      const response = await partner.signedPost(consent.accessToken, PAYMENTS, paymentRequest(consent.consentId, consent.request), {
+        signature: null,
+      });
       assertRefusal(response, 400, 'U019', 'x-jws-signature');
       assert.equal(await countRows(server, 'Payment', { consentId: consent.consentId }), 0);
     });
@@ -129,7 +150,10 @@ describe('payment refusals', () => {
 
     test('41 characters → 400 U006 Path x-idempotency-key; 40 characters → 201', async () => {
       assertRefusal(await partner.createConsent(request, { idempotencyKey: 'k'.repeat(41) }), 400, 'U006', 'x-idempotency-key');
-      assert.equal((await partner.createConsent(consentRequest({ amount: '1.00', payee: ACCOUNTS.bobCurrent }), { idempotencyKey: 'k'.repeat(40) })).status, 201);
+      assert.equal(
+        (await partner.createConsent(consentRequest({ amount: '1.00', payee: ACCOUNTS.bobCurrent }), { idempotencyKey: 'k'.repeat(40) })).status,
+        201,
+      );
     });
 
     test('consent: same key + same body → 201 with the same consent, no second one; same key + another body → 400 U006, the original untouched', async () => {
@@ -163,7 +187,12 @@ describe('payment refusals', () => {
     });
 
     test('payment: same key + same body → 201 with the same payment, paid once; same key + another body → 400 U006; a new key → 400 U009', async () => {
-      const consent = await authorisedConsent(server, partner, { amount: '4.00', payee: ACCOUNTS.bobCurrent, username: 'alice', debtorAccountId: 'acc_alice_current' });
+      const consent = await authorisedConsent(server, partner, {
+        amount: '4.00',
+        payee: ACCOUNTS.bobCurrent,
+        username: 'alice',
+        debtorAccountId: 'acc_alice_current',
+      });
       const balance = await bookedBalance(server.database.dataSource, 'acc_alice_current');
       const key = `payment-${Date.now()}`;
       const first = await pay(partner, consent, undefined, key);
@@ -186,16 +215,70 @@ describe('payment refusals', () => {
 
   describe('the payment instruction: the rules of the schema and those it cannot express', () => {
     const cases: Array<[string, ConsentRequestOptions, (initiation: any) => void, string, string]> = [
-      ['a currency the bank does not pay in (USD) → 400 U023', { amount: '10.00', payee: ACCOUNTS.bobCurrent, currency: 'USD' }, () => {}, 'U023', 'Data.Initiation.InstructedAmount.Currency'],
-      ['a LocalInstrument not offered (UK.OBIE.Paym) → 400 U026', { amount: '10.00', payee: ACCOUNTS.bobCurrent, localInstrument: 'UK.OBIE.Paym' }, () => {}, 'U026', 'Data.Initiation.LocalInstrument'],
-      ['a SEPA instrument for GBP → 400 U026', { amount: '10.00', payee: ACCOUNTS.bobCurrent, localInstrument: 'UK.OBIE.SEPACreditTransfer' }, () => {}, 'U026', 'Data.Initiation.LocalInstrument'],
-      ['a creditor SchemeName not supported (UK.OBIE.PAN) → 400 U027', { amount: '10.00', payee: { ...ACCOUNTS.bobCurrent, SchemeName: 'UK.OBIE.PAN' } }, () => {}, 'U027', 'Data.Initiation.CreditorAccount.SchemeName'],
-      ['a sort code identification that is not 14 digits → 400 U002', { amount: '10.00', payee: { ...ACCOUNTS.bobCurrent, Identification: '9903014187320' } }, () => {}, 'U002', 'Data.Initiation.CreditorAccount.Identification'],
-      ['an IBAN with a wrong check digit → 400 U002', { amount: '10.00', payee: { SchemeName: 'UK.OBIE.IBAN', Identification: 'GB00OTBK99030131926835', Name: 'Alice Thompson' }, currency: 'EUR' }, () => {}, 'U002', 'Data.Initiation.CreditorAccount.Identification'],
-      ['a debtor SchemeName not supported → 400 U027', { amount: '10.00', payee: ACCOUNTS.bobCurrent, debtor: { ...ACCOUNTS.aliceCurrent, SchemeName: 'UK.OBIE.Wallet' } }, () => {}, 'U027', 'Data.Initiation.DebtorAccount.SchemeName'],
+      [
+        'a currency the bank does not pay in (USD) → 400 U023',
+        { amount: '10.00', payee: ACCOUNTS.bobCurrent, currency: 'USD' },
+        () => {},
+        'U023',
+        'Data.Initiation.InstructedAmount.Currency',
+      ],
+      [
+        'a LocalInstrument not offered (UK.OBIE.Paym) → 400 U026',
+        { amount: '10.00', payee: ACCOUNTS.bobCurrent, localInstrument: 'UK.OBIE.Paym' },
+        () => {},
+        'U026',
+        'Data.Initiation.LocalInstrument',
+      ],
+      [
+        'a SEPA instrument for GBP → 400 U026',
+        { amount: '10.00', payee: ACCOUNTS.bobCurrent, localInstrument: 'UK.OBIE.SEPACreditTransfer' },
+        () => {},
+        'U026',
+        'Data.Initiation.LocalInstrument',
+      ],
+      [
+        'a creditor SchemeName not supported (UK.OBIE.PAN) → 400 U027',
+        { amount: '10.00', payee: { ...ACCOUNTS.bobCurrent, SchemeName: 'UK.OBIE.PAN' } },
+        () => {},
+        'U027',
+        'Data.Initiation.CreditorAccount.SchemeName',
+      ],
+      [
+        'a sort code identification that is not 14 digits → 400 U002',
+        { amount: '10.00', payee: { ...ACCOUNTS.bobCurrent, Identification: '9903014187320' } },
+        () => {},
+        'U002',
+        'Data.Initiation.CreditorAccount.Identification',
+      ],
+      [
+        'an IBAN with a wrong check digit → 400 U002',
+        { amount: '10.00', payee: { SchemeName: 'UK.OBIE.IBAN', Identification: 'GB00OTBK99030131926835', Name: 'Alice Thompson' }, currency: 'EUR' },
+        () => {},
+        'U002',
+        'Data.Initiation.CreditorAccount.Identification',
+      ],
+      [
+        'a debtor SchemeName not supported → 400 U027',
+        { amount: '10.00', payee: ACCOUNTS.bobCurrent, debtor: { ...ACCOUNTS.aliceCurrent, SchemeName: 'UK.OBIE.Wallet' } },
+        () => {},
+        'U027',
+        'Data.Initiation.DebtorAccount.SchemeName',
+      ],
       ['amount 0.00 → 400 U002', { amount: '0.00', payee: ACCOUNTS.bobCurrent }, () => {}, 'U002', 'Data.Initiation.InstructedAmount.Amount'],
-      ['amount with 3 decimals (1.001) → 400 U002', { amount: '1.001', payee: ACCOUNTS.bobCurrent }, () => {}, 'U002', 'Data.Initiation.InstructedAmount.Amount'],
-      ['no CreditorAccount Name (required by the schema) → 400 U004', { amount: '10.00', payee: ACCOUNTS.bobCurrent }, (initiation) => delete initiation.CreditorAccount.Name, 'U004', 'Data.Initiation.CreditorAccount.Name'],
+      [
+        'amount with 3 decimals (1.001) → 400 U002',
+        { amount: '1.001', payee: ACCOUNTS.bobCurrent },
+        () => {},
+        'U002',
+        'Data.Initiation.InstructedAmount.Amount',
+      ],
+      [
+        'no CreditorAccount Name (required by the schema) → 400 U004',
+        { amount: '10.00', payee: ACCOUNTS.bobCurrent },
+        (initiation) => delete initiation.CreditorAccount.Name,
+        'U004',
+        'Data.Initiation.CreditorAccount.Name',
+      ],
     ];
     for (const [name, options, change, code, path] of cases) {
       test(`POST /domestic-payment-consents with ${name} Path ${path}`, async () => {
@@ -227,9 +310,21 @@ describe('payment refusals', () => {
 
     const mismatches: Array<[string, (copy: any) => void, string]> = [
       ['another amount', (copy) => (copy.Data.Initiation.InstructedAmount.Amount = '5.01'), 'Data.Initiation.InstructedAmount.Amount'],
-      ['the same amount written differently (5.0)', (copy) => (copy.Data.Initiation.InstructedAmount.Amount = '5.0'), 'Data.Initiation.InstructedAmount.Amount'],
-      ['another payee account', (copy) => (copy.Data.Initiation.CreditorAccount.Identification = ACCOUNTS.carolCurrent.Identification), 'Data.Initiation.CreditorAccount.Identification'],
-      ['another EndToEndIdentification', (copy) => (copy.Data.Initiation.EndToEndIdentification = 'e2e-other'), 'Data.Initiation.EndToEndIdentification'],
+      [
+        'the same amount written differently (5.0)',
+        (copy) => (copy.Data.Initiation.InstructedAmount.Amount = '5.0'),
+        'Data.Initiation.InstructedAmount.Amount',
+      ],
+      [
+        'another payee account',
+        (copy) => (copy.Data.Initiation.CreditorAccount.Identification = ACCOUNTS.carolCurrent.Identification),
+        'Data.Initiation.CreditorAccount.Identification',
+      ],
+      [
+        'another EndToEndIdentification',
+        (copy) => (copy.Data.Initiation.EndToEndIdentification = 'e2e-other'),
+        'Data.Initiation.EndToEndIdentification',
+      ],
       ['a LocalInstrument the consent left out', (copy) => (copy.Data.Initiation.LocalInstrument = 'UK.OBIE.FPS'), 'Data.Initiation.LocalInstrument'],
       ['no RemittanceInformation', (copy) => delete copy.Data.Initiation.RemittanceInformation, 'Data.Initiation.RemittanceInformation'],
       ['another Risk PaymentContextCode', (copy) => (copy.Risk.PaymentContextCode = 'TransferToSelf'), 'Risk.PaymentContextCode'],
@@ -244,8 +339,26 @@ describe('payment refusals', () => {
 
     test('POST /domestic-payments naming another consent in Data.ConsentId → 400 U008 Path Data.ConsentId', async () => {
       const other = await partner.createConsent(consentRequest({ amount: '5.00', payee: ACCOUNTS.bobCurrent }));
-      assertRefusal(await pay(partner, consent, changed(body, (copy) => (copy.Data.ConsentId = other.body.Data.ConsentId))), 400, 'U008', 'Data.ConsentId');
-      assertRefusal(await pay(partner, consent, changed(body, (copy) => (copy.Data.ConsentId = 'pmc_unknown'))), 400, 'U008', 'Data.ConsentId');
+      assertRefusal(
+        await pay(
+          partner,
+          consent,
+          changed(body, (copy) => (copy.Data.ConsentId = other.body.Data.ConsentId)),
+        ),
+        400,
+        'U008',
+        'Data.ConsentId',
+      );
+      assertRefusal(
+        await pay(
+          partner,
+          consent,
+          changed(body, (copy) => (copy.Data.ConsentId = 'pmc_unknown')),
+        ),
+        400,
+        'U008',
+        'Data.ConsentId',
+      );
     });
 
     test('after all these refusals the consent is still AUTH, nothing was paid, and the exact repeat is paid → 201; then a new key on the COND consent → 400 U009', async () => {
@@ -270,7 +383,12 @@ describe('payment refusals', () => {
 
     test("another partner's consent and payment → 403", async () => {
       const other = await registerPaymentPartner(server, 'Nosy Payments');
-      const consent = await authorisedConsent(server, partner, { amount: '1.50', payee: ACCOUNTS.bobCurrent, username: 'alice', debtorAccountId: 'acc_alice_current' });
+      const consent = await authorisedConsent(server, partner, {
+        amount: '1.50',
+        payee: ACCOUNTS.bobCurrent,
+        username: 'alice',
+        debtorAccountId: 'acc_alice_current',
+      });
       const payment = await pay(partner, consent);
       assert.equal(payment.status, 201);
       const token = await other.paymentsToken();
@@ -280,7 +398,12 @@ describe('payment refusals', () => {
     });
 
     test('funds-confirmation for another consent than the token is bound to → 403', async () => {
-      const consent = await authorisedConsent(server, partner, { amount: '1.25', payee: ACCOUNTS.bobCurrent, username: 'alice', debtorAccountId: 'acc_alice_current' });
+      const consent = await authorisedConsent(server, partner, {
+        amount: '1.25',
+        payee: ACCOUNTS.bobCurrent,
+        username: 'alice',
+        debtorAccountId: 'acc_alice_current',
+      });
       const other = await partner.createConsent(consentRequest({ amount: '1.25', payee: ACCOUNTS.bobCurrent }));
       const response = await partner.call(consent.accessToken, 'GET', `${CONSENTS}/${other.body.Data.ConsentId}/funds-confirmation`);
       assert.equal(response.status, 403);
@@ -296,7 +419,12 @@ describe('payment refusals', () => {
     });
 
     test('a customer payment token on the consent POST (client credentials only) → 401', async () => {
-      const consent = await authorisedConsent(server, partner, { amount: '1.75', payee: ACCOUNTS.bobCurrent, username: 'alice', debtorAccountId: 'acc_alice_current' });
+      const consent = await authorisedConsent(server, partner, {
+        amount: '1.75',
+        payee: ACCOUNTS.bobCurrent,
+        username: 'alice',
+        debtorAccountId: 'acc_alice_current',
+      });
       assert.equal((await partner.signedPost(consent.accessToken, CONSENTS, request)).status, 401);
     });
   });
@@ -305,11 +433,23 @@ describe('payment refusals', () => {
     const { dataSource } = server.database;
     const before = await bookedBalance(dataSource, 'acc_dave_current');
     const nobody = { SchemeName: 'UK.OBIE.SortCodeAccountNumber', Identification: '99030100000000', Name: 'Nobody' };
-    const unknown = await authorisedConsent(server, partner, { amount: '2.00', payee: nobody, username: 'dave', debtorAccountId: 'acc_dave_current' });
+    const unknown = await authorisedConsent(server, partner, {
+      amount: '2.00',
+      payee: nobody,
+      username: 'dave',
+      debtorAccountId: 'acc_dave_current',
+    });
     assertRejectedPayment(await pay(partner, unknown), 'AC01');
-    const iban = await dataSource.getRepository<AccountIdentificationRow>('AccountIdentification').findOneByOrFail({ accountId: 'acc_alice_eur', schemeName: 'UK.OBIE.IBAN' });
+    const iban = await dataSource
+      .getRepository<AccountIdentificationRow>('AccountIdentification')
+      .findOneByOrFail({ accountId: 'acc_alice_eur', schemeName: 'UK.OBIE.IBAN' });
     const euroWallet = { SchemeName: 'UK.OBIE.IBAN', Identification: iban.identification, Name: 'Alice Thompson' };
-    const wrongCurrency = await authorisedConsent(server, partner, { amount: '2.00', payee: euroWallet, username: 'dave', debtorAccountId: 'acc_dave_current' });
+    const wrongCurrency = await authorisedConsent(server, partner, {
+      amount: '2.00',
+      payee: euroWallet,
+      username: 'dave',
+      debtorAccountId: 'acc_dave_current',
+    });
     assertRejectedPayment(await pay(partner, wrongCurrency), 'AM03');
     assert.equal(await bookedBalance(dataSource, 'acc_dave_current'), before);
     await assertLedgerInvariants(dataSource);
@@ -322,13 +462,21 @@ describe('payment refusals', () => {
   test('insufficient funds → 201 RJCT AM04, the consent is COND, no money moved', async () => {
     const { dataSource } = server.database;
     const spendable = await bookedBalance(dataSource, 'acc_carol_current'); // no overdraft
-    const consent = await authorisedConsent(server, partner, { amount: formatAmount(spendable + 100n, 'GBP'), payee: ACCOUNTS.daveCurrent, username: 'carol', debtorAccountId: 'acc_carol_current' });
+    const consent = await authorisedConsent(server, partner, {
+      amount: formatAmount(spendable + 100n, 'GBP'),
+      payee: ACCOUNTS.daveCurrent,
+      username: 'carol',
+      debtorAccountId: 'acc_carol_current',
+    });
     const watched = ['acc_carol_current', 'acc_dave_current', 'acc_bank_gbp_fee_income'];
     const before = await bookedBalances(dataSource, watched);
     const response = await pay(partner, consent);
     assertRejectedPayment(response, 'AM04');
     assert.equal((await partner.call(await partner.paymentsToken(), 'GET', `${CONSENTS}/${consent.consentId}`)).body.Data.Status, 'COND');
-    assert.equal((await partner.call(await partner.paymentsToken(), 'GET', `${PAYMENTS}/${response.body.Data.DomesticPaymentId}`)).body.Data.Status, 'RJCT');
+    assert.equal(
+      (await partner.call(await partner.paymentsToken(), 'GET', `${PAYMENTS}/${response.body.Data.DomesticPaymentId}`)).body.Data.Status,
+      'RJCT',
+    );
     assert.deepEqual(await bookedBalances(dataSource, watched), before);
     await assertLedgerInvariants(dataSource);
   });

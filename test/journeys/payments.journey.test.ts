@@ -81,8 +81,15 @@ describe('payments journey', () => {
     server = await startTestServer();
     partner = await registerPaymentPartner(server);
     const balances = ['ReadAccountsBasic', 'ReadBalances'];
-    aliceAis = (await customerToken(server, partner.ais, balances, { username: 'alice', password: 'alice-sandbox-1', accountIds: ['acc_alice_current', 'acc_alice_savings'] })).accessToken;
-    bobAis = (await customerToken(server, partner.ais, balances, { username: 'bob', password: 'bob-sandbox-2', accountIds: ['acc_bob_current'] })).accessToken;
+    aliceAis = (
+      await customerToken(server, partner.ais, balances, {
+        username: 'alice',
+        password: 'alice-sandbox-1',
+        accountIds: ['acc_alice_current', 'acc_alice_savings'],
+      })
+    ).accessToken;
+    bobAis = (await customerToken(server, partner.ais, balances, { username: 'bob', password: 'bob-sandbox-2', accountIds: ['acc_bob_current'] }))
+      .accessToken;
   });
   after(async () => server.close());
 
@@ -103,7 +110,9 @@ describe('payments journey', () => {
       assert.match(Data.ConsentId, /^pmc_/);
       assert.deepEqual(Data.Initiation, request.Data.Initiation);
       assert.deepEqual(response.body.Risk, request.Risk);
-      assert.deepEqual(Data.Charges, [{ ChargeBearer: 'BorneByDebtor', Type: 'UK.OBIE.FasterPaymentsOut', Amount: { Amount: '0.50', Currency: 'GBP' } }]);
+      assert.deepEqual(Data.Charges, [
+        { ChargeBearer: 'BorneByDebtor', Type: 'UK.OBIE.FasterPaymentsOut', Amount: { Amount: '0.50', Currency: 'GBP' } },
+      ]);
       assert.equal(Data.Debtor, undefined, 'no account is chosen yet');
       assert.equal(response.body.Links.Self, `${server.issuer}${PISP}/domestic-payment-consents/${Data.ConsentId}`);
       // The signature names the bank (BANK_ORGANISATION_ID, default "openteller") under the issuer host as trust anchor.
@@ -167,7 +176,11 @@ describe('payments journey', () => {
     });
 
     test('POST /domestic-payments to a payee at this bank → 201 ACSC at once; consent COND; 1,000.50 leaves alice, 1,000.00 reaches bob, 0.50 is fee income', async () => {
-      const before = { alice: await available(aliceAis, 'acc_alice_savings'), bob: await available(bobAis, 'acc_bob_current'), fees: await bookedBalance(server.database.dataSource, FEE_INCOME) };
+      const before = {
+        alice: await available(aliceAis, 'acc_alice_savings'),
+        bob: await available(bobAis, 'acc_bob_current'),
+        fees: await bookedBalance(server.database.dataSource, FEE_INCOME),
+      };
       const response = await pay(accessToken, consentId, request);
       assert.equal(response.status, 201, JSON.stringify(response.body));
       const { Data } = response.body;
@@ -176,7 +189,9 @@ describe('payments journey', () => {
       assert.equal(Data.Status, 'ACSC');
       assert.equal(Data.StatusReason, undefined);
       assert.deepEqual(Data.Initiation, request.Data.Initiation);
-      assert.deepEqual(Data.Charges, [{ ChargeBearer: 'BorneByDebtor', Type: 'UK.OBIE.FasterPaymentsOut', Amount: { Amount: '0.50', Currency: 'GBP' } }]);
+      assert.deepEqual(Data.Charges, [
+        { ChargeBearer: 'BorneByDebtor', Type: 'UK.OBIE.FasterPaymentsOut', Amount: { Amount: '0.50', Currency: 'GBP' } },
+      ]);
       assert.deepEqual(Data.Debtor, SAVINGS);
       assert.equal(response.body.Risk, undefined, 'a payment response has no Risk');
       assert.equal(response.body.Links.Self, `${server.issuer}${PISP}/domestic-payments/${Data.DomesticPaymentId}`);
@@ -240,10 +255,17 @@ describe('payments journey', () => {
   test('a payee at another bank → 201 ACSP (money in clearing); after settlement → ACSC, the money has left the bank', async () => {
     const request = consentRequest({ amount: '25.00', payee: ACCOUNTS.elsewhere, reference: 'RENT' });
     const consentId = await createConsent(request);
-    const { accessToken, steppedUp } = await authorisePayment(server, partner, consentId, { username: 'alice', debtorAccountId: 'acc_alice_current' });
+    const { accessToken, steppedUp } = await authorisePayment(server, partner, consentId, {
+      username: 'alice',
+      debtorAccountId: 'acc_alice_current',
+    });
     assert.equal(steppedUp, true, 'a payee never paid before needs a code');
     const { dataSource } = server.database;
-    const before = { alice: await available(aliceAis, 'acc_alice_current'), clearing: await bookedBalance(dataSource, CLEARING), external: await bookedBalance(dataSource, EXTERNAL) };
+    const before = {
+      alice: await available(aliceAis, 'acc_alice_current'),
+      clearing: await bookedBalance(dataSource, CLEARING),
+      external: await bookedBalance(dataSource, EXTERNAL),
+    };
 
     const response = await pay(accessToken, consentId, request);
     assert.equal(response.status, 201, JSON.stringify(response.body));
@@ -293,12 +315,20 @@ describe('payments journey', () => {
     await assertLedgerInvariants(dataSource);
   });
 
-  test('a euro payment from alice\'s wallet by SEPA Instant to an IBAN elsewhere, with a non-ASCII payee name → Charges 0.50 EUR, ACSP, then ACSC', async () => {
+  test("a euro payment from alice's wallet by SEPA Instant to an IBAN elsewhere, with a non-ASCII payee name → Charges 0.50 EUR, ACSP, then ACSC", async () => {
     const payee = { SchemeName: 'UK.OBIE.IBAN', Identification: 'DE89370400440532013000', Name: 'Müller Design GmbH — Zoë' };
-    const request = consentRequest({ amount: '42.00', currency: 'EUR', payee, localInstrument: 'UK.OBIE.SEPAInstantCreditTransfer', reference: 'RECHNUNG Nº 7' });
+    const request = consentRequest({
+      amount: '42.00',
+      currency: 'EUR',
+      payee,
+      localInstrument: 'UK.OBIE.SEPAInstantCreditTransfer',
+      reference: 'RECHNUNG Nº 7',
+    });
     const created = await partner.createConsent(request);
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    assert.deepEqual(created.body.Data.Charges, [{ ChargeBearer: 'BorneByDebtor', Type: 'UK.OBIE.SEPAInstantOut', Amount: { Amount: '0.50', Currency: 'EUR' } }]);
+    assert.deepEqual(created.body.Data.Charges, [
+      { ChargeBearer: 'BorneByDebtor', Type: 'UK.OBIE.SEPAInstantOut', Amount: { Amount: '0.50', Currency: 'EUR' } },
+    ]);
     assert.equal(created.body.Data.Initiation.CreditorAccount.Name, payee.Name);
     const consentId = created.body.Data.ConsentId as string;
     const { accessToken } = await authorisePayment(server, partner, consentId, { username: 'alice', debtorAccountId: 'acc_alice_eur' });
@@ -337,7 +367,9 @@ describe('payments journey', () => {
     const { page, browser } = await openPaymentPage(server, partner, consentId, { username: 'alice' });
     const codePage = await approvePayment(browser, page, 'acc_alice_savings');
     const form = readForm(codePage.html);
-    const swapped = await browser.follow(form.action, REDIRECT_URI, { form: { ...form.hidden, debtorAccount: 'acc_alice_current', otp: sandboxCode(codePage) ?? '', decision: 'approve' } });
+    const swapped = await browser.follow(form.action, REDIRECT_URI, {
+      form: { ...form.hidden, debtorAccount: 'acc_alice_current', otp: sandboxCode(codePage) ?? '', decision: 'approve' },
+    });
     assert.equal(swapped.callback, undefined);
     assert.equal(swapped.status, 400);
     assert.match(swapped.html, /That code is not right/);

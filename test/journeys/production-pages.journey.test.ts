@@ -69,7 +69,11 @@ describe('portal and connected apps in production mode', () => {
       }
       return response;
     };
-    const send = (test: request.Test) => test.set('X-Forwarded-Proto', 'https').set('Host', 'bank.example').set('Cookie', [...cookies].map(([name, value]) => `${name}=${value}`).join('; '));
+    const send = (test: request.Test) =>
+      test
+        .set('X-Forwarded-Proto', 'https')
+        .set('Host', 'bank.example')
+        .set('Cookie', [...cookies].map(([name, value]) => `${name}=${value}`).join('; '));
     return {
       get: async (path: string) => keep(await send(http.get(path))),
       post: async (path: string, form: Record<string, string>) => keep(await send(http.post(path)).type('form').send(form)),
@@ -89,16 +93,34 @@ describe('portal and connected apps in production mode', () => {
     const form = await browser.get('/portal/signup');
     assert.equal(form.status, 200);
     assert.match(form.headers['strict-transport-security'] ?? '', /max-age=31536000/);
-    assertStrictCookie((form.headers['set-cookie'] as unknown as string[]).find((cookie) => cookie.startsWith('ot_csrf=')), 'ot_csrf', '/portal');
-    const signUp = await browser.post('/portal/signup', { csrf: csrfOf(form.text, '/portal/signup'), organisationName: 'Prod Partner', email: 'ops@prod.example', password: 'a long production password' });
+    assertStrictCookie(
+      (form.headers['set-cookie'] as unknown as string[]).find((cookie) => cookie.startsWith('ot_csrf=')),
+      'ot_csrf',
+      '/portal',
+    );
+    const signUp = await browser.post('/portal/signup', {
+      csrf: csrfOf(form.text, '/portal/signup'),
+      organisationName: 'Prod Partner',
+      email: 'ops@prod.example',
+      password: 'a long production password',
+    });
     assert.equal(signUp.status, 303, signUp.text.slice(0, 300));
-    assertStrictCookie((signUp.headers['set-cookie'] as unknown as string[]).find((cookie) => cookie.startsWith('ot_portal=')), 'ot_portal', '/portal');
+    assertStrictCookie(
+      (signUp.headers['set-cookie'] as unknown as string[]).find((cookie) => cookie.startsWith('ot_portal=')),
+      'ot_portal',
+      '/portal',
+    );
   });
 
   test('the sandbox mailbox → 404 in production', async () => {
     const browser = browserViaProxy();
     const form = await browser.get('/portal/signup');
-    await browser.post('/portal/signup', { csrf: csrfOf(form.text, '/portal/signup'), organisationName: 'Mail Seeker', email: 'mail@prod.example', password: 'a long production password' });
+    await browser.post('/portal/signup', {
+      csrf: csrfOf(form.text, '/portal/signup'),
+      organisationName: 'Mail Seeker',
+      email: 'mail@prod.example',
+      password: 'a long production password',
+    });
     assert.match((await browser.get('/portal')).text, /Your apps/);
     const mailbox = await browser.get('/portal/mailbox');
     assert.equal(mailbox.status, 404);
@@ -108,9 +130,17 @@ describe('portal and connected apps in production mode', () => {
   test('a customer logs in to connected apps over the proxy → the session cookie is Secure, HttpOnly, SameSite=Lax, path /account', async () => {
     const browser = browserViaProxy();
     const form = await browser.get('/account');
-    const login = await browser.post('/account/login', { csrf: csrfOf(form.text, '/account/login'), username: 'paula', password: 'paula-password-1' });
+    const login = await browser.post('/account/login', {
+      csrf: csrfOf(form.text, '/account/login'),
+      username: 'paula',
+      password: 'paula-password-1',
+    });
     assert.equal(login.status, 303);
-    assertStrictCookie((login.headers['set-cookie'] as unknown as string[]).find((cookie) => cookie.startsWith('ot_account=')), 'ot_account', '/account');
+    assertStrictCookie(
+      (login.headers['set-cookie'] as unknown as string[]).find((cookie) => cookie.startsWith('ot_account=')),
+      'ot_account',
+      '/account',
+    );
     const page = await browser.get('/account');
     assert.match(page.text, /Paula Prod/);
   });

@@ -35,7 +35,10 @@ describe('stateless processes', () => {
     await server.restart();
     const accounts = await partner.call(tokens.access_token, 'GET', `${API}/accounts`);
     assert.equal(accounts.status, 200);
-    assert.deepEqual(accounts.body.Data.Account.map((account: { AccountId: string }) => account.AccountId), ['acc_carol_current']);
+    assert.deepEqual(
+      accounts.body.Data.Account.map((account: { AccountId: string }) => account.AccountId),
+      ['acc_carol_current'],
+    );
   });
 
   test('two instances on one database serving the requests of one flow alternately → the flow completes', async () => {

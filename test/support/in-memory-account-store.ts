@@ -18,7 +18,11 @@ export class InMemoryAccountStore implements AccountStore {
   }
 
   async findByIdentification(schemeName: string, identification: string): Promise<Account | null> {
-    return this.accounts.find((account) => account.identifications.some((item) => item.schemeName === schemeName && item.identification === identification)) ?? null;
+    return (
+      this.accounts.find((account) =>
+        account.identifications.some((item) => item.schemeName === schemeName && item.identification === identification),
+      ) ?? null
+    );
   }
 
   /** Every account, for setting up an in-memory ledger. */

@@ -90,7 +90,10 @@ export class InMemoryConsentStore implements ConsentStore {
     const shared = this.accounts.get(consentId) ?? [];
     if (current?.status !== ConsentStatus.Authorised || current.customerId !== customerId) return false;
     if (shared.length < 2 || !shared.includes(accountId)) return false;
-    this.accounts.set(consentId, shared.filter((id) => id !== accountId));
+    this.accounts.set(
+      consentId,
+      shared.filter((id) => id !== accountId),
+    );
     return true;
   }
 
@@ -98,7 +101,8 @@ export class InMemoryConsentStore implements ConsentStore {
     await tick();
     const grantIds: string[] = [];
     for (const consent of this.consents.values()) {
-      if (consent.clientId !== clientId || (consent.status !== ConsentStatus.AwaitingAuthorisation && consent.status !== ConsentStatus.Authorised)) continue;
+      if (consent.clientId !== clientId || (consent.status !== ConsentStatus.AwaitingAuthorisation && consent.status !== ConsentStatus.Authorised))
+        continue;
       this.consents.set(consent.id, { ...consent, status: ConsentStatus.Revoked, statusReason: { ...reason }, statusUpdatedAt: new Date(at) });
       this.writes.push({ consentId: consent.id, from: consent.status, to: ConsentStatus.Revoked });
       if (consent.grantId) grantIds.push(consent.grantId);

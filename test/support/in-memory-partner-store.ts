@@ -36,7 +36,9 @@ export class InMemoryPartnerStore implements PartnerStore {
     await tick();
     const app = this.apps.get(clientId);
     if (!app) return null;
-    const software = [...this.apps.values()].find((other) => other.softwareId === app.softwareId && other.partnerId === app.partnerId && other.origin !== 'dcr');
+    const software = [...this.apps.values()].find(
+      (other) => other.softwareId === app.softwareId && other.partnerId === app.partnerId && other.origin !== 'dcr',
+    );
     return { status: effectiveStatus(app.status, software?.status ?? null), version: app.version };
   }
 

@@ -1,6 +1,12 @@
 import { assertBalancedTransfer, assertFundsAvailable, type TransferDraft } from '../../src/domain/ledger/ledger.js';
 import { InsufficientFunds } from '../../src/domain/errors.js';
-import type { DomesticPayment, ExecutionOutcome, PaymentExecution, PaymentStore, SettlementResult } from '../../src/domain/payments/domestic-payment.js';
+import type {
+  DomesticPayment,
+  ExecutionOutcome,
+  PaymentExecution,
+  PaymentStore,
+  SettlementResult,
+} from '../../src/domain/payments/domestic-payment.js';
 import type { IdempotencyRecord, IdempotencyStore, IdempotentOperation } from '../../src/domain/payments/idempotency.js';
 import type { RiskFacts, StatusReason } from '../../src/domain/payments/risk-policy.js';
 
@@ -35,7 +41,13 @@ export class InMemoryPaymentStore implements PaymentStore, IdempotencyStore {
 
   /** Test setup: opens an account with a balance (the opening money comes from nowhere: tests check differences). */
   openAccount(id: string, currency: string, options: { customer?: boolean; overdraftLimitMinor?: bigint; balanceMinor?: bigint } = {}): void {
-    this.accounts.set(id, { id, currency, customer: options.customer ?? false, overdraftLimitMinor: options.overdraftLimitMinor ?? 0n, balanceMinor: options.balanceMinor ?? 0n });
+    this.accounts.set(id, {
+      id,
+      currency,
+      customer: options.customer ?? false,
+      overdraftLimitMinor: options.overdraftLimitMinor ?? 0n,
+      balanceMinor: options.balanceMinor ?? 0n,
+    });
   }
 
   /** Test setup: a payment as it stands (any status), no money moved. */
@@ -84,7 +96,12 @@ export class InMemoryPaymentStore implements PaymentStore, IdempotencyStore {
           this.postTransfers(execution.transfers);
         } catch (error) {
           if (!(error instanceof InsufficientFunds)) throw error;
-          decided = { ...payment, status: 'RJCT', statusReason: { code: 'AM04', description: 'The account paid from has insufficient funds' }, settleAfter: null };
+          decided = {
+            ...payment,
+            status: 'RJCT',
+            statusReason: { code: 'AM04', description: 'The account paid from has insufficient funds' },
+            settleAfter: null,
+          };
         }
       }
     }
@@ -102,7 +119,8 @@ export class InMemoryPaymentStore implements PaymentStore, IdempotencyStore {
       if (stored.status === 'RJCT') continue;
       const at = stored.createdAt.getTime();
       if (stored.customerId === payment.customerId) {
-        if (at >= riskWindows.dayStart.getTime() && stored.currency === payment.currency) customerPaidTodayMinor += stored.amountMinor + stored.chargesMinor;
+        if (at >= riskWindows.dayStart.getTime() && stored.currency === payment.currency)
+          customerPaidTodayMinor += stored.amountMinor + stored.chargesMinor;
         if (at >= riskWindows.customerWindowStart.getTime()) customerPaymentsInWindow += 1;
       }
       if (stored.clientId === payment.clientId && at >= riskWindows.partnerWindowStart.getTime()) partnerPaymentsInWindow += 1;
@@ -118,7 +136,9 @@ export class InMemoryPaymentStore implements PaymentStore, IdempotencyStore {
 
   async hasPaidPayee(customerId: string, creditorIdentification: string): Promise<boolean> {
     await tick();
-    return [...this.payments.values()].some((payment) => payment.customerId === customerId && payment.creditorIdentification === creditorIdentification && payment.status !== 'RJCT');
+    return [...this.payments.values()].some(
+      (payment) => payment.customerId === customerId && payment.creditorIdentification === creditorIdentification && payment.status !== 'RJCT',
+    );
   }
 
   async listDueForSettlement(now: Date, limit: number): Promise<DomesticPayment[]> {

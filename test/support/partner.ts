@@ -108,9 +108,17 @@ export function partnerClient(server: TestServer, clientId: string, config: clie
       if (body !== undefined && !requestHeaders.has('content-type')) requestHeaders.set('content-type', 'application/json');
       let response: Response;
       try {
-        response = await client.fetchProtectedResource(config, token, new URL(path, server.issuer), method, body === undefined ? undefined : JSON.stringify(body), requestHeaders, {
-          DPoP: dpop,
-        });
+        response = await client.fetchProtectedResource(
+          config,
+          token,
+          new URL(path, server.issuer),
+          method,
+          body === undefined ? undefined : JSON.stringify(body),
+          requestHeaders,
+          {
+            DPoP: dpop,
+          },
+        );
       } catch (error) {
         if (error instanceof client.WWWAuthenticateChallengeError) response = error.response as Response;
         else throw error;
@@ -122,7 +130,10 @@ export function partnerClient(server: TestServer, clientId: string, config: clie
     },
     async createConsent(permissions, extra = {}) {
       const token = await partner.clientCredentialsToken();
-      const response = await partner.call(token, 'POST', `${API}/account-access-consents`, { Data: { Permissions: permissions, ...extra }, Risk: {} });
+      const response = await partner.call(token, 'POST', `${API}/account-access-consents`, {
+        Data: { Permissions: permissions, ...extra },
+        Risk: {},
+      });
       if (response.status !== 201) throw new Error(`consent creation failed: ${response.status} ${JSON.stringify(response.body)}`);
       return response.body.Data.ConsentId as string;
     },

@@ -96,9 +96,15 @@ export async function registerPaymentPartner(server: TestServer, name = 'Pay Pal
     ],
   };
   const app = await registerTestApp(server, { name, jwks, roles: ['AISP', 'PISP'] });
-  const config = await client.discovery(new URL(server.issuer), app.clientId, {}, client.PrivateKeyJwt({ key: authKeys.privateKey, kid: CLIENT_AUTH_KID }), {
-    execute: [client.allowInsecureRequests],
-  });
+  const config = await client.discovery(
+    new URL(server.issuer),
+    app.clientId,
+    {},
+    client.PrivateKeyJwt({ key: authKeys.privateKey, kid: CLIENT_AUTH_KID }),
+    {
+      execute: [client.allowInsecureRequests],
+    },
+  );
   const dpop = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
   const ais = partnerClient(server, app.clientId, config, dpop);
   const signingIssuer = messageSigningIssuer(app);
@@ -150,7 +156,13 @@ export async function registerPaymentPartner(server: TestServer, name = 'Pay Pal
       const encodedHeader = base64url.encode(JSON.stringify(protectedHeader));
       const signingInput = `${encodedHeader}.${base64url.encode(options.signedBody ?? body)}`;
       const signature = base64url.encode(
-        new Uint8Array(await crypto.subtle.sign({ name: 'RSA-PSS', saltLength: 32 }, options.key ?? signingKeys.privateKey, new TextEncoder().encode(signingInput))),
+        new Uint8Array(
+          await crypto.subtle.sign(
+            { name: 'RSA-PSS', saltLength: 32 },
+            options.key ?? signingKeys.privateKey,
+            new TextEncoder().encode(signingInput),
+          ),
+        ),
       );
       return `${encodedHeader}..${signature}`;
     },

@@ -4,14 +4,13 @@ import { SchemaRegistry } from '../../src/validation/schema-registry.js';
 
 const schemas = SchemaRegistry.load();
 
-const ROUTES = [
-  ...AISP_ROUTES.map((route) => ({ family: 'aisp', route })),
-  ...PISP_ROUTES.map((route) => ({ family: 'pisp', route })),
-].map(({ family, route }) => ({
-  method: route.method,
-  pattern: new RegExp(`^${API_BASE_PATH}/${family}${route.path.replace(/:[A-Za-z]+/g, '[^/]+')}$`),
-  responseSchema: route.responseSchema,
-}));
+const ROUTES = [...AISP_ROUTES.map((route) => ({ family: 'aisp', route })), ...PISP_ROUTES.map((route) => ({ family: 'pisp', route }))].map(
+  ({ family, route }) => ({
+    method: route.method,
+    pattern: new RegExp(`^${API_BASE_PATH}/${family}${route.path.replace(/:[A-Za-z]+/g, '[^/]+')}$`),
+    responseSchema: route.responseSchema,
+  }),
+);
 
 /**
  * Asserts that a resource-API response body satisfies its schema: the schema the route declares for
@@ -20,10 +19,18 @@ const ROUTES = [
 export function assertResponseSchema(method: string, path: string, status: number, body: unknown): void {
   const pathname = new URL(path, 'http://localhost').pathname;
   if (status >= 400) {
-    assert.deepEqual(schemas.validateResponse('OBErrorResponse1', body), [], `${method} ${pathname} → ${status}: error body is not an OBErrorResponse1`);
+    assert.deepEqual(
+      schemas.validateResponse('OBErrorResponse1', body),
+      [],
+      `${method} ${pathname} → ${status}: error body is not an OBErrorResponse1`,
+    );
     return;
   }
   const route = ROUTES.find((candidate) => candidate.method === method && candidate.pattern.test(pathname));
   if (!route?.responseSchema || body === undefined) return;
-  assert.deepEqual(schemas.validateResponse(route.responseSchema, body), [], `${method} ${pathname} → ${status}: not a valid ${route.responseSchema}`);
+  assert.deepEqual(
+    schemas.validateResponse(route.responseSchema, body),
+    [],
+    `${method} ${pathname} → ${status}: not a valid ${route.responseSchema}`,
+  );
 }

@@ -107,7 +107,12 @@ export function signJwt(key: SigningKey, claims: JWTPayload): Promise<string> {
  * The claims of an OB DCR signed registration request: `iss` the software id, `aud` the issuer, valid five
  * minutes, a fresh `jti`; `overrides` replace or (as `undefined`) remove claims.
  */
-export function registrationRequestClaims(server: TestServer, softwareId: string, softwareStatement: string, overrides: Record<string, unknown> = {}): JWTPayload {
+export function registrationRequestClaims(
+  server: TestServer,
+  softwareId: string,
+  softwareStatement: string,
+  overrides: Record<string, unknown> = {},
+): JWTPayload {
   const now = Math.floor(Date.now() / 1000);
   const claims: Record<string, unknown> = {
     iss: softwareId,

@@ -9,7 +9,8 @@ export interface AccountIdentification {
 }
 
 /** Who holds an account: a customer, or the bank itself (clearing and fee-income accounts). */
-export type AccountHolder = { readonly kind: 'customer'; readonly customerId: string } | { readonly kind: 'bank'; readonly purpose: BankAccountPurpose };
+export type AccountHolder =
+  { readonly kind: 'customer'; readonly customerId: string } | { readonly kind: 'bank'; readonly purpose: BankAccountPurpose };
 
 /** Internal accounts of the bank that the ledger posts to. */
 export type BankAccountPurpose = 'clearing' | 'fee-income' | 'external-funding';

@@ -38,7 +38,9 @@ export interface TransactionQuery {
    * `older`: strictly after `position` in newest-first order (or from the newest when no position), newest
    * first. `newer`: strictly before `position`, returned oldest first.
    */
-  readonly seek: { readonly towards: 'older'; readonly position: TransactionPosition | null } | { readonly towards: 'newer'; readonly position: TransactionPosition };
+  readonly seek:
+    | { readonly towards: 'older'; readonly position: TransactionPosition | null }
+    | { readonly towards: 'newer'; readonly position: TransactionPosition };
   readonly limit: number;
 }
 

@@ -44,8 +44,7 @@ export const DEFAULT_LOCKOUT_POLICY: LockoutPolicy = { maxFailures: 5, lockoutMs
  * A valid scrypt hash (same cost as real ones) of a random password nobody knows, verified when the login name
  * is unknown so that such attempts take as long as a wrong password.
  */
-const DUMMY_HASH =
-  'scrypt$32768$8$1$vUfDc5Z56X7R89IIdaw6Dw$E-_eth-4iiRcC_X0MH6Yl4SR1GyZRwR5yr8LdTE7H8v7SmSGy26odP_5OQnZf7FyckFvO0qr9wXxhcEct-Czpw';
+const DUMMY_HASH = 'scrypt$32768$8$1$vUfDc5Z56X7R89IIdaw6Dw$E-_eth-4iiRcC_X0MH6Yl4SR1GyZRwR5yr8LdTE7H8v7SmSGy26odP_5OQnZf7FyckFvO0qr9wXxhcEct-Czpw';
 
 /**
  * Checks a password with lockout. Every attempt is counted before the password is checked, atomically, so

@@ -2,7 +2,15 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { endSession, resumeSession, SESSION_LIFETIMES, startSession, type SessionKind, type WebSession, type WebSessionStore } from './web-session.js';
+import {
+  endSession,
+  resumeSession,
+  SESSION_LIFETIMES,
+  startSession,
+  type SessionKind,
+  type WebSession,
+  type WebSessionStore,
+} from './web-session.js';
 
 const NOW = new Date('2030-06-01T12:00:00.000Z');
 const MINUTE = 60_000;
@@ -51,7 +59,14 @@ describe('startSession', () => {
     const { token, session } = await startSession(store, 'partner', 'usr_dev', NOW);
     assert.match(token, /^[A-Za-z0-9_-]{43}$/);
     assert.equal(session.idHash, createHash('sha256').update(token).digest('base64url'));
-    assert.deepEqual(session, { idHash: session.idHash, kind: 'partner', subjectId: 'usr_dev', createdAt: NOW, expiresAt: at(12 * 60 * MINUTE), idleExpiresAt: at(30 * MINUTE) });
+    assert.deepEqual(session, {
+      idHash: session.idHash,
+      kind: 'partner',
+      subjectId: 'usr_dev',
+      createdAt: NOW,
+      expiresAt: at(12 * 60 * MINUTE),
+      idleExpiresAt: at(30 * MINUTE),
+    });
     assert.deepEqual(store.sessions.get(session.idHash), session);
     assert.ok(!JSON.stringify([...store.sessions.values()]).includes(token));
   });
@@ -131,7 +146,17 @@ describe('resumeSession', () => {
   test('malformed tokens (missing, empty, short, 44 characters, padded, other alphabet) → null without reading the store', async () => {
     const store = new InMemoryWebSessionStore();
     const { token } = await startSession(store, 'partner', 'usr_dev', NOW);
-    for (const bad of [undefined, '', 'abc', `${token}A`, token.slice(1), `${token.slice(0, 42)}=`, `${token.slice(0, 42)}+`, `${token.slice(0, 42)}/`, ` ${token.slice(1)}`]) {
+    for (const bad of [
+      undefined,
+      '',
+      'abc',
+      `${token}A`,
+      token.slice(1),
+      `${token.slice(0, 42)}=`,
+      `${token.slice(0, 42)}+`,
+      `${token.slice(0, 42)}/`,
+      ` ${token.slice(1)}`,
+    ]) {
       assert.equal(await resumeSession(store, 'partner', bad, NOW), null, String(bad));
     }
     assert.deepEqual(store.calls, ['insert']);
@@ -141,7 +166,7 @@ describe('resumeSession', () => {
     assert.equal(await resumeSession(new InMemoryWebSessionStore(), 'partner', 'A'.repeat(43), NOW), null);
   });
 
-  test('a partner session\'s token on the customer side (and the reverse) → null', async () => {
+  test("a partner session's token on the customer side (and the reverse) → null", async () => {
     const store = new InMemoryWebSessionStore();
     const partner = await startSession(store, 'partner', 'usr_dev', NOW);
     const customer = await startSession(store, 'customer', 'cus_alice', NOW);

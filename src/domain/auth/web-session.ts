@@ -37,7 +37,12 @@ export const SESSION_LIFETIMES: Readonly<Record<SessionKind, { readonly idleMs: 
 const EXTEND_AFTER_MS = 60_000;
 
 /** Starts a session; the token goes into the browser's cookie and nowhere else. */
-export async function startSession(store: WebSessionStore, kind: SessionKind, subjectId: string, now: Date): Promise<{ token: string; session: WebSession }> {
+export async function startSession(
+  store: WebSessionStore,
+  kind: SessionKind,
+  subjectId: string,
+  now: Date,
+): Promise<{ token: string; session: WebSession }> {
   const token = randomBytes(32).toString('base64url');
   const lifetime = SESSION_LIFETIMES[kind];
   const session: WebSession = {

@@ -79,11 +79,14 @@ describe('validateAccountPermissions', () => {
   });
 
   test('an unknown code (or a known one in the wrong case) → InvalidField naming the code', () => {
-    assert.throws(() => validateAccountPermissions(['ReadAccountsBasic', 'ReadEverything']), (error: unknown) => {
-      isError(InvalidField, 'Data.Permissions')(error);
-      assert.match((error as Error).message, /ReadEverything/);
-      return true;
-    });
+    assert.throws(
+      () => validateAccountPermissions(['ReadAccountsBasic', 'ReadEverything']),
+      (error: unknown) => {
+        isError(InvalidField, 'Data.Permissions')(error);
+        assert.match((error as Error).message, /ReadEverything/);
+        return true;
+      },
+    );
     assert.throws(() => validateAccountPermissions(['readaccountsbasic']), isError(InvalidField, 'Data.Permissions'));
   });
 
@@ -104,17 +107,22 @@ describe('validateAccountPermissions', () => {
   });
 
   test('ReadTransactionsBasic and ReadTransactionsDetail together, with a direction → accepted', () => {
-    assert.deepEqual(validateAccountPermissions(['ReadAccountsBasic', 'ReadTransactionsBasic', 'ReadTransactionsDetail', 'ReadTransactionsCredits']), [
-      'ReadAccountsBasic',
-      'ReadTransactionsBasic',
-      'ReadTransactionsCredits',
-      'ReadTransactionsDetail',
-    ]);
+    assert.deepEqual(
+      validateAccountPermissions(['ReadAccountsBasic', 'ReadTransactionsBasic', 'ReadTransactionsDetail', 'ReadTransactionsCredits']),
+      ['ReadAccountsBasic', 'ReadTransactionsBasic', 'ReadTransactionsCredits', 'ReadTransactionsDetail'],
+    );
   });
 
   test('codes in any order with duplicates → de-duplicated, in canonical order', () => {
     assert.deepEqual(
-      validateAccountPermissions(['ReadTransactionsDebits', 'ReadBalances', 'ReadAccountsDetail', 'ReadBalances', 'ReadTransactionsBasic', 'ReadAccountsDetail']),
+      validateAccountPermissions([
+        'ReadTransactionsDebits',
+        'ReadBalances',
+        'ReadAccountsDetail',
+        'ReadBalances',
+        'ReadTransactionsBasic',
+        'ReadAccountsDetail',
+      ]),
       ['ReadAccountsDetail', 'ReadBalances', 'ReadTransactionsBasic', 'ReadTransactionsDebits'],
     );
   });
@@ -210,15 +218,12 @@ describe('createAccountAccessConsent', () => {
     assert.equal(store.size, 0);
   });
 
-  test(
-    'a calendar date that does not exist (30 February) → InvalidDate, not rolled over to March',
-    async () => {
-      await assert.rejects(
-        newConsent(new InMemoryConsentStore(), { expirationDateTime: '2099-02-30T10:00:00Z' }),
-        isError(InvalidDate, 'Data.ExpirationDateTime'),
-      );
-    },
-  );
+  test('a calendar date that does not exist (30 February) → InvalidDate, not rolled over to March', async () => {
+    await assert.rejects(
+      newConsent(new InMemoryConsentStore(), { expirationDateTime: '2099-02-30T10:00:00Z' }),
+      isError(InvalidDate, 'Data.ExpirationDateTime'),
+    );
+  });
 
   test('a date-time without zone → read as UTC, echoed back exactly as sent', async () => {
     const consent = await newConsent(new InMemoryConsentStore(), { expirationDateTime: '2099-05-01T10:00:00' });
@@ -376,7 +381,10 @@ describe('authoriseAccountAccessConsent', () => {
   test('no account chosen → InvalidField on accounts, consent still AWAU', async () => {
     const store = new InMemoryConsentStore();
     const consent = await newConsent(store);
-    await assert.rejects(authoriseAccountAccessConsent(store, consent.id, { ...decision, accountIds: [] }, ELIGIBLE, NOW), isError(InvalidField, 'accounts'));
+    await assert.rejects(
+      authoriseAccountAccessConsent(store, consent.id, { ...decision, accountIds: [] }, ELIGIBLE, NOW),
+      isError(InvalidField, 'accounts'),
+    );
     assert.equal(await statusOf(store, consent.id), ConsentStatus.AwaitingAuthorisation);
   });
 
@@ -410,7 +418,13 @@ describe('authoriseAccountAccessConsent', () => {
     const consent = await newConsent(store);
     await authoriseAccountAccessConsent(store, consent.id, decision, ELIGIBLE, NOW);
     await assert.rejects(
-      authoriseAccountAccessConsent(store, consent.id, { customerId: 'cus_other', accountIds: ['acc_alice_savings'], grantId: 'grant_b' }, ELIGIBLE, LATER),
+      authoriseAccountAccessConsent(
+        store,
+        consent.id,
+        { customerId: 'cus_other', accountIds: ['acc_alice_savings'], grantId: 'grant_b' },
+        ELIGIBLE,
+        LATER,
+      ),
       isError(InvalidConsentStatus),
     );
     const stored = await store.findById(consent.id);
@@ -446,15 +460,12 @@ describe('authoriseAccountAccessConsent', () => {
     assert.equal(store.writes.length, 1);
   });
 
-  test(
-    'an AWAU consent whose expiry passed while the customer was on the consent page → InvalidConsentStatus, consent EXPD',
-    async () => {
-      const store = new InMemoryConsentStore();
-      const consent = await newConsent(store, { expirationDateTime: IN_AN_HOUR });
-      await assert.rejects(authoriseAccountAccessConsent(store, consent.id, decision, ELIGIBLE, LATER), isError(InvalidConsentStatus));
-      assert.equal(await statusOf(store, consent.id), ConsentStatus.Expired);
-    },
-  );
+  test('an AWAU consent whose expiry passed while the customer was on the consent page → InvalidConsentStatus, consent EXPD', async () => {
+    const store = new InMemoryConsentStore();
+    const consent = await newConsent(store, { expirationDateTime: IN_AN_HOUR });
+    await assert.rejects(authoriseAccountAccessConsent(store, consent.id, decision, ELIGIBLE, LATER), isError(InvalidConsentStatus));
+    assert.equal(await statusOf(store, consent.id), ConsentStatus.Expired);
+  });
 });
 
 describe('rejectAccountAccessConsent', () => {
@@ -486,7 +497,13 @@ describe('findUsableConsent', () => {
   test('an AUTH consent of the token client → the consent and the accounts it shares', async () => {
     const store = new InMemoryConsentStore();
     const consent = await newConsent(store, { expirationDateTime: IN_AN_HOUR });
-    await authoriseAccountAccessConsent(store, consent.id, { customerId: 'cus_sandbox_alice', accountIds: ['acc_alice_savings', 'acc_alice_current'], grantId: 'g' }, ELIGIBLE, NOW);
+    await authoriseAccountAccessConsent(
+      store,
+      consent.id,
+      { customerId: 'cus_sandbox_alice', accountIds: ['acc_alice_savings', 'acc_alice_current'], grantId: 'g' },
+      ELIGIBLE,
+      NOW,
+    );
     const usable = await findUsableConsent(store, consent.id, CLIENT, grantReference('g'), NOW);
     assert.ok(usable);
     assert.equal(usable.consent.id, consent.id);

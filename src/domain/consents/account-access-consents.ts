@@ -155,7 +155,13 @@ export async function rejectAccountAccessConsent(store: ConsentStore, consentId:
  * @throws ResourceNotFound when the consent does not exist or was not granted by this customer;
  *   InvalidConsentStatus when it is not authorised.
  */
-export async function revokeConsentByCustomer(store: ConsentStore, grants: GrantRevoker, customerId: string, consentId: string, now: Date): Promise<void> {
+export async function revokeConsentByCustomer(
+  store: ConsentStore,
+  grants: GrantRevoker,
+  customerId: string,
+  consentId: string,
+  now: Date,
+): Promise<void> {
   const consent = await store.findById(consentId);
   if (!consent || consent.customerId !== customerId) throw new ResourceNotFound(`ConsentId ${consentId} does not exist`);
   const revoked = await store.transition(consent.id, [ConsentStatus.Authorised], ConsentStatus.Revoked, now, {

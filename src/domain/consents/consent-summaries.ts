@@ -23,6 +23,8 @@ export interface ConsentSummaryStore {
 /** The app's newest consents at `now`: an `AUTH` consent whose expiry has passed shows as `EXPD`. */
 export async function listConsentsOfApp(store: ConsentSummaryStore, clientId: string, now: Date, limit = 100): Promise<ConsentSummary[]> {
   return (await store.listByClient(clientId, limit)).map((consent) =>
-    consent.status === ConsentStatus.Authorised && consent.expiresAt && consent.expiresAt <= now ? { ...consent, status: ConsentStatus.Expired } : consent,
+    consent.status === ConsentStatus.Authorised && consent.expiresAt && consent.expiresAt <= now
+      ? { ...consent, status: ConsentStatus.Expired }
+      : consent,
   );
 }

@@ -89,7 +89,11 @@ describe('listCustomerConnections', () => {
 
   test('payments → always in the history, whatever their status (AUTH included), never shown as EXPD', async () => {
     const store = connectionStore({
-      [ALICE]: [payment('pmc_made'), payment('pmc_authorised', { status: ConsentStatus.Authorised }), payment('pmc_with_date', { status: ConsentStatus.Authorised, expiresAt: hoursFromNow(-1) })],
+      [ALICE]: [
+        payment('pmc_made'),
+        payment('pmc_authorised', { status: ConsentStatus.Authorised }),
+        payment('pmc_with_date', { status: ConsentStatus.Authorised, expiresAt: hoursFromNow(-1) }),
+      ],
     });
     const { active, ended } = await listCustomerConnections(store, ALICE, NOW);
     assert.deepEqual(active, []);
@@ -138,7 +142,12 @@ describe('listCustomerConnections', () => {
 });
 
 /** An AUTH consent of `customerId` sharing `accountIds`, put straight into the store. */
-function authorisedConsent(store: InMemoryConsentStore, id: string, accountIds: readonly string[], overrides: Partial<AccountAccessConsent> = {}): AccountAccessConsent {
+function authorisedConsent(
+  store: InMemoryConsentStore,
+  id: string,
+  accountIds: readonly string[],
+  overrides: Partial<AccountAccessConsent> = {},
+): AccountAccessConsent {
   const consent: AccountAccessConsent = {
     id,
     clientId: 'cli_budget_buddy',
@@ -179,7 +188,7 @@ describe('removeAccountFromConsent', () => {
     assert.deepEqual(await store.listAccountIds('aac_1'), ['acc_alice_savings']);
   });
 
-  test('another customer\'s consent → ResourceNotFound, nothing removed', async () => {
+  test("another customer's consent → ResourceNotFound, nothing removed", async () => {
     const store = new InMemoryConsentStore();
     authorisedConsent(store, 'aac_1', ACCOUNTS);
     await assert.rejects(removeAccountFromConsent(store, BOB, 'aac_1', 'acc_alice_eur', NOW), isError(ResourceNotFound));
@@ -188,12 +197,17 @@ describe('removeAccountFromConsent', () => {
 
   test('an unknown consent, or one nobody authorised yet (AWAU) → ResourceNotFound', async () => {
     const store = new InMemoryConsentStore();
-    authorisedConsent(store, 'aac_awaiting', [], { status: ConsentStatus.AwaitingAuthorisation, customerId: null, grantId: null, authorisedAt: null });
+    authorisedConsent(store, 'aac_awaiting', [], {
+      status: ConsentStatus.AwaitingAuthorisation,
+      customerId: null,
+      grantId: null,
+      authorisedAt: null,
+    });
     await assert.rejects(removeAccountFromConsent(store, ALICE, 'aac_missing', 'acc_alice_eur', NOW), isError(ResourceNotFound));
     await assert.rejects(removeAccountFromConsent(store, ALICE, 'aac_awaiting', 'acc_alice_eur', NOW), isError(ResourceNotFound));
   });
 
-  test('the customer\'s consent no longer AUTH (CANC, EXPD) → InvalidConsentStatus, accounts kept', async () => {
+  test("the customer's consent no longer AUTH (CANC, EXPD) → InvalidConsentStatus, accounts kept", async () => {
     for (const status of [ConsentStatus.Revoked, ConsentStatus.Expired]) {
       const store = new InMemoryConsentStore();
       authorisedConsent(store, 'aac_1', ACCOUNTS, { status });
@@ -206,7 +220,11 @@ describe('removeAccountFromConsent', () => {
     for (const expiresAt of [hoursFromNow(-1), NOW]) {
       const store = new InMemoryConsentStore();
       authorisedConsent(store, 'aac_1', ACCOUNTS, { expiresAt });
-      await assert.rejects(removeAccountFromConsent(store, ALICE, 'aac_1', 'acc_alice_eur', NOW), isError(InvalidConsentStatus), expiresAt.toISOString());
+      await assert.rejects(
+        removeAccountFromConsent(store, ALICE, 'aac_1', 'acc_alice_eur', NOW),
+        isError(InvalidConsentStatus),
+        expiresAt.toISOString(),
+      );
       assert.equal((await store.listAccountIds('aac_1')).length, 3);
     }
   });

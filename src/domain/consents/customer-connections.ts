@@ -53,7 +53,13 @@ export async function listCustomerConnections(store: ConnectionStore, customerId
  *   in force; InvalidField (path `accountId`) for an account it does not share; ActionNotAllowed for its only
  *   account (revoking is the way to stop everything); ConcurrentChange when the consent changed meanwhile.
  */
-export async function removeAccountFromConsent(store: ConsentStore, customerId: string, consentId: string, accountId: string, now: Date): Promise<void> {
+export async function removeAccountFromConsent(
+  store: ConsentStore,
+  customerId: string,
+  consentId: string,
+  accountId: string,
+  now: Date,
+): Promise<void> {
   const found = await store.findWithAccountIds(consentId);
   if (!found || found.consent.customerId !== customerId) throw new ResourceNotFound(`ConsentId ${consentId} does not exist`);
   const { consent, accountIds } = found;

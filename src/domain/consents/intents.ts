@@ -38,7 +38,12 @@ export function intents(accountAccess: ConsentStore, payments: PaymentConsentSto
     async findBackingGrant(grantId, now) {
       const consent = (await findConsentBackingGrant(accountAccess, grantId, now)) ?? (await findPaymentConsentBackingGrant(payments, grantId));
       if (!consent) return null;
-      return { id: consent.id, customerId: consent.customerId, grantId: consent.grantId, expiresAt: 'expiresAt' in consent ? consent.expiresAt : null };
+      return {
+        id: consent.id,
+        customerId: consent.customerId,
+        grantId: consent.grantId,
+        expiresAt: 'expiresAt' in consent ? consent.expiresAt : null,
+      };
     },
     async isAuthorisedWithGrant(consentId, grantId) {
       const consent = isPaymentConsentId(consentId) ? await payments.findById(consentId) : await accountAccess.findById(consentId);

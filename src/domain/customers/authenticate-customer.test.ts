@@ -58,7 +58,16 @@ let passwordHash = '';
 
 function storeWithAlice(overrides: Partial<Customer> = {}): FakeCustomerStore {
   const store = new FakeCustomerStore();
-  store.add({ id: 'cus_alice', username: 'alice', displayName: 'Alice Thompson', passwordHash, failedLoginCount: 0, lockedUntil: null, environment: 'sandbox', ...overrides });
+  store.add({
+    id: 'cus_alice',
+    username: 'alice',
+    displayName: 'Alice Thompson',
+    passwordHash,
+    failedLoginCount: 0,
+    lockedUntil: null,
+    environment: 'sandbox',
+    ...overrides,
+  });
   return store;
 }
 

@@ -67,7 +67,13 @@ export interface LedgerStore {
  * account already beyond its limit (a refund or salary must land).
  * @throws InsufficientFunds.
  */
-export function assertFundsAvailable(transferId: string, accountId: string, overdraftLimitMinor: bigint, availableBeforeMinor: bigint, netMinor: bigint): void {
+export function assertFundsAvailable(
+  transferId: string,
+  accountId: string,
+  overdraftLimitMinor: bigint,
+  availableBeforeMinor: bigint,
+  netMinor: bigint,
+): void {
   if (netMinor < 0n && availableBeforeMinor + netMinor < -overdraftLimitMinor) {
     throw new InsufficientFunds(`Transfer ${transferId} would take account ${accountId} beyond its overdraft limit`);
   }

@@ -32,7 +32,13 @@ async function newApp(store: InMemoryPartnerStore, owner: Partner = PARTNER): Pr
   return registerPartnerApp(
     { partners: store, validateClientMetadata: async () => {}, mode: 'sandbox' },
     owner,
-    { name: 'Budget Buddy', redirectUris: ['https://budget.example.com/cb'], keys: { jwks: { keys: [publicJwk('k1')] } }, roles: ['AISP'], origin: 'portal' },
+    {
+      name: 'Budget Buddy',
+      redirectUris: ['https://budget.example.com/cb'],
+      keys: { jwks: { keys: [publicJwk('k1')] } },
+      roles: ['AISP'],
+      origin: 'portal',
+    },
     CREATED,
   );
 }
@@ -206,18 +212,24 @@ describe('disableApp', () => {
   test('a deregistered app → ActionNotAllowed "was deregistered"', async () => {
     const store = newStore();
     const app = await appIn(store, 'deregistered', { origin: 'dcr' });
-    await assert.rejects(disableApp(store, PARTNER.id, app.clientId, NOW), isError(ActionNotAllowed, undefined, `App ${app.clientId} was deregistered`));
+    await assert.rejects(
+      disableApp(store, PARTNER.id, app.clientId, NOW),
+      isError(ActionNotAllowed, undefined, `App ${app.clientId} was deregistered`),
+    );
   });
 
-  test('another partner\'s app → ResourceNotFound, app untouched', async () => {
+  test("another partner's app → ResourceNotFound, app untouched", async () => {
     const store = newStore();
     const app = await newApp(store);
-    await assert.rejects(disableApp(store, OTHER_PARTNER.id, app.clientId, NOW), isError(ResourceNotFound, undefined, `There is no app ${app.clientId}`));
+    await assert.rejects(
+      disableApp(store, OTHER_PARTNER.id, app.clientId, NOW),
+      isError(ResourceNotFound, undefined, `There is no app ${app.clientId}`),
+    );
     assert.equal((await store.findAppStanding(app.clientId))?.status, 'active');
     assert.deepEqual(store.saves, []);
   });
 
-  test('an unknown client id → ResourceNotFound with the same message as another partner\'s app', async () => {
+  test("an unknown client id → ResourceNotFound with the same message as another partner's app", async () => {
     await assert.rejects(disableApp(newStore(), PARTNER.id, 'cli_unknown', NOW), isError(ResourceNotFound, undefined, 'There is no app cli_unknown'));
   });
 });
@@ -263,11 +275,14 @@ describe('enableApp', () => {
   test('a deregistered app → ActionNotAllowed "was deregistered", stays deregistered', async () => {
     const store = newStore();
     const app = await appIn(store, 'deregistered', { origin: 'dcr' });
-    await assert.rejects(enableApp(store, PARTNER.id, app.clientId, NOW), isError(ActionNotAllowed, undefined, `App ${app.clientId} was deregistered`));
+    await assert.rejects(
+      enableApp(store, PARTNER.id, app.clientId, NOW),
+      isError(ActionNotAllowed, undefined, `App ${app.clientId} was deregistered`),
+    );
     assert.equal((await store.findAppStanding(app.clientId))?.status, 'deregistered');
   });
 
-  test('another partner\'s disabled app → ResourceNotFound, stays disabled', async () => {
+  test("another partner's disabled app → ResourceNotFound, stays disabled", async () => {
     const store = newStore();
     const app = await appIn(store, 'disabled');
     await assert.rejects(enableApp(store, OTHER_PARTNER.id, app.clientId, NOW), isError(ResourceNotFound));

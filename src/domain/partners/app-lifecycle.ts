@@ -63,7 +63,15 @@ export function assertNotDeregistered(app: PartnerApp): void {
 }
 
 /** Moves an app from one of `from` to `to`; already in `to` is a no-op unless `strict`. */
-async function moveApp(store: PartnerStore, actor: AppActor, clientId: string, from: readonly AppStatus[], to: AppStatus, now: Date, { strict = false } = {}): Promise<PartnerApp> {
+async function moveApp(
+  store: PartnerStore,
+  actor: AppActor,
+  clientId: string,
+  from: readonly AppStatus[],
+  to: AppStatus,
+  now: Date,
+  { strict = false } = {},
+): Promise<PartnerApp> {
   return changeApp(store, actor, clientId, (app) => {
     if (app.status === to && !strict) return [];
     if (!from.includes(app.status)) throw new ActionNotAllowed(refusal(app, to));

@@ -39,22 +39,41 @@ const RSA_PUBLIC = (() => {
 })();
 const OKP_PUBLIC = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' });
 
-function newServices(validateClientMetadata: ClientMetadataValidator = async () => {}, mode: PlatformMode = 'sandbox'): AppRegistrationServices & { partners: InMemoryPartnerStore } {
+function newServices(
+  validateClientMetadata: ClientMetadataValidator = async () => {},
+  mode: PlatformMode = 'sandbox',
+): AppRegistrationServices & { partners: InMemoryPartnerStore } {
   const partners = new InMemoryPartnerStore();
   partners.putPartner(PARTNER);
   return { partners, validateClientMetadata, mode };
 }
 
 function registration(overrides: Partial<AppRegistration> = {}): AppRegistration {
-  return { name: 'Budget Buddy', description: 'Budgets for everyone', redirectUris: [REDIRECT], keys: { jwks: { keys: [ecJwk('k1', { alg: 'ES256' })] } }, roles: ['AISP'], origin: 'portal', ...overrides };
+  return {
+    name: 'Budget Buddy',
+    description: 'Budgets for everyone',
+    redirectUris: [REDIRECT],
+    keys: { jwks: { keys: [ecJwk('k1', { alg: 'ES256' })] } },
+    roles: ['AISP'],
+    origin: 'portal',
+    ...overrides,
+  };
 }
 
 describe('registerPartnerApp', () => {
   test('a PISP app whose key set has no RSA key → InvalidField jwks (payment messages are signed with PS256); with a jwks_uri → accepted', async () => {
     const services = newServices();
-    await assert.rejects(registerPartnerApp(services, PARTNER, registration({ roles: ['PISP'] }), NOW), (error: unknown) => error instanceof InvalidField && error.path === 'jwks');
+    await assert.rejects(
+      registerPartnerApp(services, PARTNER, registration({ roles: ['PISP'] }), NOW),
+      (error: unknown) => error instanceof InvalidField && error.path === 'jwks',
+    );
     assert.equal(services.partners.size.apps, 0);
-    const app = await registerPartnerApp(services, PARTNER, registration({ roles: ['PISP'], keys: { jwksUri: 'https://partner.example/jwks' } }), NOW);
+    const app = await registerPartnerApp(
+      services,
+      PARTNER,
+      registration({ roles: ['PISP'], keys: { jwksUri: 'https://partner.example/jwks' } }),
+      NOW,
+    );
     assert.deepEqual(app.roles, ['PISP']);
   });
 
@@ -115,7 +134,12 @@ describe('registerPartnerApp', () => {
     assert.match(app.partnerId, /^ptn_/);
     assert.notEqual(app.partnerId, PARTNER.id);
     assert.equal(app.partnerName, 'Quick Start App');
-    assert.deepEqual(await services.partners.findPartner(app.partnerId), { id: app.partnerId, name: 'Quick Start App', status: 'active', createdAt: NOW });
+    assert.deepEqual(await services.partners.findPartner(app.partnerId), {
+      id: app.partnerId,
+      name: 'Quick Start App',
+      status: 'active',
+      createdAt: NOW,
+    });
     assert.equal(services.partners.size.partners, 2);
   });
 
@@ -125,7 +149,10 @@ describe('registerPartnerApp', () => {
     assert.equal(app.partnerId, PARTNER.id);
     assert.equal(app.partnerName, PARTNER.name);
     assert.equal(services.partners.size.partners, 1);
-    assert.deepEqual((await services.partners.listApps(PARTNER.id)).map((listed) => listed.clientId), [app.clientId]);
+    assert.deepEqual(
+      (await services.partners.listApps(PARTNER.id)).map((listed) => listed.clientId),
+      [app.clientId],
+    );
   });
 
   test('keys at a URL → jwks_uri in the metadata, no jwks', async () => {
@@ -166,38 +193,55 @@ describe('registerPartnerApp', () => {
 
   test('the validator is given the metadata; a refusal → InvalidField "The app\'s OAuth metadata is invalid", nothing stored', async () => {
     const seen: Array<Record<string, unknown>> = [];
-    const accepted = await registerPartnerApp(newServices(async (metadata) => void seen.push(metadata)), PARTNER, registration(), NOW);
+    const accepted = await registerPartnerApp(
+      newServices(async (metadata) => void seen.push(metadata)),
+      PARTNER,
+      registration(),
+      NOW,
+    );
     assert.deepEqual(seen, [{ ...accepted.clientMetadata }]);
 
     const services = newServices(async () => {
       throw new Error('redirect_uris must only contain web uris');
     });
-    await assert.rejects(registerPartnerApp(services, null, registration(), NOW), isError(InvalidField, undefined, /^The app's OAuth metadata is invalid: redirect_uris must only contain web uris$/));
+    await assert.rejects(
+      registerPartnerApp(services, null, registration(), NOW),
+      isError(InvalidField, undefined, /^The app's OAuth metadata is invalid: redirect_uris must only contain web uris$/),
+    );
     assert.deepEqual(services.partners.size, { apps: 0, partners: 1 });
   });
 
   test('any invalid field → InvalidField, nothing stored (no organisation either)', async () => {
     const services = newServices();
     await assert.rejects(registerPartnerApp(services, null, registration({ roles: ['BANK'] }), NOW), isError(InvalidField, 'roles'));
-    await assert.rejects(registerPartnerApp(services, null, registration({ redirectUris: ['ftp://x.example.com'] }), NOW), isError(InvalidField, 'redirect_uris'));
+    await assert.rejects(
+      registerPartnerApp(services, null, registration({ redirectUris: ['ftp://x.example.com'] }), NOW),
+      isError(InvalidField, 'redirect_uris'),
+    );
     await assert.rejects(registerPartnerApp(services, null, registration({ keys: { jwks: { keys: [] } } }), NOW), isError(InvalidField, 'jwks'));
     await assert.rejects(registerPartnerApp(services, null, registration({ name: '' }), NOW), isError(InvalidField, 'name'));
-    await assert.rejects(registerPartnerApp(services, null, registration({ description: 'd'.repeat(501) }), NOW), isError(InvalidField, 'description'));
+    await assert.rejects(
+      registerPartnerApp(services, null, registration({ description: 'd'.repeat(501) }), NOW),
+      isError(InvalidField, 'description'),
+    );
     assert.deepEqual(services.partners.size, { apps: 0, partners: 1 });
   });
 
   test('production mode with a loopback redirect URI → InvalidField redirect_uris', async () => {
     const services = newServices(async () => {}, 'production');
-    await assert.rejects(registerPartnerApp(services, PARTNER, registration({ redirectUris: ['http://localhost:3000/cb'] }), NOW), isError(InvalidField, 'redirect_uris', /must use https$/));
+    await assert.rejects(
+      registerPartnerApp(services, PARTNER, registration({ redirectUris: ['http://localhost:3000/cb'] }), NOW),
+      isError(InvalidField, 'redirect_uris', /must use https$/),
+    );
   });
 });
 
 describe('checkRedirectUris', () => {
   test('https URIs → accepted as given, trimmed, duplicates dropped, in order', () => {
-    assert.deepEqual(checkRedirectUris([' https://a.example.com/cb ', 'https://b.example.com/cb?x=1', 'https://a.example.com/cb', ''], 'production'), [
-      'https://a.example.com/cb',
-      'https://b.example.com/cb?x=1',
-    ]);
+    assert.deepEqual(
+      checkRedirectUris([' https://a.example.com/cb ', 'https://b.example.com/cb?x=1', 'https://a.example.com/cb', ''], 'production'),
+      ['https://a.example.com/cb', 'https://b.example.com/cb?x=1'],
+    );
   });
 
   test('sandbox: http://localhost and http://127.0.0.1 (any port or path) → accepted', () => {
@@ -213,7 +257,11 @@ describe('checkRedirectUris', () => {
 
   test('sandbox: http to any other host, or a look-alike of localhost → InvalidField redirect_uris', () => {
     for (const uri of ['http://budget.example.com/cb', 'http://localhost.example.com/cb', 'http://127.0.0.2/cb', 'http://[::1]/cb']) {
-      assert.throws(() => checkRedirectUris([uri], 'sandbox'), isError(InvalidField, 'redirect_uris', /localhost and 127\.0\.0\.1 in the sandbox/), uri);
+      assert.throws(
+        () => checkRedirectUris([uri], 'sandbox'),
+        isError(InvalidField, 'redirect_uris', /localhost and 127\.0\.0\.1 in the sandbox/),
+        uri,
+      );
     }
   });
 
@@ -230,7 +278,10 @@ describe('checkRedirectUris', () => {
   });
 
   test('a user name or password in the URI → InvalidField redirect_uris', () => {
-    assert.throws(() => checkRedirectUris(['https://user:secret@budget.example.com/cb'], 'sandbox'), isError(InvalidField, 'redirect_uris', /user name or password/));
+    assert.throws(
+      () => checkRedirectUris(['https://user:secret@budget.example.com/cb'], 'sandbox'),
+      isError(InvalidField, 'redirect_uris', /user name or password/),
+    );
   });
 
   test('none, or only blanks → InvalidField redirect_uris', () => {
@@ -241,7 +292,10 @@ describe('checkRedirectUris', () => {
   test('10 distinct URIs → accepted; 11 → InvalidField redirect_uris; 11 with a duplicate → accepted', () => {
     const ten = Array.from({ length: 10 }, (_, index) => `https://budget.example.com/cb${index}`);
     assert.equal(checkRedirectUris(ten, 'production').length, 10);
-    assert.throws(() => checkRedirectUris([...ten, 'https://budget.example.com/cb10'], 'production'), isError(InvalidField, 'redirect_uris', /At most 10/));
+    assert.throws(
+      () => checkRedirectUris([...ten, 'https://budget.example.com/cb10'], 'production'),
+      isError(InvalidField, 'redirect_uris', /At most 10/),
+    );
     assert.equal(checkRedirectUris([...ten, ten[0] as string], 'production').length, 10);
   });
 });
@@ -256,18 +310,34 @@ describe('checkPublicJwks and checkPublicJwk', () => {
       ['use enc', { ...PAYMENT_SIGNING_JWK, use: 'enc' }, /signing keys/],
     ];
     for (const [name, key, message] of refused) assert.throws(() => checkPublicJwks({ keys: [key] }), isError(InvalidField, 'jwks', message), name);
-    const accepted = [jwk(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey, 'rsa-2048'), jwk(generateKeyPairSync('ed25519').publicKey, 'ed25519'), ecJwk('p-256')];
+    const accepted = [
+      jwk(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey, 'rsa-2048'),
+      jwk(generateKeyPairSync('ed25519').publicKey, 'ed25519'),
+      ecJwk('p-256'),
+    ];
     assert.equal(checkPublicJwks({ keys: accepted }).keys.length, 3);
   });
 
   test('EC, RSA and OKP public keys with distinct kids and FAPI algorithms (or none) → accepted', () => {
-    const jwks = { keys: [ecJwk('ec', { alg: 'ES256' }), { ...RSA_PUBLIC.public, kid: 'rsa', alg: 'PS256' }, { ...OKP_PUBLIC, kid: 'okp', alg: 'EdDSA' }, ecJwk('no-alg')] };
+    const jwks = {
+      keys: [
+        ecJwk('ec', { alg: 'ES256' }),
+        { ...RSA_PUBLIC.public, kid: 'rsa', alg: 'PS256' },
+        { ...OKP_PUBLIC, kid: 'okp', alg: 'EdDSA' },
+        ecJwk('no-alg'),
+      ],
+    };
     assert.deepEqual(checkPublicJwks(jwks), jwks);
   });
 
   test('a private key (EC d, RSA d/p) or a symmetric key (k) → InvalidField jwks "public keys only"', () => {
     const privateEc = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
-    for (const key of [{ ...privateEc, kid: 'ec' }, { ...RSA_PUBLIC.private, kid: 'rsa' }, { kty: 'RSA', n: 'x', e: 'AQAB', p: 'y', kid: 'p' }, { kty: 'oct', k: 'c2VjcmV0', kid: 'oct' }]) {
+    for (const key of [
+      { ...privateEc, kid: 'ec' },
+      { ...RSA_PUBLIC.private, kid: 'rsa' },
+      { kty: 'RSA', n: 'x', e: 'AQAB', p: 'y', kid: 'p' },
+      { kty: 'oct', k: 'c2VjcmV0', kid: 'oct' },
+    ]) {
       assert.throws(() => checkPublicJwks({ keys: [key] }), isError(InvalidField, 'jwks', /public keys only/), String(key.kid));
     }
   });
@@ -309,7 +379,9 @@ describe('checkPublicJwks and checkPublicJwk', () => {
 
 describe('checkKeys', () => {
   test('a https jwksUri → normalised URL; loopback http in the sandbox only; fragments refused (path jwks_uri)', () => {
-    assert.deepEqual(checkKeys({ jwksUri: 'https://Budget.Example.com/jwks.json' }, 'production'), { jwksUri: 'https://budget.example.com/jwks.json' });
+    assert.deepEqual(checkKeys({ jwksUri: 'https://Budget.Example.com/jwks.json' }, 'production'), {
+      jwksUri: 'https://budget.example.com/jwks.json',
+    });
     assert.deepEqual(checkKeys({ jwksUri: 'http://127.0.0.1:8080/jwks' }, 'sandbox'), { jwksUri: 'http://127.0.0.1:8080/jwks' });
     assert.throws(() => checkKeys({ jwksUri: 'http://127.0.0.1:8080/jwks' }, 'production'), isError(InvalidField, 'jwks_uri'));
     assert.throws(() => checkKeys({ jwksUri: 'https://budget.example.com/jwks#k1' }, 'production'), isError(InvalidField, 'jwks_uri', /fragment/));

@@ -57,7 +57,12 @@ const ALLOWED_KEY_ALGORITHMS = new Set(['PS256', 'ES256', 'EdDSA']);
  * @param owner the organisation the app belongs to; null creates one named after the app (the CLI's quick start).
  * @throws InvalidField (with the offending field as path) for a bad name, description, redirect URI, key set or role.
  */
-export async function registerPartnerApp(services: AppRegistrationServices, owner: Partner | null, registration: AppRegistration, now: Date): Promise<PartnerApp> {
+export async function registerPartnerApp(
+  services: AppRegistrationServices,
+  owner: Partner | null,
+  registration: AppRegistration,
+  now: Date,
+): Promise<PartnerApp> {
   const name = checkName(registration.name);
   const partner: Partner = owner ?? { id: newId('ptn'), name, status: 'active', createdAt: now };
   const clientId = `cli_${randomBytes(16).toString('base64url')}`;
@@ -199,7 +204,8 @@ export function checkPublicJwk(key: unknown): asserts key is Readonly<Record<str
   const jwk = key as Record<string, unknown>;
   if ('d' in jwk || 'p' in jwk || 'k' in jwk) throw new InvalidField('The key set must hold public keys only', 'jwks');
   if (jwk.kty !== 'RSA' && jwk.kty !== 'EC' && jwk.kty !== 'OKP') throw new InvalidField(`Key type ${String(jwk.kty)} is not supported`, 'jwks');
-  if (jwk.kty === 'RSA' && (typeof jwk.e !== 'string' || rsaModulusBits(jwk.n) < 2048)) throw new InvalidField('RSA keys need a modulus of at least 2048 bits', 'jwks');
+  if (jwk.kty === 'RSA' && (typeof jwk.e !== 'string' || rsaModulusBits(jwk.n) < 2048))
+    throw new InvalidField('RSA keys need a modulus of at least 2048 bits', 'jwks');
   if (jwk.kty === 'EC' && (jwk.crv !== 'P-256' || typeof jwk.x !== 'string' || typeof jwk.y !== 'string')) {
     throw new InvalidField('EC keys must be on the P-256 curve (ES256)', 'jwks');
   }
@@ -208,7 +214,8 @@ export function checkPublicJwk(key: unknown): asserts key is Readonly<Record<str
   if (jwk.alg !== undefined && !ALLOWED_KEY_ALGORITHMS.has(String(jwk.alg))) {
     throw new InvalidField(`Key algorithm ${String(jwk.alg)} is not allowed (PS256, ES256 or EdDSA)`, 'jwks');
   }
-  if (typeof jwk.kid !== 'string' || !jwk.kid || jwk.kid.length > 100) throw new InvalidField('Every key needs a "kid" of 1 to 100 characters', 'jwks');
+  if (typeof jwk.kid !== 'string' || !jwk.kid || jwk.kid.length > 100)
+    throw new InvalidField('Every key needs a "kid" of 1 to 100 characters', 'jwks');
 }
 
 /**
@@ -255,7 +262,9 @@ function webUrl(value: string, mode: PlatformMode, label: string, path: string):
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && loopback && mode === 'sandbox') return url;
   throw new InvalidField(
-    mode === 'sandbox' ? `${label} ${value} must use https (http is allowed only for localhost and 127.0.0.1 in the sandbox)` : `${label} ${value} must use https`,
+    mode === 'sandbox'
+      ? `${label} ${value} must use https (http is allowed only for localhost and 127.0.0.1 in the sandbox)`
+      : `${label} ${value} must use https`,
     path,
   );
 }

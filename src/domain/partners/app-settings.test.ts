@@ -5,7 +5,13 @@ import { describe, test } from 'node:test';
 import { PAYMENT_SIGNING_JWK } from '../../../test/support/sample-keys.js';
 import { InMemoryPartnerStore } from '../../../test/support/in-memory-partner-store.js';
 import { ActionNotAllowed, InvalidField, ResourceNotFound } from '../errors.js';
-import { registerPartnerApp, type AppRegistration, type AppRegistrationServices, type ClientMetadataValidator, type PlatformMode } from './app-registration.js';
+import {
+  registerPartnerApp,
+  type AppRegistration,
+  type AppRegistrationServices,
+  type ClientMetadataValidator,
+  type PlatformMode,
+} from './app-registration.js';
 import { approveApp } from './app-lifecycle.js';
 import { addAppKeys, retireAppKey, updateAppDetails, type AppDetails } from './app-settings.js';
 import { keysOf, type Partner, type PartnerApp } from './partner-app.js';
@@ -30,9 +36,12 @@ function privateJwk(kid: string): Record<string, unknown> {
 /** A validator that accepts everything and remembers what it saw. */
 function acceptingValidator(): ClientMetadataValidator & { seen: Array<Record<string, unknown>> } {
   const seen: Array<Record<string, unknown>> = [];
-  return Object.assign(async (metadata: Record<string, unknown>) => {
-    seen.push(metadata);
-  }, { seen });
+  return Object.assign(
+    async (metadata: Record<string, unknown>) => {
+      seen.push(metadata);
+    },
+    { seen },
+  );
 }
 
 /** A validator that refuses everything as oidc-provider does (an error with `error_description`). */
@@ -40,7 +49,10 @@ const refusingValidator: ClientMetadataValidator = async () => {
   throw Object.assign(new Error('invalid_client_metadata'), { error_description: 'jwks must contain at least one key usable for signing' });
 };
 
-function newServices(validateClientMetadata: ClientMetadataValidator = async () => {}, mode: PlatformMode = 'sandbox'): AppRegistrationServices & { partners: InMemoryPartnerStore } {
+function newServices(
+  validateClientMetadata: ClientMetadataValidator = async () => {},
+  mode: PlatformMode = 'sandbox',
+): AppRegistrationServices & { partners: InMemoryPartnerStore } {
   const partners = new InMemoryPartnerStore();
   partners.putPartner(PARTNER);
   partners.putPartner(OTHER_PARTNER);
@@ -52,13 +64,27 @@ function newApp(services: AppRegistrationServices, overrides: Partial<AppRegistr
   return registerPartnerApp(
     { ...services, validateClientMetadata: async () => {} },
     owner,
-    { name: 'Budget Buddy', description: 'Budgets', redirectUris: [REDIRECT], keys: { jwks: { keys: [publicJwk('k1')] } }, roles: ['AISP'], origin: 'portal', ...overrides },
+    {
+      name: 'Budget Buddy',
+      description: 'Budgets',
+      redirectUris: [REDIRECT],
+      keys: { jwks: { keys: [publicJwk('k1')] } },
+      roles: ['AISP'],
+      origin: 'portal',
+      ...overrides,
+    },
     CREATED,
   );
 }
 
 function details(overrides: Partial<AppDetails> = {}): AppDetails {
-  return { name: 'Budget Buddy Pro', description: 'Budgets, better', redirectUris: ['https://pro.example.com/cb', 'https://pro.example.com/cb2'], roles: ['AISP', 'CBPII'], ...overrides };
+  return {
+    name: 'Budget Buddy Pro',
+    description: 'Budgets, better',
+    redirectUris: ['https://pro.example.com/cb', 'https://pro.example.com/cb2'],
+    roles: ['AISP', 'CBPII'],
+    ...overrides,
+  };
 }
 
 /** The kids of an app's key set as stored. */
@@ -114,7 +140,13 @@ describe('updateAppDetails', () => {
     const services = newServices();
     const app = await newApp(services, { roles: ['AISP', 'CBPII'], redirectUris: ['https://pro.example.com/cb', 'https://pro.example.com/cb2'] });
     const live = await approveApp(services.partners, app.clientId, NOW);
-    const narrowed = await updateAppDetails(services, PARTNER.id, app.clientId, { name: live.name, description: 'New words', redirectUris: ['https://pro.example.com/cb'], roles: ['AISP'] }, NOW);
+    const narrowed = await updateAppDetails(
+      services,
+      PARTNER.id,
+      app.clientId,
+      { name: live.name, description: 'New words', redirectUris: ['https://pro.example.com/cb'], roles: ['AISP'] },
+      NOW,
+    );
     assert.deepEqual(narrowed.roles, ['AISP']);
     assert.deepEqual(narrowed.clientMetadata.redirect_uris, ['https://pro.example.com/cb']);
     for (const change of [
@@ -124,7 +156,10 @@ describe('updateAppDetails', () => {
     ]) {
       const before = services.partners.stored(app.clientId)?.version;
       const wanted = { name: narrowed.name, description: 'New words', redirectUris: ['https://pro.example.com/cb'], roles: ['AISP'], ...change };
-      await assert.rejects(updateAppDetails(services, PARTNER.id, app.clientId, wanted, NOW), isError(ActionNotAllowed, undefined, /This app is live/));
+      await assert.rejects(
+        updateAppDetails(services, PARTNER.id, app.clientId, wanted, NOW),
+        isError(ActionNotAllowed, undefined, /This app is live/),
+      );
       assert.equal(services.partners.stored(app.clientId)?.version, before);
     }
   });
@@ -132,15 +167,24 @@ describe('updateAppDetails', () => {
   test('adding the PISP role to an app whose key set has no RSA key → InvalidField jwks (payment messages are signed with PS256), nothing written', async () => {
     const services = newServices();
     const app = await newApp(services);
-    await assert.rejects(updateAppDetails(services, PARTNER.id, app.clientId, details({ roles: ['AISP', 'PISP'] }), NOW), isError(InvalidField, 'jwks'));
+    await assert.rejects(
+      updateAppDetails(services, PARTNER.id, app.clientId, details({ roles: ['AISP', 'PISP'] }), NOW),
+      isError(InvalidField, 'jwks'),
+    );
     assert.equal(services.partners.stored(app.clientId)?.version, app.version);
   });
 
   test('a redirect URI over plain http to another host → InvalidField redirect_uris, nothing written', async () => {
     const services = newServices();
     const app = await newApp(services);
-    await assert.rejects(updateAppDetails(services, PARTNER.id, app.clientId, details({ redirectUris: ['http://pro.example.com/cb'] }), NOW), isError(InvalidField, 'redirect_uris'));
-    await assert.rejects(updateAppDetails(services, PARTNER.id, app.clientId, details({ redirectUris: [] }), NOW), isError(InvalidField, 'redirect_uris'));
+    await assert.rejects(
+      updateAppDetails(services, PARTNER.id, app.clientId, details({ redirectUris: ['http://pro.example.com/cb'] }), NOW),
+      isError(InvalidField, 'redirect_uris'),
+    );
+    await assert.rejects(
+      updateAppDetails(services, PARTNER.id, app.clientId, details({ redirectUris: [] }), NOW),
+      isError(InvalidField, 'redirect_uris'),
+    );
     assert.deepEqual(services.partners.saves, []);
     assert.deepEqual(services.partners.stored(app.clientId)?.clientMetadata.redirect_uris, [REDIRECT]);
   });
@@ -149,7 +193,10 @@ describe('updateAppDetails', () => {
     const services = newServices();
     const app = await newApp(services);
     await assert.rejects(updateAppDetails(services, PARTNER.id, app.clientId, details({ roles: [] }), NOW), isError(InvalidField, 'roles'));
-    await assert.rejects(updateAppDetails(services, PARTNER.id, app.clientId, details({ roles: ['AISP', 'ASPSP'] }), NOW), isError(InvalidField, 'roles', /ASPSP/));
+    await assert.rejects(
+      updateAppDetails(services, PARTNER.id, app.clientId, details({ roles: ['AISP', 'ASPSP'] }), NOW),
+      isError(InvalidField, 'roles', /ASPSP/),
+    );
     assert.deepEqual(services.partners.saves, []);
   });
 
@@ -157,20 +204,32 @@ describe('updateAppDetails', () => {
     const services = newServices();
     const app = await newApp(services);
     await assert.rejects(updateAppDetails(services, PARTNER.id, app.clientId, details({ name: '   ' }), NOW), isError(InvalidField, 'name'));
-    await assert.rejects(updateAppDetails(services, PARTNER.id, app.clientId, details({ name: 'x'.repeat(141) }), NOW), isError(InvalidField, 'name'));
+    await assert.rejects(
+      updateAppDetails(services, PARTNER.id, app.clientId, details({ name: 'x'.repeat(141) }), NOW),
+      isError(InvalidField, 'name'),
+    );
     assert.equal(services.partners.stored(app.clientId)?.name, 'Budget Buddy');
   });
 
   test('a 501-character description → InvalidField description', async () => {
     const services = newServices();
     const app = await newApp(services);
-    await assert.rejects(updateAppDetails(services, PARTNER.id, app.clientId, details({ description: 'd'.repeat(501) }), NOW), isError(InvalidField, 'description'));
+    await assert.rejects(
+      updateAppDetails(services, PARTNER.id, app.clientId, details({ description: 'd'.repeat(501) }), NOW),
+      isError(InvalidField, 'description'),
+    );
   });
 
   test('an app keyed by URL with a new https jwksUri → jwks_uri replaced', async () => {
     const services = newServices();
     const app = await newApp(services, { keys: { jwksUri: 'https://budget.example.com/jwks.json' } });
-    const updated = await updateAppDetails(services, PARTNER.id, app.clientId, details({ jwksUri: 'https://keys.budget.example.com/v2/jwks.json' }), NOW);
+    const updated = await updateAppDetails(
+      services,
+      PARTNER.id,
+      app.clientId,
+      details({ jwksUri: 'https://keys.budget.example.com/v2/jwks.json' }),
+      NOW,
+    );
     assert.equal(updated.clientMetadata.jwks_uri, 'https://keys.budget.example.com/v2/jwks.json');
     assert.equal(updated.clientMetadata.jwks, undefined);
     assert.deepEqual(keysOf(updated), { jwksUri: 'https://keys.budget.example.com/v2/jwks.json' });
@@ -208,7 +267,10 @@ describe('updateAppDetails', () => {
   test('an app registered by DCR → ActionNotAllowed (changed with its registration access token)', async () => {
     const services = newServices();
     const app = await newApp(services, { origin: 'dcr' });
-    await assert.rejects(updateAppDetails(services, PARTNER.id, app.clientId, details(), NOW), isError(ActionNotAllowed, undefined, /Dynamic Client Registration/));
+    await assert.rejects(
+      updateAppDetails(services, PARTNER.id, app.clientId, details(), NOW),
+      isError(ActionNotAllowed, undefined, /Dynamic Client Registration/),
+    );
   });
 
   test('a deregistered app → ActionNotAllowed', async () => {
@@ -218,7 +280,7 @@ describe('updateAppDetails', () => {
     await assert.rejects(updateAppDetails(services, PARTNER.id, app.clientId, details(), NOW), isError(ActionNotAllowed, undefined, /deregistered/));
   });
 
-  test('another partner\'s app → ResourceNotFound, unchanged', async () => {
+  test("another partner's app → ResourceNotFound, unchanged", async () => {
     const services = newServices();
     const app = await newApp(services);
     await assert.rejects(updateAppDetails(services, OTHER_PARTNER.id, app.clientId, details(), NOW), isError(ResourceNotFound));
@@ -260,7 +322,10 @@ describe('addAppKeys', () => {
   test('a kid already registered → InvalidField jwks naming it, nothing written', async () => {
     const services = newServices();
     const app = await newApp(services);
-    await assert.rejects(addAppKeys(services, PARTNER.id, app.clientId, publicJwk('k1'), NOW), isError(InvalidField, 'jwks', /k1 is already registered/));
+    await assert.rejects(
+      addAppKeys(services, PARTNER.id, app.clientId, publicJwk('k1'), NOW),
+      isError(InvalidField, 'jwks', /k1 is already registered/),
+    );
     assert.deepEqual(kidsOf(services, app.clientId), ['k1']);
     assert.deepEqual(services.partners.saves, []);
   });
@@ -268,7 +333,10 @@ describe('addAppKeys', () => {
   test('a JWKS repeating a kid of its own → InvalidField jwks', async () => {
     const services = newServices();
     const app = await newApp(services);
-    await assert.rejects(addAppKeys(services, PARTNER.id, app.clientId, { keys: [publicJwk('k2'), publicJwk('k2')] }, NOW), isError(InvalidField, 'jwks', /appears twice/));
+    await assert.rejects(
+      addAppKeys(services, PARTNER.id, app.clientId, { keys: [publicJwk('k2'), publicJwk('k2')] }, NOW),
+      isError(InvalidField, 'jwks', /appears twice/),
+    );
     assert.deepEqual(kidsOf(services, app.clientId), ['k1']);
   });
 
@@ -323,7 +391,7 @@ describe('addAppKeys', () => {
     assert.deepEqual(kidsOf(services, app.clientId), ['k1']);
   });
 
-  test('another partner\'s app → ResourceNotFound', async () => {
+  test("another partner's app → ResourceNotFound", async () => {
     const services = newServices();
     const app = await newApp(services);
     await assert.rejects(addAppKeys(services, OTHER_PARTNER.id, app.clientId, publicJwk('k2'), NOW), isError(ResourceNotFound));
@@ -333,11 +401,14 @@ describe('addAppKeys', () => {
   test('a key set the authorization server refuses → InvalidField "The app\'s OAuth metadata is invalid", nothing written', async () => {
     const services = newServices(refusingValidator);
     const app = await newApp(services);
-    await assert.rejects(addAppKeys(services, PARTNER.id, app.clientId, publicJwk('k2'), NOW), isError(InvalidField, undefined, /^The app's OAuth metadata is invalid/));
+    await assert.rejects(
+      addAppKeys(services, PARTNER.id, app.clientId, publicJwk('k2'), NOW),
+      isError(InvalidField, undefined, /^The app's OAuth metadata is invalid/),
+    );
     assert.deepEqual(kidsOf(services, app.clientId), ['k1']);
   });
 
-  test('the same partner\'s DCR clients of the software (suspended ones too) get the keys in the same write; other partners\', other software\'s, deregistered and URL-keyed clients do not', async () => {
+  test("the same partner's DCR clients of the software (suspended ones too) get the keys in the same write; other partners', other software's, deregistered and URL-keyed clients do not", async () => {
     const services = newServices();
     const portal = await newApp(services);
     const softwareId = portal.softwareId;
@@ -430,7 +501,7 @@ describe('retireAppKey', () => {
     assert.deepEqual(kidsOf(services, app.clientId), ['k1', 'k2']);
   });
 
-  test('another partner\'s app → ResourceNotFound', async () => {
+  test("another partner's app → ResourceNotFound", async () => {
     const services = newServices();
     const app = await newApp(services, { keys: { jwks: { keys: [publicJwk('k1'), publicJwk('k2')] } } });
     await assert.rejects(retireAppKey(services, OTHER_PARTNER.id, app.clientId, 'k1', NOW), isError(ResourceNotFound));

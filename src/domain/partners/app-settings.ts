@@ -34,7 +34,13 @@ export interface AppDetails {
  *   changed with its registration access token), a deregistered app, or a live app gaining a name, role or
  *   redirect URI; ResourceNotFound; ConcurrentChange.
  */
-export function updateAppDetails(services: AppRegistrationServices, partnerId: string, clientId: string, details: AppDetails, now: Date): Promise<PartnerApp> {
+export function updateAppDetails(
+  services: AppRegistrationServices,
+  partnerId: string,
+  clientId: string,
+  details: AppDetails,
+  now: Date,
+): Promise<PartnerApp> {
   return changeApp(services.partners, { partnerId }, clientId, async (app) => {
     assertEditableInPortal(app);
     const roles = checkRoles(details.roles);
@@ -71,7 +77,13 @@ export function updateAppDetails(services: AppRegistrationServices, partnerId: s
  * @throws InvalidField for a bad key or a `kid` already registered (path `jwks`); ActionNotAllowed for keys served
  *   from a URL; ResourceNotFound; ConcurrentChange.
  */
-export async function addAppKeys(services: AppRegistrationServices, partnerId: string, clientId: string, keys: unknown, now: Date): Promise<PartnerApp> {
+export async function addAppKeys(
+  services: AppRegistrationServices,
+  partnerId: string,
+  clientId: string,
+  keys: unknown,
+  now: Date,
+): Promise<PartnerApp> {
   const added = Array.isArray((keys as { keys?: unknown } | null)?.keys) ? (keys as { keys: unknown[] }).keys : [keys];
   if (added.length === 0) throw new InvalidField('Give at least one key to add', 'jwks');
   for (const key of added) checkPublicJwk(key);
@@ -108,7 +120,7 @@ async function changeKeySet(
   return changeApp(services.partners, { partnerId }, clientId, async (app) => {
     assertEditableInPortal(app);
     const keys = keysOf(app);
-    if (!('jwks' in keys)) throw new ActionNotAllowed('This app\'s keys are served from its jwks_uri: add and remove keys there');
+    if (!('jwks' in keys)) throw new ActionNotAllowed("This app's keys are served from its jwks_uri: add and remove keys there");
     const jwks = change(keys.jwks);
     assertSigningKeyForRoles(app.roles, { jwks });
     const withKeys = (target: PartnerApp): PartnerApp => ({ ...target, clientMetadata: { ...target.clientMetadata, jwks }, updatedAt: now });
@@ -125,14 +137,7 @@ async function changeKeySet(
 function assertWithinApproval(app: PartnerApp, wanted: { name: string; roles: readonly string[]; redirectUris: readonly string[] }): void {
   const newRole = wanted.roles.find((role) => !app.roles.includes(role as PartnerApp['roles'][number]));
   const newUri = wanted.redirectUris.find((uri) => !app.clientMetadata.redirect_uris.includes(uri));
-  const refusal =
-    wanted.name !== app.name
-      ? 'its name'
-      : newRole
-        ? `the role ${newRole}`
-        : newUri
-          ? `the redirect URI ${newUri}`
-          : null;
+  const refusal = wanted.name !== app.name ? 'its name' : newRole ? `the role ${newRole}` : newUri ? `the redirect URI ${newUri}` : null;
   if (refusal) {
     throw new ActionNotAllowed(
       `This app is live: the bank approved its name, roles and redirect URIs, so ${refusal} cannot be added or changed here. Remove what you no longer use, or register a new app for the bank to approve`,

@@ -33,7 +33,10 @@ const NOW = new Date('2030-06-02T09:30:00.000Z');
 const LATER = new Date('2030-06-02T10:00:00.000Z');
 const PARTNER: Partner = { id: 'ptn_budget_buddy', name: 'Budget Buddy Ltd', status: 'active', createdAt: CREATED };
 const OTHER_PARTNER: Partner = { id: 'ptn_other', name: 'Other Ltd', status: 'active', createdAt: CREATED };
-const OWN: OwnDirectory = { issuer: 'https://bank.example.com/directory', softwareJwksEndpoint: (softwareId) => `https://bank.example.com/directory/${softwareId}/jwks` };
+const OWN: OwnDirectory = {
+  issuer: 'https://bank.example.com/directory',
+  softwareJwksEndpoint: (softwareId) => `https://bank.example.com/directory/${softwareId}/jwks`,
+};
 const EXTERNAL = 'https://directory.example.org';
 const REDIRECTS = ['https://budget.example.com/cb', 'https://budget.example.com/cb2'];
 
@@ -75,7 +78,14 @@ function newPortalApp(services: Services, owner: Partner = PARTNER): Promise<Par
   return registerPartnerApp(
     { ...services, validateClientMetadata: async () => {} },
     owner,
-    { name: 'Budget Buddy', description: 'Budgets', redirectUris: REDIRECTS, keys: { jwks: { keys: [publicJwk('k1'), PAYMENT_SIGNING_JWK] } }, roles: ['AISP', 'PISP'], origin: 'portal' },
+    {
+      name: 'Budget Buddy',
+      description: 'Budgets',
+      redirectUris: REDIRECTS,
+      keys: { jwks: { keys: [publicJwk('k1'), PAYMENT_SIGNING_JWK] } },
+      roles: ['AISP', 'PISP'],
+      origin: 'portal',
+    },
     CREATED,
   );
 }
@@ -113,9 +123,12 @@ async function registered(services: Services): Promise<{ portal: PartnerApp; reg
 /** A fake `endConsents` that remembers its calls. */
 function consentEnder(): ((clientId: string, now: Date) => Promise<void>) & { calls: Array<[string, Date]> } {
   const calls: Array<[string, Date]> = [];
-  return Object.assign(async (clientId: string, now: Date) => {
-    calls.push([clientId, now]);
-  }, { calls });
+  return Object.assign(
+    async (clientId: string, now: Date) => {
+      calls.push([clientId, now]);
+    },
+    { calls },
+  );
 }
 
 describe('registerBySoftwareStatement', () => {
@@ -142,7 +155,7 @@ describe('registerBySoftwareStatement', () => {
     assert.deepEqual(services.partners.size, { apps: 2, partners: 2 });
   });
 
-  test('own-directory statement of a portal app the bank approved for live use → the DCR client is live too; an external directory\'s → sandbox', async () => {
+  test("own-directory statement of a portal app the bank approved for live use → the DCR client is live too; an external directory's → sandbox", async () => {
     const services = newServices();
     const portal = await newPortalApp(services);
     await approveApp(services.partners, portal.clientId, NOW);
@@ -157,8 +170,12 @@ describe('registerBySoftwareStatement', () => {
     const services = newServices();
     const portal = await newPortalApp(services);
     const registrations = [];
-    for (let count = 0; count < MAX_CLIENTS_PER_SOFTWARE; count += 1) registrations.push(await registerBySoftwareStatement(services, ownStatement(portal), {}, NOW));
-    await assert.rejects(registerBySoftwareStatement(services, ownStatement(portal), {}, NOW), isRefused('invalid_client_metadata', /already has 20 registered clients/));
+    for (let count = 0; count < MAX_CLIENTS_PER_SOFTWARE; count += 1)
+      registrations.push(await registerBySoftwareStatement(services, ownStatement(portal), {}, NOW));
+    await assert.rejects(
+      registerBySoftwareStatement(services, ownStatement(portal), {}, NOW),
+      isRefused('invalid_client_metadata', /already has 20 registered clients/),
+    );
     const [first] = registrations as [ManagedRegistration];
     await deregisterClient(services.partners, consentEnder(), first.app.clientId, first.registrationToken, NOW);
     assert.ok((await registerBySoftwareStatement(services, ownStatement(portal), {}, NOW)).app.clientId);
@@ -198,15 +215,15 @@ describe('registerBySoftwareStatement', () => {
     await assert.rejects(registerBySoftwareStatement(services, statement, {}, NOW), isRefused('unapproved_software_statement', /organisation/));
   });
 
-  test('own-directory statement naming another organisation than the software\'s → unapproved_software_statement (no client on someone else\'s keys)', async () => {
+  test("own-directory statement naming another organisation than the software's → unapproved_software_statement (no client on someone else's keys)", async () => {
     const services = newServices();
     const portal = await newPortalApp(services);
     const forged = ownStatement(portal, PARTNER, { org_id: OTHER_PARTNER.id, org_name: OTHER_PARTNER.name });
     await assert.rejects(registerBySoftwareStatement(services, forged, {}, NOW), isRefused('unapproved_software_statement'));
-    assert.deepEqual((await services.partners.listApps(OTHER_PARTNER.id)), []);
+    assert.deepEqual(await services.partners.listApps(OTHER_PARTNER.id), []);
   });
 
-  test('external-directory statement → its organisation becomes a partner with a derived id, the client gets the statement\'s key URL', async () => {
+  test("external-directory statement → its organisation becomes a partner with a derived id, the client gets the statement's key URL", async () => {
     const services = newServices();
     const statement = externalStatement();
     const { app } = await registerBySoftwareStatement(services, statement, {}, NOW);
@@ -227,25 +244,37 @@ describe('registerBySoftwareStatement', () => {
     assert.equal(first.app.partnerId, second.app.partnerId);
     assert.equal(services.partners.size.partners, 3);
     assert.equal((await services.partners.findPartner(first.app.partnerId))?.name, 'Pocket Ledger plc');
-    assert.deepEqual((await services.partners.listApps(first.app.partnerId)).map((app) => app.clientId), [second.app.clientId, first.app.clientId]);
+    assert.deepEqual(
+      (await services.partners.listApps(first.app.partnerId)).map((app) => app.clientId),
+      [second.app.clientId, first.app.clientId],
+    );
   });
 
   test('external statement without software_jwks_endpoint → invalid_software_statement', async () => {
     const services = newServices();
-    await assert.rejects(registerBySoftwareStatement(services, externalStatement({ software_jwks_endpoint: undefined }), {}, NOW), isRefused('invalid_software_statement', /software_jwks_endpoint/));
+    await assert.rejects(
+      registerBySoftwareStatement(services, externalStatement({ software_jwks_endpoint: undefined }), {}, NOW),
+      isRefused('invalid_software_statement', /software_jwks_endpoint/),
+    );
     assert.equal(services.partners.size.apps, 0);
   });
 
   test('external organisation suspended at this bank → unapproved_software_statement', async () => {
     const services = newServices();
     services.partners.putPartner({ id: externalPartnerId(EXTERNAL, 'org-42'), name: 'Pocket Ledger plc', status: 'suspended', createdAt: CREATED });
-    await assert.rejects(registerBySoftwareStatement(services, externalStatement(), {}, NOW), isRefused('unapproved_software_statement', /suspended/));
+    await assert.rejects(
+      registerBySoftwareStatement(services, externalStatement(), {}, NOW),
+      isRefused('unapproved_software_statement', /suspended/),
+    );
     assert.equal(services.partners.size.apps, 0);
   });
 
   test('a redirect URI outside the statement → invalid_redirect_uri', async () => {
     const services = newServices();
-    await assert.rejects(registerBySoftwareStatement(services, externalStatement(), { redirect_uris: ['https://evil.example.com/cb'] }, NOW), isRefused('invalid_redirect_uri'));
+    await assert.rejects(
+      registerBySoftwareStatement(services, externalStatement(), { redirect_uris: ['https://evil.example.com/cb'] }, NOW),
+      isRefused('invalid_redirect_uri'),
+    );
   });
 
   test('statement redirect URIs over plain http in production → invalid_redirect_uri', async () => {
@@ -276,7 +305,10 @@ describe('registerBySoftwareStatement', () => {
     const services = newServices();
     const { portal, registration } = await registered(services);
     await addAppKeys(services, PARTNER.id, portal.clientId, publicJwk('k2'), LATER);
-    assert.deepEqual(keysOf(services.partners.stored(registration.app.clientId) as PartnerApp), keysOf(services.partners.stored(portal.clientId) as PartnerApp));
+    assert.deepEqual(
+      keysOf(services.partners.stored(registration.app.clientId) as PartnerApp),
+      keysOf(services.partners.stored(portal.clientId) as PartnerApp),
+    );
   });
 });
 
@@ -302,7 +334,7 @@ describe('findRegistration', () => {
     await assert.rejects(findRegistration(services.partners, portal.clientId, 'x'.repeat(43)), isTokenInvalid);
   });
 
-  test('a DCR client\'s token used for another DCR client → RegistrationTokenInvalid', async () => {
+  test("a DCR client's token used for another DCR client → RegistrationTokenInvalid", async () => {
     const services = newServices();
     const { portal, registration } = await registered(services);
     const other = await registerBySoftwareStatement(services, ownStatement(portal), {}, NOW);
@@ -349,7 +381,10 @@ describe('readRegistration', () => {
     assert.equal(succeeded.length, 1);
     const failed = results.find((result) => result.status === 'rejected');
     assert.ok(failed && isTokenInvalid(failed.reason));
-    assert.equal(services.partners.stored(clientId)?.registrationTokenHash, sha256((succeeded[0] as PromiseFulfilledResult<ManagedRegistration>).value.registrationToken));
+    assert.equal(
+      services.partners.stored(clientId)?.registrationTokenHash,
+      sha256((succeeded[0] as PromiseFulfilledResult<ManagedRegistration>).value.registrationToken),
+    );
   });
 });
 
@@ -382,7 +417,10 @@ describe('updateRegistration', () => {
   test('the wrong token → RegistrationTokenInvalid, nothing written', async () => {
     const services = newServices();
     const { portal, registration } = await registered(services);
-    await assert.rejects(updateRegistration(services, registration.app.clientId, 'w'.repeat(43), ownStatement(portal), { scope: 'payments' }, LATER), isTokenInvalid);
+    await assert.rejects(
+      updateRegistration(services, registration.app.clientId, 'w'.repeat(43), ownStatement(portal), { scope: 'payments' }, LATER),
+      isTokenInvalid,
+    );
     assert.deepEqual(services.partners.stored(registration.app.clientId)?.roles, ['AISP', 'PISP']);
     assert.equal(services.partners.stored(registration.app.clientId)?.registrationTokenHash, sha256(registration.registrationToken));
   });
@@ -426,7 +464,14 @@ describe('updateRegistration', () => {
     const services = newServices();
     const { portal, registration } = await registered(services);
     await assert.rejects(
-      updateRegistration(services, registration.app.clientId, registration.registrationToken, ownStatement(portal), { redirect_uris: ['https://evil.example.com/cb'] }, LATER),
+      updateRegistration(
+        services,
+        registration.app.clientId,
+        registration.registrationToken,
+        ownStatement(portal),
+        { redirect_uris: ['https://evil.example.com/cb'] },
+        LATER,
+      ),
       isRefused('invalid_redirect_uri'),
     );
     assert.equal(services.partners.stored(registration.app.clientId)?.registrationTokenHash, sha256(registration.registrationToken));
@@ -444,14 +489,28 @@ describe('deregisterClient', () => {
     assert.equal(stored?.status, 'deregistered');
     assert.equal(stored?.registrationTokenHash, null);
     assert.deepEqual(stored?.updatedAt, LATER);
-    assert.deepEqual(endConsents.calls, [[clientId, LATER], [clientId, LATER]]);
+    assert.deepEqual(endConsents.calls, [
+      [clientId, LATER],
+      [clientId, LATER],
+    ]);
   });
 
   test('ending the consents fails → the client stays registered with its token, and the partner can delete it again', async () => {
     const services = newServices();
     const { registration } = await registered(services);
     const { clientId } = registration.app;
-    await assert.rejects(deregisterClient(services.partners, async () => { throw new Error('database gone'); }, clientId, registration.registrationToken, LATER), /database gone/);
+    await assert.rejects(
+      deregisterClient(
+        services.partners,
+        async () => {
+          throw new Error('database gone');
+        },
+        clientId,
+        registration.registrationToken,
+        LATER,
+      ),
+      /database gone/,
+    );
     assert.equal(services.partners.stored(clientId)?.status, 'active');
     await deregisterClient(services.partners, consentEnder(), clientId, registration.registrationToken, LATER);
     assert.equal(services.partners.stored(clientId)?.status, 'deregistered');

@@ -1,8 +1,23 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DomainError, InvalidField, ResourceNotFound } from '../errors.js';
 import { changeApp } from './app-changes.js';
-import { assertAcceptedByAuthorizationServer, checkKeys, fapiClientMetadata, registerPartnerApp, type AppRegistrationServices } from './app-registration.js';
-import { isLiveRegistration, keysOf, softwareAppOf, type AppEnvironment, type AppKeys, type Partner, type PartnerApp, type PartnerStore } from './partner-app.js';
+import {
+  assertAcceptedByAuthorizationServer,
+  checkKeys,
+  fapiClientMetadata,
+  registerPartnerApp,
+  type AppRegistrationServices,
+} from './app-registration.js';
+import {
+  isLiveRegistration,
+  keysOf,
+  softwareAppOf,
+  type AppEnvironment,
+  type AppKeys,
+  type Partner,
+  type PartnerApp,
+  type PartnerStore,
+} from './partner-app.js';
 import { decideRegistration, RegistrationRefused, type RegistrationMetadata, type SoftwareStatement } from './software-statement.js';
 
 /** How many live DCR clients one software may have: enough for every deployment, not a flood from a copied statement. */
@@ -26,7 +41,10 @@ export async function registerBySoftwareStatement(
   const { owner, keys, environment } = await ownerAndKeys(services.partners, statement, now);
   const registered = (await services.partners.listAppsOfSoftware(statement.softwareId)).filter((app) => isLiveRegistration(app, owner.id));
   if (registered.length >= MAX_CLIENTS_PER_SOFTWARE) {
-    throw new RegistrationRefused('invalid_client_metadata', `This software already has ${MAX_CLIENTS_PER_SOFTWARE} registered clients: delete the ones you no longer use first`);
+    throw new RegistrationRefused(
+      'invalid_client_metadata',
+      `This software already has ${MAX_CLIENTS_PER_SOFTWARE} registered clients: delete the ones you no longer use first`,
+    );
   }
   const { token, hash } = newRegistrationToken();
   try {
@@ -106,10 +124,12 @@ export async function updateRegistration(
   try {
     const app = await changeRegistration(services.partners, clientId, token, async (app) => {
       if (app.status === 'suspended') throw new RegistrationRefused('invalid_client_metadata', 'This client is suspended by the bank');
-      if (statement.softwareId !== app.softwareId) throw new RegistrationRefused('invalid_software_statement', 'The software statement is for other software');
+      if (statement.softwareId !== app.softwareId)
+        throw new RegistrationRefused('invalid_software_statement', 'The software statement is for other software');
       const decision = decideRegistration(statement, request);
       const { owner, keys } = await ownerAndKeys(services.partners, statement, now);
-      if (owner.id !== app.partnerId) throw new RegistrationRefused('invalid_software_statement', 'The software statement is of another organisation');
+      if (owner.id !== app.partnerId)
+        throw new RegistrationRefused('invalid_software_statement', 'The software statement is of another organisation');
       const updated: PartnerApp = {
         ...app,
         name: statement.clientName,
@@ -165,7 +185,8 @@ async function ownSoftware(partners: PartnerStore, statement: SoftwareStatement)
   const [partner, apps] = await Promise.all([partners.findPartner(statement.orgId), partners.listAppsOfSoftware(statement.softwareId)]);
   const software = softwareAppOf(apps);
   if (!partner || partner.status !== 'active') throw unapproved('The organisation of the software statement is not active in the directory');
-  if (software?.partnerId !== statement.orgId || software.status !== 'active') throw unapproved('The software of the software statement is not active in the directory');
+  if (software?.partnerId !== statement.orgId || software.status !== 'active')
+    throw unapproved('The software of the software statement is not active in the directory');
   return software;
 }
 
@@ -173,13 +194,22 @@ async function ownSoftware(partners: PartnerStore, statement: SoftwareStatement)
  * Who the client belongs to, the keys it gets, and where it may be used: a client of the bank's own, live software
  * is live; any other starts in the sandbox.
  */
-async function ownerAndKeys(partners: PartnerStore, statement: SoftwareStatement, now: Date): Promise<{ owner: Partner; keys: AppKeys; environment: AppEnvironment }> {
+async function ownerAndKeys(
+  partners: PartnerStore,
+  statement: SoftwareStatement,
+  now: Date,
+): Promise<{ owner: Partner; keys: AppKeys; environment: AppEnvironment }> {
   if (statement.ownDirectory) {
     const software = await ownSoftware(partners, statement);
     return { owner: (await partners.findPartner(statement.orgId)) as Partner, keys: keysOf(software), environment: software.environment };
   }
   const keys = await softwareKeys(partners, statement);
-  const candidate: Partner = { id: externalPartnerId(statement.directory, statement.orgId), name: statement.orgName, status: 'active', createdAt: now };
+  const candidate: Partner = {
+    id: externalPartnerId(statement.directory, statement.orgId),
+    name: statement.orgName,
+    status: 'active',
+    createdAt: now,
+  };
   await partners.insertPartnerIfAbsent(candidate);
   const partner = (await partners.findPartner(candidate.id)) ?? candidate;
   if (partner.status !== 'active') throw unapproved('The organisation of the software statement is suspended at this bank');
@@ -252,6 +282,11 @@ function hashRegistrationToken(token: string): string {
 function assertRegistrationToken(app: PartnerApp, token: string): void {
   const expected = app.registrationTokenHash;
   const actual = Buffer.from(hashRegistrationToken(token));
-  const valid = app.origin === 'dcr' && app.status !== 'deregistered' && expected !== null && expected.length === actual.length && timingSafeEqual(Buffer.from(expected), actual);
+  const valid =
+    app.origin === 'dcr' &&
+    app.status !== 'deregistered' &&
+    expected !== null &&
+    expected.length === actual.length &&
+    timingSafeEqual(Buffer.from(expected), actual);
   if (!valid) throw new RegistrationTokenInvalid('The registration access token is invalid');
 }

@@ -113,7 +113,10 @@ class InMemoryMailOutbox implements MailOutbox {
 
   async listFor(recipient: string, limit: number): Promise<OutboundMail[]> {
     await tick();
-    return this.sent.filter((mail) => mail.recipient === recipient).reverse().slice(0, limit);
+    return this.sent
+      .filter((mail) => mail.recipient === recipient)
+      .reverse()
+      .slice(0, limit);
   }
 }
 
@@ -177,7 +180,11 @@ describe('signUpPartner', () => {
   test('a blank, 141-character or control-character organisation name → InvalidField organisationName, nothing stored or mailed', async () => {
     const services = newServices();
     for (const organisationName of ['', '   ', 'o'.repeat(141), 'Budget\tBuddy']) {
-      await assert.rejects(signUpPartner(services, signUp({ organisationName }), NOW), isError(InvalidField, 'organisationName'), JSON.stringify(organisationName));
+      await assert.rejects(
+        signUpPartner(services, signUp({ organisationName }), NOW),
+        isError(InvalidField, 'organisationName'),
+        JSON.stringify(organisationName),
+      );
     }
     assert.equal(services.users.users.size, 0);
     assert.equal(services.outbox.sent.length, 0);
@@ -185,7 +192,19 @@ describe('signUpPartner', () => {
 
   test('a malformed email address → InvalidField email', async () => {
     const services = newServices();
-    for (const email of ['', 'dev', 'dev@', '@budget.example.com', 'dev@localhost', 'd ev@budget.example.com', 'dev@@budget.example.com', 'dev@-budget.example.com', 'dev@budget..example.com', `${'d'.repeat(65)}@budget.example.com`, '<dev>@budget.example.com']) {
+    for (const email of [
+      '',
+      'dev',
+      'dev@',
+      '@budget.example.com',
+      'dev@localhost',
+      'd ev@budget.example.com',
+      'dev@@budget.example.com',
+      'dev@-budget.example.com',
+      'dev@budget..example.com',
+      `${'d'.repeat(65)}@budget.example.com`,
+      '<dev>@budget.example.com',
+    ]) {
       await assert.rejects(signUpPartner(services, signUp({ email }), NOW), isError(InvalidField, 'email'), email);
     }
     assert.equal(services.users.users.size, 0);
@@ -208,13 +227,19 @@ describe('signUpPartner', () => {
   });
 
   test('the email address as password (any case) → InvalidField password', async () => {
-    await assert.rejects(signUpPartner(newServices(), signUp({ email: 'dev@budget.example.com', password: ' DEV@Budget.example.com' }), NOW), isError(InvalidField, 'password'));
+    await assert.rejects(
+      signUpPartner(newServices(), signUp({ email: 'dev@budget.example.com', password: ' DEV@Budget.example.com' }), NOW),
+      isError(InvalidField, 'password'),
+    );
   });
 
   test('an address already registered (other case) → InvalidField email, no second organisation, no second mail', async () => {
     const services = newServices();
     await signUpPartner(services, signUp(), NOW);
-    await assert.rejects(signUpPartner(services, signUp({ organisationName: 'Copycat Ltd', email: 'DEV@budget.example.com' }), NOW), isError(InvalidField, 'email'));
+    await assert.rejects(
+      signUpPartner(services, signUp({ organisationName: 'Copycat Ltd', email: 'DEV@budget.example.com' }), NOW),
+      isError(InvalidField, 'email'),
+    );
     assert.equal(services.users.users.size, 1);
     assert.equal(services.users.partners.size, 1);
     assert.equal(services.outbox.sent.length, 1);
@@ -222,7 +247,10 @@ describe('signUpPartner', () => {
 
   test('two concurrent sign-ups with one address → exactly one account', async () => {
     const services = newServices();
-    const results = await Promise.allSettled([signUpPartner(services, signUp(), NOW), signUpPartner(services, signUp({ organisationName: 'Twin Ltd' }), NOW)]);
+    const results = await Promise.allSettled([
+      signUpPartner(services, signUp(), NOW),
+      signUpPartner(services, signUp({ organisationName: 'Twin Ltd' }), NOW),
+    ]);
     assert.equal(results.filter((result) => result.status === 'fulfilled').length, 1);
     assert.equal(services.users.users.size, 1);
     assert.equal(services.outbox.sent.length, 1);
@@ -251,7 +279,10 @@ describe('confirmPartnerEmail', () => {
     const first = await signUpPartner(services, signUp(), NOW);
     const second = await signUpPartner(services, signUp({ email: 'other@budget.example.com' }), NOW);
     assert.equal(await confirmPartnerEmail(services.users, tokenIn(services.outbox.sent[0]), new Date(NOW.getTime() + DAY_MS - 1)), first.id);
-    await assert.rejects(confirmPartnerEmail(services.users, tokenIn(services.outbox.sent[1]), new Date(NOW.getTime() + DAY_MS)), isError(InvalidField, 'token'));
+    await assert.rejects(
+      confirmPartnerEmail(services.users, tokenIn(services.outbox.sent[1]), new Date(NOW.getTime() + DAY_MS)),
+      isError(InvalidField, 'token'),
+    );
     assert.equal(services.users.users.get(second.id)?.emailConfirmedAt, null);
   });
 
@@ -313,17 +344,31 @@ describe('logInPartnerUser', () => {
 
   test('a wrong password → invalid-credentials; an unknown email → the same', async () => {
     const { services } = await signedUp();
-    assert.deepEqual(await logInPartnerUser(services.users, 'dev@budget.example.com', 'wrong password!', NOW), { ok: false, reason: 'invalid-credentials' });
-    assert.deepEqual(await logInPartnerUser(services.users, 'nobody@budget.example.com', PASSWORD, NOW), { ok: false, reason: 'invalid-credentials' });
+    assert.deepEqual(await logInPartnerUser(services.users, 'dev@budget.example.com', 'wrong password!', NOW), {
+      ok: false,
+      reason: 'invalid-credentials',
+    });
+    assert.deepEqual(await logInPartnerUser(services.users, 'nobody@budget.example.com', PASSWORD, NOW), {
+      ok: false,
+      reason: 'invalid-credentials',
+    });
   });
 
   test('five wrong passwords → the fifth locks for 15 minutes; then even the right password → locked; after the lock → ok', async () => {
     const { services, user } = await signedUp();
     for (let attempt = 1; attempt <= 4; attempt += 1) {
-      assert.deepEqual(await logInPartnerUser(services.users, user.email, `wrong password ${attempt}`, NOW), { ok: false, reason: 'invalid-credentials' }, `attempt ${attempt}`);
+      assert.deepEqual(
+        await logInPartnerUser(services.users, user.email, `wrong password ${attempt}`, NOW),
+        { ok: false, reason: 'invalid-credentials' },
+        `attempt ${attempt}`,
+      );
     }
     const lockedUntil = new Date(NOW.getTime() + 15 * 60_000);
-    assert.deepEqual(await logInPartnerUser(services.users, user.email, 'wrong password 5', NOW), { ok: false, reason: 'invalid-credentials', lockedUntil });
+    assert.deepEqual(await logInPartnerUser(services.users, user.email, 'wrong password 5', NOW), {
+      ok: false,
+      reason: 'invalid-credentials',
+      lockedUntil,
+    });
     const duringLock = new Date(NOW.getTime() + 14 * 60_000);
     assert.deepEqual(await logInPartnerUser(services.users, user.email, PASSWORD, duringLock), { ok: false, reason: 'locked', lockedUntil });
     const afterLock = new Date(NOW.getTime() + 15 * 60_000);
@@ -342,7 +387,9 @@ describe('logInPartnerUser', () => {
 
   test('eight concurrent wrong guesses → at most five are checked, the user ends locked', async () => {
     const { services, user } = await signedUp();
-    const results = await Promise.all(Array.from({ length: 8 }, (_, index) => logInPartnerUser(services.users, user.email, `guess number ${index}`, NOW)));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, index) => logInPartnerUser(services.users, user.email, `guess number ${index}`, NOW)),
+    );
     assert.ok(results.every((result) => !result.ok));
     assert.equal(services.users.reservedAttempts, 5);
     assert.ok((services.users.users.get(user.id)?.lockedUntil?.getTime() ?? 0) > NOW.getTime());
@@ -352,8 +399,20 @@ describe('logInPartnerUser', () => {
 
 describe('assertMayRegisterApps', () => {
   test('a user whose email is not confirmed → ActionNotAllowed; confirmed → allowed', () => {
-    const user = { id: 'usr_1', partnerId: 'ptn_1', email: 'a@b.example', passwordHash: 'x', emailConfirmedAt: null, failedLoginCount: 0, lockedUntil: null, createdAt: NOW };
-    assert.throws(() => assertMayRegisterApps(user), (error: unknown) => error instanceof ActionNotAllowed && /Confirm your email address/.test(error.message));
+    const user = {
+      id: 'usr_1',
+      partnerId: 'ptn_1',
+      email: 'a@b.example',
+      passwordHash: 'x',
+      emailConfirmedAt: null,
+      failedLoginCount: 0,
+      lockedUntil: null,
+      createdAt: NOW,
+    };
+    assert.throws(
+      () => assertMayRegisterApps(user),
+      (error: unknown) => error instanceof ActionNotAllowed && /Confirm your email address/.test(error.message),
+    );
     assert.doesNotThrow(() => assertMayRegisterApps({ ...user, emailConfirmedAt: NOW }));
   });
 });

@@ -75,7 +75,10 @@ describe('assertFreshSoftwareStatement', () => {
     const sevenDays = SOFTWARE_STATEMENT_MAX_AGE_MS / 1000;
     assert.equal(sevenDays, 7 * 24 * 3600);
     assert.doesNotThrow(() => assertFreshSoftwareStatement(claims({ iat: NOW_S - sevenDays, exp: undefined }), NOW));
-    assert.throws(() => assertFreshSoftwareStatement(claims({ iat: NOW_S - sevenDays - 1, exp: undefined }), NOW), isRefused('invalid_software_statement', /more than 7 days old/));
+    assert.throws(
+      () => assertFreshSoftwareStatement(claims({ iat: NOW_S - sevenDays - 1, exp: undefined }), NOW),
+      isRefused('invalid_software_statement', /more than 7 days old/),
+    );
   });
 
   test('exp now or past → invalid_software_statement "expired"', () => {
@@ -151,7 +154,11 @@ describe('readSoftwareStatement', () => {
 
   test('no software_redirect_uris, an empty list or non-strings → invalid_software_statement', () => {
     for (const uris of [undefined, [], 'https://budget.example.com/cb', [42]]) {
-      assert.throws(() => read({ software_redirect_uris: uris }), isRefused('invalid_software_statement', /software_redirect_uris/), JSON.stringify(uris));
+      assert.throws(
+        () => read({ software_redirect_uris: uris }),
+        isRefused('invalid_software_statement', /software_redirect_uris/),
+        JSON.stringify(uris),
+      );
     }
   });
 
@@ -180,7 +187,9 @@ describe('decideRegistration', () => {
   });
 
   test('a subset of the redirect URIs → exactly those', () => {
-    assert.deepEqual(decideRegistration(statement(), { redirect_uris: ['https://budget.example.com/cb2'] }).redirectUris, ['https://budget.example.com/cb2']);
+    assert.deepEqual(decideRegistration(statement(), { redirect_uris: ['https://budget.example.com/cb2'] }).redirectUris, [
+      'https://budget.example.com/cb2',
+    ]);
   });
 
   test('a redirect URI outside the statement → invalid_redirect_uri naming it', () => {
@@ -196,13 +205,16 @@ describe('decideRegistration', () => {
     }
   });
 
-  test('a scope among the roles\' → only those roles (openid ignored, duplicates merged)', () => {
+  test("a scope among the roles' → only those roles (openid ignored, duplicates merged)", () => {
     assert.deepEqual(decideRegistration(statement(), { scope: 'openid payments  payments' }).roles, ['PISP']);
     assert.deepEqual(decideRegistration(statement(), { scope: 'accounts payments' }).roles, ['AISP', 'PISP']);
   });
 
   test('a scope beyond the roles → invalid_client_metadata naming it', () => {
-    assert.throws(() => decideRegistration(statement(), { scope: 'accounts fundsconfirmations' }), isRefused('invalid_client_metadata', /fundsconfirmations/));
+    assert.throws(
+      () => decideRegistration(statement(), { scope: 'accounts fundsconfirmations' }),
+      isRefused('invalid_client_metadata', /fundsconfirmations/),
+    );
     assert.throws(() => decideRegistration(statement(), { scope: 'openid admin' }), isRefused('invalid_client_metadata', /admin/));
   });
 
@@ -214,20 +226,26 @@ describe('decideRegistration', () => {
     assert.throws(() => decideRegistration(statement({ roles: [] }), {}), isRefused('invalid_client_metadata', /grants no scope/));
   });
 
-  test('software_id other than the statement\'s → invalid_client_metadata; the same → accepted', () => {
+  test("software_id other than the statement's → invalid_client_metadata; the same → accepted", () => {
     assert.throws(() => decideRegistration(statement(), { software_id: 'OtherSoftware' }), isRefused('invalid_client_metadata', /software_id/));
     assert.doesNotThrow(() => decideRegistration(statement(), { software_id: 'Sw0ftware1d' }));
   });
 
   test('token_endpoint_auth_signing_alg PS256, ES256 or EdDSA → kept as extra metadata', () => {
     for (const alg of ['PS256', 'ES256', 'EdDSA']) {
-      assert.deepEqual(decideRegistration(statement(), { token_endpoint_auth_signing_alg: alg }).extraMetadata, { token_endpoint_auth_signing_alg: alg });
+      assert.deepEqual(decideRegistration(statement(), { token_endpoint_auth_signing_alg: alg }).extraMetadata, {
+        token_endpoint_auth_signing_alg: alg,
+      });
     }
   });
 
   test('token_endpoint_auth_signing_alg RS256, HS256, none or not a string → invalid_client_metadata', () => {
     for (const alg of ['RS256', 'HS256', 'none', 'ps256', 256]) {
-      assert.throws(() => decideRegistration(statement(), { token_endpoint_auth_signing_alg: alg }), isRefused('invalid_client_metadata', /token_endpoint_auth_signing_alg/), String(alg));
+      assert.throws(
+        () => decideRegistration(statement(), { token_endpoint_auth_signing_alg: alg }),
+        isRefused('invalid_client_metadata', /token_endpoint_auth_signing_alg/),
+        String(alg),
+      );
     }
   });
 
@@ -244,7 +262,10 @@ describe('decideRegistration', () => {
 
 describe('softwareStatementClaimsFor', () => {
   const PARTNER: Partner = { id: 'ptn_budget_buddy', name: 'Budget Buddy Ltd', status: 'active', createdAt: NOW };
-  const OWN: OwnDirectory = { issuer: 'https://bank.example.com/directory', softwareJwksEndpoint: (softwareId) => `https://bank.example.com/directory/software/${softwareId}/jwks` };
+  const OWN: OwnDirectory = {
+    issuer: 'https://bank.example.com/directory',
+    softwareJwksEndpoint: (softwareId) => `https://bank.example.com/directory/software/${softwareId}/jwks`,
+  };
 
   function portalApp(overrides: Partial<PartnerApp> = {}): PartnerApp {
     return {
@@ -258,7 +279,13 @@ describe('softwareStatementClaimsFor', () => {
       environment: 'sandbox',
       status: 'active',
       origin: 'portal',
-      clientMetadata: { client_id: 'cli_budget', client_name: 'Budget Buddy', redirect_uris: REDIRECTS, scope: 'openid accounts payments', jwks: { keys: [] } },
+      clientMetadata: {
+        client_id: 'cli_budget',
+        client_name: 'Budget Buddy',
+        redirect_uris: REDIRECTS,
+        scope: 'openid accounts payments',
+        jwks: { keys: [] },
+      },
       softwareStatement: null,
       registrationTokenHash: null,
       version: 3,
@@ -268,7 +295,7 @@ describe('softwareStatementClaimsFor', () => {
     };
   }
 
-  test('an active portal app → the directory\'s claims for it, valid 7 days, with the directory\'s key URL', () => {
+  test("an active portal app → the directory's claims for it, valid 7 days, with the directory's key URL", () => {
     const claims = softwareStatementClaimsFor(portalApp(), PARTNER, OWN, NOW);
     const { jti, ...rest } = claims;
     assert.match(String(jti), /^[0-9a-f-]{36}$/);
@@ -312,7 +339,15 @@ describe('softwareStatementClaimsFor', () => {
   });
 
   test('an app keyed by URL → software_jwks_endpoint is its jwks_uri', () => {
-    const app = portalApp({ clientMetadata: { client_id: 'cli_budget', client_name: 'Budget Buddy', redirect_uris: REDIRECTS, scope: 'openid accounts', jwks_uri: 'https://budget.example.com/jwks.json' } });
+    const app = portalApp({
+      clientMetadata: {
+        client_id: 'cli_budget',
+        client_name: 'Budget Buddy',
+        redirect_uris: REDIRECTS,
+        scope: 'openid accounts',
+        jwks_uri: 'https://budget.example.com/jwks.json',
+      },
+    });
     assert.equal(softwareStatementClaimsFor(app, PARTNER, OWN, NOW).software_jwks_endpoint, 'https://budget.example.com/jwks.json');
   });
 
@@ -321,7 +356,10 @@ describe('softwareStatementClaimsFor', () => {
   });
 
   test('an app registered by DCR → ActionNotAllowed', () => {
-    assert.throws(() => softwareStatementClaimsFor(portalApp({ origin: 'dcr' }), PARTNER, OWN, NOW), (error: unknown) => error instanceof ActionNotAllowed && /software statement/.test(error.message));
+    assert.throws(
+      () => softwareStatementClaimsFor(portalApp({ origin: 'dcr' }), PARTNER, OWN, NOW),
+      (error: unknown) => error instanceof ActionNotAllowed && /software statement/.test(error.message),
+    );
   });
 
   test('a disabled, suspended or deregistered app → ActionNotAllowed naming the status', () => {
@@ -335,6 +373,9 @@ describe('softwareStatementClaimsFor', () => {
   });
 
   test('a suspended organisation → ActionNotAllowed', () => {
-    assert.throws(() => softwareStatementClaimsFor(portalApp(), { ...PARTNER, status: 'suspended' }, OWN, NOW), (error: unknown) => error instanceof ActionNotAllowed && /suspended/.test(error.message));
+    assert.throws(
+      () => softwareStatementClaimsFor(portalApp(), { ...PARTNER, status: 'suspended' }, OWN, NOW),
+      (error: unknown) => error instanceof ActionNotAllowed && /suspended/.test(error.message),
+    );
   });
 });

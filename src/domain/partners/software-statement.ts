@@ -3,7 +3,8 @@ import { ActionNotAllowed, DomainError } from '../errors.js';
 import { keysOf, SCOPE_OF_ROLE, type Partner, type PartnerApp, type PartnerRole, type SignedSoftwareStatement } from './partner-app.js';
 
 /** The RFC 7591 §3.2.2 error codes a registration can be refused with. */
-export type RegistrationErrorCode = 'invalid_software_statement' | 'unapproved_software_statement' | 'invalid_redirect_uri' | 'invalid_client_metadata';
+export type RegistrationErrorCode =
+  'invalid_software_statement' | 'unapproved_software_statement' | 'invalid_redirect_uri' | 'invalid_client_metadata';
 
 /** A Dynamic Client Registration request refused, with its RFC 7591 error code. */
 export class RegistrationRefused extends DomainError {
@@ -54,8 +55,10 @@ export function assertFreshSoftwareStatement(claims: Readonly<Record<string, unk
   if (typeof claims.iat !== 'number') throw invalid('The software statement has no iat');
   const issuedAtMs = claims.iat * 1000;
   if (issuedAtMs > now.getTime() + CLOCK_SKEW_MS) throw invalid('The software statement is issued in the future');
-  if (issuedAtMs < now.getTime() - SOFTWARE_STATEMENT_MAX_AGE_MS) throw invalid('The software statement has expired: it is more than 7 days old; get a fresh one');
-  if (claims.exp !== undefined && (typeof claims.exp !== 'number' || claims.exp * 1000 <= now.getTime())) throw invalid('The software statement has expired');
+  if (issuedAtMs < now.getTime() - SOFTWARE_STATEMENT_MAX_AGE_MS)
+    throw invalid('The software statement has expired: it is more than 7 days old; get a fresh one');
+  if (claims.exp !== undefined && (typeof claims.exp !== 'number' || claims.exp * 1000 <= now.getTime()))
+    throw invalid('The software statement has expired');
 }
 
 /**
@@ -64,10 +67,7 @@ export function assertFreshSoftwareStatement(claims: Readonly<Record<string, unk
  * @throws RegistrationRefused `invalid_software_statement` (a claim registration needs is missing or malformed)
  *   or `unapproved_software_statement` (organisation not active).
  */
-export function readSoftwareStatement(
-  { jwt, claims }: SignedSoftwareStatement,
-  directory: { issuer: string; own: boolean },
-): SoftwareStatement {
+export function readSoftwareStatement({ jwt, claims }: SignedSoftwareStatement, directory: { issuer: string; own: boolean }): SoftwareStatement {
   const invalid = (message: string) => new RegistrationRefused('invalid_software_statement', message);
   const softwareId = claims.software_id;
   const orgId = claims.org_id;
@@ -78,7 +78,10 @@ export function readSoftwareStatement(
   const roles = stringArray(claims.software_roles);
   if (!roles) throw invalid('The software statement has no software_roles');
   if (String(claims.org_status ?? 'Active').toLowerCase() !== 'active') {
-    throw new RegistrationRefused('unapproved_software_statement', `The organisation's status in the directory is ${String(claims.org_status)}, not Active`);
+    throw new RegistrationRefused(
+      'unapproved_software_statement',
+      `The organisation's status in the directory is ${String(claims.org_status)}, not Active`,
+    );
   }
   const text = (value: unknown, fallback: string) => (typeof value === 'string' && value.trim() ? value.trim() : fallback);
   return {
@@ -118,7 +121,11 @@ export function hasSoftwareStatement(app: PartnerApp): boolean {
  */
 export function softwareStatementClaimsFor(app: PartnerApp, partner: Partner, directory: OwnDirectory, now: Date): Record<string, unknown> {
   if (!hasSoftwareStatement(app)) {
-    throw new ActionNotAllowed(app.origin === 'dcr' ? 'This app was itself registered with a software statement' : `App ${app.clientId} is ${app.status}: switch it on before getting a software statement`);
+    throw new ActionNotAllowed(
+      app.origin === 'dcr'
+        ? 'This app was itself registered with a software statement'
+        : `App ${app.clientId} is ${app.status}: switch it on before getting a software statement`,
+    );
   }
   if (partner.status !== 'active') throw new ActionNotAllowed('The organisation is suspended');
   const issuedAt = Math.floor(now.getTime() / 1000);
@@ -175,7 +182,8 @@ export function decideRegistration(statement: SoftwareStatement, request: Regist
     const asked = stringArray(request.redirect_uris);
     if (!asked || asked.length === 0) throw new RegistrationRefused('invalid_redirect_uri', 'redirect_uris must be a non-empty array of URIs');
     const outside = asked.find((uri) => !statement.redirectUris.includes(uri));
-    if (outside) throw new RegistrationRefused('invalid_redirect_uri', `Redirect URI ${outside} is not among the software statement's software_redirect_uris`);
+    if (outside)
+      throw new RegistrationRefused('invalid_redirect_uri', `Redirect URI ${outside} is not among the software statement's software_redirect_uris`);
     redirectUris = asked;
   }
   let roles = statement.roles;

@@ -34,7 +34,9 @@ describe('chargesFor with the default tariff', () => {
 
   test('an instrument without an OBIE charge type of its own → UK.OBIE.PaymentOut', () => {
     const schedule: FeeSchedule = { 'UK.OBIE.Paym': [{ fromMinor: 0n, feeMinor: 25n }] };
-    assert.deepEqual(chargesFor(schedule, 'UK.OBIE.Paym', 1n, 'GBP'), [{ type: 'UK.OBIE.PaymentOut', bearer: 'BorneByDebtor', amountMinor: 25n, currency: 'GBP' }]);
+    assert.deepEqual(chargesFor(schedule, 'UK.OBIE.Paym', 1n, 'GBP'), [
+      { type: 'UK.OBIE.PaymentOut', bearer: 'BorneByDebtor', amountMinor: 25n, currency: 'GBP' },
+    ]);
   });
 
   test('an amount below the first band → no charge', () => {

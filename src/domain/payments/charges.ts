@@ -82,4 +82,3 @@ export function parseFeeSchedule(json: string, currencyOf: (instrument: string) 
   }
   return schedule;
 }
-

@@ -45,7 +45,12 @@ describe('assertSameAsConsent', () => {
 
   test('Amount "10.0" where the consent has "10.00" → ConsentMismatch at Data.Initiation.InstructedAmount.Amount', () => {
     assert.throws(
-      () => assertSameAsConsent(INITIATION, changed((copy) => (copy.InstructedAmount.Amount = '10.0')), 'Data.Initiation'),
+      () =>
+        assertSameAsConsent(
+          INITIATION,
+          changed((copy) => (copy.InstructedAmount.Amount = '10.0')),
+          'Data.Initiation',
+        ),
       mismatchAt('Data.Initiation.InstructedAmount.Amount'),
     );
   });
@@ -59,14 +64,24 @@ describe('assertSameAsConsent', () => {
 
   test('a member null in the request but absent in the consent → ConsentMismatch at that member', () => {
     assert.throws(
-      () => assertSameAsConsent(INITIATION, changed((copy) => (copy.LocalInstrument = null)), 'Data.Initiation'),
+      () =>
+        assertSameAsConsent(
+          INITIATION,
+          changed((copy) => (copy.LocalInstrument = null)),
+          'Data.Initiation',
+        ),
       mismatchAt('Data.Initiation.LocalInstrument'),
     );
   });
 
   test('a member the consent has but the request leaves out → ConsentMismatch at that member', () => {
     assert.throws(
-      () => assertSameAsConsent(INITIATION, changed((copy) => delete copy.CreditorAccount.Name), 'Data.Initiation'),
+      () =>
+        assertSameAsConsent(
+          INITIATION,
+          changed((copy) => delete copy.CreditorAccount.Name),
+          'Data.Initiation',
+        ),
       mismatchAt('Data.Initiation.CreditorAccount.Name'),
     );
   });
@@ -85,35 +100,60 @@ describe('assertSameAsConsent', () => {
 
   test('a change of case in a string → ConsentMismatch (values compare exactly)', () => {
     assert.throws(
-      () => assertSameAsConsent(INITIATION, changed((copy) => (copy.CreditorAccount.Name = 'ACME LTD')), 'Data.Initiation'),
+      () =>
+        assertSameAsConsent(
+          INITIATION,
+          changed((copy) => (copy.CreditorAccount.Name = 'ACME LTD')),
+          'Data.Initiation',
+        ),
       mismatchAt('Data.Initiation.CreditorAccount.Name'),
     );
   });
 
   test('an array element changed → ConsentMismatch at path[index]', () => {
     assert.throws(
-      () => assertSameAsConsent(INITIATION, changed((copy) => (copy.RemittanceInformation.Unstructured[1] = 'Cheers')), 'Data.Initiation'),
+      () =>
+        assertSameAsConsent(
+          INITIATION,
+          changed((copy) => (copy.RemittanceInformation.Unstructured[1] = 'Cheers')),
+          'Data.Initiation',
+        ),
       mismatchAt('Data.Initiation.RemittanceInformation.Unstructured[1]'),
     );
   });
 
   test('a member inside an object inside an array changed → the full nested path', () => {
     assert.throws(
-      () => assertSameAsConsent(INITIATION, changed((copy) => (copy.RemittanceInformation.Structured[0].CreditorReferenceInformation.Reference = 'INV-43')), 'Data.Initiation'),
+      () =>
+        assertSameAsConsent(
+          INITIATION,
+          changed((copy) => (copy.RemittanceInformation.Structured[0].CreditorReferenceInformation.Reference = 'INV-43')),
+          'Data.Initiation',
+        ),
       mismatchAt('Data.Initiation.RemittanceInformation.Structured[0].CreditorReferenceInformation.Reference'),
     );
   });
 
   test('an array of another length → ConsentMismatch at the array', () => {
     assert.throws(
-      () => assertSameAsConsent(INITIATION, changed((copy) => copy.RemittanceInformation.Unstructured.push('More')), 'Data.Initiation'),
+      () =>
+        assertSameAsConsent(
+          INITIATION,
+          changed((copy) => copy.RemittanceInformation.Unstructured.push('More')),
+          'Data.Initiation',
+        ),
       mismatchAt('Data.Initiation.RemittanceInformation.Unstructured'),
     );
   });
 
   test('array elements in another order → ConsentMismatch at the first differing index', () => {
     assert.throws(
-      () => assertSameAsConsent(INITIATION, changed((copy) => copy.RemittanceInformation.Unstructured.reverse()), 'Data.Initiation'),
+      () =>
+        assertSameAsConsent(
+          INITIATION,
+          changed((copy) => copy.RemittanceInformation.Unstructured.reverse()),
+          'Data.Initiation',
+        ),
       mismatchAt('Data.Initiation.RemittanceInformation.Unstructured[0]'),
     );
   });
@@ -124,7 +164,10 @@ describe('assertSameAsConsent', () => {
   });
 
   test('null where the consent has an object → ConsentMismatch at that member', () => {
-    assert.throws(() => assertSameAsConsent({ DeliveryAddress: { TownName: 'London' } }, { DeliveryAddress: null }, 'Risk'), mismatchAt('Risk.DeliveryAddress'));
+    assert.throws(
+      () => assertSameAsConsent({ DeliveryAddress: { TownName: 'London' } }, { DeliveryAddress: null }, 'Risk'),
+      mismatchAt('Risk.DeliveryAddress'),
+    );
   });
 
   test('an empty Risk against an empty Risk → accepted; a Risk member added → ConsentMismatch at Risk.member', () => {

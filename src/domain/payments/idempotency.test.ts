@@ -70,7 +70,9 @@ describe('canonicalJson', () => {
   });
 
   test('two bodies differing only in key order and spacing → the same text', () => {
-    const reordered = JSON.parse('{ "Risk" : {"PaymentContextCode":"EcommerceGoods"}, "Data": {"Initiation": {"EndToEndIdentification":"E2E", "InstructedAmount": {"Currency":"GBP","Amount":"10.00"}}, "ConsentId":"pmc_1"} }');
+    const reordered = JSON.parse(
+      '{ "Risk" : {"PaymentContextCode":"EcommerceGoods"}, "Data": {"Initiation": {"EndToEndIdentification":"E2E", "InstructedAmount": {"Currency":"GBP","Amount":"10.00"}}, "ConsentId":"pmc_1"} }',
+    );
     assert.equal(canonicalJson(reordered), canonicalJson(BODY));
   });
 
@@ -108,9 +110,15 @@ describe('idempotencyClaim', () => {
 
   test('the same body reordered → the same request hash; another amount → another', () => {
     const reordered = { Risk: BODY.Risk, Data: { Initiation: BODY.Data.Initiation, ConsentId: 'pmc_1' } };
-    assert.equal(idempotencyClaim(CLIENT, 'domestic-payment', 'k', reordered).requestHash, idempotencyClaim(CLIENT, 'domestic-payment', 'k', BODY).requestHash);
+    assert.equal(
+      idempotencyClaim(CLIENT, 'domestic-payment', 'k', reordered).requestHash,
+      idempotencyClaim(CLIENT, 'domestic-payment', 'k', BODY).requestHash,
+    );
     const other = { ...BODY, Data: { ...BODY.Data, Initiation: { ...BODY.Data.Initiation, InstructedAmount: { Amount: '10.0', Currency: 'GBP' } } } };
-    assert.notEqual(idempotencyClaim(CLIENT, 'domestic-payment', 'k', other).requestHash, idempotencyClaim(CLIENT, 'domestic-payment', 'k', BODY).requestHash);
+    assert.notEqual(
+      idempotencyClaim(CLIENT, 'domestic-payment', 'k', other).requestHash,
+      idempotencyClaim(CLIENT, 'domestic-payment', 'k', BODY).requestHash,
+    );
   });
 
   test('keys differing only in case or in a non-ASCII character → different key hashes', () => {
@@ -139,7 +147,10 @@ describe('findIdempotentReplay', () => {
     const claim = idempotencyClaim(CLIENT, 'domestic-payment', 'k', BODY);
     store.insert(idempotencyRecord(claim, 'pmt_first', NOW));
     const other = idempotencyClaim(CLIENT, 'domestic-payment', 'k', { ...BODY, Risk: {} });
-    await assert.rejects(findIdempotentReplay(store, other, NOW), (error: unknown) => error instanceof IdempotencyKeyReused && error.path === 'x-idempotency-key');
+    await assert.rejects(
+      findIdempotentReplay(store, other, NOW),
+      (error: unknown) => error instanceof IdempotencyKeyReused && error.path === 'x-idempotency-key',
+    );
     assert.equal(await findIdempotentReplay(store, claim, NOW), 'pmt_first');
     assert.equal(store.forgotten.length, 0);
   });
@@ -166,7 +177,10 @@ describe('findIdempotentReplay', () => {
     const later = new Date(NOW.getTime() + IDEMPOTENCY_WINDOW_MS + 1);
     assert.equal(await findIdempotentReplay(store, claim, later), null);
     assert.equal(store.size, 0);
-    assert.deepEqual(store.forgotten.map((record) => record.resourceId), ['pmt_first']);
+    assert.deepEqual(
+      store.forgotten.map((record) => record.resourceId),
+      ['pmt_first'],
+    );
     assert.equal(store.insert(idempotencyRecord(claim, 'pmt_second', later)), true);
     assert.equal(await findIdempotentReplay(store, claim, later), 'pmt_second');
   });

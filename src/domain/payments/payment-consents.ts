@@ -75,7 +75,8 @@ function authorisationDeadline(request: PaymentConsentRequest, now: Date): Date 
   const latest = new Date(now.getTime() + AUTHORISATION_WINDOW_MS);
   if (!authorisation?.CompletionDateTime) return latest;
   const completion = parseRequestDateTime(authorisation.CompletionDateTime, 'Data.Authorisation.CompletionDateTime');
-  if (completion.getTime() <= now.getTime()) throw new InvalidDate('CompletionDateTime must be in the future', 'Data.Authorisation.CompletionDateTime');
+  if (completion.getTime() <= now.getTime())
+    throw new InvalidDate('CompletionDateTime must be in the future', 'Data.Authorisation.CompletionDateTime');
   return completion.getTime() < latest.getTime() ? completion : latest;
 }
 
@@ -113,7 +114,12 @@ export function instructionOf(consent: DomesticPaymentConsent): PaymentInstructi
  * authorisation deadline.
  * @throws ResourceNotFound (unknown or another partner's, not revealed); InvalidConsentStatus otherwise.
  */
-export async function assertPaymentConsentAuthorisable(store: PaymentConsentStore, clientId: string, consentId: string, now: Date): Promise<DomesticPaymentConsent> {
+export async function assertPaymentConsentAuthorisable(
+  store: PaymentConsentStore,
+  clientId: string,
+  consentId: string,
+  now: Date,
+): Promise<DomesticPaymentConsent> {
   const found = await store.findById(consentId);
   if (!found || found.clientId !== clientId) throw new ResourceNotFound(`ConsentId ${consentId} does not exist`);
   const consent = await applyAuthorisationDeadline(store, found, now);
@@ -138,7 +144,8 @@ export function eligibleDebtorAccounts(consent: DomesticPaymentConsent, customer
     if (account.currency !== instruction.currency) return false;
     if (!instruction.debtor) return true;
     return account.identifications.some(
-      (identification) => identification.schemeName === instruction.debtor?.schemeName && identification.identification === instruction.debtor.identification,
+      (identification) =>
+        identification.schemeName === instruction.debtor?.schemeName && identification.identification === instruction.debtor.identification,
     );
   });
 }
@@ -168,7 +175,12 @@ export async function authorisePaymentConsent(
  * Records the customer's refusal, or a consent that cannot be paid by this customer: `RJCT`.
  * @throws InvalidConsentStatus when it is no longer awaiting authorisation.
  */
-export async function rejectPaymentConsent(store: PaymentConsentStore, consentId: string, reason: { code: string; description: string }, now: Date): Promise<void> {
+export async function rejectPaymentConsent(
+  store: PaymentConsentStore,
+  consentId: string,
+  reason: { code: string; description: string },
+  now: Date,
+): Promise<void> {
   if (!(await store.transition(consentId, [ConsentStatus.AwaitingAuthorisation], ConsentStatus.Rejected, now, reason))) {
     throw new InvalidConsentStatus(`ConsentId ${consentId} is no longer awaiting authorisation`);
   }

@@ -46,19 +46,31 @@ describe('amount and currency', () => {
   });
 
   test('a code that is not ISO 4217 (XYZ) and a missing one → InvalidField on Currency (U002, not U023)', () => {
-    assert.throws(() => parseInitiation(gbp({ InstructedAmount: { Amount: '10.00', Currency: 'XYZ' } })), isError(InvalidField, 'Data.Initiation.InstructedAmount.Currency'));
-    assert.throws(() => parseInitiation(gbp({ InstructedAmount: { Amount: '10.00' } })), isError(InvalidField, 'Data.Initiation.InstructedAmount.Currency'));
+    assert.throws(
+      () => parseInitiation(gbp({ InstructedAmount: { Amount: '10.00', Currency: 'XYZ' } })),
+      isError(InvalidField, 'Data.Initiation.InstructedAmount.Currency'),
+    );
+    assert.throws(
+      () => parseInitiation(gbp({ InstructedAmount: { Amount: '10.00' } })),
+      isError(InvalidField, 'Data.Initiation.InstructedAmount.Currency'),
+    );
   });
 
   for (const amount of ['0', '0.00', '0.0']) {
     test(`amount ${amount} → InvalidField on Amount (must be greater than zero)`, () => {
-      assert.throws(() => parseInitiation(gbp({ InstructedAmount: { Amount: amount, Currency: 'GBP' } })), isError(InvalidField, 'Data.Initiation.InstructedAmount.Amount'));
+      assert.throws(
+        () => parseInitiation(gbp({ InstructedAmount: { Amount: amount, Currency: 'GBP' } })),
+        isError(InvalidField, 'Data.Initiation.InstructedAmount.Amount'),
+      );
     });
   }
 
   for (const amount of ['10.001', '0.005', '-1.00', '1e3', '', ' 10.00', '10,00']) {
     test(`amount ${JSON.stringify(amount)} → InvalidField on Amount`, () => {
-      assert.throws(() => parseInitiation(gbp({ InstructedAmount: { Amount: amount, Currency: 'GBP' } })), isError(InvalidField, 'Data.Initiation.InstructedAmount.Amount'));
+      assert.throws(
+        () => parseInitiation(gbp({ InstructedAmount: { Amount: amount, Currency: 'GBP' } })),
+        isError(InvalidField, 'Data.Initiation.InstructedAmount.Amount'),
+      );
     });
   }
 
@@ -84,7 +96,11 @@ describe('LocalInstrument', () => {
     for (const instrument of instruments) {
       test(`${currency} with ${instrument} → accepted`, () => {
         const creditor = currency === 'EUR' ? PAYEE_IBAN : PAYEE_SORT_CODE;
-        assert.equal(parseInitiation(gbp({ LocalInstrument: instrument, InstructedAmount: { Amount: '1.00', Currency: currency }, CreditorAccount: creditor })).localInstrument, instrument);
+        assert.equal(
+          parseInitiation(gbp({ LocalInstrument: instrument, InstructedAmount: { Amount: '1.00', Currency: currency }, CreditorAccount: creditor }))
+            .localInstrument,
+          instrument,
+        );
       });
     }
   }
@@ -131,30 +147,54 @@ describe('accounts', () => {
   }
 
   test('a sort code written with spaces → accepted, spaces removed', () => {
-    assert.equal(parseInitiation(gbp({ CreditorAccount: { ...PAYEE_SORT_CODE, Identification: '203258 73918204' } })).creditor.identification, '20325873918204');
+    assert.equal(
+      parseInitiation(gbp({ CreditorAccount: { ...PAYEE_SORT_CODE, Identification: '203258 73918204' } })).creditor.identification,
+      '20325873918204',
+    );
   });
 
   test('an IBAN with a wrong check digit → InvalidField on CreditorAccount.Identification', () => {
     assert.throws(
-      () => parseInitiation(gbp({ InstructedAmount: { Amount: '1.00', Currency: 'EUR' }, CreditorAccount: { ...PAYEE_IBAN, Identification: 'DE88370400440532013000' } })),
+      () =>
+        parseInitiation(
+          gbp({
+            InstructedAmount: { Amount: '1.00', Currency: 'EUR' },
+            CreditorAccount: { ...PAYEE_IBAN, Identification: 'DE88370400440532013000' },
+          }),
+        ),
       isError(InvalidField, 'Data.Initiation.CreditorAccount.Identification'),
     );
   });
 
   test('an IBAN with one transposed digit in the account number → InvalidField (mod 97 catches it)', () => {
     assert.throws(
-      () => parseInitiation(gbp({ InstructedAmount: { Amount: '1.00', Currency: 'EUR' }, CreditorAccount: { ...PAYEE_IBAN, Identification: 'DE89370400440532010300' } })),
+      () =>
+        parseInitiation(
+          gbp({
+            InstructedAmount: { Amount: '1.00', Currency: 'EUR' },
+            CreditorAccount: { ...PAYEE_IBAN, Identification: 'DE89370400440532010300' },
+          }),
+        ),
       InvalidField,
     );
   });
 
   test('an IBAN in lower case with spaces → accepted, normalised to the electronic form', () => {
-    const instruction = parseInitiation(gbp({ InstructedAmount: { Amount: '1.00', Currency: 'EUR' }, CreditorAccount: { ...PAYEE_IBAN, Identification: 'de89 3704 0044 0532 0130 00' } }));
+    const instruction = parseInitiation(
+      gbp({
+        InstructedAmount: { Amount: '1.00', Currency: 'EUR' },
+        CreditorAccount: { ...PAYEE_IBAN, Identification: 'de89 3704 0044 0532 0130 00' },
+      }),
+    );
     assert.equal(instruction.creditor.identification, 'DE89370400440532013000');
   });
 
   test('a GBP payment to an IBAN payee → accepted (the scheme is about the account, not the currency)', () => {
-    assert.equal(parseInitiation(gbp({ CreditorAccount: { SchemeName: IBAN_SCHEME, Identification: 'GB82WEST12345698765432', Name: 'West' } })).creditor.schemeName, IBAN_SCHEME);
+    assert.equal(
+      parseInitiation(gbp({ CreditorAccount: { SchemeName: IBAN_SCHEME, Identification: 'GB82WEST12345698765432', Name: 'West' } })).creditor
+        .schemeName,
+      IBAN_SCHEME,
+    );
   });
 
   test('a debtor account is optional; when given it is validated like the creditor with its own path', () => {
@@ -183,10 +223,25 @@ describe('accounts', () => {
 });
 
 describe('isValidIban', () => {
-  for (const iban of ['GB82WEST12345698765432', 'DE89370400440532013000', 'GB90OTBK99030131926835', 'NO9386011117947', 'FR1420041010050500013M02606']) {
+  for (const iban of [
+    'GB82WEST12345698765432',
+    'DE89370400440532013000',
+    'GB90OTBK99030131926835',
+    'NO9386011117947',
+    'FR1420041010050500013M02606',
+  ]) {
     test(`${iban} → valid`, () => assert.equal(isValidIban(iban), true));
   }
-  for (const iban of ['GB82WEST12345698765433', 'GB00WEST12345698765432', 'gb82WEST12345698765432', 'GB82 WEST 1234 5698 7654 32', 'GB82', '1282WEST12345698765432', 'GBXXWEST12345698765432', `GB82${'1'.repeat(31)}`]) {
+  for (const iban of [
+    'GB82WEST12345698765433',
+    'GB00WEST12345698765432',
+    'gb82WEST12345698765432',
+    'GB82 WEST 1234 5698 7654 32',
+    'GB82',
+    '1282WEST12345698765432',
+    'GBXXWEST12345698765432',
+    `GB82${'1'.repeat(31)}`,
+  ]) {
     test(`${iban} → not valid`, () => assert.equal(isValidIban(iban), false));
   }
 });
@@ -205,6 +260,9 @@ describe('reference', () => {
 
   test('no remittance information → the EndToEndIdentification', () => {
     assert.equal(parseInitiation(gbp()).reference, 'E2E-1');
-    assert.equal(parseInitiation(gbp({ RemittanceInformation: { Structured: [{ CreditorReferenceInformation: {} }], Unstructured: [] } })).reference, 'E2E-1');
+    assert.equal(
+      parseInitiation(gbp({ RemittanceInformation: { Structured: [{ CreditorReferenceInformation: {} }], Unstructured: [] } })).reference,
+      'E2E-1',
+    );
   });
 });

@@ -80,8 +80,10 @@ export interface InitiationJson {
 export function parseInitiation(initiation: InitiationJson): PaymentInstruction {
   const currency = String(initiation.InstructedAmount?.Currency ?? '');
   const instruments = LOCAL_INSTRUMENTS[currency];
-  if (!ISO_CURRENCIES.has(currency)) throw new InvalidField(`${currency} is not an ISO 4217 currency code`, 'Data.Initiation.InstructedAmount.Currency');
-  if (!instruments) throw new UnsupportedCurrency(`Payments in ${currency} are not supported; use GBP or EUR`, 'Data.Initiation.InstructedAmount.Currency');
+  if (!ISO_CURRENCIES.has(currency))
+    throw new InvalidField(`${currency} is not an ISO 4217 currency code`, 'Data.Initiation.InstructedAmount.Currency');
+  if (!instruments)
+    throw new UnsupportedCurrency(`Payments in ${currency} are not supported; use GBP or EUR`, 'Data.Initiation.InstructedAmount.Currency');
   currencyExponent(currency);
   const amountMinor = parseAmount(String(initiation.InstructedAmount?.Amount ?? ''), currency, 'Data.Initiation.InstructedAmount.Amount');
   if (amountMinor <= 0n) throw new InvalidField('The amount must be greater than zero', 'Data.Initiation.InstructedAmount.Amount');
@@ -111,7 +113,9 @@ function parseAccount(account: InitiationAccount, path: string): PaymentAccount 
   if (!SUPPORTED_SCHEMES.includes(schemeName)) {
     throw new UnsupportedScheme(`SchemeName ${schemeName} is not supported; use ${SUPPORTED_SCHEMES.join(' or ')}`, `${path}.SchemeName`);
   }
-  const identification = String(account.Identification ?? '').replace(/\s+/g, '').toUpperCase();
+  const identification = String(account.Identification ?? '')
+    .replace(/\s+/g, '')
+    .toUpperCase();
   const valid = schemeName === SORT_CODE_SCHEME ? /^\d{14}$/.test(identification) : isValidIban(identification);
   if (!valid) {
     const expected = schemeName === SORT_CODE_SCHEME ? 'a 6-digit sort code followed by an 8-digit account number' : 'a valid IBAN';

@@ -44,7 +44,11 @@ function services(risk: RiskPolicy = DEFAULT_RISK_POLICY): PaymentServices {
 }
 
 /** An authorised consent of Alice paying from her current account. */
-function authorisedConsent(creditor: object, amount: string, options: { localInstrument?: string; status?: ConsentStatus } = {}): DomesticPaymentConsent {
+function authorisedConsent(
+  creditor: object,
+  amount: string,
+  options: { localInstrument?: string; status?: ConsentStatus } = {},
+): DomesticPaymentConsent {
   sequence += 1;
   const request: PaymentConsentRequest = {
     Data: {
@@ -82,12 +86,21 @@ function authorisedConsent(creditor: object, amount: string, options: { localIns
 }
 
 function requestFor(consent: DomesticPaymentConsent): PaymentRequest {
-  return { Data: { ConsentId: consent.id, Initiation: structuredClone(consent.request.Data.Initiation) }, Risk: structuredClone(consent.request.Risk) };
+  return {
+    Data: { ConsentId: consent.id, Initiation: structuredClone(consent.request.Data.Initiation) },
+    Risk: structuredClone(consent.request.Risk),
+  };
 }
 
 function pay(consent: DomesticPaymentConsent, options: { key?: string; request?: PaymentRequest; risk?: RiskPolicy; now?: Date } = {}) {
   const request = options.request ?? requestFor(consent);
-  return makeDomesticPayment(services(options.risk), consent, request, idempotencyClaim(CLIENT, 'domestic-payment', options.key ?? `key-${consent.id}`, request), options.now ?? NOW);
+  return makeDomesticPayment(
+    services(options.risk),
+    consent,
+    request,
+    idempotencyClaim(CLIENT, 'domestic-payment', options.key ?? `key-${consent.id}`, request),
+    options.now ?? NOW,
+  );
 }
 
 describe('money', () => {
@@ -145,14 +158,18 @@ describe('money', () => {
   });
 
   test("the bank's own clearing account as payee → RJCT AC03, no money moved (clearing holds only payments in settlement)", async () => {
-    const { payment } = await pay(authorisedConsent({ SchemeName: 'UK.OBIE.SortCodeAccountNumber', Identification: '99030190000002', Name: 'Clearing' }, '5.00'));
+    const { payment } = await pay(
+      authorisedConsent({ SchemeName: 'UK.OBIE.SortCodeAccountNumber', Identification: '99030190000002', Name: 'Clearing' }, '5.00'),
+    );
     assert.equal(payment.statusReason?.code, 'AC03');
     assert.equal(store.transfers.length, 0);
     assert.equal(store.balanceOf(clearingAccountId('GBP')), 0n);
   });
 
   test('more than the debtor can spend (balance + overdraft) → RJCT AM04, no money moved', async () => {
-    const { payment } = await pay(authorisedConsent(BOB, '2500.01', { localInstrument: 'UK.OBIE.BACS' }), { risk: { ...DEFAULT_RISK_POLICY, maxPaymentMinor: 1_000_000n } });
+    const { payment } = await pay(authorisedConsent(BOB, '2500.01', { localInstrument: 'UK.OBIE.BACS' }), {
+      risk: { ...DEFAULT_RISK_POLICY, maxPaymentMinor: 1_000_000n },
+    });
     assert.equal(payment.status, 'RJCT');
     assert.equal(payment.statusReason?.code, 'AM04');
     assert.equal(store.transfers.length, 0);
@@ -160,7 +177,9 @@ describe('money', () => {
   });
 
   test('exactly balance + overdraft (BACS, free) → ACSC, the account at minus its overdraft', async () => {
-    const { payment } = await pay(authorisedConsent(BOB, '2500.00', { localInstrument: 'UK.OBIE.BACS' }), { risk: { ...DEFAULT_RISK_POLICY, maxPaymentMinor: 1_000_000n } });
+    const { payment } = await pay(authorisedConsent(BOB, '2500.00', { localInstrument: 'UK.OBIE.BACS' }), {
+      risk: { ...DEFAULT_RISK_POLICY, maxPaymentMinor: 1_000_000n },
+    });
     assert.equal(payment.status, 'ACSC');
     assert.equal(store.balanceOf(DEBTOR), -50_000n);
   });
@@ -193,7 +212,10 @@ describe('the request must match the consent', () => {
     const consent = authorisedConsent(BOB, '1.00');
     const request = requestFor(consent);
     (request.Data.Initiation as { InstructedAmount: { Amount: string } }).InstructedAmount.Amount = '1.0';
-    await assert.rejects(pay(consent, { request }), (error: unknown) => error instanceof ConsentMismatch && error.path === 'Data.Initiation.InstructedAmount.Amount');
+    await assert.rejects(
+      pay(consent, { request }),
+      (error: unknown) => error instanceof ConsentMismatch && error.path === 'Data.Initiation.InstructedAmount.Amount',
+    );
     assert.equal(store.consentStatus.get(consent.id), 'AUTH');
     assert.equal(store.transfers.length, 0);
   });
@@ -206,7 +228,9 @@ describe('the request must match the consent', () => {
 
   test('the same request with its members reordered → accepted', async () => {
     const consent = authorisedConsent(BOB, '1.00');
-    const request = JSON.parse(JSON.stringify({ Risk: consent.request.Risk, Data: { Initiation: consent.request.Data.Initiation, ConsentId: consent.id } })) as PaymentRequest;
+    const request = JSON.parse(
+      JSON.stringify({ Risk: consent.request.Risk, Data: { Initiation: consent.request.Data.Initiation, ConsentId: consent.id } }),
+    ) as PaymentRequest;
     assert.equal((await pay(consent, { request })).payment.status, 'ACSC');
   });
 });
@@ -230,7 +254,10 @@ describe('consent status and idempotency', () => {
   test('a consumed consent with a new key → InvalidConsentStatus naming COND', async () => {
     const consent = authorisedConsent(BOB, '1.00');
     await pay(consent, { key: 'k1' });
-    await assert.rejects(pay({ ...consent, status: ConsentStatus.Consumed }, { key: 'k2' }), (error: unknown) => error instanceof InvalidConsentStatus && /COND/.test(error.message));
+    await assert.rejects(
+      pay({ ...consent, status: ConsentStatus.Consumed }, { key: 'k2' }),
+      (error: unknown) => error instanceof InvalidConsentStatus && /COND/.test(error.message),
+    );
   });
 
   test('a consent read as AUTH but consumed meanwhile by another key → InvalidConsentStatus', async () => {

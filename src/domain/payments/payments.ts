@@ -69,19 +69,20 @@ export async function makeDomesticPayment(
   const payment = await plannedPayment(services, consent, instruction, now);
   const transfers = payment.status === PaymentStatus.Rejected ? [] : transfersOf(payment, instruction, now);
   const chargesMinor = totalCharges(consent.charges);
-  const execute = () => services.payments.execute(
-    {
-      payment,
-      idempotency: idempotencyRecord(claim, payment.id, now),
-      transfers,
-      riskWindows: {
-        dayStart: startOfUtcDay(now),
-        customerWindowStart: new Date(now.getTime() - services.risk.customerVelocity.windowSeconds * 1000),
-        partnerWindowStart: new Date(now.getTime() - services.risk.partnerVelocity.windowSeconds * 1000),
+  const execute = () =>
+    services.payments.execute(
+      {
+        payment,
+        idempotency: idempotencyRecord(claim, payment.id, now),
+        transfers,
+        riskWindows: {
+          dayStart: startOfUtcDay(now),
+          customerWindowStart: new Date(now.getTime() - services.risk.customerVelocity.windowSeconds * 1000),
+          partnerWindowStart: new Date(now.getTime() - services.risk.partnerVelocity.windowSeconds * 1000),
+        },
       },
-    },
-    (facts) => assessPaymentRisk(services.risk, payment.amountMinor, chargesMinor, facts),
-  );
+      (facts) => assessPaymentRisk(services.risk, payment.amountMinor, chargesMinor, facts),
+    );
   let outcome = await execute();
   if (outcome.kind === 'duplicate-key') {
     const replay = await findIdempotentReplay(services.idempotency, claim, now);
@@ -100,10 +101,17 @@ export async function makeDomesticPayment(
 async function replayOrRefuse(services: PaymentServices, consent: DomesticPaymentConsent, claim: IdempotencyClaim, now: Date): Promise<MadePayment> {
   const replay = await findIdempotentReplay(services.idempotency, claim, now);
   if (replay) return { payment: await storedPayment(services.payments, replay), consent, replayed: true };
-  throw new InvalidConsentStatus(`ConsentId ${consent.id} has status ${consent.status === ConsentStatus.Authorised ? 'COND' : consent.status}; a payment needs an AUTH consent`);
+  throw new InvalidConsentStatus(
+    `ConsentId ${consent.id} has status ${consent.status === ConsentStatus.Authorised ? 'COND' : consent.status}; a payment needs an AUTH consent`,
+  );
 }
 
-async function plannedPayment(services: PaymentServices, consent: DomesticPaymentConsent, instruction: PaymentInstruction, now: Date): Promise<DomesticPayment> {
+async function plannedPayment(
+  services: PaymentServices,
+  consent: DomesticPaymentConsent,
+  instruction: PaymentInstruction,
+  now: Date,
+): Promise<DomesticPayment> {
   const payee = await resolvePayee(services.accounts, instruction.creditor, instruction.currency);
   const base = {
     id: newId('pmt'),
@@ -123,7 +131,14 @@ async function plannedPayment(services: PaymentServices, consent: DomesticPaymen
     return { ...base, status: PaymentStatus.Rejected, statusReason: payee.reason, route: 'internal', creditorAccountId: null, settleAfter: null };
   }
   if (payee.route === 'internal') {
-    return { ...base, status: PaymentStatus.SettlementCompleted, statusReason: null, route: 'internal', creditorAccountId: payee.accountId, settleAfter: null };
+    return {
+      ...base,
+      status: PaymentStatus.SettlementCompleted,
+      statusReason: null,
+      route: 'internal',
+      creditorAccountId: payee.accountId,
+      settleAfter: null,
+    };
   }
   return {
     ...base,
@@ -151,7 +166,16 @@ function transfersOf(payment: DomesticPayment, instruction: PaymentInstruction, 
     counterparty: null,
   };
   const transfers: TransferDraft[] = [
-    { id: newId('trf'), kind: 'payment', currency: payment.currency, reference: instruction.reference.slice(0, 140), status: 'BOOK', bookedAt: now, valueAt: now, entries: [debit, credit] },
+    {
+      id: newId('trf'),
+      kind: 'payment',
+      currency: payment.currency,
+      reference: instruction.reference.slice(0, 140),
+      status: 'BOOK',
+      bookedAt: now,
+      valueAt: now,
+      entries: [debit, credit],
+    },
   ];
   if (payment.chargesMinor > 0n) {
     transfers.push({
@@ -163,8 +187,18 @@ function transfersOf(payment: DomesticPayment, instruction: PaymentInstruction, 
       bookedAt: now,
       valueAt: now,
       entries: [
-        { accountId: payment.debtorAccountId, amountMinor: -payment.chargesMinor, information: `Payment charge ${instruction.reference}`.slice(0, 500), counterparty: null },
-        { accountId: feeIncomeAccountId(payment.currency), amountMinor: payment.chargesMinor, information: `Charge for ${payment.id}`, counterparty: null },
+        {
+          accountId: payment.debtorAccountId,
+          amountMinor: -payment.chargesMinor,
+          information: `Payment charge ${instruction.reference}`.slice(0, 500),
+          counterparty: null,
+        },
+        {
+          accountId: feeIncomeAccountId(payment.currency),
+          amountMinor: payment.chargesMinor,
+          information: `Charge for ${payment.id}`,
+          counterparty: null,
+        },
       ],
     });
   }

@@ -32,7 +32,14 @@ beforeEach(() => {
  * An external payment accepted by the bank as makeDomesticPayment leaves it: `ACSP`, its amount in the clearing
  * account and its charges in fee income, both taken from the debtor.
  */
-function acceptedExternalPayment(options: { amountMinor: bigint; chargesMinor?: bigint; payee?: string; settleAfter?: Date; currency?: string; debtor?: string }): DomesticPayment {
+function acceptedExternalPayment(options: {
+  amountMinor: bigint;
+  chargesMinor?: bigint;
+  payee?: string;
+  settleAfter?: Date;
+  currency?: string;
+  debtor?: string;
+}): DomesticPayment {
   sequence += 1;
   const currency = options.currency ?? 'GBP';
   const debtor = options.debtor ?? DEBTOR;
@@ -56,7 +63,8 @@ function acceptedExternalPayment(options: { amountMinor: bigint; chargesMinor?: 
     statusUpdatedAt: CREATED,
   };
   const transfers: TransferDraft[] = [transfer(`trf_pay_${sequence}`, currency, debtor, clearingAccountId(currency), payment.amountMinor)];
-  if (payment.chargesMinor > 0n) transfers.push(transfer(`trf_fee_${sequence}`, currency, debtor, feeIncomeAccountId(currency), payment.chargesMinor));
+  if (payment.chargesMinor > 0n)
+    transfers.push(transfer(`trf_fee_${sequence}`, currency, debtor, feeIncomeAccountId(currency), payment.chargesMinor));
   store.postTransfers(transfers);
   store.put(payment);
   return payment;
@@ -84,7 +92,10 @@ function transfersOf(paymentId: string): TransferDraft[] {
 }
 
 function net(transfers: readonly TransferDraft[], accountId: string): bigint {
-  return transfers.flatMap((posted) => posted.entries).filter((entry) => entry.accountId === accountId).reduce((sum, entry) => sum + entry.amountMinor, 0n);
+  return transfers
+    .flatMap((posted) => posted.entries)
+    .filter((entry) => entry.accountId === accountId)
+    .reduce((sum, entry) => sum + entry.amountMinor, 0n);
 }
 
 describe('settleDuePayments', () => {
@@ -133,7 +144,10 @@ describe('settleDuePayments', () => {
     assert.equal(reversals.length, 2);
     for (const reversal of reversals) {
       assert.equal(reversal.kind, 'reversal');
-      assert.equal(reversal.entries.reduce((sum, entry) => sum + entry.amountMinor, 0n), 0n);
+      assert.equal(
+        reversal.entries.reduce((sum, entry) => sum + entry.amountMinor, 0n),
+        0n,
+      );
     }
     assert.equal(net(reversals, clearingAccountId('GBP')), -100_000n);
     assert.equal(net(reversals, feeIncomeAccountId('GBP')), -50n);
@@ -161,7 +175,13 @@ describe('settleDuePayments', () => {
   });
 
   test('a EUR payment → settled through the EUR clearing and external accounts', async () => {
-    const payment = acceptedExternalPayment({ amountMinor: 2_000n, chargesMinor: 50n, currency: 'EUR', debtor: 'acc_alice_eur', payee: 'DE89370400440532013000' });
+    const payment = acceptedExternalPayment({
+      amountMinor: 2_000n,
+      chargesMinor: 50n,
+      currency: 'EUR',
+      debtor: 'acc_alice_eur',
+      payee: 'DE89370400440532013000',
+    });
     assert.deepEqual(await settleDuePayments(store, sandboxSchemeAnswer, DUE), { settled: 1, rejected: 0 });
     assert.equal((await store.findById(payment.id))?.status, 'ACSC');
     assert.equal(store.balanceOf(externalAccountId('EUR')), 2_000n);
@@ -188,7 +208,9 @@ describe('settleDuePayments', () => {
   });
 
   test('more due payments than the batch size → the oldest batch settled; the next run takes the rest', async () => {
-    const payments = [3, 1, 4, 2, 5].map((second) => acceptedExternalPayment({ amountMinor: 1_000n, settleAfter: new Date(DUE.getTime() - 10_000 + second * 1000) }));
+    const payments = [3, 1, 4, 2, 5].map((second) =>
+      acceptedExternalPayment({ amountMinor: 1_000n, settleAfter: new Date(DUE.getTime() - 10_000 + second * 1000) }),
+    );
     assert.deepEqual(await settleDuePayments(store, sandboxSchemeAnswer, DUE, 2), { settled: 2, rejected: 0 });
     const status = async (index: number) => (await store.findById(payments[index]?.id ?? ''))?.status;
     assert.deepEqual(await Promise.all([0, 1, 2, 3, 4].map(status)), ['ACSP', 'ACSC', 'ACSP', 'ACSC', 'ACSP']);
@@ -226,8 +248,14 @@ describe('settleDuePayments', () => {
     const accepted = Array.from({ length: 5 }, () => acceptedExternalPayment({ amountMinor: 1_000n, chargesMinor: 50n }));
     const refused = Array.from({ length: 4 }, () => acceptedExternalPayment({ amountMinor: 2_000n, chargesMinor: 50n, payee: '99039933333333' }));
     const runs = await Promise.all([1, 2, 3].map(() => settleDuePayments(store, sandboxSchemeAnswer, DUE)));
-    assert.equal(runs.reduce((sum, run) => sum + run.settled, 0), 5);
-    assert.equal(runs.reduce((sum, run) => sum + run.rejected, 0), 4);
+    assert.equal(
+      runs.reduce((sum, run) => sum + run.settled, 0),
+      5,
+    );
+    assert.equal(
+      runs.reduce((sum, run) => sum + run.rejected, 0),
+      4,
+    );
     assert.equal(store.settleApplied, 9);
     for (const payment of accepted) assert.equal(transfersOf(payment.id).length, 1);
     for (const payment of refused) {

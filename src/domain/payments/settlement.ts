@@ -15,7 +15,12 @@ export type SchemeAnswer = (creditor: PaymentAccount) => StatusReason | null;
  * processes at once: each result is applied only if the payment is still `ACSP`.
  * @returns how many payments this run settled or rejected.
  */
-export async function settleDuePayments(store: PaymentStore, answer: SchemeAnswer, now: Date, batchSize = 100): Promise<{ settled: number; rejected: number }> {
+export async function settleDuePayments(
+  store: PaymentStore,
+  answer: SchemeAnswer,
+  now: Date,
+  batchSize = 100,
+): Promise<{ settled: number; rejected: number }> {
   const due = await store.listDueForSettlement(now, batchSize);
   let settled = 0;
   let rejected = 0;

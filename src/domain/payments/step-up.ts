@@ -26,7 +26,16 @@ export interface StepUpChallenge {
  */
 export function oneTimeCode(secret: Uint8Array, challenge: StepUpChallenge): string {
   const digest = createHmac('sha256', secret)
-    .update(JSON.stringify([challenge.interactionId, challenge.consentId, challenge.debtorAccountId, challenge.amount, challenge.currency, challenge.payee]))
+    .update(
+      JSON.stringify([
+        challenge.interactionId,
+        challenge.consentId,
+        challenge.debtorAccountId,
+        challenge.amount,
+        challenge.currency,
+        challenge.payee,
+      ]),
+    )
     .digest();
   return String(digest.readUInt32BE(0) % 1_000_000).padStart(6, '0');
 }

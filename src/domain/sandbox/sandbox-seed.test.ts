@@ -173,7 +173,9 @@ describe('buildSandboxSeed', () => {
     it('at least 4 customers, each with 2–3 GBP accounts, one with a Business account', () => {
       assert.ok(seed.customers.length >= 4);
       for (const customer of seed.customers) {
-        const gbp = customerAccounts(seed).filter((account) => account.holder.kind === 'customer' && account.holder.customerId === customer.id && account.currency === 'GBP');
+        const gbp = customerAccounts(seed).filter(
+          (account) => account.holder.kind === 'customer' && account.holder.customerId === customer.id && account.currency === 'GBP',
+        );
         assert.ok(gbp.length >= 2 && gbp.length <= 3, `${customer.username} has ${gbp.length} GBP accounts`);
       }
       assert.equal(customerAccounts(seed).filter((account) => account.accountType === 'Business').length, 1);
@@ -217,7 +219,9 @@ describe('buildSandboxSeed', () => {
     it('the bank holds external-funding, clearing and fee-income accounts in GBP and EUR', () => {
       for (const currency of ['GBP', 'EUR']) {
         for (const purpose of ['external-funding', 'clearing', 'fee-income']) {
-          const found = seed.accounts.filter((account) => account.currency === currency && account.holder.kind === 'bank' && account.holder.purpose === purpose);
+          const found = seed.accounts.filter(
+            (account) => account.currency === currency && account.holder.kind === 'bank' && account.holder.purpose === purpose,
+          );
           assert.equal(found.length, 1, `${currency} ${purpose}`);
         }
       }
@@ -233,7 +237,10 @@ describe('buildSandboxSeed', () => {
 
     it('describeSandboxCustomers → usernames, passwords and only customer accounts, in seed order', () => {
       const described = describeSandboxCustomers(seed);
-      assert.deepEqual(described.map((customer) => customer.username), seed.customers.map((customer) => customer.username));
+      assert.deepEqual(
+        described.map((customer) => customer.username),
+        seed.customers.map((customer) => customer.username),
+      );
       assert.deepEqual(described[0], {
         username: 'alice',
         password: 'alice-sandbox-1',
@@ -244,7 +251,10 @@ describe('buildSandboxSeed', () => {
         ],
       });
       const listed = described.flatMap((customer) => customer.accounts.map((account) => account.AccountId));
-      assert.deepEqual(listed, customerAccounts(seed).map((account) => account.id));
+      assert.deepEqual(
+        listed,
+        customerAccounts(seed).map((account) => account.id),
+      );
       for (const customer of described) assert.ok(customer.password.length >= 10 && customer.password !== customer.username);
     });
   });

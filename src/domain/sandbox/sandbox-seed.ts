@@ -1,4 +1,14 @@
-import { BANK_CODE, BANK_SORT_CODE, bankAccountId, IBAN_SCHEME, PAN_SCHEME, SORT_CODE_SCHEME, type Account, type AccountIdentification, type BankAccountPurpose } from '../accounts/account.js';
+import {
+  BANK_CODE,
+  BANK_SORT_CODE,
+  bankAccountId,
+  IBAN_SCHEME,
+  PAN_SCHEME,
+  SORT_CODE_SCHEME,
+  type Account,
+  type AccountIdentification,
+  type BankAccountPurpose,
+} from '../accounts/account.js';
 import { InvalidField } from '../errors.js';
 import { SeededRandom } from './seeded-random.js';
 import { ibanMod97 } from '../accounts/iban.js';
@@ -148,27 +158,53 @@ function habits(coffeePct: number, lunchPct: number, transport: Habit | null): r
 }
 
 function monthly(
-  direction: 'in' | 'out', account: string, kind: TransferKind, dayOfMonth: number, info: string, reference: string,
-  party: string, identification: string | null, minMinor: bigint, maxMinor: bigint = minMinor,
+  direction: 'in' | 'out',
+  account: string,
+  kind: TransferKind,
+  dayOfMonth: number,
+  info: string,
+  reference: string,
+  party: string,
+  identification: string | null,
+  minMinor: bigint,
+  maxMinor: bigint = minMinor,
 ): MonthlyItem {
   const credit = direction === 'in';
   return { account, kind, credit, dayOfMonth, hour: credit ? 6 : 5, info, reference, party, identification, minMinor, maxMinor };
 }
 
 function account(
-  suffix: string, currency: 'GBP' | 'EUR', subType: 'CACC' | 'SVGS', accountNumber: string, overdraftMinor: bigint,
-  nickname: string, openingMinor: bigint, openedDaysEarlier: number, accountType: 'Personal' | 'Business' = 'Personal',
+  suffix: string,
+  currency: 'GBP' | 'EUR',
+  subType: 'CACC' | 'SVGS',
+  accountNumber: string,
+  overdraftMinor: bigint,
+  nickname: string,
+  openingMinor: bigint,
+  openedDaysEarlier: number,
+  accountType: 'Personal' | 'Business' = 'Personal',
 ): AccountPlan {
-  const description =
-    accountType === 'Business' ? 'Business current account' : subType === 'SVGS' ? 'Easy access saver' : 'Everyday current account';
+  const description = accountType === 'Business' ? 'Business current account' : subType === 'SVGS' ? 'Easy access saver' : 'Everyday current account';
   return {
-    suffix, currency, accountType, subType, accountNumber, overdraftMinor, nickname, description, openingMinor, openedDaysEarlier,
+    suffix,
+    currency,
+    accountType,
+    subType,
+    accountNumber,
+    overdraftMinor,
+    nickname,
+    description,
+    openingMinor,
+    openedDaysEarlier,
   };
 }
 
 const CUSTOMERS: readonly CustomerPlan[] = [
   {
-    key: 'alice', displayName: 'Alice Thompson', password: 'alice-sandbox-1', town: 'LONDON',
+    key: 'alice',
+    displayName: 'Alice Thompson',
+    password: 'alice-sandbox-1',
+    town: 'LONDON',
     accounts: [
       account('current', 'GBP', 'CACC', '31926819', 50_000n, 'Current', 24_217n, 2_210),
       account('savings', 'GBP', 'SVGS', '31926827', 0n, 'Rainy day', 625_000n, 1_480),
@@ -182,13 +218,27 @@ const CUSTOMERS: readonly CustomerPlan[] = [
       monthly('out', 'current', 'direct-debit', 8, 'OCTOPUS ENERGY', 'A-1F22C9D0', 'Octopus Energy', null, 7_480n, 9_860n),
       monthly('out', 'current', 'direct-debit', 12, 'VODAFONE LTD', 'VF 7734120', 'Vodafone', null, 2_400n),
       monthly('out', 'current', 'direct-debit', 3, 'PUREGYM LTD', 'PG 1102934', 'PureGym', null, 2_499n),
-      monthly('in', 'eur', 'transfer', 15, 'MULLER DESIGN GMBH RECHNUNG', 'INVOICE', 'Müller Design GmbH', 'DE89370400440532013000', 42_000n, 64_500n),
+      monthly(
+        'in',
+        'eur',
+        'transfer',
+        15,
+        'MULLER DESIGN GMBH RECHNUNG',
+        'INVOICE',
+        'Müller Design GmbH',
+        'DE89370400440532013000',
+        42_000n,
+        64_500n,
+      ),
     ],
     savings: { dayOfMonth: 26, amountMinor: 30_000n },
     habits: habits(70, 40, commute('TFL TRAVEL CH', 'Transport for London', 175n, 890n, 85)),
   },
   {
-    key: 'bob', displayName: 'Bob Patel', password: 'bob-sandbox-2', town: 'MANCHESTER',
+    key: 'bob',
+    displayName: 'Bob Patel',
+    password: 'bob-sandbox-2',
+    town: 'MANCHESTER',
     accounts: [
       account('current', 'GBP', 'CACC', '41873205', 25_000n, 'Current', 16_340n, 3_105),
       account('savings', 'GBP', 'SVGS', '41873213', 0n, 'Holiday fund', 312_055n, 2_050),
@@ -208,7 +258,10 @@ const CUSTOMERS: readonly CustomerPlan[] = [
     habits: habits(30, 30, null),
   },
   {
-    key: 'carol', displayName: 'Carol Hughes', password: 'carol-sandbox-3', town: 'BRISTOL',
+    key: 'carol',
+    displayName: 'Carol Hughes',
+    password: 'carol-sandbox-3',
+    town: 'BRISTOL',
     accounts: [
       account('current', 'GBP', 'CACC', '52014476', 0n, 'Current', 121_033n, 1_290),
       account('savings', 'GBP', 'SVGS', '52014484', 0n, 'House deposit', 240_000n, 1_288),
@@ -226,7 +279,10 @@ const CUSTOMERS: readonly CustomerPlan[] = [
     habits: habits(40, 20, commute('FIRST BUS BRISTOL', 'First Bus', 250n, 550n, 60)),
   },
   {
-    key: 'dave', displayName: 'Dave Okafor', password: 'dave-sandbox-4', town: 'EDINBURGH',
+    key: 'dave',
+    displayName: 'Dave Okafor',
+    password: 'dave-sandbox-4',
+    town: 'EDINBURGH',
     accounts: [
       account('current', 'GBP', 'CACC', '63390158', 100_000n, 'Current', 332_560n, 3_860),
       account('savings', 'GBP', 'SVGS', '63390166', 0n, 'Savings', 1_580_000n, 3_020),
@@ -269,7 +325,6 @@ const ALICE_EUR = 'acc_alice_eur';
 const OPENING_CUSHION_MINOR = 2_500n;
 const BROUGHT_FORWARD: Counterparty = { name: 'Balance brought forward', schemeName: null, identification: null };
 
-
 /** `GB` IBAN check digits by ISO 13616 mod 97 over the BBAN with the country code and `00` moved to the end. */
 function gbIban(accountNumber: string): string {
   const bban = `${BANK_CODE}${SANDBOX_SORT_CODE}${accountNumber}`;
@@ -277,8 +332,7 @@ function gbIban(accountNumber: string): string {
 }
 
 function identification(currency: string, accountNumber: string, name: string): AccountIdentification {
-  const [schemeName, value] =
-    currency === 'EUR' ? [IBAN_SCHEME, gbIban(accountNumber)] : [SORT_CODE_SCHEME, `${SANDBOX_SORT_CODE}${accountNumber}`];
+  const [schemeName, value] = currency === 'EUR' ? [IBAN_SCHEME, gbIban(accountNumber)] : [SORT_CODE_SCHEME, `${SANDBOX_SORT_CODE}${accountNumber}`];
   return { schemeName, identification: value, name, secondaryIdentification: null };
 }
 
@@ -385,7 +439,11 @@ class LedgerHistory {
   private readonly candidates: Candidate[] = [];
   private readonly accounts: ReadonlyMap<string, Account>;
 
-  constructor(accounts: readonly Account[], private readonly windowStart: number, private readonly anchor: number) {
+  constructor(
+    accounts: readonly Account[],
+    private readonly windowStart: number,
+    private readonly anchor: number,
+  ) {
     this.accounts = new Map(accounts.map((item) => [item.id, item]));
   }
 
@@ -484,7 +542,10 @@ function lowestRunningBalances(candidates: readonly Candidate[]): Map<string, bi
 class Calendar {
   readonly days: readonly number[];
 
-  constructor(private readonly windowStart: number, private readonly anchor: number) {
+  constructor(
+    private readonly windowStart: number,
+    private readonly anchor: number,
+  ) {
     const days: number[] = [];
     for (let day = startOfDay(windowStart); day < anchor; day += DAY_MS) days.push(day);
     this.days = days;
@@ -528,7 +589,12 @@ function partyCounterparty(name: string, identification: string | null): Counter
 }
 
 function cardSpend(
-  history: LedgerHistory, random: SeededRandom, accountId: string, merchant: Merchant, town: string, at: number,
+  history: LedgerHistory,
+  random: SeededRandom,
+  accountId: string,
+  merchant: Merchant,
+  town: string,
+  at: number,
   status: EntryStatus = 'BOOK',
 ): void {
   history.external({
@@ -543,9 +609,7 @@ function cardSpend(
   });
 }
 
-function payCustomer(
-  history: LedgerHistory, from: CustomerPlan, to: CustomerPlan, amountMinor: bigint, at: number, reference: string,
-): void {
+function payCustomer(history: LedgerHistory, from: CustomerPlan, to: CustomerPlan, amountMinor: bigint, at: number, reference: string): void {
   history.internal({
     fromId: customerAccountId(from.key, 'current'),
     toId: customerAccountId(to.key, 'current'),
@@ -718,9 +782,7 @@ export function buildSandboxSeed(anchor: Date): SandboxSeed {
     displayName: customer.displayName,
   }));
   const plannedOpenings = new Map(
-    CUSTOMERS.flatMap((customer) =>
-      customer.accounts.map((plan) => [customerAccountId(customer.key, plan.suffix), plan.openingMinor] as const),
-    ),
+    CUSTOMERS.flatMap((customer) => customer.accounts.map((plan) => [customerAccountId(customer.key, plan.suffix), plan.openingMinor] as const)),
   );
   return { customers, accounts, transfers: history.transfers(plannedOpenings) };
 }

@@ -26,7 +26,12 @@ describe('account-access-consents', () => {
   function assertError(response: { status: number; headers: Headers; body: any }, status: number, errorCode: string, path?: string) {
     assert.equal(response.status, status, JSON.stringify(response.body));
     assert.deepEqual(schemas.validateResponse('OBErrorResponse1', response.body), []);
-    assert.ok(response.body.Errors.some((error: { ErrorCode: string; Path?: string }) => error.ErrorCode === errorCode && (path === undefined || error.Path === path)), JSON.stringify(response.body));
+    assert.ok(
+      response.body.Errors.some(
+        (error: { ErrorCode: string; Path?: string }) => error.ErrorCode === errorCode && (path === undefined || error.Path === path),
+      ),
+      JSON.stringify(response.body),
+    );
     assert.equal(response.body.Id, response.headers.get('x-fapi-interaction-id'));
   }
 
@@ -37,7 +42,10 @@ describe('account-access-consents', () => {
   });
 
   test('POST with an ExpirationDateTime without zone → 201, read as UTC and returned with a zone', async () => {
-    const response = await partner.call(token, 'POST', CONSENTS, { Data: { Permissions: ['ReadAccountsBasic'], ExpirationDateTime: '2099-05-01T10:00:00' }, Risk: {} });
+    const response = await partner.call(token, 'POST', CONSENTS, {
+      Data: { Permissions: ['ReadAccountsBasic'], ExpirationDateTime: '2099-05-01T10:00:00' },
+      Risk: {},
+    });
     assert.equal(response.status, 201);
     assert.equal(response.body.Data.ExpirationDateTime, '2099-05-01T10:00:00.000Z');
   });
@@ -65,7 +73,10 @@ describe('account-access-consents', () => {
   });
 
   test('POST with TransactionToDateTime before TransactionFromDateTime → 400 U003', async () => {
-    const body = { Data: { Permissions: ['ReadAccountsBasic'], TransactionFromDateTime: '2026-02-01T00:00:00Z', TransactionToDateTime: '2026-01-01T00:00:00Z' }, Risk: {} };
+    const body = {
+      Data: { Permissions: ['ReadAccountsBasic'], TransactionFromDateTime: '2026-02-01T00:00:00Z', TransactionToDateTime: '2026-01-01T00:00:00Z' },
+      Risk: {},
+    };
     assertError(await partner.call(token, 'POST', CONSENTS, body), 400, 'U003', 'Data.TransactionToDateTime');
   });
 
@@ -75,7 +86,13 @@ describe('account-access-consents', () => {
   });
 
   test('POST with Content-Type text/plain → 415', async () => {
-    const response = await partner.call(token, 'POST', CONSENTS, { Data: { Permissions: ['ReadAccountsBasic'] }, Risk: {} }, { 'content-type': 'text/plain' });
+    const response = await partner.call(
+      token,
+      'POST',
+      CONSENTS,
+      { Data: { Permissions: ['ReadAccountsBasic'] }, Risk: {} },
+      { 'content-type': 'text/plain' },
+    );
     assertError(response, 415, 'U006', 'Content-Type');
   });
 

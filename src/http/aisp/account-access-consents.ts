@@ -1,10 +1,6 @@
 import type { Context } from 'koa';
 import type { AccountAccessConsent } from '../../domain/consents/account-access-consent.js';
-import {
-  createAccountAccessConsent,
-  deleteAccountAccessConsent,
-  getAccountAccessConsent,
-} from '../../domain/consents/account-access-consents.js';
+import { createAccountAccessConsent, deleteAccountAccessConsent, getAccountAccessConsent } from '../../domain/consents/account-access-consents.js';
 import { selfLink } from '../links.js';
 import type { VerifiedToken } from '../middleware/require-access-token.js';
 import { presentAccountAccessConsent } from '../presenters/consent-presenter.js';

@@ -38,7 +38,10 @@ describe('balances', () => {
     const response = await partner.call(token, 'GET', `${API}/accounts/acc_alice_current/balances`);
     assert.equal(response.status, 200);
     assert.deepEqual(schemas.validateResponse('OBReadBalance1', response.body), []);
-    assert.deepEqual(response.body.Data.Balance.map((balance: { Type: string }) => balance.Type), ['ITAV', 'CLBD']);
+    assert.deepEqual(
+      response.body.Data.Balance.map((balance: { Type: string }) => balance.Type),
+      ['ITAV', 'CLBD'],
+    );
     const itav = response.body.Data.Balance[0];
     assert.deepEqual(itav.CreditLine, [{ Included: false, Type: 'Pre-Agreed', Amount: { Amount: '500.00', Currency: 'GBP' } }]);
     assert.match(itav.DateTime, /Z$/);
@@ -55,12 +58,17 @@ describe('balances', () => {
       transactions.push(...page.body.Data.Transaction);
       next = page.body.Links.Next;
     }
-    const booked = transactions.filter((item) => item.Status === 'BOOK').reduce((sum, item) => sum + signed(item.Amount, item.CreditDebitIndicator), 0n);
+    const booked = transactions
+      .filter((item) => item.Status === 'BOOK')
+      .reduce((sum, item) => sum + signed(item.Amount, item.CreditDebitIndicator), 0n);
     const pendingDebits = transactions
       .filter((item) => item.Status === 'PDNG' && item.CreditDebitIndicator === 'Debit')
       .reduce((sum, item) => sum + signed(item.Amount, item.CreditDebitIndicator), 0n);
     const [itav, clbd] = balances;
-    assert.ok(transactions.some((item) => item.Status === 'PDNG'), 'the seed has pending card authorisations');
+    assert.ok(
+      transactions.some((item) => item.Status === 'PDNG'),
+      'the seed has pending card authorisations',
+    );
     assert.equal(signed(clbd.Amount, clbd.CreditDebitIndicator), booked, 'the seed books nothing today, so CLBD is every booked entry');
     assert.equal(signed(itav.Amount, itav.CreditDebitIndicator), booked + pendingDebits);
   });
@@ -69,7 +77,10 @@ describe('balances', () => {
     const response = await partner.call(token, 'GET', `${API}/balances`);
     assert.equal(response.status, 200);
     assert.deepEqual(schemas.validateResponse('OBReadBalance1', response.body), []);
-    assert.deepEqual([...new Set(response.body.Data.Balance.map((balance: { AccountId: string }) => balance.AccountId))].sort(), ['acc_alice_current', 'acc_alice_eur']);
+    assert.deepEqual([...new Set(response.body.Data.Balance.map((balance: { AccountId: string }) => balance.AccountId))].sort(), [
+      'acc_alice_current',
+      'acc_alice_eur',
+    ]);
     assert.ok(response.body.Data.Balance.some((balance: { Amount: { Currency: string } }) => balance.Amount.Currency === 'EUR'));
   });
 
@@ -80,7 +91,11 @@ describe('balances', () => {
   });
 
   test('balances with a consent without ReadBalances → 403', async () => {
-    const { accessToken } = await customerToken(server, partner, ['ReadAccountsBasic'], { username: 'bob', password: 'bob-sandbox-2', accountIds: ['acc_bob_current'] });
+    const { accessToken } = await customerToken(server, partner, ['ReadAccountsBasic'], {
+      username: 'bob',
+      password: 'bob-sandbox-2',
+      accountIds: ['acc_bob_current'],
+    });
     for (const path of [`${API}/accounts/acc_bob_current/balances`, `${API}/balances`]) {
       const response = await partner.call(accessToken, 'GET', path);
       assert.equal(response.status, 403);

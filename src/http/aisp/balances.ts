@@ -29,8 +29,10 @@ export const balanceRoutes: RouteDeclaration<AispServices>[] = [
     responseSchema: 'OBReadBalance1',
     async handler(ctx, services) {
       const { consent, accountIds } = consentOf(ctx);
-      ctx.body = presentBalances(await getConsentedBalances(services.balances, consent, accountIds, null, new Date()), selfLink(ctx, services.issuer));
+      ctx.body = presentBalances(
+        await getConsentedBalances(services.balances, consent, accountIds, null, new Date()),
+        selfLink(ctx, services.issuer),
+      );
     },
   },
 ];
-

@@ -78,7 +78,10 @@ describe('transactions', () => {
     const everything = await walk(`${API}/accounts/acc_bob_current/transactions?pageSize=1000`, 1000);
     assert.ok(everything.items.length > 100, 'the seed gives bob enough history to page through');
     const paged = await walk(`${API}/accounts/acc_bob_current/transactions?pageSize=25`, 25);
-    assert.deepEqual(paged.items.map((item) => item.TransactionId), everything.items.map((item) => item.TransactionId));
+    assert.deepEqual(
+      paged.items.map((item) => item.TransactionId),
+      everything.items.map((item) => item.TransactionId),
+    );
     assertNewestFirst(paged.items);
     assert.equal(new Set(paged.items.map((item) => item.TransactionId)).size, paged.items.length);
 
@@ -89,7 +92,10 @@ describe('transactions', () => {
       backwards.unshift(response.body.Data.Transaction.map((item: Item) => item.TransactionId));
       previous = response.body.Links.Prev;
     }
-    assert.deepEqual(backwards.flat(), paged.items.map((item) => item.TransactionId));
+    assert.deepEqual(
+      backwards.flat(),
+      paged.items.map((item) => item.TransactionId),
+    );
   });
 
   test('property: for random date filters and page sizes, the pages partition exactly the transactions inside the filter', async () => {
@@ -111,7 +117,11 @@ describe('transactions', () => {
         const at = Date.parse(item.BookingDateTime);
         return at >= Date.parse(`${from}Z`) && at <= Date.parse(`${to}.999Z`);
       });
-      assert.deepEqual(items.map((item) => item.TransactionId), expected.map((item) => item.TransactionId), `round ${round}: ${path}`);
+      assert.deepEqual(
+        items.map((item) => item.TransactionId),
+        expected.map((item) => item.TransactionId),
+        `round ${round}: ${path}`,
+      );
       for (const self of pages) {
         const url = new URL(self);
         assert.equal(url.searchParams.get('fromBookingDateTime'), from, 'filters are carried into the links');
@@ -154,18 +164,27 @@ describe('transactions', () => {
     assert.equal((await get(`${API}/accounts/acc_bob_current/transactions?pageSize=25&cursor=${tampered}`)).status, 400);
     assert.equal((await get(`${API}/accounts/acc_bob_business/transactions?pageSize=25&cursor=${cursor}`)).status, 400);
     assert.equal((await get(`${API}/accounts/acc_bob_current/transactions?pageSize=50&cursor=${cursor}`)).status, 400);
-    const other = await customerToken(server, partner, ALL_TRANSACTIONS, { username: 'bob', password: 'bob-sandbox-2', accountIds: ['acc_bob_current'] });
+    const other = await customerToken(server, partner, ALL_TRANSACTIONS, {
+      username: 'bob',
+      password: 'bob-sandbox-2',
+      accountIds: ['acc_bob_current'],
+    });
     const foreign = await get(`${API}/accounts/acc_bob_current/transactions?pageSize=25&cursor=${cursor}`, other.accessToken);
     assert.equal(foreign.status, 400);
     assert.equal(foreign.body.Errors[0].Path, 'cursor');
   });
 
   test('ReadTransactionsBasic → no detail fields; ReadTransactionsDetail → information, balance and counterparty', async () => {
-    const basic = await customerToken(server, partner, ['ReadAccountsBasic', 'ReadTransactionsBasic', 'ReadTransactionsCredits', 'ReadTransactionsDebits'], {
-      username: 'bob',
-      password: 'bob-sandbox-2',
-      accountIds: ['acc_bob_current'],
-    });
+    const basic = await customerToken(
+      server,
+      partner,
+      ['ReadAccountsBasic', 'ReadTransactionsBasic', 'ReadTransactionsCredits', 'ReadTransactionsDebits'],
+      {
+        username: 'bob',
+        password: 'bob-sandbox-2',
+        accountIds: ['acc_bob_current'],
+      },
+    );
     const basicItems: Item[] = (await get(`${API}/accounts/acc_bob_current/transactions?pageSize=200`, basic.accessToken)).body.Data.Transaction;
     assert.ok(basicItems.length > 0);
     for (const item of basicItems) {
@@ -181,7 +200,10 @@ describe('transactions', () => {
   });
 
   test('ReadTransactionsCredits only → only credits; ReadTransactionsDebits only → only debits', async () => {
-    for (const [permission, indicator] of [['ReadTransactionsCredits', 'Credit'], ['ReadTransactionsDebits', 'Debit']] as const) {
+    for (const [permission, indicator] of [
+      ['ReadTransactionsCredits', 'Credit'],
+      ['ReadTransactionsDebits', 'Debit'],
+    ] as const) {
       const { accessToken } = await customerToken(server, partner, ['ReadAccountsBasic', 'ReadTransactionsBasic', permission], {
         username: 'bob',
         password: 'bob-sandbox-2',
@@ -189,7 +211,10 @@ describe('transactions', () => {
       });
       const items: Item[] = (await get(`${API}/accounts/acc_bob_current/transactions?pageSize=1000`, accessToken)).body.Data.Transaction;
       assert.ok(items.length > 0, permission);
-      assert.ok(items.every((item) => item.CreditDebitIndicator === indicator), permission);
+      assert.ok(
+        items.every((item) => item.CreditDebitIndicator === indicator),
+        permission,
+      );
     }
   });
 
@@ -209,7 +234,10 @@ describe('transactions', () => {
   });
 
   test('card numbers: masked (first 6, last 4) without ReadPAN, in clear with it — in accounts and card transactions', async () => {
-    for (const [withPan, pattern] of [[false, /^465858\*{6}\d{4}$/], [true, /^465858\d{10}$/]] as const) {
+    for (const [withPan, pattern] of [
+      [false, /^465858\*{6}\d{4}$/],
+      [true, /^465858\d{10}$/],
+    ] as const) {
       const { accessToken } = await customerToken(server, partner, [...ALL_TRANSACTIONS, ...(withPan ? ['ReadPAN'] : [])], {
         username: 'bob',
         password: 'bob-sandbox-2',
@@ -227,7 +255,11 @@ describe('transactions', () => {
   });
 
   test('transactions without a transactions permission → 403; of an account outside the consent → 403', async () => {
-    const { accessToken } = await customerToken(server, partner, ['ReadAccountsBasic'], { username: 'bob', password: 'bob-sandbox-2', accountIds: ['acc_bob_current'] });
+    const { accessToken } = await customerToken(server, partner, ['ReadAccountsBasic'], {
+      username: 'bob',
+      password: 'bob-sandbox-2',
+      accountIds: ['acc_bob_current'],
+    });
     assert.equal((await get(`${API}/accounts/acc_bob_current/transactions`, accessToken)).status, 403);
     assert.equal((await get(`${API}/transactions`, accessToken)).status, 403);
     assert.equal((await get(`${API}/accounts/acc_bob_savings/transactions`)).status, 403);

@@ -61,16 +61,22 @@ async function respondWithPage(ctx: Context, services: AispServices, accounts: r
     if (cursor) url.searchParams.set('cursor', cursor);
     return url.href;
   };
-  const cards = new Map(accounts.flatMap((account) => {
-    const number = cardNumber(account);
-    return number ? [[account.id, { number, name: account.identifications[0]?.name ?? null }] as const] : [];
-  }));
+  const cards = new Map(
+    accounts.flatMap((account) => {
+      const number = cardNumber(account);
+      return number ? [[account.id, { number, name: account.identifications[0]?.name ?? null }] as const] : [];
+    }),
+  );
   const { transactionDetail, pan } = visibilityOf(consentOf(ctx).consent.permissions);
-  ctx.body = presentTransactions(page.transactions, { detail: transactionDetail, pan, cards }, {
-    Self: link(query.cursor ?? null),
-    ...(page.next ? { Next: link(page.next) } : {}),
-    ...(page.previous ? { Prev: link(page.previous) } : {}),
-  });
+  ctx.body = presentTransactions(
+    page.transactions,
+    { detail: transactionDetail, pan, cards },
+    {
+      Self: link(query.cursor ?? null),
+      ...(page.next ? { Next: link(page.next) } : {}),
+      ...(page.previous ? { Prev: link(page.previous) } : {}),
+    },
+  );
 }
 
 /** The query string with one value per parameter; a repeated parameter is refused. */

@@ -109,7 +109,14 @@ describe('detached JWS (x-jws-signature)', () => {
   describe('U018: not a detached JWS', () => {
     it('refuses values that are not three dot-separated parts, or lack the header or signature', async () => {
       const [encodedHeader, , signature] = (await signRaw(validHeader())).split('.');
-      for (const header of ['garbage', `${encodedHeader}.${signature}`, `${encodedHeader}...${signature}`, `..${signature}`, `${encodedHeader}..`, `${encodedHeader}..si+g`]) {
+      for (const header of [
+        'garbage',
+        `${encodedHeader}.${signature}`,
+        `${encodedHeader}...${signature}`,
+        `..${signature}`,
+        `${encodedHeader}..`,
+        `${encodedHeader}..si+g`,
+      ]) {
         await assertRefused(header, 'U018', 'x-jws-signature');
       }
     });
@@ -120,7 +127,14 @@ describe('detached JWS (x-jws-signature)', () => {
     });
 
     it('refuses a protected header that is not base64url-encoded JSON object', async () => {
-      const encodings = ['e30=', '{"alg":"PS256"}', base64url.encode('not json'), base64url.encode('[1,2]'), base64url.encode('null'), base64url.encode(new Uint8Array([0x7b, 0xff, 0x7d]))];
+      const encodings = [
+        'e30=',
+        '{"alg":"PS256"}',
+        base64url.encode('not json'),
+        base64url.encode('[1,2]'),
+        base64url.encode('null'),
+        base64url.encode(new Uint8Array([0x7b, 0xff, 0x7d])),
+      ];
       for (const encodedHeader of encodings) await assertRefused(`${encodedHeader}..c2lnbmF0dXJl`, 'U018', 'x-jws-signature');
     });
   });
@@ -162,7 +176,11 @@ describe('detached JWS (x-jws-signature)', () => {
 
     it('refuses a kid naming a registered key that is not a PS256 RSA signing key', async () => {
       const jws = await signRaw(validHeader());
-      for (const unusable of [{ ...publicJwk, use: 'enc' }, { ...publicJwk, alg: 'RS256' }, { kty: 'EC', kid: KID, crv: 'P-256', x: 'x', y: 'y' }]) {
+      for (const unusable of [
+        { ...publicJwk, use: 'enc' },
+        { ...publicJwk, alg: 'RS256' },
+        { kty: 'EC', kid: KID, crv: 'P-256', x: 'x', y: 'y' },
+      ]) {
         await assertRefused(jws, 'U016', 'kid', BODY, expectations([unusable]));
       }
     });

@@ -135,9 +135,17 @@ function checkMembers(header: ProtectedHeader): void {
   for (const member of Object.keys(header)) {
     if (ALLOWED_MEMBERS.has(member)) continue;
     if (member === 'b64') {
-      throw refused('U016', member, 'The x-jws-signature must not use "b64": sign the base64url-encoded body as a normal JWS, then empty the payload part');
+      throw refused(
+        'U016',
+        member,
+        'The x-jws-signature must not use "b64": sign the base64url-encoded body as a normal JWS, then empty the payload part',
+      );
     }
-    throw refused('U016', member, `The x-jws-signature protected header must not include "${member}"; allowed are alg, kid, typ, cty, crit and the ${OB_CLAIMS.join(', ')} claims`);
+    throw refused(
+      'U016',
+      member,
+      `The x-jws-signature protected header must not include "${member}"; allowed are alg, kid, typ, cty, crit and the ${OB_CLAIMS.join(', ')} claims`,
+    );
   }
 }
 
@@ -182,7 +190,7 @@ function checkClaims(header: ProtectedHeader, expected: SignatureExpectations): 
 function signingKeys(kid: unknown, keys: readonly JWK[]): JWK[] {
   const matching = typeof kid === 'string' && kid !== '' ? keys.filter((key) => key.kid === kid && isPs256VerificationKey(key)) : [];
   if (matching.length === 0) {
-    throw refused('U016', 'kid', "The x-jws-signature \"kid\" does not name a PS256 RSA signing key registered in this client's JWKS");
+    throw refused('U016', 'kid', 'The x-jws-signature "kid" does not name a PS256 RSA signing key registered in this client\'s JWKS');
   }
   return matching;
 }

@@ -26,7 +26,12 @@ export function requireSignedRequest(lookup: SigningIdentityLookup, trustAnchor:
     const identity = await lookup(clientId, ctx.state.appVersion as number | undefined);
     if (!identity) throw unauthorized('The client of this access token is not registered');
     const body = Buffer.from((ctx.request as { rawBody?: string }).rawBody ?? '', 'utf8');
-    await verifyDetachedJws(ctx.get('x-jws-signature') || undefined, body, { keys: identity.keys, issuer: identity.issuer, trustAnchor, now: new Date() });
+    await verifyDetachedJws(ctx.get('x-jws-signature') || undefined, body, {
+      keys: identity.keys,
+      issuer: identity.issuer,
+      trustAnchor,
+      now: new Date(),
+    });
     await next();
   };
 }

@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, importJWK, jwtVerify, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import {
+  calculateJwkThumbprint,
+  createLocalJWKSet,
+  decodeProtectedHeader,
+  importJWK,
+  jwtVerify,
+  type CryptoKey,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
 import type { Context, Next } from 'koa';
 import { unauthorized, ApiError } from '../api-error.js';
 import { BoundedCache } from '../bounded-cache.js';
@@ -119,8 +128,10 @@ export function accessTokenVerifier(options: TokenVerifierOptions) {
     if (typeof payload.iat !== 'number' || payload.iat < now - PROOF_MAX_AGE_SECONDS || payload.iat > now + PROOF_MAX_FUTURE_SECONDS) {
       throw unauthorized('The DPoP proof iat is outside the accepted window', 'DPoP');
     }
-    if (payload.ath !== createHash('sha256').update(token).digest('base64url')) throw unauthorized('The DPoP proof ath does not match the access token', 'DPoP');
-    if (typeof payload.jti !== 'string' || payload.jti.length < 8 || payload.jti.length > 256) throw unauthorized('The DPoP proof needs a jti', 'DPoP');
+    if (payload.ath !== createHash('sha256').update(token).digest('base64url'))
+      throw unauthorized('The DPoP proof ath does not match the access token', 'DPoP');
+    if (typeof payload.jti !== 'string' || payload.jti.length < 8 || payload.jti.length > 256)
+      throw unauthorized('The DPoP proof needs a jti', 'DPoP');
     const replayKey = createHash('sha256').update(`${thumbprint}:${payload.jti}`).digest('base64url');
     const expiresAt = new Date((payload.iat + PROOF_MAX_AGE_SECONDS + PROOF_MAX_FUTURE_SECONDS + 60) * 1000);
     if (!(await options.rememberProofOnce(replayKey, expiresAt))) throw unauthorized('The DPoP proof was already used', 'DPoP');
@@ -146,7 +157,9 @@ function toVerifiedToken(payload: JWTPayload): VerifiedToken {
     grantReference: typeof reference === 'string' ? reference : undefined,
     clientId: String(payload.client_id ?? ''),
     subject: String(payload.sub ?? ''),
-    scopes: String(payload.scope ?? '').split(' ').filter(Boolean),
+    scopes: String(payload.scope ?? '')
+      .split(' ')
+      .filter(Boolean),
     consentId: typeof consentId === 'string' ? consentId : undefined,
   };
 }

@@ -14,7 +14,9 @@ export function requireAuthorisedConsent(consents: ConsentStore) {
   return async function requireAuthorisedConsentMiddleware(ctx: Context, next: Next) {
     const token = ctx.state.token as VerifiedToken;
     const usable =
-      token.consentId && token.grantReference ? await findUsableConsent(consents, token.consentId, token.clientId, token.grantReference, new Date()) : null;
+      token.consentId && token.grantReference
+        ? await findUsableConsent(consents, token.consentId, token.clientId, token.grantReference, new Date())
+        : null;
     if (!usable) throw unauthorized('The consent behind this access token is no longer authorised');
     ctx.state.consent = usable.consent;
     ctx.state.consentAccountIds = usable.accountIds;

@@ -12,7 +12,9 @@ export async function requireIdempotencyKey(ctx: Context, next: Next): Promise<v
   const key = ctx.get('x-idempotency-key');
   if (!key) throw new ApiError(400, [{ ErrorCode: 'U007', Message: 'The x-idempotency-key header is required', Path: 'x-idempotency-key' }]);
   if (key.length > 40 || !KEY_PATTERN.test(key)) {
-    throw new ApiError(400, [{ ErrorCode: 'U006', Message: 'x-idempotency-key must have 1 to 40 characters, without surrounding spaces', Path: 'x-idempotency-key' }]);
+    throw new ApiError(400, [
+      { ErrorCode: 'U006', Message: 'x-idempotency-key must have 1 to 40 characters, without surrounding spaces', Path: 'x-idempotency-key' },
+    ]);
   }
   ctx.state.idempotencyKey = key;
   await next();

@@ -13,7 +13,9 @@ export function requirePaymentConsent(consents: PaymentConsentStore) {
   return async function requirePaymentConsentMiddleware(ctx: Context, next: Next) {
     const token = ctx.state.token as VerifiedToken;
     const found =
-      token.consentId && token.grantReference ? await findPaymentConsentOfToken(consents, token.consentId, token.clientId, token.grantReference) : null;
+      token.consentId && token.grantReference
+        ? await findPaymentConsentOfToken(consents, token.consentId, token.clientId, token.grantReference)
+        : null;
     if (!found) throw unauthorized('This access token is not bound to a payment consent of this client');
     ctx.state.paymentConsent = found.consent;
     ctx.state.appStanding = found.app;

@@ -27,7 +27,8 @@ export function presentAccount(account: Account, visibility: AccountVisibility) 
       ? {
           Account: identifications.map((identification) => ({
             SchemeName: identification.schemeName,
-            Identification: identification.schemeName === PAN_SCHEME && !visibility.pan ? maskPan(identification.identification) : identification.identification,
+            Identification:
+              identification.schemeName === PAN_SCHEME && !visibility.pan ? maskPan(identification.identification) : identification.identification,
             ...(identification.name ? { Name: identification.name } : {}),
             ...(identification.secondaryIdentification ? { SecondaryIdentification: identification.secondaryIdentification } : {}),
           })),

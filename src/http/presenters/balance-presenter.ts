@@ -14,7 +14,11 @@ export function presentBalances(balances: readonly Balance[], self: string) {
         ...(balance.overdraftLimitMinor > 0n
           ? {
               CreditLine: [
-                { Included: false, Type: 'Pre-Agreed', Amount: { Amount: formatAmount(balance.overdraftLimitMinor, balance.currency), Currency: balance.currency } },
+                {
+                  Included: false,
+                  Type: 'Pre-Agreed',
+                  Amount: { Amount: formatAmount(balance.overdraftLimitMinor, balance.currency), Currency: balance.currency },
+                },
               ],
             }
           : {}),

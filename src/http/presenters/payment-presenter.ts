@@ -41,7 +41,10 @@ export function presentPayment(payment: DomesticPayment, consent: DomesticPaymen
       ...statusReasons(payment.statusReason),
       ...(payment.status === 'RJCT'
         ? {}
-        : { ExpectedExecutionDateTime: payment.createdAt.toISOString(), ExpectedSettlementDateTime: (payment.settleAfter ?? payment.createdAt).toISOString() }),
+        : {
+            ExpectedExecutionDateTime: payment.createdAt.toISOString(),
+            ExpectedSettlementDateTime: (payment.settleAfter ?? payment.createdAt).toISOString(),
+          }),
       ...refund,
       ...(payment.status === 'RJCT' ? {} : charges(consent.charges)),
       Initiation: consent.request.Data.Initiation,
@@ -64,7 +67,9 @@ export function presentPaymentDetails(payment: DomesticPayment, self: string) {
           StatusDetail: {
             LocalInstrument: payment.localInstrument,
             Status: payment.status,
-            ...(payment.statusReason ? { StatusReason: payment.statusReason.code, StatusReasonDescription: payment.statusReason.description.slice(0, 256) } : {}),
+            ...(payment.statusReason
+              ? { StatusReason: payment.statusReason.code, StatusReasonDescription: payment.statusReason.description.slice(0, 256) }
+              : {}),
           },
         },
       ],
@@ -85,7 +90,9 @@ function statusReasons(reason: StatusReason | null) {
 
 function charges(list: readonly Charge[]) {
   if (list.length === 0) return {};
-  return { Charges: list.map((charge) => ({ ChargeBearer: charge.bearer, Type: charge.type, Amount: presentAmount(charge.amountMinor, charge.currency) })) };
+  return {
+    Charges: list.map((charge) => ({ ChargeBearer: charge.bearer, Type: charge.type, Amount: presentAmount(charge.amountMinor, charge.currency) })),
+  };
 }
 
 function debtorOf(debtor: PaymentAccount | null) {

@@ -5,10 +5,14 @@ import { presentSignedAmount } from './amount.js';
 
 /** ISO 20022 bank transaction codes (domain family / sub-family names as OBIE shows them) per kind and direction. */
 function bankTransactionCode(kind: TransferKind, credit: boolean): { Code: string; SubCode: string } {
-  if (kind === 'card') return credit ? { Code: 'CustomerCardTransactions', SubCode: 'Refund' } : { Code: 'CustomerCardTransactions', SubCode: 'PointOfSaleDebit' };
-  if (kind === 'direct-debit') return credit ? { Code: 'ReceivedDirectDebits', SubCode: 'DirectDebitPayment' } : { Code: 'IssuedDirectDebits', SubCode: 'DirectDebitPayment' };
+  if (kind === 'card')
+    return credit ? { Code: 'CustomerCardTransactions', SubCode: 'Refund' } : { Code: 'CustomerCardTransactions', SubCode: 'PointOfSaleDebit' };
+  if (kind === 'direct-debit')
+    return credit ? { Code: 'ReceivedDirectDebits', SubCode: 'DirectDebitPayment' } : { Code: 'IssuedDirectDebits', SubCode: 'DirectDebitPayment' };
   if (kind === 'fee') return { Code: 'AccountManagement', SubCode: 'ChargesAndFees' };
-  return credit ? { Code: 'ReceivedCreditTransfer', SubCode: 'DomesticCreditTransfer' } : { Code: 'IssuedCreditTransfer', SubCode: 'DomesticCreditTransfer' };
+  return credit
+    ? { Code: 'ReceivedCreditTransfer', SubCode: 'DomesticCreditTransfer' }
+    : { Code: 'IssuedCreditTransfer', SubCode: 'DomesticCreditTransfer' };
 }
 
 /** What the consent lets the partner see of transactions, and the debit cards of the listed accounts. */
@@ -32,7 +36,9 @@ export function presentTransaction(transaction: Transaction, visibility: Transac
   const counterparty = transaction.counterparty;
   const counterpartyAccount = counterparty
     ? {
-        ...(counterparty.schemeName && counterparty.identification ? { SchemeName: counterparty.schemeName, Identification: counterparty.identification } : {}),
+        ...(counterparty.schemeName && counterparty.identification
+          ? { SchemeName: counterparty.schemeName, Identification: counterparty.identification }
+          : {}),
         Name: counterparty.name,
       }
     : null;
@@ -70,6 +76,10 @@ export function presentTransaction(transaction: Transaction, visibility: Transac
 }
 
 /** A page of transactions as `OBReadTransaction6`, with links to its neighbours. */
-export function presentTransactions(transactions: readonly Transaction[], visibility: TransactionVisibility, links: { Self: string; Next?: string; Prev?: string }) {
+export function presentTransactions(
+  transactions: readonly Transaction[],
+  visibility: TransactionVisibility,
+  links: { Self: string; Next?: string; Prev?: string },
+) {
   return { Data: { Transaction: transactions.map((transaction) => presentTransaction(transaction, visibility)) }, Links: links, Meta: {} };
 }

@@ -18,7 +18,10 @@ describe('escapeHtml', () => {
 describe('html', () => {
   it('keeps literal parts and escapes interpolated strings', () => {
     const name = '<script>alert("x")</script>';
-    assert.equal(String(html`<p title="${name}">${name}</p>`), '<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</p>');
+    assert.equal(
+      String(html`<p title="${name}">${name}</p>`),
+      '<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</p>',
+    );
   });
 
   it('does not escape nested SafeHtml, which was escaped when it was built', () => {
@@ -33,9 +36,23 @@ describe('html', () => {
 
   it('joins arrays with nothing, escaping plain strings inside them', () => {
     const items = ['<a>', 'b'].map((item) => html`<li>${item}</li>`);
-    assert.equal(String(html`<ul>${items}</ul>`), '<ul><li>&lt;a&gt;</li><li>b</li></ul>');
+    assert.equal(
+      String(
+        html`<ul>
+          ${items}
+        </ul>`,
+      ),
+      '<ul><li>&lt;a&gt;</li><li>b</li></ul>',
+    );
     assert.equal(String(html`${['<x>', raw('<y>'), [raw('<z>')]]}`), '&lt;x&gt;<y><z>');
-    assert.equal(String(html`<ul>${[]}</ul>`), '<ul></ul>');
+    assert.equal(
+      String(
+        html`<ul>
+          ${[]}
+        </ul>`,
+      ),
+      '<ul></ul>',
+    );
   });
 
   it('renders numbers as text and null, undefined and false as nothing', () => {

@@ -88,11 +88,14 @@ describe('renderLoginPage', () => {
     assert.equal(form?.get('method'), 'post');
     assert.equal(form?.get('action'), '/interaction/abc123/login');
     const inputs = tags(page, 'input');
-    assert.deepEqual(inputs.map((input) => [input.get('name'), input.get('type')]), [
-      ['csrf', 'hidden'],
-      ['username', 'text'],
-      ['password', 'password'],
-    ]);
+    assert.deepEqual(
+      inputs.map((input) => [input.get('name'), input.get('type')]),
+      [
+        ['csrf', 'hidden'],
+        ['username', 'text'],
+        ['password', 'password'],
+      ],
+    );
     assert.equal(inputs[0]?.get('value'), 'tok&quot;en');
     assert.equal(inputs[1]?.get('autocomplete'), 'username');
     assert.equal(inputs[2]?.get('autocomplete'), 'current-password');
@@ -107,8 +110,18 @@ describe('renderLoginPage', () => {
     const page = renderLoginPage({ ...model, username: 'alex"smith', error: 'Your username or password is wrong.' });
     assert.equal(textOf(page, 'role="alert"'), 'Your username or password is wrong.');
     assert.ok(page.indexOf('role="alert"') < page.indexOf('<form'), 'alert comes before the form');
-    assert.equal(tags(page, 'input').find((input) => input.get('name') === 'username')?.get('value'), 'alex&quot;smith');
-    assert.equal(tags(page, 'input').find((input) => input.get('name') === 'password')?.has('value'), false);
+    assert.equal(
+      tags(page, 'input')
+        .find((input) => input.get('name') === 'username')
+        ?.get('value'),
+      'alex&quot;smith',
+    );
+    assert.equal(
+      tags(page, 'input')
+        .find((input) => input.get('name') === 'password')
+        ?.has('value'),
+      false,
+    );
   });
 
   it('escapes a hostile partner name, username and error', () => {
@@ -143,11 +156,14 @@ describe('renderConsentPage', () => {
     const page = renderConsentPage(consentModel());
     assert.match(page, /<fieldset[^>]*>\s*<legend[^>]*>Choose the accounts to share<\/legend>/);
     const boxes = tags(page, 'input').filter((input) => input.get('type') === 'checkbox');
-    assert.deepEqual(boxes.map((box) => [box.get('name'), box.get('value')]), [
-      ['accounts', 'acc-1'],
-      ['accounts', 'acc-2'],
-      ['accounts', 'acc-3'],
-    ]);
+    assert.deepEqual(
+      boxes.map((box) => [box.get('name'), box.get('value')]),
+      [
+        ['accounts', 'acc-1'],
+        ['accounts', 'acc-2'],
+        ['accounts', 'acc-3'],
+      ],
+    );
     assert.ok(boxes.every((box) => !box.has('checked') && !box.has('required')));
     assert.equal(textOf(page, `for="${boxes[0]?.get('id')}"`), 'Everyday Account — ••1234 · GBP · Current account');
     assertInputsLabelled(page);
@@ -157,7 +173,10 @@ describe('renderConsentPage', () => {
     const page = renderConsentPage(consentModel());
     assert.equal(tags(page, 'form').length, 1);
     const form = /<form[\s\S]*<\/form>/.exec(page)?.[0] ?? '';
-    assert.match(form, /<button class="button button--primary" type="submit" name="decision" value="approve">Approve and share selected accounts<\/button>/);
+    assert.match(
+      form,
+      /<button class="button button--primary" type="submit" name="decision" value="approve">Approve and share selected accounts<\/button>/,
+    );
     assert.match(form, /<button class="button button--secondary" type="submit" name="decision" value="deny">Deny access<\/button>/);
     assert.match(form, /<input type="hidden" name="csrf" value="csrf-token-1">/);
   });
@@ -166,7 +185,9 @@ describe('renderConsentPage', () => {
     const page = renderConsentPage(consentModel({ error: 'Choose at least one account to share.', selectedAccountIds: ['acc-1', 'acc-3'] }));
     assert.equal(textOf(page, 'role="alert"'), 'Choose at least one account to share.');
     assert.ok(page.indexOf('role="alert"') < page.indexOf('<form'), 'alert comes before the form');
-    const checked = tags(page, 'input').filter((input) => input.has('checked')).map((input) => input.get('value'));
+    const checked = tags(page, 'input')
+      .filter((input) => input.has('checked'))
+      .map((input) => input.get('value'));
     assert.deepEqual(checked, ['acc-1', 'acc-3']);
   });
 

@@ -52,7 +52,8 @@ function labelledInputs(markup: string): void {
 describe('payment consent page', () => {
   it('shows payee, account, amount, reference, charges and total, with a labelled radio per account', () => {
     const page = renderPaymentConsentPage(paymentModel({ charges: '£0.50', total: '£13.00' }));
-    for (const text of ['Corner Shop', 'Sort code 99-03-99, account 12345678', '£12.50', 'INV-42', '£0.50', '£13.00']) assert.ok(page.includes(text), text);
+    for (const text of ['Corner Shop', 'Sort code 99-03-99, account 12345678', '£12.50', 'INV-42', '£0.50', '£13.00'])
+      assert.ok(page.includes(text), text);
     assert.equal([...page.matchAll(/type="radio"/g)].length, 2);
     assert.match(page, /name="decision" value="approve"/);
     assert.match(page, /name="decision" value="deny" formnovalidate/);

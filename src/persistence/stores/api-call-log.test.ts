@@ -101,7 +101,10 @@ test(`150 calls appended in batches → that app keeps exactly its newest ${API_
   const kept = await log.listRecent('cli_trim', 1000);
   assert.deepEqual(
     kept.map((item) => item.at.getTime()),
-    calls.slice(-API_CALLS_KEPT_PER_APP).map((item) => item.at.getTime()).reverse(),
+    calls
+      .slice(-API_CALLS_KEPT_PER_APP)
+      .map((item) => item.at.getTime())
+      .reverse(),
   );
   assert.equal(await countCalls('cli_trim_other'), 6);
 });

@@ -20,8 +20,19 @@ export class SqlApiCallLog implements ApiCallLog {
     if (calls.length === 0) return;
     const time = (date: Date) => sqlTime(this.dialect, date);
     await inTransaction(this.dataSource, async (manager) => {
-      const values = calls.flatMap((call) => [newId('cal'), call.clientId, time(call.at), call.method, call.path.slice(0, 500), call.status, call.interactionId]);
-      await manager.query(`INSERT INTO api_call (id, client_id, at, method, path, status, interaction_id) VALUES ${calls.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`, values);
+      const values = calls.flatMap((call) => [
+        newId('cal'),
+        call.clientId,
+        time(call.at),
+        call.method,
+        call.path.slice(0, 500),
+        call.status,
+        call.interactionId,
+      ]);
+      await manager.query(
+        `INSERT INTO api_call (id, client_id, at, method, path, status, interaction_id) VALUES ${calls.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        values,
+      );
       for (const clientId of new Set(calls.map((call) => call.clientId))) {
         await manager.query(
           `DELETE FROM api_call WHERE client_id = ? AND at < (SELECT at FROM (SELECT at FROM api_call WHERE client_id = ? ORDER BY at DESC LIMIT 1 OFFSET ${API_CALLS_KEPT_PER_APP - 1}) AS newest)`,
@@ -41,10 +52,11 @@ export class SqlApiCallLog implements ApiCallLog {
 
   async listRecent(clientId: string, limit: number): Promise<ApiCall[]> {
     if (!isStorableId(clientId)) return [];
-    const rows: Array<{ client_id: string; at: Date | string; method: string; path: string; status: number | string; interaction_id: string }> = await this.dataSource.query(
-      `SELECT client_id, at, method, path, status, interaction_id FROM api_call WHERE client_id = ? ORDER BY at DESC, id DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
-      [clientId],
-    );
+    const rows: Array<{ client_id: string; at: Date | string; method: string; path: string; status: number | string; interaction_id: string }> =
+      await this.dataSource.query(
+        `SELECT client_id, at, method, path, status, interaction_id FROM api_call WHERE client_id = ? ORDER BY at DESC, id DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
+        [clientId],
+      );
     return rows.map((row) => ({
       clientId: row.client_id,
       at: readSqlTime(row.at),

@@ -55,7 +55,11 @@ async function createConsent(clientId: string): Promise<AccountAccessConsent> {
 }
 
 /** Stores a consent of `clientId` authorised by `customerId` for `accountIds`; returns it with its grant id. */
-async function createAuthorisedConsent(clientId: string, customerId: string, accountIds: readonly string[]): Promise<{ id: string; grantId: string }> {
+async function createAuthorisedConsent(
+  clientId: string,
+  customerId: string,
+  accountIds: readonly string[],
+): Promise<{ id: string; grantId: string }> {
   const { id } = await createConsent(clientId);
   const grantId = `grant-${id}`;
   assert.equal(await store.authorise(id, { customerId, accountIds, grantId }, new Date()), true);
@@ -145,7 +149,9 @@ test('removeSharedAccount of a payment consent → false (account-access consent
 
 test('10 concurrent removals on a consent sharing 3 accounts → exactly 2 succeed and exactly 1 account stays shared', async () => {
   const { id } = await createAuthorisedConsent('cli_remove_race', ALICE, ALICE_ACCOUNTS);
-  const results = await Promise.all(Array.from({ length: 10 }, (_, index) => store.removeSharedAccount(id, ALICE, ALICE_ACCOUNTS[index % 3] as string)));
+  const results = await Promise.all(
+    Array.from({ length: 10 }, (_, index) => store.removeSharedAccount(id, ALICE, ALICE_ACCOUNTS[index % 3] as string)),
+  );
   assert.equal(results.filter(Boolean).length, 2);
   const remaining = await sharedAccounts(id);
   assert.equal(remaining.length, 1);

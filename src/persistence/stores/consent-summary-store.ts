@@ -9,11 +9,17 @@ export class SqlConsentSummaryStore implements ConsentSummaryStore {
 
   async listByClient(clientId: string, limit: number): Promise<ConsentSummary[]> {
     if (!isStorableId(clientId)) return [];
-    const rows: Array<{ id: string; kind: string; status: string; created_at: Date | string; expires_at: Date | string | null; last_used_at: Date | string | null }> =
-      await this.dataSource.query(
-        `SELECT id, kind, status, created_at, expires_at, last_used_at FROM consent WHERE client_id = ? ORDER BY created_at DESC, id DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
-        [clientId],
-      );
+    const rows: Array<{
+      id: string;
+      kind: string;
+      status: string;
+      created_at: Date | string;
+      expires_at: Date | string | null;
+      last_used_at: Date | string | null;
+    }> = await this.dataSource.query(
+      `SELECT id, kind, status, created_at, expires_at, last_used_at FROM consent WHERE client_id = ? ORDER BY created_at DESC, id DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
+      [clientId],
+    );
     return rows.map((row) => {
       const payment = row.kind === 'domestic-payment';
       return {

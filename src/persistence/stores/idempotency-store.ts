@@ -13,7 +13,9 @@ export class TypeOrmIdempotencyStore implements IdempotencyStore {
       [clientId, operation, keyHash],
     );
     const row = rows[0];
-    return row ? { clientId, operation, keyHash, requestHash: row.request_hash, resourceId: row.resource_id, createdAt: readSqlTime(row.created_at) } : null;
+    return row
+      ? { clientId, operation, keyHash, requestHash: row.request_hash, resourceId: row.resource_id, createdAt: readSqlTime(row.created_at) }
+      : null;
   }
 
   async forgetIfOlderThan(record: IdempotencyRecord, cutoff: Date): Promise<void> {

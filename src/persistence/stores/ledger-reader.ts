@@ -100,21 +100,21 @@ export class SqlLedgerReader implements BalanceReader, TransactionReader {
 }
 
 function toTransaction(row: TransactionRow): Transaction {
-    return {
-      id: row.id,
-      accountId: row.account_id,
-      transferId: row.transfer_id,
-      kind: row.kind as TransferKind,
-      reference: row.reference,
-      amountMinor: BigInt(row.amount_minor),
-      currency: row.currency,
-      status: row.status as EntryStatus,
-      bookedAt: readSqlTime(row.booked_at),
-      valueAt: readSqlTime(row.value_at),
-      information: row.information,
-      counterparty: row.counterparty_name
-        ? { name: row.counterparty_name, schemeName: row.counterparty_scheme_name, identification: row.counterparty_identification }
-        : null,
-      balanceAfterMinor: row.balance_after_minor === null ? null : BigInt(row.balance_after_minor),
-    };
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    transferId: row.transfer_id,
+    kind: row.kind as TransferKind,
+    reference: row.reference,
+    amountMinor: BigInt(row.amount_minor),
+    currency: row.currency,
+    status: row.status as EntryStatus,
+    bookedAt: readSqlTime(row.booked_at),
+    valueAt: readSqlTime(row.value_at),
+    information: row.information,
+    counterparty: row.counterparty_name
+      ? { name: row.counterparty_name, schemeName: row.counterparty_scheme_name, identification: row.counterparty_identification }
+      : null,
+    balanceAfterMinor: row.balance_after_minor === null ? null : BigInt(row.balance_after_minor),
+  };
 }

@@ -60,7 +60,6 @@ async function available(id: string): Promise<bigint> {
   return (await account(id)).balanceMinor + pending.filter((entry) => entry.amountMinor < 0n).reduce((sum, entry) => sum + entry.amountMinor, 0n);
 }
 
-
 test('a debit taking available funds exactly to minus the overdraft → posted; one penny more → InsufficientFunds, nothing written', async () => {
   const id = 'acc_carol_current';
   const limit = (await account(id)).overdraftLimitMinor;

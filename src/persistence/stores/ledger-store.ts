@@ -81,7 +81,11 @@ async function insertRows(manager: EntityManager, table: string, columns: readon
  *   nothing written. On MySQL it also makes every plain read of the transaction happen after the locks
  *   (REPEATABLE READ fixes its snapshot at the first plain read).
  */
-export async function postTransfersWithin(manager: EntityManager, transfers: readonly TransferDraft[], afterLock?: () => Promise<void>): Promise<void> {
+export async function postTransfersWithin(
+  manager: EntityManager,
+  transfers: readonly TransferDraft[],
+  afterLock?: () => Promise<void>,
+): Promise<void> {
   for (const transfer of transfers) assertBalancedTransfer(transfer);
   const dialect = dialectOf(manager);
   const time = (date: Date) => sqlTime(dialect, date);
@@ -96,7 +100,16 @@ export async function postTransfersWithin(manager: EntityManager, transfers: rea
   const transferRows: unknown[][] = [];
   const entryRows: unknown[][] = [];
   for (const transfer of transfers) {
-    transferRows.push([transfer.id, transfer.kind, transfer.currency, transfer.reference, transfer.status, time(transfer.bookedAt), time(transfer.valueAt), now]);
+    transferRows.push([
+      transfer.id,
+      transfer.kind,
+      transfer.currency,
+      transfer.reference,
+      transfer.status,
+      time(transfer.bookedAt),
+      time(transfer.valueAt),
+      now,
+    ]);
     const net = new Map<string, bigint>();
     for (const entry of transfer.entries) net.set(entry.accountId, (net.get(entry.accountId) ?? 0n) + entry.amountMinor);
     for (const [accountId, netMinor] of net) {
@@ -132,11 +145,30 @@ export async function postTransfersWithin(manager: EntityManager, transfers: rea
       ]);
     });
   }
-  await insertRows(manager, 'ledger_transfer', ['id', 'kind', 'currency', 'reference', 'status', 'booked_at', 'value_at', 'created_at'], transferRows);
+  await insertRows(
+    manager,
+    'ledger_transfer',
+    ['id', 'kind', 'currency', 'reference', 'status', 'booked_at', 'value_at', 'created_at'],
+    transferRows,
+  );
   await insertRows(
     manager,
     'ledger_entry',
-    ['id', 'transfer_id', 'account_id', 'amount_minor', 'currency', 'status', 'booked_at', 'value_at', 'information', 'counterparty_name', 'counterparty_scheme_name', 'counterparty_identification', 'balance_after_minor'],
+    [
+      'id',
+      'transfer_id',
+      'account_id',
+      'amount_minor',
+      'currency',
+      'status',
+      'booked_at',
+      'value_at',
+      'information',
+      'counterparty_name',
+      'counterparty_scheme_name',
+      'counterparty_identification',
+      'balance_after_minor',
+    ],
     entryRows,
   );
   const changed = [...balances].filter(([accountId, balanceMinor]) => balanceMinor !== stored.get(accountId));

@@ -48,11 +48,18 @@ function newApp(partner: Partner, overrides: Partial<PartnerApp> = {}): PartnerA
       redirect_uris: ['https://app.example.com/cb', 'http://127.0.0.1:9/cb'],
       scope: 'openid accounts payments',
       token_endpoint_auth_method: 'private_key_jwt',
-      jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', kid: 'k1' }] },
+      jwks: {
+        keys: [
+          { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', kid: 'k1' },
+        ],
+      },
       require_pushed_authorization_requests: true,
       dpop_bound_access_tokens: true,
     },
-    softwareStatement: { jwt: 'eyJhbGciOiJQUzI1NiJ9.eyJzb2Z0d2FyZV9pZCI6IngifQ.c2ln', claims: { software_id: 'x', software_roles: ['AISP', 'PISP'], iat: 1_763_800_000 } },
+    softwareStatement: {
+      jwt: 'eyJhbGciOiJQUzI1NiJ9.eyJzb2Z0d2FyZV9pZCI6IngifQ.c2ln',
+      claims: { software_id: 'x', software_roles: ['AISP', 'PISP'], iat: 1_763_800_000 },
+    },
     registrationTokenHash: 'Yx7r2m0lX8mEo6qg3Yc0pQ3q1a2b3c4d5e6f7g8h9i0',
     version: 1,
     createdAt: new Date('2025-11-21T08:00:00.123Z'),
@@ -77,8 +84,19 @@ test('insertApp with a new partner, then findApp, findAppStanding and findPartne
 
 test('insertApp without a partner for an organisation that exists → stored under it; listApps → its apps newest first', async () => {
   const partner = newPartner('Two Apps Ltd');
-  const older = newApp(partner, { createdAt: new Date('2025-11-01T00:00:00.001Z'), origin: 'portal', softwareStatement: null, registrationTokenHash: null });
-  const newer = newApp(partner, { createdAt: new Date('2025-11-02T00:00:00.002Z'), origin: 'cli', softwareStatement: null, registrationTokenHash: null, roles: ['CBPII'] });
+  const older = newApp(partner, {
+    createdAt: new Date('2025-11-01T00:00:00.001Z'),
+    origin: 'portal',
+    softwareStatement: null,
+    registrationTokenHash: null,
+  });
+  const newer = newApp(partner, {
+    createdAt: new Date('2025-11-02T00:00:00.002Z'),
+    origin: 'cli',
+    softwareStatement: null,
+    registrationTokenHash: null,
+    roles: ['CBPII'],
+  });
   await store.insertApp(older, partner);
   await store.insertApp(newer, null);
   assert.deepEqual(await store.listApps(partner.id), [newer, older]);
@@ -164,7 +182,13 @@ test('saveApps of two apps where the second is stale → false, neither written'
   await store.insertApp(fresh, partner);
   await store.insertApp(stale, null);
   assert.equal(await store.saveApps([{ ...stale, name: 'Moved on' }]), true);
-  assert.equal(await store.saveApps([{ ...fresh, name: 'Should roll back' }, { ...stale, name: 'Stale' }]), false);
+  assert.equal(
+    await store.saveApps([
+      { ...fresh, name: 'Should roll back' },
+      { ...stale, name: 'Stale' },
+    ]),
+    false,
+  );
   assert.deepEqual(await store.findApp(fresh.clientId), fresh, 'the first app, written before the conflict was found, was rolled back');
   const second = await store.findApp(stale.clientId);
   assert.equal(second?.name, 'Moved on');

@@ -121,7 +121,10 @@ test('5 concurrent confirmEmail with the same hash → exactly one returns the u
   const pending = confirmation(now);
   await users.insertWithPartner(partner, user, pending);
   const results = await Promise.all(Array.from({ length: 5 }, () => users.confirmEmail(pending.tokenHash, now)));
-  assert.deepEqual(results.filter((result) => result !== null), [user.id]);
+  assert.deepEqual(
+    results.filter((result) => result !== null),
+    [user.id],
+  );
 });
 
 test('20 concurrent login attempts with 5 allowed → exactly 5 reserved; exhausting them locks with a fresh count; a success clears the count', async () => {

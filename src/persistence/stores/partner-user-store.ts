@@ -20,7 +20,9 @@ export class TypeOrmPartnerUserStore implements PartnerUserStore {
     try {
       await inTransaction(this.dataSource, async (manager) => {
         await manager.getRepository<PartnerRow>('Partner').insert({ ...partner });
-        await manager.getRepository<PartnerUserRow>('PartnerUser').insert({ ...user, emailTokenHash: confirmation.tokenHash, emailTokenExpiresAt: confirmation.expiresAt });
+        await manager
+          .getRepository<PartnerUserRow>('PartnerUser')
+          .insert({ ...user, emailTokenHash: confirmation.tokenHash, emailTokenExpiresAt: confirmation.expiresAt });
       });
       return true;
     } catch (error) {
@@ -46,7 +48,10 @@ export class TypeOrmPartnerUserStore implements PartnerUserStore {
       const users = manager.getRepository<PartnerUserRow>('PartnerUser');
       const user = await users.findOneBy({ emailTokenHash: tokenHash });
       if (!user || !user.emailTokenExpiresAt || user.emailTokenExpiresAt <= now) return null;
-      const result = await users.update({ id: user.id, emailTokenHash: tokenHash }, { emailConfirmedAt: user.emailConfirmedAt ?? now, emailTokenHash: null, emailTokenExpiresAt: null });
+      const result = await users.update(
+        { id: user.id, emailTokenHash: tokenHash },
+        { emailConfirmedAt: user.emailConfirmedAt ?? now, emailTokenHash: null, emailTokenExpiresAt: null },
+      );
       return result.affected ? user.id : null;
     });
   }

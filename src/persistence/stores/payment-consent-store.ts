@@ -2,7 +2,12 @@ import { In, type DataSource } from 'typeorm';
 import type { ConsentStatus } from '../../domain/consents/consent-status.js';
 import type { Charge } from '../../domain/payments/charges.js';
 import type { IdempotencyRecord } from '../../domain/payments/idempotency.js';
-import type { DomesticPaymentConsent, PaymentAuthorisation, PaymentConsentRequest, PaymentConsentStore } from '../../domain/payments/payment-consent.js';
+import type {
+  DomesticPaymentConsent,
+  PaymentAuthorisation,
+  PaymentConsentRequest,
+  PaymentConsentStore,
+} from '../../domain/payments/payment-consent.js';
 import type { StatusReason } from '../../domain/payments/risk-policy.js';
 import type { AppStanding } from '../../domain/partners/partner-app.js';
 import type { ConsentAccountRow, ConsentRow } from '../entities/consent.entity.js';
@@ -77,10 +82,12 @@ export class TypeOrmPaymentConsentStore implements PaymentConsentStore {
 
   async authorise(consentId: string, authorisation: PaymentAuthorisation, at: Date): Promise<boolean> {
     return inTransaction(this.dataSource, async (manager) => {
-      const result = await manager.getRepository<ConsentRow>('Consent').update(
-        { id: consentId, kind: PAYMENT_CONSENT_KIND, status: 'AWAU' },
-        { status: 'AUTH', customerId: authorisation.customerId, grantId: authorisation.grantId, authorisedAt: at, statusUpdatedAt: at },
-      );
+      const result = await manager
+        .getRepository<ConsentRow>('Consent')
+        .update(
+          { id: consentId, kind: PAYMENT_CONSENT_KIND, status: 'AWAU' },
+          { status: 'AUTH', customerId: authorisation.customerId, grantId: authorisation.grantId, authorisedAt: at, statusUpdatedAt: at },
+        );
       if (!result.affected) return false;
       await manager.getRepository<ConsentAccountRow>('ConsentAccount').insert({ consentId, accountId: authorisation.debtorAccountId });
       return true;
@@ -92,10 +99,12 @@ export class TypeOrmPaymentConsentStore implements PaymentConsentStore {
   }
 
   async transition(consentId: string, from: readonly ConsentStatus[], to: ConsentStatus, at: Date, reason?: StatusReason): Promise<boolean> {
-    const result = await this.dataSource.getRepository<ConsentRow>('Consent').update(
-      { id: consentId, kind: PAYMENT_CONSENT_KIND, status: In([...from]) },
-      { status: to, statusUpdatedAt: at, statusReasonCode: reason?.code ?? null, statusReasonDescription: reason?.description ?? null },
-    );
+    const result = await this.dataSource
+      .getRepository<ConsentRow>('Consent')
+      .update(
+        { id: consentId, kind: PAYMENT_CONSENT_KIND, status: In([...from]) },
+        { status: to, statusUpdatedAt: at, statusReasonCode: reason?.code ?? null, statusReasonDescription: reason?.description ?? null },
+      );
     return Boolean(result.affected);
   }
 }

@@ -73,7 +73,9 @@ function services(risk: RiskPolicy = GENEROUS): PaymentServices {
 }
 
 async function balanceOf(accountId: string): Promise<bigint> {
-  const [row] = (await database.dataSource.query('SELECT balance_minor AS balance FROM account WHERE id = ?', [accountId])) as Array<{ balance: unknown }>;
+  const [row] = (await database.dataSource.query('SELECT balance_minor AS balance FROM account WHERE id = ?', [accountId])) as Array<{
+    balance: unknown;
+  }>;
   return BigInt(String(row?.balance));
 }
 
@@ -123,7 +125,10 @@ async function authorisedConsent(options: ConsentOptions): Promise<DomesticPayme
   const claim = idempotencyClaim(options.clientId, 'domestic-payment-consent', randomUUID(), request);
   const { consent } = await createPaymentConsent({ consents, idempotency, fees: DEFAULT_FEE_SCHEDULE }, options.clientId, request, claim, at);
   const customerId = CUSTOMER_OF[options.debtorAccountId] ?? '';
-  assert.equal(await consents.authorise(consent.id, { customerId, debtorAccountId: options.debtorAccountId, grantId: `grant_${randomUUID()}` }, at), true);
+  assert.equal(
+    await consents.authorise(consent.id, { customerId, debtorAccountId: options.debtorAccountId, grantId: `grant_${randomUUID()}` }, at),
+    true,
+  );
   const authorised = await consents.findById(consent.id);
   assert.equal(authorised?.status, ConsentStatus.Authorised);
   return authorised as DomesticPaymentConsent;
@@ -131,12 +136,25 @@ async function authorisedConsent(options: ConsentOptions): Promise<DomesticPayme
 
 /** The partner's payment request repeating the consent, as the HTTP layer hands it to the domain. */
 function requestFor(consent: DomesticPaymentConsent): PaymentRequest {
-  return { Data: { ConsentId: consent.id, Initiation: structuredClone(consent.request.Data.Initiation) }, Risk: structuredClone(consent.request.Risk) };
+  return {
+    Data: { ConsentId: consent.id, Initiation: structuredClone(consent.request.Data.Initiation) },
+    Risk: structuredClone(consent.request.Risk),
+  };
 }
 
-function pay(consent: DomesticPaymentConsent, key: string, options: { now?: Date; risk?: RiskPolicy; request?: PaymentRequest } = {}): Promise<MadePayment> {
+function pay(
+  consent: DomesticPaymentConsent,
+  key: string,
+  options: { now?: Date; risk?: RiskPolicy; request?: PaymentRequest } = {},
+): Promise<MadePayment> {
   const request = options.request ?? requestFor(consent);
-  return makeDomesticPayment(services(options.risk), consent, request, idempotencyClaim(consent.clientId, 'domestic-payment', key, request), options.now ?? new Date());
+  return makeDomesticPayment(
+    services(options.risk),
+    consent,
+    request,
+    idempotencyClaim(consent.clientId, 'domestic-payment', key, request),
+    options.now ?? new Date(),
+  );
 }
 
 /** Moves money between a customer account and the outside world so that its spendable funds become `targetMinor`. */
@@ -175,18 +193,26 @@ async function countRows(sql: string, parameters: unknown[] = []): Promise<numbe
  */
 async function assertPaymentInvariants(): Promise<void> {
   for (const currency of ['GBP', 'EUR']) {
-    const [pending] = (await database.dataSource.query(`SELECT COALESCE(SUM(amount_minor), 0) AS total FROM payment WHERE status = 'ACSP' AND currency = ?`, [currency])) as Array<{
+    const [pending] = (await database.dataSource.query(
+      `SELECT COALESCE(SUM(amount_minor), 0) AS total FROM payment WHERE status = 'ACSP' AND currency = ?`,
+      [currency],
+    )) as Array<{
       total: unknown;
     }>;
     const clearing = (await balanceOf(clearingAccountId(currency))) - (bankBaseline.get(clearingAccountId(currency)) ?? 0n);
     assert.equal(clearing, BigInt(String(pending?.total)), `${currency} clearing holds exactly the ACSP payments`);
-    const [charged] = (await database.dataSource.query(`SELECT COALESCE(SUM(charges_minor), 0) AS total FROM payment WHERE status IN ('ACSC', 'ACSP') AND currency = ?`, [
-      currency,
-    ])) as Array<{ total: unknown }>;
+    const [charged] = (await database.dataSource.query(
+      `SELECT COALESCE(SUM(charges_minor), 0) AS total FROM payment WHERE status IN ('ACSC', 'ACSP') AND currency = ?`,
+      [currency],
+    )) as Array<{ total: unknown }>;
     const fees = (await balanceOf(feeIncomeAccountId(currency))) - (bankBaseline.get(feeIncomeAccountId(currency)) ?? 0n);
     assert.equal(fees, BigInt(String(charged?.total)), `${currency} fee income holds exactly the charges of payments not rejected`);
   }
-  assert.equal(await countRows('SELECT COUNT(*) AS n FROM (SELECT consent_id FROM payment GROUP BY consent_id HAVING COUNT(*) > 1) d'), 0, 'one payment per consent');
+  assert.equal(
+    await countRows('SELECT COUNT(*) AS n FROM (SELECT consent_id FROM payment GROUP BY consent_id HAVING COUNT(*) > 1) d'),
+    0,
+    'one payment per consent',
+  );
 }
 
 async function assertInvariants(): Promise<void> {
@@ -252,14 +278,20 @@ describe('concurrent payments from one account', () => {
     assert.equal(await balanceOf('acc_bob_current'), payeeBefore + amountMinor * BigInt(covered));
     assert.equal(await payments.spendableMinor(debtor), amountMinor - 1n, 'what was left is exactly one penny short of another payment');
     for (const consent of batch) assert.equal((await consents.findById(consent.id))?.status, ConsentStatus.Consumed);
-    for (const result of results) assert.deepEqual(essentials(await payments.findById(result.payment.id)), essentials(result.payment), 'stored as returned');
+    for (const result of results)
+      assert.deepEqual(essentials(await payments.findById(result.payment.id)), essentials(result.payment), 'stored as returned');
     await assertInvariants();
   });
 
   test('funds that cover the amount but not the charge → RJCT AM04 and not even the amount moves', async () => {
     const debtor = 'acc_carol_current';
     await setSpendable(debtor, 100_049n);
-    const consent = await authorisedConsent({ clientId: 'cli_charges', debtorAccountId: debtor, creditor: await creditorOf('acc_bob_current'), amount: '1000.00' });
+    const consent = await authorisedConsent({
+      clientId: 'cli_charges',
+      debtorAccountId: debtor,
+      creditor: await creditorOf('acc_bob_current'),
+      amount: '1000.00',
+    });
     assert.equal(consent.charges[0]?.amountMinor, 50n);
     const before = await snapshotLedger(database.dataSource);
     const { payment } = await pay(consent, randomUUID());
@@ -273,7 +305,12 @@ describe('concurrent payments from one account', () => {
   test('funds that cover the amount and the charge exactly → ACSC, the account at zero available, fee income +0.50', async () => {
     const debtor = 'acc_carol_current';
     await setSpendable(debtor, 100_050n);
-    const consent = await authorisedConsent({ clientId: 'cli_charges', debtorAccountId: debtor, creditor: await creditorOf('acc_bob_current'), amount: '1000.00' });
+    const consent = await authorisedConsent({
+      clientId: 'cli_charges',
+      debtorAccountId: debtor,
+      creditor: await creditorOf('acc_bob_current'),
+      amount: '1000.00',
+    });
     const feesBefore = await balanceOf(feeIncomeAccountId('GBP'));
     const { payment } = await pay(consent, randomUUID());
     assert.equal(payment.status, 'ACSC');
@@ -286,7 +323,12 @@ describe('concurrent payments from one account', () => {
 
 describe('exactly once', () => {
   test('one consent paid at once with 20 different idempotency keys → one payment; the other 19 InvalidConsentStatus', async () => {
-    const consent = await authorisedConsent({ clientId: 'cli_keys', debtorAccountId: 'acc_bob_current', creditor: await creditorOf('acc_alice_current'), amount: '1.23' });
+    const consent = await authorisedConsent({
+      clientId: 'cli_keys',
+      debtorAccountId: 'acc_bob_current',
+      creditor: await creditorOf('acc_alice_current'),
+      amount: '1.23',
+    });
     const debtorBefore = await balanceOf('acc_bob_current');
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => pay(consent, randomUUID())));
     const made = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
@@ -297,13 +339,22 @@ describe('exactly once', () => {
     assert.equal(failed.length, 19);
     for (const error of failed) assert.ok(error instanceof InvalidConsentStatus, `expected InvalidConsentStatus, got ${String(error)}`);
     assert.equal(await countRows('SELECT COUNT(*) AS n FROM payment WHERE consent_id = ?', [consent.id]), 1);
-    assert.equal(await countRows(`SELECT COUNT(*) AS n FROM idempotency_key WHERE client_id = ? AND operation = 'domestic-payment'`, ['cli_keys']), 1, 'the losers left no key behind');
+    assert.equal(
+      await countRows(`SELECT COUNT(*) AS n FROM idempotency_key WHERE client_id = ? AND operation = 'domestic-payment'`, ['cli_keys']),
+      1,
+      'the losers left no key behind',
+    );
     assert.equal(await balanceOf('acc_bob_current'), debtorBefore - 123n);
     await assertInvariants();
   });
 
   test('one key sent 20 times at once → one payment; every request answers with its id', async () => {
-    const consent = await authorisedConsent({ clientId: 'cli_same_key', debtorAccountId: 'acc_bob_current', creditor: await creditorOf('acc_alice_current'), amount: '2.34' });
+    const consent = await authorisedConsent({
+      clientId: 'cli_same_key',
+      debtorAccountId: 'acc_bob_current',
+      creditor: await creditorOf('acc_alice_current'),
+      amount: '2.34',
+    });
     const debtorBefore = await balanceOf('acc_bob_current');
     const key = randomUUID();
     const results = await Promise.all(Array.from({ length: 20 }, () => pay(consent, key)));
@@ -317,7 +368,12 @@ describe('exactly once', () => {
   });
 
   test('one key sent 150 times, each a moment after the previous (arriving while the first is being written) → one payment, every request answers with its id', async () => {
-    const consent = await authorisedConsent({ clientId: 'cli_staggered', debtorAccountId: 'acc_bob_current', creditor: await creditorOf('acc_alice_current'), amount: '3.45' });
+    const consent = await authorisedConsent({
+      clientId: 'cli_staggered',
+      debtorAccountId: 'acc_bob_current',
+      creditor: await creditorOf('acc_alice_current'),
+      amount: '3.45',
+    });
     const debtorBefore = await balanceOf('acc_bob_current');
     const key = randomUUID();
     const results = await Promise.allSettled(await staggered(150, () => pay(consent, key)));
@@ -332,14 +388,26 @@ describe('exactly once', () => {
 
   test('one consent-creation key sent 150 times, each a moment after the previous → one consent, every request answers with it', async () => {
     const request = {
-      Data: { Initiation: { InstructionIdentification: 'I-1', EndToEndIdentification: 'E-1', InstructedAmount: { Amount: '5.00', Currency: 'GBP' }, CreditorAccount: await creditorOf('acc_bob_current') } },
+      Data: {
+        Initiation: {
+          InstructionIdentification: 'I-1',
+          EndToEndIdentification: 'E-1',
+          InstructedAmount: { Amount: '5.00', Currency: 'GBP' },
+          CreditorAccount: await creditorOf('acc_bob_current'),
+        },
+      },
       Risk: {},
     };
     const claim = idempotencyClaim('cli_consent_key', 'domestic-payment-consent', randomUUID(), request);
     const results = await Promise.allSettled(
-      await staggered(150, () => createPaymentConsent({ consents, idempotency, fees: DEFAULT_FEE_SCHEDULE }, 'cli_consent_key', request, claim, new Date())),
+      await staggered(150, () =>
+        createPaymentConsent({ consents, idempotency, fees: DEFAULT_FEE_SCHEDULE }, 'cli_consent_key', request, claim, new Date()),
+      ),
     );
-    assert.deepEqual(results.flatMap((result) => (result.status === 'rejected' ? [String(result.reason)] : [])), []);
+    assert.deepEqual(
+      results.flatMap((result) => (result.status === 'rejected' ? [String(result.reason)] : [])),
+      [],
+    );
     const created = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
     assert.equal(new Set(created.map((result) => result.consent.id)).size, 1);
     assert.equal(created.filter((result) => !result.replayed).length, 1);
@@ -347,7 +415,12 @@ describe('exactly once', () => {
   });
 
   test('the key sent again later → the stored payment replayed; with a different body → IdempotencyKeyReused, nothing changed', async () => {
-    const consent = await authorisedConsent({ clientId: 'cli_replay', debtorAccountId: 'acc_bob_current', creditor: await creditorOf('acc_alice_current'), amount: '4.56' });
+    const consent = await authorisedConsent({
+      clientId: 'cli_replay',
+      debtorAccountId: 'acc_bob_current',
+      creditor: await creditorOf('acc_alice_current'),
+      amount: '4.56',
+    });
     const key = randomUUID();
     const first = await pay(consent, key);
     const again = await pay(consent, key);
@@ -369,7 +442,9 @@ describe('a failure after the ledger writes', () => {
     if (database.dialect === 'sqlite') {
       await database.dataSource.query(`CREATE TRIGGER ${TRIGGER} BEFORE INSERT ON payment BEGIN SELECT RAISE(ABORT, 'injected'); END`);
     } else {
-      await database.dataSource.query(`CREATE TRIGGER ${TRIGGER} BEFORE INSERT ON payment FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'injected'`);
+      await database.dataSource.query(
+        `CREATE TRIGGER ${TRIGGER} BEFORE INSERT ON payment FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'injected'`,
+      );
     }
   }
 
@@ -438,7 +513,11 @@ describe('risk limits counted from stored payments', () => {
     assert.deepEqual(await snapshotLedger(database.dataSource), before, 'no money moved');
     assert.equal((await consents.findById(refused.consentId))?.status, ConsentStatus.Consumed, 'a rejected payment still consumes its consent');
 
-    assert.equal((await payAt('cli_daily', 'acc_dave_current', '100.00', at(start, 120), risk)).status, 'ACSC', 'exactly the limit; the refused 150.00 is not counted');
+    assert.equal(
+      (await payAt('cli_daily', 'acc_dave_current', '100.00', at(start, 120), risk)).status,
+      'ACSC',
+      'exactly the limit; the refused 150.00 is not counted',
+    );
     assert.equal((await payAt('cli_daily', 'acc_dave_current', '0.01', at(start, 180), risk)).statusReason?.code, 'AM14');
     const midnight = new Date(Date.UTC(2031, 2, 11, 0, 0, 0));
     assert.equal((await payAt('cli_daily', 'acc_dave_current', '250.00', midnight, risk)).status, 'ACSC', 'a new UTC day');
@@ -449,7 +528,8 @@ describe('risk limits counted from stored payments', () => {
   test('customer velocity 3 per hour → the 4th payment within the hour RJCT AG01; once the first leaves the window, accepted', async () => {
     const risk: RiskPolicy = { ...GENEROUS, customerVelocity: { count: 3, windowSeconds: 3600 } };
     const start = day(3);
-    for (const minute of [0, 1, 2]) assert.equal((await payAt('cli_velocity', 'acc_dave_current', '1.00', at(start, minute * 60), risk)).status, 'ACSC');
+    for (const minute of [0, 1, 2])
+      assert.equal((await payAt('cli_velocity', 'acc_dave_current', '1.00', at(start, minute * 60), risk)).status, 'ACSC');
     const fourth = await payAt('cli_velocity', 'acc_dave_current', '1.00', at(start, 3 * 60), risk);
     assert.equal(fourth.status, 'RJCT');
     assert.equal(fourth.statusReason?.code, 'AG01');
@@ -475,7 +555,11 @@ describe('risk limits counted from stored payments', () => {
     const risk: RiskPolicy = { ...GENEROUS, customerVelocity: { count: 3, windowSeconds: 3600 } };
     const now = day(7);
     const creditor = await creditorOf('acc_alice_savings');
-    const batch = await Promise.all(Array.from({ length: 8 }, () => authorisedConsent({ clientId: 'cli_velocity_race', debtorAccountId: 'acc_dave_current', creditor, amount: '1.00', at: now })));
+    const batch = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        authorisedConsent({ clientId: 'cli_velocity_race', debtorAccountId: 'acc_dave_current', creditor, amount: '1.00', at: now }),
+      ),
+    );
     const results = await Promise.all(batch.map((consent) => pay(consent, randomUUID(), { now, risk })));
     assert.equal(results.filter((result) => result.payment.status === 'ACSC').length, 3);
     for (const result of results.filter((made) => made.payment.status === 'RJCT')) assert.equal(result.payment.statusReason?.code, 'AG01');
@@ -486,7 +570,11 @@ describe('risk limits counted from stored payments', () => {
     const risk: RiskPolicy = { ...GENEROUS, dailyLimitMinor: 35_000n };
     const now = day(9);
     const creditor = await creditorOf('acc_alice_savings');
-    const batch = await Promise.all(Array.from({ length: 8 }, () => authorisedConsent({ clientId: 'cli_daily_race', debtorAccountId: 'acc_dave_current', creditor, amount: '100.00', at: now })));
+    const batch = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        authorisedConsent({ clientId: 'cli_daily_race', debtorAccountId: 'acc_dave_current', creditor, amount: '100.00', at: now }),
+      ),
+    );
     const before = await balanceOf('acc_dave_current');
     const results = await Promise.all(batch.map((consent) => pay(consent, randomUUID(), { now, risk })));
     assert.equal(results.filter((result) => result.payment.status === 'ACSC').length, 3);
@@ -498,7 +586,13 @@ describe('risk limits counted from stored payments', () => {
   test('a rejected payment consumed its consent → a new key InvalidConsentStatus; its own key replays the rejection', async () => {
     const risk: RiskPolicy = { ...GENEROUS, maxPaymentMinor: 100n };
     const now = day(11);
-    const consent = await authorisedConsent({ clientId: 'cli_rejected', debtorAccountId: 'acc_dave_current', creditor: await creditorOf('acc_alice_savings'), amount: '1.01', at: now });
+    const consent = await authorisedConsent({
+      clientId: 'cli_rejected',
+      debtorAccountId: 'acc_dave_current',
+      creditor: await creditorOf('acc_alice_savings'),
+      amount: '1.01',
+      at: now,
+    });
     const key = randomUUID();
     const refused = await pay(consent, key, { now, risk });
     assert.equal(refused.payment.statusReason?.code, 'AM02');
@@ -530,7 +624,12 @@ describe('settlement of external payments', () => {
     await drain();
     await setSpendable('acc_alice_current', 500_000n);
     const now = new Date();
-    const consent = await authorisedConsent({ clientId: 'cli_settle', debtorAccountId: 'acc_alice_current', creditor: EXTERNAL_PAYEE, amount: '1000.00' });
+    const consent = await authorisedConsent({
+      clientId: 'cli_settle',
+      debtorAccountId: 'acc_alice_current',
+      creditor: EXTERNAL_PAYEE,
+      amount: '1000.00',
+    });
     const clearingBefore = await balanceOf(clearingAccountId('GBP'));
     const externalBefore = await balanceOf(externalAccountId('GBP'));
     const debtorBefore = await balanceOf('acc_alice_current');
@@ -542,10 +641,16 @@ describe('settlement of external payments', () => {
     assert.equal(await balanceOf('acc_alice_current'), debtorBefore - 100_050n);
     await assertInvariants();
 
-    assert.deepEqual(await settleDuePayments(payments, sandboxSchemeAnswer, new Date(now.getTime() + SETTLEMENT_DELAY_MS - 1)), { settled: 0, rejected: 0 });
+    assert.deepEqual(await settleDuePayments(payments, sandboxSchemeAnswer, new Date(now.getTime() + SETTLEMENT_DELAY_MS - 1)), {
+      settled: 0,
+      rejected: 0,
+    });
     assert.equal((await payments.findById(payment.id))?.status, 'ACSP');
 
-    assert.deepEqual(await settleDuePayments(payments, sandboxSchemeAnswer, new Date(now.getTime() + SETTLEMENT_DELAY_MS)), { settled: 1, rejected: 0 });
+    assert.deepEqual(await settleDuePayments(payments, sandboxSchemeAnswer, new Date(now.getTime() + SETTLEMENT_DELAY_MS)), {
+      settled: 1,
+      rejected: 0,
+    });
     const settled = await payments.findById(payment.id);
     assert.equal(settled?.status, 'ACSC');
     assert.equal(settled?.statusReason, null);
@@ -560,20 +665,31 @@ describe('settlement of external payments', () => {
     await drain();
     await setSpendable('acc_alice_current', 500_000n);
     const now = new Date();
-    const consent = await authorisedConsent({ clientId: 'cli_settle', debtorAccountId: 'acc_alice_current', creditor: CLOSED_PAYEE, amount: '1500.00' });
+    const consent = await authorisedConsent({
+      clientId: 'cli_settle',
+      debtorAccountId: 'acc_alice_current',
+      creditor: CLOSED_PAYEE,
+      amount: '1500.00',
+    });
     const debtorBefore = await balanceOf('acc_alice_current');
     const feesBefore = await balanceOf(feeIncomeAccountId('GBP'));
     const { payment } = await pay(consent, randomUUID(), { now });
     assert.equal(payment.status, 'ACSP', 'the bank cannot know before the scheme answers');
     assert.equal(await balanceOf('acc_alice_current'), debtorBefore - 150_050n);
 
-    assert.deepEqual(await settleDuePayments(payments, sandboxSchemeAnswer, new Date(now.getTime() + SETTLEMENT_DELAY_MS)), { settled: 0, rejected: 1 });
+    assert.deepEqual(await settleDuePayments(payments, sandboxSchemeAnswer, new Date(now.getTime() + SETTLEMENT_DELAY_MS)), {
+      settled: 0,
+      rejected: 1,
+    });
     const rejected = await payments.findById(payment.id);
     assert.equal(rejected?.status, 'RJCT');
     assert.equal(rejected?.statusReason?.code, 'AC04');
     assert.equal(await balanceOf('acc_alice_current'), debtorBefore, 'the debtor is whole again, charge included');
     assert.equal(await balanceOf(feeIncomeAccountId('GBP')), feesBefore);
-    assert.equal(await countRows(`SELECT COUNT(*) AS n FROM ledger_transfer WHERE kind = 'reversal' AND reference LIKE ?`, [`% of ${payment.id}`]), 2);
+    assert.equal(
+      await countRows(`SELECT COUNT(*) AS n FROM ledger_transfer WHERE kind = 'reversal' AND reference LIKE ?`, [`% of ${payment.id}`]),
+      2,
+    );
     assert.equal((await consents.findById(consent.id))?.status, ConsentStatus.Consumed);
     await assertInvariants();
   });
@@ -583,8 +699,15 @@ describe('settlement of external payments', () => {
     await setSpendable('acc_alice_current', 5_000_000n);
     const start = new Date();
     const creditors = [EXTERNAL_PAYEE, CLOSED_PAYEE, EXTERNAL_PAYEE, CLOSED_PAYEE, EXTERNAL_PAYEE, CLOSED_PAYEE];
-    const newConsents = () => Promise.all(creditors.map((creditor) => authorisedConsent({ clientId: 'cli_settle_busy', debtorAccountId: 'acc_alice_current', creditor, amount: '1000.00' })));
-    const dueNow = await Promise.all((await newConsents()).map((consent) => pay(consent, randomUUID(), { now: new Date(start.getTime() - SETTLEMENT_DELAY_MS) })));
+    const newConsents = () =>
+      Promise.all(
+        creditors.map((creditor) =>
+          authorisedConsent({ clientId: 'cli_settle_busy', debtorAccountId: 'acc_alice_current', creditor, amount: '1000.00' }),
+        ),
+      );
+    const dueNow = await Promise.all(
+      (await newConsents()).map((consent) => pay(consent, randomUUID(), { now: new Date(start.getTime() - SETTLEMENT_DELAY_MS) })),
+    );
     const waiting = await newConsents();
 
     const [made, ...runs] = await Promise.all([
@@ -593,13 +716,24 @@ describe('settlement of external payments', () => {
       settleDuePayments(payments, sandboxSchemeAnswer, start),
       settleDuePayments(payments, sandboxSchemeAnswer, start),
     ]);
-    assert.equal(runs.reduce((sum, run) => sum + run.settled, 0), 3);
-    assert.equal(runs.reduce((sum, run) => sum + run.rejected, 0), 3);
+    assert.equal(
+      runs.reduce((sum, run) => sum + run.settled, 0),
+      3,
+    );
+    assert.equal(
+      runs.reduce((sum, run) => sum + run.rejected, 0),
+      3,
+    );
     for (const { payment } of made) assert.equal((await payments.findById(payment.id))?.status, 'ACSP', 'not yet due');
     await assertInvariants();
 
-    const later = await Promise.all([1, 2].map(() => settleDuePayments(payments, sandboxSchemeAnswer, new Date(start.getTime() + SETTLEMENT_DELAY_MS))));
-    assert.equal(later.reduce((sum, run) => sum + run.settled + run.rejected, 0), 6);
+    const later = await Promise.all(
+      [1, 2].map(() => settleDuePayments(payments, sandboxSchemeAnswer, new Date(start.getTime() + SETTLEMENT_DELAY_MS))),
+    );
+    assert.equal(
+      later.reduce((sum, run) => sum + run.settled + run.rejected, 0),
+      6,
+    );
     for (const [index, { payment }] of [...dueNow, ...made].entries()) {
       assert.equal(await transfersNaming(payment.id), index % 2 === 0 ? 1 : 2, `${payment.id} settled once`);
       assert.equal((await payments.findById(payment.id))?.status, index % 2 === 0 ? 'ACSC' : 'RJCT');
@@ -612,7 +746,14 @@ describe('settlement of external payments', () => {
     await setSpendable('acc_alice_current', 5_000_000n);
     const now = new Date();
     const made: DomesticPayment[] = [];
-    for (const creditor of [EXTERNAL_PAYEE, CLOSED_PAYEE, EXTERNAL_PAYEE, { ...CLOSED_PAYEE, Identification: '99039922222222' }, EXTERNAL_PAYEE, { ...CLOSED_PAYEE, Identification: '99039900000001' }]) {
+    for (const creditor of [
+      EXTERNAL_PAYEE,
+      CLOSED_PAYEE,
+      EXTERNAL_PAYEE,
+      { ...CLOSED_PAYEE, Identification: '99039922222222' },
+      EXTERNAL_PAYEE,
+      { ...CLOSED_PAYEE, Identification: '99039900000001' },
+    ]) {
       const consent = await authorisedConsent({ clientId: 'cli_settle_race', debtorAccountId: 'acc_alice_current', creditor, amount: '1000.00' });
       made.push((await pay(consent, randomUUID(), { now })).payment);
     }
@@ -621,9 +762,12 @@ describe('settlement of external payments', () => {
     const runs = await Promise.all([settleDuePayments(payments, sandboxSchemeAnswer, due), settleDuePayments(payments, sandboxSchemeAnswer, due)]);
     assert.equal(runs[0].settled + runs[1].settled, 3);
     assert.equal(runs[0].rejected + runs[1].rejected, 3);
-    const statuses = await Promise.all(made.map(async (payment) => (await payments.findById(payment.id))?.statusReason?.code ?? (await payments.findById(payment.id))?.status));
+    const statuses = await Promise.all(
+      made.map(async (payment) => (await payments.findById(payment.id))?.statusReason?.code ?? (await payments.findById(payment.id))?.status),
+    );
     assert.deepEqual(statuses, ['ACSC', 'AC04', 'ACSC', 'AC06', 'ACSC', 'AC01']);
-    for (const [index, payment] of made.entries()) assert.equal(await transfersNaming(payment.id), index % 2 === 0 ? 1 : 2, `${payment.id} settled once`);
+    for (const [index, payment] of made.entries())
+      assert.equal(await transfersNaming(payment.id), index % 2 === 0 ? 1 : 2, `${payment.id} settled once`);
     assert.equal(await balanceOf('acc_alice_current'), debtorBefore + 3n * 100_050n, 'three refused payments returned with their charges');
     assert.deepEqual(await settleDuePayments(payments, sandboxSchemeAnswer, due), { settled: 0, rejected: 0 });
     await assertInvariants();

@@ -1,6 +1,13 @@
 import { LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
 import { InsufficientFunds } from '../../domain/errors.js';
-import type { DomesticPayment, ExecutionOutcome, PaymentExecution, PaymentStatus, PaymentStore, SettlementResult } from '../../domain/payments/domestic-payment.js';
+import type {
+  DomesticPayment,
+  ExecutionOutcome,
+  PaymentExecution,
+  PaymentStatus,
+  PaymentStore,
+  SettlementResult,
+} from '../../domain/payments/domestic-payment.js';
 import type { FundsReader } from '../../domain/payments/payment-consents.js';
 import type { RiskFacts, StatusReason } from '../../domain/payments/risk-policy.js';
 import type { Dialect } from '../entities/column-types.js';
@@ -37,14 +44,17 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
       const payment = await inTransaction(this.dataSource, async (manager) => {
         const { idempotency } = execution;
         storingKey = true;
-        await manager.query('INSERT INTO idempotency_key (client_id, operation, key_hash, request_hash, resource_id, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
-          idempotency.clientId,
-          idempotency.operation,
-          idempotency.keyHash,
-          idempotency.requestHash,
-          idempotency.resourceId,
-          this.time(idempotency.createdAt),
-        ]);
+        await manager.query(
+          'INSERT INTO idempotency_key (client_id, operation, key_hash, request_hash, resource_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+          [
+            idempotency.clientId,
+            idempotency.operation,
+            idempotency.keyHash,
+            idempotency.requestHash,
+            idempotency.resourceId,
+            this.time(idempotency.createdAt),
+          ],
+        );
         storingKey = false;
         const consumed = await manager.queryRunner?.query(
           `UPDATE consent SET status = 'COND', status_updated_at = ? WHERE id = ? AND kind = ? AND status = 'AUTH'`,
@@ -102,7 +112,11 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
    * Risk limits under the customer's and the accounts' locks, then the transfers; a refusal becomes a rejected
    * payment with nothing posted.
    */
-  private async moveMoney(manager: EntityManager, execution: PaymentExecution, assess: (facts: RiskFacts) => StatusReason | null): Promise<DomesticPayment> {
+  private async moveMoney(
+    manager: EntityManager,
+    execution: PaymentExecution,
+    assess: (facts: RiskFacts) => StatusReason | null,
+  ): Promise<DomesticPayment> {
     const { payment } = execution;
     if (payment.status === 'RJCT') return payment;
     if (this.dialect === 'mysql') await manager.query('SELECT id FROM customer WHERE id = ? FOR UPDATE', [payment.customerId]);
@@ -169,7 +183,12 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
     return inTransaction(this.dataSource, async (manager) => {
       const updated = await manager.getRepository<PaymentRow>('Payment').update(
         { id: result.paymentId, status: 'ACSP' },
-        { status: result.status, statusReasonCode: result.reason?.code ?? null, statusReasonDescription: result.reason?.description ?? null, statusUpdatedAt: at },
+        {
+          status: result.status,
+          statusReasonCode: result.reason?.code ?? null,
+          statusReasonDescription: result.reason?.description ?? null,
+          statusUpdatedAt: at,
+        },
       );
       if (!updated.affected) return false;
       await postTransfersWithin(manager, result.transfers);
@@ -223,4 +242,3 @@ function toPayment({ statusReasonCode, statusReasonDescription, ...row }: Paymen
     route: row.route as DomesticPayment['route'],
   };
 }
-

@@ -15,7 +15,11 @@ export class ReplayGuardStore {
    */
   async rememberOnce(scope: string, key: string, expiresAt: Date): Promise<boolean> {
     try {
-      await this.dataSource.query('INSERT INTO replay_guard (scope, marker, expires_at) VALUES (?, ?, ?)', [scope, key, sqlTime(this.dialect, expiresAt)]);
+      await this.dataSource.query('INSERT INTO replay_guard (scope, marker, expires_at) VALUES (?, ?, ?)', [
+        scope,
+        key,
+        sqlTime(this.dialect, expiresAt),
+      ]);
       return true;
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;

@@ -25,7 +25,7 @@ export class ServerKeyStore {
       return candidate;
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
-      return (await this.keys.findOneByOrFail({ id: candidate.id }));
+      return await this.keys.findOneByOrFail({ id: candidate.id });
     }
   }
 }

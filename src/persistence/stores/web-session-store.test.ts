@@ -83,7 +83,13 @@ test('purgeExpiredRows → web sessions that ended over an hour ago deleted, liv
 test('purgeExpiredRows → sandbox mail older than 30 days deleted, younger mail kept', async () => {
   const now = new Date();
   const outbox = new TypeOrmMailOutbox(database.dataSource);
-  const mail = (id: string, ageMs: number) => ({ id, recipient: 'dev@partner.example.com', subject: 'Confirm', text: 'Hello', createdAt: new Date(now.getTime() - ageMs) });
+  const mail = (id: string, ageMs: number) => ({
+    id,
+    recipient: 'dev@partner.example.com',
+    subject: 'Confirm',
+    text: 'Hello',
+    createdAt: new Date(now.getTime() - ageMs),
+  });
   await outbox.send(mail('msg_old', 30 * DAY_MS + MINUTE_MS));
   await outbox.send(mail('msg_very_old', 90 * DAY_MS));
   await outbox.send(mail('msg_recent', 30 * DAY_MS - MINUTE_MS));
@@ -94,7 +100,10 @@ test('purgeExpiredRows → sandbox mail older than 30 days deleted, younger mail
     left.map((row) => row.id),
     ['msg_recent', 'msg_today'],
   );
-  assert.deepEqual((await outbox.listFor('dev@partner.example.com', 10)).map((row) => row.id), ['msg_today', 'msg_recent']);
+  assert.deepEqual(
+    (await outbox.listFor('dev@partner.example.com', 10)).map((row) => row.id),
+    ['msg_today', 'msg_recent'],
+  );
 });
 
 test('purgeExpiredRows with a batch size smaller than the rows to delete → every expired row deleted', async () => {

@@ -22,7 +22,13 @@ const app: PartnerApp = {
   environment: 'sandbox',
   status: 'active',
   origin: 'portal',
-  clientMetadata: { client_id: 'cli_evil', client_name: EVIL, redirect_uris: ['https://evil.example/cb?x="><b>'], scope: 'openid payments', jwks: { keys: [{ kty: 'EC', kid: EVIL }] } },
+  clientMetadata: {
+    client_id: 'cli_evil',
+    client_name: EVIL,
+    redirect_uris: ['https://evil.example/cb?x="><b>'],
+    scope: 'openid payments',
+    jwks: { keys: [{ kty: 'EC', kid: EVIL }] },
+  },
   softwareStatement: null,
   registrationTokenHash: null,
   version: 1,
@@ -56,7 +62,17 @@ describe('portal pages', () => {
       messageSigning: { issuer: 'ptn_evil/cli_evil', trustAnchor: 'bank.example' },
       registrations: [],
       consents: [],
-      calls: [{ clientId: 'cli_evil', at: new Date(), method: 'GET', path: '/open-banking/v4.0/aisp/accounts/"><b>', status: 403, interactionId: 'x', consentId: null }],
+      calls: [
+        {
+          clientId: 'cli_evil',
+          at: new Date(),
+          method: 'GET',
+          path: '/open-banking/v4.0/aisp/accounts/"><b>',
+          status: 403,
+          interactionId: 'x',
+          consentId: null,
+        },
+      ],
     });
     assertNoInjectedMarkup(page);
     assertEveryFormHasToken(page, 'token-123');
@@ -71,7 +87,15 @@ describe('portal pages', () => {
   test('mail text with markup and a javascript: link → escaped; only the http(s) URL becomes a link', () => {
     const page = renderMailboxPage({
       viewer,
-      mail: [{ id: 'msg_1', recipient: 'dev@evil.example', subject: EVIL, text: `${EVIL}\njavascript:alert(3)\nhttps://bank.example/portal/confirm-email?token=abc`, createdAt: new Date() }],
+      mail: [
+        {
+          id: 'msg_1',
+          recipient: 'dev@evil.example',
+          subject: EVIL,
+          text: `${EVIL}\njavascript:alert(3)\nhttps://bank.example/portal/confirm-email?token=abc`,
+          createdAt: new Date(),
+        },
+      ],
     });
     assertNoInjectedMarkup(page);
     assert.match(page, /<a href="https:\/\/bank.example\/portal\/confirm-email\?token=abc">/);
@@ -82,7 +106,21 @@ describe('portal pages', () => {
     const page = renderConnectionsPage({
       customerName: 'Alice',
       csrf: 'token-456',
-      active: [{ consentId: 'aac_1', appName: EVIL, partnerName: EVIL, permissions: [{ title: 'Your balances', description: 'The balances.' }], accounts: [{ id: 'acc_1', label: 'Current' }, { id: 'acc_2', label: EVIL }], grantedOn: '1 December 2026', expiresOn: null, lastUsed: null }],
+      active: [
+        {
+          consentId: 'aac_1',
+          appName: EVIL,
+          partnerName: EVIL,
+          permissions: [{ title: 'Your balances', description: 'The balances.' }],
+          accounts: [
+            { id: 'acc_1', label: 'Current' },
+            { id: 'acc_2', label: EVIL },
+          ],
+          grantedOn: '1 December 2026',
+          expiresOn: null,
+          lastUsed: null,
+        },
+      ],
       ended: [{ appName: EVIL, what: EVIL, outcome: 'Revoked', grantedOn: '1 December 2026' }],
     });
     assertNoInjectedMarkup(page);

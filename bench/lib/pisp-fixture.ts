@@ -155,7 +155,7 @@ export async function registerPaymentPartner(database: Database, config: Config,
     jwsKey: jwsPrivate,
     jwsKid: 'bench-jws-1',
     dpopKey,
-    jkt: await calculateJwkThumbprint(dpopKey.publicJwk as JWK),
+    jkt: await calculateJwkThumbprint(dpopKey.publicJwk),
     async clientCredentialsToken() {
       return (await client.clientCredentialsGrant(oauth, { scope: 'payments' }, { DPoP: dpop })).access_token;
     },

@@ -19,7 +19,7 @@ const SANDBOX_DIRECTORY_KEY_ID = 'sandbox-directory-ps256-1';
  * a production bank without the file runs no directory of its own.
  */
 export async function loadDirectorySigningKey(config: Config, store: ServerKeyStore): Promise<DirectorySigningKey | null> {
-  const supplied = config.directory.signingJwks?.keys as JWK[] | undefined;
+  const supplied = config.directory.signingJwks?.keys;
   const keys = supplied ?? (config.mode === 'sandbox' ? [await storedDirectoryKey(store)] : null);
   const signing = keys?.[0];
   if (!keys || !signing?.kid || !signing.alg) return null;
@@ -33,14 +33,14 @@ export async function loadDirectorySigningKey(config: Config, store: ServerKeySt
 
 async function storedDirectoryKey(store: ServerKeyStore): Promise<JWK> {
   const existing = (await store.list('directory'))[0];
-  if (existing) return existing.material as JWK;
+  if (existing) return existing.material;
   const { privateKey } = await generateKeyPair('PS256', { modulusLength: 2048, extractable: true });
   const jwk: JWK = { ...(await exportJWK(privateKey)), kid: SANDBOX_DIRECTORY_KEY_ID, alg: 'PS256' };
   const stored = await store.insertIfAbsent({
     id: SANDBOX_DIRECTORY_KEY_ID,
     purpose: 'directory',
-    material: jwk as Record<string, unknown>,
+    material: jwk,
     createdAt: new Date(),
   });
-  return stored.material as JWK;
+  return stored.material;
 }

@@ -55,7 +55,7 @@ export function createStatementVerifier(
       );
     try {
       const { payload } = await jwtVerify(jwt, directory.keys, { issuer: issuer as string, algorithms: ALGORITHMS, clockTolerance: 60 });
-      return { statement: { jwt, claims: payload as Record<string, unknown> }, directory: { issuer: issuer as string, own: directory.own } };
+      return { statement: { jwt, claims: payload }, directory: { issuer: issuer as string, own: directory.own } };
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw invalid('The software statement has expired');
       if (error instanceof errors.JOSEAlgNotAllowed) throw invalid(`The software statement must be signed with ${ALGORITHMS.join(' or ')}`);

@@ -1,4 +1,4 @@
-import Provider from 'oidc-provider';
+import type Provider from 'oidc-provider';
 import type { Config } from '../config/config.js';
 import type { ClientMetadataValidator } from '../domain/partners/app-registration.js';
 import type { KeyMaterial } from './key-material.js';

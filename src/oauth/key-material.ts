@@ -21,7 +21,7 @@ const SANDBOX_COOKIE_KEY_ID = 'sandbox-cookie-1';
  */
 export async function loadKeyMaterial(config: Config, store: ServerKeyStore): Promise<KeyMaterial> {
   const signingJwks = config.keys.signingJwks
-    ? { keys: config.keys.signingJwks.keys.map((key) => ({ use: 'sig', ...key }) as JWK) }
+    ? { keys: config.keys.signingJwks.keys.map((key) => ({ use: 'sig', ...key })) }
     : { keys: [await storedSigningKey(store)] };
   const cookieSecrets = config.keys.cookieSecrets ?? [await storedCookieSecret(store)];
   return { signingJwks, cookieSecrets };
@@ -29,16 +29,16 @@ export async function loadKeyMaterial(config: Config, store: ServerKeyStore): Pr
 
 async function storedSigningKey(store: ServerKeyStore): Promise<JWK> {
   const existing = (await store.list('signing'))[0];
-  if (existing) return existing.material as JWK;
+  if (existing) return existing.material;
   const { privateKey } = await generateKeyPair('PS256', { modulusLength: 2048, extractable: true });
   const jwk: JWK = { ...(await exportJWK(privateKey)), kid: SANDBOX_SIGNING_KEY_ID, alg: 'PS256', use: 'sig' };
   const stored = await store.insertIfAbsent({
     id: SANDBOX_SIGNING_KEY_ID,
     purpose: 'signing',
-    material: jwk as Record<string, unknown>,
+    material: jwk,
     createdAt: new Date(),
   });
-  return stored.material as JWK;
+  return stored.material;
 }
 
 async function storedCookieSecret(store: ServerKeyStore): Promise<string> {

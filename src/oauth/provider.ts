@@ -32,7 +32,7 @@ export function createProvider(dependencies: ProviderDependencies): Provider {
   const binding = consentBinding(dependencies);
   const configuration: Configuration = {
     adapter,
-    jwks: keys.signingJwks as Configuration['jwks'],
+    jwks: keys.signingJwks,
     cookies: { keys: keys.cookieSecrets, long: { httpOnly: true, sameSite: 'lax' }, short: { httpOnly: true, sameSite: 'lax' } },
     responseTypes: ['code'],
     clientAuthMethods: ['private_key_jwt'],
@@ -59,7 +59,7 @@ export function createProvider(dependencies: ProviderDependencies): Provider {
       fapi: { enabled: true, profile: '2.0' },
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: true },
       dPoP: { enabled: true, nonceSecret: derivedSecret(keys, 'dpop-nonce'), requireNonce: () => false, allowReplay: false },
-      claimsParameter: { enabled: true, assertClaimsParameter: binding.assertClaimsParameter as never },
+      claimsParameter: { enabled: true, assertClaimsParameter: binding.assertClaimsParameter },
       clientCredentials: { enabled: true },
       resourceIndicators: resourceServerFeature(issuer) as never,
       rpInitiatedLogout: { enabled: false },
@@ -78,15 +78,15 @@ export function createProvider(dependencies: ProviderDependencies): Provider {
       Grant: REFRESH_TOKEN_MAX_TTL_SECONDS + 30 * 24 * 3600,
       RefreshToken: binding.refreshTokenTtl as never,
     },
-    issueRefreshToken: binding.issueRefreshToken as never,
+    issueRefreshToken: binding.issueRefreshToken,
     rotateRefreshToken: false,
     clientBasedCORS: () => false,
     interactions: { policy: binding.policy, url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     discovery: dependencies.registrationEndpoint ? { registration_endpoint: dependencies.registrationEndpoint } : {},
     ...(dependencies.fetch ? { fetch: dependencies.fetch as Configuration['fetch'] } : {}),
-    loadExistingGrant: binding.loadExistingGrant as never,
-    findAccount: binding.findAccount as never,
-    extraTokenClaims: binding.extraTokenClaims as never,
+    loadExistingGrant: binding.loadExistingGrant,
+    findAccount: binding.findAccount,
+    extraTokenClaims: binding.extraTokenClaims,
     renderError: (ctx, out, error) => {
       logger.info(
         { error: out.error, description: out.error_description, status: (error as { status?: number }).status },

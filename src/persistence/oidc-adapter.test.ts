@@ -31,7 +31,7 @@ test('consume of one authorization code by 10 concurrent redemptions → exactly
   const results = await Promise.allSettled(Array.from({ length: 10 }, () => codes.consume('code-race-1')));
   assert.equal(results.filter((result) => result.status === 'fulfilled').length, 1);
   for (const result of results.filter((item) => item.status === 'rejected')) {
-    assert.ok((result as PromiseRejectedResult).reason instanceof errors.InvalidGrant);
+    assert.ok(result.reason instanceof errors.InvalidGrant);
   }
   assert.ok((await codes.find('code-race-1'))?.consumed);
 });
@@ -59,7 +59,7 @@ test('the same ReplayDetection id saved twice, even concurrently → exactly one
   const results = await Promise.allSettled(Array.from({ length: 5 }, () => replay.upsert('jti-hash-1', { jti: 'jti-hash-1', iss: 'client' }, 60)));
   assert.equal(results.filter((result) => result.status === 'fulfilled').length, 1);
   for (const result of results.filter((item) => item.status === 'rejected')) {
-    assert.ok((result as PromiseRejectedResult).reason instanceof errors.InvalidRequest);
+    assert.ok(result.reason instanceof errors.InvalidRequest);
   }
 });
 

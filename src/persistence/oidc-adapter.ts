@@ -64,7 +64,7 @@ export function createOidcAdapter(dataSource: DataSource, { clockToleranceSecond
       if (!isStorableId(id)) return undefined;
       if (this.model === 'Client') {
         const app = await readAppStanding(dataSource, id);
-        return app?.status === 'active' ? (app.clientMetadata as AdapterPayload) : undefined;
+        return app?.status === 'active' ? app.clientMetadata : undefined;
       }
       return toPayload(await repository.findOneBy({ model: this.model, id }));
     }

@@ -202,8 +202,8 @@ describe('OB FCS v1.9.1 AIS (ob_4.0_accounts_transactions_fca.json)', () => {
     partner = await registerPartner(server, 'OB Functional Conformance Suite');
     partner.config[client.customFetch] = exactFetch;
     const [t1, t2] = await Promise.all([createSuiteConsent(T1_PERMISSIONS), createSuiteConsent(T2_PERMISSIONS)]);
-    tokens.T1 = await authorise(t1 as string);
-    tokens.T2 = await authorise(t2 as string);
+    tokens.T1 = await authorise(t1);
+    tokens.T2 = await authorise(t2);
     tokens.CCG = await partner.clientCredentialsToken();
   });
   after(async () => server.close());

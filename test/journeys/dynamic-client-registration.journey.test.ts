@@ -93,7 +93,7 @@ describe('dynamic client registration journey', () => {
     const before = await countSoftware(server);
     const answers: Response[] = [];
     const recordingFetch: client.CustomFetch = async (url, options) => {
-      const response = await fetch(url, options as RequestInit);
+      const response = await fetch(url, options);
       if (new URL(url).pathname === '/register') answers.push(response.clone());
       return response;
     };

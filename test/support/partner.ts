@@ -120,7 +120,7 @@ export function partnerClient(server: TestServer, clientId: string, config: clie
           },
         );
       } catch (error) {
-        if (error instanceof client.WWWAuthenticateChallengeError) response = error.response as Response;
+        if (error instanceof client.WWWAuthenticateChallengeError) response = error.response;
         else throw error;
       }
       const text = await response.text();

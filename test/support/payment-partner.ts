@@ -129,7 +129,7 @@ export async function registerPaymentPartner(server: TestServer, name = 'Pay Pal
       try {
         response = await client.fetchProtectedResource(config, token, new URL(path, server.issuer), method, options.body, headers, { DPoP: dpop });
       } catch (error) {
-        if (error instanceof client.WWWAuthenticateChallengeError) response = error.response as Response;
+        if (error instanceof client.WWWAuthenticateChallengeError) response = error.response;
         else throw error;
       }
       const raw = new Uint8Array(await response.arrayBuffer());

@@ -208,5 +208,5 @@ export function decideRegistration(statement: SoftwareStatement, request: Regist
 }
 
 function stringArray(value: unknown): string[] | null {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string') ? (value as string[]) : null;
+  return Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : null;
 }

@@ -57,7 +57,7 @@ async function respondWithPage(ctx: Context, services: AispServices, accounts: r
   });
   const link = (cursor: string | null) => {
     const url = new URL(ctx.path, new URL(services.issuer).origin);
-    for (const name of FILTERS) if (query[name] !== undefined) url.searchParams.set(name, query[name] as string);
+    for (const name of FILTERS) if (query[name] !== undefined) url.searchParams.set(name, query[name]);
     if (cursor) url.searchParams.set('cursor', cursor);
     return url.href;
   };

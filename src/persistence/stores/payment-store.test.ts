@@ -131,7 +131,7 @@ async function authorisedConsent(options: ConsentOptions): Promise<DomesticPayme
   );
   const authorised = await consents.findById(consent.id);
   assert.equal(authorised?.status, ConsentStatus.Authorised);
-  return authorised as DomesticPaymentConsent;
+  return authorised;
 }
 
 /** The partner's payment request repeating the consent, as the HTTP layer hands it to the domain. */
@@ -598,8 +598,8 @@ describe('risk limits counted from stored payments', () => {
     assert.equal(refused.payment.statusReason?.code, 'AM02');
     const stored = await consents.findById(consent.id);
     assert.equal(stored?.status, ConsentStatus.Consumed);
-    await assert.rejects(pay(stored as DomesticPaymentConsent, randomUUID(), { now, risk }), InvalidConsentStatus);
-    const replay = await pay(stored as DomesticPaymentConsent, key, { now, risk });
+    await assert.rejects(pay(stored, randomUUID(), { now, risk }), InvalidConsentStatus);
+    const replay = await pay(stored, key, { now, risk });
     assert.equal(replay.replayed, true);
     assert.equal(replay.payment.id, refused.payment.id);
     assert.equal(replay.payment.status, 'RJCT');

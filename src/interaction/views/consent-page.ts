@@ -43,53 +43,38 @@ export function renderConsentPage(model: ConsentPageModel): string {
   const accounts = model.accounts.map((account, index) => {
     const id = `account-${index + 1}`;
     return html`<div class="choice">
-      <input
-        class="choice__input"
-        type="checkbox"
-        id="${id}"
-        name="accounts"
-        value="${account.id}"
-        ${selected.has(account.id) ? html` checked` : ''}
-      />
-      <label class="choice__label" for="${id}"
-        ><span class="choice__title">${account.nickname}</span><span class="visually-hidden"> — </span
-        ><span class="choice__detail"
-          >${account.maskedIdentification} ·
-          ${account.currency}${account.typeLabel && html`<span class="choice__type"> · ${account.typeLabel}</span>`}</span
-        ></label
-      >
-    </div>`;
+<input class="choice__input" type="checkbox" id="${id}" name="accounts" value="${account.id}"${selected.has(account.id) ? html` checked` : ''}>
+<label class="choice__label" for="${id}"><span class="choice__title">${account.nickname}</span><span class="visually-hidden"> — </span><span class="choice__detail">${account.maskedIdentification} · ${account.currency}${account.typeLabel && html`<span class="choice__type"> · ${account.typeLabel}</span>`}</span></label>
+</div>`;
   });
 
   const body = html`<h1>${partnerName} wants to see your account information</h1>
-    <p class="signed-in">Signed in as <strong>${customerName}</strong></p>
-    ${model.error && html`<div class="alert" role="alert"><p>${model.error}</p></div>`}
-    <section class="section" aria-labelledby="permissions-heading">
-      <h2 id="permissions-heading">What ${partnerName} will be able to see</h2>
-      <ul class="permissions">
-        ${permissions.map(
-          (permission) =>
-            html`<li class="permissions__item">
-              <strong class="permissions__title">${permission.title}</strong><span class="permissions__description">${permission.description}</span>
-            </li>`,
-        )}
-      </ul>
-      <div class="panel">
-        <p>${expiresAt === null ? html`This access lasts until you cancel it.` : html`This access lasts until <strong>${expiresAt}</strong>.`}</p>
-        ${transactionWindow !== null && html`<p>${partnerName} can see transactions ${transactionWindow}.</p>`}
-      </div>
-    </section>
-    <form class="form" method="post" action="${formAction}">
-      <input type="hidden" name="csrf" value="${csrfToken}" />
-      <fieldset class="fieldset">
-        <legend class="fieldset__legend">Choose the accounts to share</legend>
-        ${hasAccounts ? html`<div class="choices">${accounts}</div>` : html`<p class="note">You have no accounts that can be shared.</p>`}
-      </fieldset>
-      <p class="note">You can withdraw this access at any time.</p>
-      <div class="actions actions--stacked">
-        ${hasAccounts && html`<button class="button button--primary" type="submit" name="decision" value="approve">Approve and share selected accounts</button>`}
-        <button class="button button--secondary" type="submit" name="decision" value="deny">Deny access</button>
-      </div>
-    </form>`;
+<p class="signed-in">Signed in as <strong>${customerName}</strong></p>
+${model.error && html`<div class="alert" role="alert"><p>${model.error}</p></div>`}
+<section class="section" aria-labelledby="permissions-heading">
+<h2 id="permissions-heading">What ${partnerName} will be able to see</h2>
+<ul class="permissions">
+${permissions.map(
+  (permission) =>
+    html`<li class="permissions__item"><strong class="permissions__title">${permission.title}</strong><span class="permissions__description">${permission.description}</span></li>`,
+)}
+</ul>
+<div class="panel">
+<p>${expiresAt === null ? html`This access lasts until you cancel it.` : html`This access lasts until <strong>${expiresAt}</strong>.`}</p>
+${transactionWindow !== null && html`<p>${partnerName} can see transactions ${transactionWindow}.</p>`}
+</div>
+</section>
+<form class="form" method="post" action="${formAction}">
+<input type="hidden" name="csrf" value="${csrfToken}">
+<fieldset class="fieldset">
+<legend class="fieldset__legend">Choose the accounts to share</legend>
+${hasAccounts ? html`<div class="choices">${accounts}</div>` : html`<p class="note">You have no accounts that can be shared.</p>`}
+</fieldset>
+<p class="note">You can withdraw this access at any time.</p>
+<div class="actions actions--stacked">
+${hasAccounts && html`<button class="button button--primary" type="submit" name="decision" value="approve">Approve and share selected accounts</button>`}
+<button class="button button--secondary" type="submit" name="decision" value="deny">Deny access</button>
+</div>
+</form>`;
   return renderLayout({ title: `Share your accounts with ${partnerName}`, body });
 }

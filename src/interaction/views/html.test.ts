@@ -36,23 +36,9 @@ describe('html', () => {
 
   it('joins arrays with nothing, escaping plain strings inside them', () => {
     const items = ['<a>', 'b'].map((item) => html`<li>${item}</li>`);
-    assert.equal(
-      String(
-        html`<ul>
-          ${items}
-        </ul>`,
-      ),
-      '<ul><li>&lt;a&gt;</li><li>b</li></ul>',
-    );
+    assert.equal(String(html`<ul>${items}</ul>`), '<ul><li>&lt;a&gt;</li><li>b</li></ul>');
     assert.equal(String(html`${['<x>', raw('<y>'), [raw('<z>')]]}`), '&lt;x&gt;<y><z>');
-    assert.equal(
-      String(
-        html`<ul>
-          ${[]}
-        </ul>`,
-      ),
-      '<ul></ul>',
-    );
+    assert.equal(String(html`<ul>${[]}</ul>`), '<ul></ul>');
   });
 
   it('renders numbers as text and null, undefined and false as nothing', () => {

@@ -22,28 +22,27 @@ export interface LayoutOptions {
 export function renderLayout({ title, body, nav, width = 'narrow', section }: LayoutOptions): string {
   const wide = width === 'wide';
   return `<!doctype html>\n${html`<html lang="en">
-    <head>
-      <meta charset="utf-8" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <meta name="color-scheme" content="light" />
-      <meta name="referrer" content="no-referrer" />
-      <meta name="robots" content="noindex, nofollow" />
-      <title>${title} – ${section ? `${section} – ` : ''}${BANK_NAME}</title>
-      <link rel="stylesheet" href="/assets/app.css" />
-    </head>
-    <body>
-      <header class="site-header">
-        <div class="site-header__inner${wide ? ' site-header__inner--wide' : ''}">
-          <span class="brand"
-            ><span class="brand__mark" aria-hidden="true"></span
-            ><span class="brand__name">${BANK_NAME}</span>${section && html`<span class="brand__section">${section}</span>`}</span
-          >
-          ${nav && html`<nav class="site-nav" aria-label="Account">${nav}</nav>`}
-        </div>
-      </header>
-      <main class="page${wide ? ' page--wide' : ''}">
-        <div class="card">${body}</div>
-      </main>
-    </body>
-  </html>`}\n`;
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light">
+<meta name="referrer" content="no-referrer">
+<meta name="robots" content="noindex, nofollow">
+<title>${title} – ${section ? `${section} – ` : ''}${BANK_NAME}</title>
+<link rel="stylesheet" href="/assets/app.css">
+</head>
+<body>
+<header class="site-header">
+<div class="site-header__inner${wide ? ' site-header__inner--wide' : ''}">
+<span class="brand"><span class="brand__mark" aria-hidden="true"></span><span class="brand__name">${BANK_NAME}</span>${section && html`<span class="brand__section">${section}</span>`}</span>
+${nav && html`<nav class="site-nav" aria-label="Account">${nav}</nav>`}
+</div>
+</header>
+<main class="page${wide ? ' page--wide' : ''}">
+<div class="card">
+${body}
+</div>
+</main>
+</body>
+</html>`}\n`;
 }

@@ -14,10 +14,10 @@ export interface MessagePageModel {
 export function renderMessagePage(model: MessagePageModel): string {
   const { title, message, reference } = model;
   const body = html`<div class="message">
-    <span class="message__icon" aria-hidden="true"></span>
-    <h1>${title}</h1>
-    <p class="lead">${message}</p>
-    ${reference && html`<p class="reference">Reference: <span class="reference__id">${reference}</span></p>`}
-  </div>`;
+<span class="message__icon" aria-hidden="true"></span>
+<h1>${title}</h1>
+<p class="lead">${message}</p>
+${reference && html`<p class="reference">Reference: <span class="reference__id">${reference}</span></p>`}
+</div>`;
   return renderLayout({ title, body });
 }

@@ -36,50 +36,35 @@ export function renderPaymentConsentPage(model: PaymentConsentPageModel): string
     const id = `debtor-${index + 1}`;
     const checked = model.selectedAccountId === account.id || model.accounts.length === 1;
     return html`<div class="choice">
-      <input class="choice__input" type="radio" id="${id}" name="debtorAccount" value="${account.id}" ${checked ? html` checked` : ''} required />
-      <label class="choice__label" for="${id}"><span class="choice__title">${account.label}</span></label>
-    </div>`;
+<input class="choice__input" type="radio" id="${id}" name="debtorAccount" value="${account.id}"${checked ? html` checked` : ''} required>
+<label class="choice__label" for="${id}"><span class="choice__title">${account.label}</span></label>
+</div>`;
   });
   const body = html`<h1>${partnerName} wants to make a payment from your account</h1>
-    <p class="signed-in">Signed in as <strong>${model.customerName}</strong></p>
-    ${model.error && html`<div class="alert" role="alert"><p>${model.error}</p></div>`}
-    <section class="section" aria-labelledby="payment-heading">
-      <h2 id="payment-heading">Check the payment</h2>
-      <dl class="summary">
-        <div class="summary__row">
-          <dt>Pay</dt>
-          <dd><strong>${model.amount}</strong></dd>
-        </div>
-        <div class="summary__row">
-          <dt>To</dt>
-          <dd>${model.payeeName}<br />${model.payeeAccount}</dd>
-        </div>
-        <div class="summary__row">
-          <dt>Reference</dt>
-          <dd>${model.reference}</dd>
-        </div>
-        <div class="summary__row">
-          <dt>Charges</dt>
-          <dd>${model.charges ?? 'None'}</dd>
-        </div>
-        <div class="summary__row">
-          <dt>Total to pay</dt>
-          <dd><strong>${model.total}</strong></dd>
-        </div>
-      </dl>
-    </section>
-    <form class="form" method="post" action="${model.formAction}">
-      <input type="hidden" name="csrf" value="${model.csrfToken}" />
-      <fieldset class="fieldset">
-        <legend class="fieldset__legend">${model.debtorFixed ? 'Pay from' : 'Choose the account to pay from'}</legend>
-        ${hasAccounts ? html`<div class="choices">${choices}</div>` : html`<p class="note">You have no account that can make this payment.</p>`}
-      </fieldset>
-      <p class="note">Once you approve, ${partnerName} can make this one payment. It cannot be changed afterwards.</p>
-      <div class="actions actions--stacked">
-        ${hasAccounts && html`<button class="button button--primary" type="submit" name="decision" value="approve">Approve payment</button>`}
-        <button class="button button--secondary" type="submit" name="decision" value="deny" formnovalidate>Cancel payment</button>
-      </div>
-    </form>`;
+<p class="signed-in">Signed in as <strong>${model.customerName}</strong></p>
+${model.error && html`<div class="alert" role="alert"><p>${model.error}</p></div>`}
+<section class="section" aria-labelledby="payment-heading">
+<h2 id="payment-heading">Check the payment</h2>
+<dl class="summary">
+<div class="summary__row"><dt>Pay</dt><dd><strong>${model.amount}</strong></dd></div>
+<div class="summary__row"><dt>To</dt><dd>${model.payeeName}<br>${model.payeeAccount}</dd></div>
+<div class="summary__row"><dt>Reference</dt><dd>${model.reference}</dd></div>
+<div class="summary__row"><dt>Charges</dt><dd>${model.charges ?? 'None'}</dd></div>
+<div class="summary__row"><dt>Total to pay</dt><dd><strong>${model.total}</strong></dd></div>
+</dl>
+</section>
+<form class="form" method="post" action="${model.formAction}">
+<input type="hidden" name="csrf" value="${model.csrfToken}">
+<fieldset class="fieldset">
+<legend class="fieldset__legend">${model.debtorFixed ? 'Pay from' : 'Choose the account to pay from'}</legend>
+${hasAccounts ? html`<div class="choices">${choices}</div>` : html`<p class="note">You have no account that can make this payment.</p>`}
+</fieldset>
+<p class="note">Once you approve, ${partnerName} can make this one payment. It cannot be changed afterwards.</p>
+<div class="actions actions--stacked">
+${hasAccounts && html`<button class="button button--primary" type="submit" name="decision" value="approve">Approve payment</button>`}
+<button class="button button--secondary" type="submit" name="decision" value="deny" formnovalidate>Cancel payment</button>
+</div>
+</form>`;
   return renderLayout({ title: `Approve a payment to ${model.payeeName}`, body });
 }
 
@@ -99,39 +84,20 @@ export interface StepUpPageModel {
 /** The one-time-code page of strong customer authentication, bound to the amount and payee it shows. */
 export function renderStepUpPage(model: StepUpPageModel): string {
   const body = html`<h1>Confirm it's you</h1>
-    <p class="lead">
-      ${model.reason} Enter the 6-digit code to approve paying <strong>${model.amount}</strong> to <strong>${model.payeeName}</strong>.
-    </p>
-    ${
-      model.sandboxCode !== null &&
-      html`<div class="panel" role="note">
-        <p>
-          <strong>Sandbox notice:</strong> in the sandbox no message is sent. Your code is <strong id="sandbox-code">${model.sandboxCode}</strong>.
-        </p>
-      </div>`
-    }
-    ${model.error && html`<div class="alert" role="alert" id="code-error"><p>${model.error}</p></div>`}
-    <form class="form" method="post" action="${model.formAction}">
-      <input type="hidden" name="csrf" value="${model.csrfToken}" />
-      <input type="hidden" name="debtorAccount" value="${model.debtorAccountId}" />
-      <div class="field">
-        <label class="field__label" for="otp">Code</label>
-        <input
-          class="field__input"
-          type="text"
-          id="otp"
-          name="otp"
-          inputmode="numeric"
-          autocomplete="one-time-code"
-          pattern="[0-9 ]{6,7}"
-          maxlength="7"
-          required${model.error ? html` aria-describedby="code-error"` : ''}
-        />
-      </div>
-      <div class="actions actions--stacked">
-        <button class="button button--primary" type="submit" name="decision" value="approve">Confirm payment</button>
-        <button class="button button--secondary" type="submit" name="decision" value="deny" formnovalidate>Cancel payment</button>
-      </div>
-    </form>`;
+<p class="lead">${model.reason} Enter the 6-digit code to approve paying <strong>${model.amount}</strong> to <strong>${model.payeeName}</strong>.</p>
+${model.sandboxCode !== null && html`<div class="panel" role="note"><p><strong>Sandbox notice:</strong> in the sandbox no message is sent. Your code is <strong id="sandbox-code">${model.sandboxCode}</strong>.</p></div>`}
+${model.error && html`<div class="alert" role="alert" id="code-error"><p>${model.error}</p></div>`}
+<form class="form" method="post" action="${model.formAction}">
+<input type="hidden" name="csrf" value="${model.csrfToken}">
+<input type="hidden" name="debtorAccount" value="${model.debtorAccountId}">
+<div class="field">
+<label class="field__label" for="otp">Code</label>
+<input class="field__input" type="text" id="otp" name="otp" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" maxlength="7" required${model.error ? html` aria-describedby="code-error"` : ''}>
+</div>
+<div class="actions actions--stacked">
+<button class="button button--primary" type="submit" name="decision" value="approve">Confirm payment</button>
+<button class="button button--secondary" type="submit" name="decision" value="deny" formnovalidate>Cancel payment</button>
+</div>
+</form>`;
   return renderLayout({ title: 'Confirm the payment', body });
 }

@@ -6,14 +6,16 @@ import { csrfField, notice, postButton, textField } from './form-fields.js';
 /** The customer's log-in form for their connected apps. */
 export function renderAccountLoginPage(model: { csrf: string; username?: string; error?: string; notice?: string }): string {
   const body = html`<h1>Your connected apps</h1>
-    <p class="lead">Log in to see every app you have given access to your accounts, and to stop any of them.</p>
-    ${notice(model.notice)} ${model.error && html`<div class="alert" role="alert" id="login-error"><p>${model.error}</p></div>`}
-    <form class="form" method="post" action="/account/login">
-      ${csrfField(model.csrf)} ${textField({ name: 'username', label: 'Username', value: model.username, autocomplete: 'username', required: true })}
-      ${textField({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', required: true })}
-      <div class="actions"><button class="button button--primary" type="submit">Log in</button></div>
-    </form>
-    <p class="note note--secure">${BANK_NAME} never asks for your password in an email or a text message.</p>`;
+<p class="lead">Log in to see every app you have given access to your accounts, and to stop any of them.</p>
+${notice(model.notice)}
+${model.error && html`<div class="alert" role="alert" id="login-error"><p>${model.error}</p></div>`}
+<form class="form" method="post" action="/account/login">
+${csrfField(model.csrf)}
+${textField({ name: 'username', label: 'Username', value: model.username, autocomplete: 'username', required: true })}
+${textField({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', required: true })}
+<div class="actions"><button class="button button--primary" type="submit">Log in</button></div>
+</form>
+<p class="note note--secure">${BANK_NAME} never asks for your password in an email or a text message.</p>`;
   return renderLayout({ title: 'Log in', body, section: 'Connected apps' });
 }
 
@@ -48,92 +50,55 @@ export function renderConnectionsPage(model: {
   error?: string;
 }): string {
   const { csrf } = model;
-  const nav = html`<span class="site-nav__who">${model.customerName}</span
-    >${postButton({ action: '/account/logout', csrf, label: 'Log out', variant: 'link' })}`;
+  const nav = html`<span class="site-nav__who">${model.customerName}</span>${postButton({ action: '/account/logout', csrf, label: 'Log out', variant: 'link' })}`;
   const body = html`<h1>Your connected apps</h1>
-    ${notice(model.notice)} ${model.error && html`<div class="alert" role="alert"><p>${model.error}</p></div>`}
-    <section class="section" aria-labelledby="active-heading">
-      <h2 id="active-heading">Apps that can see your accounts</h2>
-      ${
-        model.active.length === 0
-          ? html`<p>No app can see your accounts.</p>`
-          : model.active.map(
-              (connection, index) =>
-                html`<article class="connection" aria-labelledby="connection-${index}">
-                  <h3 id="connection-${index}">
-                    ${connection.appName}${connection.partnerName && connection.partnerName !== connection.appName && html` <span class="note">by ${connection.partnerName}</span>`}
-                  </h3>
-                  <p>
-                    Access given on ${connection.grantedOn}.
-                    ${connection.expiresOn ? html`It ends on ${connection.expiresOn}.` : html`It lasts until you revoke it.`}
-                    ${connection.lastUsed ? html`Last used ${connection.lastUsed}.` : html`Not used yet.`}
-                  </p>
-                  <p><strong>${connection.appName} can see:</strong></p>
-                  <ul class="permissions">
-                    ${connection.permissions.map(
-                      (permission) =>
-                        html`<li class="permissions__item">
-                          <strong class="permissions__title">${permission.title}</strong
-                          ><span class="permissions__description">${permission.description}</span>
-                        </li>`,
-                    )}
-                  </ul>
-                  <p><strong>Of these accounts:</strong></p>
-                  <ul class="connection__accounts">
-                    ${connection.accounts.map(
-                      (account) =>
-                        html`<li>
-                          <span>${account.label}</span>${
-                            connection.accounts.length > 1
-                              ? postButton({
-                                  action: `/account/connections/${connection.consentId}/remove-account`,
-                                  csrf,
-                                  label: 'Stop sharing',
-                                  fields: { accountId: account.id },
-                                  accessibleLabel: `Stop sharing ${account.label} with ${connection.appName}`,
-                                })
-                              : html`<span class="note">the only account shared</span>`
-                          }
-                        </li>`,
-                    )}
-                  </ul>
-                  ${postButton({ action: `/account/connections/${connection.consentId}/revoke`, csrf, label: `Revoke access for ${connection.appName}`, variant: 'danger' })}
-                </article>`,
-            )
-      }
-    </section>
-    <section class="section" aria-labelledby="ended-heading">
-      <h2 id="ended-heading">History</h2>
-      ${
-        model.ended.length === 0
-          ? html`<p>Nothing yet.</p>`
-          : html`<div class="table-wrap">
-              <table class="table">
-                <caption>
-                  Access you gave before, and payments you approved
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">App</th>
-                    <th scope="col">What</th>
-                    <th scope="col">Given on</th>
-                    <th scope="col">Now</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${model.ended.map(
-                    (connection) =>
-                      html`<tr>
-                        <td>${connection.appName}</td>
-                        <td>${connection.what}</td>
-                        <td>${connection.grantedOn}</td>
-                        <td>${connection.outcome}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
-      }
-    </section>`;
+${notice(model.notice)}
+${model.error && html`<div class="alert" role="alert"><p>${model.error}</p></div>`}
+<section class="section" aria-labelledby="active-heading">
+<h2 id="active-heading">Apps that can see your accounts</h2>
+${
+  model.active.length === 0
+    ? html`<p>No app can see your accounts.</p>`
+    : model.active.map(
+        (connection, index) => html`<article class="connection" aria-labelledby="connection-${index}">
+<h3 id="connection-${index}">${connection.appName}${connection.partnerName && connection.partnerName !== connection.appName && html` <span class="note">by ${connection.partnerName}</span>`}</h3>
+<p>Access given on ${connection.grantedOn}. ${connection.expiresOn ? html`It ends on ${connection.expiresOn}.` : html`It lasts until you revoke it.`} ${connection.lastUsed ? html`Last used ${connection.lastUsed}.` : html`Not used yet.`}</p>
+<p><strong>${connection.appName} can see:</strong></p>
+<ul class="permissions">${connection.permissions.map(
+          (permission) =>
+            html`<li class="permissions__item"><strong class="permissions__title">${permission.title}</strong><span class="permissions__description">${permission.description}</span></li>`,
+        )}</ul>
+<p><strong>Of these accounts:</strong></p>
+<ul class="connection__accounts">${connection.accounts.map(
+          (account) =>
+            html`<li><span>${account.label}</span>${
+              connection.accounts.length > 1
+                ? postButton({
+                    action: `/account/connections/${connection.consentId}/remove-account`,
+                    csrf,
+                    label: 'Stop sharing',
+                    fields: { accountId: account.id },
+                    accessibleLabel: `Stop sharing ${account.label} with ${connection.appName}`,
+                  })
+                : html`<span class="note">the only account shared</span>`
+            }</li>`,
+        )}</ul>
+${postButton({ action: `/account/connections/${connection.consentId}/revoke`, csrf, label: `Revoke access for ${connection.appName}`, variant: 'danger' })}
+</article>`,
+      )
+}
+</section>
+<section class="section" aria-labelledby="ended-heading">
+<h2 id="ended-heading">History</h2>
+${
+  model.ended.length === 0
+    ? html`<p>Nothing yet.</p>`
+    : html`<div class="table-wrap"><table class="table">
+<caption>Access you gave before, and payments you approved</caption>
+<thead><tr><th scope="col">App</th><th scope="col">What</th><th scope="col">Given on</th><th scope="col">Now</th></tr></thead>
+<tbody>${model.ended.map((connection) => html`<tr><td>${connection.appName}</td><td>${connection.what}</td><td>${connection.grantedOn}</td><td>${connection.outcome}</td></tr>`)}</tbody>
+</table></div>`
+}
+</section>`;
   return renderLayout({ title: 'Your connected apps', body, nav, width: 'wide', section: 'Connected apps' });
 }

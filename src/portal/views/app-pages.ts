@@ -15,55 +15,25 @@ const ROLE_LABELS: Readonly<Record<PartnerRole, string>> = {
 export function renderDashboardPage(model: { viewer: PortalViewer; emailConfirmed: boolean; apps: readonly PartnerApp[]; notice?: string }): string {
   const { viewer, apps } = model;
   const body = html`<h1>Your apps</h1>
-    ${notice(model.notice)}
-    ${
-      !model.emailConfirmed &&
-      html`<div class="alert" role="alert">
-          <p>
-            Confirm your email address to create apps: follow the link we sent to
-            ${viewer.email}.${viewer.sandbox && html` In the sandbox it is in your <a href="/portal/mailbox">sandbox mailbox</a>.`}
-          </p>
-        </div>
-        <p>${postButton({ action: '/portal/resend-confirmation', csrf: viewer.csrf, label: 'Send the link again' })}</p>`
-    }
-    ${
-      apps.length === 0
-        ? html`<p>
-            You have no apps yet. An app is one OAuth client: it gets a client id, works with sandbox customers at once, and goes live when the bank
-            approves it.
-          </p>`
-        : html`<div class="table-wrap">
-            <table class="table">
-              <caption>
-                Apps of ${viewer.organisationName}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">App</th>
-                  <th scope="col">Client id</th>
-                  <th scope="col">Roles</th>
-                  <th scope="col">Environment</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Registered</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${apps.map(
-                  (app) =>
-                    html`<tr>
-                      <td><a href="/portal/apps/${app.clientId}">${app.name}</a>${app.origin === 'dcr' && html` <span class="badge">DCR</span>`}</td>
-                      <td class="mono">${app.clientId}</td>
-                      <td>${app.roles.join(', ')}</td>
-                      <td>${environmentBadge(app)}</td>
-                      <td>${statusBadge(app)}</td>
-                      <td>${formatDateTime(app.createdAt)}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
-          </div>`
-    }
-    ${model.emailConfirmed && html`<p><a class="button button--primary button--inline" href="/portal/apps/new">Create an app</a></p>`}`;
+${notice(model.notice)}
+${
+  !model.emailConfirmed &&
+  html`<div class="alert" role="alert"><p>Confirm your email address to create apps: follow the link we sent to ${viewer.email}.${viewer.sandbox && html` In the sandbox it is in your <a href="/portal/mailbox">sandbox mailbox</a>.`}</p></div>
+<p>${postButton({ action: '/portal/resend-confirmation', csrf: viewer.csrf, label: 'Send the link again' })}</p>`
+}
+${
+  apps.length === 0
+    ? html`<p>You have no apps yet. An app is one OAuth client: it gets a client id, works with sandbox customers at once, and goes live when the bank approves it.</p>`
+    : html`<div class="table-wrap"><table class="table">
+<caption>Apps of ${viewer.organisationName}</caption>
+<thead><tr><th scope="col">App</th><th scope="col">Client id</th><th scope="col">Roles</th><th scope="col">Environment</th><th scope="col">Status</th><th scope="col">Registered</th></tr></thead>
+<tbody>${apps.map(
+        (app) =>
+          html`<tr><td><a href="/portal/apps/${app.clientId}">${app.name}</a>${app.origin === 'dcr' && html` <span class="badge">DCR</span>`}</td><td class="mono">${app.clientId}</td><td>${app.roles.join(', ')}</td><td>${environmentBadge(app)}</td><td>${statusBadge(app)}</td><td>${formatDateTime(app.createdAt)}</td></tr>`,
+      )}</tbody>
+</table></div>`
+}
+${model.emailConfirmed && html`<p><a class="button button--primary button--inline" href="/portal/apps/new">Create an app</a></p>`}`;
   return renderPortalPage({ title: 'Your apps', body, viewer });
 }
 
@@ -84,76 +54,39 @@ export function renderAppFormPage(model: { viewer: PortalViewer; values: AppForm
   const editing = clientId !== undefined;
   const title = editing ? `Edit ${values.name}` : 'Create an app';
   const body = html`<h1>${title}</h1>
-    ${errorSummary(errors)}
-    <form class="form" method="post" action="${editing ? `/portal/apps/${clientId}/edit` : '/portal/apps'}" novalidate>
-      ${csrfField(viewer.csrf)}
-      ${textField({ name: 'name', label: 'App name', value: values.name, hint: 'Customers see it when they approve access.', required: true, errors })}
-      ${textArea({ name: 'description', label: 'Description (optional)', value: values.description, rows: 2, errors })}
-      ${textArea({ name: 'redirect_uris', label: 'Redirect URIs', value: values.redirectUris, hint: `One per line. https only${viewer.sandbox ? ' (http://localhost and http://127.0.0.1 also work in the sandbox)' : ''}.`, required: true, errors })}
-      <fieldset class="fieldset">
-        <legend class="fieldset__legend">Roles</legend>
-        ${errors?.roles && html`<span class="field__error" id="roles-error">${errors.roles}</span>`}
-        <div class="choices">
-          ${(Object.keys(ROLE_LABELS) as PartnerRole[]).map(
-            (role) =>
-              html`<div class="choice">
-                <input
-                  class="choice__input"
-                  type="checkbox"
-                  id="role-${role}"
-                  name="roles"
-                  value="${role}"
-                  ${values.roles.includes(role) ? html` checked` : ''}
-                /><label class="choice__label" for="role-${role}"
-                  ><span class="choice__title">${ROLE_LABELS[role]}</span><span class="choice__detail">scope ${SCOPE_OF_ROLE[role]}</span></label
-                >
-              </div>`,
-          )}
-        </div>
-      </fieldset>
-      ${
-        editing
-          ? values.keysSource === 'jwks_uri' &&
-            textField({ name: 'jwks_uri', label: 'Key set URL (jwks_uri)', type: 'url', value: values.jwksUri, required: true, errors })
-          : html`<fieldset class="fieldset">
-                <legend class="fieldset__legend">Public keys</legend>
-                <div class="choices">
-                  <div class="choice">
-                    <input
-                      class="choice__input"
-                      type="radio"
-                      id="keys-jwks"
-                      name="keys_source"
-                      value="jwks"
-                      ${values.keysSource === 'jwks' ? html` checked` : ''}
-                    /><label class="choice__label" for="keys-jwks"
-                      ><span class="choice__title">Paste a key set (JWKS)</span
-                      ><span class="choice__detail">the bank keeps it; rotate keys here</span></label
-                    >
-                  </div>
-                  <div class="choice">
-                    <input
-                      class="choice__input"
-                      type="radio"
-                      id="keys-jwks-uri"
-                      name="keys_source"
-                      value="jwks_uri"
-                      ${values.keysSource === 'jwks_uri' ? html` checked` : ''}
-                    /><label class="choice__label" for="keys-jwks-uri"
-                      ><span class="choice__title">Give the URL of your key set (jwks_uri)</span
-                      ><span class="choice__detail">you publish and rotate keys there</span></label
-                    >
-                  </div>
-                </div>
-              </fieldset>
-              ${textArea({ name: 'jwks', label: 'Key set (JWKS)', value: values.jwks, rows: 6, hint: 'Public keys only, each with a kid: {"keys": [{"kty": "EC", "crv": "P-256", "x": "…", "y": "…", "kid": "…", "alg": "ES256"}]}. PS256 (RSA), ES256 or EdDSA.', errors })}
-              ${textField({ name: 'jwks_uri', label: 'Key set URL (jwks_uri)', type: 'url', value: values.jwksUri, errors })}`
-      }
-      <div class="actions actions--row">
-        <button class="button button--primary button--inline" type="submit">${editing ? 'Save changes' : 'Create app'}</button>
-        <a class="button button--secondary button--inline" href="${editing ? `/portal/apps/${clientId}` : '/portal'}">Cancel</a>
-      </div>
-    </form>`;
+${errorSummary(errors)}
+<form class="form" method="post" action="${editing ? `/portal/apps/${clientId}/edit` : '/portal/apps'}" novalidate>
+${csrfField(viewer.csrf)}
+${textField({ name: 'name', label: 'App name', value: values.name, hint: 'Customers see it when they approve access.', required: true, errors })}
+${textArea({ name: 'description', label: 'Description (optional)', value: values.description, rows: 2, errors })}
+${textArea({ name: 'redirect_uris', label: 'Redirect URIs', value: values.redirectUris, hint: `One per line. https only${viewer.sandbox ? ' (http://localhost and http://127.0.0.1 also work in the sandbox)' : ''}.`, required: true, errors })}
+<fieldset class="fieldset">
+<legend class="fieldset__legend">Roles</legend>
+${errors?.roles && html`<span class="field__error" id="roles-error">${errors.roles}</span>`}
+<div class="choices">${(Object.keys(ROLE_LABELS) as PartnerRole[]).map(
+    (role) =>
+      html`<div class="choice"><input class="choice__input" type="checkbox" id="role-${role}" name="roles" value="${role}"${values.roles.includes(role) ? html` checked` : ''}><label class="choice__label" for="role-${role}"><span class="choice__title">${ROLE_LABELS[role]}</span><span class="choice__detail">scope ${SCOPE_OF_ROLE[role]}</span></label></div>`,
+  )}</div>
+</fieldset>
+${
+  editing
+    ? values.keysSource === 'jwks_uri' &&
+      textField({ name: 'jwks_uri', label: 'Key set URL (jwks_uri)', type: 'url', value: values.jwksUri, required: true, errors })
+    : html`<fieldset class="fieldset">
+<legend class="fieldset__legend">Public keys</legend>
+<div class="choices">
+<div class="choice"><input class="choice__input" type="radio" id="keys-jwks" name="keys_source" value="jwks"${values.keysSource === 'jwks' ? html` checked` : ''}><label class="choice__label" for="keys-jwks"><span class="choice__title">Paste a key set (JWKS)</span><span class="choice__detail">the bank keeps it; rotate keys here</span></label></div>
+<div class="choice"><input class="choice__input" type="radio" id="keys-jwks-uri" name="keys_source" value="jwks_uri"${values.keysSource === 'jwks_uri' ? html` checked` : ''}><label class="choice__label" for="keys-jwks-uri"><span class="choice__title">Give the URL of your key set (jwks_uri)</span><span class="choice__detail">you publish and rotate keys there</span></label></div>
+</div>
+</fieldset>
+${textArea({ name: 'jwks', label: 'Key set (JWKS)', value: values.jwks, rows: 6, hint: 'Public keys only, each with a kid: {"keys": [{"kty": "EC", "crv": "P-256", "x": "…", "y": "…", "kid": "…", "alg": "ES256"}]}. PS256 (RSA), ES256 or EdDSA.', errors })}
+${textField({ name: 'jwks_uri', label: 'Key set URL (jwks_uri)', type: 'url', value: values.jwksUri, errors })}`
+}
+<div class="actions actions--row">
+<button class="button button--primary button--inline" type="submit">${editing ? 'Save changes' : 'Create app'}</button>
+<a class="button button--secondary button--inline" href="${editing ? `/portal/apps/${clientId}` : '/portal'}">Cancel</a>
+</div>
+</form>`;
   return renderPortalPage({ title, body, viewer });
 }
 
@@ -187,243 +120,135 @@ export function renderAppPage(model: AppPageModel): string {
   const switchable = app.status !== 'deregistered';
   const base = `/portal/apps/${app.clientId}`;
   const body = html`<p><a href="/portal">← Your apps</a></p>
-    <h1>${app.name}</h1>
-    <p>${environmentBadge(app)} ${statusBadge(app)}${app.origin === 'dcr' && html` <span class="badge">Registered by DCR</span>`}</p>
-    ${notice(model.notice)} ${model.error && html`<div class="alert" role="alert"><p>${model.error}</p></div>`}
-    ${app.description && html`<p class="lead">${app.description}</p>`}
-    <section class="section" aria-labelledby="credentials-heading">
-      <h2 id="credentials-heading">Credentials</h2>
-      <dl class="details">
-        <dt>Client id</dt>
-        <dd class="mono" id="client-id">${app.clientId}</dd>
-        <dt>Software id</dt>
-        <dd class="mono">${app.softwareId}</dd>
-        <dt>Issuer</dt>
-        <dd class="mono">${model.issuer}</dd>
-        <dt>Discovery</dt>
-        <dd><a class="mono" href="${model.issuer}/.well-known/openid-configuration">${model.issuer}/.well-known/openid-configuration</a></dd>
-        <dt>Client authentication</dt>
-        <dd>private_key_jwt, DPoP-bound tokens, pushed authorization requests</dd>
-        <dt>Scope</dt>
-        <dd class="mono">${app.clientMetadata.scope}</dd>
-        <dt>Redirect URIs</dt>
-        <dd>${app.clientMetadata.redirect_uris.map((uri) => html`<span class="mono">${uri}</span><br />`)}</dd>
-        <dt>Environment</dt>
-        <dd>
-          ${app.environment === 'live' ? 'Live: every customer of the bank' : 'Sandbox: sandbox customers only, until the bank approves the app'}
-        </dd>
-        ${
-          model.messageSigning &&
-          html`<dt>Payment message signing</dt>
-            <dd>
-              Sign with PS256 and an RSA key of this app; <span class="mono">http://openbanking.org.uk/iss</span> =
-              <span class="mono" id="signing-iss">${model.messageSigning.issuer}</span>, <span class="mono">http://openbanking.org.uk/tan</span> =
-              <span class="mono">${model.messageSigning.trustAnchor}</span>
-            </dd>`
-        }
-      </dl>
-      ${managedInPortal && html`<p><a href="${base}/edit">Edit name, description, redirect URIs and roles</a></p>`}
-    </section>
-    <section class="section" aria-labelledby="config-heading">
-      <h2 id="config-heading">Configuration</h2>
-      <p>Run the getting-started example against this app (the private key is the one whose public half you registered):</p>
-      <pre class="code" aria-label="Shell configuration">${model.snippets.shell}</pre>
-      <p>Or configure any OpenID Connect client library with:</p>
-      <pre class="code" aria-label="JSON configuration">${model.snippets.json}</pre>
-    </section>
-    <section class="section" aria-labelledby="keys-heading">
-      <h2 id="keys-heading">Keys</h2>
-      ${
-        'jwksUri' in keys
-          ? html`<p>
-              The bank fetches this app's public keys from <span class="mono">${keys.jwksUri}</span>. To rotate, publish the new key there, start
-              using it, then remove the old one.
-            </p>`
-          : html`<p>
-                ${
-                  managedInPortal
-                    ? 'To rotate a key without breaking running integrations: add the new key, switch your software to it, then retire the old key. Both work in between.'
-                    : 'This client uses the key set of its software: add and retire keys on the page of the app its software statement came from, and they apply here too.'
-                }
-              </p>
-              <div class="table-wrap">
-                <table class="table">
-                  <caption>
-                    Registered public keys
-                  </caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Key id (kid)</th>
-                      <th scope="col">Type</th>
-                      <th scope="col">Algorithm</th>
-                      ${managedInPortal && html`<th scope="col"><span class="visually-hidden">Actions</span></th>`}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${keys.jwks.keys.map(
-                      (key) =>
-                        html`<tr>
-                          <td class="mono">${String(key.kid)}</td>
-                          <td>${String(key.kty)}${key.crv !== undefined && html` ${String(key.crv)}`}</td>
-                          <td>${key.alg === undefined ? 'any allowed' : String(key.alg)}</td>
-                          ${
-                            managedInPortal &&
-                            html`<td>
-                              ${keys.jwks.keys.length > 1 ? postButton({ action: `${base}/keys/retire`, csrf: viewer.csrf, label: 'Retire', fields: { kid: String(key.kid) }, accessibleLabel: `Retire key ${String(key.kid)}` }) : html`<span class="note">last key</span>`}
-                            </td>`
-                          }
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>
-              </div>
-              ${
-                managedInPortal &&
-                html`<form class="form" method="post" action="${base}/keys" novalidate>
-                  ${csrfField(viewer.csrf)}
-                  ${textArea({ name: 'jwk', label: 'Add a public key (a JWK, or a JWKS of several)', rows: 5, errors: model.keyErrors })}
-                  <div class="actions actions--row"><button class="button button--secondary button--inline" type="submit">Add key</button></div>
-                </form>`
-              }`
-      }
-    </section>
-    <section class="section" aria-labelledby="statement-heading">
-      <h2 id="statement-heading">Software statement and Dynamic Client Registration</h2>
-      ${
-        model.canDownloadStatement
-          ? html`<p>
-                A software statement is this app's record in the bank's directory, signed by the directory. Register clients with it at
-                <span class="mono">${model.registrationEndpoint}</span> (RFC 7591, or a signed JWT as the Open Banking DCR profile asks). It is valid
-                for 7 days.
-              </p>
-              <p><a class="button button--secondary button--inline" href="${base}/software-statement" download>Download software statement</a></p>`
-          : html`<p>
-              ${
-                app.origin === 'dcr'
-                  ? 'This client was registered by Dynamic Client Registration: manage it at its registration_client_uri with its registration access token.'
-                  : model.hasDirectory
-                    ? 'Software statements are issued for active apps only.'
-                    : 'This bank runs no directory of its own: register by Dynamic Client Registration with a software statement from your ecosystem directory.'
-              }
-            </p>`
-      }
-      ${
-        model.registrations.length > 0 &&
-        html`<div class="table-wrap">
-          <table class="table">
-            <caption>
-              Clients registered by DCR for this software
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Client id</th>
-                <th scope="col">Status</th>
-                <th scope="col">Registered</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${model.registrations.map(
-                (registration) =>
-                  html`<tr>
-                    <td class="mono"><a href="/portal/apps/${registration.clientId}">${registration.clientId}</a></td>
-                    <td>${statusBadge(registration)}</td>
-                    <td>${formatDateTime(registration.createdAt)}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>`
-      }
-    </section>
-    <section class="section" aria-labelledby="consents-heading">
-      <h2 id="consents-heading">Consents</h2>
-      ${
-        model.consents.length === 0
-          ? html`<p>No consents yet.</p>`
-          : html`<div class="table-wrap">
-              <table class="table">
-                <caption>
-                  The newest ${model.consents.length} consents of this app
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">ConsentId</th>
-                    <th scope="col">Kind</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Created</th>
-                    <th scope="col">Expires</th>
-                    <th scope="col">Last used</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${model.consents.map(
-                    (consent) =>
-                      html`<tr>
-                        <td class="mono">${consent.consentId}</td>
-                        <td>${consent.kind === 'account-access' ? 'Account access' : 'Domestic payment'}</td>
-                        <td>${consent.status}</td>
-                        <td>${formatDateTime(consent.createdAt)}</td>
-                        <td>${consent.kind === 'account-access' ? (consent.expiresAt ? formatDateTime(consent.expiresAt) : 'open-ended') : '—'}</td>
-                        <td>${formatDateTime(consent.lastUsedAt)}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
-      }
-    </section>
-    <section class="section" aria-labelledby="calls-heading">
-      <h2 id="calls-heading">Last API calls</h2>
-      ${
-        model.calls.length === 0
-          ? html`<p>No API calls yet. Calls appear here within a second or two.</p>`
-          : html`<div class="table-wrap">
-              <table class="table">
-                <caption>
-                  The newest ${model.calls.length} calls to the Open Banking API (the newest 100 are kept)
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Time</th>
-                    <th scope="col">Method</th>
-                    <th scope="col">Path</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">x-fapi-interaction-id</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${model.calls.map(
-                    (call) =>
-                      html`<tr>
-                        <td>${formatDateTime(call.at)}</td>
-                        <td class="mono">${call.method}</td>
-                        <td class="mono">${call.path}</td>
-                        <td>${call.status}</td>
-                        <td class="mono">${call.interactionId}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
-      }
-    </section>
-    ${switchable && switchSection(app, base, viewer)}`;
+<h1>${app.name}</h1>
+<p>${environmentBadge(app)} ${statusBadge(app)}${app.origin === 'dcr' && html` <span class="badge">Registered by DCR</span>`}</p>
+${notice(model.notice)}
+${model.error && html`<div class="alert" role="alert"><p>${model.error}</p></div>`}
+${app.description && html`<p class="lead">${app.description}</p>`}
+<section class="section" aria-labelledby="credentials-heading">
+<h2 id="credentials-heading">Credentials</h2>
+<dl class="details">
+<dt>Client id</dt><dd class="mono" id="client-id">${app.clientId}</dd>
+<dt>Software id</dt><dd class="mono">${app.softwareId}</dd>
+<dt>Issuer</dt><dd class="mono">${model.issuer}</dd>
+<dt>Discovery</dt><dd><a class="mono" href="${model.issuer}/.well-known/openid-configuration">${model.issuer}/.well-known/openid-configuration</a></dd>
+<dt>Client authentication</dt><dd>private_key_jwt, DPoP-bound tokens, pushed authorization requests</dd>
+<dt>Scope</dt><dd class="mono">${app.clientMetadata.scope}</dd>
+<dt>Redirect URIs</dt><dd>${app.clientMetadata.redirect_uris.map((uri) => html`<span class="mono">${uri}</span><br>`)}</dd>
+<dt>Environment</dt><dd>${app.environment === 'live' ? 'Live: every customer of the bank' : 'Sandbox: sandbox customers only, until the bank approves the app'}</dd>
+${
+  model.messageSigning &&
+  html`<dt>Payment message signing</dt><dd>Sign with PS256 and an RSA key of this app; <span class="mono">http://openbanking.org.uk/iss</span> = <span class="mono" id="signing-iss">${model.messageSigning.issuer}</span>, <span class="mono">http://openbanking.org.uk/tan</span> = <span class="mono">${model.messageSigning.trustAnchor}</span></dd>`
+}
+</dl>
+${managedInPortal && html`<p><a href="${base}/edit">Edit name, description, redirect URIs and roles</a></p>`}
+</section>
+<section class="section" aria-labelledby="config-heading">
+<h2 id="config-heading">Configuration</h2>
+<p>Run the getting-started example against this app (the private key is the one whose public half you registered):</p>
+<pre class="code" aria-label="Shell configuration">${model.snippets.shell}</pre>
+<p>Or configure any OpenID Connect client library with:</p>
+<pre class="code" aria-label="JSON configuration">${model.snippets.json}</pre>
+</section>
+<section class="section" aria-labelledby="keys-heading">
+<h2 id="keys-heading">Keys</h2>
+${
+  'jwksUri' in keys
+    ? html`<p>The bank fetches this app's public keys from <span class="mono">${keys.jwksUri}</span>. To rotate, publish the new key there, start using it, then remove the old one.</p>`
+    : html`<p>${
+        managedInPortal
+          ? 'To rotate a key without breaking running integrations: add the new key, switch your software to it, then retire the old key. Both work in between.'
+          : 'This client uses the key set of its software: add and retire keys on the page of the app its software statement came from, and they apply here too.'
+      }</p>
+<div class="table-wrap"><table class="table">
+<caption>Registered public keys</caption>
+<thead><tr><th scope="col">Key id (kid)</th><th scope="col">Type</th><th scope="col">Algorithm</th>${managedInPortal && html`<th scope="col"><span class="visually-hidden">Actions</span></th>`}</tr></thead>
+<tbody>${keys.jwks.keys.map(
+        (key) =>
+          html`<tr><td class="mono">${String(key.kid)}</td><td>${String(key.kty)}${key.crv !== undefined && html` ${String(key.crv)}`}</td><td>${key.alg === undefined ? 'any allowed' : String(key.alg)}</td>${
+            managedInPortal &&
+            html`<td>${keys.jwks.keys.length > 1 ? postButton({ action: `${base}/keys/retire`, csrf: viewer.csrf, label: 'Retire', fields: { kid: String(key.kid) }, accessibleLabel: `Retire key ${String(key.kid)}` }) : html`<span class="note">last key</span>`}</td>`
+          }</tr>`,
+      )}</tbody>
+</table></div>
+${
+  managedInPortal &&
+  html`<form class="form" method="post" action="${base}/keys" novalidate>
+${csrfField(viewer.csrf)}
+${textArea({ name: 'jwk', label: 'Add a public key (a JWK, or a JWKS of several)', rows: 5, errors: model.keyErrors })}
+<div class="actions actions--row"><button class="button button--secondary button--inline" type="submit">Add key</button></div>
+</form>`
+}`
+}
+</section>
+<section class="section" aria-labelledby="statement-heading">
+<h2 id="statement-heading">Software statement and Dynamic Client Registration</h2>
+${
+  model.canDownloadStatement
+    ? html`<p>A software statement is this app's record in the bank's directory, signed by the directory. Register clients with it at <span class="mono">${model.registrationEndpoint}</span> (RFC 7591, or a signed JWT as the Open Banking DCR profile asks). It is valid for 7 days.</p>
+<p><a class="button button--secondary button--inline" href="${base}/software-statement" download>Download software statement</a></p>`
+    : html`<p>${
+        app.origin === 'dcr'
+          ? 'This client was registered by Dynamic Client Registration: manage it at its registration_client_uri with its registration access token.'
+          : model.hasDirectory
+            ? 'Software statements are issued for active apps only.'
+            : 'This bank runs no directory of its own: register by Dynamic Client Registration with a software statement from your ecosystem directory.'
+      }</p>`
+}
+${
+  model.registrations.length > 0 &&
+  html`<div class="table-wrap"><table class="table">
+<caption>Clients registered by DCR for this software</caption>
+<thead><tr><th scope="col">Client id</th><th scope="col">Status</th><th scope="col">Registered</th></tr></thead>
+<tbody>${model.registrations.map((registration) => html`<tr><td class="mono"><a href="/portal/apps/${registration.clientId}">${registration.clientId}</a></td><td>${statusBadge(registration)}</td><td>${formatDateTime(registration.createdAt)}</td></tr>`)}</tbody>
+</table></div>`
+}
+</section>
+<section class="section" aria-labelledby="consents-heading">
+<h2 id="consents-heading">Consents</h2>
+${
+  model.consents.length === 0
+    ? html`<p>No consents yet.</p>`
+    : html`<div class="table-wrap"><table class="table">
+<caption>The newest ${model.consents.length} consents of this app</caption>
+<thead><tr><th scope="col">ConsentId</th><th scope="col">Kind</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col">Expires</th><th scope="col">Last used</th></tr></thead>
+<tbody>${model.consents.map(
+        (consent) =>
+          html`<tr><td class="mono">${consent.consentId}</td><td>${consent.kind === 'account-access' ? 'Account access' : 'Domestic payment'}</td><td>${consent.status}</td><td>${formatDateTime(consent.createdAt)}</td><td>${consent.kind === 'account-access' ? (consent.expiresAt ? formatDateTime(consent.expiresAt) : 'open-ended') : '—'}</td><td>${formatDateTime(consent.lastUsedAt)}</td></tr>`,
+      )}</tbody>
+</table></div>`
+}
+</section>
+<section class="section" aria-labelledby="calls-heading">
+<h2 id="calls-heading">Last API calls</h2>
+${
+  model.calls.length === 0
+    ? html`<p>No API calls yet. Calls appear here within a second or two.</p>`
+    : html`<div class="table-wrap"><table class="table">
+<caption>The newest ${model.calls.length} calls to the Open Banking API (the newest 100 are kept)</caption>
+<thead><tr><th scope="col">Time</th><th scope="col">Method</th><th scope="col">Path</th><th scope="col">Status</th><th scope="col">x-fapi-interaction-id</th></tr></thead>
+<tbody>${model.calls.map(
+        (call) =>
+          html`<tr><td>${formatDateTime(call.at)}</td><td class="mono">${call.method}</td><td class="mono">${call.path}</td><td>${call.status}</td><td class="mono">${call.interactionId}</td></tr>`,
+      )}</tbody>
+</table></div>`
+}
+</section>
+${switchable && switchSection(app, base, viewer)}`;
   return renderPortalPage({ title: app.name, body, viewer });
 }
 
 function switchSection(app: PartnerApp, base: string, viewer: PortalViewer): SafeHtml {
   return html`<section class="section" aria-labelledby="switch-heading">
-    <h2 id="switch-heading">${app.status === 'active' ? 'Switch the app off' : 'Switch the app on'}</h2>
-    ${
-      app.status === 'suspended'
-        ? html`<p>The bank has suspended this app: it gets no tokens and its tokens are refused. Contact the bank to have it reinstated.</p>`
-        : app.status === 'active'
-          ? html`<p>A switched-off app gets no tokens, and the tokens it holds are refused from their next call. You can switch it on again.</p>
-              ${postButton({ action: `${base}/disable`, csrf: viewer.csrf, label: 'Switch off', variant: 'danger' })}`
-          : html`<p>This app is switched off.</p>
-              ${postButton({ action: `${base}/enable`, csrf: viewer.csrf, label: 'Switch on', variant: 'primary' })}`
-    }
-  </section>`;
+<h2 id="switch-heading">${app.status === 'active' ? 'Switch the app off' : 'Switch the app on'}</h2>
+${
+  app.status === 'suspended'
+    ? html`<p>The bank has suspended this app: it gets no tokens and its tokens are refused. Contact the bank to have it reinstated.</p>`
+    : app.status === 'active'
+      ? html`<p>A switched-off app gets no tokens, and the tokens it holds are refused from their next call. You can switch it on again.</p>${postButton({ action: `${base}/disable`, csrf: viewer.csrf, label: 'Switch off', variant: 'danger' })}`
+      : html`<p>This app is switched off.</p>${postButton({ action: `${base}/enable`, csrf: viewer.csrf, label: 'Switch on', variant: 'primary' })}`
+}
+</section>`;
 }
 
 function environmentBadge(app: PartnerApp): SafeHtml {

@@ -17,15 +17,9 @@ export function textField(options: FieldOptions & { type?: 'text' | 'email' | 'p
   const { name, value, required, type = 'text', autocomplete } = options;
   const { id, heading, described } = fieldParts(options);
   return html`<div class="field">
-    ${heading}
-    <input
-      class="field__input"
-      type="${type}"
-      id="${id}"
-      name="${name}"
-      ${type === 'password' ? '' : html` value="${value ?? ''}"`}${autocomplete ? html` autocomplete="${autocomplete}"` : ''}${required ? html` required` : ''}${described}
-    />
-  </div>`;
+${heading}
+<input class="field__input" type="${type}" id="${id}" name="${name}"${type === 'password' ? '' : html` value="${value ?? ''}"`}${autocomplete ? html` autocomplete="${autocomplete}"` : ''}${required ? html` required` : ''}${described}>
+</div>`;
 }
 
 /** A labelled multi-line input (redirect URIs, key sets). */
@@ -33,10 +27,9 @@ export function textArea(options: FieldOptions & { rows?: number }): SafeHtml {
   const { name, value, required, rows = 4 } = options;
   const { id, heading, described } = fieldParts(options);
   return html`<div class="field">
-    ${heading}
-    <textarea class="field__input" id="${id}" name="${name}" rows="${rows}" spellcheck="false" ${required ? html` required` : ''}${described}>
-${value ?? ''}</textarea>
-  </div>`;
+${heading}
+<textarea class="field__input" id="${id}" name="${name}" rows="${rows}" spellcheck="false"${required ? html` required` : ''}${described}>${value ?? ''}</textarea>
+</div>`;
 }
 
 /** A field's id, its label with hint and error, and the attributes tying them to the control. */
@@ -46,8 +39,9 @@ function fieldParts({ name, label, hint, errors }: FieldOptions): { id: string; 
   const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ');
   return {
     id,
-    heading: html`<label class="field__label" for="${id}">${label}</label> ${hint && html`<span class="field__hint" id="${id}-hint">${hint}</span>`}
-      ${error && html`<span class="field__error" id="${id}-error">${error}</span>`}`,
+    heading: html`<label class="field__label" for="${id}">${label}</label>
+${hint && html`<span class="field__hint" id="${id}-hint">${hint}</span>`}
+${error && html`<span class="field__error" id="${id}-error">${error}</span>`}`,
     described: html`${describedBy && html` aria-describedby="${describedBy}"`}${error && html` aria-invalid="true"`}`,
   };
 }
@@ -57,21 +51,13 @@ export function errorSummary(errors: FieldErrors | undefined): SafeHtml | false 
   const messages = Object.values(errors ?? {});
   return (
     messages.length > 0 &&
-    html`<div class="alert" role="alert">
-      <p>${messages.length === 1 ? messages[0] : 'Check these and try again:'}</p>
-      ${
-        messages.length > 1 &&
-        html`<ul>
-          ${messages.map((message) => html`<li>${message}</li>`)}
-        </ul>`
-      }
-    </div>`
+    html`<div class="alert" role="alert"><p>${messages.length === 1 ? messages[0] : 'Check these and try again:'}</p>${messages.length > 1 && html`<ul>${messages.map((message) => html`<li>${message}</li>`)}</ul>`}</div>`
   );
 }
 
 /** The hidden anti-forgery field every form carries. */
 export function csrfField(token: string): SafeHtml {
-  return html`<input type="hidden" name="csrf" value="${token}" />`;
+  return html`<input type="hidden" name="csrf" value="${token}">`;
 }
 
 /** A form holding one button (an action such as "Log out" or "Retire key"), with its hidden fields. */
@@ -85,15 +71,7 @@ export function postButton(options: {
 }): SafeHtml {
   const { action, csrf, label, variant = 'secondary', fields = {}, accessibleLabel } = options;
   const buttonClass = variant === 'link' ? 'link-button' : `button button--${variant} button--small`;
-  return html`<form class="inline-form" method="post" action="${action}">
-    ${csrfField(csrf)}${Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}" />`)}<button
-      class="${buttonClass}"
-      type="submit"
-      ${accessibleLabel ? html` aria-label="${accessibleLabel}"` : ''}
-    >
-      ${label}
-    </button>
-  </form>`;
+  return html`<form class="inline-form" method="post" action="${action}">${csrfField(csrf)}${Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}<button class="${buttonClass}" type="submit"${accessibleLabel ? html` aria-label="${accessibleLabel}"` : ''}>${label}</button></form>`;
 }
 
 /** A notice confirming what just happened (after a redirect), announced politely. */

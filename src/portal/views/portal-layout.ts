@@ -17,8 +17,6 @@ export function renderPortalPage(options: { title: string; body: SafeHtml; viewe
   const { viewer } = options;
   const nav =
     viewer &&
-    html`<a href="/portal">Apps</a>${viewer.sandbox && html`<a href="/portal/mailbox">Sandbox mailbox</a>`}<span class="site-nav__who"
-        >${viewer.organisationName} · ${viewer.email}</span
-      >${postButton({ action: '/portal/logout', csrf: viewer.csrf, label: 'Log out', variant: 'link' })}`;
+    html`<a href="/portal">Apps</a>${viewer.sandbox && html`<a href="/portal/mailbox">Sandbox mailbox</a>`}<span class="site-nav__who">${viewer.organisationName} · ${viewer.email}</span>${postButton({ action: '/portal/logout', csrf: viewer.csrf, label: 'Log out', variant: 'link' })}`;
   return renderLayout({ title: options.title, body: options.body, nav: nav || undefined, width: options.width ?? 'wide', section: 'Partner portal' });
 }

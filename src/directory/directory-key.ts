@@ -19,7 +19,7 @@ const SANDBOX_DIRECTORY_KEY_ID = 'sandbox-directory-ps256-1';
  * a production bank without the file runs no directory of its own.
  */
 export async function loadDirectorySigningKey(config: Config, store: ServerKeyStore): Promise<DirectorySigningKey | null> {
-  const supplied = config.directory.signingJwks?.keys;
+  const supplied: JWK[] | undefined = config.directory.signingJwks?.keys;
   const keys = supplied ?? (config.mode === 'sandbox' ? [await storedDirectoryKey(store)] : null);
   const signing = keys?.[0];
   if (!keys || !signing?.kid || !signing.alg) return null;

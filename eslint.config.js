@@ -16,7 +16,7 @@ const LAYERS = {
   config: ['domain'],
   logging: ['config'],
   persistence: ['domain', 'config'],
-  web: ['domain'],
+  web: ['domain', 'logging'],
   oauth: ['domain', 'config', 'logging', 'web', 'caching'],
   directory: ['domain', 'config', 'oauth'],
   registration: ['domain', 'logging', 'oauth', 'directory'],

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import Koa, { type Context, type Next } from 'koa';
 import mount from 'koa-mount';
 import type Provider from 'oidc-provider';
@@ -15,7 +14,8 @@ import { assignInteractionId } from './http/middleware/interaction-id.js';
 import { logRequests } from './http/middleware/log-requests.js';
 import { API_BASE_PATH, createResourceApi } from './http/resource-api.js';
 import { createInteractionRoutes } from './interaction/interaction-routes.js';
-import { securityHeaders } from './interaction/security-headers.js';
+import { securityHeaders } from './web/security-headers.js';
+import { serveStylesheet } from './web/stylesheet.js';
 import type { Logger } from './logging/logger.js';
 import { validateClientMetadata } from './oauth/client-metadata.js';
 import { createGrantRevoker } from './oauth/grant-revoker.js';
@@ -56,8 +56,6 @@ export interface OpenTeller {
   /** The API call log's writer: flush it before the database closes. */
   readonly calls: ApiCallRecorder;
 }
-
-const STYLESHEET = readFileSync(new URL('./interaction/assets/app.css', import.meta.url), 'utf8');
 
 /**
  * The composition root: the only place that knows every layer. Builds stores over the (migrated) database, the
@@ -101,6 +99,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const bankSigningKey = await messageSigningKey(keys);
   const secureCookies = config.issuer.startsWith('https:');
   const sessionSecret = derivedSecret(keys, 'web-session-forms');
+  const isUnavailable = (_error: unknown) => false;
 
   const app = new Koa();
   app.keys = keys.cookieSecrets;
@@ -109,12 +108,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
   app.use(assignInteractionId());
   app.use(logRequests(logger));
   app.use(securityHeaders({ https: config.issuer.startsWith('https:') }));
-  app.use(async function serveStylesheet(ctx: Context, next: Next) {
-    if (ctx.path !== '/assets/app.css') return next();
-    ctx.type = 'text/css';
-    ctx.set('Cache-Control', 'public, max-age=3600');
-    ctx.body = STYLESHEET;
-  });
+  app.use(serveStylesheet());
   app.use(async function health(ctx: Context, next: Next) {
     if (ctx.path !== '/health') return next();
     await dataSource.query('SELECT 1');
@@ -198,6 +192,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
       formSecret: sessionSecret,
       secureCookies,
       logger,
+      isUnavailable,
     }),
   );
   app.use(
@@ -219,6 +214,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
       formSecret: sessionSecret,
       secureCookies,
       logger,
+      isUnavailable,
     }),
   );
   app.use(
@@ -230,6 +226,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
       partners,
       cookieSecret: keys.cookieSecrets[0] ?? '',
       logger,
+      isUnavailable,
       payments: {
         provider,
         paymentConsents,

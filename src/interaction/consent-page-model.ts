@@ -1,10 +1,9 @@
 import type { Account } from '../domain/accounts/account.js';
-import { accountLabel } from './account-labels.js';
+import { accountLabel } from '../web/account-labels.js';
 import type { AccountAccessConsent } from '../domain/consents/account-access-consent.js';
 import type { ConsentPageModel } from './views/consent-page.js';
-import { describePermissions } from './permission-text.js';
-
-const DATE_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
+import { describePermissions } from '../web/permission-text.js';
+import { formatCustomerDate } from '../web/formats.js';
 
 /** What the consent page shows for one account-access consent and the customer's shareable accounts. */
 export function consentPageModel(input: {
@@ -18,15 +17,15 @@ export function consentPageModel(input: {
   error?: string;
 }): ConsentPageModel {
   const { consent } = input;
-  const from = consent.transactionFromAt ? `from ${DATE_FORMAT.format(consent.transactionFromAt)}` : '';
-  const to = consent.transactionToAt ? `to ${DATE_FORMAT.format(consent.transactionToAt)}` : '';
+  const from = consent.transactionFromAt ? `from ${formatCustomerDate(consent.transactionFromAt)}` : '';
+  const to = consent.transactionToAt ? `to ${formatCustomerDate(consent.transactionToAt)}` : '';
   return {
     formAction: input.formAction,
     csrfToken: input.csrfToken,
     partnerName: input.partnerName,
     customerName: input.customerName,
     permissions: describePermissions(consent.permissions),
-    expiresAt: consent.expiresAt ? DATE_FORMAT.format(consent.expiresAt) : null,
+    expiresAt: consent.expiresAt ? formatCustomerDate(consent.expiresAt) : null,
     transactionWindow: from || to ? [from, to].filter(Boolean).join(' ') : null,
     accounts: input.accounts.map((account) => ({ id: account.id, ...accountLabel(account) })),
     ...(input.selectedAccountIds ? { selectedAccountIds: input.selectedAccountIds } : {}),

@@ -1,12 +1,11 @@
 import bodyParser from '@koa/bodyparser';
 import Router from '@koa/router';
-import type { Context, Middleware, Next } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import { errors as oidcErrors } from 'oidc-provider';
 import { shareableAccounts, type AccountStore } from '../domain/accounts/account.js';
 import type { ConsentStore } from '../domain/consents/account-access-consent.js';
 import { authoriseAccountAccessConsent, rejectAccountAccessConsent } from '../domain/consents/account-access-consents.js';
-import { authenticateCustomer } from '../domain/customers/authenticate-customer.js';
 import type { CustomerStore } from '../domain/customers/customer.js';
 import { ActionNotAllowed, DomainError, InvalidField } from '../domain/errors.js';
 import { assertAppMayServeCustomer } from '../domain/partners/app-lifecycle.js';
@@ -16,10 +15,14 @@ import { LOGIN_ACR } from '../oauth/consent-binding.js';
 import { intentIdOf } from '../oauth/openbanking-intent.js';
 import { isPaymentConsentId } from '../domain/consents/intents.js';
 import { consentPageModel } from './consent-page-model.js';
-import { csrfProtection } from './csrf.js';
+import { csrfProtection, refuseExpiredForm } from '../web/csrf.js';
+import { formOf, page } from '../web/forms.js';
+import { checkCustomerLoginForm } from '../web/login-form.js';
+import { pageFailure, type PageErrorWording, type UnavailabilityCheck } from '../web/page-errors.js';
+import { servePages } from '../web/page-routes.js';
 import { renderConsentPage } from './views/consent-page.js';
 import { renderLoginPage } from './views/login-page.js';
-import { renderMessagePage } from './views/message-page.js';
+import { renderMessagePage } from '../web/message-page.js';
 import { paymentAuthorisation, type PaymentAuthorisationDependencies } from './payment-authorisation.js';
 
 /** What the customer pages need. */
@@ -33,6 +36,8 @@ export interface InteractionDependencies {
   readonly cookieSecret: string;
   readonly logger: Logger;
   readonly payments: PaymentAuthorisationDependencies;
+  /** Whether an error means the database is out of reach (the page then answers 503). */
+  readonly isUnavailable: UnavailabilityCheck;
 }
 
 type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -76,42 +81,35 @@ export function createInteractionRoutes(dependencies: InteractionDependencies): 
 
   router.post('/:uid/login', forms, async (ctx) => {
     const details = await provider.interactionDetails(ctx.req, ctx.res);
-    const form = ctx.request.body as Record<string, unknown>;
+    const form = formOf(ctx);
     assertCsrf(ctx, details, form.csrf);
     if (details.prompt.name !== 'login') return showConsent(ctx, details, 200);
-    const username = String(form.username ?? '').slice(0, 128);
-    const result = await authenticateCustomer(customers, username, String(form.password ?? '').slice(0, 1024), new Date());
+    const result = await checkCustomerLoginForm(customers, form, new Date());
     if (!result.ok) {
-      const error =
-        result.reason === 'locked'
-          ? 'Too many failed attempts. This login is locked for a while; try again later.'
-          : 'The username or password is not right. Check them and try again.';
       logger.info({ interaction: details.uid, reason: result.reason }, 'customer login refused');
-      return showLogin(ctx, details, 401, { username, error });
+      return showLogin(ctx, details, 401, { username: result.identifier, error: result.error });
     }
+    const customer = result.holder;
     const app = await dependencies.partners.findApp(String(details.params.client_id));
     try {
       if (!app) throw new ActionNotAllowed('This app is no longer registered');
-      assertAppMayServeCustomer(app, result.customer.environment);
+      assertAppMayServeCustomer(app, customer.environment);
     } catch (error) {
       if (!(error instanceof ActionNotAllowed)) throw error;
-      logger.info(
-        { interaction: details.uid, clientId: app?.clientId, customerEnvironment: result.customer.environment },
-        'customer refused to the app',
-      );
+      logger.info({ interaction: details.uid, clientId: app?.clientId, customerEnvironment: customer.environment }, 'customer refused to the app');
       return finishWithError(ctx, 'access_denied', error.message);
     }
     await provider.interactionFinished(
       ctx.req,
       ctx.res,
-      { login: { accountId: result.customer.id, acr: LOGIN_ACR, amr: ['pwd'], remember: false } },
+      { login: { accountId: customer.id, acr: LOGIN_ACR, amr: ['pwd'], remember: false } },
       { mergeWithLastSubmission: false },
     );
   });
 
   router.post('/:uid/confirm', forms, async (ctx) => {
     const details = await provider.interactionDetails(ctx.req, ctx.res);
-    const form = ctx.request.body as Record<string, unknown>;
+    const form = formOf(ctx);
     assertCsrf(ctx, details, form.csrf);
     const consentId = intentIdOf(details.params.claims);
     const customerId = details.session?.accountId;
@@ -184,38 +182,27 @@ export function createInteractionRoutes(dependencies: InteractionDependencies): 
   }
 
   function assertCsrf(ctx: Context, details: InteractionDetails, submitted: unknown) {
-    if (!csrf.verify(ctx, details.uid, submitted)) {
-      ctx.throw(403, 'This form has expired. Go back to the app and start again.');
-    }
+    if (!csrf.verify(ctx, details.uid, submitted)) refuseExpiredForm(ctx, 'Go back to the app and start again.');
   }
 
-  return async function interactionPages(ctx: Context, next: Next) {
-    if (!ctx.path.startsWith('/interaction/')) return next();
-    try {
-      await (router.routes() as unknown as Middleware)(ctx, next);
-    } catch (error) {
-      renderInteractionError(ctx, error, logger);
-    }
-  };
-}
-
-/** Expired or unknown interactions and refused forms get a plain page, never a stack trace. */
-function renderInteractionError(ctx: Context, error: unknown, logger: Logger): void {
-  const expired = error instanceof oidcErrors.SessionNotFound;
-  const status = expired ? 400 : ((error as { status?: number }).status ?? 500);
-  if (status >= 500) logger.error({ err: error, path: ctx.path }, 'customer page failed');
-  ctx.status = status;
-  ctx.type = 'html';
-  ctx.body = renderMessagePage({
-    title: expired ? 'This link has expired' : status >= 500 ? 'Something went wrong' : 'We could not continue',
-    message: expired
-      ? 'This link has expired or was already used. Go back to the app and start again.'
-      : status >= 500
-        ? 'Something went wrong on our side. Go back to the app and try again.'
-        : String((error as Error).message),
-    reference: String(ctx.state.interactionId ?? ''),
+  return servePages(router, '/interaction', (ctx, error) => {
+    const failure = pageFailure(ctx, error, INTERACTION_WORDING, logger, dependencies.isUnavailable);
+    page(
+      ctx,
+      renderMessagePage({ title: failure.title, message: failure.message, reference: String(ctx.state.interactionId ?? '') }),
+      failure.status,
+    );
   });
 }
+
+/** How the customer's consent pages word their failures: an expired or used link sends the customer back to the app. */
+const INTERACTION_WORDING: PageErrorWording = {
+  retry: 'Go back to the app and try again.',
+  refusal: (error) =>
+    error instanceof oidcErrors.SessionNotFound
+      ? { title: 'This link has expired', message: 'This link has expired or was already used. Go back to the app and start again.' }
+      : undefined,
+};
 
 /** Everything the authorization request asked for and the client may have goes into the new grant. */
 function addRequestedAccess(grant: InstanceType<Provider['Grant']>, details: InteractionDetails): void {

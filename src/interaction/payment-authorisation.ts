@@ -9,7 +9,9 @@ import { authorisePaymentConsent, eligibleDebtorAccounts, instructionOf, rejectP
 import type { RiskPolicy } from '../domain/payments/risk-policy.js';
 import { needsStepUp, oneTimeCode, verifyOneTimeCode, type StepUpChallenge } from '../domain/payments/step-up.js';
 import { formatAmount } from '../domain/money.js';
-import { formatMoney, paymentPageModel } from './payment-page-model.js';
+import { paymentPageModel } from './payment-page-model.js';
+import { formatMoney } from '../web/formats.js';
+import { text } from '../web/forms.js';
 import { STEP_UP_ACR } from '../oauth/consent-binding.js';
 import { renderPaymentConsentPage, renderStepUpPage } from './views/payment-consent-page.js';
 
@@ -88,7 +90,7 @@ export function paymentAuthorisation(dependencies: PaymentAuthorisationDependenc
     if (decision.includes('deny')) return reject(ctx, consentId, 'The customer cancelled the payment');
     const consent = await paymentConsents.findById(consentId);
     if (!consent) return helpers.finishWithError(ctx, 'access_denied', 'The consent could not be found');
-    const debtorAccountId = String(form.debtorAccount ?? '');
+    const debtorAccountId = text(form.debtorAccount, 64);
     const customerAccounts = await accounts.listByCustomer(customerId);
     if (!eligibleDebtorAccounts(consent, customerAccounts).some((account) => account.id === debtorAccountId)) {
       return show(ctx, details, consentId, 400, { error: 'Choose the account to pay from.' });

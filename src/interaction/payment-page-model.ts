@@ -1,18 +1,10 @@
 import { SORT_CODE_SCHEME, type Account } from '../domain/accounts/account.js';
-import { accountLabel } from './account-labels.js';
+import { accountLine } from '../web/account-labels.js';
 import { totalCharges } from '../domain/payments/charges.js';
-import { formatAmount } from '../domain/money.js';
+import { formatMoney } from '../web/formats.js';
 import type { DomesticPaymentConsent } from '../domain/payments/payment-consent.js';
 import { instructionOf } from '../domain/payments/payment-consents.js';
 import type { PaymentConsentPageModel } from './views/payment-consent-page.js';
-
-/** `1234n GBP` → `£12.34`, as the customer reads money. */
-export function formatMoney(amountMinor: bigint, currency: string): string {
-  const [units = '0', fraction] = formatAmount(amountMinor, currency).split('.');
-  const symbol = currency === 'GBP' ? '£' : currency === 'EUR' ? '€' : `${currency} `;
-  const grouped = units.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${amountMinor < 0n ? '-' : ''}${symbol}${grouped}${fraction === undefined ? '' : `.${fraction}`}`;
-}
 
 /** A payee account as a customer recognises it: sort code and number, or an IBAN in groups of four. */
 export function describePayeeAccount(schemeName: string, identification: string): string {
@@ -46,10 +38,7 @@ export function paymentPageModel(input: {
     reference: instruction.reference,
     charges: chargesMinor > 0n ? formatMoney(chargesMinor, instruction.currency) : null,
     total: formatMoney(instruction.amountMinor + chargesMinor, instruction.currency),
-    accounts: input.accounts.map((account) => {
-      const { nickname, maskedIdentification, currency } = accountLabel(account);
-      return { id: account.id, label: `${nickname} ${maskedIdentification} · ${currency}` };
-    }),
+    accounts: input.accounts.map((account) => ({ id: account.id, label: accountLine(account) })),
     debtorFixed: instruction.debtor !== null,
     ...(input.selectedAccountId ? { selectedAccountId: input.selectedAccountId } : {}),
     ...(input.error ? { error: input.error } : {}),

@@ -1,6 +1,6 @@
 import Provider, { type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from '../logging/logger.js';
-import { renderMessagePage } from '../interaction/views/message-page.js';
+import { renderMessagePage } from '../web/message-page.js';
 import { consentBinding, type ConsentBindingDependencies, REFRESH_TOKEN_MAX_TTL_SECONDS, LOGIN_ACR, STEP_UP_ACR } from './consent-binding.js';
 import type { GuardedFetch } from './guarded-fetch.js';
 import { derivedSecret, type KeyMaterial } from './key-material.js';

@@ -16,8 +16,8 @@ import { appSnippets } from './app-snippets.js';
 import type { PartnerSessions, SignedIn } from './partner-session.js';
 import { PORTAL_NOTICES as NOTICES } from './portal-notices.js';
 import { renderAppFormPage, renderAppPage, renderDashboardPage, type AppFormValues } from './views/app-pages.js';
-import type { FieldErrors } from './views/form-fields.js';
-import { formOf, noticeOf, page, redirect, text } from './web-forms.js';
+import type { FieldErrors } from '../web/form-fields.js';
+import { formOf, noticeOf, page, pathParam, redirect, text } from '../web/forms.js';
 
 /** What the portal's app pages need. */
 export interface PartnerAppDependencies {
@@ -99,14 +99,14 @@ export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDepe
   router.get(
     '/apps/:clientId',
     withPartner(async (ctx, signed) => {
-      page(ctx, await appPage(ctx, signed, await findAppOf(partners, { partnerId: signed.partner.id }, ctx.params.clientId ?? '')));
+      page(ctx, await appPage(ctx, signed, await findAppOf(partners, { partnerId: signed.partner.id }, pathParam(ctx, 'clientId'))));
     }),
   );
 
   router.get(
     '/apps/:clientId/edit',
     withPartner(async (ctx, { partner, viewer }) => {
-      const app = await findAppOf(partners, { partnerId: partner.id }, ctx.params.clientId ?? '');
+      const app = await findAppOf(partners, { partnerId: partner.id }, pathParam(ctx, 'clientId'));
       page(ctx, renderAppFormPage({ viewer, values: valuesOf(app), clientId: app.clientId }));
     }),
   );
@@ -115,7 +115,7 @@ export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDepe
     '/apps/:clientId/edit',
     forms,
     withPartner(async (ctx, signed) => {
-      const clientId = ctx.params.clientId ?? '';
+      const clientId = pathParam(ctx, 'clientId');
       const values = appFormValues(formOf(ctx));
       try {
         const details = { ...values, redirectUris: lines(values.redirectUris), ...(values.jwksUri ? { jwksUri: values.jwksUri } : {}) };
@@ -142,7 +142,7 @@ export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDepe
     '/apps/:clientId/disable',
     forms,
     withPartner(async (ctx, { partner }) => {
-      await appAction(ctx, () => disableApp(partners, partner.id, ctx.params.clientId ?? '', new Date()), 'disabled');
+      await appAction(ctx, () => disableApp(partners, partner.id, pathParam(ctx, 'clientId'), new Date()), 'disabled');
     }),
   );
 
@@ -150,7 +150,7 @@ export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDepe
     '/apps/:clientId/enable',
     forms,
     withPartner(async (ctx, { partner }) => {
-      await appAction(ctx, () => enableApp(partners, partner.id, ctx.params.clientId ?? '', new Date()), 'enabled');
+      await appAction(ctx, () => enableApp(partners, partner.id, pathParam(ctx, 'clientId'), new Date()), 'enabled');
     }),
   );
 
@@ -158,7 +158,7 @@ export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDepe
     '/apps/:clientId/keys',
     forms,
     withPartner(async (ctx, signed) => {
-      const clientId = ctx.params.clientId ?? '';
+      const clientId = pathParam(ctx, 'clientId');
       try {
         await addAppKeys(registration, signed.partner.id, clientId, parseJson(text(formOf(ctx).jwk, 60_000), 'jwk'), new Date());
         redirect(ctx, `/portal/apps/${clientId}?notice=key-added`);
@@ -176,7 +176,7 @@ export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDepe
     withPartner(async (ctx, { partner }) => {
       await appAction(
         ctx,
-        () => retireAppKey(registration, partner.id, ctx.params.clientId ?? '', text(formOf(ctx).kid, 200), new Date()),
+        () => retireAppKey(registration, partner.id, pathParam(ctx, 'clientId'), text(formOf(ctx).kid, 200), new Date()),
         'key-retired',
       );
     }),
@@ -187,7 +187,7 @@ export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDepe
     withPartner(async (ctx, { partner }) => {
       const { directory } = dependencies;
       if (!directory) return ctx.throw(404, 'This bank runs no directory of its own: use the software statement of your ecosystem directory.');
-      const app = await findAppOf(partners, { partnerId: partner.id }, ctx.params.clientId ?? '');
+      const app = await findAppOf(partners, { partnerId: partner.id }, pathParam(ctx, 'clientId'));
       const statement = await directory.issueFor({ partnerId: partner.id }, app.clientId, new Date());
       ctx.type = 'application/jwt';
       ctx.set('Content-Disposition', `attachment; filename="software-statement-${app.softwareId}.jwt"`);
@@ -197,7 +197,7 @@ export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDepe
 
   /** A state change of an app from a button; a refusal is shown on the app's page. */
   async function appAction(ctx: Context, action: () => Promise<unknown>, done: string): Promise<void> {
-    const clientId = ctx.params.clientId ?? '';
+    const clientId = pathParam(ctx, 'clientId');
     try {
       await action();
       redirect(ctx, `/portal/apps/${clientId}?notice=${done}`);

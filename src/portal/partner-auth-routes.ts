@@ -3,7 +3,8 @@ import type { Context, Middleware } from 'koa';
 import { InvalidField } from '../domain/errors.js';
 import type { MailOutbox } from '../domain/mail/outbound-mail.js';
 import { confirmPartnerEmail, logInPartnerUser, resendConfirmation, signUpPartner, type PartnerUserStore } from '../domain/partners/partner-users.js';
-import { csrfProtection } from '../interaction/csrf.js';
+import { csrfProtection, refuseExpiredForm } from '../web/csrf.js';
+import { checkLoginForm } from '../web/login-form.js';
 import type { Logger } from '../logging/logger.js';
 import type { PartnerSessions } from './partner-session.js';
 import { PORTAL_NOTICES as NOTICES } from './portal-notices.js';
@@ -15,8 +16,8 @@ import {
   renderPortalMessagePage,
   renderSignUpPage,
 } from './views/partner-auth-pages.js';
-import type { FieldErrors } from './views/form-fields.js';
-import { formOf, noticeOf, page, redirect, text } from './web-forms.js';
+import type { FieldErrors } from '../web/form-fields.js';
+import { formOf, noticeOf, page, redirect, text } from '../web/forms.js';
 
 /** What the portal's account pages need. */
 export interface PartnerAuthDependencies {
@@ -55,7 +56,7 @@ export function addPartnerAuthRoutes(
   };
 
   function assertLoginForm(ctx: Context, purpose: string, submitted: unknown): void {
-    if (!loginForms.verify(ctx, purpose, submitted)) ctx.throw(403, 'This form has expired. Go back, reload the page and try again.');
+    if (!loginForms.verify(ctx, purpose, submitted)) refuseExpiredForm(ctx);
   }
 
   router.get('/signup', async (ctx) => page(ctx, renderSignUpPage({ csrf: loginForms.issue(ctx, 'portal-signup') })));
@@ -80,15 +81,10 @@ export function addPartnerAuthRoutes(
   router.post('/login', forms, async (ctx) => {
     const form = formOf(ctx);
     assertLoginForm(ctx, 'portal-login', form.csrf);
-    const email = text(form.email, 300);
-    const result = await logInPartnerUser(users, email, text(form.password, 1024), new Date());
+    const result = await checkLoginForm(form, 'email', ({ identifier, password }) => logInPartnerUser(users, identifier, password, new Date()));
     if (!result.ok) {
       logger.info({ reason: result.reason }, 'partner login refused');
-      const error =
-        result.reason === 'locked'
-          ? 'Too many failed attempts: this login is locked for 15 minutes.'
-          : 'The email or password is not right. Check them and try again.';
-      return showLogin(ctx, 401, { email, error });
+      return showLogin(ctx, 401, { email: result.identifier, error: result.error });
     }
     await sessions.start(ctx, result.holder.id);
     redirect(ctx, '/portal');

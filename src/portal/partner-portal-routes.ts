@@ -1,17 +1,21 @@
 import bodyParser from '@koa/bodyparser';
 import Router from '@koa/router';
-import compose from 'koa-compose';
-import type { Context, Middleware, Next } from 'koa';
-import { ActionNotAllowed, DomainError, ResourceNotFound } from '../domain/errors.js';
-import type { Logger } from '../logging/logger.js';
+import type { Middleware } from 'koa';
+import { ResourceNotFound } from '../domain/errors.js';
+import { pageFailure, type PageErrorWording, type UnavailabilityCheck } from '../web/page-errors.js';
+import { servePages } from '../web/page-routes.js';
 import { addPartnerAppRoutes, type PartnerAppDependencies } from './partner-app-routes.js';
 import { addPartnerAuthRoutes, type PartnerAuthDependencies } from './partner-auth-routes.js';
 import { partnerSessions } from './partner-session.js';
 import { renderPortalMessagePage } from './views/partner-auth-pages.js';
-import { page } from './web-forms.js';
+import { page } from '../web/forms.js';
 
 /** What the partner portal needs. */
-export type PartnerPortalDependencies = Omit<PartnerAuthDependencies, 'sandbox'> & PartnerAppDependencies;
+export type PartnerPortalDependencies = Omit<PartnerAuthDependencies, 'sandbox'> &
+  PartnerAppDependencies & {
+    /** Whether an error means the database is out of reach (the page then answers 503). */
+    readonly isUnavailable: UnavailabilityCheck;
+  };
 
 /**
  * The partner portal (`/portal`), server-rendered with no scripts: sign up with email confirmation (a sandbox
@@ -27,35 +31,18 @@ export function createPartnerPortalRoutes(dependencies: PartnerPortalDependencie
   addPartnerAuthRoutes(router, { ...dependencies, sandbox }, sessions, forms);
   addPartnerAppRoutes(router, dependencies, sessions, forms);
 
-  const routes = compose<Context>([router.routes() as unknown as Middleware, router.allowedMethods() as unknown as Middleware]);
-  return async function partnerPortal(ctx: Context, next: Next) {
-    if (ctx.path !== '/portal' && !ctx.path.startsWith('/portal/')) return next();
-    try {
-      await routes(ctx, async () => {});
-      if (ctx.body === undefined) ctx.throw(ctx.status === 405 ? 405 : 404, 'There is no such page in the partner portal.');
-    } catch (error) {
-      renderPortalError(ctx, error, dependencies.logger);
-    }
-  };
+  return servePages(router, '/portal', (ctx, error) => {
+    const failure = pageFailure(ctx, error, PORTAL_WORDING, dependencies.logger, dependencies.isUnavailable);
+    page(
+      ctx,
+      renderPortalMessagePage({ title: failure.title, message: failure.message, link: { href: '/portal', label: 'Back to your apps' } }),
+      failure.status,
+    );
+  });
 }
 
-/** The portal's answer to a refused or failed request: a page, never a stack trace. */
-function renderPortalError(ctx: Context, error: unknown, logger: Logger): void {
-  const status =
-    error instanceof ResourceNotFound
-      ? 404
-      : error instanceof ActionNotAllowed
-        ? 403
-        : error instanceof DomainError
-          ? 400
-          : ((error as { status?: number }).status ?? 500);
-  if (status >= 500) logger.error({ err: error, path: ctx.path }, 'partner portal page failed');
-  const message =
-    status >= 500
-      ? `Something went wrong on our side. Try again; if it keeps happening, quote reference ${String(ctx.state.interactionId ?? '')}.`
-      : error instanceof ResourceNotFound
-        ? 'There is no such app among yours.'
-        : String((error as Error).message);
-  const title = status >= 500 ? 'Something went wrong' : status === 404 ? 'Not found' : 'We could not do that';
-  page(ctx, renderPortalMessagePage({ title, message, link: { href: '/portal', label: 'Back to your apps' } }), status);
-}
+/** How the portal words its failures: a not-found is always about the partner's own apps. */
+const PORTAL_WORDING: PageErrorWording = {
+  retry: 'Try again.',
+  refusal: (error) => (error instanceof ResourceNotFound ? { title: 'Not found', message: 'There is no such app among yours.' } : undefined),
+};

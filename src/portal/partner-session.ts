@@ -3,8 +3,9 @@ import type { WebSession } from '../domain/auth/web-session.js';
 import type { Partner, PartnerStore } from '../domain/partners/partner-app.js';
 import type { PartnerUser, PartnerUserStore } from '../domain/partners/partner-users.js';
 import type { SessionCookies } from './session-cookies.js';
+import { refuseExpiredForm } from '../web/csrf.js';
 import type { PortalViewer } from './views/portal-layout.js';
-import { formOf, redirect } from './web-forms.js';
+import { formOf, redirect } from '../web/forms.js';
 
 /** A signed-in partner: the session, the user and the organisation. */
 export interface SignedIn {
@@ -17,9 +18,9 @@ export interface SignedIn {
 /** Who is signed in to the portal, and the guard of the pages that need someone. */
 export interface PartnerSessions {
   /** The signed-in partner, or null. */
-  signedIn(ctx: Context): Promise<SignedIn | null>;
+  readonly signedIn: (ctx: Context) => Promise<SignedIn | null>;
   /** Runs `handle` for a signed-in partner (checking the anti-forgery token of a POST); sends others to log in. */
-  withPartner(handle: (ctx: Context, partner: SignedIn) => Promise<void>): (ctx: Context) => Promise<void>;
+  readonly withPartner: (handle: (ctx: Context, partner: SignedIn) => Promise<void>) => (ctx: Context) => Promise<void>;
 }
 
 /** Portal sessions over the session cookies, the portal users and their organisations. */
@@ -37,9 +38,7 @@ export function partnerSessions(sessions: SessionCookies, users: PartnerUserStor
       return async (ctx) => {
         const current = await signedIn(ctx);
         if (!current) return redirect(ctx, '/portal/login');
-        if (ctx.method === 'POST' && !sessions.verifyCsrf(current.session, formOf(ctx).csrf)) {
-          ctx.throw(403, 'This form has expired. Go back, reload the page and try again.');
-        }
+        if (ctx.method === 'POST' && !sessions.verifyCsrf(current.session, formOf(ctx).csrf)) refuseExpiredForm(ctx);
         await handle(ctx, current);
       };
     },

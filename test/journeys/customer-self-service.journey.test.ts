@@ -11,6 +11,9 @@ import { API, registerPartner, type Partner } from '../support/partner.js';
 import { ACCOUNTS, consentRequest, paymentRequest, PISP, registerPaymentPartner, type PaymentPartner } from '../support/payment-partner.js';
 import { csrfOf } from '../support/portal-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { settleDuePayments } from '../../src/domain/payments/settlement.js';
+import { sandboxSchemeAnswer } from '../../src/domain/payments/payee.js';
+import { TypeOrmPaymentStore } from '../../src/persistence/stores/payment-store.js';
 
 describe('customer self-service: connected apps', () => {
   let server: TestServer;
@@ -152,7 +155,21 @@ describe('customer self-service: connected apps', () => {
       /A payment of £12\.34 to Bob Patel[^<]*<\/td><td>[^<]*<\/td><td>Approved, not paid yet/,
     );
     assert.equal((await payer.signedPost(accessToken, `${PISP}/domestic-payments`, paymentRequest(consentId, request))).status, 201);
-    assert.match((await browser.follow('/account', 'never:')).html, /A payment of £12\.34 to Bob Patel[^<]*<\/td><td>[^<]*<\/td><td>Payment made/);
+    assert.match((await browser.follow('/account', 'never:')).html, /A payment of £12\.34 to Bob Patel[^<]*<\/td><td>[^<]*<\/td><td>Paid/);
+  });
+
+  test('a payment the scheme rejected (payee account closed, AC04) → in the history as not paid, with the reason in plain words', async () => {
+    const request = consentRequest({ amount: '7.50', payee: ACCOUNTS.closedElsewhere, reference: 'RJCT TEST' });
+    const consentId = (await payer.createConsent(request)).body.Data.ConsentId as string;
+    const { accessToken } = await authorisePayment(server, payer, consentId, { username: 'alice', debtorAccountId: 'acc_alice_current' });
+    const made = await payer.signedPost(accessToken, `${PISP}/domestic-payments`, paymentRequest(consentId, request));
+    assert.equal(made.body.Data.Status, 'ACSP');
+    const browser = await loggedIn('alice', 'alice-sandbox-1');
+    const row = (html: string) => /A payment of £7\.50 to Closed Account Ltd[^<]*<\/td><td>[^<]*<\/td><td>([^<]*)</.exec(html)?.[1];
+    assert.equal(row((await browser.follow('/account', 'never:')).html), 'On its way: the receiving bank has not confirmed it yet');
+    const store = new TypeOrmPaymentStore(server.database.dataSource, server.database.dialect);
+    await settleDuePayments(store, sandboxSchemeAnswer, new Date(Date.now() + 3_600_000));
+    assert.equal(row((await browser.follow('/account', 'never:')).html), 'Not paid: the payee&#39;s account is closed');
   });
 
   test('logging out ends the session: the old cookie no longer shows the connections', async () => {

@@ -5,7 +5,13 @@ import { InMemoryConsentStore } from '../../../test/support/in-memory-consent-st
 import { ActionNotAllowed, ConcurrentChange, InvalidConsentStatus, InvalidField, ResourceNotFound } from '../errors.js';
 import type { AccountAccessConsent } from './account-access-consent.js';
 import { ConsentStatus } from './consent-status.js';
-import { listCustomerConnections, removeAccountFromConsent, type Connection, type ConnectionStore } from './customer-connections.js';
+import {
+  listCustomerConnections,
+  paymentOutcomeOf,
+  removeAccountFromConsent,
+  type Connection,
+  type ConnectionStore,
+} from './customer-connections.js';
 import { isDomainError as isError } from '../../../test/support/domain-errors.js';
 
 const NOW = new Date('2030-06-01T12:00:00.000Z');
@@ -40,7 +46,7 @@ function payment(consentId: string, overrides: Partial<Connection> = {}): Connec
     kind: 'domestic-payment',
     status: ConsentStatus.Consumed,
     permissions: [],
-    payment: { amount: '10.00', currency: 'GBP', payee: 'Corner Shop' },
+    payment: { amount: '10.00', currency: 'GBP', payee: 'Corner Shop', made: null },
     ...overrides,
   });
 }
@@ -168,6 +174,35 @@ function authorisedConsent(
   store.put(consent, accountIds);
   return consent;
 }
+
+describe('paymentOutcomeOf', () => {
+  const settledAt = new Date('2026-12-01T10:00:00Z');
+  const made = (status: 'ACSC' | 'ACSP' | 'RJCT', reason: { code: string; description: string } | null = null) => ({
+    status,
+    reason,
+    statusUpdatedAt: settledAt,
+  });
+  const withPayment = (consentStatus: ConsentStatus, madePayment: ReturnType<typeof made> | null) =>
+    payment('pmc_1', { status: consentStatus, payment: { amount: '10.00', currency: 'GBP', payee: 'Corner Shop', made: madePayment } });
+
+  test('a payment settled (ACSC) → paid, at its settlement time', () => {
+    assert.deepEqual(paymentOutcomeOf(withPayment(ConsentStatus.Consumed, made('ACSC'))), { kind: 'paid', at: settledAt });
+  });
+
+  test('a payment still with the scheme (ACSP) → pending, though its consent is consumed', () => {
+    assert.deepEqual(paymentOutcomeOf(withPayment(ConsentStatus.Consumed, made('ACSP'))), { kind: 'pending' });
+  });
+
+  test('a payment rejected (RJCT AC04), its consent consumed → rejected with the reason, never paid', () => {
+    const reason = { code: 'AC04', description: 'The payee account is closed' };
+    assert.deepEqual(paymentOutcomeOf(withPayment(ConsentStatus.Consumed, made('RJCT', reason))), { kind: 'rejected', reason });
+  });
+
+  test('no payment made: an AUTH consent → approved; a consent that ended → not paid', () => {
+    assert.deepEqual(paymentOutcomeOf(withPayment(ConsentStatus.Authorised, null)), { kind: 'approved' });
+    assert.deepEqual(paymentOutcomeOf(withPayment(ConsentStatus.Rejected, null)), { kind: 'not-paid' });
+  });
+});
 
 describe('removeAccountFromConsent', () => {
   test('one of three shared accounts → the other two stay shared, the consent stays AUTH', async () => {

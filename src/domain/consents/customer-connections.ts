@@ -1,6 +1,8 @@
 import { ActionNotAllowed, ConcurrentChange, InvalidConsentStatus, InvalidField, ResourceNotFound } from '../errors.js';
 import type { ConsentStore } from './account-access-consent.js';
 import { ConsentStatus } from './consent-status.js';
+import { PaymentStatus } from '../payments/domestic-payment.js';
+import type { StatusReason } from '../payments/risk-policy.js';
 
 /** One consent a customer authorised, as their "connected apps" page shows it. */
 export interface Connection {
@@ -19,8 +21,38 @@ export interface Connection {
   /** The partner's last API call under this consent. */
   readonly lastUsedAt: Date | null;
   readonly statusUpdatedAt: Date;
-  /** For payments: what was paid to whom, as the partner asked it. */
-  readonly payment: { readonly amount: string; readonly currency: string; readonly payee: string } | null;
+  /** For payments: what was paid to whom, as the partner asked it, and the payment made with the consent, if any. */
+  readonly payment: ConnectionPayment | null;
+}
+
+/** A payment consent as the customer's history shows it. */
+export interface ConnectionPayment {
+  readonly amount: string;
+  readonly currency: string;
+  readonly payee: string;
+  /** The payment made with the consent: its status now and, when rejected, why; null while none was made. */
+  readonly made: { readonly status: PaymentStatus; readonly reason: StatusReason | null; readonly statusUpdatedAt: Date } | null;
+}
+
+/**
+ * What became of a payment the customer approved, from the payment itself (never from the consent alone): `paid`
+ * (ACSC), `pending` (ACSP: the receiving bank has not confirmed it), `rejected` (RJCT, with its reason), `approved`
+ * (authorised, no payment made yet) or `not-paid` (the consent ended without a payment).
+ */
+export type PaymentOutcome =
+  | { readonly kind: 'paid'; readonly at: Date }
+  | { readonly kind: 'pending' }
+  | { readonly kind: 'rejected'; readonly reason: StatusReason | null }
+  | { readonly kind: 'approved' }
+  | { readonly kind: 'not-paid' };
+
+/** The outcome of a payment connection (see {@link PaymentOutcome}). */
+export function paymentOutcomeOf(connection: Connection): PaymentOutcome {
+  const made = connection.payment?.made;
+  if (made?.status === PaymentStatus.SettlementCompleted) return { kind: 'paid', at: made.statusUpdatedAt };
+  if (made?.status === PaymentStatus.SettlementInProcess) return { kind: 'pending' };
+  if (made?.status === PaymentStatus.Rejected) return { kind: 'rejected', reason: made.reason };
+  return connection.status === ConsentStatus.Authorised ? { kind: 'approved' } : { kind: 'not-paid' };
 }
 
 /** The read model behind the customer's connected apps. */

@@ -1,5 +1,5 @@
-import { html } from './html.js';
-import { renderLayout } from './layout.js';
+import { html } from '../../web/html.js';
+import { renderLayout } from '../../web/layout.js';
 
 export interface ConsentPageModel {
   /** Where the form posts to. */

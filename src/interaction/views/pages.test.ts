@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { type ConsentPageModel, renderConsentPage } from './consent-page.js';
-import { renderLayout } from './layout.js';
+import { renderLayout } from '../../web/layout.js';
 import { renderLoginPage } from './login-page.js';
-import { renderMessagePage } from './message-page.js';
-import { html } from './html.js';
+import { renderMessagePage } from '../../web/message-page.js';
+import { html } from '../../web/html.js';
 
 const HOSTILE = '<script>alert("pwned")</script>';
 const HOSTILE_ESCAPED = '&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderPaymentConsentPage, renderStepUpPage, type PaymentConsentPageModel, type StepUpPageModel } from './payment-consent-page.js';
-import { describePayeeAccount, formatMoney } from '../payment-page-model.js';
+import { describePayeeAccount } from '../payment-page-model.js';
 
 const HOSTILE = '<script>alert("pwned")</script>';
 
@@ -92,11 +92,6 @@ describe('step-up page', () => {
 });
 
 describe('payment page formatting', () => {
-  it('formats money the way customers read it', () => {
-    assert.equal(formatMoney(125_000_50n, 'GBP'), '£125,000.50');
-    assert.equal(formatMoney(5n, 'EUR'), '€0.05');
-  });
-
   it('shows sort code and account number, or an IBAN in groups of four', () => {
     assert.equal(describePayeeAccount('UK.OBIE.SortCodeAccountNumber', '99039912345678'), 'Sort code 99-03-99, account 12345678');
     assert.equal(describePayeeAccount('UK.OBIE.IBAN', 'GB33OTBK99030112345678'), 'IBAN GB33 OTBK 9903 0112 3456 78');

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { ConsentStatus } from '../../domain/consents/consent-status.js';
-import type { Connection, ConnectionStore } from '../../domain/consents/customer-connections.js';
+import type { Connection, ConnectionPayment, ConnectionStore } from '../../domain/consents/customer-connections.js';
+import type { PaymentStatus } from '../../domain/payments/domestic-payment.js';
 import { isStorableId, readSqlTime } from '../sql.js';
 
 interface RawConnection {
@@ -16,6 +17,10 @@ interface RawConnection {
   app_name: string | null;
   partner_name: string | null;
   account_ids: string | null;
+  payment_status: string | null;
+  payment_reason_code: string | null;
+  payment_reason_description: string | null;
+  payment_status_updated_at: Date | string | null;
 }
 
 /**
@@ -30,10 +35,13 @@ export class SqlConnectionStore implements ConnectionStore {
     const rows: RawConnection[] = await this.dataSource.query(
       `SELECT c.id, c.kind, c.status, c.permissions, c.expires_at, c.authorised_at, c.status_updated_at, c.last_used_at, c.request,
               s.name AS app_name, p.name AS partner_name,
+              pm.status AS payment_status, pm.status_reason_code AS payment_reason_code,
+              pm.status_reason_description AS payment_reason_description, pm.status_updated_at AS payment_status_updated_at,
               (SELECT GROUP_CONCAT(ca.account_id) FROM consent_account ca WHERE ca.consent_id = c.id) AS account_ids
        FROM consent c
        LEFT JOIN software s ON s.client_id = c.client_id
        LEFT JOIN partner p ON p.id = s.partner_id
+       LEFT JOIN payment pm ON pm.consent_id = c.id
        WHERE c.customer_id = ? AND c.authorised_at IS NOT NULL
        ORDER BY c.created_at DESC
        LIMIT 500`,
@@ -58,16 +66,32 @@ function toConnection(row: RawConnection): Connection {
     expiresAt: payment ? null : time(row.expires_at),
     lastUsedAt: time(row.last_used_at),
     statusUpdatedAt: readSqlTime(row.status_updated_at),
-    payment: payment ? paymentOf(row.request) : null,
+    payment: payment ? { ...requestedPayment(row.request), made: madePayment(row) } : null,
   };
 }
 
-/** What a payment consent paid to whom: read from the partner's request as stored. */
-function paymentOf(request: string): Connection['payment'] {
-  const initiation = (JSON.parse(request) as { body?: { Data?: { Initiation?: Record<string, any> } } }).body?.Data?.Initiation ?? {};
+/** The payment made with a payment consent, as the `payment` row stands. */
+function madePayment(row: RawConnection): ConnectionPayment['made'] {
+  if (!row.payment_status || !row.payment_status_updated_at) return null;
   return {
-    amount: String(initiation.InstructedAmount?.Amount ?? ''),
-    currency: String(initiation.InstructedAmount?.Currency ?? ''),
-    payee: String(initiation.CreditorAccount?.Name ?? initiation.CreditorAccount?.Identification ?? ''),
+    status: row.payment_status as PaymentStatus,
+    reason: row.payment_reason_code ? { code: row.payment_reason_code, description: row.payment_reason_description ?? '' } : null,
+    statusUpdatedAt: readSqlTime(row.payment_status_updated_at),
+  };
+}
+
+/** The initiation of a payment consent as the partner's request stored it (schema-valid when it was accepted). */
+interface StoredInitiation {
+  readonly InstructedAmount?: { readonly Amount?: string; readonly Currency?: string };
+  readonly CreditorAccount?: { readonly Name?: string; readonly Identification?: string };
+}
+
+/** What a payment consent asked to pay to whom: read from the partner's request as stored. */
+function requestedPayment(request: string): Omit<ConnectionPayment, 'made'> {
+  const initiation = (JSON.parse(request) as { body?: { Data?: { Initiation?: StoredInitiation } } }).body?.Data?.Initiation ?? {};
+  return {
+    amount: initiation.InstructedAmount?.Amount ?? '',
+    currency: initiation.InstructedAmount?.Currency ?? '',
+    payee: initiation.CreditorAccount?.Name ?? initiation.CreditorAccount?.Identification ?? '',
   };
 }

@@ -1,20 +1,15 @@
-import { html } from '../../interaction/views/html.js';
-import { BANK_NAME, renderLayout } from '../../interaction/views/layout.js';
-import type { PermissionText } from '../../interaction/permission-text.js';
-import { csrfField, notice, postButton, textField } from './form-fields.js';
+import { html } from '../../web/html.js';
+import { BANK_NAME, renderLayout } from '../../web/layout.js';
+import type { PermissionText } from '../../web/permission-text.js';
+import { notice, postButton } from '../../web/form-fields.js';
+import { renderLoginForm } from '../../web/login-form.js';
 
 /** The customer's log-in form for their connected apps. */
 export function renderAccountLoginPage(model: { csrf: string; username?: string; error?: string; notice?: string }): string {
   const body = html`<h1>Your connected apps</h1>
 <p class="lead">Log in to see every app you have given access to your accounts, and to stop any of them.</p>
 ${notice(model.notice)}
-${model.error && html`<div class="alert" role="alert" id="login-error"><p>${model.error}</p></div>`}
-<form class="form" method="post" action="/account/login">
-${csrfField(model.csrf)}
-${textField({ name: 'username', label: 'Username', value: model.username, autocomplete: 'username', required: true })}
-${textField({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', required: true })}
-<div class="actions"><button class="button button--primary" type="submit">Log in</button></div>
-</form>
+${renderLoginForm({ action: '/account/login', csrf: model.csrf, field: 'username', value: model.username, error: model.error })}
 <p class="note note--secure">${BANK_NAME} never asks for your password in an email or a text message.</p>`;
   return renderLayout({ title: 'Log in', body, section: 'Connected apps' });
 }

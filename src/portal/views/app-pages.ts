@@ -1,8 +1,9 @@
-import { html, type SafeHtml } from '../../interaction/views/html.js';
+import { html, type SafeHtml } from '../../web/html.js';
 import type { ConsentSummary } from '../../domain/consents/consent-summaries.js';
 import type { ApiCall } from '../../domain/partners/api-calls.js';
 import { isEditableInPortal, keysOf, SCOPE_OF_ROLE, type PartnerApp, type PartnerRole } from '../../domain/partners/partner-app.js';
-import { csrfField, errorSummary, formatDateTime, notice, postButton, textArea, textField, type FieldErrors } from './form-fields.js';
+import { csrfField, errorSummary, notice, postButton, textArea, textField, type FieldErrors } from '../../web/form-fields.js';
+import { formatDateTime } from '../../web/formats.js';
 import { renderPortalPage, type PortalViewer } from './portal-layout.js';
 
 const ROLE_LABELS: Readonly<Record<PartnerRole, string>> = {

@@ -1,6 +1,8 @@
-import { html, type SafeHtml } from '../../interaction/views/html.js';
+import { html, type SafeHtml } from '../../web/html.js';
 import type { OutboundMail } from '../../domain/mail/outbound-mail.js';
-import { csrfField, errorSummary, formatDateTime, notice, textField, type FieldErrors } from './form-fields.js';
+import { csrfField, errorSummary, notice, textField, type FieldErrors } from '../../web/form-fields.js';
+import { formatDateTime } from '../../web/formats.js';
+import { renderLoginForm } from '../../web/login-form.js';
 import { renderPortalPage, type PortalViewer } from './portal-layout.js';
 
 /** The sign-up form. */
@@ -25,13 +27,7 @@ export function renderPortalLoginPage(model: { csrf: string; email?: string; err
   const { csrf, email, error } = model;
   const body = html`<h1>Log in to the partner portal</h1>
 ${notice(model.notice)}
-${error && html`<div class="alert" role="alert" id="login-error"><p>${error}</p></div>`}
-<form class="form" method="post" action="/portal/login">
-${csrfField(csrf)}
-${textField({ name: 'email', label: 'Email', type: 'email', value: email, autocomplete: 'username', required: true })}
-${textField({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', required: true })}
-<div class="actions"><button class="button button--primary" type="submit">Log in</button></div>
-</form>
+${renderLoginForm({ action: '/portal/login', csrf, field: 'email', value: email, error })}
 <p class="note">New here? <a href="/portal/signup">Create a partner account</a>.</p>`;
   return renderPortalPage({ title: 'Log in', body, width: 'narrow' });
 }

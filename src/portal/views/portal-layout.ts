@@ -1,6 +1,6 @@
-import { html, type SafeHtml } from '../../interaction/views/html.js';
-import { renderLayout } from '../../interaction/views/layout.js';
-import { postButton } from './form-fields.js';
+import { html, type SafeHtml } from '../../web/html.js';
+import { renderLayout } from '../../web/layout.js';
+import { postButton } from '../../web/form-fields.js';
 
 /** Who is signed in to the partner portal, for the header. */
 export interface PortalViewer {

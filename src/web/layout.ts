@@ -21,7 +21,7 @@ export interface LayoutOptions {
  */
 export function renderLayout({ title, body, nav, width = 'narrow', section }: LayoutOptions): string {
   const wide = width === 'wide';
-  return `<!doctype html>\n${html`<html lang="en">
+  const document = html`<html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -44,5 +44,6 @@ ${body}
 </div>
 </main>
 </body>
-</html>`}\n`;
+</html>`;
+  return `<!doctype html>\n${document.toString()}\n`;
 }

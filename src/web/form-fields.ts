@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from '../../interaction/views/html.js';
+import { html, type SafeHtml } from './html.js';
 
 /** Errors to show next to the fields they are about, by field name. */
 export type FieldErrors = Readonly<Record<string, string>>;
@@ -78,19 +78,3 @@ export function postButton(options: {
 export function notice(text: string | undefined): SafeHtml | false {
   return Boolean(text) && html`<div class="notice" role="status"><p>${text}</p></div>`;
 }
-
-/** Dates as people read them in the UK, in UTC (what the API uses). */
-export function formatDateTime(date: Date | null): string {
-  if (!date) return '—';
-  return `${DATE_TIME.format(date)} UTC`;
-}
-
-const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  timeZone: 'UTC',
-});

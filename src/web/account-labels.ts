@@ -22,3 +22,9 @@ export function accountLabel(account: Account): AccountLabel {
     currency: account.currency,
   };
 }
+
+/** An account on one line, e.g. `Main account ••••5678 · GBP`. */
+export function accountLine(account: Account): string {
+  const { nickname, maskedIdentification, currency } = accountLabel(account);
+  return `${nickname} ${maskedIdentification} · ${currency}`;
+}

@@ -39,3 +39,8 @@ export function csrfProtection(secret: string | Buffer, { cookiePath = '/interac
     },
   };
 }
+
+/** Refuses a form whose anti-forgery token does not match (403): the page it came from is stale or forged. */
+export function refuseExpiredForm(ctx: Context, nextStep = 'Go back, reload the page and try again.'): never {
+  ctx.throw(403, `This form has expired. ${nextStep}`);
+}

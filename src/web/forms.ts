@@ -20,7 +20,7 @@ export function formOf(ctx: Context): Record<string, unknown> {
 
 /** One form or query value as text, at most `maxLength` characters (a repeated field: its first value). */
 export function text(value: unknown, maxLength: number): string {
-  const first = Array.isArray(value) ? value[0] : value;
+  const first: unknown = Array.isArray(value) ? value[0] : value;
   return typeof first === 'string' ? first.slice(0, maxLength) : '';
 }
 
@@ -28,4 +28,10 @@ export function text(value: unknown, maxLength: number): string {
 export function noticeOf(ctx: Context, notices: Readonly<Record<string, string>>): string | undefined {
   const key = typeof ctx.query.notice === 'string' ? ctx.query.notice : '';
   return Object.hasOwn(notices, key) ? notices[key] : undefined;
+}
+
+/** A path parameter of the matched route, as text (empty when the route has none of that name). */
+export function pathParam(ctx: Context, name: string): string {
+  const value: unknown = (ctx.params as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
 }

@@ -12,7 +12,7 @@ import { clearingAccountId } from '../src/domain/payments/payee.js';
 import { loadKeyMaterial, publicJwks } from '../src/oauth/key-material.js';
 import type { Database } from '../src/persistence/data-source.js';
 import { TypeOrmPaymentConsentStore } from '../src/persistence/stores/payment-consent-store.js';
-import { ServerKeyStore } from '../src/persistence/stores/server-key-store.js';
+import { TypeOrmServerKeyStore } from '../src/persistence/stores/server-key-store.js';
 import { createBenchDatabase, type BenchDatabase } from './lib/bench-database.js';
 import { ProofMinter } from './lib/dpop.js';
 import { combine, median, runLoad, type CombinedResult, type LoadResult, type PreparedRequest } from './lib/load.js';
@@ -771,7 +771,7 @@ async function sanityCheck(
     throw new Error(`sanity payment answered ${response.status}: ${text.slice(0, 500)}`);
   const signature = response.headers.get('x-jws-signature') ?? '';
   const [header, , sig] = signature.split('.');
-  const keys = publicJwks(await loadKeyMaterial(config, new ServerKeyStore(database.dataSource))).keys;
+  const keys = publicJwks(await loadKeyMaterial(config, new TypeOrmServerKeyStore(database.dataSource))).keys;
   const kid = JSON.parse(Buffer.from(header ?? '', 'base64url').toString('utf8')).kid as string;
   const jwk = keys.find((key) => key.kid === kid) as JWK;
   const crit = { 'http://openbanking.org.uk/iat': true, 'http://openbanking.org.uk/iss': true, 'http://openbanking.org.uk/tan': true };

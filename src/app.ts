@@ -41,7 +41,7 @@ import { TypeOrmPartnerUserStore } from './persistence/stores/partner-user-store
 import { TypeOrmPaymentConsentStore } from './persistence/stores/payment-consent-store.js';
 import { TypeOrmPaymentStore } from './persistence/stores/payment-store.js';
 import { ReplayGuardStore } from './persistence/stores/replay-guard-store.js';
-import { ServerKeyStore } from './persistence/stores/server-key-store.js';
+import { TypeOrmServerKeyStore } from './persistence/stores/server-key-store.js';
 import { TypeOrmWebSessionStore } from './persistence/stores/web-session-store.js';
 import { createCustomerAccountRoutes } from './portal/customer-account-routes.js';
 import { createPartnerPortalRoutes } from './portal/partner-portal-routes.js';
@@ -69,7 +69,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const accounts = new TypeOrmAccountStore(dataSource);
   const replayGuard = new ReplayGuardStore(dataSource, dialect);
   const ledger = new SqlLedgerReader(dataSource, dialect);
-  const serverKeys = new ServerKeyStore(dataSource);
+  const serverKeys = new TypeOrmServerKeyStore(dataSource);
   const keys = await loadKeyMaterial(config, serverKeys);
   const paymentConsents = new TypeOrmPaymentConsentStore(dataSource);
   const payments = new TypeOrmPaymentStore(dataSource, dialect);

@@ -23,7 +23,7 @@ import { insertAccounts } from '../../src/persistence/stores/account-store.js';
 import { TypeOrmLedgerStore } from '../../src/persistence/stores/ledger-store.js';
 import { TypeOrmPartnerStore } from '../../src/persistence/stores/partner-store.js';
 import { PAYMENT_CONSENT_KIND } from '../../src/persistence/stores/payment-consent-store.js';
-import { ServerKeyStore } from '../../src/persistence/stores/server-key-store.js';
+import { TypeOrmServerKeyStore } from '../../src/persistence/stores/server-key-store.js';
 import { createDpopKey, type DpopKey } from './dpop.js';
 
 export const SORT_CODE_SCHEME = 'UK.OBIE.SortCodeAccountNumber';
@@ -130,7 +130,7 @@ export async function registerPaymentPartner(database: Database, config: Config,
     ],
   };
   const { dataSource } = database;
-  const keys = await loadKeyMaterial(config, new ServerKeyStore(dataSource));
+  const keys = await loadKeyMaterial(config, new TypeOrmServerKeyStore(dataSource));
   const app = await registerPartnerApp(
     { partners: new TypeOrmPartnerStore(dataSource), validateClientMetadata: validateClientMetadata(config, keys), mode: 'sandbox' },
     null,
@@ -224,7 +224,7 @@ export class AccessTokenMinter {
 
   /** Reads the server's PS256 signing key the way the server does (loadKeyMaterial over the `server_key` table). */
   static async forServer(database: Database, config: Config, clientId: string, jkt: string): Promise<AccessTokenMinter> {
-    const keys = await loadKeyMaterial(config, new ServerKeyStore(database.dataSource));
+    const keys = await loadKeyMaterial(config, new TypeOrmServerKeyStore(database.dataSource));
     const jwk = keys.signingJwks.keys.find((key) => key.alg === 'PS256' && key.d);
     if (!jwk?.kid) throw new Error('the server has no PS256 signing key with a kid');
     const { kid, alg: _alg, use: _use, key_ops: _ops, ...material } = jwk;

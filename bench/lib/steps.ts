@@ -13,7 +13,7 @@ import { TypeOrmAccountStore } from '../../src/persistence/stores/account-store.
 import { TypeOrmConsentStore } from '../../src/persistence/stores/consent-store.js';
 import { SqlLedgerReader } from '../../src/persistence/stores/ledger-reader.js';
 import { ReplayGuardStore } from '../../src/persistence/stores/replay-guard-store.js';
-import { ServerKeyStore } from '../../src/persistence/stores/server-key-store.js';
+import { TypeOrmServerKeyStore } from '../../src/persistence/stores/server-key-store.js';
 import { databaseServerPid, processCpuMs } from './cpu.js';
 import type { ProofMinter } from './dpop.js';
 import { median } from './load.js';
@@ -70,7 +70,7 @@ async function measure(name: string, iterations: number, step: (i: number) => Pr
 export async function measureSteps(input: StepInput): Promise<StepCost[]> {
   const { dataSource } = input.database;
   const n = input.iterations;
-  const keys = await loadKeyMaterial(input.config, new ServerKeyStore(dataSource));
+  const keys = await loadKeyMaterial(input.config, new TypeOrmServerKeyStore(dataSource));
   const jwks = publicJwks(keys);
   const keySet = createLocalJWKSet(jwks);
   const audience = resourceIndicator(input.issuer);

@@ -10,7 +10,7 @@ import { decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
 import { PAYMENT_SIGNING_JWK } from '../../test/support/sample-keys.js';
 import { openDatabase } from '../persistence/data-source.js';
-import { ServerKeyStore } from '../persistence/stores/server-key-store.js';
+import { TypeOrmServerKeyStore } from '../persistence/stores/server-key-store.js';
 import { mysqlMigrations } from '../persistence/migrations/mysql/index.js';
 import { sqliteMigrations } from '../persistence/migrations/sqlite/index.js';
 
@@ -267,7 +267,7 @@ describe('openteller CLI', () => {
     assert.ok(typeof header.kid === 'string' && header.kid.length > 0, JSON.stringify(header));
 
     const opened = await openDatabase(database.config, { poolSize: 1 });
-    const stored = await new ServerKeyStore(opened.dataSource).list('directory').finally(() => opened.dataSource.destroy());
+    const stored = await new TypeOrmServerKeyStore(opened.dataSource).list('directory').finally(() => opened.dataSource.destroy());
     assert.equal(stored.length, 1);
     const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = stored[0]?.material as JWK;
     assert.equal(publicJwk.kid, header.kid);

@@ -15,7 +15,7 @@ import { loadKeyMaterial } from '../oauth/key-material.js';
 import { migrateDatabase, openDatabase, type Database } from '../persistence/data-source.js';
 import { seedSandboxIfEmpty } from '../persistence/sandbox-seeder.js';
 import { TypeOrmPartnerStore } from '../persistence/stores/partner-store.js';
-import { ServerKeyStore } from '../persistence/stores/server-key-store.js';
+import { TypeOrmServerKeyStore } from '../persistence/stores/server-key-store.js';
 
 const USAGE = `Usage: openteller <command>
 
@@ -110,7 +110,7 @@ async function createPartner(args: readonly string[]): Promise<number> {
   };
   return withDatabase(async (database, config) => {
     await migrateDatabase(database);
-    const keys = await loadKeyMaterial(config, new ServerKeyStore(database.dataSource));
+    const keys = await loadKeyMaterial(config, new TypeOrmServerKeyStore(database.dataSource));
     const partners = new TypeOrmPartnerStore(database.dataSource);
     const app = await registerPartnerApp(
       { partners, validateClientMetadata: validateClientMetadata(config, keys), mode: config.mode },
@@ -154,7 +154,7 @@ async function issueSoftwareStatement(args: readonly string[]): Promise<number> 
   const clientId = values.client;
   return withDatabase(async (database, config) => {
     await migrateDatabase(database);
-    const key = await loadDirectorySigningKey(config, new ServerKeyStore(database.dataSource));
+    const key = await loadDirectorySigningKey(config, new TypeOrmServerKeyStore(database.dataSource));
     if (!key) throw new UsageError('this bank runs no directory of its own: set DIRECTORY_KEYS_FILE to issue software statements');
     const directory = createOwnDirectory(config.issuer, key, new TypeOrmPartnerStore(database.dataSource));
     process.stdout.write(`${await directory.issueFor('operator', clientId, new Date())}\n`);

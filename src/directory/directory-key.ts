@@ -1,7 +1,7 @@
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import type { Config } from '../config/config.js';
 import { publicKeyOf } from '../oauth/key-material.js';
-import type { ServerKeyStore } from '../persistence/stores/server-key-store.js';
+import type { ServerKeyStore } from '../domain/keys/server-keys.js';
 
 /** The key the bank's own directory signs software statements with, and the public keys it publishes. */
 export interface DirectorySigningKey {

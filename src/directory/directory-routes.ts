@@ -10,8 +10,11 @@ const SOFTWARE_JWKS = new RegExp(`^${DIRECTORY_PATH}/software/([0-9A-Za-z]{1,64}
  * `software_jwks_endpoint` of its statements). Anything else under `/directory` is 404.
  */
 export function directoryEndpoints(directory: OwnDirectoryService | null, partners: PartnerStore) {
-  return async function directoryEndpointsMiddleware(ctx: Context, next: Next) {
-    if (ctx.path !== DIRECTORY_PATH && !ctx.path.startsWith(`${DIRECTORY_PATH}/`)) return next();
+  return async function directoryEndpointsMiddleware(ctx: Context, next: Next): Promise<void> {
+    if (ctx.path !== DIRECTORY_PATH && !ctx.path.startsWith(`${DIRECTORY_PATH}/`)) {
+      await next();
+      return;
+    }
     const jwks = ctx.method === 'GET' && directory ? await publishedKeys(ctx.path, directory, partners) : null;
     if (!jwks) {
       ctx.status = 404;

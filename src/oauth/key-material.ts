@@ -1,7 +1,7 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import type { Config } from '../config/config.js';
-import type { ServerKeyStore } from '../persistence/stores/server-key-store.js';
+import type { ServerKeyStore } from '../domain/keys/server-keys.js';
 
 /** The keys a process signs and verifies with; identical on every process of one deployment. */
 export interface KeyMaterial {

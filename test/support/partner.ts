@@ -4,7 +4,7 @@ import { registerPartnerApp } from '../../src/domain/partners/app-registration.j
 import type { PartnerApp } from '../../src/domain/partners/partner-app.js';
 import { validateClientMetadata } from '../../src/oauth/client-metadata.js';
 import { loadKeyMaterial } from '../../src/oauth/key-material.js';
-import { ServerKeyStore } from '../../src/persistence/stores/server-key-store.js';
+import { TypeOrmServerKeyStore } from '../../src/persistence/stores/server-key-store.js';
 import { TypeOrmPartnerStore } from '../../src/persistence/stores/partner-store.js';
 import { assertResponseSchema } from './response-schemas.js';
 import type { TestServer } from './test-server.js';
@@ -59,7 +59,7 @@ export async function registerPartner(server: TestServer, name = 'Budget Buddy')
 /** Registers an app with the redirect URI {@link REDIRECT_URI}, as `openteller partner create` does. */
 export async function registerTestApp(server: TestServer, app: { name: string; jwks: unknown; roles: string[] }): Promise<PartnerApp> {
   const { dataSource } = server.database;
-  const keys = await loadKeyMaterial(server.config, new ServerKeyStore(dataSource));
+  const keys = await loadKeyMaterial(server.config, new TypeOrmServerKeyStore(dataSource));
   return registerPartnerApp(
     { partners: new TypeOrmPartnerStore(dataSource), validateClientMetadata: validateClientMetadata(server.config, keys), mode: 'sandbox' },
     null,

@@ -15,7 +15,7 @@ import { registerPartnerApp } from '../../src/domain/partners/app-registration.j
 import type { PartnerApp } from '../../src/domain/partners/partner-app.js';
 import { validateClientMetadata } from '../../src/oauth/client-metadata.js';
 import { loadKeyMaterial } from '../../src/oauth/key-material.js';
-import { ServerKeyStore } from '../../src/persistence/stores/server-key-store.js';
+import { TypeOrmServerKeyStore } from '../../src/persistence/stores/server-key-store.js';
 import { TypeOrmPartnerStore } from '../../src/persistence/stores/partner-store.js';
 import { partnerClient, REDIRECT_URI, type Partner } from './partner.js';
 import { PAYMENT_SIGNING_JWK } from './sample-keys.js';
@@ -51,7 +51,7 @@ export async function registerPortalSoftware(
 ): Promise<PortalSoftware> {
   const key = await newSigningKey(`software-key-${randomUUID().slice(0, 8)}`);
   const { dataSource } = server.database;
-  const keys = await loadKeyMaterial(server.config, new ServerKeyStore(dataSource));
+  const keys = await loadKeyMaterial(server.config, new TypeOrmServerKeyStore(dataSource));
   const app = await registerPartnerApp(
     { partners: new TypeOrmPartnerStore(dataSource), validateClientMetadata: validateClientMetadata(server.config, keys), mode: 'sandbox' },
     null,
@@ -70,7 +70,7 @@ export async function registerPortalSoftware(
 /** The bank's own directory as the server runs it (the same stored sandbox key), and its signing key. */
 export async function ownDirectoryOf(server: TestServer): Promise<{ directory: OwnDirectoryService; key: DirectorySigningKey }> {
   const { dataSource } = server.database;
-  const key = await loadDirectorySigningKey(server.config, new ServerKeyStore(dataSource));
+  const key = await loadDirectorySigningKey(server.config, new TypeOrmServerKeyStore(dataSource));
   if (!key) throw new Error('the test server runs no directory of its own');
   return { directory: createOwnDirectory(server.issuer, key, new TypeOrmPartnerStore(dataSource)), key };
 }

@@ -1,8 +1,9 @@
-import { errors, interactionPolicy, type Account, type KoaContextWithOIDC } from 'oidc-provider';
+import { errors, interactionPolicy, type Configuration, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
 import { grantReference } from '../domain/consents/account-access-consents.js';
 import { isPaymentConsentId, type BoundIntent, type Intents } from '../domain/consents/intents.js';
 import type { CustomerStore } from '../domain/customers/customer.js';
 import { DomainError } from '../domain/errors.js';
+import type { RefreshTokenTtl } from './refresh-token-binding.js';
 import { GRANT_REFERENCE_CLAIM, INTENT_CLAIM, intentClaimRequests, intentIdOf } from './openbanking-intent.js';
 
 /** What the consent binding needs from the rest of the application. */
@@ -26,6 +27,24 @@ export const LOGIN_ACR = 'urn:openbanking:psd2:ca';
 /** The authentication context after a payment's one-time code: strong customer authentication (two factors). */
 export const STEP_UP_ACR = 'urn:openbanking:psd2:sca';
 
+/** The oidc-provider hooks of the consent binding, typed as the provider's configuration takes them. */
+export interface ConsentBindingHooks {
+  readonly assertClaimsParameter: NonNullable<NonNullable<NonNullable<Configuration['features']>['claimsParameter']>['assertClaimsParameter']>;
+  readonly requireIntentClaim: (ctx: KoaContextWithOIDC, value: string | undefined) => Promise<void>;
+  readonly policy: ReturnType<typeof interactionPolicy.base>;
+  readonly loadExistingGrant: NonNullable<Configuration['loadExistingGrant']>;
+  readonly findAccount: FindAccount;
+  readonly extraTokenClaims: NonNullable<Configuration['extraTokenClaims']>;
+  readonly issueRefreshToken: NonNullable<Configuration['issueRefreshToken']>;
+  readonly refreshTokenTtl: RefreshTokenTtl;
+}
+
+/** The scopes an authorization request asks for. */
+function requestedScopes(ctx: KoaContextWithOIDC): string[] {
+  const scope = ctx.oidc.params?.scope;
+  return typeof scope === 'string' ? scope.split(' ') : [];
+}
+
 /**
  * UK Open Banking consent binding on oidc-provider (NOTES §11, research §3.3–3.5):
  * - the request must carry `claims.id_token.openbanking_intent_id` (essential, value = ConsentId) of an
@@ -34,28 +53,29 @@ export const STEP_UP_ACR = 'urn:openbanking:psd2:sca';
  *   silent re-use of an earlier grant from the same browser session;
  * - the ID token and the access token carry the ConsentId.
  */
-export function consentBinding({ intents, customers }: ConsentBindingDependencies) {
-  async function assertClaimsParameter(ctx: KoaContextWithOIDC, claims: Parameters<typeof intentClaimRequests>[0], client: { clientId: string }) {
+export function consentBinding({ intents, customers }: ConsentBindingDependencies): ConsentBindingHooks {
+  const assertClaimsParameter: ConsentBindingHooks['assertClaimsParameter'] = async (_ctx, claims, client) => {
     const requests = intentClaimRequests(claims);
     if (requests.length === 0) return;
     const values = new Set(requests.map((request) => request.value));
-    if (values.size !== 1 || requests.some((request) => request.essential !== true || typeof request.value !== 'string')) {
+    const [consentId] = values;
+    if (values.size !== 1 || typeof consentId !== 'string' || requests.some((request) => request.essential !== true)) {
       throw new errors.InvalidRequest(`${INTENT_CLAIM} must be requested as essential, with the ConsentId as its value`);
     }
     try {
-      await intents.assertAuthorisable(client.clientId, String(requests[0]?.value), new Date());
+      await intents.assertAuthorisable(client.clientId, consentId, new Date());
     } catch (error) {
       if (error instanceof DomainError) throw new errors.InvalidRequest(error.message);
       throw error;
     }
-  }
+  };
 
   /**
    * Runs at PAR and at the authorization endpoint whether or not `claims` was sent (an `extraParams`
    * validator): customer access to Open Banking scopes must name an intent.
    */
-  async function requireIntentClaim(ctx: KoaContextWithOIDC, claims: unknown) {
-    const scopes = String(ctx.oidc.params?.scope ?? '').split(' ');
+  const requireIntentClaim: ConsentBindingHooks['requireIntentClaim'] = async (ctx, claims) => {
+    const scopes = requestedScopes(ctx);
     const intentId = intentIdOf(claims);
     if (scopes.some((scope) => INTENT_SCOPES.includes(scope)) && !intentId) {
       throw new errors.InvalidRequest(`claims.id_token.${INTENT_CLAIM} is required (essential, value = ConsentId)`);
@@ -66,7 +86,7 @@ export function consentBinding({ intents, customers }: ConsentBindingDependencie
         `a ${expected === 'payments' ? 'payment' : 'account-access'} consent is authorised with the "${expected}" scope only`,
       );
     }
-  }
+  };
 
   const { base, Check } = interactionPolicy;
   const policy = base();
@@ -92,10 +112,10 @@ export function consentBinding({ intents, customers }: ConsentBindingDependencie
   );
 
   /** Only the grant created by this very interaction counts (the default would reuse the session's grant). */
-  async function loadExistingGrant(ctx: KoaContextWithOIDC) {
+  const loadExistingGrant: ConsentBindingHooks['loadExistingGrant'] = async (ctx) => {
     const grantId = ctx.oidc.result?.consent?.grantId;
     return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
-  }
+  };
 
   /**
    * The consent behind the tokens issued in this request, read once: the access token's claims, the refresh
@@ -112,18 +132,19 @@ export function consentBinding({ intents, customers }: ConsentBindingDependencie
   }
 
   /** Customers as OpenID accounts; `openbanking_intent_id` is asserted only for the consent bound to the grant. */
-  async function findAccount(ctx: KoaContextWithOIDC, sub: string, token?: { grantId?: string }): Promise<Account | undefined> {
+  const findAccount: FindAccount = async (ctx, sub, token) => {
     const customer = await customers.findById(sub);
     if (!customer) return undefined;
+    const grantId = token?.grantId;
     return {
       accountId: customer.id,
-      async claims(_use: string, _scope: string, requested?: Record<string, unknown>) {
-        if (!requested || !(INTENT_CLAIM in requested) || !token?.grantId) return { sub: customer.id };
-        const consent = await consentBackingGrant(ctx, token.grantId);
+      async claims(_use, _scope, requested) {
+        if (!(INTENT_CLAIM in requested) || !grantId) return { sub: customer.id };
+        const consent = await consentBackingGrant(ctx, grantId);
         return consent?.customerId === customer.id ? { sub: customer.id, [INTENT_CLAIM]: consent.id } : { sub: customer.id };
       },
     };
-  }
+  };
 
   /**
    * Customer access tokens carry the ConsentId they are bound to and a reference to their grant (so that a
@@ -131,32 +152,23 @@ export function consentBinding({ intents, customers }: ConsentBindingDependencie
    * customer token is issued — at the code exchange or on refresh — unless the consent is still `AUTH` and
    * unexpired: a refresh after revocation or expiry fails with `invalid_grant`.
    */
-  async function extraTokenClaims(ctx: KoaContextWithOIDC, token: { grantId?: string; kind: string }) {
-    if (!token.grantId) return undefined;
+  const extraTokenClaims: ConsentBindingHooks['extraTokenClaims'] = async (ctx, token) => {
+    if (!('grantId' in token) || !token.grantId) return undefined;
     const consent = await consentBackingGrant(ctx, token.grantId);
     if (!consent) throw new errors.InvalidGrant('the consent behind this grant is no longer authorised');
     return { [INTENT_CLAIM]: consent.id, [GRANT_REFERENCE_CLAIM]: grantReference(token.grantId) };
-  }
+  };
 
   /** Account-information grants get a refresh token (NOTES §11), without needing `offline_access`. */
-  async function issueRefreshToken(_ctx: KoaContextWithOIDC, client: { grantTypeAllowed(type: string): boolean }, code: { scopes: Set<string> }) {
-    return client.grantTypeAllowed('refresh_token') && code.scopes.has('accounts') && !code.scopes.has('payments');
-  }
+  const issueRefreshToken: ConsentBindingHooks['issueRefreshToken'] = (_ctx, client, code) =>
+    client.grantTypeAllowed('refresh_token') && code.scopes.has('accounts') && !code.scopes.has('payments');
 
-  /**
-   * Lifetime of a refresh token: until its consent expires (at most {@link REFRESH_TOKEN_MAX_TTL_SECONDS}).
-   * It also binds the refresh token to the DPoP key of the access token issued with it: oidc-provider binds
-   * refresh tokens of confidential clients to client authentication only (RFC 9449 §5), while this platform
-   * requires DPoP-bound refresh tokens; this synchronous hook is the one that runs before the token's payload
-   * is written, and the provider then refuses a refresh with any other key (`invalid_grant`).
-   */
-  function refreshTokenTtl(ctx: KoaContextWithOIDC, token: { jkt?: string }): number {
-    const thumbprint = (ctx.oidc.entities.AccessToken as { jkt?: string } | undefined)?.jkt;
-    if (thumbprint) token.jkt = thumbprint;
+  /** Lifetime of a refresh token: until its consent expires (at most {@link REFRESH_TOKEN_MAX_TTL_SECONDS}). */
+  const refreshTokenTtl: RefreshTokenTtl = (ctx) => {
     const expiresAt = consentOfRequest.get(ctx)?.expiresAt;
     if (!expiresAt) return REFRESH_TOKEN_MAX_TTL_SECONDS;
     return Math.max(1, Math.min(REFRESH_TOKEN_MAX_TTL_SECONDS, Math.floor((expiresAt.getTime() - Date.now()) / 1000)));
-  }
+  };
 
   return { assertClaimsParameter, requireIntentClaim, policy, loadExistingGrant, findAccount, extraTokenClaims, issueRefreshToken, refreshTokenTtl };
 }

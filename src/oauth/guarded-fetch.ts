@@ -3,10 +3,10 @@ import { request as httpRequest, type IncomingMessage, type RequestOptions } fro
 import { request as httpsRequest } from 'node:https';
 import { BlockList, isIP } from 'node:net';
 
-/** The fetch the platform uses for URLs partners and directories give it (key sets). */
+/** The fetch the platform uses for URLs partners and directories give it (key sets); a `Request` is fetched by its URL only. */
 export type GuardedFetch = (
-  url: string | URL,
-  init?: { method?: string; headers?: Headers | Record<string, string>; signal?: AbortSignal | null },
+  url: string | URL | Request,
+  init?: { method?: string; headers?: ConstructorParameters<typeof Headers>[0]; signal?: AbortSignal | null },
 ) => Promise<Response>;
 
 /** Addresses no partner-supplied URL may reach: this host, private networks, link-local, documentation, multicast… */
@@ -80,7 +80,7 @@ export function guardedFetch({ allowLoopback }: { allowLoopback: boolean }): Gua
 
   return (url, init = {}) =>
     new Promise<Response>((resolve, reject) => {
-      const target = new URL(url);
+      const target = new URL(url instanceof Request ? url.url : url);
       if (target.protocol !== 'https:' && target.protocol !== 'http:') return reject(new Error(`${target.protocol} URLs are not fetched`));
       if (isIP(target.hostname.replace(/^\[|\]$/g, '')) && !allowed(target.hostname.replace(/^\[|\]$/g, ''))) {
         return reject(new Error(`${target.hostname} is an address key sets may not be fetched from`));

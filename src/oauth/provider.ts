@@ -1,10 +1,11 @@
-import Provider, { type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { type Adapter, type AsymmetricSigningAlgorithm, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from '../logging/logger.js';
 import { renderMessagePage } from '../web/message-page.js';
 import { consentBinding, type ConsentBindingDependencies, REFRESH_TOKEN_MAX_TTL_SECONDS, LOGIN_ACR, STEP_UP_ACR } from './consent-binding.js';
 import type { GuardedFetch } from './guarded-fetch.js';
 import { derivedSecret, type KeyMaterial } from './key-material.js';
 import { INTENT_CLAIM } from './openbanking-intent.js';
+import { refreshTokenTtlBoundToDpopKey } from './refresh-token-binding.js';
 import { ACCESS_TOKEN_TTL_SECONDS, RESOURCE_SCOPES, resourceServerFeature } from './resource-server.js';
 
 /** Everything the authorization server is built from. */
@@ -20,7 +21,7 @@ export interface ProviderDependencies extends ConsentBindingDependencies {
 }
 
 /** Algorithms FAPI 2.0 allows; nothing else is accepted or used. */
-const FAPI_ALGORITHMS = ['PS256', 'ES256', 'Ed25519', 'EdDSA'];
+const FAPI_ALGORITHMS: AsymmetricSigningAlgorithm[] = ['PS256', 'ES256', 'Ed25519', 'EdDSA'];
 
 /**
  * The oidc-provider instance, configured for the FAPI 2.0 Security Profile for every client (research §1.18):
@@ -48,7 +49,7 @@ export function createProvider(dependencies: ProviderDependencies): Provider {
       idTokenSigningAlgValues: ['PS256', 'ES256'],
       requestObjectSigningAlgValues: FAPI_ALGORITHMS,
       dPoPSigningAlgValues: FAPI_ALGORITHMS,
-    } as Configuration['enabledJWA'],
+    },
     scopes: ['openid', ...RESOURCE_SCOPES],
     claims: { openid: ['sub', 'acr'], [INTENT_CLAIM]: null },
     acrValues: [STEP_UP_ACR, LOGIN_ACR],
@@ -61,7 +62,7 @@ export function createProvider(dependencies: ProviderDependencies): Provider {
       dPoP: { enabled: true, nonceSecret: derivedSecret(keys, 'dpop-nonce'), requireNonce: () => false, allowReplay: false },
       claimsParameter: { enabled: true, assertClaimsParameter: binding.assertClaimsParameter },
       clientCredentials: { enabled: true },
-      resourceIndicators: resourceServerFeature(issuer) as never,
+      resourceIndicators: resourceServerFeature(issuer),
       rpInitiatedLogout: { enabled: false },
       userinfo: { enabled: true },
       introspection: { enabled: false },
@@ -76,14 +77,14 @@ export function createProvider(dependencies: ProviderDependencies): Provider {
       Interaction: 900,
       Session: 600,
       Grant: REFRESH_TOKEN_MAX_TTL_SECONDS + 30 * 24 * 3600,
-      RefreshToken: binding.refreshTokenTtl as never,
+      RefreshToken: refreshTokenTtlBoundToDpopKey(binding.refreshTokenTtl),
     },
     issueRefreshToken: binding.issueRefreshToken,
     rotateRefreshToken: false,
     clientBasedCORS: () => false,
     interactions: { policy: binding.policy, url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     discovery: dependencies.registrationEndpoint ? { registration_endpoint: dependencies.registrationEndpoint } : {},
-    ...(dependencies.fetch ? { fetch: dependencies.fetch as Configuration['fetch'] } : {}),
+    ...(dependencies.fetch ? { fetch: dependencies.fetch } : {}),
     loadExistingGrant: binding.loadExistingGrant,
     findAccount: binding.findAccount,
     extraTokenClaims: binding.extraTokenClaims,

@@ -1,4 +1,4 @@
-import type { KoaContextWithOIDC } from 'oidc-provider';
+import type { Configuration } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 
 /** Scopes served by the resource API. */
@@ -16,20 +16,20 @@ export function resourceIndicator(issuer: string): string {
  * `features.resourceIndicators`: every access token is a PS256 JWT for the Open Banking API, whether or not
  * the partner sent `resource`; its scope is what was asked, capped by the app's roles.
  */
-export function resourceServerFeature(issuer: string) {
+export function resourceServerFeature(issuer: string): NonNullable<NonNullable<Configuration['features']>['resourceIndicators']> {
   const api = resourceIndicator(issuer);
   return {
     enabled: true,
-    defaultResource: async () => api,
-    useGrantedResource: async () => true,
-    getResourceServerInfo: async (_ctx: KoaContextWithOIDC, indicator: string, client: { scope?: string }) => {
+    defaultResource: () => api,
+    useGrantedResource: () => true,
+    getResourceServerInfo: (_ctx, indicator, client) => {
       if (indicator !== api) throw new errors.InvalidTarget(`the only resource served here is ${api}`);
       const allowed = new Set((client.scope ?? '').split(' '));
       return {
         scope: RESOURCE_SCOPES.filter((scope) => allowed.has(scope)).join(' '),
         audience: api,
         accessTokenTTL: ACCESS_TOKEN_TTL_SECONDS,
-        accessTokenFormat: 'jwt' as const,
+        accessTokenFormat: 'jwt',
         jwt: { sign: { alg: 'PS256' } },
       };
     },

@@ -310,7 +310,7 @@ async function walk(
 /** Rows the database read (global Handler_read_* counters, all kinds summed) while `work` ran alone. */
 async function rowsRead(database: Database, work: () => Promise<unknown>): Promise<number> {
   const read = async () => {
-    const rows = (await database.dataSource.query("SHOW GLOBAL STATUS LIKE 'Handler_read%'")) as Array<{ Variable_name: string; Value: string }>;
+    const rows = await database.dataSource.query<Array<{ Variable_name: string; Value: string }>>("SHOW GLOBAL STATUS LIKE 'Handler_read%'");
     return rows.reduce((sum, row) => sum + Number(row.Value), 0);
   };
   const before = await read();

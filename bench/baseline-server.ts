@@ -215,7 +215,7 @@ const server = createServer(app.callback());
 server.listen(port, '127.0.0.1');
 const shutdown = () => {
   server.close(() => {
-    pool.end().finally(() => process.exit(0));
+    void pool.end().finally(() => process.exit(0));
   });
   server.closeAllConnections();
   setTimeout(() => process.exit(1), 5_000).unref();

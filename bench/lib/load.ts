@@ -117,7 +117,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   if (accept) {
     // autocannon calls onResponse right before it emits 'response' for the same response (same tick).
     request.onResponse = (status, body) => {
-      const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : String(body ?? '');
+      const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : '';
       refusedLast = !accept(status, text);
       if (refusedLast && refusedSamples.length < 5) refusedSamples.push(`${status} ${text.slice(0, 400)}`);
     };

@@ -134,7 +134,7 @@ export function cleanUpOnInterrupt(database: () => { drop(): Promise<void> } | u
   };
   const onSignal = () => {
     process.stdout.write('\ninterrupted: stopping servers and dropping the bench database…\n');
-    cleanUp().finally(() => process.exit(130));
+    void cleanUp().finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

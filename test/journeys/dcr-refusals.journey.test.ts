@@ -317,9 +317,11 @@ describe('dynamic client registration refusals', () => {
     }
 
     test('after every refused attempt the client is intact and its token still works (GET → 200)', async () => {
-      const rows = (await server.database.dataSource.query('SELECT status FROM software WHERE client_id = ?', [registered.clientId])) as Array<{
-        status: string;
-      }>;
+      const rows = await server.database.dataSource.query<
+        Array<{
+          status: string;
+        }>
+      >('SELECT status FROM software WHERE client_id = ?', [registered.clientId]);
       assert.equal(rows[0]?.status, 'active');
       const read = await callRegistration(server, 'GET', { clientId: registered.clientId, token: registered.token });
       assert.equal(read.status, 200, JSON.stringify(read.body));

@@ -334,13 +334,16 @@ describe('dynamic client registration journey', () => {
       return true;
     });
 
-    const rows = (await server.database.dataSource.query('SELECT status, status_reason_code FROM consent WHERE id = ?', [
-      customer.consentId,
-    ])) as Array<{ status: string; status_reason_code: string | null }>;
+    const rows = await server.database.dataSource.query<Array<{ status: string; status_reason_code: string | null }>>(
+      'SELECT status, status_reason_code FROM consent WHERE id = ?',
+      [customer.consentId],
+    );
     assert.equal(rows[0]?.status, 'CANC');
-    const software = (await server.database.dataSource.query('SELECT status FROM software WHERE client_id = ?', [clientId])) as Array<{
-      status: string;
-    }>;
+    const software = await server.database.dataSource.query<
+      Array<{
+        status: string;
+      }>
+    >('SELECT status FROM software WHERE client_id = ?', [clientId]);
     assert.equal(software[0]?.status, 'deregistered');
 
     const after = await callRegistration(server, 'GET', { clientId, token: registrationToken });

@@ -64,7 +64,7 @@ describe('payment hardening', () => {
     let result = await approvePayment(first.browser, first.page, 'acc_bob_current');
     const wrong = sandboxCode(result) === '000000' ? '111111' : '000000';
     result = await enterCode(first.browser, result, wrong);
-    result = await enterCode(first.browser, result, wrong);
+    await enterCode(first.browser, result, wrong);
     const second = await openPaymentPage(server, partner, consentId, { username: 'bob' });
     result = await approvePayment(second.browser, second.page, 'acc_bob_current');
     const fresh = sandboxCode(result);

@@ -35,7 +35,7 @@ export interface LedgerSnapshot {
 /** Takes a {@link LedgerSnapshot}, to assert afterwards that nothing moved (or exactly what did). */
 export async function snapshotLedger(dataSource: DataSource): Promise<LedgerSnapshot> {
   const count = async (table: string) => {
-    const [row] = (await dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`)) as Array<{ n: string | number }>;
+    const [row] = await dataSource.query<Array<{ n: string | number }>>(`SELECT COUNT(*) AS n FROM ${table}`);
     return BigInt(row?.n ?? 0);
   };
   const accounts = await dataSource.getRepository<AccountRow>('Account').find({ order: { id: 'ASC' } });

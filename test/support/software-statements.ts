@@ -170,7 +170,7 @@ export async function callRegistration(
 
 /** How many apps (OAuth clients) the `software` table holds. */
 export async function countSoftware(server: TestServer): Promise<number> {
-  const rows = (await server.database.dataSource.query('SELECT COUNT(*) AS n FROM software')) as Array<{ n: number | string }>;
+  const rows = await server.database.dataSource.query<Array<{ n: number | string }>>('SELECT COUNT(*) AS n FROM software');
   return Number(rows[0]?.n);
 }
 

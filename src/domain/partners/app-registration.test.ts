@@ -1,6 +1,6 @@
 // Proves that registering a partner app yields fixed FAPI 2.0 client metadata, accepts only safe redirect URIs (loopback http in the sandbox only), public keys with unique kids and FAPI algorithms, and known roles, and stores the app with its new or existing organisation.
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { PAYMENT_SIGNING_JWK } from '../../../test/support/sample-keys.js';
 import { InMemoryPartnerStore } from '../../../test/support/in-memory-partner-store.js';
@@ -302,7 +302,7 @@ describe('checkRedirectUris', () => {
 
 describe('checkPublicJwks and checkPublicJwk', () => {
   test('keys that cannot sign what FAPI allows → InvalidField jwks: RSA under 2048 bits, EC not on P-256, OKP not Ed25519, "use": "enc"', () => {
-    const jwk = (key: import('node:crypto').KeyObject, kid: string) => ({ ...(key.export({ format: 'jwk' }) as Record<string, unknown>), kid });
+    const jwk = (key: KeyObject, kid: string) => ({ ...(key.export({ format: 'jwk' }) as Record<string, unknown>), kid });
     const refused: Array<[string, Record<string, unknown>, RegExp]> = [
       ['RSA-1024', jwk(generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey, 'rsa-1024'), /at least 2048 bits/],
       ['EC P-384', jwk(generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey, 'p-384'), /P-256/],

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { hasControlCharacter } from '../text.js';
 import { InvalidField } from '../errors.js';
 import { newBase62Id, newId } from '../ids.js';
 import {
@@ -143,7 +144,7 @@ export async function assertAcceptedByAuthorizationServer(validate: ClientMetada
 export function checkName(value: string): string {
   const name = value.trim();
   if (!name || name.length > 140) throw new InvalidField('The app name must have 1 to 140 characters', 'name');
-  if (/[\u0000-\u001f\u007f]/.test(name)) throw new InvalidField('The app name must not contain control characters', 'name');
+  if (hasControlCharacter(name)) throw new InvalidField('The app name must not contain control characters', 'name');
   return name;
 }
 
@@ -211,8 +212,8 @@ export function checkPublicJwk(key: unknown): asserts key is Readonly<Record<str
   }
   if (jwk.kty === 'OKP' && (jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string')) throw new InvalidField('OKP keys must be Ed25519 (EdDSA)', 'jwks');
   if (jwk.use !== undefined && jwk.use !== 'sig') throw new InvalidField('Keys must be signing keys ("use": "sig", or no "use")', 'jwks');
-  if (jwk.alg !== undefined && !ALLOWED_KEY_ALGORITHMS.has(String(jwk.alg))) {
-    throw new InvalidField(`Key algorithm ${String(jwk.alg)} is not allowed (PS256, ES256 or EdDSA)`, 'jwks');
+  if (jwk.alg !== undefined && (typeof jwk.alg !== 'string' || !ALLOWED_KEY_ALGORITHMS.has(jwk.alg))) {
+    throw new InvalidField(`Key algorithm ${JSON.stringify(jwk.alg)} is not allowed (PS256, ES256 or EdDSA)`, 'jwks');
   }
   if (typeof jwk.kid !== 'string' || !jwk.kid || jwk.kid.length > 100)
     throw new InvalidField('Every key needs a "kid" of 1 to 100 characters', 'jwks');

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hashPassword } from '../auth/password-hash.js';
 import { checkPasswordLogin, type LoginAttemptStore, type LoginResult } from '../auth/password-login.js';
 import { ActionNotAllowed, InvalidField } from '../errors.js';
+import { hasControlCharacter } from '../text.js';
 import { newId } from '../ids.js';
 import type { MailOutbox } from '../mail/outbound-mail.js';
 import type { Partner } from './partner-app.js';
@@ -75,7 +76,7 @@ const EMAIL = /^[^\s@<>()",;:\\[\]]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-
  */
 export async function signUpPartner(services: SignUpServices, signUp: SignUp, now: Date): Promise<PartnerUser> {
   const organisationName = signUp.organisationName.trim();
-  if (!organisationName || organisationName.length > 140 || /[\u0000-\u001f\u007f]/.test(organisationName)) {
+  if (!organisationName || organisationName.length > 140 || hasControlCharacter(organisationName)) {
     throw new InvalidField('The organisation name must have 1 to 140 characters', 'organisationName');
   }
   const email = normaliseEmail(signUp.email);

@@ -77,7 +77,8 @@ export function readSoftwareStatement({ jwt, claims }: SignedSoftwareStatement, 
   if (!redirectUris || redirectUris.length === 0) throw invalid('The software statement has no software_redirect_uris');
   const roles = stringArray(claims.software_roles);
   if (!roles) throw invalid('The software statement has no software_roles');
-  if (String(claims.org_status ?? 'Active').toLowerCase() !== 'active') {
+  const orgStatus = claims.org_status ?? 'Active';
+  if (typeof orgStatus !== 'string' || orgStatus.toLowerCase() !== 'active') {
     throw new RegistrationRefused(
       'unapproved_software_statement',
       `The organisation's status in the directory is ${String(claims.org_status)}, not Active`,

@@ -12,7 +12,7 @@ import { replayGuardEntity } from './replay-guard.entity.js';
 import { serverKeyEntity } from './server-key.entity.js';
 
 /** Every entity of the schema, with the column options of the given dialect. */
-export function createEntities(dialect: Dialect): EntitySchema<any>[] {
+export function createEntities(dialect: Dialect): EntitySchema[] {
   const types = columnTypes(dialect);
   return [
     oidcModelEntity(types),

@@ -43,4 +43,5 @@ export function columnTypes(dialect: Dialect): ColumnTypes {
  * The shape of a JSON column. `any` values because TypeORM's partial-entity types cannot express `unknown`
  * inside a JSON document; callers narrow what they read.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above: TypeORM's partial-entity types reject `unknown` here
 export type JsonDocument = Record<string, any>;

@@ -1,7 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { AppStanding, ClientMetadata, Partner, PartnerApp, PartnerStore } from '../../domain/partners/partner-app.js';
 import { APP_STANDING_COLUMNS, appStandingOf, type AppStandingRow } from './app-standing-sql.js';
-import type { JsonDocument } from '../entities/column-types.js';
 import type { PartnerRow, SoftwareRow } from '../entities/partner.entity.js';
 import { isDuplicateKeyError, isStorableId } from '../sql.js';
 import { inTransaction } from '../transactions.js';

@@ -195,6 +195,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
       calls: { log: callLog, flush: () => calls.flush() },
       registrationEndpoint,
       trustAnchor: config.payments.trustAnchor,
+      bankOrganisationId: config.payments.bankOrganisationId,
       formSecret: sessionSecret,
       secureCookies,
       logger,

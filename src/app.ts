@@ -110,13 +110,19 @@ export async function createOpenTeller(config: Config, database: Database, logge
   app.use(logRequests(logger));
   app.use(securityHeaders({ https: config.issuer.startsWith('https:') }));
   app.use(async function serveStylesheet(ctx: Context, next: Next) {
-    if (ctx.path !== '/assets/app.css') return next();
+    if (ctx.path !== '/assets/app.css') {
+      await next();
+      return;
+    }
     ctx.type = 'text/css';
     ctx.set('Cache-Control', 'public, max-age=3600');
     ctx.body = STYLESHEET;
   });
   app.use(async function health(ctx: Context, next: Next) {
-    if (ctx.path !== '/health') return next();
+    if (ctx.path !== '/health') {
+      await next();
+      return;
+    }
     await dataSource.query('SELECT 1');
     ctx.body = { status: 'ok' };
   });

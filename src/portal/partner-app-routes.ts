@@ -101,14 +101,14 @@ export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDepe
   router.get(
     '/apps/:clientId',
     withPartner(async (ctx, signed) => {
-      page(ctx, await appPage(ctx, signed, await findAppOf(partners, { partnerId: signed.partner.id }, ctx.params.clientId ?? '')));
+      page(ctx, await appPage(ctx, signed, await findAppOf(partners, { partnerId: signed.partner.id }, clientIdOf(ctx))));
     }),
   );
 
   router.get(
     '/apps/:clientId/edit',
     withPartner(async (ctx, { partner, viewer }) => {
-      const app = await findAppOf(partners, { partnerId: partner.id }, ctx.params.clientId ?? '');
+      const app = await findAppOf(partners, { partnerId: partner.id }, clientIdOf(ctx));
       page(ctx, renderAppFormPage({ viewer, values: valuesOf(app), clientId: app.clientId }));
     }),
   );
@@ -117,7 +117,7 @@ export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDepe
     '/apps/:clientId/edit',
     forms,
     withPartner(async (ctx, signed) => {
-      const clientId = ctx.params.clientId ?? '';
+      const clientId = clientIdOf(ctx);
       const values = appFormValues(formOf(ctx));
       try {
         const details = { ...values, redirectUris: lines(values.redirectUris), ...(values.jwksUri ? { jwksUri: values.jwksUri } : {}) };
@@ -144,7 +144,7 @@ export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDepe
     '/apps/:clientId/disable',
     forms,
     withPartner(async (ctx, { partner }) => {
-      await appAction(ctx, () => disableApp(partners, partner.id, ctx.params.clientId ?? '', new Date()), 'disabled');
+      await appAction(ctx, () => disableApp(partners, partner.id, clientIdOf(ctx), new Date()), 'disabled');
     }),
   );
 
@@ -152,7 +152,7 @@ export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDepe
     '/apps/:clientId/enable',
     forms,
     withPartner(async (ctx, { partner }) => {
-      await appAction(ctx, () => enableApp(partners, partner.id, ctx.params.clientId ?? '', new Date()), 'enabled');
+      await appAction(ctx, () => enableApp(partners, partner.id, clientIdOf(ctx), new Date()), 'enabled');
     }),
   );
 
@@ -160,7 +160,7 @@ export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDepe
     '/apps/:clientId/keys',
     forms,
     withPartner(async (ctx, signed) => {
-      const clientId = ctx.params.clientId ?? '';
+      const clientId = clientIdOf(ctx);
       try {
         await addAppKeys(registration, signed.partner.id, clientId, parseJson(text(formOf(ctx).jwk, 60_000), 'jwk'), new Date());
         redirect(ctx, `/portal/apps/${clientId}?notice=key-added`);
@@ -176,11 +176,7 @@ export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDepe
     '/apps/:clientId/keys/retire',
     forms,
     withPartner(async (ctx, { partner }) => {
-      await appAction(
-        ctx,
-        () => retireAppKey(registration, partner.id, ctx.params.clientId ?? '', text(formOf(ctx).kid, 200), new Date()),
-        'key-retired',
-      );
+      await appAction(ctx, () => retireAppKey(registration, partner.id, clientIdOf(ctx), text(formOf(ctx).kid, 200), new Date()), 'key-retired');
     }),
   );
 
@@ -189,7 +185,7 @@ export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDepe
     withPartner(async (ctx, { partner }) => {
       const { directory } = dependencies;
       if (!directory) return ctx.throw(404, 'This bank runs no directory of its own: use the software statement of your ecosystem directory.');
-      const app = await findAppOf(partners, { partnerId: partner.id }, ctx.params.clientId ?? '');
+      const app = await findAppOf(partners, { partnerId: partner.id }, clientIdOf(ctx));
       const statement = await directory.issueFor({ partnerId: partner.id }, app.clientId, new Date());
       ctx.type = 'application/jwt';
       ctx.set('Content-Disposition', `attachment; filename="software-statement-${app.softwareId}.jwt"`);
@@ -199,7 +195,7 @@ export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDepe
 
   /** A state change of an app from a button; a refusal is shown on the app's page. */
   async function appAction(ctx: Context, action: () => Promise<unknown>, done: string): Promise<void> {
-    const clientId = ctx.params.clientId ?? '';
+    const clientId = clientIdOf(ctx);
     try {
       await action();
       redirect(ctx, `/portal/apps/${clientId}?notice=${done}`);
@@ -240,6 +236,12 @@ export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDepe
       ...extra,
     });
   }
+}
+
+/** The `:clientId` of the route. */
+function clientIdOf(ctx: Context): string {
+  const { clientId } = ctx.params as { clientId?: string };
+  return clientId ?? '';
 }
 
 function lines(value: string): string[] {

@@ -17,9 +17,9 @@ export interface SignedIn {
 /** Who is signed in to the portal, and the guard of the pages that need someone. */
 export interface PartnerSessions {
   /** The signed-in partner, or null. */
-  signedIn(ctx: Context): Promise<SignedIn | null>;
+  readonly signedIn: (ctx: Context) => Promise<SignedIn | null>;
   /** Runs `handle` for a signed-in partner (checking the anti-forgery token of a POST); sends others to log in. */
-  withPartner(handle: (ctx: Context, partner: SignedIn) => Promise<void>): (ctx: Context) => Promise<void>;
+  readonly withPartner: (handle: (ctx: Context, partner: SignedIn) => Promise<void>) => (ctx: Context) => Promise<void>;
 }
 
 /** Portal sessions over the session cookies, the portal users and their organisations. */

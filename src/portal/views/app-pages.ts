@@ -160,7 +160,7 @@ ${
 <thead><tr><th scope="col">Key id (kid)</th><th scope="col">Type</th><th scope="col">Algorithm</th>${managedInPortal && html`<th scope="col"><span class="visually-hidden">Actions</span></th>`}</tr></thead>
 <tbody>${keys.jwks.keys.map(
         (key) =>
-          html`<tr><td class="mono">${String(key.kid)}</td><td>${String(key.kty)}${key.crv !== undefined && html` ${String(key.crv)}`}</td><td>${key.alg === undefined ? 'any allowed' : String(key.alg)}</td>${
+          html`<tr><td class="mono">${String(key.kid)}</td><td>${String(key.kty)}${typeof key.crv === 'string' && html` ${key.crv}`}</td><td>${typeof key.alg === 'string' ? key.alg : 'any allowed'}</td>${
             managedInPortal &&
             html`<td>${keys.jwks.keys.length > 1 ? postButton({ action: `${base}/keys/retire`, csrf: viewer.csrf, label: 'Retire', fields: { kid: String(key.kid) }, accessibleLabel: `Retire key ${String(key.kid)}` }) : html`<span class="note">last key</span>`}</td>`
           }</tr>`,

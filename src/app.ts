@@ -110,7 +110,10 @@ export async function createOpenTeller(config: Config, database: Database, logge
   app.use(securityHeaders({ https: config.issuer.startsWith('https:') }));
   app.use(serveStylesheet());
   app.use(async function health(ctx: Context, next: Next) {
-    if (ctx.path !== '/health') return next();
+    if (ctx.path !== '/health') {
+      await next();
+      return;
+    }
     await dataSource.query('SELECT 1');
     ctx.body = { status: 'ok' };
   });
@@ -189,6 +192,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
       calls: { log: callLog, flush: () => calls.flush() },
       registrationEndpoint,
       trustAnchor: config.payments.trustAnchor,
+      bankOrganisationId: config.payments.bankOrganisationId,
       formSecret: sessionSecret,
       secureCookies,
       logger,

@@ -12,6 +12,9 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
+import { ExampleFailure, exitOnFailure } from './example-failures.mjs';
+
+exitOnFailure();
 
 const directory = process.argv[2] ?? '.';
 const privateFile = join(directory, 'private-jwk.json');
@@ -19,8 +22,7 @@ const signingFile = join(directory, 'signing-private-jwk.json');
 const publicFile = join(directory, 'public-jwks.json');
 for (const file of [privateFile, signingFile, publicFile]) {
   if (existsSync(file)) {
-    console.error(`${file} already exists; remove it or pass another directory`);
-    process.exit(1);
+    throw new ExampleFailure(`${file} already exists: keys are never overwritten.`, 'Pass another directory, or remove the old files first.');
   }
 }
 
@@ -34,13 +36,16 @@ async function keyPair(alg, options = {}) {
   };
 }
 
-mkdirSync(directory, { recursive: true, mode: 0o700 });
 const client = await keyPair('ES256');
 const signing = await keyPair('PS256', { modulusLength: 2048 });
-
-writeFileSync(privateFile, `${JSON.stringify(client.privateJwk, null, 2)}\n`, { mode: 0o600 });
-writeFileSync(signingFile, `${JSON.stringify(signing.privateJwk, null, 2)}\n`, { mode: 0o600 });
-writeFileSync(publicFile, `${JSON.stringify({ keys: [client.publicJwk, signing.publicJwk] }, null, 2)}\n`);
+try {
+  mkdirSync(directory, { recursive: true, mode: 0o700 });
+  writeFileSync(privateFile, `${JSON.stringify(client.privateJwk, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(signingFile, `${JSON.stringify(signing.privateJwk, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(publicFile, `${JSON.stringify({ keys: [client.publicJwk, signing.publicJwk] }, null, 2)}\n`);
+} catch (error) {
+  throw new ExampleFailure(`Cannot write the keys to ${directory} (${error.code}).`, 'Pass a directory you can write to.');
+}
 console.log(`Wrote ${privateFile} (ES256, client authentication; keep it secret), kid ${client.privateJwk.kid}`);
 console.log(`Wrote ${signingFile} (PS256, payment message signing; keep it secret), kid ${signing.privateJwk.kid}`);
 console.log(`Wrote ${publicFile} (both public keys, for --jwks-file)`);

@@ -8,11 +8,14 @@
 //   6. GET /accounts and GET /accounts/{AccountId}
 //   7. DELETE the consent and shows that the customer token stops working
 //
+// If the bank refuses a request, the example prints its answer and what to check, and exits with 1. A run that
+// fails (or is stopped with Ctrl-C) after step 3 deletes its consent, so nothing is left awaiting a customer.
+//
 // Environment:
 //   ISSUER            OpenTeller issuer (default http://localhost:3000)
-//   CLIENT_ID         from `npx openteller partner create` (required)
+//   CLIENT_ID         the app's client id, from the portal or `npx openteller partner create` (required)
 //   PRIVATE_JWK_FILE  the app's private key: a JWK, or a JWKS whose first key is used; needs "kid" (required)
-//   REDIRECT_URI      one of the app's registered redirect URIs (default http://localhost:8080/callback)
+//   REDIRECT_URI      one of the app's registered redirect URIs, exactly (default http://localhost:8080/callback)
 //   PERMISSIONS       comma-separated OBIE permissions (default ReadAccountsBasic,ReadAccountsDetail)
 //   KEEP_CONSENT      set to 1 to skip step 7
 //
@@ -20,24 +23,24 @@
 //   CLIENT_ID=cli_... PRIVATE_JWK_FILE=private-jwk.json node partner-portal-docs/examples/getting-started.mjs
 import { randomUUID } from 'node:crypto';
 import * as client from 'openid-client';
-import { loadPrivateJwk, required, waitForCallback } from './example-support.mjs';
-import { importJWK } from 'jose';
+import { BankRefusal, ExampleFailure, exitOnFailure, onFailure } from './example-failures.mjs';
+import { catchCallback, loadPrivateKey, required } from './example-support.mjs';
 
+exitOnFailure();
 const ISSUER = process.env.ISSUER ?? 'http://localhost:3000';
-const CLIENT_ID = required('CLIENT_ID');
-const PRIVATE_JWK_FILE = required('PRIVATE_JWK_FILE');
+const CLIENT_ID = required('CLIENT_ID', "your app's client id (cli_…), shown on its page in the portal");
+const PRIVATE_JWK_FILE = required('PRIVATE_JWK_FILE', 'the path of your private key file, a JWK with "kid" as generate-keys.mjs writes it');
 const REDIRECT_URI = process.env.REDIRECT_URI ?? 'http://localhost:8080/callback';
 const PERMISSIONS = (process.env.PERMISSIONS ?? 'ReadAccountsBasic,ReadAccountsDetail').split(',').map((value) => value.trim());
 const API = `${ISSUER}/open-banking/v4.0/aisp`;
 
 // --- 1. Discovery, client authentication, DPoP -------------------------------------------------------
-const privateJwk = loadPrivateJwk(PRIVATE_JWK_FILE);
-const key = await importJWK(privateJwk, privateJwk.alg);
+const { key, kid } = await loadPrivateKey('PRIVATE_JWK_FILE', PRIVATE_JWK_FILE);
 const config = await client.discovery(
   new URL(ISSUER),
   CLIENT_ID,
   undefined,
-  client.PrivateKeyJwt({ key, kid: privateJwk.kid }),
+  client.PrivateKeyJwt({ key, kid }),
   // A local sandbox issuer is plain http; openid-client refuses http unless told otherwise.
   new URL(ISSUER).protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : undefined,
 );
@@ -45,6 +48,8 @@ const config = await client.discovery(
 // must use the same one. openid-client adds a fresh proof to every request and handles DPoP nonces.
 const DPoP = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
 console.log(`Discovered ${config.serverMetadata().issuer}`);
+// Listen for the callback before anything is created: a port in use stops the run here.
+const callback = await catchCallback(REDIRECT_URI);
 
 // --- 2. Client credentials token ---------------------------------------------------------------------
 const clientToken = await client.clientCredentialsGrant(config, { scope: 'accounts' }, { DPoP });
@@ -57,6 +62,14 @@ const consent = await callApi(clientToken.access_token, `${API}/account-access-c
 });
 const consentId = consent.Data.ConsentId;
 console.log(`Consent ${consentId} created, status ${consent.Data.Status}, permissions ${consent.Data.Permissions.join(', ')}`);
+// A consent of a failed run is of no use: delete it, so that nothing is left awaiting a customer (a consent the
+// customer denied stays RJCT).
+onFailure(async () => {
+  const { access_token: token } = await client.clientCredentialsGrant(config, { scope: 'accounts' }, { DPoP });
+  await callApi(token, `${API}/account-access-consents/${consentId}`, 'DELETE');
+  const ended = await callApi(token, `${API}/account-access-consents/${consentId}`, 'GET');
+  console.error(`Consent ${consentId} is now ${ended.Data.Status}: it cannot be used or authorised any more.`);
+});
 
 // --- 4. Pushed authorization request -----------------------------------------------------------------
 const pkceCodeVerifier = client.randomPKCECodeVerifier();
@@ -81,12 +94,11 @@ console.log('alice / alice-sandbox-1; see npx openteller sandbox customers), pic
 console.log(`  ${authorizationUrl.href}\n`);
 
 // --- 5. Callback and code exchange -------------------------------------------------------------------
-const callbackUrl = await waitForCallback(REDIRECT_URI);
-if (callbackUrl.searchParams.get('error')) {
-  console.error(`The authorization ended with ${callbackUrl.searchParams.get('error')}: ${callbackUrl.searchParams.get('error_description') ?? ''}`);
-  const ended = await callApi(clientToken.access_token, `${API}/account-access-consents/${consentId}`, 'GET');
-  console.error(`Consent ${consentId} now has status ${ended.Data.Status}`);
-  process.exit(1);
+const callbackUrl = await callback.received();
+// The customer denied, or the bank could not go on: the callback carries an OAuth error instead of a code.
+const callbackError = callbackUrl.searchParams.get('error');
+if (callbackError) {
+  throw new BankRefusal('the authorization', null, { error: callbackError, error_description: callbackUrl.searchParams.get('error_description') });
 }
 // Checks state and iss, sends the PKCE verifier, verifies the ID token (signature, nonce, audience).
 const tokens = await client.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier, expectedState: state, expectedNonce: nonce }, undefined, {
@@ -95,7 +107,12 @@ const tokens = await client.authorizationCodeGrant(config, callbackUrl, { pkceCo
 const idToken = tokens.claims();
 console.log(`Customer access token (DPoP-bound), expires in ${tokens.expires_in} s, scope "${tokens.scope}"`);
 console.log(`ID token: sub ${idToken.sub}, openbanking_intent_id ${idToken.openbanking_intent_id}`);
-if (idToken.openbanking_intent_id !== consentId) throw new Error('The ID token is bound to another consent');
+if (idToken.openbanking_intent_id !== consentId) {
+  throw new ExampleFailure(
+    `The ID token is bound to consent ${idToken.openbanking_intent_id}, not ${consentId}.`,
+    'Do not use these tokens; report it to the bank.',
+  );
+}
 
 // --- 6. Accounts -------------------------------------------------------------------------------------
 const accounts = await callApi(tokens.access_token, `${API}/accounts`, 'GET');
@@ -109,20 +126,22 @@ if (first) {
 
 // --- 7. Revoke the consent ---------------------------------------------------------------------------
 if (process.env.KEEP_CONSENT !== '1') {
-  await callApi(clientToken.access_token, `${API}/account-access-consents/${consentId}`, 'DELETE');
-  const after = await callApi(clientToken.access_token, `${API}/account-access-consents/${consentId}`, 'GET');
+  const { access_token: token } = await client.clientCredentialsGrant(config, { scope: 'accounts' }, { DPoP }); // the first may have expired
+  await callApi(token, `${API}/account-access-consents/${consentId}`, 'DELETE');
+  const after = await callApi(token, `${API}/account-access-consents/${consentId}`, 'GET');
   console.log(`\nConsent ${consentId} deleted; its status is now ${after.Data.Status}`);
   try {
     await callApi(tokens.access_token, `${API}/accounts`, 'GET');
     console.log('Unexpected: the customer token still works');
   } catch (error) {
-    console.log(`GET /accounts with the customer token now fails: ${error.message}`);
+    if (!(error instanceof BankRefusal)) throw error;
+    console.log(`GET /accounts with the customer token is now refused: ${error.status} ${error.body.Message}`);
   }
 }
 
 /**
- * Calls the Open Banking API with a DPoP-bound token. Returns the parsed JSON body (null for 204); throws
- * with the HTTP status and the OBIE error body otherwise.
+ * Calls the Open Banking API with a DPoP-bound token. Returns the parsed JSON body (null for 204); throws a
+ * BankRefusal with the HTTP status and the OBIE error body otherwise.
  */
 async function callApi(accessToken, url, method, body) {
   const headers = new Headers({ accept: 'application/json', 'x-fapi-interaction-id': randomUUID() });
@@ -142,12 +161,12 @@ async function callApi(accessToken, url, method, body) {
     // openid-client throws on a 401 that carries a WWW-Authenticate challenge; the response is attached.
     if (error instanceof client.WWWAuthenticateChallengeError) {
       const text = await error.response.text();
-      throw new Error(`${method} ${url} -> ${error.response.status}: ${text || error.response.headers.get('www-authenticate')}`);
+      throw new BankRefusal(`${method} ${url}`, error.response.status, text || error.response.headers.get('www-authenticate'), { cause: error });
     }
     throw error;
   }
   if (response.status === 204) return null;
   const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${url} -> ${response.status}: ${text}`);
+  if (!response.ok) throw new BankRefusal(`${method} ${url}`, response.status, text);
   return JSON.parse(text);
 }

@@ -10,16 +10,21 @@
 //   7. GET /domestic-payments/{DomesticPaymentId} until the payment is final (ACSC or RJCT)
 // Every response's x-jws-signature is verified with the bank's key from jwks_uri.
 //
+// If the bank refuses a request, the example prints its answer and what to check, and exits with 1. Payment
+// consents cannot be deleted: the consent asks the customer to approve within 10 minutes
+// (Authorisation.CompletionDateTime), so the consent of a run that fails midway ends (RJCT, U036) by then, and
+// the example says what became of it.
+//
 // Environment:
 //   ISSUER                OpenTeller issuer (default http://localhost:3000)
-//   CLIENT_ID             from `npx openteller partner create ... --roles PISP` (required)
-//   PARTNER_ID            partner_id from the same output (required): the signature's iss is PARTNER_ID/CLIENT_ID
+//   CLIENT_ID             the app's client id, from the portal or `npx openteller partner create ... --roles PISP` (required)
+//   PARTNER_ID            the app's partner id (the portal shows the signing iss, PARTNER_ID/CLIENT_ID) (required)
 //   PRIVATE_JWK_FILE      the app's private key for client authentication: a JWK, or a JWKS whose first key is
 //                         used; needs "kid" (required)
 //   SIGNING_JWK_FILE      the app's private RSA key for message signing (PS256); needs "kid" (required)
 //   JWS_TRUST_ANCHOR      the bank's trust anchor (default: the issuer's host name, which is the bank's default)
 //   BANK_ORGANISATION_ID  the iss of the bank's response signatures (default openteller)
-//   REDIRECT_URI          one of the app's registered redirect URIs (default http://localhost:8080/callback)
+//   REDIRECT_URI          one of the app's registered redirect URIs, exactly (default http://localhost:8080/callback)
 //   AMOUNT, CURRENCY      default 10.00 GBP
 //   CREDITOR_ACCOUNT      sort code + account number (14 digits) or IBAN (default 99030141873205, Bob Patel's
 //                         current account at the sandbox bank)
@@ -32,14 +37,19 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as client from 'openid-client';
-import { loadPrivateJwk, required, waitForCallback } from './example-support.mjs';
-import { base64url, CompactSign, compactVerify, createRemoteJWKSet, importJWK } from 'jose';
+import { base64url, CompactSign, compactVerify, createRemoteJWKSet } from 'jose';
+import { BankRefusal, ExampleFailure, exitOnFailure, onFailure } from './example-failures.mjs';
+import { catchCallback, loadPrivateKey, required } from './example-support.mjs';
 
+exitOnFailure();
 const ISSUER = process.env.ISSUER ?? 'http://localhost:3000';
-const CLIENT_ID = required('CLIENT_ID');
-const PARTNER_ID = required('PARTNER_ID');
-const PRIVATE_JWK_FILE = required('PRIVATE_JWK_FILE');
-const SIGNING_JWK_FILE = required('SIGNING_JWK_FILE');
+const CLIENT_ID = required('CLIENT_ID', "your app's client id (cli_…), shown on its page in the portal");
+const PARTNER_ID = required('PARTNER_ID', "your partner id (ptn_…): the part before the slash of the signing iss on the app's page in the portal");
+const PRIVATE_JWK_FILE = required('PRIVATE_JWK_FILE', 'the path of your private key file, a JWK with "kid" as generate-keys.mjs writes it');
+const SIGNING_JWK_FILE = required(
+  'SIGNING_JWK_FILE',
+  'the path of your private RSA key file for message signing, a JWK with "kid" (generate-keys.mjs writes signing-private-jwk.json)',
+);
 const TRUST_ANCHOR = process.env.JWS_TRUST_ANCHOR ?? new URL(ISSUER).hostname;
 const BANK_ORGANISATION_ID = process.env.BANK_ORGANISATION_ID ?? 'openteller';
 const REDIRECT_URI = process.env.REDIRECT_URI ?? 'http://localhost:8080/callback';
@@ -49,6 +59,7 @@ const CREDITOR_ACCOUNT = (process.env.CREDITOR_ACCOUNT ?? '99030141873205').repl
 const CREDITOR_NAME = process.env.CREDITOR_NAME ?? 'Bob Patel';
 const REFERENCE = process.env.REFERENCE ?? 'INVOICE 1001';
 const API = `${ISSUER}/open-banking/v4.0/pisp`;
+const AUTHORISATION_MINUTES = 10;
 
 // --- Message signing: a detached JWS over the exact body bytes ----------------------------------------
 const OB_IAT = 'http://openbanking.org.uk/iat';
@@ -82,31 +93,38 @@ async function signDetached(bytes, { key, kid, issuer, trustAnchor }) {
  */
 async function verifyDetached(signature, bytes, bankKeys) {
   const [header, payload, value] = (signature ?? '').split('.');
-  if (!header || payload !== '' || value === undefined) throw new Error('The response has no detached x-jws-signature');
-  const { protectedHeader } = await compactVerify(`${header}.${base64url.encode(bytes)}.${value}`, bankKeys, {
-    algorithms: ['PS256'],
-    crit: { [OB_IAT]: true, [OB_ISS]: true, [OB_TAN]: true },
-  });
-  if (protectedHeader[OB_ISS] !== BANK_ORGANISATION_ID) throw new Error(`The response was signed by ${protectedHeader[OB_ISS]}, not the bank`);
-  if (protectedHeader[OB_TAN] !== TRUST_ANCHOR) throw new Error(`The response signature names trust anchor ${protectedHeader[OB_TAN]}`);
+  const hint = "BANK_ORGANISATION_ID and JWS_TRUST_ANCHOR must be the bank's: the payment example command on the app's page in the portal has them.";
+  if (!header || payload !== '' || value === undefined) throw new ExampleFailure('The response has no detached x-jws-signature.', hint);
+  let protectedHeader;
+  try {
+    ({ protectedHeader } = await compactVerify(`${header}.${base64url.encode(bytes)}.${value}`, bankKeys, {
+      algorithms: ['PS256'],
+      crit: { [OB_IAT]: true, [OB_ISS]: true, [OB_TAN]: true },
+    }));
+  } catch (error) {
+    throw new ExampleFailure(
+      `The response's x-jws-signature does not verify with the bank's keys (${error.message}).`,
+      'ISSUER must be the bank you mean: it signs its responses with a key it publishes at its jwks_uri.',
+    );
+  }
+  if (protectedHeader[OB_ISS] !== BANK_ORGANISATION_ID) {
+    throw new ExampleFailure(`The response was signed by ${protectedHeader[OB_ISS]}, not by BANK_ORGANISATION_ID ${BANK_ORGANISATION_ID}.`, hint);
+  }
+  if (protectedHeader[OB_TAN] !== TRUST_ANCHOR) {
+    throw new ExampleFailure(`The response signature names trust anchor ${protectedHeader[OB_TAN]}, not JWS_TRUST_ANCHOR ${TRUST_ANCHOR}.`, hint);
+  }
   return protectedHeader;
 }
 
 // --- 1. Discovery, client authentication, DPoP, keys -------------------------------------------------
-const privateJwk = loadPrivateJwk(PRIVATE_JWK_FILE);
-const signingJwk = loadPrivateJwk(SIGNING_JWK_FILE);
-if (signingJwk.kty !== 'RSA') throw new Error(`${SIGNING_JWK_FILE} must hold an RSA key: message signatures use PS256`);
-const signer = {
-  key: await importJWK(signingJwk, 'PS256'),
-  kid: signingJwk.kid,
-  issuer: `${PARTNER_ID}/${CLIENT_ID}`,
-  trustAnchor: TRUST_ANCHOR,
-};
+const clientKey = await loadPrivateKey('PRIVATE_JWK_FILE', PRIVATE_JWK_FILE);
+const signingKey = await loadPrivateKey('SIGNING_JWK_FILE', SIGNING_JWK_FILE, 'PS256'); // message signatures use PS256: an RSA key
+const signer = { key: signingKey.key, kid: signingKey.kid, issuer: `${PARTNER_ID}/${CLIENT_ID}`, trustAnchor: TRUST_ANCHOR };
 const config = await client.discovery(
   new URL(ISSUER),
   CLIENT_ID,
   undefined,
-  client.PrivateKeyJwt({ key: await importJWK(privateJwk, privateJwk.alg), kid: privateJwk.kid }),
+  client.PrivateKeyJwt({ key: clientKey.key, kid: clientKey.kid }),
   // A local sandbox issuer is plain http; openid-client refuses http unless told otherwise.
   new URL(ISSUER).protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : undefined,
 );
@@ -115,6 +133,8 @@ const bankKeys = createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri));
 // One DPoP key pair for the whole flow: the PAR binds the authorization code to it.
 const DPoP = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
 console.log(`Discovered ${config.serverMetadata().issuer}; signing as ${signer.issuer} (kid ${signer.kid}), trust anchor ${TRUST_ANCHOR}`);
+// Listen for the callback before anything is created: a port in use stops the run here.
+const callback = await catchCallback(REDIRECT_URI);
 
 // --- 2. Client credentials token ---------------------------------------------------------------------
 let clientToken = await client.clientCredentialsGrant(config, { scope: 'payments' }, { DPoP });
@@ -133,13 +153,27 @@ const initiation = {
   RemittanceInformation: { Unstructured: [REFERENCE] },
 };
 const risk = { PaymentContextCode: 'TransferToThirdParty' };
+// The customer has AUTHORISATION_MINUTES to approve; after that an unapproved consent ends (RJCT, U036).
+const authorisation = { AuthorisationType: 'Single', CompletionDateTime: new Date(Date.now() + AUTHORISATION_MINUTES * 60_000).toISOString() };
 const consent = await callApi(clientToken.access_token, `${API}/domestic-payment-consents`, 'POST', {
-  body: { Data: { Initiation: initiation }, Risk: risk },
+  body: { Data: { Initiation: initiation, Authorisation: authorisation }, Risk: risk },
   idempotencyKey: randomUUID(),
 });
 const consentId = consent.Data.ConsentId;
 const charges = consent.Data.Charges?.map((charge) => `${charge.Amount.Amount} ${charge.Amount.Currency} (${charge.Type})`).join(', ') ?? 'none';
 console.log(`Consent ${consentId} created, status ${consent.Data.Status}, charges ${charges}`);
+// Payment consents cannot be deleted: if the run fails from here, say what became of this one.
+onFailure(async () => {
+  const { access_token: token } = await client.clientCredentialsGrant(config, { scope: 'payments' }, { DPoP });
+  const { Data } = await callApi(token, `${API}/domestic-payment-consents/${consentId}`, 'GET');
+  const outcome = {
+    AWAU: `nothing can be paid with it unless a customer approves it, and it ends (RJCT, U036) at ${authorisation.CompletionDateTime}`,
+    AUTH: 'the customer approved it, but no payment was made with it: no money has moved',
+    RJCT: 'it has ended; no money has moved',
+    COND: 'a payment was made with it (above)',
+  };
+  console.error(`Consent ${consentId} is ${Data.Status}: ${outcome[Data.Status] ?? 'see payments.md#payment-consents'}.`);
+});
 
 // --- 4. Pushed authorization request -----------------------------------------------------------------
 const pkceCodeVerifier = client.randomPKCECodeVerifier();
@@ -165,18 +199,22 @@ console.log('one-time code, the sandbox shows it on the page:\n');
 console.log(`  ${authorizationUrl.href}\n`);
 
 // --- 5. Callback and code exchange -------------------------------------------------------------------
-const callbackUrl = await waitForCallback(REDIRECT_URI);
-if (callbackUrl.searchParams.get('error')) {
-  console.error(`The authorization ended with ${callbackUrl.searchParams.get('error')}: ${callbackUrl.searchParams.get('error_description') ?? ''}`);
-  const ended = await callApi(clientToken.access_token, `${API}/domestic-payment-consents/${consentId}`, 'GET');
-  console.error(`Consent ${consentId} now has status ${ended.Data.Status}`);
-  process.exit(1);
+const callbackUrl = await callback.received();
+// The customer cancelled, or the bank could not go on: the callback carries an OAuth error instead of a code.
+const callbackError = callbackUrl.searchParams.get('error');
+if (callbackError) {
+  throw new BankRefusal('the authorization', null, { error: callbackError, error_description: callbackUrl.searchParams.get('error_description') });
 }
 const tokens = await client.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier, expectedState: state, expectedNonce: nonce }, undefined, {
   DPoP,
 });
 const idToken = tokens.claims();
-if (idToken.openbanking_intent_id !== consentId) throw new Error('The ID token is bound to another consent');
+if (idToken.openbanking_intent_id !== consentId) {
+  throw new ExampleFailure(
+    `The ID token is bound to consent ${idToken.openbanking_intent_id}, not ${consentId}.`,
+    'Do not use these tokens; report it to the bank.',
+  );
+}
 console.log(`Customer access token (DPoP-bound), expires in ${tokens.expires_in} s, scope "${tokens.scope}", acr ${idToken.acr}`);
 
 // --- 6. The payment, with the customer token ---------------------------------------------------------
@@ -206,7 +244,7 @@ console.log(`Consent ${consentId} is now ${afterwards.Data.Status} (used)`);
 /**
  * Calls the payment API with a DPoP-bound token. A POST body is serialised once, signed, and exactly those
  * bytes are sent, with the idempotency key. The response's signature is verified before its body is read.
- * Returns the parsed JSON body; throws with the HTTP status and the OBIE error body otherwise.
+ * Returns the parsed JSON body; throws a BankRefusal with the HTTP status and the OBIE error body otherwise.
  */
 async function callApi(accessToken, url, method, { body, idempotencyKey } = {}) {
   const headers = new Headers({ accept: 'application/json', 'x-fapi-interaction-id': randomUUID() });
@@ -223,14 +261,14 @@ async function callApi(accessToken, url, method, { body, idempotencyKey } = {}) 
   } catch (error) {
     // openid-client throws on a 401 that carries a WWW-Authenticate challenge; the response is attached.
     if (error instanceof client.WWWAuthenticateChallengeError) {
-      throw new Error(`${method} ${url} -> ${error.response.status}: ${await error.response.text()}`);
+      throw new BankRefusal(`${method} ${url}`, error.response.status, await error.response.text(), { cause: error });
     }
     throw error;
   }
   const received = new Uint8Array(await response.arrayBuffer());
   await verifyDetached(response.headers.get('x-jws-signature'), received, bankKeys);
   const text = new TextDecoder().decode(received);
-  if (!response.ok) throw new Error(`${method} ${url} -> ${response.status}: ${text}`);
+  if (!response.ok) throw new BankRefusal(`${method} ${url}`, response.status, text);
   return JSON.parse(text);
 }
 

@@ -9,6 +9,9 @@
 //      rotates, and the one just used is refused from now on
 //   5. with DEREGISTER=1, deletes the client (DELETE /register/{client_id}) and shows its token is refused
 //
+// If the bank refuses a request, the example prints its answer and what to check, and exits with 1; a refused
+// registration registers nothing.
+//
 // Environment:
 //   ISSUER            OpenTeller issuer (default http://localhost:3000)
 //   SSA_FILE          the software statement: the portal's "Download software statement", or the output of
@@ -21,29 +24,30 @@
 // Run from the repository (openid-client and jose come from its node_modules):
 //   SSA_FILE=ssa.jwt PRIVATE_JWK_FILE=private-jwk.json node partner-portal-docs/examples/register-by-dcr.mjs
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import * as client from 'openid-client';
-import { decodeJwt, importJWK, SignJWT } from 'jose';
-import { loadPrivateJwk, required } from './example-support.mjs';
+import { decodeJwt, SignJWT } from 'jose';
+import { BankRefusal, ExampleFailure, exitOnFailure } from './example-failures.mjs';
+import { loadPrivateKey, readSettingFile, required } from './example-support.mjs';
 
+exitOnFailure();
 const ISSUER = process.env.ISSUER ?? 'http://localhost:3000';
-const SSA_FILE = required('SSA_FILE');
-const PRIVATE_JWK_FILE = required('PRIVATE_JWK_FILE');
+const SSA_FILE = required('SSA_FILE', 'the path of the app\'s software statement (the portal\'s "Download software statement")');
+const PRIVATE_JWK_FILE = required('PRIVATE_JWK_FILE', 'the path of the private key file of the app the statement is for, a JWK with "kid"');
 const REDIRECT_URI = process.env.REDIRECT_URI ?? 'http://localhost:8080/callback';
 
 // --- 1. Statement, key, discovery --------------------------------------------------------------------
-const softwareStatement = readFileSync(SSA_FILE, 'utf8').trim();
-const statement = decodeJwt(softwareStatement); // only read here: the bank verifies its signature
-const privateJwk = loadPrivateJwk(PRIVATE_JWK_FILE);
-const key = await importJWK(privateJwk, privateJwk.alg);
+const softwareStatement = readSettingFile('SSA_FILE', SSA_FILE).trim();
+const statement = readStatement(softwareStatement); // only read here: the bank verifies its signature
+const privateKey = await loadPrivateKey('PRIVATE_JWK_FILE', PRIVATE_JWK_FILE);
 // Plain discovery: openid-client's discovery() wants a client id, which we only get in step 2.
-const discoveryResponse = await fetch(`${ISSUER}/.well-known/openid-configuration`);
-if (!discoveryResponse.ok) throw new Error(`Discovery at ${ISSUER} answered ${discoveryResponse.status}`);
+const discoveryUrl = `${ISSUER}/.well-known/openid-configuration`;
+const discoveryResponse = await fetch(discoveryUrl);
+if (!discoveryResponse.ok) throw new BankRefusal(`GET ${discoveryUrl}`, discoveryResponse.status, await discoveryResponse.text());
 const serverMetadata = await discoveryResponse.json();
 console.log(
-  `Software statement for software_id ${statement.software_id} (${statement.software_client_name}), roles ${statement.software_roles.join(', ')}`,
+  `Software statement for software_id ${statement.software_id} (${statement.software_client_name}), roles ${statement.software_roles?.join(', ') ?? 'none'}`,
 );
-console.log(`  issued ${new Date(statement.iat * 1000).toISOString()}, accepted until ${new Date(statement.exp * 1000).toISOString()}`);
+console.log(`  issued ${dateOf(statement.iat)}, accepted until ${dateOf(statement.exp)}`);
 console.log(`Registration endpoint: ${serverMetadata.registration_endpoint}`);
 
 // --- 2. Signed registration request ------------------------------------------------------------------
@@ -54,16 +58,16 @@ const registrationRequest = await new SignJWT({
   redirect_uris: [REDIRECT_URI],
   scope: 'openid accounts',
   token_endpoint_auth_method: 'private_key_jwt',
-  token_endpoint_auth_signing_alg: privateJwk.alg,
+  token_endpoint_auth_signing_alg: privateKey.alg,
   software_statement: softwareStatement,
 })
-  .setProtectedHeader({ alg: privateJwk.alg, kid: privateJwk.kid, typ: 'JWT' })
+  .setProtectedHeader({ alg: privateKey.alg, kid: privateKey.kid, typ: 'JWT' })
   .setIssuer(statement.software_id) // iss = the statement's software_id
   .setAudience(serverMetadata.issuer) // aud = the issuer (or the registration endpoint)
   .setIssuedAt(now)
   .setExpirationTime(now + 300) // exp - iat: at most one hour
   .setJti(randomUUID()) // each request is accepted once
-  .sign(key);
+  .sign(privateKey.key);
 
 const registered = await registrationCall('POST', serverMetadata.registration_endpoint, undefined, registrationRequest);
 console.log(`\nRegistered client ${registered.client_id}`);
@@ -75,7 +79,12 @@ console.log(`  registration_client_uri ${registered.registration_client_uri}`);
 console.log(`  registration_access_token ${registered.registration_access_token}`);
 
 // --- 3. The new client works -------------------------------------------------------------------------
-const config = new client.Configuration(serverMetadata, registered.client_id, undefined, client.PrivateKeyJwt({ key, kid: privateJwk.kid }));
+const config = new client.Configuration(
+  serverMetadata,
+  registered.client_id,
+  undefined,
+  client.PrivateKeyJwt({ key: privateKey.key, kid: privateKey.kid }),
+);
 // A local sandbox issuer is plain http; openid-client refuses http unless told otherwise.
 if (new URL(ISSUER).protocol === 'http:') client.allowInsecureRequests(config);
 const DPoP = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
@@ -110,7 +119,7 @@ if (process.env.DEREGISTER === '1') {
 
 /**
  * One call to the registration endpoints: a signed request (POST) or the registration access token (GET, PUT,
- * DELETE). Returns the JSON body (null for 204); throws with the status and RFC 7591 error body otherwise.
+ * DELETE). Returns the JSON body (null for 204); throws a BankRefusal with the status and RFC 7591 error body otherwise.
  */
 async function registrationCall(method, url, registrationAccessToken, signedRequest) {
   const headers = { accept: 'application/json' };
@@ -119,6 +128,23 @@ async function registrationCall(method, url, registrationAccessToken, signedRequ
   const response = await fetch(url, { method, headers, body: signedRequest });
   if (response.status === 204) return null;
   const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${url} -> ${response.status}: ${text}`);
+  if (!response.ok) throw new BankRefusal(`${method} ${url}`, response.status, text);
   return JSON.parse(text);
+}
+
+/** The claims of the software statement, read without verifying it (the bank does that). */
+function readStatement(jwt) {
+  try {
+    return decodeJwt(jwt);
+  } catch {
+    throw new ExampleFailure(
+      `SSA_FILE ${SSA_FILE} holds no software statement (a JWT).`,
+      "Download the software statement from the app's page in the portal again.",
+    );
+  }
+}
+
+/** A JWT date (seconds since 1970) as ISO 8601. */
+function dateOf(seconds) {
+  return typeof seconds === 'number' ? new Date(seconds * 1000).toISOString() : 'unknown';
 }

@@ -30,6 +30,8 @@ export interface PartnerAppDependencies {
   readonly registrationEndpoint: string;
   /** The trust anchor payment message signatures name (`http://openbanking.org.uk/tan`). */
   readonly trustAnchor: string;
+  /** Who the bank signs its payment API responses as (`http://openbanking.org.uk/iss`). */
+  readonly bankOrganisationId: string;
   readonly logger: Logger;
 }
 
@@ -227,7 +229,7 @@ export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDepe
       app,
       issuer: dependencies.issuer,
       registrationEndpoint: dependencies.registrationEndpoint,
-      snippets: appSnippets(dependencies.issuer, app),
+      snippets: appSnippets(dependencies, app),
       canDownloadStatement: dependencies.directory !== null && hasSoftwareStatement(app),
       hasDirectory: dependencies.directory !== null,
       messageSigning: app.roles.includes('PISP') ? { issuer: messageSigningIssuer(app), trustAnchor: dependencies.trustAnchor } : null,

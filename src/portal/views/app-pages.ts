@@ -1,5 +1,6 @@
 import { html, type SafeHtml } from '../../web/html.js';
 import type { ConsentSummary } from '../../domain/consents/consent-summaries.js';
+import type { AppSnippets, ExampleCommand, KeyFileSetting } from '../app-snippets.js';
 import type { ApiCall } from '../../domain/partners/api-calls.js';
 import { isEditableInPortal, keysOf, SCOPE_OF_ROLE, type PartnerApp, type PartnerRole } from '../../domain/partners/partner-app.js';
 import { csrfField, errorSummary, notice, postButton, textArea, textField, type FieldErrors } from '../../web/form-fields.js';
@@ -97,8 +98,8 @@ export interface AppPageModel {
   readonly app: PartnerApp;
   readonly issuer: string;
   readonly registrationEndpoint: string;
-  /** Shell and JSON snippets that configure a client for this app. */
-  readonly snippets: { readonly shell: string; readonly json: string };
+  /** The example commands for this app's roles, and its settings as JSON. */
+  readonly snippets: AppSnippets;
   readonly canDownloadStatement: boolean;
   /** Whether the bank runs a directory of its own (software statements). */
   readonly hasDirectory: boolean;
@@ -144,13 +145,7 @@ ${
 </dl>
 ${managedInPortal && html`<p><a href="${base}/edit">Edit name, description, redirect URIs and roles</a></p>`}
 </section>
-<section class="section" aria-labelledby="config-heading">
-<h2 id="config-heading">Configuration</h2>
-<p>Run the getting-started example against this app (the private key is the one whose public half you registered):</p>
-<pre class="code" aria-label="Shell configuration">${model.snippets.shell}</pre>
-<p>Or configure any OpenID Connect client library with:</p>
-<pre class="code" aria-label="JSON configuration">${model.snippets.json}</pre>
-</section>
+${configurationSection(app, model.snippets)}
 <section class="section" aria-labelledby="keys-heading">
 <h2 id="keys-heading">Keys</h2>
 ${
@@ -166,7 +161,7 @@ ${
 <thead><tr><th scope="col">Key id (kid)</th><th scope="col">Type</th><th scope="col">Algorithm</th>${managedInPortal && html`<th scope="col"><span class="visually-hidden">Actions</span></th>`}</tr></thead>
 <tbody>${keys.jwks.keys.map(
         (key) =>
-          html`<tr><td class="mono">${String(key.kid)}</td><td>${String(key.kty)}${key.crv !== undefined && html` ${String(key.crv)}`}</td><td>${key.alg === undefined ? 'any allowed' : String(key.alg)}</td>${
+          html`<tr><td class="mono">${String(key.kid)}</td><td>${String(key.kty)}${typeof key.crv === 'string' && html` ${key.crv}`}</td><td>${typeof key.alg === 'string' ? key.alg : 'any allowed'}</td>${
             managedInPortal &&
             html`<td>${keys.jwks.keys.length > 1 ? postButton({ action: `${base}/keys/retire`, csrf: viewer.csrf, label: 'Retire', fields: { kid: String(key.kid) }, accessibleLabel: `Retire key ${String(key.kid)}` }) : html`<span class="note">last key</span>`}</td>`
           }</tr>`,
@@ -237,6 +232,53 @@ ${
 </section>
 ${switchable && switchSection(app, base, viewer)}`;
   return renderPortalPage({ title: app.name, body, viewer });
+}
+
+const EXAMPLE_TITLES: Readonly<Record<ExampleCommand['role'], string>> = {
+  AISP: 'Account information (AISP): read the accounts a customer shares',
+  PISP: 'Payments (PISP): make a payment a customer approves',
+};
+
+/**
+ * The commands that run the partner docs' examples against this app, one per role with an API to try, and its
+ * settings as JSON. The bank answers only an active app, so only an active app is offered commands.
+ */
+function configurationSection(app: PartnerApp, snippets: AppSnippets): SafeHtml {
+  return html`<section class="section" aria-labelledby="config-heading">
+<h2 id="config-heading">Configuration</h2>
+${
+  app.status === 'active'
+    ? html`<p>These commands run the examples of the partner docs against this app, from the root of a copy of the OpenTeller repository (the examples use its <span class="mono">node_modules</span>). Each prints an address to open in a browser, where a customer approves, and catches the callback itself when the redirect URI is an <span class="mono">http://localhost</span> or <span class="mono">http://127.0.0.1</span> address (otherwise it asks for the address the browser ended on). When the bank refuses a request, the example prints the bank's answer and what to check.</p>
+${snippets.commands.map((command) => exampleCommand(app, command))}${
+        app.roles.includes('CBPII') &&
+        html`<h3>Funds confirmation (CBPII)</h3>
+<p>This bank does not serve the funds confirmation API (scope <span class="mono">fundsconfirmations</span>) yet, so there is nothing to run for this role.</p>`
+      }`
+    : html`<p>This app is ${STATUS_LABELS[app.status].toLowerCase()}: the bank refuses its requests, so there is no command to run.</p>`
+}
+<p>Configure any OpenID Connect client library with:</p>
+<pre class="code" aria-label="JSON configuration">${snippets.json}</pre>
+</section>`;
+}
+
+/** One example's command, after what the partner sets first: the paths of their private key files. */
+function exampleCommand(app: PartnerApp, command: ExampleCommand): SafeHtml {
+  return html`<h3>${EXAMPLE_TITLES[command.role]}</h3>
+<p>Your private keys never leave your machine, so the portal cannot fill in their files: first set ${command.keyFiles.map((file, index) => html`${index > 0 && ' and '}${keyFileSentence(file)}`)}, for example ${command.keyFiles.map((file, index) => html`${index > 0 && ' and '}<span class="mono">export ${file.variable}="$HOME/my-app/${file.generatedAs}"</span>`)}. Then run <span class="mono">${command.example}</span>:</p>
+${
+  command.role === 'PISP' &&
+  app.environment === 'live' &&
+  html`<p class="alert" role="note">This app is live: with a live customer, the payment is real. Set <span class="mono">AMOUNT</span>, <span class="mono">CREDITOR_ACCOUNT</span> and <span class="mono">CREDITOR_NAME</span> too, for a payee you mean to pay (by default it pays 10.00 GBP to an account of the sandbox).</p>`
+}
+<pre class="code" aria-label="Command: ${EXAMPLE_TITLES[command.role]}">${command.shell}</pre>`;
+}
+
+function keyFileSentence(file: KeyFileSetting): SafeHtml {
+  const which =
+    file.kids.length === 0
+      ? html`a key you publish at your key set URL`
+      : html`${file.kids.length > 1 ? 'one of the keys' : 'the key'} ${file.kids.map((kid, index) => html`${index > 0 && ' or '}<span class="mono">${kid}</span>`)}`;
+  return html`<span class="mono">${file.variable}</span> to the path of your private key for ${file.purpose}, the private half of ${which} (<span class="mono">generate-keys.mjs</span> names it <span class="mono">${file.generatedAs}</span>)`;
 }
 
 function switchSection(app: PartnerApp, base: string, viewer: PortalViewer): SafeHtml {

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { PartnerApp } from '../../domain/partners/partner-app.js';
+import { appSnippets } from '../app-snippets.js';
 import { renderConnectionsPage } from './account-pages.js';
 import { renderAppPage, renderDashboardPage } from './app-pages.js';
 import { renderMailboxPage } from './partner-auth-pages.js';
@@ -56,7 +57,7 @@ describe('portal pages', () => {
       app,
       issuer: 'https://bank.example',
       registrationEndpoint: 'https://bank.example/register',
-      snippets: { shell: EVIL, json: EVIL },
+      snippets: appSnippets({ issuer: 'https://bank.example', trustAnchor: 'bank.example', bankOrganisationId: EVIL }, app),
       canDownloadStatement: true,
       hasDirectory: true,
       messageSigning: { issuer: 'ptn_evil/cli_evil', trustAnchor: 'bank.example' },

@@ -1,4 +1,5 @@
-import { assertBalancedTransfer, assertFundsAvailable, type TransferDraft } from '../../src/domain/ledger/ledger.js';
+import { assertFundsAvailable, type AccountFunds } from '../../src/domain/ledger/funds.js';
+import { assertBalancedTransfer, type TransferDraft } from '../../src/domain/ledger/ledger.js';
 import { InsufficientFunds } from '../../src/domain/errors.js';
 import type {
   DomesticPayment,
@@ -73,7 +74,7 @@ export class InMemoryPaymentStore implements PaymentStore, IdempotencyStore {
         if (!account) throw new Error(`no account ${accountId}`);
         if (account.currency !== transfer.currency) throw new Error(`account ${accountId} is not in ${transfer.currency}`);
         const before = balances.get(accountId) ?? account.balanceMinor;
-        if (account.customer) assertFundsAvailable(transfer.id, accountId, account.overdraftLimitMinor, before, netMinor);
+        if (account.customer) assertFundsAvailable(transfer.id, accountId, fundsOf(account, before), netMinor);
         balances.set(accountId, before + netMinor);
       }
     }
@@ -172,6 +173,11 @@ export class InMemoryPaymentStore implements PaymentStore, IdempotencyStore {
     const stored = this.idempotency.get(slot);
     if (stored && stored.createdAt.getTime() < cutoff.getTime()) this.idempotency.delete(slot);
   }
+}
+
+/** The funds of an in-memory account at a balance (it keeps no pending card authorisations). */
+function fundsOf(account: InMemoryAccount, balanceMinor: bigint): AccountFunds {
+  return { balanceMinor, pendingDebitsMinor: 0n, overdraftLimitMinor: account.overdraftLimitMinor };
 }
 
 function idempotencySlot(clientId: string, operation: string, keyHash: string): string {

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { InvalidField } from '../../domain/errors.js';
-import { assertBalancedTransfer, assertFundsAvailable, type LedgerStore, type TransferDraft } from '../../domain/ledger/ledger.js';
+import { assertFundsAvailable } from '../../domain/ledger/funds.js';
+import { assertBalancedTransfer, type LedgerStore, type TransferDraft } from '../../domain/ledger/ledger.js';
 import type { Dialect } from '../entities/column-types.js';
 import { sqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
@@ -10,7 +11,7 @@ const INSERT_CHUNK = 400;
 /**
  * The double-entry ledger in `ledger_transfer` / `ledger_entry`. A batch of transfers is posted in one
  * database transaction: the touched accounts are locked, each transfer's net movement per account checked
- * against the overdraft rule (domain `assertFundsAvailable`), running balances computed in order, entries
+ * against the funds rule (domain `assertFundsAvailable`), running balances computed in order, entries
  * inserted in chunks and each account's cached balance written once.
  */
 export class TypeOrmLedgerStore implements LedgerStore {
@@ -116,9 +117,13 @@ export async function postTransfersWithin(
       const account = byId.get(accountId);
       if (!account) throw new InvalidField(`Account ${accountId} does not exist`);
       if (account.currency !== transfer.currency) throw new InvalidField(`Account ${accountId} is not in ${transfer.currency}`);
-      const booked = balances.get(accountId) ?? 0n;
       const pending = pendingDebits.get(accountId) ?? 0n;
-      if (account.customer_id) assertFundsAvailable(transfer.id, accountId, BigInt(account.overdraft_limit_minor), booked + pending, netMinor);
+      const funds = {
+        balanceMinor: balances.get(accountId) ?? 0n,
+        pendingDebitsMinor: pending,
+        overdraftLimitMinor: BigInt(account.overdraft_limit_minor),
+      };
+      if (account.customer_id) assertFundsAvailable(transfer.id, accountId, funds, netMinor);
       if (transfer.status === 'PDNG' && netMinor < 0n) pendingDebits.set(accountId, pending + netMinor);
     }
     transfer.entries.forEach((entry, index) => {

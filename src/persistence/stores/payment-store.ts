@@ -1,5 +1,6 @@
 import { LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
 import { InsufficientFunds } from '../../domain/errors.js';
+import type { AccountFunds } from '../../domain/ledger/funds.js';
 import type {
   DomesticPayment,
   ExecutionOutcome,
@@ -135,7 +136,9 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
 
   private async readRiskFacts(manager: EntityManager, { payment, riskWindows }: PaymentExecution): Promise<RiskFacts> {
     const time = (date: Date) => this.time(date);
-    const [facts] = (await manager.query(
+    const [facts] = await manager.query<
+      Array<{ paid_today: string | number; customer_in_window: string | number; partner_in_window: string | number }>
+    >(
       `SELECT (SELECT COALESCE(SUM(amount_minor + charges_minor), 0) FROM payment
                WHERE customer_id = ? AND created_at >= ? AND currency = ? AND status <> 'RJCT') AS paid_today,
               (SELECT COUNT(*) FROM payment WHERE customer_id = ? AND created_at >= ? AND status <> 'RJCT') AS customer_in_window,
@@ -149,7 +152,7 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
         payment.clientId,
         time(riskWindows.partnerWindowStart),
       ],
-    )) as Array<{ paid_today: string | number; customer_in_window: string | number; partner_in_window: string | number }>;
+    );
     return {
       customerPaidTodayMinor: BigInt(facts?.paid_today ?? 0),
       customerPaymentsInWindow: Number(facts?.customer_in_window ?? 0),
@@ -196,14 +199,21 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
     });
   }
 
-  async spendableMinor(accountId: string): Promise<bigint> {
-    const [row] = (await this.dataSource.query(
-      `SELECT a.balance_minor + a.overdraft_limit_minor +
-              COALESCE((SELECT SUM(e.amount_minor) FROM ledger_entry e WHERE e.account_id = a.id AND e.status = 'PDNG' AND e.amount_minor < 0), 0) AS spendable
+  async readFunds(accountId: string): Promise<AccountFunds | null> {
+    const [row] = await this.dataSource.query<
+      Array<{ balance_minor: string | number; overdraft_limit_minor: string | number; pending_debits_minor: string | number }>
+    >(
+      `SELECT a.balance_minor, a.overdraft_limit_minor,
+              COALESCE((SELECT SUM(e.amount_minor) FROM ledger_entry e WHERE e.account_id = a.id AND e.status = 'PDNG' AND e.amount_minor < 0), 0) AS pending_debits_minor
        FROM account a WHERE a.id = ?`,
       [accountId],
-    )) as Array<{ spendable: string | number }>;
-    return BigInt(row?.spendable ?? 0);
+    );
+    if (!row) return null;
+    return {
+      balanceMinor: BigInt(row.balance_minor),
+      pendingDebitsMinor: BigInt(row.pending_debits_minor),
+      overdraftLimitMinor: BigInt(row.overdraft_limit_minor),
+    };
   }
 }
 

@@ -44,7 +44,7 @@ export async function profileAisp(): Promise<number> {
     await bench?.drop();
   };
   const onSignal = () => {
-    cleanUp().finally(() => process.exit(130));
+    void cleanUp().finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -99,7 +99,7 @@ export async function profileAisp(): Promise<number> {
       iterations: STEP_ITERATIONS,
     });
     const replayRows = async () =>
-      Number(((await database.dataSource.query('SELECT COUNT(*) AS n FROM replay_guard')) as Array<{ n: number | string }>)[0]?.n ?? 0);
+      Number((await database.dataSource.query<Array<{ n: number | string }>>('SELECT COUNT(*) AS n FROM replay_guard'))[0]?.n ?? 0);
     const runs: { base: LoadResult[]; asIs: LoadResult[]; noReplay: LoadResult[] } = { base: [], asIs: [], noReplay: [] };
     let rowsAdded = 0;
     for (let round = 1; round <= PARAMS.rounds; round += 1) {

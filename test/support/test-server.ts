@@ -11,7 +11,7 @@ import { createTestDatabase, type TestDatabase } from './test-database.js';
 interface Instance {
   readonly openTeller: OpenTeller;
   readonly database: Database;
-  readonly handle: (request: IncomingMessage, response: ServerResponse) => void;
+  readonly handle: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 }
 
 /**
@@ -58,10 +58,10 @@ export async function startTestServer(options: { instances?: number; env?: Recor
   let turn = 0;
   server.on('request', (request, response) => {
     const instance = instances[turn++ % instances.length] as Instance;
-    instance.handle(request, response);
+    void instance.handle(request, response);
   });
   const stopInstances = async () =>
-    Promise.all(instances.map((instance) => (instance.database.dataSource.isInitialized ? instance.database.dataSource.destroy() : undefined)));
+    Promise.all(instances.filter((instance) => instance.database.dataSource.isInitialized).map((instance) => instance.database.dataSource.destroy()));
 
   return {
     issuer,

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import * as client from 'openid-client';
 import { loadConfig } from '../src/config/config.js';
-import { describeSandboxCustomers } from '../src/domain/sandbox/sandbox-seed.js';
+import { describeSandboxCustomers } from '../src/sandbox/sandbox-seed.js';
 import type { Database } from '../src/persistence/data-source.js';
 import { customerToken } from '../test/support/authorise.js';
 import { API, partnerClient, registerPartner, type Partner } from '../test/support/partner.js';

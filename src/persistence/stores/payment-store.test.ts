@@ -20,6 +20,7 @@ import type { RiskPolicy } from '../../domain/payments/risk-policy.js';
 import { settleDuePayments } from '../../domain/payments/settlement.js';
 import { migrateDatabase, openDatabase, type Database } from '../data-source.js';
 import { seedSandboxIfEmpty } from '../sandbox-seeder.js';
+import { buildSandboxSeed } from '../../sandbox/sandbox-seed.js';
 import { TypeOrmAccountStore } from './account-store.js';
 import { TypeOrmIdempotencyStore } from './idempotency-store.js';
 import { TypeOrmLedgerStore } from './ledger-store.js';
@@ -52,7 +53,7 @@ before(async () => {
   testDatabase = await createTestDatabase();
   database = await openDatabase(testDatabase.config);
   await migrateDatabase(database);
-  await seedSandboxIfEmpty(database);
+  await seedSandboxIfEmpty(database, buildSandboxSeed);
   const { dataSource, dialect } = database;
   consents = new TypeOrmPaymentConsentStore(dataSource);
   payments = new TypeOrmPaymentStore(dataSource, dialect);

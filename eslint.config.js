@@ -24,11 +24,17 @@ const LAYERS = {
   interaction: ['domain', 'logging', 'oauth', 'web'],
   portal: ['domain', 'logging', 'directory', 'web'],
   caching: [],
+  sandbox: ['domain'],
 };
 
-/** Packages a layer must not use: the domain has no I/O; the web layers never talk to the database. */
+/**
+ * Packages a layer must not use: the domain has no I/O, nor has the sandbox bank's generator; the web layers never
+ * talk to the database.
+ */
+const DOMAIN_FORBIDDEN = ['koa', 'koa-*', '@koa/*', 'typeorm', 'oidc-provider', 'ajv', 'ajv-*', 'mysql2', 'mysql2/*', 'better-sqlite3', 'pino'];
 const FORBIDDEN_PACKAGES = {
-  domain: ['koa', 'koa-*', '@koa/*', 'typeorm', 'oidc-provider', 'ajv', 'ajv-*', 'mysql2', 'mysql2/*', 'better-sqlite3', 'pino'],
+  domain: DOMAIN_FORBIDDEN,
+  sandbox: DOMAIN_FORBIDDEN,
   http: ['typeorm', 'mysql2', 'mysql2/*', 'better-sqlite3', 'oidc-provider'],
   interaction: ['typeorm', 'mysql2', 'mysql2/*', 'better-sqlite3'],
   portal: ['typeorm', 'mysql2', 'mysql2/*', 'better-sqlite3', 'oidc-provider'],

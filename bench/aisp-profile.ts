@@ -10,7 +10,7 @@
  * the raw profile (open it in Chrome DevTools → Performance).
  */
 import { writeFileSync } from 'node:fs';
-import { describeSandboxCustomers } from '../src/domain/sandbox/sandbox-seed.js';
+import { describeSandboxCustomers } from '../src/sandbox/sandbox-seed.js';
 import { API } from '../test/support/partner.js';
 import {
   ALICE,

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import * as client from 'openid-client';
 import { loadConfig } from '../src/config/config.js';
-import { describeSandboxCustomers } from '../src/domain/sandbox/sandbox-seed.js';
+import { describeSandboxCustomers } from '../src/sandbox/sandbox-seed.js';
 import type { Database } from '../src/persistence/data-source.js';
 import { customerToken } from '../test/support/authorise.js';
 import { API, partnerClient, registerPartner, type Partner } from '../test/support/partner.js';
@@ -216,13 +216,19 @@ export async function freshToken(
   return { token: accessToken, minter: new ProofMinter(session.key, accessToken), consentId };
 }
 
-export async function timedGet(target: URL, token: string, minter: ProofMinter): Promise<{ status: number; ms: number; body: any }> {
+/** What the benchmarks read of an AIS response body. */
+interface AisBody {
+  readonly Data?: { readonly Transaction?: readonly unknown[]; readonly Balance?: readonly unknown[] };
+  readonly Links?: { readonly Next?: string };
+}
+
+export async function timedGet(target: URL, token: string, minter: ProofMinter): Promise<{ status: number; ms: number; body: AisBody | undefined }> {
   const proof = minter.mint('GET', `${target.origin}${target.pathname}`);
   const started = performance.now();
   const response = await fetch(target, { headers: { authorization: `DPoP ${token}`, dpop: proof, accept: 'application/json' } });
   const text = await response.text();
   const elapsed = performance.now() - started;
-  return { status: response.status, ms: elapsed, body: text ? JSON.parse(text) : undefined };
+  return { status: response.status, ms: elapsed, body: text ? (JSON.parse(text) as AisBody) : undefined };
 }
 
 /**
@@ -299,7 +305,7 @@ async function walk(
     const response = await timedGet(current, token, minter);
     if (response.status !== 200) throw new Error(`walk page ${page + 1}: ${response.status} ${JSON.stringify(response.body).slice(0, 300)}`);
     latencies.push(response.ms);
-    const next: string | undefined = response.body?.Links?.Next;
+    const next = response.body?.Links?.Next;
     if (!next) return { deep: current, depthPages: page, latencies, rowsBefore };
     rowsBefore += response.body?.Data?.Transaction?.length ?? 0;
     current = new URL(next);

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { createOpenTeller } from './app.js';
 import type { Config } from './config/config.js';
-import { describeSandboxCustomers } from './domain/sandbox/sandbox-seed.js';
+import { buildSandboxSeed, describeSandboxCustomers } from './sandbox/sandbox-seed.js';
 import type { Logger } from './logging/logger.js';
 import { migrateDatabase, openDatabase, type Database } from './persistence/data-source.js';
 import { TypeOrmPaymentStore } from './persistence/stores/payment-store.js';
@@ -22,7 +22,7 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
   const database = await openDatabase(config.database);
   const applied = await migrateDatabase(database);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
-  if (config.mode === 'sandbox' && (await seedSandboxIfEmpty(database))) logger.info('sandbox bank seeded');
+  if (config.mode === 'sandbox' && (await seedSandboxIfEmpty(database, buildSandboxSeed))) logger.info('sandbox bank seeded');
   const { app, calls } = await createOpenTeller(config, database, logger);
   const server = createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));

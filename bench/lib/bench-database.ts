@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
 import { migrateDatabase, openDatabase, type Database } from '../../src/persistence/data-source.js';
 import { seedSandboxIfEmpty } from '../../src/persistence/sandbox-seeder.js';
+import { buildSandboxSeed } from '../../src/sandbox/sandbox-seed.js';
 
 /** A fresh MySQL database `openteller_bench_<random>` next to the one `baseUrl` names, migrated and seeded. */
 export interface BenchDatabase {
@@ -38,7 +39,7 @@ export async function createBenchDatabase(baseUrl: string): Promise<BenchDatabas
   try {
     database = await openDatabase({ kind: 'mysql', url: url.href, database: name }, { poolSize: 3 });
     await migrateDatabase(database);
-    await seedSandboxIfEmpty(database);
+    await seedSandboxIfEmpty(database, buildSandboxSeed);
   } catch (error) {
     await drop();
     throw error;

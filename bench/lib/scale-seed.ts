@@ -2,7 +2,7 @@ import { createConnection, type Connection } from 'mysql2/promise';
 import type { Account } from '../../src/domain/accounts/account.js';
 import type { Database } from '../../src/persistence/data-source.js';
 import { insertAccounts } from '../../src/persistence/stores/account-store.js';
-import { SeededRandom } from '../../src/domain/sandbox/seeded-random.js';
+import { SeededRandom } from '../../src/sandbox/seeded-random.js';
 
 /** One customer account with a long booked history, balanced against its own bank-held funding account. */
 export interface HistoryPlan {

@@ -7,7 +7,7 @@ import { registerPartnerApp } from '../domain/partners/app-registration.js';
 import { messageSigningIssuer } from '../domain/partners/partner-app.js';
 import { loadDirectorySigningKey } from '../directory/directory-key.js';
 import { createOwnDirectory } from '../directory/own-directory.js';
-import { describeSandboxCustomers } from '../domain/sandbox/sandbox-seed.js';
+import { buildSandboxSeed, describeSandboxCustomers } from '../sandbox/sandbox-seed.js';
 import { createLogger } from '../logging/logger.js';
 import { serve } from '../main.js';
 import { validateClientMetadata } from '../oauth/client-metadata.js';
@@ -48,7 +48,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return await withDatabase(async (database, config) => {
         if (config.mode !== 'sandbox') throw new UsageError('seed loads demo data and only runs in sandbox mode');
         await migrateDatabase(database);
-        return report({ seeded: await seedSandboxIfEmpty(database) });
+        return report({ seeded: await seedSandboxIfEmpty(database, buildSandboxSeed) });
       });
     }
     if (command === 'partner' && subcommand === 'create') return await createPartner(rest);

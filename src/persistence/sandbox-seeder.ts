@@ -1,6 +1,7 @@
+import type { Account } from '../domain/accounts/account.js';
 import { startOfUtcDay } from '../domain/accounts/balances.js';
 import { hashPassword } from '../domain/auth/password-hash.js';
-import { buildSandboxSeed } from '../domain/sandbox/sandbox-seed.js';
+import type { TransferDraft } from '../domain/ledger/ledger.js';
 import type { Database } from './data-source.js';
 import type { CustomerRow } from './entities/customer.entity.js';
 import { insertAccounts } from './stores/account-store.js';
@@ -8,15 +9,26 @@ import { postTransfersWithin } from './stores/ledger-store.js';
 import { isDuplicateKeyError } from './sql.js';
 
 /**
- * Loads the deterministic sandbox bank (customers, accounts, 90 days of ledger history up to the start of
- * the current UTC day) into an empty database, in one transaction. A database that already has customers is left untouched, and a process that
- * loses a race to seed with another one steps aside.
+ * What the seeder writes: customers (their passwords are hashed on the way in), their and the bank's accounts,
+ * and the ledger history (balanced transfers in booking order). The sandbox generator (src/sandbox) builds it;
+ * the composition roots hand it over.
+ */
+export interface BankSeed {
+  readonly customers: ReadonlyArray<{ readonly id: string; readonly username: string; readonly password: string; readonly displayName: string }>;
+  readonly accounts: readonly Account[];
+  readonly transfers: readonly TransferDraft[];
+}
+
+/**
+ * Loads the sandbox bank that `build` describes, with its history up to the start of the current UTC day, into an
+ * empty database, in one transaction. A database that already has customers is left untouched (nothing is
+ * built), and a process that loses a race to seed with another one steps aside.
  * @returns whether the seed was written.
  */
-export async function seedSandboxIfEmpty(database: Database, now = new Date()): Promise<boolean> {
+export async function seedSandboxIfEmpty(database: Database, build: (anchor: Date) => BankSeed, now = new Date()): Promise<boolean> {
   const { dataSource } = database;
   if ((await dataSource.getRepository<CustomerRow>('Customer').count()) > 0) return false;
-  const seed = buildSandboxSeed(startOfUtcDay(now));
+  const seed = build(startOfUtcDay(now));
   const customers: CustomerRow[] = await Promise.all(
     seed.customers.map(async (customer) => ({
       id: customer.id,

@@ -28,7 +28,7 @@ function enqueueSqlite<T>(dataSource: DataSource, task: () => Promise<T>): Promi
  *   concurrent transaction into the open one as a savepoint;
  * - on MySQL a deadlock or lock-wait timeout rolls the transaction back and runs it again (with jittered
  *   backoff), so callers never see one. Transactions run REPEATABLE READ, whose snapshot is fixed at the first
- *   plain read: writers that read after locking take their locks first (see `postTransfersWithin`). `work` must therefore be repeatable: it may run more than once.
+ *   plain read: writers that read after locking take their locks first (see `lockAccounts`). `work` must therefore be repeatable: it may run more than once.
  */
 export async function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
   if (dataSource.options.type === 'better-sqlite3') {

@@ -1,5 +1,5 @@
 import type { Account, AccountStore } from '../../src/domain/accounts/account.js';
-import { buildSandboxSeed } from '../../src/domain/sandbox/sandbox-seed.js';
+import { buildSandboxSeed } from '../../src/sandbox/sandbox-seed.js';
 
 /** The sandbox bank's accounts (customers' and the bank's own) in memory for domain tests; `change` edits one for a test. */
 export class InMemoryAccountStore implements AccountStore {

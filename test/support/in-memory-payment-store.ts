@@ -1,5 +1,5 @@
-import { assertBalancedTransfer, assertFundsAvailable, type TransferDraft } from '../../src/domain/ledger/ledger.js';
-import { InsufficientFunds } from '../../src/domain/errors.js';
+import { assertFundsAvailable, type AccountFunds } from '../../src/domain/ledger/funds.js';
+import { assertBalancedTransfer, type TransferDraft } from '../../src/domain/ledger/ledger.js';
 import type {
   DomesticPayment,
   ExecutionOutcome,
@@ -8,7 +8,7 @@ import type {
   SettlementResult,
 } from '../../src/domain/payments/domestic-payment.js';
 import type { IdempotencyRecord, IdempotencyStore, IdempotentOperation } from '../../src/domain/payments/idempotency.js';
-import type { RiskFacts, StatusReason } from '../../src/domain/payments/risk-policy.js';
+import type { RiskFacts } from '../../src/domain/payments/risk-policy.js';
 
 /** An account of the in-memory ledger: customer accounts obey their overdraft limit, the bank's do not. */
 export interface InMemoryAccount {
@@ -21,11 +21,12 @@ export interface InMemoryAccount {
 
 /**
  * A PaymentStore (and the IdempotencyStore it writes to) in memory for domain tests, with the semantics of
- * the TypeORM store: `execute` is all-or-nothing (idempotency record, consent `AUTH → COND`, risk, transfers,
- * payment), and `settle` is a compare-and-set on `ACSP` applied with its transfers. A tiny double-entry
- * ledger keeps balances, using the domain's own transfer and overdraft rules. Each method yields to the
- * event loop before it reads, so concurrent callers really interleave; every check-and-write happens in one
- * synchronous step, as in one database transaction.
+ * the TypeORM store: `execute` is all-or-nothing (idempotency record, consent `AUTH → COND`, the facts handed to
+ * the domain's decision, the transfers of an accepted payment, the payment), and `settle` is a compare-and-set on
+ * `ACSP` applied with its transfers. It decides nothing: a tiny double-entry ledger keeps balances, guarded by
+ * the domain's own transfer and funds rules. Each method yields to the event loop before it reads, so concurrent
+ * callers really interleave; every check-and-write happens in one synchronous step, as in one database
+ * transaction.
  */
 export class InMemoryPaymentStore implements PaymentStore, IdempotencyStore {
   readonly payments = new Map<string, DomesticPayment>();
@@ -73,7 +74,7 @@ export class InMemoryPaymentStore implements PaymentStore, IdempotencyStore {
         if (!account) throw new Error(`no account ${accountId}`);
         if (account.currency !== transfer.currency) throw new Error(`account ${accountId} is not in ${transfer.currency}`);
         const before = balances.get(accountId) ?? account.balanceMinor;
-        if (account.customer) assertFundsAvailable(transfer.id, accountId, account.overdraftLimitMinor, before, netMinor);
+        if (account.customer) assertFundsAvailable(transfer.id, accountId, fundsOf(account, before), netMinor);
         balances.set(accountId, before + netMinor);
       }
     }
@@ -81,30 +82,16 @@ export class InMemoryPaymentStore implements PaymentStore, IdempotencyStore {
     this.transfers.push(...transfers);
   }
 
-  async execute(execution: PaymentExecution, assess: (facts: RiskFacts) => StatusReason | null): Promise<ExecutionOutcome> {
+  async execute(execution: PaymentExecution): Promise<ExecutionOutcome> {
     await tick();
     const { payment, idempotency } = execution;
     const slot = idempotencySlot(idempotency.clientId, idempotency.operation, idempotency.keyHash);
     if (this.idempotency.has(slot)) return { kind: 'duplicate-key' };
     if (this.consentStatus.get(payment.consentId) !== 'AUTH') return { kind: 'consent-not-authorised' };
-    let decided = payment;
-    if (payment.status !== 'RJCT') {
-      const refusal = assess(this.riskFacts(execution));
-      if (refusal) decided = { ...payment, status: 'RJCT', statusReason: refusal, settleAfter: null };
-      else {
-        try {
-          this.postTransfers(execution.transfers);
-        } catch (error) {
-          if (!(error instanceof InsufficientFunds)) throw error;
-          decided = {
-            ...payment,
-            status: 'RJCT',
-            statusReason: { code: 'AM04', description: 'The account paid from has insufficient funds' },
-            settleAfter: null,
-          };
-        }
-      }
-    }
+    const debtor = this.accounts.get(payment.debtorAccountId);
+    if (!debtor) throw new Error(`no account ${payment.debtorAccountId}`);
+    const decided = execution.decide({ debtorFunds: fundsOf(debtor, debtor.balanceMinor), risk: this.riskFacts(execution) });
+    if (decided.status !== 'RJCT') this.postTransfers(execution.transfers);
     this.idempotency.set(slot, { ...idempotency });
     this.consentStatus.set(payment.consentId, 'COND');
     this.payments.set(decided.id, decided);
@@ -172,6 +159,11 @@ export class InMemoryPaymentStore implements PaymentStore, IdempotencyStore {
     const stored = this.idempotency.get(slot);
     if (stored && stored.createdAt.getTime() < cutoff.getTime()) this.idempotency.delete(slot);
   }
+}
+
+/** The funds of an in-memory account at a balance (it keeps no pending card authorisations). */
+function fundsOf(account: InMemoryAccount, balanceMinor: bigint): AccountFunds {
+  return { balanceMinor, pendingDebitsMinor: 0n, overdraftLimitMinor: account.overdraftLimitMinor };
 }
 
 function idempotencySlot(clientId: string, operation: string, keyHash: string): string {

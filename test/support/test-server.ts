@@ -5,6 +5,7 @@ import { loadConfig, type Config } from '../../src/config/config.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { migrateDatabase, openDatabase, type Database } from '../../src/persistence/data-source.js';
 import { seedSandboxIfEmpty } from '../../src/persistence/sandbox-seeder.js';
+import { buildSandboxSeed } from '../../src/sandbox/sandbox-seed.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 /** One OpenTeller "process": its own database connection pool, stores, provider and Koa app. */
@@ -46,7 +47,7 @@ export async function startTestServer(options: { instances?: number; env?: Recor
 
   const setup = await openDatabase(testConfig.database);
   await migrateDatabase(setup);
-  await seedSandboxIfEmpty(setup);
+  await seedSandboxIfEmpty(setup, buildSandboxSeed);
   await setup.dataSource.destroy();
 
   const startInstance = async (): Promise<Instance> => {

@@ -1,4 +1,4 @@
-import { InsufficientFunds, InvalidField } from '../errors.js';
+import { InvalidField } from '../errors.js';
 
 /** Whether an entry is final (`BOOK`) or a pending card authorisation (`PDNG`), as OBIE reports them. */
 export type EntryStatus = 'BOOK' | 'PDNG';
@@ -58,23 +58,4 @@ export interface LedgerStore {
    * @throws InvalidField for an unbalanced transfer.
    */
   postTransfers(transfers: readonly TransferDraft[]): Promise<void>;
-}
-
-/**
- * The overdraft rule of a customer account, applied to a transfer's net movement on it: a movement that
- * lowers the available funds (booked balance plus pending debits) may not take them below minus the
- * overdraft limit. Credits, and any movement that does not lower the funds, are always allowed — even on an
- * account already beyond its limit (a refund or salary must land).
- * @throws InsufficientFunds.
- */
-export function assertFundsAvailable(
-  transferId: string,
-  accountId: string,
-  overdraftLimitMinor: bigint,
-  availableBeforeMinor: bigint,
-  netMinor: bigint,
-): void {
-  if (netMinor < 0n && availableBeforeMinor + netMinor < -overdraftLimitMinor) {
-    throw new InsufficientFunds(`Transfer ${transferId} would take account ${accountId} beyond its overdraft limit`);
-  }
 }

@@ -1,6 +1,7 @@
 import type { TransferDraft } from '../ledger/ledger.js';
 import type { IdempotencyRecord } from './idempotency.js';
-import type { RiskFacts, StatusReason } from './risk-policy.js';
+import type { PaymentFacts } from './payment-decision.js';
+import type { StatusReason } from './risk-policy.js';
 
 /** OBIE v4 payment-order statuses this bank reports (NOTES §6.3); payments are decided at once, never left `RCVD`. */
 export const PaymentStatus = {
@@ -38,6 +39,9 @@ export interface DomesticPayment {
   readonly statusUpdatedAt: Date;
 }
 
+/** A payment as ordered, before its outcome (status, reason, settlement time) is decided. */
+export type OrderedPayment = Omit<DomesticPayment, 'status' | 'statusReason' | 'settleAfter'>;
+
 /** The windows the risk facts are counted over. */
 export interface RiskWindows {
   readonly dayStart: Date;
@@ -47,12 +51,14 @@ export interface RiskWindows {
 
 /** Everything a payment writes, in one database transaction. */
 export interface PaymentExecution {
-  /** The payment as accepted; the store rejects it instead when risk or funds say no. */
-  readonly payment: DomesticPayment;
+  /** The payment as ordered; its outcome is decided under the locks. */
+  readonly payment: OrderedPayment;
   readonly idempotency: IdempotencyRecord;
-  /** The payment transfer and, if there are charges, the fee transfer. */
+  /** The payment transfer and, if there are charges, the fee transfer: posted only if the payment is accepted. */
   readonly transfers: readonly TransferDraft[];
   readonly riskWindows: RiskWindows;
+  /** The domain's decision over the facts read under the locks: the payment as it is stored. */
+  readonly decide: (facts: PaymentFacts) => DomesticPayment;
 }
 
 /** The outcome of {@link PaymentStore.execute}. */
@@ -76,11 +82,12 @@ export interface SettlementResult {
 export interface PaymentStore {
   /**
    * In one transaction: stores the idempotency record (a duplicate key ends it), consumes the consent
-   * (`AUTH → COND`; a consent no longer `AUTH` ends it), reads the risk facts under the customer's lock and asks
-   * `assess`; then posts the transfers (insufficient funds reject the payment `AM04`) and stores the payment —
-   * accepted, or rejected with no money moved. Nothing is left behind if any step fails.
+   * (`AUTH → COND`; a consent no longer `AUTH` ends it), locks the customer and the accounts of the transfers
+   * (and the debtor's), reads the facts under those locks and asks `decide`; then posts the transfers unless
+   * the decided payment is rejected (`RJCT`: no money moves) and stores it. Nothing is left behind if any step
+   * fails.
    */
-  execute(execution: PaymentExecution, assess: (facts: RiskFacts) => StatusReason | null): Promise<ExecutionOutcome>;
+  execute(execution: PaymentExecution): Promise<ExecutionOutcome>;
   findById(id: string): Promise<DomesticPayment | null>;
   /** Whether the customer has paid this payee before (a payment not rejected). */
   hasPaidPayee(customerId: string, creditorIdentification: string): Promise<boolean>;

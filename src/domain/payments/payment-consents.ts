@@ -3,6 +3,7 @@ import { ConsentStatus } from '../consents/consent-status.js';
 import { parseRequestDateTime } from '../dates.js';
 import { InvalidConsentStatus, InvalidDate, InvalidField, ResourceForbidden, ResourceNotFound } from '../errors.js';
 import { newId } from '../ids.js';
+import { fundsAllow, type AccountFunds } from '../ledger/funds.js';
 import { grantReference } from '../consents/account-access-consents.js';
 import type { AppStanding } from '../partners/partner-app.js';
 import { chargesFor, totalCharges, type FeeSchedule } from './charges.js';
@@ -213,15 +214,16 @@ export async function findPaymentConsentOfToken(
   return found;
 }
 
-/** Reads what an account can spend, implemented by persistence. */
+/** Reads an account's funds, implemented by persistence. */
 export interface FundsReader {
-  /** Booked balance plus pending debits plus the overdraft limit, in minor units. */
-  spendableMinor(accountId: string): Promise<bigint>;
+  /** The account's booked balance, pending debits and overdraft limit; null for an unknown account. */
+  readFunds(accountId: string): Promise<AccountFunds | null>;
 }
 
 /**
- * Funds confirmation for an authorised consent (NOTES §4): whether the debtor account can pay the amount and
- * the charges right now. Does not reserve anything or change the consent.
+ * Funds confirmation for an authorised consent (NOTES §4): whether the debtor account's funds allow the amount
+ * and the charges right now, by the same rule a payment is decided by ({@link fundsAllow}). Does not reserve
+ * anything or change the consent.
  * @throws ResourceForbidden when the token's consent is not the one asked about; InvalidConsentStatus when it is
  *   not `AUTH`.
  */
@@ -231,5 +233,6 @@ export async function confirmFunds(funds: FundsReader, consent: DomesticPaymentC
     throw new InvalidConsentStatus(`ConsentId ${consent.id} has status ${consent.status}; funds can be confirmed only while it is AUTH`);
   }
   const instruction = instructionOf(consent);
-  return (await funds.spendableMinor(consent.debtorAccountId)) >= instruction.amountMinor + totalCharges(consent.charges);
+  const debtorFunds = await funds.readFunds(consent.debtorAccountId);
+  return debtorFunds !== null && fundsAllow(debtorFunds, -(instruction.amountMinor + totalCharges(consent.charges)));
 }

@@ -3,16 +3,18 @@ import { startOfUtcDay } from '../accounts/balances.js';
 import { ConsentStatus } from '../consents/consent-status.js';
 import { InvalidConsentStatus, ResourceForbidden, ResourceNotFound } from '../errors.js';
 import { newId } from '../ids.js';
+import { netMovementMinor } from '../ledger/funds.js';
 import type { EntryDraft, TransferDraft } from '../ledger/ledger.js';
 import { totalCharges } from './charges.js';
 import { assertSameAsConsent, ConsentMismatch } from './consent-match.js';
-import { PaymentStatus, type DomesticPayment, type PaymentStore } from './domestic-payment.js';
+import { PaymentStatus, type DomesticPayment, type OrderedPayment, type PaymentExecution, type PaymentStore } from './domestic-payment.js';
 import { findIdempotentReplay, idempotencyRecord, type IdempotencyClaim, type IdempotencyStore } from './idempotency.js';
 import type { DomesticPaymentConsent } from './payment-consent.js';
 import { instructionOf } from './payment-consents.js';
+import { decidePayment, type PaymentDecision, type PaymentOrder } from './payment-decision.js';
 import type { PaymentInstruction } from './payment-instruction.js';
-import { clearingAccountId, feeIncomeAccountId, resolvePayee } from './payee.js';
-import { assessPaymentRisk, type RiskPolicy } from './risk-policy.js';
+import { clearingAccountId, feeIncomeAccountId, resolvePayee, type PayeeResolution } from './payee.js';
+import type { RiskPolicy } from './risk-policy.js';
 
 /** What making a payment needs. */
 export interface PaymentServices {
@@ -45,9 +47,10 @@ export interface MadePayment {
  * - the request must name the consent the token is bound to and repeat its `Initiation` and `Risk` exactly;
  * - the consent must be `AUTH`; it becomes `COND` in the same transaction that stores the payment, its ledger
  *   transfers and the idempotency record — concurrent requests make one payment;
- * - risk limits and funds are checked under the customer's lock; a refusal is a payment in `RJCT` with its
- *   ISO reason (no money moves). A payee at this bank is credited at once (`ACSC`); a payee elsewhere is paid
- *   into the clearing account (`ACSP`) and settled later by {@link settleDuePayments}.
+ * - the outcome is decided by {@link decidePayment} over the facts the store reads under the customer's and the
+ *   accounts' locks (payee, limits, funds): a refusal is a payment in `RJCT` with its ISO reason (no money moves).
+ *   A payee at this bank is credited at once (`ACSC`); a payee elsewhere is paid into the clearing account
+ *   (`ACSP`) and settled later by {@link settleDuePayments}.
  * @throws ConsentMismatch (U008), InvalidConsentStatus (U009), IdempotencyKeyReused (U006).
  */
 export async function makeDomesticPayment(
@@ -65,24 +68,8 @@ export async function makeDomesticPayment(
   }
   assertSameAsConsent(consent.request.Data.Initiation, request.Data.Initiation, 'Data.Initiation');
   assertSameAsConsent(consent.request.Risk, request.Risk, 'Risk');
-  const instruction = instructionOf(consent);
-  const payment = await plannedPayment(services, consent, instruction, now);
-  const transfers = payment.status === PaymentStatus.Rejected ? [] : transfersOf(payment, instruction, now);
-  const chargesMinor = totalCharges(consent.charges);
-  const execute = () =>
-    services.payments.execute(
-      {
-        payment,
-        idempotency: idempotencyRecord(claim, payment.id, now),
-        transfers,
-        riskWindows: {
-          dayStart: startOfUtcDay(now),
-          customerWindowStart: new Date(now.getTime() - services.risk.customerVelocity.windowSeconds * 1000),
-          partnerWindowStart: new Date(now.getTime() - services.risk.partnerVelocity.windowSeconds * 1000),
-        },
-      },
-      (facts) => assessPaymentRisk(services.risk, payment.amountMinor, chargesMinor, facts),
-    );
+  const execution = await paymentExecution(services, consent, claim, now);
+  const execute = () => services.payments.execute(execution);
   let outcome = await execute();
   if (outcome.kind === 'duplicate-key') {
     const replay = await findIdempotentReplay(services.idempotency, claim, now);
@@ -92,6 +79,41 @@ export async function makeDomesticPayment(
   if (outcome.kind === 'created') return { payment: outcome.payment, consent: { ...consent, status: ConsentStatus.Consumed }, replayed: false };
   if (outcome.kind === 'duplicate-key') throw new Error('idempotency key conflict persisted after its record aged out');
   return replayOrRefuse(services, consent, claim, now);
+}
+
+/**
+ * What the store writes for this payment: the payment as ordered, its idempotency record, the transfers it posts
+ * if accepted, and the decision over the facts the store reads under its locks ({@link decidePayment}).
+ */
+async function paymentExecution(
+  services: PaymentServices,
+  consent: DomesticPaymentConsent,
+  claim: IdempotencyClaim,
+  now: Date,
+): Promise<PaymentExecution> {
+  const instruction = instructionOf(consent);
+  const payee = await resolvePayee(services.accounts, instruction.creditor, instruction.currency);
+  const payment = orderedPayment(consent, instruction, payee, now);
+  const transfers = payee.route === 'refused' ? [] : transfersOf(payment, instruction, now);
+  const order: PaymentOrder = {
+    amountMinor: payment.amountMinor,
+    chargesMinor: payment.chargesMinor,
+    debitMinor: -netMovementMinor(transfers, payment.debtorAccountId),
+    payee,
+    limits: services.risk,
+  };
+  const settleAfter = new Date(now.getTime() + services.settlementDelayMs);
+  return {
+    payment,
+    idempotency: idempotencyRecord(claim, payment.id, now),
+    transfers,
+    riskWindows: {
+      dayStart: startOfUtcDay(now),
+      customerWindowStart: new Date(now.getTime() - services.risk.customerVelocity.windowSeconds * 1000),
+      partnerWindowStart: new Date(now.getTime() - services.risk.partnerVelocity.windowSeconds * 1000),
+    },
+    decide: (facts) => decidedPayment(payment, decidePayment(order, facts), settleAfter),
+  };
 }
 
 /**
@@ -106,14 +128,9 @@ async function replayOrRefuse(services: PaymentServices, consent: DomesticPaymen
   );
 }
 
-async function plannedPayment(
-  services: PaymentServices,
-  consent: DomesticPaymentConsent,
-  instruction: PaymentInstruction,
-  now: Date,
-): Promise<DomesticPayment> {
-  const payee = await resolvePayee(services.accounts, instruction.creditor, instruction.currency);
-  const base = {
+/** The payment as ordered, before its outcome is decided: it goes to the payee's account here, or out through the scheme. */
+function orderedPayment(consent: DomesticPaymentConsent, instruction: PaymentInstruction, payee: PayeeResolution, now: Date): OrderedPayment {
+  return {
     id: newId('pmt'),
     consentId: consent.id,
     clientId: consent.clientId,
@@ -123,35 +140,26 @@ async function plannedPayment(
     chargesMinor: totalCharges(consent.charges),
     currency: instruction.currency,
     localInstrument: instruction.localInstrument,
+    route: payee.route === 'external' ? 'external' : 'internal',
+    creditorAccountId: payee.route === 'internal' ? payee.accountId : null,
     creditorIdentification: instruction.creditor.identification,
     createdAt: now,
     statusUpdatedAt: now,
   };
-  if (payee.route === 'refused') {
-    return { ...base, status: PaymentStatus.Rejected, statusReason: payee.reason, route: 'internal', creditorAccountId: null, settleAfter: null };
-  }
-  if (payee.route === 'internal') {
-    return {
-      ...base,
-      status: PaymentStatus.SettlementCompleted,
-      statusReason: null,
-      route: 'internal',
-      creditorAccountId: payee.accountId,
-      settleAfter: null,
-    };
-  }
+}
+
+/** The payment with its decided outcome; a payment in settlement is handed to the scheme at `settleAfter`. */
+function decidedPayment(payment: OrderedPayment, decision: PaymentDecision, settleAfter: Date): DomesticPayment {
   return {
-    ...base,
-    status: PaymentStatus.SettlementInProcess,
-    statusReason: null,
-    route: 'external',
-    creditorAccountId: null,
-    settleAfter: new Date(now.getTime() + services.settlementDelayMs),
+    ...payment,
+    status: decision.status,
+    statusReason: decision.reason,
+    settleAfter: decision.status === PaymentStatus.SettlementInProcess ? settleAfter : null,
   };
 }
 
 /** The payment transfer (debtor → payee or clearing) and the fee transfer (debtor → fee income), if charged. */
-function transfersOf(payment: DomesticPayment, instruction: PaymentInstruction, now: Date): TransferDraft[] {
+function transfersOf(payment: OrderedPayment, instruction: PaymentInstruction, now: Date): TransferDraft[] {
   const creditor = instruction.creditor;
   const debit: EntryDraft = {
     accountId: payment.debtorAccountId,

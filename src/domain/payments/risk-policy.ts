@@ -47,7 +47,7 @@ export interface StatusReason {
 
 /**
  * The risk decision for a payment of `amountMinor` (+ `chargesMinor`): null to proceed, else the reason to reject.
- * Funds are checked separately by the ledger (`AM04`).
+ * Funds are checked after it, by `decidePayment` (`AM04`).
  */
 export function assessPaymentRisk(policy: RiskPolicy, amountMinor: bigint, chargesMinor: bigint, facts: RiskFacts): StatusReason | null {
   if (amountMinor > policy.maxPaymentMinor) return { code: 'AM02', description: 'The amount is above the largest payment this bank allows' };

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { customerToken } from '../../../test/support/authorise.js';
 import { API, registerPartner, type Partner } from '../../../test/support/partner.js';
 import { startTestServer, type TestServer } from '../../../test/support/test-server.js';
-import { SeededRandom } from '../../domain/sandbox/seeded-random.js';
+import { SeededRandom } from '../../sandbox/seeded-random.js';
 import { SchemaRegistry } from '../../validation/schema-registry.js';
 
 const schemas = SchemaRegistry.load();

@@ -8,6 +8,7 @@ import { newId } from '../../domain/ids.js';
 import { migrateDatabase, openDatabase, type Database } from '../data-source.js';
 import type { ConsentAccountRow, ConsentRow } from '../entities/consent.entity.js';
 import { seedSandboxIfEmpty } from '../sandbox-seeder.js';
+import { buildSandboxSeed } from '../../sandbox/sandbox-seed.js';
 import { TypeOrmConsentStore } from './consent-store.js';
 
 const ALICE = 'cus_sandbox_alice';
@@ -23,7 +24,7 @@ before(async () => {
   testDatabase = await createTestDatabase();
   database = await openDatabase(testDatabase.config, { poolSize: 10 });
   await migrateDatabase(database);
-  await seedSandboxIfEmpty(database);
+  await seedSandboxIfEmpty(database, buildSandboxSeed);
   store = new TypeOrmConsentStore(database.dataSource);
 });
 after(async () => {

@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { migrateDatabase, openDatabase, type Database } from '../data-source.js';
 import { seedSandboxIfEmpty } from '../sandbox-seeder.js';
+import { buildSandboxSeed } from '../../sandbox/sandbox-seed.js';
 import { TypeOrmCustomerStore } from './customer-store.js';
 
 let testDatabase: TestDatabase;
@@ -14,7 +15,7 @@ before(async () => {
   testDatabase = await createTestDatabase();
   database = await openDatabase(testDatabase.config, { poolSize: 10 });
   await migrateDatabase(database);
-  await seedSandboxIfEmpty(database);
+  await seedSandboxIfEmpty(database, buildSandboxSeed);
 });
 after(async () => {
   await database.dataSource.destroy();

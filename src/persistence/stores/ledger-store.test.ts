@@ -11,6 +11,7 @@ import { migrateDatabase, openDatabase, type Database } from '../data-source.js'
 import type { AccountRow } from '../entities/account.entity.js';
 import type { EntryRow } from '../entities/ledger.entity.js';
 import { seedSandboxIfEmpty } from '../sandbox-seeder.js';
+import { buildSandboxSeed } from '../../sandbox/sandbox-seed.js';
 import { TypeOrmLedgerStore } from './ledger-store.js';
 import { assertLedgerInvariants } from '../../../test/support/ledger-invariants.js';
 
@@ -23,7 +24,7 @@ before(async () => {
   testDatabase = await createTestDatabase();
   database = await openDatabase(testDatabase.config);
   await migrateDatabase(database);
-  await seedSandboxIfEmpty(database);
+  await seedSandboxIfEmpty(database, buildSandboxSeed);
   ledger = new TypeOrmLedgerStore(database.dataSource);
 });
 after(async () => {

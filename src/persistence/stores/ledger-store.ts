@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { InvalidField } from '../../domain/errors.js';
-import { assertBalancedTransfer, assertFundsAvailable, type LedgerStore, type TransferDraft } from '../../domain/ledger/ledger.js';
+import { assertFundsAvailable, type AccountFunds } from '../../domain/ledger/funds.js';
+import { assertBalancedTransfer, type LedgerStore, type TransferDraft } from '../../domain/ledger/ledger.js';
 import type { Dialect } from '../entities/column-types.js';
 import { sqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
@@ -10,7 +11,7 @@ const INSERT_CHUNK = 400;
 /**
  * The double-entry ledger in `ledger_transfer` / `ledger_entry`. A batch of transfers is posted in one
  * database transaction: the touched accounts are locked, each transfer's net movement per account checked
- * against the overdraft rule (domain `assertFundsAvailable`), running balances computed in order, entries
+ * against the funds rule (domain `assertFundsAvailable`), running balances computed in order, entries
  * inserted in chunks and each account's cached balance written once.
  */
 export class TypeOrmLedgerStore implements LedgerStore {
@@ -21,14 +22,15 @@ export class TypeOrmLedgerStore implements LedgerStore {
   }
 }
 
-/** The columns of an account that posting reads, as raw SQL returns them. */
-interface LockedAccount {
-  id: string;
-  customer_id: string | null;
-  currency: string;
-  overdraft_limit_minor: string | number;
-  balance_minor: string | number;
+/** An account locked for a posting: who holds it, its currency and its funds as the ledger holds them. */
+export interface LockedAccount {
+  readonly customerId: string | null;
+  readonly currency: string;
+  readonly funds: AccountFunds;
 }
+
+/** The accounts of a posting, locked for the rest of the transaction, by id. */
+export type LockedAccounts = ReadonlyMap<string, LockedAccount>;
 
 function dialectOf(manager: EntityManager): Dialect {
   return manager.connection.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql';
@@ -39,25 +41,44 @@ function placeholders(count: number): string {
 }
 
 /**
- * The accounts, locked for the rest of the transaction on MySQL (one statement, rows locked in primary-key
- * order, so concurrent postings cannot deadlock on each other's accounts); SQLite transactions are serialised.
+ * Locks the accounts for the rest of the transaction and reads their funds: on MySQL one statement locks the
+ * rows in primary-key order, so concurrent postings cannot deadlock on each other's accounts (SQLite
+ * transactions are serialised); then one statement sums their pending debits. Unknown ids are left out.
+ * The pending debits are the transaction's first plain read, so on MySQL (REPEATABLE READ fixes its snapshot
+ * there) every plain read that follows sees the state under these locks.
  */
-async function lockAccounts(manager: EntityManager, accountIds: readonly string[]): Promise<LockedAccount[]> {
+export async function lockAccounts(manager: EntityManager, accountIds: readonly string[]): Promise<LockedAccounts> {
   const lock = dialectOf(manager) === 'mysql' ? ' FOR UPDATE' : '';
-  return manager.query(
+  const rows: Array<{
+    id: string;
+    customer_id: string | null;
+    currency: string;
+    overdraft_limit_minor: string | number;
+    balance_minor: string | number;
+  }> = await manager.query(
     `SELECT id, customer_id, currency, overdraft_limit_minor, balance_minor FROM account WHERE id IN (${placeholders(accountIds.length)}) ORDER BY id${lock}`,
     [...accountIds],
   );
-}
-
-/** Sum of the pending (card authorisation) debits of each account, ≤ 0. */
-async function readPendingDebits(manager: EntityManager, accountIds: readonly string[]): Promise<Map<string, bigint>> {
-  const rows: Array<{ account_id: string; total: string | number | null }> = await manager.query(
+  const pending: Array<{ account_id: string; total: string | number | null }> = await manager.query(
     `SELECT account_id, SUM(amount_minor) AS total FROM ledger_entry
      WHERE account_id IN (${placeholders(accountIds.length)}) AND status = 'PDNG' AND amount_minor < 0 GROUP BY account_id`,
     [...accountIds],
   );
-  return new Map(rows.map((row) => [row.account_id, BigInt(row.total ?? 0)]));
+  const pendingDebits = new Map(pending.map((row) => [row.account_id, BigInt(row.total ?? 0)]));
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      {
+        customerId: row.customer_id,
+        currency: row.currency,
+        funds: {
+          balanceMinor: BigInt(row.balance_minor),
+          pendingDebitsMinor: pendingDebits.get(row.id) ?? 0n,
+          overdraftLimitMinor: BigInt(row.overdraft_limit_minor),
+        },
+      },
+    ]),
+  );
 }
 
 /** Entry ids derive from their transfer's id, so a deterministic transfer yields deterministic entries. */
@@ -74,28 +95,24 @@ async function insertRows(manager: EntityManager, table: string, columns: readon
   }
 }
 
-/**
- * Posts transfers inside a transaction the caller owns (see {@link TypeOrmLedgerStore.postTransfers}).
- * @param afterLock runs once the accounts are locked and before anything is read or written: checks that must
- *   see the state under those locks (a payment's risk limits) go there; what it throws ends the posting, with
- *   nothing written. On MySQL it also makes every plain read of the transaction happen after the locks
- *   (REPEATABLE READ fixes its snapshot at the first plain read).
- */
-export async function postTransfersWithin(
-  manager: EntityManager,
-  transfers: readonly TransferDraft[],
-  afterLock?: () => Promise<void>,
-): Promise<void> {
-  for (const transfer of transfers) assertBalancedTransfer(transfer);
-  const dialect = dialectOf(manager);
-  const time = (date: Date) => sqlTime(dialect, date);
+/** Posts transfers inside a transaction the caller owns (see {@link TypeOrmLedgerStore.postTransfers}). */
+export async function postTransfersWithin(manager: EntityManager, transfers: readonly TransferDraft[]): Promise<void> {
   const accountIds = [...new Set(transfers.flatMap((transfer) => transfer.entries.map((entry) => entry.accountId)))];
-  const accounts = await lockAccounts(manager, accountIds);
-  await afterLock?.();
-  const byId = new Map(accounts.map((account) => [account.id, account]));
-  const stored = new Map(accounts.map((account) => [account.id, BigInt(account.balance_minor)]));
+  await postTransfersToLocked(manager, transfers, await lockAccounts(manager, accountIds));
+}
+
+/**
+ * Posts transfers on accounts the caller has locked with {@link lockAccounts} in this transaction, each
+ * transfer's net movement on a customer account guarded by the domain's funds rule.
+ * @throws InsufficientFunds (nothing written); InvalidField for an unbalanced transfer, or an account not locked
+ *   or in another currency.
+ */
+export async function postTransfersToLocked(manager: EntityManager, transfers: readonly TransferDraft[], accounts: LockedAccounts): Promise<void> {
+  for (const transfer of transfers) assertBalancedTransfer(transfer);
+  const time = (date: Date) => sqlTime(dialectOf(manager), date);
+  const stored = new Map([...accounts].map(([accountId, account]) => [accountId, account.funds.balanceMinor]));
   const balances = new Map(stored);
-  const pendingDebits = await readPendingDebits(manager, accountIds);
+  const pendingDebits = new Map([...accounts].map(([accountId, account]) => [accountId, account.funds.pendingDebitsMinor]));
   const now = time(new Date());
   const transferRows: unknown[][] = [];
   const entryRows: unknown[][] = [];
@@ -113,12 +130,12 @@ export async function postTransfersWithin(
     const net = new Map<string, bigint>();
     for (const entry of transfer.entries) net.set(entry.accountId, (net.get(entry.accountId) ?? 0n) + entry.amountMinor);
     for (const [accountId, netMinor] of net) {
-      const account = byId.get(accountId);
+      const account = accounts.get(accountId);
       if (!account) throw new InvalidField(`Account ${accountId} does not exist`);
       if (account.currency !== transfer.currency) throw new InvalidField(`Account ${accountId} is not in ${transfer.currency}`);
-      const booked = balances.get(accountId) ?? 0n;
       const pending = pendingDebits.get(accountId) ?? 0n;
-      if (account.customer_id) assertFundsAvailable(transfer.id, accountId, BigInt(account.overdraft_limit_minor), booked + pending, netMinor);
+      const funds = { ...account.funds, balanceMinor: balances.get(accountId) ?? 0n, pendingDebitsMinor: pending };
+      if (account.customerId) assertFundsAvailable(transfer.id, accountId, funds, netMinor);
       if (transfer.status === 'PDNG' && netMinor < 0n) pendingDebits.set(accountId, pending + netMinor);
     }
     transfer.entries.forEach((entry, index) => {

@@ -1,4 +1,4 @@
-// Proves on the database under test (SQLite, or MySQL/MariaDB with TEST_DATABASE_URL) that payments move money exactly once and never beyond what a customer may spend: concurrent payments from one account succeed exactly as far as the funds go (the rest RJCT AM04); one consent pays once whatever the keys; one key pays once however often it is sent; a failure after the ledger writes leaves nothing behind; risk limits are counted from stored payments under concurrency; external payments settle (ACSC) or are returned with their charges (RJCT) exactly once. The ledger invariants are checked after every test that moves money.
+// Proves on the database under test (SQLite, or MySQL/MariaDB with TEST_DATABASE_URL) that payments move money exactly once and never beyond what a customer may spend: concurrent payments from one account succeed exactly as far as the funds go (the rest RJCT AM04); funds confirmation and payments answer by one rule over the funds the store reports; one consent pays once whatever the keys; one key pays once however often it is sent; a failure after the ledger writes leaves nothing behind; risk limits are counted from stored payments under concurrency; external payments settle (ACSC) or are returned with their charges (RJCT) exactly once. The ledger invariants are checked after every test that moves money.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
@@ -8,17 +8,19 @@ import { primaryIdentification } from '../../domain/accounts/account.js';
 import { ConsentStatus } from '../../domain/consents/consent-status.js';
 import { InvalidConsentStatus } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
+import { spendableMinor } from '../../domain/ledger/funds.js';
 import { DEFAULT_FEE_SCHEDULE } from '../../domain/payments/charges.js';
 import type { DomesticPayment } from '../../domain/payments/domestic-payment.js';
 import { IdempotencyKeyReused, idempotencyClaim } from '../../domain/payments/idempotency.js';
 import { clearingAccountId, externalAccountId, feeIncomeAccountId, sandboxSchemeAnswer } from '../../domain/payments/payee.js';
 import type { DomesticPaymentConsent } from '../../domain/payments/payment-consent.js';
-import { createPaymentConsent } from '../../domain/payments/payment-consents.js';
+import { confirmFunds, createPaymentConsent } from '../../domain/payments/payment-consents.js';
 import { makeDomesticPayment, type MadePayment, type PaymentRequest, type PaymentServices } from '../../domain/payments/payments.js';
 import type { RiskPolicy } from '../../domain/payments/risk-policy.js';
 import { settleDuePayments } from '../../domain/payments/settlement.js';
 import { migrateDatabase, openDatabase, type Database } from '../data-source.js';
 import { seedSandboxIfEmpty } from '../sandbox-seeder.js';
+import { buildSandboxSeed } from '../../sandbox/sandbox-seed.js';
 import { TypeOrmAccountStore } from './account-store.js';
 import { TypeOrmIdempotencyStore } from './idempotency-store.js';
 import { TypeOrmLedgerStore } from './ledger-store.js';
@@ -51,7 +53,7 @@ before(async () => {
   testDatabase = await createTestDatabase();
   database = await openDatabase(testDatabase.config);
   await migrateDatabase(database);
-  await seedSandboxIfEmpty(database);
+  await seedSandboxIfEmpty(database, buildSandboxSeed);
   const { dataSource, dialect } = database;
   consents = new TypeOrmPaymentConsentStore(dataSource);
   payments = new TypeOrmPaymentStore(dataSource, dialect);
@@ -73,9 +75,9 @@ function services(risk: RiskPolicy = GENEROUS): PaymentServices {
 }
 
 async function balanceOf(accountId: string): Promise<bigint> {
-  const [row] = (await database.dataSource.query('SELECT balance_minor AS balance FROM account WHERE id = ?', [accountId])) as Array<{
-    balance: unknown;
-  }>;
+  const [row] = await database.dataSource.query<Array<{ balance: unknown }>>('SELECT balance_minor AS balance FROM account WHERE id = ?', [
+    accountId,
+  ]);
   return BigInt(String(row?.balance));
 }
 
@@ -157,9 +159,16 @@ function pay(
   );
 }
 
+/** What the account can spend, by the domain's rule over the funds the store reports. */
+async function spendable(accountId: string): Promise<bigint> {
+  const funds = await payments.readFunds(accountId);
+  assert.ok(funds, `no account ${accountId}`);
+  return spendableMinor(funds);
+}
+
 /** Moves money between a customer account and the outside world so that its spendable funds become `targetMinor`. */
 async function setSpendable(accountId: string, targetMinor: bigint): Promise<void> {
-  const delta = targetMinor - (await payments.spendableMinor(accountId));
+  const delta = targetMinor - (await spendable(accountId));
   if (delta !== 0n) {
     const at = new Date();
     await ledger.postTransfers([
@@ -178,11 +187,11 @@ async function setSpendable(accountId: string, targetMinor: bigint): Promise<voi
       },
     ]);
   }
-  assert.equal(await payments.spendableMinor(accountId), targetMinor);
+  assert.equal(await spendable(accountId), targetMinor);
 }
 
 async function countRows(sql: string, parameters: unknown[] = []): Promise<number> {
-  const [row] = (await database.dataSource.query(sql, parameters)) as Array<{ n: unknown }>;
+  const [row] = await database.dataSource.query<Array<{ n: unknown }>>(sql, parameters);
   return Number(row?.n ?? 0);
 }
 
@@ -193,18 +202,16 @@ async function countRows(sql: string, parameters: unknown[] = []): Promise<numbe
  */
 async function assertPaymentInvariants(): Promise<void> {
   for (const currency of ['GBP', 'EUR']) {
-    const [pending] = (await database.dataSource.query(
+    const [pending] = await database.dataSource.query<Array<{ total: unknown }>>(
       `SELECT COALESCE(SUM(amount_minor), 0) AS total FROM payment WHERE status = 'ACSP' AND currency = ?`,
       [currency],
-    )) as Array<{
-      total: unknown;
-    }>;
+    );
     const clearing = (await balanceOf(clearingAccountId(currency))) - (bankBaseline.get(clearingAccountId(currency)) ?? 0n);
     assert.equal(clearing, BigInt(String(pending?.total)), `${currency} clearing holds exactly the ACSP payments`);
-    const [charged] = (await database.dataSource.query(
+    const [charged] = await database.dataSource.query<Array<{ total: unknown }>>(
       `SELECT COALESCE(SUM(charges_minor), 0) AS total FROM payment WHERE status IN ('ACSC', 'ACSP') AND currency = ?`,
       [currency],
-    )) as Array<{ total: unknown }>;
+    );
     const fees = (await balanceOf(feeIncomeAccountId(currency))) - (bankBaseline.get(feeIncomeAccountId(currency)) ?? 0n);
     assert.equal(fees, BigInt(String(charged?.total)), `${currency} fee income holds exactly the charges of payments not rejected`);
   }
@@ -276,7 +283,7 @@ describe('concurrent payments from one account', () => {
     for (const result of refused) assert.equal(result.payment.statusReason?.code, 'AM04');
     assert.equal(await balanceOf(debtor), debtorBefore - amountMinor * BigInt(covered));
     assert.equal(await balanceOf('acc_bob_current'), payeeBefore + amountMinor * BigInt(covered));
-    assert.equal(await payments.spendableMinor(debtor), amountMinor - 1n, 'what was left is exactly one penny short of another payment');
+    assert.equal(await spendable(debtor), amountMinor - 1n, 'what was left is exactly one penny short of another payment');
     for (const consent of batch) assert.equal((await consents.findById(consent.id))?.status, ConsentStatus.Consumed);
     for (const result of results)
       assert.deepEqual(essentials(await payments.findById(result.payment.id)), essentials(result.payment), 'stored as returned');
@@ -315,8 +322,46 @@ describe('concurrent payments from one account', () => {
     const { payment } = await pay(consent, randomUUID());
     assert.equal(payment.status, 'ACSC');
     assert.equal(payment.chargesMinor, 50n);
-    assert.equal(await payments.spendableMinor(debtor), 0n);
+    assert.equal(await spendable(debtor), 0n);
     assert.equal(await balanceOf(feeIncomeAccountId('GBP')), feesBefore + 50n);
+    await assertInvariants();
+  });
+});
+
+describe('funds confirmation and payments', () => {
+  test('one rule over the same facts, pending card authorisations included: a penny short → funds not available and RJCT AM04; exactly enough → available and ACSC', async () => {
+    const debtor = 'acc_carol_current';
+    await setSpendable(debtor, 100_000n);
+    const at = new Date();
+    await ledger.postTransfers([
+      {
+        id: newId('trf'),
+        kind: 'card',
+        currency: 'GBP',
+        reference: 'card authorisation',
+        status: 'PDNG',
+        bookedAt: at,
+        valueAt: at,
+        entries: [
+          { accountId: debtor, amountMinor: -1_000n, information: 'card authorisation', counterparty: null },
+          { accountId: externalAccountId('GBP'), amountMinor: 1_000n, information: 'card authorisation', counterparty: null },
+        ],
+      },
+    ]);
+    assert.equal(await spendable(debtor), 99_000n, 'the pending debit lowers what the account can spend');
+    const creditor = await creditorOf('acc_bob_current');
+    const short = await authorisedConsent({ clientId: 'cli_funds', debtorAccountId: debtor, creditor, amount: '990.01' });
+    const exact = await authorisedConsent({ clientId: 'cli_funds', debtorAccountId: debtor, creditor, amount: '990.00' });
+    assert.equal(await confirmFunds(payments, short, short.id), false);
+    assert.equal(await confirmFunds(payments, exact, exact.id), true);
+
+    const before = await snapshotLedger(database.dataSource);
+    const refused = await pay(short, randomUUID());
+    assert.equal(refused.payment.status, 'RJCT');
+    assert.equal(refused.payment.statusReason?.code, 'AM04');
+    assert.deepEqual(await snapshotLedger(database.dataSource), before, 'no money moved');
+    assert.equal((await pay(exact, randomUUID())).payment.status, 'ACSC');
+    assert.equal(await spendable(debtor), 0n);
     await assertInvariants();
   });
 });

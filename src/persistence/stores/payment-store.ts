@@ -1,5 +1,5 @@
 import { LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
-import { InsufficientFunds } from '../../domain/errors.js';
+import type { AccountFunds } from '../../domain/ledger/funds.js';
 import type {
   DomesticPayment,
   ExecutionOutcome,
@@ -9,28 +9,22 @@ import type {
   SettlementResult,
 } from '../../domain/payments/domestic-payment.js';
 import type { FundsReader } from '../../domain/payments/payment-consents.js';
-import type { RiskFacts, StatusReason } from '../../domain/payments/risk-policy.js';
+import type { RiskFacts } from '../../domain/payments/risk-policy.js';
 import type { Dialect } from '../entities/column-types.js';
 import type { PaymentRow } from '../entities/payment.entity.js';
 import { isDuplicateKeyError, isStorableId, sqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
-import { postTransfersWithin } from './ledger-store.js';
+import { lockAccounts, postTransfersToLocked, postTransfersWithin } from './ledger-store.js';
 import { PAYMENT_CONSENT_KIND } from './payment-consent-store.js';
 
 /** Thrown inside the payment transaction to roll it back when the consent is no longer `AUTH`. */
 class ConsentNoLongerAuthorised extends Error {}
 
-/** Ends a payment's posting before anything is written: the risk limits refuse it. */
-class RiskRefusal extends Error {
-  constructor(readonly reason: StatusReason) {
-    super(reason.description);
-  }
-}
-
 /**
  * Payments in the `payment` table. A payment is written in one transaction with its idempotency record, the
  * consent's `COND`, and its ledger transfers (see {@link PaymentStore.execute}). Lock order, the same in every
- * transaction that moves money: idempotency key → consent → customer → accounts (by id, in one statement).
+ * transaction that moves money: idempotency key → consent → customer → accounts (by id, in one statement). The
+ * store reports facts read under those locks; the domain decides the outcome.
  */
 export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
   constructor(
@@ -38,7 +32,7 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
     private readonly dialect: Dialect,
   ) {}
 
-  async execute(execution: PaymentExecution, assess: (facts: RiskFacts) => StatusReason | null): Promise<ExecutionOutcome> {
+  async execute(execution: PaymentExecution): Promise<ExecutionOutcome> {
     let storingKey = false;
     try {
       const payment = await inTransaction(this.dataSource, async (manager) => {
@@ -62,7 +56,7 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
           true,
         );
         if (!consumed?.affected) throw new ConsentNoLongerAuthorised();
-        const decided = await this.moveMoney(manager, execution, assess);
+        const decided = await this.decideUnderLocks(manager, execution);
         await this.insertPayment(manager, decided);
         return decided;
       });
@@ -109,33 +103,26 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
   }
 
   /**
-   * Risk limits under the customer's and the accounts' locks, then the transfers; a refusal becomes a rejected
-   * payment with nothing posted.
+   * Locks the customer (MySQL; SQLite transactions are serialised) and the accounts, reads the facts under those
+   * locks, has the domain decide, and posts the transfers of a payment it accepts.
    */
-  private async moveMoney(
-    manager: EntityManager,
-    execution: PaymentExecution,
-    assess: (facts: RiskFacts) => StatusReason | null,
-  ): Promise<DomesticPayment> {
-    const { payment } = execution;
-    if (payment.status === 'RJCT') return payment;
+  private async decideUnderLocks(manager: EntityManager, execution: PaymentExecution): Promise<DomesticPayment> {
+    const { payment, transfers } = execution;
     if (this.dialect === 'mysql') await manager.query('SELECT id FROM customer WHERE id = ? FOR UPDATE', [payment.customerId]);
-    try {
-      await postTransfersWithin(manager, execution.transfers, async () => {
-        const refusal = assess(await this.readRiskFacts(manager, execution));
-        if (refusal) throw new RiskRefusal(refusal);
-      });
-    } catch (error) {
-      if (error instanceof RiskRefusal) return rejected(payment, error.reason);
-      if (error instanceof InsufficientFunds) return rejected(payment, { code: 'AM04', description: 'The account paid from has insufficient funds' });
-      throw error;
-    }
-    return payment;
+    const accountIds = new Set([payment.debtorAccountId, ...transfers.flatMap((transfer) => transfer.entries.map((entry) => entry.accountId))]);
+    const accounts = await lockAccounts(manager, [...accountIds]);
+    const debtor = accounts.get(payment.debtorAccountId);
+    if (!debtor) throw new Error(`debtor account ${payment.debtorAccountId} of payment ${payment.id} does not exist`);
+    const decided = execution.decide({ debtorFunds: debtor.funds, risk: await this.readRiskFacts(manager, execution) });
+    if (decided.status !== 'RJCT') await postTransfersToLocked(manager, transfers, accounts);
+    return decided;
   }
 
   private async readRiskFacts(manager: EntityManager, { payment, riskWindows }: PaymentExecution): Promise<RiskFacts> {
     const time = (date: Date) => this.time(date);
-    const [facts] = (await manager.query(
+    const [facts] = await manager.query<
+      Array<{ paid_today: string | number; customer_in_window: string | number; partner_in_window: string | number }>
+    >(
       `SELECT (SELECT COALESCE(SUM(amount_minor + charges_minor), 0) FROM payment
                WHERE customer_id = ? AND created_at >= ? AND currency = ? AND status <> 'RJCT') AS paid_today,
               (SELECT COUNT(*) FROM payment WHERE customer_id = ? AND created_at >= ? AND status <> 'RJCT') AS customer_in_window,
@@ -149,7 +136,7 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
         payment.clientId,
         time(riskWindows.partnerWindowStart),
       ],
-    )) as Array<{ paid_today: string | number; customer_in_window: string | number; partner_in_window: string | number }>;
+    );
     return {
       customerPaidTodayMinor: BigInt(facts?.paid_today ?? 0),
       customerPaymentsInWindow: Number(facts?.customer_in_window ?? 0),
@@ -196,19 +183,22 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
     });
   }
 
-  async spendableMinor(accountId: string): Promise<bigint> {
-    const [row] = (await this.dataSource.query(
-      `SELECT a.balance_minor + a.overdraft_limit_minor +
-              COALESCE((SELECT SUM(e.amount_minor) FROM ledger_entry e WHERE e.account_id = a.id AND e.status = 'PDNG' AND e.amount_minor < 0), 0) AS spendable
+  async readFunds(accountId: string): Promise<AccountFunds | null> {
+    const [row] = await this.dataSource.query<
+      Array<{ balance_minor: string | number; overdraft_limit_minor: string | number; pending_debits_minor: string | number }>
+    >(
+      `SELECT a.balance_minor, a.overdraft_limit_minor,
+              COALESCE((SELECT SUM(e.amount_minor) FROM ledger_entry e WHERE e.account_id = a.id AND e.status = 'PDNG' AND e.amount_minor < 0), 0) AS pending_debits_minor
        FROM account a WHERE a.id = ?`,
       [accountId],
-    )) as Array<{ spendable: string | number }>;
-    return BigInt(row?.spendable ?? 0);
+    );
+    if (!row) return null;
+    return {
+      balanceMinor: BigInt(row.balance_minor),
+      pendingDebitsMinor: BigInt(row.pending_debits_minor),
+      overdraftLimitMinor: BigInt(row.overdraft_limit_minor),
+    };
   }
-}
-
-function rejected(payment: DomesticPayment, reason: StatusReason): DomesticPayment {
-  return { ...payment, status: 'RJCT', statusReason: reason, settleAfter: null };
 }
 
 function toRow(payment: DomesticPayment): PaymentRow {

@@ -1,4 +1,4 @@
-import { InvalidField } from '../errors.js';
+import { InvalidField } from '../domain/errors.js';
 
 /** mulberry32: a tiny seeded PRNG, so the seed is identical on every machine. Its floats pick things; money stays bigint. */
 export class SeededRandom {

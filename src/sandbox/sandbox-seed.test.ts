@@ -1,10 +1,12 @@
-// Proves that the sandbox seed is deterministic and yields a consistent bank: balanced transfers in the window, valid identifications, no broken overdrafts.
+// Proves that the sandbox seed is deterministic (the same digest as before it left the domain) and yields a consistent bank: balanced transfers in the window, valid identifications, no broken overdrafts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Account } from '../accounts/account.js';
-import { InvalidField } from '../errors.js';
-import { assertBalancedTransfer, type TransferDraft } from '../ledger/ledger.js';
-import { SANDBOX_SORT_CODE, buildSandboxSeed, describeSandboxCustomers, type SandboxSeed } from './sandbox-seed.js';
+import { createHash } from 'node:crypto';
+import type { Account } from '../domain/accounts/account.js';
+import { InvalidField } from '../domain/errors.js';
+import { assertBalancedTransfer, type TransferDraft } from '../domain/ledger/ledger.js';
+import { SANDBOX_SORT_CODE } from './sandbox-accounts.js';
+import { buildSandboxSeed, describeSandboxCustomers, type SandboxSeed } from './sandbox-seed.js';
 
 const DAY_MS = 86_400_000;
 const ANCHORS = ['2025-03-14T10:00:00.000Z', '2024-03-01T00:00:00.000Z', '2026-12-31T23:59:59.999Z'].map((text) => new Date(text));
@@ -30,7 +32,7 @@ function holderOf(seed: SandboxSeed, accountId: string): string | null {
 function isCustomerToCustomer(seed: SandboxSeed, transfer: TransferDraft, sameCustomer: boolean): boolean {
   const holders = transfer.entries.map((entry) => holderOf(seed, entry.accountId));
   const [first, second] = holders;
-  return holders.length === 2 && first != null && second != null && (first === second) === sameCustomer;
+  return holders.length === 2 && first !== null && second !== null && (first === second) === sameCustomer;
 }
 
 /** ISO 13616 check: move the first four characters to the end, letters to numbers, the result mod 97 is 1. */
@@ -55,6 +57,19 @@ describe('buildSandboxSeed', () => {
       assert.deepEqual(buildSandboxSeed(ANCHORS[0] ?? new Date()), seedFor(ANCHORS[0] ?? new Date()));
     } finally {
       Math.random = original;
+    }
+  });
+
+  it('the same bank, byte for byte, as the seed built in src/domain/sandbox before its data and generator moved to src/sandbox', () => {
+    const digests: Record<string, string> = {
+      '2025-03-14T10:00:00.000Z': '43b257ac9b62b6fe4f8e33b8502fe3c5ccf32160ecae3b21c9549243bc72cbaf',
+      '2024-03-01T00:00:00.000Z': 'c7837d92c00e6399a44e9084a0e6311a0ef7f31d85190cfea0ef1fd1649b7fa5',
+      '2026-12-31T23:59:59.999Z': '1d53a8e020d59cad74d88e87c55eda12c7be76b3dfb43baca5085952325564ca',
+      '2030-01-01T00:00:00.000Z': 'd2575ad224f8ca3100f26652f78ccc170d9482d90435c0b1ea929f31e6d9bc23',
+    };
+    for (const [anchor, digest] of Object.entries(digests)) {
+      const json = JSON.stringify(buildSandboxSeed(new Date(anchor)), (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value));
+      assert.equal(createHash('sha256').update(json).digest('hex'), digest, anchor);
     }
   });
 

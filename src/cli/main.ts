@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from '../config/config.js';
+import { loadConfig, type Config } from '../config/config.js';
+import { ConfigError } from '../config/config-error.js';
 import { DomainError } from '../domain/errors.js';
 import { approveApp, reinstateApp, suspendApp } from '../domain/partners/app-lifecycle.js';
 import { registerPartnerApp } from '../domain/partners/app-registration.js';

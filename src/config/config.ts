@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { ConfigError } from './config-error.js';
 import { loadDirectoryConfig, type DirectoryConfig } from './directory-config.js';
+import type { Mode } from './mode.js';
 import { loadPaymentsConfig, type PaymentsConfig } from './payments-config.js';
-
-/** How OpenTeller runs: `sandbox` (demo bank, developer conveniences) or `production`. */
-export type Mode = 'sandbox' | 'production';
+import { readPrivateJwksFile } from './private-jwks-file.js';
 
 /** Where the data lives: the embedded SQLite file or a MySQL/MariaDB server. */
 export type DatabaseConfig =
@@ -32,17 +31,6 @@ export interface Config {
   readonly trustProxy: boolean;
   readonly payments: PaymentsConfig;
   readonly directory: DirectoryConfig;
-}
-
-/** A configuration value is missing or invalid; the message names the variable. */
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    detail: string,
-  ) {
-    super(`Invalid configuration: ${variable} ${detail}`);
-    this.name = 'ConfigError';
-  }
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -146,35 +134,6 @@ function readSigningJwks(value: string | undefined): SuppliedKeys['signingJwks']
     throw new ConfigError('SIGNING_KEYS_FILE', 'must hold at least one PS256 key (ID tokens and access tokens are signed with PS256)');
   }
   return jwks;
-}
-
-/**
- * Reads a file holding a private JWKS: every key with a `kid`, its private part and one of `algorithms`.
- * @returns null when the variable is unset.
- * @throws ConfigError naming `variable`.
- */
-export function readPrivateJwksFile(
-  variable: string,
-  value: string | undefined,
-  algorithms: readonly string[],
-): { keys: Record<string, unknown>[] } | null {
-  if (!value?.trim()) return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(value.trim(), 'utf8'));
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? 'not valid JSON';
-    throw new ConfigError(variable, `could not be read as a JSON key set (${reason})`);
-  }
-  const keys = parsed !== null && typeof parsed === 'object' ? (parsed as { keys?: unknown }).keys : undefined;
-  if (!Array.isArray(keys) || keys.length === 0) throw new ConfigError(variable, 'must hold a JWKS with at least one private key');
-  for (const key of keys as Record<string, unknown>[]) {
-    if (key === null || typeof key !== 'object') throw new ConfigError(variable, 'must hold JWK objects only');
-    if (typeof key.kid !== 'string' || !key.d) throw new ConfigError(variable, 'must hold private keys, each with a "kid"');
-    if (!algorithms.includes(String(key.alg)))
-      throw new ConfigError(variable, `key "${String(key.kid)}" must have alg ${algorithms.join(', ').replace(/, ([^,]*)$/, ' or $1')}`);
-  }
-  return { keys: keys as Record<string, unknown>[] };
 }
 
 function readBoolean(variable: string, value: string | undefined): boolean {

@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
+import { isIPv6 } from 'node:net';
 import { createOpenTeller } from './app.js';
 import type { Config } from './config/config.js';
+import { ConfigError } from './config/config-error.js';
 import { describeSandboxCustomers } from './domain/sandbox/sandbox-seed.js';
 import type { Logger } from './logging/logger.js';
 import { migrateDatabase, openDatabase, type Database } from './persistence/data-source.js';
@@ -25,7 +27,12 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
   if (config.mode === 'sandbox' && (await seedSandboxIfEmpty(database))) logger.info('sandbox bank seeded');
   const { app, calls } = await createOpenTeller(config, database, logger);
   const server = createServer(app.callback());
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  try {
+    await listen(server, config);
+  } catch (error) {
+    await database.dataSource.destroy();
+    throw error;
+  }
   const purge = setInterval(() => {
     purgeExpiredRows(database).catch((error: unknown) => logger.warn({ err: error }, 'purge of expired rows failed'));
   }, PURGE_INTERVAL_MS);
@@ -38,7 +45,7 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
     clearInterval(purge);
     if (settlement) clearInterval(settlement);
     server.close(() => {
-      calls
+      void calls
         .flush()
         .then(() => database.dataSource.destroy())
         .finally(() => process.exit(0));
@@ -49,6 +56,35 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   return server;
+}
+
+/**
+ * Listens on HOST:PORT. A port that is taken or needs privileges, or a HOST that is not an address of this machine,
+ * is the operator's to change: a ConfigError naming the variable (exit 2), not a crash.
+ */
+async function listen(server: Server, config: Config): Promise<void> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    const address = `${isIPv6(config.host) ? `[${config.host}]` : config.host}:${config.port}`;
+    const refusal = `cannot be listened on: ${address}`;
+    switch ((error as NodeJS.ErrnoException).code) {
+      case 'EADDRINUSE':
+        throw new ConfigError('PORT', `${config.port} ${refusal} is already in use (EADDRINUSE); stop what listens there or choose another PORT`);
+      case 'EACCES':
+        throw new ConfigError('PORT', `${config.port} ${refusal} needs privileges this user does not have (EACCES); choose a PORT from 1024 up`);
+      case 'EADDRNOTAVAIL':
+        throw new ConfigError('HOST', `${config.host} cannot be listened on: it is not an address of this machine (EADDRNOTAVAIL)`);
+      default:
+        throw error;
+    }
+  }
 }
 
 /**

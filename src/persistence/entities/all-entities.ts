@@ -1,5 +1,6 @@
 import type { EntitySchema } from 'typeorm';
 import { accountEntity, accountIdentificationEntity } from './account.entity.js';
+import { bankSettingEntity } from './bank-setting.entity.js';
 import { columnTypes, type Dialect } from './column-types.js';
 import { consentAccountEntity, consentEntity } from './consent.entity.js';
 import { customerEntity } from './customer.entity.js';
@@ -12,12 +13,13 @@ import { replayGuardEntity } from './replay-guard.entity.js';
 import { serverKeyEntity } from './server-key.entity.js';
 
 /** Every entity of the schema, with the column options of the given dialect. */
-export function createEntities(dialect: Dialect): EntitySchema<any>[] {
+export function createEntities(dialect: Dialect): EntitySchema[] {
   const types = columnTypes(dialect);
   return [
     oidcModelEntity(types),
     replayGuardEntity(types),
     serverKeyEntity(types),
+    bankSettingEntity(types),
     customerEntity(types),
     accountEntity(types),
     accountIdentificationEntity(types),

@@ -1,13 +1,9 @@
-import { resolve } from 'node:path';
 import { ConfigError } from './config-error.js';
+import { loadDatabaseConfig, type DatabaseConfig } from './database-config.js';
 import { loadDirectoryConfig, type DirectoryConfig } from './directory-config.js';
 import type { Mode } from './mode.js';
 import { loadPaymentsConfig, type PaymentsConfig } from './payments-config.js';
 import { readPrivateJwksFile } from './private-jwks-file.js';
-
-/** Where the data lives: the embedded SQLite file or a MySQL/MariaDB server. */
-export type DatabaseConfig =
-  { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'mysql'; readonly url: string; readonly database: string };
 
 /** Key material supplied by the operator (required in production, optional in the sandbox). */
 export interface SuppliedKeys {
@@ -35,15 +31,31 @@ export interface Config {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** What the database records about the bank served from it (`openteller serve` records it; see README "CLI reference"). */
+export interface RecordedSettings {
+  /** The issuer `serve` last started under on this database, if any. */
+  readonly servedIssuer: string | null;
+}
+
 /**
  * Reads and validates the configuration. The only reader of `process.env` in the code base.
+ *
+ * `serve` reads it from the environment alone, and then records its issuer in the database. The `openteller` command
+ * reads it with what the database records (`recorded`): without `ISSUER` it takes the recorded issuer, and an `ISSUER`
+ * other than the recorded one is refused, so that it never issues anything the running bank would not accept.
  * @throws ConfigError naming the offending variable.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, recorded: RecordedSettings = { servedIssuer: null }): Config {
   const mode = readMode(env.OPENTELLER_MODE);
   const port = readPort(env.PORT);
-  const issuer = readIssuer(env.ISSUER, port, mode);
-  const database = readDatabase(env.DATABASE_URL);
+  const issuer = readIssuer(env.ISSUER?.trim() || recorded.servedIssuer || `http://localhost:${port}`, mode);
+  if (recorded.servedIssuer && issuer !== recorded.servedIssuer) {
+    throw new ConfigError(
+      'ISSUER',
+      `is "${issuer}", but this database is served under "${recorded.servedIssuer}" (recorded by openteller serve): leave ISSUER unset to use that one, or start serve with the new ISSUER first`,
+    );
+  }
+  const database = loadDatabaseConfig(env);
   const logLevel = readLogLevel(env.LOG_LEVEL);
   const keys: SuppliedKeys = {
     signingJwks: readSigningJwks(env.SIGNING_KEYS_FILE),
@@ -87,8 +99,7 @@ function readPort(value: string | undefined): number {
   return port;
 }
 
-function readIssuer(value: string | undefined, port: number, mode: Mode): string {
-  const issuer = value?.trim() || `http://localhost:${port}`;
+function readIssuer(issuer: string, mode: Mode): string {
   let url: URL;
   try {
     url = new URL(issuer);
@@ -99,27 +110,6 @@ function readIssuer(value: string | undefined, port: number, mode: Mode): string
   if (mode === 'production' && url.protocol !== 'https:') throw new ConfigError('ISSUER', 'must be an https URL in production mode');
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('ISSUER', 'must be an http or https URL');
   return issuer;
-}
-
-function readDatabase(value: string | undefined): DatabaseConfig {
-  const databaseUrl = value?.trim() || 'sqlite:./data/openteller.db';
-  if (databaseUrl.startsWith('sqlite:')) {
-    const file = databaseUrl.slice('sqlite:'.length);
-    if (!file) throw new ConfigError('DATABASE_URL', 'must name a file after "sqlite:"');
-    return { kind: 'sqlite', file: file === ':memory:' ? file : resolve(file) };
-  }
-  let url: URL;
-  try {
-    url = new URL(databaseUrl);
-  } catch {
-    throw new ConfigError('DATABASE_URL', 'must be sqlite:<file path> or mysql://user:password@host:port/database');
-  }
-  if (url.protocol !== 'mysql:' && url.protocol !== 'mariadb:') {
-    throw new ConfigError('DATABASE_URL', `has unsupported scheme "${url.protocol}" (use sqlite: or mysql:)`);
-  }
-  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  if (!/^[A-Za-z0-9_$]{1,64}$/.test(database)) throw new ConfigError('DATABASE_URL', 'must name a database (letters, digits, _ or $)');
-  return { kind: 'mysql', url: databaseUrl, database };
 }
 
 function readLogLevel(value: string | undefined): Config['logLevel'] {

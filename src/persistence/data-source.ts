@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
-import type { DatabaseConfig } from '../config/config.js';
+import type { DatabaseConfig } from '../config/database-config.js';
 import { ConfigError } from '../config/config-error.js';
 import { createEntities } from './entities/all-entities.js';
 import type { Dialect } from './entities/column-types.js';

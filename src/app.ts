@@ -20,12 +20,16 @@ import type { Logger } from './logging/logger.js';
 import { validateClientMetadata } from './oauth/client-metadata.js';
 import { createGrantRevoker } from './oauth/grant-revoker.js';
 import { derivedSecret, loadKeyMaterial, messageSigningKey, publicJwks } from './oauth/key-material.js';
+import { answerOutagesAsUnavailable } from './oauth/outage-answer.js';
 import { createProvider } from './oauth/provider.js';
 import { guardedFetch } from './oauth/guarded-fetch.js';
 import { RemoteKeySets } from './oauth/remote-key-sets.js';
 import { resourceIndicator } from './oauth/resource-server.js';
 import { signingIdentities } from './oauth/signing-identities.js';
+import { healthEndpoints } from './operator/health.js';
 import type { Database } from './persistence/data-source.js';
+import { checkDatabaseReadiness } from './persistence/database-readiness.js';
+import { isDatabaseUnavailable } from './persistence/database-unavailable.js';
 import { createOidcAdapter } from './persistence/oidc-adapter.js';
 import { TypeOrmAccountStore } from './persistence/stores/account-store.js';
 import { SqlApiCallLog } from './persistence/stores/api-call-log.js';
@@ -58,6 +62,9 @@ export interface OpenTeller {
 }
 
 const STYLESHEET = readFileSync(new URL('./interaction/assets/app.css', import.meta.url), 'utf8');
+
+/** A database outage is answered 503 with `Retry-After: 5`: the resource API and the authorization server. */
+const OUTAGES = { isOutage: isDatabaseUnavailable, retryAfterSeconds: 5 };
 
 /**
  * The composition root: the only place that knows every layer. Builds stores over the (migrated) database, the
@@ -92,6 +99,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
     registrationEndpoint,
     fetch: fetchKeySet,
   });
+  answerOutagesAsUnavailable(provider, OUTAGES);
   const grants = createGrantRevoker(provider);
   const directoryKey = await loadDirectorySigningKey(config, serverKeys);
   const directory = directoryKey ? createOwnDirectory(config.issuer, directoryKey, partners) : null;
@@ -110,16 +118,15 @@ export async function createOpenTeller(config: Config, database: Database, logge
   app.use(logRequests(logger));
   app.use(securityHeaders({ https: config.issuer.startsWith('https:') }));
   app.use(async function serveStylesheet(ctx: Context, next: Next) {
-    if (ctx.path !== '/assets/app.css') return next();
+    if (ctx.path !== '/assets/app.css') {
+      await next();
+      return;
+    }
     ctx.type = 'text/css';
     ctx.set('Cache-Control', 'public, max-age=3600');
     ctx.body = STYLESHEET;
   });
-  app.use(async function health(ctx: Context, next: Next) {
-    if (ctx.path !== '/health') return next();
-    await dataSource.query('SELECT 1');
-    ctx.body = { status: 'ok' };
-  });
+  app.use(healthEndpoints({ checkReadiness: () => checkDatabaseReadiness(database), logger }));
   app.use(
     createResourceApi({
       logger,
@@ -132,6 +139,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
       },
       findAppStanding: (clientId) => partners.findAppStanding(clientId),
       calls,
+      outages: OUTAGES,
       aisp: {
         issuer: config.issuer,
         consents,

@@ -23,6 +23,7 @@ const LAYERS = {
   http: ['domain', 'validation', 'logging', 'caching'],
   interaction: ['domain', 'logging', 'oauth', 'web'],
   portal: ['domain', 'logging', 'directory', 'web'],
+  operator: ['domain', 'logging', 'web'],
   caching: [],
   sandbox: ['domain'],
 };
@@ -39,6 +40,7 @@ const FORBIDDEN_PACKAGES = {
   interaction: ['typeorm', 'mysql2', 'mysql2/*', 'better-sqlite3'],
   portal: ['typeorm', 'mysql2', 'mysql2/*', 'better-sqlite3', 'oidc-provider'],
   web: ['typeorm', 'mysql2', 'mysql2/*', 'better-sqlite3', 'oidc-provider'],
+  operator: ['typeorm', 'mysql2', 'mysql2/*', 'better-sqlite3', 'oidc-provider'],
 };
 
 const ALL_FOLDERS = [...Object.keys(LAYERS), 'cli', 'app', 'main'];

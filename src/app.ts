@@ -1,4 +1,4 @@
-import Koa, { type Context, type Next } from 'koa';
+import Koa from 'koa';
 import mount from 'koa-mount';
 import type Provider from 'oidc-provider';
 import type { Config } from './config/config.js';
@@ -20,12 +20,16 @@ import type { Logger } from './logging/logger.js';
 import { validateClientMetadata } from './oauth/client-metadata.js';
 import { createGrantRevoker } from './oauth/grant-revoker.js';
 import { derivedSecret, loadKeyMaterial, messageSigningKey, publicJwks } from './oauth/key-material.js';
+import { answerOutagesAsUnavailable } from './oauth/outage-answer.js';
 import { createProvider } from './oauth/provider.js';
 import { guardedFetch } from './oauth/guarded-fetch.js';
 import { RemoteKeySets } from './oauth/remote-key-sets.js';
 import { resourceIndicator } from './oauth/resource-server.js';
 import { signingIdentities } from './oauth/signing-identities.js';
+import { healthEndpoints } from './operator/health.js';
 import type { Database } from './persistence/data-source.js';
+import { checkDatabaseReadiness } from './persistence/database-readiness.js';
+import { isDatabaseUnavailable } from './persistence/database-unavailable.js';
 import { createOidcAdapter } from './persistence/oidc-adapter.js';
 import { TypeOrmAccountStore } from './persistence/stores/account-store.js';
 import { SqlApiCallLog } from './persistence/stores/api-call-log.js';
@@ -56,6 +60,9 @@ export interface OpenTeller {
   /** The API call log's writer: flush it before the database closes. */
   readonly calls: ApiCallRecorder;
 }
+
+/** A database outage is answered 503 with `Retry-After: 5`: the resource API and the authorization server. */
+const OUTAGES = { isOutage: isDatabaseUnavailable, retryAfterSeconds: 5 };
 
 /**
  * The composition root: the only place that knows every layer. Builds stores over the (migrated) database, the
@@ -90,6 +97,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
     registrationEndpoint,
     fetch: fetchKeySet,
   });
+  answerOutagesAsUnavailable(provider, OUTAGES);
   const grants = createGrantRevoker(provider);
   const directoryKey = await loadDirectorySigningKey(config, serverKeys);
   const directory = directoryKey ? createOwnDirectory(config.issuer, directoryKey, partners) : null;
@@ -99,7 +107,6 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const bankSigningKey = await messageSigningKey(keys);
   const secureCookies = config.issuer.startsWith('https:');
   const sessionSecret = derivedSecret(keys, 'web-session-forms');
-  const isUnavailable = (_error: unknown) => false;
 
   const app = new Koa();
   app.keys = keys.cookieSecrets;
@@ -109,14 +116,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
   app.use(logRequests(logger));
   app.use(securityHeaders({ https: config.issuer.startsWith('https:') }));
   app.use(serveStylesheet());
-  app.use(async function health(ctx: Context, next: Next) {
-    if (ctx.path !== '/health') {
-      await next();
-      return;
-    }
-    await dataSource.query('SELECT 1');
-    ctx.body = { status: 'ok' };
-  });
+  app.use(healthEndpoints({ checkReadiness: () => checkDatabaseReadiness(database), logger }));
   app.use(
     createResourceApi({
       logger,
@@ -129,6 +129,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
       },
       findAppStanding: (clientId) => partners.findAppStanding(clientId),
       calls,
+      outages: OUTAGES,
       aisp: {
         issuer: config.issuer,
         consents,
@@ -196,7 +197,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
       formSecret: sessionSecret,
       secureCookies,
       logger,
-      isUnavailable,
+      outages: OUTAGES,
     }),
   );
   app.use(
@@ -218,7 +219,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
       formSecret: sessionSecret,
       secureCookies,
       logger,
-      isUnavailable,
+      outages: OUTAGES,
     }),
   );
   app.use(
@@ -230,7 +231,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
       partners,
       cookieSecret: keys.cookieSecrets[0] ?? '',
       logger,
-      isUnavailable,
+      outages: OUTAGES,
       payments: {
         provider,
         paymentConsents,

@@ -1,13 +1,17 @@
 import { createServer, type Server } from 'node:http';
+import { isIPv6 } from 'node:net';
 import { createOpenTeller } from './app.js';
 import type { Config } from './config/config.js';
-import { buildSandboxSeed, describeSandboxCustomers } from './sandbox/sandbox-seed.js';
+import { buildSandboxSeed } from './sandbox/sandbox-seed.js';
+import { ConfigError } from './config/config-error.js';
+import { welcomeBanner } from './cli/welcome.js';
 import type { Logger } from './logging/logger.js';
 import { migrateDatabase, openDatabase, type Database } from './persistence/data-source.js';
 import { TypeOrmPaymentStore } from './persistence/stores/payment-store.js';
 import { settleDuePayments } from './domain/payments/settlement.js';
 import { sandboxSchemeAnswer } from './domain/payments/payee.js';
 import { purgeExpiredRows } from './persistence/housekeeping.js';
+import { BankSettingStore } from './persistence/stores/bank-setting-store.js';
 import { seedSandboxIfEmpty } from './persistence/sandbox-seeder.js';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
@@ -15,7 +19,8 @@ const SETTLEMENT_INTERVAL_MS = 2_000;
 
 /**
  * `openteller serve`: opens and migrates the database, seeds the sandbox bank when it is empty (sandbox
- * mode only), listens, and shuts down gracefully on SIGINT/SIGTERM.
+ * mode only), listens, records the issuer it serves under in the database (for the `openteller` command), and shuts
+ * down gracefully on SIGINT/SIGTERM.
  */
 export async function serve(config: Config, logger: Logger): Promise<Server> {
   const startedAt = Date.now();
@@ -25,20 +30,29 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
   if (config.mode === 'sandbox' && (await seedSandboxIfEmpty(database, buildSandboxSeed))) logger.info('sandbox bank seeded');
   const { app, calls } = await createOpenTeller(config, database, logger);
   const server = createServer(app.callback());
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  try {
+    await listen(server, config);
+  } catch (error) {
+    await database.dataSource.destroy();
+    throw error;
+  }
   const purge = setInterval(() => {
     purgeExpiredRows(database).catch((error: unknown) => logger.warn({ err: error }, 'purge of expired rows failed'));
   }, PURGE_INTERVAL_MS);
   purge.unref();
+  const previousIssuer = await new BankSettingStore(database.dataSource).recordServedIssuer(config.issuer, new Date());
+  if (previousIssuer !== null && previousIssuer !== config.issuer) {
+    logger.warn({ previousIssuer, issuer: config.issuer }, 'ISSUER changed: what was issued for the previous issuer is refused from now on');
+  }
   const settlement = startSettlementWorker(config, database, logger);
   logger.info({ issuer: config.issuer, mode: config.mode, readyInMs: Date.now() - startedAt }, 'OpenTeller is listening');
-  printWelcome(config);
+  process.stdout.write(welcomeBanner(config, previousIssuer));
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     clearInterval(purge);
     if (settlement) clearInterval(settlement);
     server.close(() => {
-      calls
+      void calls
         .flush()
         .then(() => database.dataSource.destroy())
         .finally(() => process.exit(0));
@@ -49,6 +63,35 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   return server;
+}
+
+/**
+ * Listens on HOST:PORT. A port that is taken or needs privileges, or a HOST that is not an address of this machine,
+ * is the operator's to change: a ConfigError naming the variable (exit 2), not a crash.
+ */
+async function listen(server: Server, config: Config): Promise<void> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    const address = `${isIPv6(config.host) ? `[${config.host}]` : config.host}:${config.port}`;
+    const refusal = `cannot be listened on: ${address}`;
+    switch ((error as NodeJS.ErrnoException).code) {
+      case 'EADDRINUSE':
+        throw new ConfigError('PORT', `${config.port} ${refusal} is already in use (EADDRINUSE); stop what listens there or choose another PORT`);
+      case 'EACCES':
+        throw new ConfigError('PORT', `${config.port} ${refusal} needs privileges this user does not have (EACCES); choose a PORT from 1024 up`);
+      case 'EADDRNOTAVAIL':
+        throw new ConfigError('HOST', `${config.host} cannot be listened on: it is not an address of this machine (EADDRNOTAVAIL)`);
+      default:
+        throw error;
+    }
+  }
 }
 
 /**
@@ -74,34 +117,4 @@ function startSettlementWorker(config: Config, database: Database, logger: Logge
   }, SETTLEMENT_INTERVAL_MS);
   timer.unref();
   return timer;
-}
-
-/** What a developer needs on the console to start: where things are, who can log in, what to do next. */
-function printWelcome(config: Config): void {
-  const lines = [
-    '',
-    `OpenTeller (${config.mode}) is ready.`,
-    `  Issuer:            ${config.issuer}`,
-    `  Discovery:         ${config.issuer}/.well-known/openid-configuration`,
-    `  Open Banking API:  ${config.issuer}/open-banking/v4.0/aisp and …/pisp`,
-    `  Partner portal:    ${config.issuer}/portal`,
-    `  Connected apps:    ${config.issuer}/account  (customers see and revoke what they shared)`,
-    `  Registration:      ${config.issuer}/register  (Dynamic Client Registration with a software statement)`,
-  ];
-  if (config.mode === 'sandbox') {
-    lines.push('', 'Sandbox customers (username / password):');
-    for (const customer of describeSandboxCustomers()) {
-      const accounts = customer.accounts.map((account) => `${account.AccountId} (${account.Currency})`).join(', ');
-      lines.push(`  ${customer.username.padEnd(8)} ${customer.password.padEnd(18)} ${accounts}`);
-    }
-  }
-  lines.push(
-    '',
-    `Register a partner app in the portal (${config.issuer}/portal/signup), or from the command line:`,
-    `  npx openteller partner create --name "My App" --redirect-uri ${config.mode === 'sandbox' ? 'http://localhost:8080/callback' : 'https://app.example.com/callback'} \\`,
-    '    --jwks-file my-app-public-jwks.json --roles AISP',
-    'Then follow partner-portal-docs/getting-started.md.',
-    '',
-  );
-  process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -1,7 +1,8 @@
 // Proves the `openteller` command as an operator runs it, in a child process against a fresh database: migrate, seed, partner registration, the sandbox customer list, and exit codes 1 (refused) and 2 (usage or configuration) with a message instead of a stack trace.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,7 +60,7 @@ describe('openteller CLI', () => {
   });
 
   /** Runs `openteller …args` to completion (killed and failed if it does not exit in time). */
-  function openteller(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  function openteller(args: readonly string[], env: NodeJS.ProcessEnv = {}, as: { uid: number; gid: number } | null = null): Promise<Run> {
     const childEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'silent' };
     for (const variable of CONFIG_VARIABLES) delete childEnv[variable];
     Object.assign(childEnv, env);
@@ -68,6 +69,7 @@ describe('openteller CLI', () => {
         cwd: ROOT,
         env: childEnv,
         stdio: ['ignore', 'pipe', 'pipe'],
+        ...as,
       });
       let stdout = '';
       let stderr = '';
@@ -91,6 +93,11 @@ describe('openteller CLI', () => {
 
   function assertNoStackTrace(run: Run): void {
     assert.doesNotMatch(run.stderr, /\n\s+at /, run.stderr);
+  }
+
+  /** What the CLI itself printed on stderr: oidc-provider's warning about Node.js 20 (README "Requirements") aside. */
+  function ownErrorLines(run: Run): string[] {
+    return run.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('oidc-provider WARNING: Unsupported runtime'));
   }
 
   const partnerArgs = (overrides: { redirectUris?: string[]; jwksFile?: string; roles?: string | null } = {}): string[] => [
@@ -354,5 +361,50 @@ describe('openteller CLI', () => {
     assert.match(run.stderr, /openteller: Invalid configuration: SIGNING_KEYS_FILE /);
     assert.doesNotMatch(run.stdout, /is ready/);
     assertNoStackTrace(run);
+  });
+
+  test('serve with a PORT another process listens on → exit 2, one line naming PORT and the address, no stack trace', async () => {
+    const other = createServer();
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const { port } = other.address() as AddressInfo;
+    try {
+      const run = await openteller(['serve'], { PORT: String(port), HOST: '127.0.0.1' });
+      assertExit(run, 2);
+      assert.deepEqual(ownErrorLines(run), [
+        `openteller: Invalid configuration: PORT ${port} cannot be listened on: 127.0.0.1:${port} is already in use (EADDRINUSE); stop what listens there or choose another PORT`,
+      ]);
+      assert.doesNotMatch(run.stdout, /is ready/);
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
+  });
+
+  test('serve with HOST an address of no interface here → exit 2, one line naming HOST, no stack trace', async () => {
+    const run = await openteller(['serve'], { PORT: '3000', HOST: '192.0.2.1' });
+    assertExit(run, 2);
+    assert.deepEqual(ownErrorLines(run), [
+      'openteller: Invalid configuration: HOST 192.0.2.1 cannot be listened on: it is not an address of this machine (EADDRNOTAVAIL)',
+    ]);
+  });
+
+  test('serve with PORT=80 as a user who may not bind ports below 1024 → exit 2, one line naming PORT and the address', async (t) => {
+    if (Number(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8')) <= 80) return t.skip('any user may bind port 80 here');
+    const root = process.getuid?.() === 0;
+    const writable = mkdtempSync(join(tmpdir(), 'openteller-cli-eacces-'));
+    chmodSync(writable, 0o777);
+    const databaseUrl = root && database.config.kind === 'sqlite' ? `sqlite:${join(writable, 'bank.db')}` : database.url;
+    try {
+      const run = await openteller(
+        ['serve'],
+        { PORT: '80', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, HOME: writable },
+        root ? { uid: 65534, gid: 65534 } : null,
+      );
+      assertExit(run, 2);
+      assert.deepEqual(ownErrorLines(run), [
+        'openteller: Invalid configuration: PORT 80 cannot be listened on: 127.0.0.1:80 needs privileges this user does not have (EACCES); choose a PORT from 1024 up',
+      ]);
+    } finally {
+      rmSync(writable, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from '../config/config.js';
+import { loadConfig, type Config } from '../config/config.js';
+import { ConfigError } from '../config/config-error.js';
+import { loadDatabaseConfig } from '../config/database-config.js';
 import { DomainError } from '../domain/errors.js';
 import { approveApp, reinstateApp, suspendApp } from '../domain/partners/app-lifecycle.js';
 import { registerPartnerApp } from '../domain/partners/app-registration.js';
@@ -14,6 +16,7 @@ import { validateClientMetadata } from '../oauth/client-metadata.js';
 import { loadKeyMaterial } from '../oauth/key-material.js';
 import { migrateDatabase, openDatabase, type Database } from '../persistence/data-source.js';
 import { seedSandboxIfEmpty } from '../persistence/sandbox-seeder.js';
+import { BankSettingStore } from '../persistence/stores/bank-setting-store.js';
 import { TypeOrmPartnerStore } from '../persistence/stores/partner-store.js';
 import { TypeOrmServerKeyStore } from '../persistence/stores/server-key-store.js';
 
@@ -173,10 +176,14 @@ function listSandboxCustomers(args: readonly string[]): number {
   return 0;
 }
 
+/**
+ * Opens the database of `DATABASE_URL` and runs `work` with the configuration of the bank served from it: the issuer
+ * `serve` recorded there, unless `ISSUER` names another one, which is refused (exit 2).
+ */
 async function withDatabase(work: (database: Database, config: Config) => Promise<number>): Promise<number> {
-  const config = loadConfig();
-  const database = await openDatabase(config.database, { poolSize: 2 });
+  const database = await openDatabase(loadDatabaseConfig(), { poolSize: 2 });
   try {
+    const config = loadConfig(process.env, { servedIssuer: await new BankSettingStore(database.dataSource).servedIssuer() });
     return await work(database, config);
   } finally {
     await database.dataSource.destroy();

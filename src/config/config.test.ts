@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { exportJWK, generateKeyPair } from 'jose';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError } from './config-error.js';
+import { loadConfig } from './config.js';
 
 const COOKIE_SECRET = 'c'.repeat(32);
 const HTTPS_ISSUER = 'https://bank.example.com';
@@ -337,6 +338,43 @@ describe('loadConfig', () => {
 
     test('with the default issuer (http://localhost:3000) → ISSUER', () => {
       assertRefused(production({ ISSUER: undefined }), 'ISSUER');
+    });
+  });
+
+  describe('the issuer recorded in the database (the openteller command)', () => {
+    const recorded = { servedIssuer: 'http://localhost:4101' };
+
+    test('ISSUER unset → the recorded issuer, and the trust anchor of its host', () => {
+      const config = loadConfig({ PORT: '3000' }, recorded);
+      assert.equal(config.issuer, 'http://localhost:4101');
+      assert.equal(config.payments.trustAnchor, 'localhost');
+    });
+
+    test('ISSUER unset in production, an https issuer recorded → the recorded issuer', () => {
+      assert.equal(loadConfig(production({ ISSUER: undefined }), { servedIssuer: HTTPS_ISSUER }).issuer, HTTPS_ISSUER);
+    });
+
+    test('ISSUER set to the recorded issuer → loads', () => {
+      assert.equal(loadConfig({ ISSUER: 'http://localhost:4101' }, recorded).issuer, 'http://localhost:4101');
+    });
+
+    test('ISSUER set to another issuer → ConfigError naming ISSUER, both issuers and what to do', () => {
+      assert.throws(
+        () => loadConfig({ ISSUER: 'http://localhost:3000' }, recorded),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.equal(error.variable, 'ISSUER');
+          assert.equal(
+            error.message,
+            'Invalid configuration: ISSUER is "http://localhost:3000", but this database is served under "http://localhost:4101" (recorded by openteller serve): leave ISSUER unset to use that one, or start serve with the new ISSUER first',
+          );
+          return true;
+        },
+      );
+    });
+
+    test('nothing recorded → ISSUER or its default, as for serve', () => {
+      assert.equal(loadConfig({ PORT: '8080' }, { servedIssuer: null }).issuer, 'http://localhost:8080');
     });
   });
 });

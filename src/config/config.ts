@@ -1,14 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { ConfigError } from './config-error.js';
+import { loadDatabaseConfig, type DatabaseConfig } from './database-config.js';
 import { loadDirectoryConfig, type DirectoryConfig } from './directory-config.js';
+import type { Mode } from './mode.js';
 import { loadPaymentsConfig, type PaymentsConfig } from './payments-config.js';
-
-/** How OpenTeller runs: `sandbox` (demo bank, developer conveniences) or `production`. */
-export type Mode = 'sandbox' | 'production';
-
-/** Where the data lives: the embedded SQLite file or a MySQL/MariaDB server. */
-export type DatabaseConfig =
-  { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'mysql'; readonly url: string; readonly database: string };
+import { readPrivateJwksFile } from './private-jwks-file.js';
 
 /** Key material supplied by the operator (required in production, optional in the sandbox). */
 export interface SuppliedKeys {
@@ -34,28 +29,33 @@ export interface Config {
   readonly directory: DirectoryConfig;
 }
 
-/** A configuration value is missing or invalid; the message names the variable. */
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    detail: string,
-  ) {
-    super(`Invalid configuration: ${variable} ${detail}`);
-    this.name = 'ConfigError';
-  }
-}
-
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** What the database records about the bank served from it (`openteller serve` records it; see README "CLI reference"). */
+export interface RecordedSettings {
+  /** The issuer `serve` last started under on this database, if any. */
+  readonly servedIssuer: string | null;
+}
 
 /**
  * Reads and validates the configuration. The only reader of `process.env` in the code base.
+ *
+ * `serve` reads it from the environment alone, and then records its issuer in the database. The `openteller` command
+ * reads it with what the database records (`recorded`): without `ISSUER` it takes the recorded issuer, and an `ISSUER`
+ * other than the recorded one is refused, so that it never issues anything the running bank would not accept.
  * @throws ConfigError naming the offending variable.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, recorded: RecordedSettings = { servedIssuer: null }): Config {
   const mode = readMode(env.OPENTELLER_MODE);
   const port = readPort(env.PORT);
-  const issuer = readIssuer(env.ISSUER, port, mode);
-  const database = readDatabase(env.DATABASE_URL);
+  const issuer = readIssuer(env.ISSUER?.trim() || recorded.servedIssuer || `http://localhost:${port}`, mode);
+  if (recorded.servedIssuer && issuer !== recorded.servedIssuer) {
+    throw new ConfigError(
+      'ISSUER',
+      `is "${issuer}", but this database is served under "${recorded.servedIssuer}" (recorded by openteller serve): leave ISSUER unset to use that one, or start serve with the new ISSUER first`,
+    );
+  }
+  const database = loadDatabaseConfig(env);
   const logLevel = readLogLevel(env.LOG_LEVEL);
   const keys: SuppliedKeys = {
     signingJwks: readSigningJwks(env.SIGNING_KEYS_FILE),
@@ -99,8 +99,7 @@ function readPort(value: string | undefined): number {
   return port;
 }
 
-function readIssuer(value: string | undefined, port: number, mode: Mode): string {
-  const issuer = value?.trim() || `http://localhost:${port}`;
+function readIssuer(issuer: string, mode: Mode): string {
   let url: URL;
   try {
     url = new URL(issuer);
@@ -111,27 +110,6 @@ function readIssuer(value: string | undefined, port: number, mode: Mode): string
   if (mode === 'production' && url.protocol !== 'https:') throw new ConfigError('ISSUER', 'must be an https URL in production mode');
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('ISSUER', 'must be an http or https URL');
   return issuer;
-}
-
-function readDatabase(value: string | undefined): DatabaseConfig {
-  const databaseUrl = value?.trim() || 'sqlite:./data/openteller.db';
-  if (databaseUrl.startsWith('sqlite:')) {
-    const file = databaseUrl.slice('sqlite:'.length);
-    if (!file) throw new ConfigError('DATABASE_URL', 'must name a file after "sqlite:"');
-    return { kind: 'sqlite', file: file === ':memory:' ? file : resolve(file) };
-  }
-  let url: URL;
-  try {
-    url = new URL(databaseUrl);
-  } catch {
-    throw new ConfigError('DATABASE_URL', 'must be sqlite:<file path> or mysql://user:password@host:port/database');
-  }
-  if (url.protocol !== 'mysql:' && url.protocol !== 'mariadb:') {
-    throw new ConfigError('DATABASE_URL', `has unsupported scheme "${url.protocol}" (use sqlite: or mysql:)`);
-  }
-  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  if (!/^[A-Za-z0-9_$]{1,64}$/.test(database)) throw new ConfigError('DATABASE_URL', 'must name a database (letters, digits, _ or $)');
-  return { kind: 'mysql', url: databaseUrl, database };
 }
 
 function readLogLevel(value: string | undefined): Config['logLevel'] {
@@ -146,35 +124,6 @@ function readSigningJwks(value: string | undefined): SuppliedKeys['signingJwks']
     throw new ConfigError('SIGNING_KEYS_FILE', 'must hold at least one PS256 key (ID tokens and access tokens are signed with PS256)');
   }
   return jwks;
-}
-
-/**
- * Reads a file holding a private JWKS: every key with a `kid`, its private part and one of `algorithms`.
- * @returns null when the variable is unset.
- * @throws ConfigError naming `variable`.
- */
-export function readPrivateJwksFile(
-  variable: string,
-  value: string | undefined,
-  algorithms: readonly string[],
-): { keys: Record<string, unknown>[] } | null {
-  if (!value?.trim()) return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(value.trim(), 'utf8'));
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? 'not valid JSON';
-    throw new ConfigError(variable, `could not be read as a JSON key set (${reason})`);
-  }
-  const keys = parsed !== null && typeof parsed === 'object' ? (parsed as { keys?: unknown }).keys : undefined;
-  if (!Array.isArray(keys) || keys.length === 0) throw new ConfigError(variable, 'must hold a JWKS with at least one private key');
-  for (const key of keys as Record<string, unknown>[]) {
-    if (key === null || typeof key !== 'object') throw new ConfigError(variable, 'must hold JWK objects only');
-    if (typeof key.kid !== 'string' || !key.d) throw new ConfigError(variable, 'must hold private keys, each with a "kid"');
-    if (!algorithms.includes(String(key.alg)))
-      throw new ConfigError(variable, `key "${String(key.kid)}" must have alg ${algorithms.join(', ').replace(/, ([^,]*)$/, ' or $1')}`);
-  }
-  return { keys: keys as Record<string, unknown>[] };
 }
 
 function readBoolean(variable: string, value: string | undefined): boolean {

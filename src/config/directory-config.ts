@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, readPrivateJwksFile, type Mode } from './config.js';
+import { ConfigError } from './config-error.js';
+import type { Mode } from './mode.js';
+import { readPrivateJwksFile } from './private-jwks-file.js';
 
 /** A directory whose software statements this bank accepts, with the keys it signs them with. */
 export interface TrustedDirectory {

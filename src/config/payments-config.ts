@@ -3,7 +3,7 @@ import { DomainError } from '../domain/errors.js';
 import { parseAmount } from '../domain/money.js';
 import { LOCAL_INSTRUMENTS } from '../domain/payments/payment-instruction.js';
 import { DEFAULT_RISK_POLICY, parseVelocity, type RiskPolicy } from '../domain/payments/risk-policy.js';
-import { ConfigError } from './config.js';
+import { ConfigError } from './config-error.js';
 
 /** How payments behave: limits, step-up, fees, settlement and message signing. */
 export interface PaymentsConfig {

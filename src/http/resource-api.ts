@@ -15,6 +15,7 @@ import { requireSignedRequest, signResponses, type SigningIdentityLookup } from 
 import { limitBody } from './middleware/limit-body.js';
 import { negotiate } from './middleware/negotiate.js';
 import { renderErrors } from './middleware/render-errors.js';
+import type { OutagePolicy } from '../domain/outage.js';
 import { accessTokenVerifier, type TokenVerifierOptions } from './middleware/require-access-token.js';
 import { requireActiveApp } from './middleware/require-active-app.js';
 import { requireAuthorisedConsent } from './middleware/require-consent.js';
@@ -64,6 +65,8 @@ export interface ResourceApiDependencies {
   readonly findAppStanding: (clientId: string) => Promise<AppStanding | null>;
   /** Where each call with a verified token is logged for the partner's developers. */
   readonly calls: ApiCallRecorder;
+  /** Which failures are outages, answered 503 with `Retry-After`. */
+  readonly outages: OutagePolicy;
 }
 
 /**
@@ -117,19 +120,19 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
 
   const recordCall = dependencies.calls.middleware();
   const common: Middleware[] = [
-    renderErrors(dependencies.logger),
+    renderErrors(dependencies.logger, dependencies.outages),
     negotiate(),
     bodyParser({ enableTypes: ['json'], encoding: 'utf-8', jsonLimit: '100kb', parsedMethods: ['POST', 'PUT', 'PATCH'], onError: () => {} }),
     refuseUnmatched,
   ];
-  const aispApi: Middleware = compose<Context>([recordCall, ...common, ...aisp]);
-  const pispApi: Middleware = compose<Context>([recordCall, signResponses(dependencies.signing.signer), ...common, ...pisp]);
-  const otherApi: Middleware = compose<Context>(common);
+  const aispApi = compose<Context>([recordCall, ...common, ...aisp]);
+  const pispApi = compose<Context>([recordCall, signResponses(dependencies.signing.signer), ...common, ...pisp]);
+  const otherApi = compose<Context>(common);
   return async function resourceApi(ctx: Context, next: Next) {
     if (ctx.path.startsWith(`${API_BASE_PATH}/aisp/`) || ctx.path === `${API_BASE_PATH}/aisp`) return aispApi(ctx, next);
     if (ctx.path.startsWith(`${API_BASE_PATH}/pisp/`) || ctx.path === `${API_BASE_PATH}/pisp`) return pispApi(ctx, next);
     if (ctx.path === API_BASE_PATH || ctx.path.startsWith(`${API_BASE_PATH}/`)) return otherApi(ctx, next);
-    return next();
+    await next();
   };
 }
 

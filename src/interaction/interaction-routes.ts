@@ -10,6 +10,7 @@ import type { CustomerStore } from '../domain/customers/customer.js';
 import { ActionNotAllowed, DomainError, InvalidField } from '../domain/errors.js';
 import { assertAppMayServeCustomer } from '../domain/partners/app-lifecycle.js';
 import type { PartnerStore } from '../domain/partners/partner-app.js';
+import type { OutagePolicy } from '../domain/outage.js';
 import type { Logger } from '../logging/logger.js';
 import { LOGIN_ACR } from '../oauth/consent-binding.js';
 import { intentIdOf } from '../oauth/openbanking-intent.js';
@@ -18,7 +19,7 @@ import { consentPageModel } from './consent-page-model.js';
 import { csrfProtection, refuseExpiredForm } from '../web/csrf.js';
 import { formOf, page } from '../web/forms.js';
 import { checkCustomerLoginForm } from '../web/login-form.js';
-import { pageFailure, type PageErrorWording, type UnavailabilityCheck } from '../web/page-errors.js';
+import { pageFailure, type PageErrorWording } from '../web/page-errors.js';
 import { servePages } from '../web/page-routes.js';
 import { renderConsentPage } from './views/consent-page.js';
 import { renderLoginPage } from './views/login-page.js';
@@ -36,8 +37,8 @@ export interface InteractionDependencies {
   readonly cookieSecret: string;
   readonly logger: Logger;
   readonly payments: PaymentAuthorisationDependencies;
-  /** Whether an error means the database is out of reach (the page then answers 503). */
-  readonly isUnavailable: UnavailabilityCheck;
+  /** Which errors mean the bank is briefly unavailable (the page then answers 503 with `Retry-After`). */
+  readonly outages: OutagePolicy;
 }
 
 type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -186,7 +187,7 @@ export function createInteractionRoutes(dependencies: InteractionDependencies): 
   }
 
   return servePages(router, '/interaction', (ctx, error) => {
-    const failure = pageFailure(ctx, error, INTERACTION_WORDING, logger, dependencies.isUnavailable);
+    const failure = pageFailure(ctx, error, INTERACTION_WORDING, logger, dependencies.outages);
     page(
       ctx,
       renderMessagePage({ title: failure.title, message: failure.message, reference: String(ctx.state.interactionId ?? '') }),

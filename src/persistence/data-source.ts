@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
-import { ConfigError, type DatabaseConfig } from '../config/config.js';
+import type { DatabaseConfig } from '../config/database-config.js';
+import { ConfigError } from '../config/config-error.js';
 import { createEntities } from './entities/all-entities.js';
 import type { Dialect } from './entities/column-types.js';
 import { mysqlMigrations } from './migrations/mysql/index.js';
@@ -15,18 +16,29 @@ export interface Database {
   readonly dialect: Dialect;
 }
 
+/** How a database is opened. */
+export interface OpenDatabaseOptions {
+  /** MySQL: connections in the pool (default 10). */
+  readonly poolSize?: number;
+  /** SQLite: how long a statement waits for another process's lock on the file before it fails with SQLITE_BUSY (default 10 s). */
+  readonly busyTimeoutMs?: number;
+}
+
 /**
  * Opens the database named by the configuration: an embedded SQLite file (created with its folder) or a
  * MySQL/MariaDB server. Does not migrate; call {@link migrateDatabase}.
  */
-export async function openDatabase(config: DatabaseConfig, options: { poolSize?: number } = {}): Promise<Database> {
-  const dataSource = config.kind === 'sqlite' ? sqliteDataSource(config.file) : await mysqlDataSource(config.url, options.poolSize ?? 10);
+export async function openDatabase(config: DatabaseConfig, options: OpenDatabaseOptions = {}): Promise<Database> {
+  const dataSource =
+    config.kind === 'sqlite'
+      ? sqliteDataSource(config.file, options.busyTimeoutMs ?? 10_000)
+      : await mysqlDataSource(config.url, options.poolSize ?? 10);
   await dataSource.initialize();
   serialiseSqliteStatements(dataSource);
   return { dataSource, dialect: config.kind };
 }
 
-function sqliteDataSource(file: string): DataSource {
+function sqliteDataSource(file: string, busyTimeoutMs: number): DataSource {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   return new DataSource({
     type: 'better-sqlite3',
@@ -35,7 +47,7 @@ function sqliteDataSource(file: string): DataSource {
     migrations: sqliteMigrations,
     migrationsTableName: 'schema_migration',
     enableWAL: true,
-    timeout: 10_000,
+    timeout: busyTimeoutMs,
     prepareDatabase: (db: { pragma(statement: string): unknown }) => {
       db.pragma('synchronous = NORMAL');
     },

@@ -7,12 +7,13 @@ import { revokeConsentByCustomer } from '../domain/consents/account-access-conse
 import { listCustomerConnections, removeAccountFromConsent, type ConnectionStore } from '../domain/consents/customer-connections.js';
 import type { Customer, CustomerStore } from '../domain/customers/customer.js';
 import { DomainError } from '../domain/errors.js';
+import type { OutagePolicy } from '../domain/outage.js';
 import type { Logger } from '../logging/logger.js';
 import { csrfProtection, refuseExpiredForm } from '../web/csrf.js';
 import { formOf, noticeOf, page, pathParam, redirect, text } from '../web/forms.js';
 import { checkCustomerLoginForm } from '../web/login-form.js';
 import { renderMessagePage } from '../web/message-page.js';
-import { pageFailure, type UnavailabilityCheck } from '../web/page-errors.js';
+import { pageFailure } from '../web/page-errors.js';
 import { servePages } from '../web/page-routes.js';
 import { activeConnectionView, endedConnectionView } from './connection-views.js';
 import type { SessionCookies } from './session-cookies.js';
@@ -31,8 +32,8 @@ export interface CustomerAccountDependencies {
   readonly formSecret: Buffer;
   readonly secureCookies: boolean;
   readonly logger: Logger;
-  /** Whether an error means the database is out of reach (the page then answers 503). */
-  readonly isUnavailable: UnavailabilityCheck;
+  /** Which errors mean the bank is briefly unavailable (the page then answers 503 with `Retry-After`). */
+  readonly outages: OutagePolicy;
 }
 
 const NOTICES: Readonly<Record<string, string>> = {
@@ -152,7 +153,7 @@ export function createCustomerAccountRoutes(dependencies: CustomerAccountDepende
   }
 
   return servePages(router, '/account', (ctx, error) => {
-    const failure = pageFailure(ctx, error, { retry: 'Try again in a moment.' }, logger, dependencies.isUnavailable);
+    const failure = pageFailure(ctx, error, { retry: 'Try again in a moment.' }, logger, dependencies.outages);
     page(
       ctx,
       renderMessagePage({ title: failure.title, message: failure.message, reference: String(ctx.state.interactionId ?? '') }),

@@ -2,7 +2,8 @@ import bodyParser from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { ResourceNotFound } from '../domain/errors.js';
-import { pageFailure, type PageErrorWording, type UnavailabilityCheck } from '../web/page-errors.js';
+import type { OutagePolicy } from '../domain/outage.js';
+import { pageFailure, type PageErrorWording } from '../web/page-errors.js';
 import { servePages } from '../web/page-routes.js';
 import { addPartnerAppRoutes, type PartnerAppDependencies } from './partner-app-routes.js';
 import { addPartnerAuthRoutes, type PartnerAuthDependencies } from './partner-auth-routes.js';
@@ -13,8 +14,8 @@ import { page } from '../web/forms.js';
 /** What the partner portal needs. */
 export type PartnerPortalDependencies = Omit<PartnerAuthDependencies, 'sandbox'> &
   PartnerAppDependencies & {
-    /** Whether an error means the database is out of reach (the page then answers 503). */
-    readonly isUnavailable: UnavailabilityCheck;
+    /** Which errors mean the bank is briefly unavailable (the page then answers 503 with `Retry-After`). */
+    readonly outages: OutagePolicy;
   };
 
 /**
@@ -32,7 +33,7 @@ export function createPartnerPortalRoutes(dependencies: PartnerPortalDependencie
   addPartnerAppRoutes(router, dependencies, sessions, forms);
 
   return servePages(router, '/portal', (ctx, error) => {
-    const failure = pageFailure(ctx, error, PORTAL_WORDING, dependencies.logger, dependencies.isUnavailable);
+    const failure = pageFailure(ctx, error, PORTAL_WORDING, dependencies.logger, dependencies.outages);
     page(
       ctx,
       renderPortalMessagePage({ title: failure.title, message: failure.message, link: { href: '/portal', label: 'Back to your apps' } }),

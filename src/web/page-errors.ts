@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import { ActionNotAllowed, DomainError, ResourceNotFound } from '../domain/errors.js';
+import type { OutagePolicy } from '../domain/outage.js';
 import type { Logger } from '../logging/logger.js';
 
 /** What a page says about a request it could not serve: a status, a heading and plain sentences, never a stack trace. */
@@ -17,28 +18,16 @@ export interface PageErrorWording {
   readonly refusal?: (error: unknown) => { readonly title: string; readonly message: string } | undefined;
 }
 
-/** Tells whether an error means the database is out of reach (the page then says to come back shortly). */
-export type UnavailabilityCheck = (error: unknown) => boolean;
-
-/** Seconds a reader is asked to wait before trying again while the database is out of reach. */
-export const RETRY_AFTER_SECONDS = 5;
-
 /**
  * The failure a page shows for `error`: business refusals with their own message (not found 404, not allowed 403,
- * any other 400), HTTP errors thrown by the pages (`ctx.throw`) with theirs, the database out of reach 503 (with
- * `Retry-After`), anything else 500 with only a reference to quote (the detail goes to the log).
+ * any other 400), HTTP errors thrown by the pages (`ctx.throw`) with theirs, an outage (the database out of reach)
+ * 503 with `Retry-After`, anything else 500 with only a reference to quote (the detail goes to the log).
  */
-export function pageFailure(
-  ctx: Context,
-  error: unknown,
-  wording: PageErrorWording,
-  logger: Logger,
-  isUnavailable: UnavailabilityCheck,
-): PageFailure {
+export function pageFailure(ctx: Context, error: unknown, wording: PageErrorWording, logger: Logger, outages: OutagePolicy): PageFailure {
   const reference = String(ctx.state.interactionId ?? '');
-  if (isUnavailable(error)) {
-    logger.warn({ err: error, path: ctx.path }, 'page failed: database unavailable');
-    ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
+  if (outages.isOutage(error)) {
+    logger.warn({ err: error, path: ctx.path }, 'page failed: the bank is briefly unavailable');
+    ctx.set('Retry-After', String(outages.retryAfterSeconds));
     return { status: 503, title: 'Briefly unavailable', message: `The bank cannot answer for a moment. ${wording.retry}` };
   }
   const status = statusOf(error);

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
-import type { DatabaseConfig } from '../../src/config/config.js';
+import type { DatabaseConfig } from '../../src/config/database-config.js';
 
 /** A fresh, empty database for one test file: a temp SQLite file, or a new MySQL database when TEST_DATABASE_URL is set. */
 export interface TestDatabase {

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createOpenTeller, type OpenTeller } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
+import type { DatabaseConfig } from '../../src/config/database-config.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { migrateDatabase, openDatabase, type Database } from '../../src/persistence/data-source.js';
 import { seedSandboxIfEmpty } from '../../src/persistence/sandbox-seeder.js';
@@ -32,17 +33,28 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** How the instances reach the test database, when not directly (e.g. through a proxy that can be cut). */
+export interface DatabaseAccess {
+  /** The database configuration the instances use, given the test database's. */
+  readonly via?: (config: DatabaseConfig) => DatabaseConfig;
+  /** SQLite: the busy timeout of the instances' connection. */
+  readonly busyTimeoutMs?: number;
+}
+
 /**
  * Starts the server; `instances` > 1 sends successive requests to each instance in turn; `env` adds
- * configuration variables (e.g. `PAYMENT_MAX_AMOUNT`) to what `loadConfig` reads.
+ * configuration variables (e.g. `PAYMENT_MAX_AMOUNT`) to what `loadConfig` reads; `database` says how the instances
+ * reach the test database.
  */
-export async function startTestServer(options: { instances?: number; env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { instances?: number; env?: Record<string, string>; database?: DatabaseAccess } = {},
+): Promise<TestServer> {
   const testDatabase = await createTestDatabase();
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const config = loadConfig({ ...options.env, ISSUER: issuer, DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' });
-  const testConfig: Config = { ...config, database: testDatabase.config };
+  const testConfig: Config = { ...config, database: options.database?.via?.(testDatabase.config) ?? testDatabase.config };
   const logger = createLogger(testConfig.logLevel);
 
   const setup = await openDatabase(testConfig.database);
@@ -51,7 +63,7 @@ export async function startTestServer(options: { instances?: number; env?: Recor
   await setup.dataSource.destroy();
 
   const startInstance = async (): Promise<Instance> => {
-    const database = await openDatabase(testConfig.database, { poolSize: 5 });
+    const database = await openDatabase(testConfig.database, { poolSize: 5, busyTimeoutMs: options.database?.busyTimeoutMs });
     const openTeller = await createOpenTeller(testConfig, database, logger);
     return { openTeller, database, handle: openTeller.app.callback() };
   };

@@ -1,5 +1,6 @@
 import type { Context, Next } from 'koa';
 import { DomainError } from '../../domain/errors.js';
+import type { OutagePolicy } from '../../domain/outage.js';
 import type { Logger } from '../../logging/logger.js';
 import { ApiError, type ObieErrorItem } from '../api-error.js';
 import { mapDomainError } from '../error-mapping.js';
@@ -13,14 +14,15 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   406: '406 NotAcceptable',
   415: '415 UnsupportedMediaType',
   500: '500 InternalServerError',
+  503: '503 ServiceUnavailable',
 };
 
 /**
  * Renders every failure of the resource API as an OBIE `OBErrorResponse1` (NOTES §7): `ApiError`s as they
- * are, domain errors through the mapping table, anything else as 500 `U000` with only the interaction id
- * (the detail goes to the log, never to the partner).
+ * are, domain errors through the mapping table, an outage as 503 `U000` with `Retry-After`, anything else as 500
+ * `U000` with only the interaction id (the detail goes to the log, never to the partner).
  */
-export function renderErrors(logger: Logger) {
+export function renderErrors(logger: Logger, outages: OutagePolicy) {
   return async function renderErrorsMiddleware(ctx: Context, next: Next) {
     try {
       await next();
@@ -32,12 +34,25 @@ export function renderErrors(logger: Logger) {
       } else if (error instanceof DomainError) {
         const { status, errorCode } = mapDomainError(error);
         writeError(ctx, status, [{ ErrorCode: errorCode, Message: error.message, ...(error.path ? { Path: error.path } : {}) }], interactionId);
+      } else if (outages.isOutage(error)) {
+        logger.warn({ err: error, interactionId, method: ctx.method, path: ctx.path }, 'resource API unavailable: answered 503');
+        writeUnavailable(ctx, outages.retryAfterSeconds, interactionId);
       } else {
         logger.error({ err: error, interactionId, method: ctx.method, path: ctx.path }, 'unexpected error in the resource API');
         writeError(ctx, 500, [{ ErrorCode: 'U000', Message: `An unexpected error occurred; quote interaction id ${interactionId}` }], interactionId);
       }
     }
   };
+}
+
+/**
+ * 503 `U000` (the one OBIE code of 5xx answers, NOTES §7.2) with `Retry-After`. The partner sends the same request
+ * again; a payment retried with the same idempotency key is made at most once.
+ */
+function writeUnavailable(ctx: Context, retryAfterSeconds: number, interactionId: string): void {
+  const message = `The service is briefly unavailable; retry after ${retryAfterSeconds} seconds, a payment with the same x-idempotency-key (interaction id ${interactionId})`;
+  writeError(ctx, 503, [{ ErrorCode: 'U000', Message: message }], interactionId);
+  ctx.set('Retry-After', String(retryAfterSeconds));
 }
 
 function writeError(ctx: Context, status: number, errors: readonly ObieErrorItem[], interactionId: string): void {

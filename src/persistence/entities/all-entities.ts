@@ -1,5 +1,6 @@
 import type { EntitySchema } from 'typeorm';
 import { accountEntity, accountIdentificationEntity } from './account.entity.js';
+import { bankSettingEntity } from './bank-setting.entity.js';
 import { columnTypes, type Dialect } from './column-types.js';
 import { consentAccountEntity, consentEntity } from './consent.entity.js';
 import { customerEntity } from './customer.entity.js';
@@ -18,6 +19,7 @@ export function createEntities(dialect: Dialect): EntitySchema[] {
     oidcModelEntity(types),
     replayGuardEntity(types),
     serverKeyEntity(types),
+    bankSettingEntity(types),
     customerEntity(types),
     accountEntity(types),
     accountIdentificationEntity(types),

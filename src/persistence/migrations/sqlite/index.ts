@@ -2,6 +2,13 @@ import { InitialSchema1763800000000 } from './1763800000000-initial-schema.js';
 import { EntryStatusIndex1763900000000 } from './1763900000000-entry-status-index.js';
 import { Payments1764000000000 } from './1764000000000-payments.js';
 import { PartnerOnboarding1764100000000 } from './1764100000000-partner-onboarding.js';
+import { BankSettings1764200000000 } from './1764200000000-bank-settings.js';
 
 /** The sqlite migrations, oldest first. */
-export const sqliteMigrations = [InitialSchema1763800000000, EntryStatusIndex1763900000000, Payments1764000000000, PartnerOnboarding1764100000000];
+export const sqliteMigrations = [
+  InitialSchema1763800000000,
+  EntryStatusIndex1763900000000,
+  Payments1764000000000,
+  PartnerOnboarding1764100000000,
+  BankSettings1764200000000,
+];

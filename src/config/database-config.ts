@@ -1,0 +1,53 @@
+import { resolve } from 'node:path';
+import { ConfigError } from './config-error.js';
+
+/** Where the data lives: the embedded SQLite file or a MySQL/MariaDB server. */
+export type DatabaseConfig =
+  { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'mysql'; readonly url: string; readonly database: string };
+
+/** The embedded database of a process started without `DATABASE_URL`, relative to its working directory. */
+const DEFAULT_DATABASE_URL = 'sqlite:./data/openteller.db';
+
+/**
+ * Reads `DATABASE_URL` alone (README "Configuration"): what the `openteller` command needs to find the database
+ * before it reads the rest of the configuration with what the database records.
+ * @throws ConfigError naming DATABASE_URL.
+ */
+export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
+  const databaseUrl = env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL;
+  if (databaseUrl.startsWith('sqlite:')) {
+    const file = databaseUrl.slice('sqlite:'.length);
+    if (!file) throw new ConfigError('DATABASE_URL', 'must name a file after "sqlite:"');
+    return { kind: 'sqlite', file: file === ':memory:' ? file : resolve(file) };
+  }
+  let url: URL;
+  try {
+    url = new URL(databaseUrl);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'must be sqlite:<file path> or mysql://user:password@host:port/database');
+  }
+  if (url.protocol !== 'mysql:' && url.protocol !== 'mariadb:') {
+    throw new ConfigError('DATABASE_URL', `has unsupported scheme "${url.protocol}" (use sqlite: or mysql:)`);
+  }
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!/^[A-Za-z0-9_$]{1,64}$/.test(database)) throw new ConfigError('DATABASE_URL', 'must name a database (letters, digits, _ or $)');
+  return { kind: 'mysql', url: databaseUrl, database };
+}
+
+/**
+ * The `DATABASE_URL` that names `database`, to show to an operator: the password, if any, is replaced by
+ * `<password>`, never shown.
+ * @returns null for the default database of this working directory (a process started here without `DATABASE_URL`
+ * finds it) and for an in-memory database (no other process can reach it).
+ */
+export function displayDatabaseUrl(database: DatabaseConfig): string | null {
+  if (database.kind === 'sqlite') {
+    const defaultDatabase = loadDatabaseConfig({});
+    return database.file === ':memory:' || (defaultDatabase.kind === 'sqlite' && database.file === defaultDatabase.file)
+      ? null
+      : `sqlite:${database.file}`;
+  }
+  const url = new URL(database.url);
+  const credentials = url.username ? `${url.username}${url.password ? ':<password>' : ''}@` : '';
+  return `${url.protocol}//${credentials}${url.host}${url.pathname}${url.search}`;
+}

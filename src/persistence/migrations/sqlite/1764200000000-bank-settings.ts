@@ -1,0 +1,19 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Facts a database keeps about the bank served from it: the issuer `openteller serve` last started under, so that
+ * the `openteller` command uses the same one. Nothing is recorded until the next `serve`.
+ */
+export class BankSettings1764200000000 implements MigrationInterface {
+  name = 'BankSettings1764200000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(
+      `CREATE TABLE "bank_setting" ("name" varchar(64) PRIMARY KEY NOT NULL, "value" text NOT NULL, "updated_at" datetime NOT NULL)`,
+    );
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`DROP TABLE "bank_setting"`);
+  }
+}

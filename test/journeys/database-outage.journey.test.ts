@@ -1,4 +1,4 @@
-// Proves what partners and load balancers see while the database is down and after it comes back, without a restart: the resource API answers 503 U000 with Retry-After and a schema-valid (and, for payments, signed) OBErrorResponse1, the token endpoint and PAR 503 temporarily_unavailable, /health/live 200 and /health/ready 503; once the database is back, /health/ready 200 and the payment retried with its idempotency key is made exactly once. On MariaDB the outage is a TCP proxy that drops its connections and refuses new ones; on SQLite another connection holds the write lock past the busy timeout.
+// Proves what partners and load balancers see while the database is down and after it comes back, without a restart: the resource API answers 503 U000 with Retry-After and a schema-valid (and, for payments, signed) OBErrorResponse1, the token endpoint and PAR 503 temporarily_unavailable, the customer and partner log-in pages a 503 page, /health/live 200 and /health/ready 503; once the database is back, /health/ready 200 and the payment retried with its idempotency key is made exactly once. On MariaDB the outage is a TCP proxy that drops its connections and refuses new ones; on SQLite another connection holds the write lock past the busy timeout.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Sqlite from 'better-sqlite3';
@@ -6,6 +6,8 @@ import * as client from 'openid-client';
 import type { DatabaseConfig } from '../../src/config/database-config.js';
 import { bookedBalance } from '../support/account-balances.js';
 import { customerToken } from '../support/authorise.js';
+import { CustomerBrowser } from '../support/customer-browser.js';
+import { csrfOf, PortalClient } from '../support/portal-client.js';
 import { authorisePayment } from '../support/authorise-payment.js';
 import { assertLedgerInvariants } from '../support/ledger-invariants.js';
 import { API, type ApiResponse } from '../support/partner.js';
@@ -105,6 +107,7 @@ describe('a database outage', () => {
       })
     ).accessToken;
     aliceBefore = await bookedBalance(server.database.dataSource, 'acc_alice_current');
+    await PortalClient.signedUp(server, 'Outage Ltd', 'ops@outage.example');
   });
   after(async () => {
     await outage?.close();
@@ -133,6 +136,22 @@ describe('a database outage', () => {
 
     test('POST /request (PAR) → 503 temporarily_unavailable with Retry-After', async () => {
       await assertTemporarilyUnavailable(partner.pushAuthorizationRequest(consentId));
+    });
+
+    test('a customer logging in to /account, a partner logging in to /portal → a 503 page saying to try again, with Retry-After', async () => {
+      for (const [path, fields] of [
+        ['/account', { username: 'bob', password: 'bob-sandbox-2' }],
+        ['/portal/login', { email: 'ops@outage.example', password: 'a long sandbox password' }],
+      ] as const) {
+        const browser = new CustomerBrowser(server.issuer);
+        const form = await browser.follow(path, 'never:');
+        const action = path === '/account' ? '/account/login' : '/portal/login';
+        const page = await browser.follow(action, 'never:', { form: { csrf: csrfOf(form.html, action), ...fields } });
+        assert.equal(page.status, 503, `${action}: ${page.html.slice(page.html.indexOf('<main'), page.html.indexOf('<main') + 600)}`);
+        assert.equal(page.response.headers.get('retry-after'), '5');
+        assert.match(page.html, /<h1>Briefly unavailable<\/h1>/);
+        assert.match(page.html, /The bank cannot answer for a moment\./);
+      }
     });
 
     test('GET /health/live → 200 {"status":"live"}; GET /health/ready and GET /health → 503 JSON with the reason', async () => {

@@ -1,5 +1,4 @@
-import bodyParser from '@koa/bodyparser';
-import Router from '@koa/router';
+import Router, { type RouterContext, type RouterMiddleware } from '@koa/router';
 import compose from 'koa-compose';
 import type { Context, Middleware, Next } from 'koa';
 import type { Logger } from '../logging/logger.js';
@@ -14,9 +13,10 @@ import type { ResponseSigner } from './jws/detached-jws.js';
 import { requireSignedRequest, signResponses, type SigningIdentityLookup } from './middleware/message-signing.js';
 import { limitBody } from './middleware/limit-body.js';
 import { negotiate } from './middleware/negotiate.js';
+import { parseJsonBody } from './middleware/parse-json-body.js';
 import { renderErrors } from './middleware/render-errors.js';
 import { accessTokenVerifier, type TokenVerifierOptions } from './middleware/require-access-token.js';
-import { requireActiveApp } from './middleware/require-active-app.js';
+import { requireActiveApp, type AppStandingLookup } from './middleware/require-active-app.js';
 import { requireAuthorisedConsent } from './middleware/require-consent.js';
 import { requireIdempotencyKey } from './middleware/require-idempotency-key.js';
 import { requirePaymentConsent } from './middleware/require-payment-consent.js';
@@ -26,7 +26,6 @@ import { domesticPaymentRoutes } from './pisp/domestic-payments.js';
 import type { PispServices } from './pisp/pisp-services.js';
 import type { RouteDeclaration } from './route.js';
 import type { ApiCallRecorder } from './api-call-recorder.js';
-import type { AppStanding } from '../domain/partners/partner-app.js';
 
 /** Base path of the Open Banking API. */
 export const API_BASE_PATH = '/open-banking/v4.0';
@@ -61,7 +60,7 @@ export interface ResourceApiDependencies {
   readonly pisp: PispServices;
   readonly signing: MessageSigning;
   /** What a partner app may do now (only `active` apps may call). */
-  readonly findAppStanding: (clientId: string) => Promise<AppStanding | null>;
+  readonly findAppStanding: AppStandingLookup;
   /** Where each call with a verified token is logged for the partner's developers. */
   readonly calls: ApiCallRecorder;
 }
@@ -106,30 +105,26 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
   ) {
     const router = new Router({ prefix: `${API_BASE_PATH}/${family}` });
     for (const route of routes) {
-      const steps: Middleware[] = [requireAccessToken(route.token, route.scope), ...guards(route), activeApp];
+      const steps: RouterMiddleware[] = [requireAccessToken(route.token, route.scope), ...guards(route), activeApp];
       if (route.requestSchema) steps.push(validateRequestBody(dependencies.schemas, route.requestSchema, route.prepareRequest));
       steps.push(...checks(route));
-      steps.push((ctx: Context) => route.handler(ctx, services));
-      router.register(route.path, [route.method], steps as Parameters<typeof router.register>[2], { name: route.operationId });
+      steps.push((ctx: RouterContext) => route.handler(ctx, services));
+      router.register(route.path, [route.method], steps, { name: route.operationId });
     }
     return [router.routes() as unknown as Middleware, router.allowedMethods() as unknown as Middleware];
   }
 
   const recordCall = dependencies.calls.middleware();
-  const common: Middleware[] = [
-    renderErrors(dependencies.logger),
-    negotiate(),
-    bodyParser({ enableTypes: ['json'], encoding: 'utf-8', jsonLimit: '100kb', parsedMethods: ['POST', 'PUT', 'PATCH'], onError: () => {} }),
-    refuseUnmatched,
-  ];
+  const common: Middleware[] = [renderErrors(dependencies.logger), negotiate(), parseJsonBody(100 * 1024), refuseUnmatched];
   const aispApi: Middleware = compose<Context>([recordCall, ...common, ...aisp]);
   const pispApi: Middleware = compose<Context>([recordCall, signResponses(dependencies.signing.signer), ...common, ...pisp]);
   const otherApi: Middleware = compose<Context>(common);
-  return async function resourceApi(ctx: Context, next: Next) {
-    if (ctx.path.startsWith(`${API_BASE_PATH}/aisp/`) || ctx.path === `${API_BASE_PATH}/aisp`) return aispApi(ctx, next);
-    if (ctx.path.startsWith(`${API_BASE_PATH}/pisp/`) || ctx.path === `${API_BASE_PATH}/pisp`) return pispApi(ctx, next);
-    if (ctx.path === API_BASE_PATH || ctx.path.startsWith(`${API_BASE_PATH}/`)) return otherApi(ctx, next);
-    return next();
+  return async function resourceApi(ctx: Context, next: Next): Promise<void> {
+    const within = (prefix: string) => ctx.path === prefix || ctx.path.startsWith(`${prefix}/`);
+    if (within(`${API_BASE_PATH}/aisp`)) await aispApi(ctx, next);
+    else if (within(`${API_BASE_PATH}/pisp`)) await pispApi(ctx, next);
+    else if (within(API_BASE_PATH)) await otherApi(ctx, next);
+    else await next();
   };
 }
 

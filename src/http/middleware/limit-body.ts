@@ -1,5 +1,6 @@
 import type { Context, Next } from 'koa';
 import { ApiError } from '../api-error.js';
+import { rawBodyOf } from './parse-json-body.js';
 
 /**
  * Refuses a request body above `maxBytes` with 400 U002 before anything reads it. Payment consents are kept
@@ -7,8 +8,7 @@ import { ApiError } from '../api-error.js';
  */
 export function limitBody(maxBytes: number) {
   return async function limitBodyMiddleware(ctx: Context, next: Next) {
-    const raw = (ctx.request as { rawBody?: string }).rawBody ?? '';
-    if (Buffer.byteLength(raw, 'utf8') > maxBytes) {
+    if (Buffer.byteLength(rawBodyOf(ctx), 'utf8') > maxBytes) {
       throw new ApiError(400, [{ ErrorCode: 'U002', Message: `The request body is larger than ${Math.floor(maxBytes / 1000)} kB` }]);
     }
     await next();

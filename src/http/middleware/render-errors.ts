@@ -3,6 +3,7 @@ import { DomainError } from '../../domain/errors.js';
 import type { Logger } from '../../logging/logger.js';
 import { ApiError, type ObieErrorItem } from '../api-error.js';
 import { mapDomainError } from '../error-mapping.js';
+import { interactionIdOf } from '../request-state.js';
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {
   400: '400 BadRequest',
@@ -25,7 +26,7 @@ export function renderErrors(logger: Logger) {
     try {
       await next();
     } catch (error) {
-      const interactionId = String(ctx.state.interactionId);
+      const interactionId = interactionIdOf(ctx);
       if (error instanceof ApiError) {
         writeError(ctx, error.status, error.errors, interactionId);
         for (const [name, value] of Object.entries(error.headers)) ctx.set(name, value);

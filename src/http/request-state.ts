@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import type { AccountAccessConsent } from '../domain/consents/account-access-consent.js';
 import type { AppStanding } from '../domain/partners/partner-app.js';
 import type { DomesticPaymentConsent } from '../domain/payments/payment-consent.js';
+import type { ApiError } from './api-error.js';
 import type { VerifiedToken } from './middleware/require-access-token.js';
 import type { RequestBodies, RequestSchema } from './request-bodies.js';
 
@@ -42,6 +43,7 @@ const accountAccess = new RequestSlot<AccountAccess>('The account-access consent
 const paymentConsent = new RequestSlot<DomesticPaymentConsent>('The payment consent');
 const appStanding = new RequestSlot<AppStanding | null>("The app's standing");
 const appVersion = new RequestSlot<number>("The app's version");
+const bodyRefusal = new RequestSlot<ApiError>('The refusal of the request body');
 const body = new RequestSlot<Partial<RequestBodies>>('The validated request body');
 const idempotencyKey = new RequestSlot<string>('The idempotency key');
 
@@ -118,6 +120,16 @@ export function rememberAppVersion(ctx: Context, version: number): void {
 /** The current version of the (active) app: what is cached about its keys follows it. */
 export function appVersionOf(ctx: Context): number {
   return appVersion.get(ctx);
+}
+
+/** Set by the body parser when it refused the body (too large); reported where the body is validated. */
+export function rememberBodyRefusal(ctx: Context, refusal: ApiError): void {
+  bodyRefusal.set(ctx, refusal);
+}
+
+/** Why the body parser refused the body, if it did. */
+export function findBodyRefusal(ctx: Context): ApiError | undefined {
+  return bodyRefusal.find(ctx)?.value;
 }
 
 /** Set by `validateRequestBody` once `schema` passed the body. */

@@ -11,7 +11,6 @@ import { transactionRoutes } from './aisp/transactions.js';
 import type { AispServices } from './aisp/aisp-services.js';
 import type { ResponseSigner } from './jws/detached-jws.js';
 import { requireSignedRequest, signResponses, type SigningIdentityLookup } from './middleware/message-signing.js';
-import { limitBody } from './middleware/limit-body.js';
 import { negotiate } from './middleware/negotiate.js';
 import { parseJsonBody } from './middleware/parse-json-body.js';
 import { renderErrors } from './middleware/render-errors.js';
@@ -41,8 +40,11 @@ export const AISP_ROUTES: readonly RouteDeclaration<AispServices>[] = [
 /** The payment-initiation routes, as declared. */
 export const PISP_ROUTES: readonly RouteDeclaration<PispServices>[] = [...domesticPaymentConsentRoutes, ...domesticPaymentRoutes];
 
-/** Largest payment request body: a consent is stored verbatim in a column of 64 KiB on MySQL. */
-const PAYMENT_BODY_LIMIT_BYTES = 60_000;
+/**
+ * Largest request body, on every endpoint: a payment consent is stored verbatim in a column of 64 KiB on MySQL, and no
+ * other request comes near it. A larger body is refused with 400 U002.
+ */
+const MAX_BODY_BYTES = 60_000;
 
 /** How the payment API signs and checks messages. */
 export interface MessageSigning {
@@ -82,10 +84,7 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
     'pisp',
     PISP_ROUTES,
     dependencies.pisp,
-    (route) => [
-      ...(route.token === 'authorization-code' ? [requirePaymentConsent(dependencies.pisp.consents)] : []),
-      ...(route.requestSchema ? [limitBody(PAYMENT_BODY_LIMIT_BYTES)] : []),
-    ],
+    (route) => (route.token === 'authorization-code' ? [requirePaymentConsent(dependencies.pisp.consents)] : []),
     (route) => [
       ...(route.signedRequest ? [requireSignedRequest(dependencies.signing.identities, dependencies.signing.trustAnchor)] : []),
       ...(route.idempotent ? [requireIdempotencyKey] : []),
@@ -115,7 +114,7 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
   }
 
   const recordCall = dependencies.calls.middleware();
-  const common: Middleware[] = [renderErrors(dependencies.logger), negotiate(), parseJsonBody(100 * 1024), refuseUnmatched];
+  const common: Middleware[] = [renderErrors(dependencies.logger), negotiate(), parseJsonBody(MAX_BODY_BYTES), refuseUnmatched];
   const aispApi: Middleware = compose<Context>([recordCall, ...common, ...aisp]);
   const pispApi: Middleware = compose<Context>([recordCall, signResponses(dependencies.signing.signer), ...common, ...pisp]);
   const otherApi: Middleware = compose<Context>(common);

@@ -1,0 +1,122 @@
+// Proves that what a request carries is bounded the same way on every endpoint, as a partner sees it: a body nesting
+// more than 32 levels is 400 U002 with the Path where it does (never a 500, even at 20,000 levels), and a body over
+// 60 kB is 400 U002 (never U010).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { authorisePayment } from '../support/authorise-payment.js';
+import { API, registerPartner, type Partner } from '../support/partner.js';
+import { rawCall } from '../support/raw-call.js';
+import {
+  ACCOUNTS,
+  assertRefusal,
+  consentRequest,
+  paymentRequest,
+  PISP,
+  registerPaymentPartner,
+  type PaymentConsentRequest,
+  type PaymentPartner,
+  type PisResponse,
+} from '../support/payment-partner.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+
+const CONSENTS = `${PISP}/domestic-payment-consents`;
+const PAYMENTS = `${PISP}/domestic-payments`;
+
+/** `{"deep": [[…]]}` with `levels` nested arrays, as text (JSON.stringify cannot write 20,000 levels). */
+function deepText(levels: number): string {
+  return `{"deep":${'['.repeat(levels)}${']'.repeat(levels)}}`;
+}
+
+/** A consent or payment request as text, with `SupplementaryData` set to `supplementaryText` in its Initiation. */
+function withSupplementaryData(request: object & { Data: { Initiation: Record<string, unknown> } }, supplementaryText: string): string {
+  const marked = { ...request, Data: { ...request.Data, Initiation: { ...request.Data.Initiation, SupplementaryData: 'SUPPLEMENTARY' } } };
+  return JSON.stringify(marked).replace('"SUPPLEMENTARY"', supplementaryText);
+}
+
+/** The Path of the container beyond the limit in `SupplementaryData.deep`: the root, Data, Initiation, SupplementaryData and `deep` are 5 levels. */
+const DEEP_PATH = `Data.Initiation.SupplementaryData.deep${'[0]'.repeat(28)}`;
+
+describe('request limits', () => {
+  let server: TestServer;
+  let partner: Partner;
+  let payer: PaymentPartner;
+
+  before(async () => {
+    server = await startTestServer();
+    partner = await registerPartner(server);
+    payer = await registerPaymentPartner(server, 'Deep Pay');
+  });
+  after(async () => server?.close());
+
+  async function consentCount(): Promise<number> {
+    return server.database.dataSource.getRepository('Consent').countBy({ clientId: payer.clientId });
+  }
+
+  async function authorisedConsent(): Promise<{ consentId: string; request: PaymentConsentRequest; accessToken: string }> {
+    const request = consentRequest({ amount: '1.00', payee: ACCOUNTS.elsewhere });
+    const created = await payer.createConsent(request);
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const consentId = created.body.Data.ConsentId as string;
+    const { accessToken } = await authorisePayment(server, payer, consentId, { username: 'alice', debtorAccountId: 'acc_alice_current' });
+    return { consentId, request, accessToken };
+  }
+
+  describe('nesting', () => {
+    test('POST /domestic-payment-consents, signed, fresh key, SupplementaryData nested 20,000 levels → 400 U002 at the 33rd level, nothing stored', async () => {
+      const before = await consentCount();
+      const body = withSupplementaryData(consentRequest({ amount: '1.00', payee: ACCOUNTS.elsewhere }), deepText(20_000));
+      const response = await payer.signedPost(await payer.paymentsToken(), CONSENTS, body);
+      assertRefusal(response, 400, 'U002', DEEP_PATH);
+      assert.match(response.body.Errors[0].Message, /more than 32 levels deep/);
+      assert.equal(await consentCount(), before);
+    });
+
+    test('POST /domestic-payments, signed, fresh key, SupplementaryData nested 20,000 levels → 400 U002 at the 33rd level, the consent still AUTH', async () => {
+      const { consentId, request, accessToken } = await authorisedConsent();
+      const response = await payer.signedPost(accessToken, PAYMENTS, withSupplementaryData(paymentRequest(consentId, request), deepText(20_000)));
+      assertRefusal(response, 400, 'U002', DEEP_PATH);
+      const consent = await payer.call(await payer.paymentsToken(), 'GET', `${CONSENTS}/${consentId}`);
+      assert.equal(consent.body.Data.Status, 'AUTH');
+    });
+
+    test('POST /domestic-payment-consents nesting exactly 32 levels → 201; 33 levels → 400 U002', async () => {
+      const request = consentRequest({ amount: '1.00', payee: ACCOUNTS.elsewhere });
+      const within = await payer.signedPost(await payer.paymentsToken(), CONSENTS, withSupplementaryData(request, deepText(28)));
+      assert.equal(within.status, 201, JSON.stringify(within.body));
+      const beyond = await payer.signedPost(await payer.paymentsToken(), CONSENTS, withSupplementaryData(request, deepText(29)));
+      assertRefusal(beyond, 400, 'U002', DEEP_PATH);
+    });
+
+    test('POST /account-access-consents with Permissions nested 20,000 levels → 400 U002 at the 33rd level', async () => {
+      const body = `{"Data":{"Permissions":${'['.repeat(20_000)}${']'.repeat(20_000)}},"Risk":{}}`;
+      const response = await rawCall(server, partner, await partner.clientCredentialsToken(), 'POST', `${API}/account-access-consents`, body);
+      assert.equal(response.status, 400);
+      assert.deepEqual(
+        response.body.Errors.map((error: { ErrorCode: string; Path?: string }) => [error.ErrorCode, error.Path]),
+        [['U002', `Data.Permissions${'[0]'.repeat(30)}`]],
+      );
+    });
+  });
+
+  describe('body size', () => {
+    const oversize = (): string => JSON.stringify({ Data: { Permissions: ['ReadAccountsBasic'], Padding: 'x'.repeat(200_000) }, Risk: {} });
+
+    test('POST /account-access-consents with a 200 KB body → 400 U002 "larger than 60 kB", not U010', async () => {
+      const response = await rawCall(server, partner, await partner.clientCredentialsToken(), 'POST', `${API}/account-access-consents`, oversize());
+      assert.equal(response.status, 400);
+      assert.deepEqual(response.body.Errors, [{ ErrorCode: 'U002', Message: 'The request body is larger than 60 kB' }]);
+    });
+
+    test('POST /domestic-payment-consents and /domestic-payments with a signed 200 KB body → 400 U002 "larger than 60 kB", not U010', async () => {
+      const { accessToken } = await authorisedConsent();
+      for (const [token, path] of [
+        [await payer.paymentsToken(), CONSENTS],
+        [accessToken, PAYMENTS],
+      ] as const) {
+        const response: PisResponse = await payer.signedPost(token, path, oversize());
+        assertRefusal(response, 400, 'U002');
+        assert.equal(response.body.Errors[0].Message, 'The request body is larger than 60 kB', path);
+      }
+    });
+  });
+});

@@ -1,6 +1,7 @@
 import type { Context, Next } from 'koa';
 import { DomainError } from '../../domain/errors.js';
 import type { Logger } from '../../logging/logger.js';
+import { fitObieError } from '../../validation/obie-errors.js';
 import { ApiError, type ObieErrorItem } from '../api-error.js';
 import { mapDomainError } from '../error-mapping.js';
 import { interactionIdOf } from '../request-state.js';
@@ -19,7 +20,8 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
 /**
  * Renders every failure of the resource API as an OBIE `OBErrorResponse1` (NOTES §7): `ApiError`s as they
  * are, domain errors through the mapping table, anything else as 500 `U000` with only the interaction id
- * (the detail goes to the log, never to the partner).
+ * (the detail goes to the log, never to the partner). Whatever a message quotes from the request, the body stays
+ * within the official schema's limits (`fitObieError`).
  */
 export function renderErrors(logger: Logger) {
   return async function renderErrorsMiddleware(ctx: Context, next: Next) {
@@ -42,12 +44,13 @@ export function renderErrors(logger: Logger) {
 }
 
 function writeError(ctx: Context, status: number, errors: readonly ObieErrorItem[], interactionId: string): void {
+  const fitted = errors.map(fitObieError);
   ctx.status = status;
   ctx.type = 'application/json';
   ctx.body = {
     Id: interactionId,
     Code: STATUS_TEXT[status] ?? String(status),
-    Message: errors[0]?.Message ?? 'The request failed',
-    Errors: errors.map((item) => ({ ...item, Message: item.Message.slice(0, 500) })),
+    Message: fitted[0]?.Message ?? 'The request failed',
+    Errors: fitted,
   };
 }

@@ -76,15 +76,16 @@ export interface ResourceApiDependencies {
  */
 export function createResourceApi(dependencies: ResourceApiDependencies): Middleware {
   const requireAccessToken = accessTokenVerifier(dependencies.tokens);
-  const activeApp = requireActiveApp(dependencies.findAppStanding);
+  const { findAppStanding } = dependencies;
+  const activeApp = requireActiveApp(findAppStanding);
   const aisp = buildRouter('aisp', AISP_ROUTES, dependencies.aisp, (route) =>
-    route.token === 'authorization-code' ? [requireAuthorisedConsent(dependencies.aisp.consents)] : [],
+    route.token === 'authorization-code' ? [requireAuthorisedConsent(dependencies.aisp.consents, findAppStanding)] : [],
   );
   const pisp = buildRouter(
     'pisp',
     PISP_ROUTES,
     dependencies.pisp,
-    (route) => (route.token === 'authorization-code' ? [requirePaymentConsent(dependencies.pisp.consents)] : []),
+    (route) => (route.token === 'authorization-code' ? [requirePaymentConsent(dependencies.pisp.consents, findAppStanding)] : []),
     (route) => [
       ...(route.signedRequest ? [requireSignedRequest(dependencies.signing.identities, dependencies.signing.trustAnchor)] : []),
       ...(route.idempotent ? [requireIdempotencyKey] : []),

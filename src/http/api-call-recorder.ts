@@ -1,7 +1,7 @@
 import type { Context, Next } from 'koa';
 import type { ApiCall, ApiCallLog } from '../domain/partners/api-calls.js';
 import type { Logger } from '../logging/logger.js';
-import type { VerifiedToken } from './middleware/require-access-token.js';
+import { findVerifiedToken, interactionIdOf } from './request-state.js';
 
 /** Calls are written in batches, at most this long after they were made. */
 const FLUSH_AFTER_MS = 1_000;
@@ -54,21 +54,21 @@ export class ApiCallRecorder {
 
   /** The middleware recording each call made with a verified access token, with its final status. */
   middleware() {
-    const recorder = this;
+    const record = (call: ApiCall) => this.record(call);
     return async function recordApiCall(ctx: Context, next: Next) {
       const at = new Date();
       try {
         await next();
       } finally {
-        const token = ctx.state.token as VerifiedToken | undefined;
+        const token = findVerifiedToken(ctx);
         if (token?.clientId) {
-          recorder.record({
+          record({
             clientId: token.clientId,
             at,
             method: ctx.method,
             path: ctx.path,
             status: ctx.status,
-            interactionId: String(ctx.state.interactionId ?? ''),
+            interactionId: interactionIdOf(ctx),
             consentId: token.consentId ?? null,
           });
         }

@@ -1,5 +1,4 @@
-import bodyParser from '@koa/bodyparser';
-import Router from '@koa/router';
+import Router, { type RouterContext, type RouterMiddleware } from '@koa/router';
 import compose from 'koa-compose';
 import type { Context, Middleware, Next } from 'koa';
 import type { Logger } from '../logging/logger.js';
@@ -12,12 +11,12 @@ import { transactionRoutes } from './aisp/transactions.js';
 import type { AispServices } from './aisp/aisp-services.js';
 import type { ResponseSigner } from './jws/detached-jws.js';
 import { requireSignedRequest, signResponses, type SigningIdentityLookup } from './middleware/message-signing.js';
-import { limitBody } from './middleware/limit-body.js';
 import { negotiate } from './middleware/negotiate.js';
+import { parseJsonBody } from './middleware/parse-json-body.js';
 import { renderErrors } from './middleware/render-errors.js';
 import type { OutagePolicy } from '../domain/outage.js';
 import { accessTokenVerifier, type TokenVerifierOptions } from './middleware/require-access-token.js';
-import { requireActiveApp } from './middleware/require-active-app.js';
+import { requireActiveApp, type AppStandingLookup } from './middleware/require-active-app.js';
 import { requireAuthorisedConsent } from './middleware/require-consent.js';
 import { requireIdempotencyKey } from './middleware/require-idempotency-key.js';
 import { requirePaymentConsent } from './middleware/require-payment-consent.js';
@@ -27,7 +26,6 @@ import { domesticPaymentRoutes } from './pisp/domestic-payments.js';
 import type { PispServices } from './pisp/pisp-services.js';
 import type { RouteDeclaration } from './route.js';
 import type { ApiCallRecorder } from './api-call-recorder.js';
-import type { AppStanding } from '../domain/partners/partner-app.js';
 
 /** Base path of the Open Banking API. */
 export const API_BASE_PATH = '/open-banking/v4.0';
@@ -43,8 +41,11 @@ export const AISP_ROUTES: readonly RouteDeclaration<AispServices>[] = [
 /** The payment-initiation routes, as declared. */
 export const PISP_ROUTES: readonly RouteDeclaration<PispServices>[] = [...domesticPaymentConsentRoutes, ...domesticPaymentRoutes];
 
-/** Largest payment request body: a consent is stored verbatim in a column of 64 KiB on MySQL. */
-const PAYMENT_BODY_LIMIT_BYTES = 60_000;
+/**
+ * Largest request body, on every endpoint: a payment consent is stored verbatim in a column of 64 KiB on MySQL, and no
+ * other request comes near it. A larger body is refused with 400 U002.
+ */
+const MAX_BODY_BYTES = 60_000;
 
 /** How the payment API signs and checks messages. */
 export interface MessageSigning {
@@ -62,7 +63,7 @@ export interface ResourceApiDependencies {
   readonly pisp: PispServices;
   readonly signing: MessageSigning;
   /** What a partner app may do now (only `active` apps may call). */
-  readonly findAppStanding: (clientId: string) => Promise<AppStanding | null>;
+  readonly findAppStanding: AppStandingLookup;
   /** Where each call with a verified token is logged for the partner's developers. */
   readonly calls: ApiCallRecorder;
   /** Which failures are outages, answered 503 with `Retry-After`. */
@@ -78,18 +79,16 @@ export interface ResourceApiDependencies {
  */
 export function createResourceApi(dependencies: ResourceApiDependencies): Middleware {
   const requireAccessToken = accessTokenVerifier(dependencies.tokens);
-  const activeApp = requireActiveApp(dependencies.findAppStanding);
+  const { findAppStanding } = dependencies;
+  const activeApp = requireActiveApp(findAppStanding);
   const aisp = buildRouter('aisp', AISP_ROUTES, dependencies.aisp, (route) =>
-    route.token === 'authorization-code' ? [requireAuthorisedConsent(dependencies.aisp.consents)] : [],
+    route.token === 'authorization-code' ? [requireAuthorisedConsent(dependencies.aisp.consents, findAppStanding)] : [],
   );
   const pisp = buildRouter(
     'pisp',
     PISP_ROUTES,
     dependencies.pisp,
-    (route) => [
-      ...(route.token === 'authorization-code' ? [requirePaymentConsent(dependencies.pisp.consents)] : []),
-      ...(route.requestSchema ? [limitBody(PAYMENT_BODY_LIMIT_BYTES)] : []),
-    ],
+    (route) => (route.token === 'authorization-code' ? [requirePaymentConsent(dependencies.pisp.consents, findAppStanding)] : []),
     (route) => [
       ...(route.signedRequest ? [requireSignedRequest(dependencies.signing.identities, dependencies.signing.trustAnchor)] : []),
       ...(route.idempotent ? [requireIdempotencyKey] : []),
@@ -109,30 +108,26 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
   ) {
     const router = new Router({ prefix: `${API_BASE_PATH}/${family}` });
     for (const route of routes) {
-      const steps: Middleware[] = [requireAccessToken(route.token, route.scope), ...guards(route), activeApp];
+      const steps: RouterMiddleware[] = [requireAccessToken(route.token, route.scope), ...guards(route), activeApp];
       if (route.requestSchema) steps.push(validateRequestBody(dependencies.schemas, route.requestSchema, route.prepareRequest));
       steps.push(...checks(route));
-      steps.push((ctx: Context) => route.handler(ctx, services));
-      router.register(route.path, [route.method], steps as Parameters<typeof router.register>[2], { name: route.operationId });
+      steps.push((ctx: RouterContext) => route.handler(ctx, services));
+      router.register(route.path, [route.method], steps, { name: route.operationId });
     }
     return [router.routes() as unknown as Middleware, router.allowedMethods() as unknown as Middleware];
   }
 
   const recordCall = dependencies.calls.middleware();
-  const common: Middleware[] = [
-    renderErrors(dependencies.logger, dependencies.outages),
-    negotiate(),
-    bodyParser({ enableTypes: ['json'], encoding: 'utf-8', jsonLimit: '100kb', parsedMethods: ['POST', 'PUT', 'PATCH'], onError: () => {} }),
-    refuseUnmatched,
-  ];
-  const aispApi = compose<Context>([recordCall, ...common, ...aisp]);
-  const pispApi = compose<Context>([recordCall, signResponses(dependencies.signing.signer), ...common, ...pisp]);
-  const otherApi = compose<Context>(common);
-  return async function resourceApi(ctx: Context, next: Next) {
-    if (ctx.path.startsWith(`${API_BASE_PATH}/aisp/`) || ctx.path === `${API_BASE_PATH}/aisp`) return aispApi(ctx, next);
-    if (ctx.path.startsWith(`${API_BASE_PATH}/pisp/`) || ctx.path === `${API_BASE_PATH}/pisp`) return pispApi(ctx, next);
-    if (ctx.path === API_BASE_PATH || ctx.path.startsWith(`${API_BASE_PATH}/`)) return otherApi(ctx, next);
-    await next();
+  const common: Middleware[] = [renderErrors(dependencies.logger, dependencies.outages), negotiate(), parseJsonBody(MAX_BODY_BYTES), refuseUnmatched];
+  const aispApi: Middleware = compose<Context>([recordCall, ...common, ...aisp]);
+  const pispApi: Middleware = compose<Context>([recordCall, signResponses(dependencies.signing.signer), ...common, ...pisp]);
+  const otherApi: Middleware = compose<Context>(common);
+  return async function resourceApi(ctx: Context, next: Next): Promise<void> {
+    const within = (prefix: string) => ctx.path === prefix || ctx.path.startsWith(`${prefix}/`);
+    if (within(`${API_BASE_PATH}/aisp`)) await aispApi(ctx, next);
+    else if (within(`${API_BASE_PATH}/pisp`)) await pispApi(ctx, next);
+    else if (within(API_BASE_PATH)) await otherApi(ctx, next);
+    else await next();
   };
 }
 

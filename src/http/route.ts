@@ -1,5 +1,6 @@
-import type { Context } from 'koa';
+import type { RouterContext } from '@koa/router';
 import type { TokenKind } from './middleware/require-access-token.js';
+import type { RequestSchema } from './request-bodies.js';
 
 /**
  * One endpoint of the resource API, declared as data so that the router, validation and the API reference
@@ -17,10 +18,12 @@ export interface RouteDeclaration<Services> {
   readonly signedRequest?: boolean;
   /** The request needs an `x-idempotency-key` (payment POSTs). */
   readonly idempotent?: boolean;
-  readonly requestSchema?: string;
+  /** The schema the request body must satisfy; the handler reads the body with `validatedBodyOf(ctx, requestSchema)`. */
+  readonly requestSchema?: RequestSchema;
   /** Normalises a parsed body before validation. */
   readonly prepareRequest?: (body: unknown) => unknown;
   /** The schema every response body of the operation satisfies (tests check it). */
   readonly responseSchema?: string;
-  readonly handler: (ctx: Context, services: Services) => Promise<void>;
+  /** Reads its path parameters with `pathParameter` and what the steps before it established with the accessors of `request-state`. */
+  readonly handler: (ctx: RouterContext, services: Services) => Promise<void>;
 }

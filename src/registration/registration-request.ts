@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createLocalJWKSet, decodeJwt, errors, jwtVerify, type JWK, type JWTVerifyGetKey } from 'jose';
+import { MAX_NESTING_DEPTH, pathBeyondNestingLimit } from '../domain/nesting-depth.js';
 import type { AppKeys } from '../domain/partners/partner-app.js';
 import { softwareKeys } from '../domain/partners/dynamic-registration.js';
 import type { PartnerStore } from '../domain/partners/partner-app.js';
@@ -7,6 +8,7 @@ import {
   assertFreshSoftwareStatement,
   readSoftwareStatement,
   RegistrationRefused,
+  type RegistrationErrorCode,
   type RegistrationMetadata,
   type SoftwareStatement,
 } from '../domain/partners/software-statement.js';
@@ -66,7 +68,8 @@ export async function readRegistrationRequest(
     }
     return { metadata, statement };
   }
-  if (contentType === 'application/jwt' || contentType === 'application/jose') return readSignedRequest(reader, String(body ?? '').trim(), now);
+  if (contentType === 'application/jwt' || contentType === 'application/jose')
+    return readSignedRequest(reader, typeof body === 'string' ? body.trim() : '', now);
   throw metadataError('Send the registration as application/json (RFC 7591) or as a signed JWT (application/jwt or application/jose)');
 }
 
@@ -78,11 +81,22 @@ export function storedStatement(
   stored: { jwt: string; claims: Readonly<Record<string, unknown>> },
   ownDirectoryIssuer: string | null,
 ): SoftwareStatement {
-  const issuer = String(stored.claims.iss ?? '');
+  const issuer = typeof stored.claims.iss === 'string' ? stored.claims.iss : '';
   return readSoftwareStatement(stored, { issuer, own: issuer === ownDirectoryIssuer });
 }
 
+/**
+ * Refuses a registration request, or the claims of a JWT in it, nesting objects and arrays deeper than
+ * {@link MAX_NESTING_DEPTH} levels, before anything walks it by recursion (verifying, validating, storing).
+ * @throws RegistrationRefused with `error`.
+ */
+export function assertNestingWithinLimit(document: unknown, error: RegistrationErrorCode, what: string): void {
+  const path = pathBeyondNestingLimit(document);
+  if (path !== null) throw new RegistrationRefused(error, `${what} nests objects and arrays more than ${MAX_NESTING_DEPTH} levels deep (at ${path})`);
+}
+
 async function readStatement(reader: RegistrationRequestReader, jwt: unknown, now: Date): Promise<SoftwareStatement> {
+  if (typeof jwt === 'string') assertNestingWithinLimit(claimsIfAny(jwt), 'invalid_software_statement', 'The software statement');
   const verified = await reader.verifyStatement(jwt);
   const statement = readSoftwareStatement(verified.statement, verified.directory);
   assertFreshSoftwareStatement(statement.claims, now);
@@ -96,6 +110,7 @@ async function readSignedRequest(reader: RegistrationRequestReader, jwt: string,
   } catch {
     throw metadataError('The registration request is not a JWT');
   }
+  assertNestingWithinLimit(unverified, 'invalid_client_metadata', 'The registration request');
   const statement = await readStatement(reader, unverified.software_statement, now);
   const keys = keySet(reader, await softwareKeys(reader.partners, statement));
   let claims: Record<string, unknown>;
@@ -125,6 +140,15 @@ async function readSignedRequest(reader: RegistrationRequestReader, jwt: string,
     throw metadataError('This registration request (jti) was already used');
   const metadata = Object.fromEntries(Object.entries(claims).filter(([name]) => !JWT_CLAIMS.has(name)));
   return { metadata, statement };
+}
+
+/** The claims of a JWT, not verified; null when it is not one (the verifier says so). */
+function claimsIfAny(jwt: string): unknown {
+  try {
+    return decodeJwt(jwt);
+  } catch {
+    return null;
+  }
 }
 
 function keySet(reader: RegistrationRequestReader, keys: AppKeys): JWTVerifyGetKey {

@@ -14,7 +14,7 @@ import {
 } from '../domain/partners/dynamic-registration.js';
 import { RegistrationRefused } from '../domain/partners/software-statement.js';
 import type { Logger } from '../logging/logger.js';
-import { readRegistrationRequest, storedStatement, type RegistrationRequestReader } from './registration-request.js';
+import { assertNestingWithinLimit, readRegistrationRequest, storedStatement, type RegistrationRequestReader } from './registration-request.js';
 
 /** The registration endpoint's path (advertised as `registration_endpoint` in discovery). */
 export const REGISTRATION_PATH = '/register';
@@ -63,7 +63,7 @@ export function createRegistrationRoutes(dependencies: RegistrationDependencies)
   };
   const readBody = (ctx: Context) => readRegistrationRequest(reader, ctx.request.type, ctx.request.body, new Date());
 
-  router.post('/', body, async (ctx) => {
+  router.post('/', body, refuseDeeplyNestedJson, async (ctx) => {
     const { metadata, statement } = await readBody(ctx);
     const registration = await registerBySoftwareStatement(services, statement, metadata, new Date());
     logger.info(
@@ -77,7 +77,7 @@ export function createRegistrationRoutes(dependencies: RegistrationDependencies)
     respond(ctx, 200, await readRegistration(services.partners, ctx.params.clientId ?? '', bearerToken(ctx), new Date()));
   });
 
-  router.put('/:clientId', body, async (ctx) => {
+  router.put('/:clientId', body, refuseDeeplyNestedJson, async (ctx) => {
     const clientId = ctx.params.clientId ?? '';
     const token = bearerToken(ctx);
     const current = await findRegistration(services.partners, clientId, token);
@@ -102,8 +102,11 @@ export function createRegistrationRoutes(dependencies: RegistrationDependencies)
   });
 
   const endpoints = compose<Context>([router.routes() as unknown as Middleware, router.allowedMethods() as unknown as Middleware]);
-  return async function registrationEndpoints(ctx: Context, next: Next) {
-    if (ctx.path !== REGISTRATION_PATH && !ctx.path.startsWith(`${REGISTRATION_PATH}/`)) return next();
+  return async function registrationEndpoints(ctx: Context, next: Next): Promise<void> {
+    if (ctx.path !== REGISTRATION_PATH && !ctx.path.startsWith(`${REGISTRATION_PATH}/`)) {
+      await next();
+      return;
+    }
     ctx.set('Cache-Control', 'no-store');
     ctx.set('Pragma', 'no-cache');
     try {
@@ -137,6 +140,12 @@ function registrationResponse({ app, registrationToken }: ManagedRegistration, r
     registration_access_token: registrationToken,
     registration_client_uri: registrationClientUri,
   };
+}
+
+/** A JSON registration request nesting too deep is refused before anything walks it (a signed one: when decoded). */
+async function refuseDeeplyNestedJson(ctx: Context, next: Next): Promise<void> {
+  if (ctx.request.type === 'application/json') assertNestingWithinLimit(ctx.request.body, 'invalid_client_metadata', 'The registration request');
+  await next();
 }
 
 function bearerToken(ctx: Context): string {

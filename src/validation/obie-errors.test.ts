@@ -75,11 +75,23 @@ describe('toObieErrors', () => {
     assert.equal(toObieErrors([issue, { ...issue }]).length, 1);
   });
 
-  test('messages and paths longer than 500 characters are cut to 500', () => {
+  test('a message quoting a 600-character field → the quote cut to 128 characters with an ellipsis, the sentence kept; the path cut to 500', () => {
     const path = `Risk.${'X'.repeat(600)}`;
     const [error] = toObieErrors([{ keyword: 'additionalProperties', path, message: `${path} is not allowed here` }]);
+    assert.equal(error?.Message, `${path.slice(0, 127)}… is not allowed here`);
+    assert.equal(error?.Path, `${path.slice(0, 499)}…`);
+  });
+
+  test('a message of many words longer than 500 characters → cut to 500, ending in an ellipsis', () => {
+    const [error] = toObieErrors([{ keyword: 'enum', path: 'Risk', message: 'word '.repeat(200) }]);
     assert.equal(error?.Message.length, 500);
-    assert.equal(error?.Path?.length, 500);
+    assert.ok(error?.Message.endsWith('…'));
+  });
+
+  test('a cut that would split an emoji (a surrogate pair) → the emoji left out whole', () => {
+    const path = `${'X'.repeat(498)}😀tail`;
+    const [error] = toObieErrors([{ keyword: 'additionalProperties', path, message: 'x' }]);
+    assert.equal(error?.Path, `${'X'.repeat(498)}…`);
   });
 
   test('the errors form a valid OBErrorResponse1', () => {

@@ -114,7 +114,7 @@ function predicate(error: ErrorObject, side: BodySide): string {
 /** The field an error is about: for `required`/`additionalProperties`, the named child property. */
 function issuePath(error: ErrorObject, data: unknown): string {
   const parent = dottedPath(error.instancePath, data);
-  const child =
+  const child: unknown =
     error.keyword === 'required'
       ? error.params.missingProperty
       : error.keyword === 'additionalProperties'

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type AnySchemaObject } from 'ajv';
+import { Ajv, type AnySchemaObject, type ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
 import { toSchemaIssues, type BodySide, type SchemaIssue } from './schema-issues.js';
 
@@ -85,19 +85,33 @@ export class SchemaRegistry {
 
   /** Validates an incoming request body. Date-times need no timezone. Returns `[]` when valid. */
   validateRequest(schema: SchemaId, data: unknown): SchemaIssue[] {
-    return this.validate('request', schema, data);
+    const result = this.readRequest(schema, data);
+    return result.valid ? [] : result.issues;
+  }
+
+  /**
+   * Validates an incoming request body like {@link validateRequest}; a valid body comes back as `Body`, the shape the
+   * caller knows bodies of this schema to have (ajv's validators are type guards).
+   */
+  readRequest<Body>(schema: SchemaId, data: unknown): RequestReading<Body> {
+    const validator = this.validator<Body>('request', schema);
+    if (validator(data)) return { valid: true, body: data };
+    return { valid: false, issues: toSchemaIssues(validator.errors ?? [], data, 'request') };
   }
 
   /** Validates an outgoing response body. Date-times must carry a timezone. Returns `[]` when valid. */
   validateResponse(schema: SchemaId, data: unknown): SchemaIssue[] {
-    return this.validate('response', schema, data);
+    const validator = this.validator('response', schema);
+    return validator(data) ? [] : toSchemaIssues(validator.errors ?? [], data, 'response');
   }
 
-  private validate(side: BodySide, schema: SchemaId, data: unknown): SchemaIssue[] {
+  private validator<Data>(side: BodySide, schema: SchemaId): ValidateFunction<Data> {
     const id = this.ids.get(schema);
-    const validator = id === undefined ? undefined : this.ajvs[side].getSchema(id);
+    const validator = id === undefined ? undefined : this.ajvs[side].getSchema<Data>(id);
     if (validator === undefined) throw new Error(`Unknown schema ${schema}`);
-    if (validator(data)) return [];
-    return toSchemaIssues(validator.errors ?? [], data, side);
+    return validator;
   }
 }
+
+/** A request body read against its schema: the body, or what is wrong with it. */
+export type RequestReading<Body> = { readonly valid: true; readonly body: Body } | { readonly valid: false; readonly issues: SchemaIssue[] };

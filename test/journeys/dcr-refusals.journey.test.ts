@@ -3,6 +3,7 @@
 // without the right registration access token is 401 invalid_token.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { CompactSign, type CryptoKey } from 'jose';
 import { disableApp } from '../../src/domain/partners/app-lifecycle.js';
 import { TypeOrmPartnerStore } from '../../src/persistence/stores/partner-store.js';
 import { REDIRECT_URI } from '../support/partner.js';
@@ -30,6 +31,16 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 const EXTERNAL_DIRECTORY = 'https://directory.trusted.example';
 const DAY_SECONDS = 24 * 3600;
 
+/** `levels` arrays nested in one another, as JSON text (JSON.stringify cannot write 20,000 levels). */
+function nested(levels: number): string {
+  return `${'['.repeat(levels)}${']'.repeat(levels)}`;
+}
+
+/** A JWT of these claims, given as text, signed with `key`. */
+function signClaimsText(key: { alg: string; kid: string; privateKey: CryptoKey | Uint8Array }, claims: string): Promise<string> {
+  return new CompactSign(new TextEncoder().encode(claims)).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' }).sign(key.privateKey);
+}
+
 describe('dynamic client registration refusals', () => {
   let server: TestServer;
   let external: ExternalDirectory;
@@ -43,7 +54,7 @@ describe('dynamic client registration refusals', () => {
   before(async () => {
     external = await newExternalDirectory(EXTERNAL_DIRECTORY);
     const trusted = writeTrustedDirectoriesFile([{ issuer: EXTERNAL_DIRECTORY, jwks: { keys: [external.key.publicJwk] } }]);
-    removeTrustedFile = trusted.remove;
+    removeTrustedFile = () => trusted.remove();
     server = await startTestServer({ env: { TRUSTED_DIRECTORIES_FILE: trusted.path } });
     software = await registerPortalSoftware(server, { roles: ['AISP'], redirectUris: [REDIRECT_URI] });
     statement = await issueOwnStatement(server, software.app.clientId);
@@ -257,6 +268,38 @@ describe('dynamic client registration refusals', () => {
       }, 'invalid_client_metadata');
     });
 
+    test('POST /register (JSON) whose metadata nests 20,000 levels → 400 invalid_client_metadata naming where it passes 32 levels', async () => {
+      const answer = await expectRefusal(
+        postJson(`{"software_statement":"${statement}","client_name":${nested(20_000)}}`),
+        'invalid_client_metadata',
+      );
+      assert.match(answer.body.error_description, /more than 32 levels deep \(at client_name(\[0\]){31}\)$/);
+    });
+
+    test('PUT /register/{client_id} (JSON) whose metadata nests 20,000 levels → 400 invalid_client_metadata', async () => {
+      const body = `{"client_id":"${registered.clientId}","redirect_uris":${nested(20_000)}}`;
+      await expectRefusal(
+        () => callRegistration(server, 'PUT', { clientId: registered.clientId, token: registered.token, body, contentType: 'application/json' }),
+        'invalid_client_metadata',
+      );
+    });
+
+    test('POST /register with a request JWT, signed by the software, whose claims nest 20,000 levels → 400 invalid_client_metadata', async () => {
+      const claims = JSON.stringify(requestClaims()).replace(/}$/, `,"client_name":${nested(20_000)}}`);
+      await expectRefusal(postSigned(await signClaimsText(software.key, claims)), 'invalid_client_metadata');
+    });
+
+    test('POST /register with a statement whose claims nest 20,000 levels (its iss, or another claim) → 400 invalid_software_statement, not 500', async () => {
+      const { key } = await ownDirectoryOf(server);
+      const directoryKey = { alg: key.alg, kid: key.kid, privateKey: key.key };
+      for (const claims of [
+        `{"iss":${nested(20_000)}}`,
+        JSON.stringify(claimsOf(statement)).replace(/}$/, `,"software_logo_uri":${nested(20_000)}}`),
+      ]) {
+        await expectRefusal(postJson({ software_statement: await signClaimsText(directoryKey, claims) }), 'invalid_software_statement');
+      }
+    });
+
     test('POST /register with a 70 KB body (JSON or JWT) → 400 invalid_client_metadata', async () => {
       const padding = 'x'.repeat(70 * 1024);
       await expectRefusal(postJson({ software_statement: statement, client_name: padding }), 'invalid_client_metadata');
@@ -317,11 +360,9 @@ describe('dynamic client registration refusals', () => {
     }
 
     test('after every refused attempt the client is intact and its token still works (GET → 200)', async () => {
-      const rows = await server.database.dataSource.query<
-        Array<{
-          status: string;
-        }>
-      >('SELECT status FROM software WHERE client_id = ?', [registered.clientId]);
+      const rows = await server.database.dataSource.query<Array<{ status: string }>>('SELECT status FROM software WHERE client_id = ?', [
+        registered.clientId,
+      ]);
       assert.equal(rows[0]?.status, 'active');
       const read = await callRegistration(server, 'GET', { clientId: registered.clientId, token: registered.token });
       assert.equal(read.status, 200, JSON.stringify(read.body));

@@ -95,6 +95,16 @@ describe('canonicalJson', () => {
   test('keys are sorted by code unit, so upper case before lower case', () => {
     assert.equal(canonicalJson({ b: 1, B: 2, a: 3 }), '{"B":2,"a":3,"b":1}');
   });
+
+  test('a body nested 100,000 levels (any depth JSON.parse accepts) → its text, without exhausting the call stack', () => {
+    const text = `{"a":${'[{"b":'.repeat(100_000)}1${'}]'.repeat(100_000)}}`;
+    assert.equal(canonicalJson(JSON.parse(text)), text);
+  });
+
+  test('an array of 500,000 items → its text', () => {
+    const text = `[${Array.from({ length: 500_000 }, (_, index) => index).join(',')}]`;
+    assert.equal(canonicalJson(JSON.parse(text)), text);
+  });
 });
 
 describe('idempotencyClaim', () => {

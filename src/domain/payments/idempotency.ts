@@ -80,14 +80,45 @@ function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
 
-/** JSON with object keys sorted at every level, so that equal documents hash equally. */
+/** Text to emit as it is, as opposed to a value still to be serialised (values come from JSON, never of this class). */
+class Emit {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * JSON with object keys sorted at every level (by code unit), so that equal documents hash equally. Iterative, with an
+ * explicit stack of what is still to be written, so that no body, however deeply nested, can exhaust the call stack.
+ */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, member]) => member !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
+  const out: string[] = [];
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (next instanceof Emit) {
+      out.push(next.text);
+    } else if (Array.isArray(next)) {
+      const items = next.map((item: unknown) => [item]);
+      schedule(pending, '[', items, ']');
+    } else if (next && typeof next === 'object') {
+      const members = Object.entries(next)
+        .filter(([, member]) => member !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([key, member]: [string, unknown]) => [new Emit(`${JSON.stringify(key)}:`), member]);
+      schedule(pending, '{', members, '}');
+    } else {
+      out.push(JSON.stringify(next) ?? ''); // `undefined` (never in a parsed body) writes nothing
+    }
   }
-  return JSON.stringify(value);
+  return out.join('');
+}
+
+/** Puts `open`, the entries' parts with commas between entries, and `close` on the stack, to be popped in that order. */
+function schedule(pending: unknown[], open: string, entries: readonly (readonly unknown[])[], close: string): void {
+  pending.push(new Emit(close));
+  for (let index = entries.length - 1; index >= 0; index -= 1) {
+    const parts = entries[index] ?? [];
+    for (let part = parts.length - 1; part >= 0; part -= 1) pending.push(parts[part]);
+    if (index > 0) pending.push(new Emit(','));
+  }
+  pending.push(new Emit(open));
 }

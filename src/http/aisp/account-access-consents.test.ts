@@ -4,7 +4,7 @@
 // the interaction id.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { API, registerPartner, type Partner } from '../../../test/support/partner.js';
+import { API, registerPartner, type Partner, type ApiResponse } from '../../../test/support/partner.js';
 import { startTestServer, type TestServer } from '../../../test/support/test-server.js';
 import { SchemaRegistry } from '../../validation/schema-registry.js';
 
@@ -23,7 +23,7 @@ describe('account-access-consents', () => {
   });
   after(async () => server.close());
 
-  function assertError(response: { status: number; headers: Headers; body: any }, status: number, errorCode: string, path?: string) {
+  function assertError(response: ApiResponse, status: number, errorCode: string, path?: string) {
     assert.equal(response.status, status, JSON.stringify(response.body));
     assert.deepEqual(schemas.validateResponse('OBErrorResponse1', response.body), []);
     assert.ok(

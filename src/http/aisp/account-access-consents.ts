@@ -2,14 +2,11 @@ import type { Context } from 'koa';
 import type { AccountAccessConsent } from '../../domain/consents/account-access-consent.js';
 import { createAccountAccessConsent, deleteAccountAccessConsent, getAccountAccessConsent } from '../../domain/consents/account-access-consents.js';
 import { selfLink } from '../links.js';
-import type { VerifiedToken } from '../middleware/require-access-token.js';
+import { pathParameter } from '../path-parameter.js';
 import { presentAccountAccessConsent } from '../presenters/consent-presenter.js';
+import { clientOf, validatedBodyOf } from '../request-state.js';
 import type { RouteDeclaration } from '../route.js';
 import type { AispServices } from './aisp-services.js';
-
-interface ConsentRequestBody {
-  Data: { Permissions: string[]; ExpirationDateTime?: string; TransactionFromDateTime?: string; TransactionToDateTime?: string };
-}
 
 /** OBIE's own examples omit the empty `Risk` of an account-access consent; accept that, as partners expect. */
 function supplyEmptyRisk(body: unknown): unknown {
@@ -28,7 +25,7 @@ export const accountAccessConsentRoutes: RouteDeclaration<AispServices>[] = [
     prepareRequest: supplyEmptyRisk,
     responseSchema: 'OBReadConsentResponse1',
     async handler(ctx, services) {
-      const { Data } = ctx.state.body as ConsentRequestBody;
+      const { Data } = validatedBodyOf(ctx, 'OBReadConsent1');
       const consent = await createAccountAccessConsent(
         services.consents,
         clientOf(ctx),
@@ -51,7 +48,7 @@ export const accountAccessConsentRoutes: RouteDeclaration<AispServices>[] = [
     scope: 'accounts',
     responseSchema: 'OBReadConsentResponse1',
     async handler(ctx, services) {
-      const consent = await getAccountAccessConsent(services.consents, clientOf(ctx), String(ctx.params.ConsentId), new Date());
+      const consent = await getAccountAccessConsent(services.consents, clientOf(ctx), pathParameter(ctx, 'ConsentId'), new Date());
       respond(ctx, 200, consent, selfLink(ctx, services.issuer));
     },
   },
@@ -62,15 +59,11 @@ export const accountAccessConsentRoutes: RouteDeclaration<AispServices>[] = [
     token: 'client-credentials',
     scope: 'accounts',
     async handler(ctx, services) {
-      await deleteAccountAccessConsent(services.consents, services.grants, clientOf(ctx), String(ctx.params.ConsentId), new Date());
+      await deleteAccountAccessConsent(services.consents, services.grants, clientOf(ctx), pathParameter(ctx, 'ConsentId'), new Date());
       ctx.status = 204;
     },
   },
 ];
-
-function clientOf(ctx: Context): string {
-  return (ctx.state.token as VerifiedToken).clientId;
-}
 
 function respond(ctx: Context, status: number, consent: AccountAccessConsent, self: string): void {
   ctx.status = status;

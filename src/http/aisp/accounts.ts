@@ -2,10 +2,11 @@ import type { Context } from 'koa';
 import { getConsentedAccount, listConsentedAccounts } from '../../domain/accounts/consented-accounts.js';
 import { visibilityOf } from '../../domain/consents/permissions.js';
 import { selfLink } from '../links.js';
+import { pathParameter } from '../path-parameter.js';
 import { presentAccounts, type AccountVisibility } from '../presenters/account-presenter.js';
+import { accountAccessOf } from '../request-state.js';
 import type { RouteDeclaration } from '../route.js';
 import type { AispServices } from './aisp-services.js';
-import { consentOf } from './consent-context.js';
 
 /** `/accounts`: the accounts the customer shared under the token's consent (authorization code). */
 export const accountRoutes: RouteDeclaration<AispServices>[] = [
@@ -29,17 +30,17 @@ export const accountRoutes: RouteDeclaration<AispServices>[] = [
     scope: 'accounts',
     responseSchema: 'OBReadAccount6',
     async handler(ctx, services) {
-      const account = await getConsentedAccount(services.accounts, consentedAccountIds(ctx), String(ctx.params.AccountId));
+      const account = await getConsentedAccount(services.accounts, consentedAccountIds(ctx), pathParameter(ctx, 'AccountId'));
       ctx.body = presentAccounts([account], visibility(ctx), selfLink(ctx, services.issuer));
     },
   },
 ];
 
 function consentedAccountIds(ctx: Context): readonly string[] {
-  return consentOf(ctx).accountIds;
+  return accountAccessOf(ctx).accountIds;
 }
 
 function visibility(ctx: Context): AccountVisibility {
-  const { accountDetail, pan } = visibilityOf(consentOf(ctx).consent.permissions);
+  const { accountDetail, pan } = visibilityOf(accountAccessOf(ctx).consent.permissions);
   return { detail: accountDetail, pan };
 }

@@ -5,10 +5,11 @@ import { listTransactions, PAGE_SIZE } from '../../domain/accounts/list-transact
 import { visibilityOf } from '../../domain/consents/permissions.js';
 import { parseFilterDateTime } from '../../domain/dates.js';
 import { InvalidField } from '../../domain/errors.js';
+import { pathParameter } from '../path-parameter.js';
 import { presentTransactions } from '../presenters/transaction-presenter.js';
+import { accountAccessOf } from '../request-state.js';
 import type { RouteDeclaration } from '../route.js';
 import type { AispServices } from './aisp-services.js';
-import { consentOf } from './consent-context.js';
 
 /** Query parameters of a transaction listing; every link of the listing carries them. */
 const FILTERS = ['fromBookingDateTime', 'toBookingDateTime', 'pageSize'] as const;
@@ -23,8 +24,8 @@ export const transactionRoutes: RouteDeclaration<AispServices>[] = [
     scope: 'accounts',
     responseSchema: 'OBReadTransaction6',
     async handler(ctx, services) {
-      const { accountIds } = consentOf(ctx);
-      const account = await getConsentedAccount(services.accounts, accountIds, String(ctx.params.AccountId));
+      const { accountIds } = accountAccessOf(ctx);
+      const account = await getConsentedAccount(services.accounts, accountIds, pathParameter(ctx, 'AccountId'));
       await respondWithPage(ctx, services, [account], account.id);
     },
   },
@@ -36,7 +37,7 @@ export const transactionRoutes: RouteDeclaration<AispServices>[] = [
     scope: 'accounts',
     responseSchema: 'OBReadTransaction6',
     async handler(ctx, services) {
-      await respondWithPage(ctx, services, await listConsentedAccounts(services.accounts, consentOf(ctx).accountIds), 'bulk');
+      await respondWithPage(ctx, services, await listConsentedAccounts(services.accounts, accountAccessOf(ctx).accountIds), 'bulk');
     },
   },
 ];
@@ -47,7 +48,7 @@ async function respondWithPage(ctx: Context, services: AispServices, accounts: r
   const from = query.fromBookingDateTime ? parseFilterDateTime(query.fromBookingDateTime, 'fromBookingDateTime') : null;
   const to = query.toBookingDateTime ? parseFilterDateTime(query.toBookingDateTime, 'toBookingDateTime') : null;
   const pageSize = query.pageSize === undefined ? PAGE_SIZE.default : /^\d{1,4}$/.test(query.pageSize) ? Number(query.pageSize) : Number.NaN;
-  const page = await listTransactions(services.transactions, services.cursors, consentOf(ctx).consent, {
+  const page = await listTransactions(services.transactions, services.cursors, accountAccessOf(ctx).consent, {
     accountIds,
     scope: `${listing}|${from?.toISOString() ?? ''}|${to?.toISOString() ?? ''}`,
     fromBookingDateTime: from,
@@ -67,7 +68,7 @@ async function respondWithPage(ctx: Context, services: AispServices, accounts: r
       return number ? [[account.id, { number, name: account.identifications[0]?.name ?? null }] as const] : [];
     }),
   );
-  const { transactionDetail, pan } = visibilityOf(consentOf(ctx).consent.permissions);
+  const { transactionDetail, pan } = visibilityOf(accountAccessOf(ctx).consent.permissions);
   ctx.body = presentTransactions(
     page.transactions,
     { detail: transactionDetail, pan, cards },

@@ -1,5 +1,6 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from '../../logging/logger.js';
+import { findVerifiedToken, interactionIdOf } from '../request-state.js';
 
 /**
  * One structured log line per request: method, path, status, duration, interaction id and (for the API)
@@ -17,8 +18,8 @@ export function logRequests(logger: Logger) {
           path: ctx.path,
           status: ctx.status,
           durationMs: Number((process.hrtime.bigint() - startedAt) / 1000n) / 1000,
-          interactionId: ctx.state.interactionId,
-          clientId: (ctx.state.token as { clientId?: string } | undefined)?.clientId,
+          interactionId: interactionIdOf(ctx),
+          clientId: findVerifiedToken(ctx)?.clientId,
         },
         'request',
       );

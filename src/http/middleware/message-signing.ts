@@ -2,7 +2,8 @@ import type { JWK } from 'jose';
 import type { Context, Next } from 'koa';
 import { signDetachedJws, verifyDetachedJws, type ResponseSigner } from '../jws/detached-jws.js';
 import { unauthorized } from '../api-error.js';
-import type { VerifiedToken } from './require-access-token.js';
+import { appVersionOf, clientOf } from '../request-state.js';
+import { rawBodyOf } from './parse-json-body.js';
 
 /** Who a partner app signs as: its `http://openbanking.org.uk/iss` and its registered public keys. */
 export interface SigningIdentity {
@@ -22,10 +23,9 @@ export type SigningIdentityLookup = (clientId: string, appVersion?: number) => P
  */
 export function requireSignedRequest(lookup: SigningIdentityLookup, trustAnchor: string) {
   return async function requireSignedRequestMiddleware(ctx: Context, next: Next) {
-    const { clientId } = ctx.state.token as VerifiedToken;
-    const identity = await lookup(clientId, ctx.state.appVersion as number | undefined);
+    const identity = await lookup(clientOf(ctx), appVersionOf(ctx));
     if (!identity) throw unauthorized('The client of this access token is not registered');
-    const body = Buffer.from((ctx.request as { rawBody?: string }).rawBody ?? '', 'utf8');
+    const body = Buffer.from(rawBodyOf(ctx), 'utf8');
     await verifyDetachedJws(ctx.get('x-jws-signature') || undefined, body, {
       keys: identity.keys,
       issuer: identity.issuer,

@@ -1,5 +1,6 @@
 import type { Context, Next } from 'koa';
 import { ApiError } from '../api-error.js';
+import { sentInvalidInteractionId } from '../request-state.js';
 
 /**
  * Header rules of the resource API (NOTES §1): a malformed `x-fapi-interaction-id` → 400 U006; an `Accept`
@@ -7,7 +8,7 @@ import { ApiError } from '../api-error.js';
  */
 export function negotiate() {
   return async function negotiateMiddleware(ctx: Context, next: Next) {
-    if (ctx.state.invalidInteractionId) {
+    if (sentInvalidInteractionId(ctx)) {
       throw new ApiError(400, [{ ErrorCode: 'U006', Message: 'x-fapi-interaction-id must be an RFC 4122 UUID', Path: 'x-fapi-interaction-id' }]);
     }
     if (ctx.get('accept') && !ctx.accepts('application/json')) {

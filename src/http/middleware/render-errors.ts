@@ -2,8 +2,10 @@ import type { Context, Next } from 'koa';
 import { DomainError } from '../../domain/errors.js';
 import type { OutagePolicy } from '../../domain/outage.js';
 import type { Logger } from '../../logging/logger.js';
+import { fitObieError } from '../../validation/obie-errors.js';
 import { ApiError, type ObieErrorItem } from '../api-error.js';
 import { mapDomainError } from '../error-mapping.js';
+import { interactionIdOf } from '../request-state.js';
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {
   400: '400 BadRequest',
@@ -20,14 +22,15 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
 /**
  * Renders every failure of the resource API as an OBIE `OBErrorResponse1` (NOTES §7): `ApiError`s as they
  * are, domain errors through the mapping table, an outage as 503 `U000` with `Retry-After`, anything else as 500
- * `U000` with only the interaction id (the detail goes to the log, never to the partner).
+ * `U000` with only the interaction id (the detail goes to the log, never to the partner). Whatever a message quotes
+ * from the request, the body stays within the official schema's limits (`fitObieError`).
  */
 export function renderErrors(logger: Logger, outages: OutagePolicy) {
   return async function renderErrorsMiddleware(ctx: Context, next: Next) {
     try {
       await next();
     } catch (error) {
-      const interactionId = String(ctx.state.interactionId);
+      const interactionId = interactionIdOf(ctx);
       if (error instanceof ApiError) {
         writeError(ctx, error.status, error.errors, interactionId);
         for (const [name, value] of Object.entries(error.headers)) ctx.set(name, value);
@@ -56,12 +59,13 @@ function writeUnavailable(ctx: Context, retryAfterSeconds: number, interactionId
 }
 
 function writeError(ctx: Context, status: number, errors: readonly ObieErrorItem[], interactionId: string): void {
+  const fitted = errors.map(fitObieError);
   ctx.status = status;
   ctx.type = 'application/json';
   ctx.body = {
     Id: interactionId,
     Code: STATUS_TEXT[status] ?? String(status),
-    Message: errors[0]?.Message ?? 'The request failed',
-    Errors: errors.map((item) => ({ ...item, Message: item.Message.slice(0, 500) })),
+    Message: fitted[0]?.Message ?? 'The request failed',
+    Errors: fitted,
   };
 }

@@ -12,6 +12,7 @@ import {
 import type { Context, Next } from 'koa';
 import { unauthorized, ApiError } from '../api-error.js';
 import { BoundedCache } from '../bounded-cache.js';
+import { rememberVerifiedToken } from '../request-state.js';
 
 /** Which kind of token an endpoint takes (OBIE `TPPOAuth2Security` vs `PSUOAuth2Security`). */
 export type TokenKind = 'client-credentials' | 'authorization-code';
@@ -75,7 +76,7 @@ export function accessTokenVerifier(options: TokenVerifierOptions) {
       if (!verified.scopes.includes(scope)) {
         throw new ApiError(403, [{ ErrorCode: 'U006', Message: `The access token lacks the "${scope}" scope`, Path: 'Authorization' }]);
       }
-      ctx.state.token = verified;
+      rememberVerifiedToken(ctx, verified);
       await next();
     };
   };
@@ -151,15 +152,12 @@ function publicKeyMembers(jwk: JWK): JWK {
 }
 
 function toVerifiedToken(payload: JWTPayload): VerifiedToken {
-  const consentId = payload.openbanking_intent_id;
-  const reference = payload.grant_ref;
+  const { client_id: clientId, sub: subject, scope, openbanking_intent_id: consentId, grant_ref: reference } = payload;
   return {
     grantReference: typeof reference === 'string' ? reference : undefined,
-    clientId: String(payload.client_id ?? ''),
-    subject: String(payload.sub ?? ''),
-    scopes: String(payload.scope ?? '')
-      .split(' ')
-      .filter(Boolean),
+    clientId: typeof clientId === 'string' ? clientId : '',
+    subject: subject ?? '',
+    scopes: typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [],
     consentId: typeof consentId === 'string' ? consentId : undefined,
   };
 }

@@ -1,21 +1,36 @@
 import type { Context, Next } from 'koa';
 import type { AppStanding } from '../../domain/partners/partner-app.js';
-import { unauthorized } from '../api-error.js';
-import type { VerifiedToken } from './require-access-token.js';
+import { unauthorized, type ApiError } from '../api-error.js';
+import { clientOf, knownAppStanding, rememberAppVersion } from '../request-state.js';
+
+/** Reads what a partner app may do now; null when there is no such app. */
+export type AppStandingLookup = (clientId: string) => Promise<AppStanding | null>;
+
+const APP_NOT_ACTIVE = 'The app this access token was issued to is suspended, disabled or deregistered';
 
 /**
  * The app a token was issued to must still be `active`, checked in the database on every call: when the bank
  * suspends an app, or its partner disables or deregisters it (or the portal app of its software), its tokens stop
- * working on their very next call. A consent guard that ran first has read the standing with the consent
- * (`ctx.state.appStanding`); otherwise it is read here. Puts the app's version on `ctx.state.appVersion` (what is
- * cached about its keys follows it).
+ * working on their very next call. A consent guard that ran first has read the standing with the consent; otherwise
+ * it is read here. Remembers the app's version (what is cached about its keys follows it).
  */
-export function requireActiveApp(findAppStanding: (clientId: string) => Promise<AppStanding | null>) {
+export function requireActiveApp(findAppStanding: AppStandingLookup) {
   return async function requireActiveAppMiddleware(ctx: Context, next: Next) {
-    const { clientId } = ctx.state.token as VerifiedToken;
-    const standing = ctx.state.appStanding !== undefined ? (ctx.state.appStanding as AppStanding | null) : await findAppStanding(clientId);
-    if (standing?.status !== 'active') throw unauthorized('The app this access token was issued to is suspended, disabled or deregistered');
-    ctx.state.appVersion = standing.version;
+    const known = knownAppStanding(ctx);
+    const standing = known ? known.value : await findAppStanding(clientOf(ctx));
+    if (standing?.status !== 'active') throw unauthorized(APP_NOT_ACTIVE);
+    rememberAppVersion(ctx, standing.version);
     await next();
   };
+}
+
+/**
+ * The refusal of a customer token whose consent cannot be used. When the token's app is no longer active, that is the
+ * reason to give (deregistering an app ends its consents too), so the app's standing is read — only on this refusal
+ * path: a usable consent brings its app's standing in the one statement that reads it.
+ * @param consentReason the reason when the app is active.
+ */
+export async function refusalOfUnusableConsent(findAppStanding: AppStandingLookup, clientId: string, consentReason: string): Promise<ApiError> {
+  const standing = await findAppStanding(clientId);
+  return unauthorized(standing?.status === 'active' ? consentReason : APP_NOT_ACTIVE);
 }

@@ -1,10 +1,9 @@
-import type { Context } from 'koa';
 import { idempotencyClaim } from '../../domain/payments/idempotency.js';
-import type { DomesticPaymentConsent, PaymentConsentRequest } from '../../domain/payments/payment-consent.js';
 import { confirmFunds, createPaymentConsent, getPaymentConsent } from '../../domain/payments/payment-consents.js';
 import { selfLink } from '../links.js';
-import type { VerifiedToken } from '../middleware/require-access-token.js';
+import { pathParameter } from '../path-parameter.js';
 import { presentFundsConfirmation, presentPaymentConsent } from '../presenters/payment-presenter.js';
+import { clientOf, idempotencyKeyOf, paymentConsentOf, validatedBodyOf } from '../request-state.js';
 import type { RouteDeclaration } from '../route.js';
 import type { PispServices } from './pisp-services.js';
 
@@ -21,9 +20,9 @@ export const domesticPaymentConsentRoutes: RouteDeclaration<PispServices>[] = [
     requestSchema: 'OBWriteDomesticConsent4',
     responseSchema: 'OBWriteDomesticConsentResponse5',
     async handler(ctx, services) {
-      const body = ctx.state.body as PaymentConsentRequest;
+      const body = validatedBodyOf(ctx, 'OBWriteDomesticConsent4');
       const clientId = clientOf(ctx);
-      const claim = idempotencyClaim(clientId, 'domestic-payment-consent', String(ctx.state.idempotencyKey), body);
+      const claim = idempotencyClaim(clientId, 'domestic-payment-consent', idempotencyKeyOf(ctx), body);
       const { consent } = await createPaymentConsent(services, clientId, body, claim, new Date());
       ctx.status = 201;
       ctx.body = presentPaymentConsent(consent, `${selfLink(ctx, services.issuer)}/${consent.id}`);
@@ -37,7 +36,7 @@ export const domesticPaymentConsentRoutes: RouteDeclaration<PispServices>[] = [
     scope: 'payments',
     responseSchema: 'OBWriteDomesticConsentResponse5',
     async handler(ctx, services) {
-      const consent = await getPaymentConsent(services.consents, clientOf(ctx), String(ctx.params.ConsentId), new Date());
+      const consent = await getPaymentConsent(services.consents, clientOf(ctx), pathParameter(ctx, 'ConsentId'), new Date());
       ctx.body = presentPaymentConsent(consent, selfLink(ctx, services.issuer));
     },
   },
@@ -49,12 +48,8 @@ export const domesticPaymentConsentRoutes: RouteDeclaration<PispServices>[] = [
     scope: 'payments',
     responseSchema: 'OBWriteFundsConfirmationResponse1',
     async handler(ctx, services) {
-      const available = await confirmFunds(services.funds, ctx.state.paymentConsent as DomesticPaymentConsent, String(ctx.params.ConsentId));
+      const available = await confirmFunds(services.funds, paymentConsentOf(ctx), pathParameter(ctx, 'ConsentId'));
       ctx.body = presentFundsConfirmation(available, new Date(), selfLink(ctx, services.issuer));
     },
   },
 ];
-
-function clientOf(ctx: Context): string {
-  return (ctx.state.token as VerifiedToken).clientId;
-}

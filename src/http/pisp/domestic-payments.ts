@@ -1,11 +1,10 @@
-import type { Context } from 'koa';
 import { idempotencyClaim } from '../../domain/payments/idempotency.js';
-import type { DomesticPaymentConsent } from '../../domain/payments/payment-consent.js';
 import { getPaymentConsent } from '../../domain/payments/payment-consents.js';
-import { getDomesticPayment, makeDomesticPayment, type PaymentRequest } from '../../domain/payments/payments.js';
+import { getDomesticPayment, makeDomesticPayment } from '../../domain/payments/payments.js';
 import { selfLink } from '../links.js';
-import type { VerifiedToken } from '../middleware/require-access-token.js';
+import { pathParameter } from '../path-parameter.js';
 import { presentPayment, presentPaymentDetails } from '../presenters/payment-presenter.js';
+import { clientOf, idempotencyKeyOf, paymentConsentOf, validatedBodyOf } from '../request-state.js';
 import type { RouteDeclaration } from '../route.js';
 import type { PispServices } from './pisp-services.js';
 
@@ -22,9 +21,9 @@ export const domesticPaymentRoutes: RouteDeclaration<PispServices>[] = [
     requestSchema: 'OBWriteDomestic2',
     responseSchema: 'OBWriteDomesticResponse5',
     async handler(ctx, services) {
-      const body = ctx.state.body as PaymentRequest;
-      const consent = ctx.state.paymentConsent as DomesticPaymentConsent;
-      const claim = idempotencyClaim(consent.clientId, 'domestic-payment', String(ctx.state.idempotencyKey), body);
+      const body = validatedBodyOf(ctx, 'OBWriteDomestic2');
+      const consent = paymentConsentOf(ctx);
+      const claim = idempotencyClaim(consent.clientId, 'domestic-payment', idempotencyKeyOf(ctx), body);
       const { payment } = await makeDomesticPayment(services, consent, body, claim, new Date());
       ctx.status = 201;
       ctx.body = presentPayment(payment, consent, `${selfLink(ctx, services.issuer)}/${payment.id}`);
@@ -38,7 +37,7 @@ export const domesticPaymentRoutes: RouteDeclaration<PispServices>[] = [
     scope: 'payments',
     responseSchema: 'OBWriteDomesticResponse5',
     async handler(ctx, services) {
-      const payment = await getDomesticPayment(services.payments, clientOf(ctx), String(ctx.params.DomesticPaymentId));
+      const payment = await getDomesticPayment(services.payments, clientOf(ctx), pathParameter(ctx, 'DomesticPaymentId'));
       const consent = await getPaymentConsent(services.consents, payment.clientId, payment.consentId, new Date());
       ctx.body = presentPayment(payment, consent, selfLink(ctx, services.issuer));
     },
@@ -51,12 +50,8 @@ export const domesticPaymentRoutes: RouteDeclaration<PispServices>[] = [
     scope: 'payments',
     responseSchema: 'OBWritePaymentDetailsResponse1',
     async handler(ctx, services) {
-      const payment = await getDomesticPayment(services.payments, clientOf(ctx), String(ctx.params.DomesticPaymentId));
+      const payment = await getDomesticPayment(services.payments, clientOf(ctx), pathParameter(ctx, 'DomesticPaymentId'));
       ctx.body = presentPaymentDetails(payment, selfLink(ctx, services.issuer));
     },
   },
 ];
-
-function clientOf(ctx: Context): string {
-  return (ctx.state.token as VerifiedToken).clientId;
-}

@@ -1,0 +1,26 @@
+import type { PaymentConsentRequest } from '../domain/payments/payment-consent.js';
+import type { PaymentRequest } from '../domain/payments/payments.js';
+
+/** `OBReadConsent1`: what a partner asks an account-access consent for. */
+export interface AccountAccessConsentRequest {
+  readonly Data: {
+    readonly Permissions: readonly string[];
+    readonly ExpirationDateTime?: string;
+    readonly TransactionFromDateTime?: string;
+    readonly TransactionToDateTime?: string;
+  };
+  readonly Risk: Readonly<Record<string, never>>;
+}
+
+/**
+ * The shape of each request body the resource API validates, by the schema it is validated against: a route names
+ * its schema, and its handler gets the body as this type once the schema passed it.
+ */
+export interface RequestBodies {
+  readonly OBReadConsent1: AccountAccessConsentRequest;
+  readonly OBWriteDomesticConsent4: PaymentConsentRequest;
+  readonly OBWriteDomestic2: PaymentRequest;
+}
+
+/** A request schema a route can declare. */
+export type RequestSchema = keyof RequestBodies;

@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, customFetch, type JWK, type RemoteJWKSet } from 'jose';
-import { BoundedCache } from '../http/bounded-cache.js';
+import { BoundedCache } from '../caching/bounded-cache.js';
 import type { GuardedFetch } from './guarded-fetch.js';
 
 /** A partner's or a directory's key set is fetched again at most every 30 seconds and re-used for 5 minutes. */

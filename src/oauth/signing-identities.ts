@@ -1,7 +1,5 @@
-import type { JWK } from 'jose';
-import { keysOf, messageSigningIssuer, type PartnerStore } from '../domain/partners/partner-app.js';
-import type { SigningIdentityLookup } from '../http/middleware/message-signing.js';
-import { BoundedCache } from '../http/bounded-cache.js';
+import { keysOf, messageSigningIssuer, type PartnerStore, type SigningIdentityLookup } from '../domain/partners/partner-app.js';
+import { BoundedCache } from '../caching/bounded-cache.js';
 import type { RemoteKeySets } from './remote-key-sets.js';
 
 /**
@@ -28,7 +26,7 @@ export function signingIdentities(partners: PartnerStore, remoteKeys: RemoteKeyS
       const keys = keysOf(app);
       identity = {
         issuer: messageSigningIssuer(app),
-        keys: 'jwks' in keys ? (keys.jwks.keys as JWK[]) : await remoteKeys.keys(keys.jwksUri).catch(() => []),
+        keys: 'jwks' in keys ? keys.jwks.keys : await remoteKeys.keys(keys.jwksUri).catch(() => []),
       };
     }
     cache.set(clientId, { at: Date.now(), version, identity });

@@ -30,6 +30,18 @@ export interface PublicJwks {
   readonly keys: readonly Readonly<Record<string, unknown>>[];
 }
 
+/** Who a partner app signs its payment messages as (NOTES §10): its `http://openbanking.org.uk/iss` and its public keys. */
+export interface SigningIdentity {
+  readonly issuer: string;
+  readonly keys: PublicJwks['keys'];
+}
+
+/**
+ * Finds the signing identity of a client; null for an unknown or inactive one. `appVersion` (the app's current
+ * version) lets a cache know when the app's keys changed.
+ */
+export type SigningIdentityLookup = (clientId: string, appVersion?: number) => Promise<SigningIdentity | null>;
+
 /** A software statement as the partner sent it (a JWT signed by a directory) and its claims. */
 export interface SignedSoftwareStatement {
   readonly jwt: string;

@@ -1,6 +1,6 @@
 import { base64url, calculateJwkThumbprint, CompactSign, compactVerify, importJWK, type CryptoKey, type JWK, type KeyInput } from 'jose';
 import { ApiError } from '../api-error.js';
-import { BoundedCache } from '../bounded-cache.js';
+import { BoundedCache } from '../../caching/bounded-cache.js';
 
 /** The OB protected-header claim names. */
 export const OB_IAT = 'http://openbanking.org.uk/iat';

@@ -1,21 +1,9 @@
-import type { JWK } from 'jose';
 import type { Context, Next } from 'koa';
+import type { SigningIdentityLookup } from '../../domain/partners/partner-app.js';
 import { signDetachedJws, verifyDetachedJws, type ResponseSigner } from '../jws/detached-jws.js';
 import { unauthorized } from '../api-error.js';
 import { appVersionOf, clientOf } from '../request-state.js';
 import { rawBodyOf } from './parse-json-body.js';
-
-/** Who a partner app signs as: its `http://openbanking.org.uk/iss` and its registered public keys. */
-export interface SigningIdentity {
-  readonly issuer: string;
-  readonly keys: readonly JWK[];
-}
-
-/**
- * Finds the signing identity of a client; null for an unknown client. `appVersion` (the app's current version)
- * lets a cache know when the app's keys changed.
- */
-export type SigningIdentityLookup = (clientId: string, appVersion?: number) => Promise<SigningIdentity | null>;
 
 /**
  * Verifies the request's `x-jws-signature` (NOTES §10) over the exact body bytes against the calling

@@ -11,7 +11,7 @@ import {
 } from 'jose';
 import type { Context, Next } from 'koa';
 import { unauthorized, ApiError } from '../api-error.js';
-import { BoundedCache } from '../bounded-cache.js';
+import { BoundedCache } from '../../caching/bounded-cache.js';
 import { rememberVerifiedToken } from '../request-state.js';
 
 /** Which kind of token an endpoint takes (OBIE `TPPOAuth2Security` vs `PSUOAuth2Security`). */

@@ -536,10 +536,12 @@ const countersOf = new Map<LoadResult, Counters>();
 
 async function readCounters(database: Database): Promise<Counters> {
   const names = Object.keys(COUNTERS);
-  const rows = (await database.dataSource.query(`SHOW GLOBAL STATUS WHERE Variable_name IN (${names.map(() => '?').join(', ')})`, names)) as Array<{
-    Variable_name: string;
-    Value: string;
-  }>;
+  const rows = await database.dataSource.query<
+    Array<{
+      Variable_name: string;
+      Value: string;
+    }>
+  >(`SHOW GLOBAL STATUS WHERE Variable_name IN (${names.map(() => '?').join(', ')})`, names);
   const values = new Map(rows.map((row) => [row.Variable_name.toLowerCase(), Number(row.Value)]));
   return Object.fromEntries(names.map((name) => [name, values.get(name.toLowerCase()) ?? Number.NaN])) as Counters;
 }
@@ -777,12 +779,12 @@ async function sanityCheck(
   const crit = { 'http://openbanking.org.uk/iat': true, 'http://openbanking.org.uk/iss': true, 'http://openbanking.org.uk/tan': true };
   await compactVerify(`${header}.${Buffer.from(text).toString('base64url')}.${sig}`, await importJWK(jwk, 'PS256'), { algorithms: ['PS256'], crit });
   const paymentId = (JSON.parse(text) as { Data: { DomesticPaymentId: string } }).Data.DomesticPaymentId;
-  const [row] = (await database.dataSource.query(
+  const [row] = await database.dataSource.query<Array<{ consent_status: string; payment_status: string; credit_entries: number | string }>>(
     `SELECT c.status AS consent_status, p.status AS payment_status, (SELECT COUNT(*) FROM ledger_entry e JOIN ledger_transfer t ON t.id = e.transfer_id
         WHERE e.information LIKE CONCAT('%', p.id) AND t.kind = 'payment') AS credit_entries
        FROM payment p JOIN consent c ON c.id = p.consent_id WHERE p.id = ?`,
     [paymentId],
-  )) as Array<{ consent_status: string; payment_status: string; credit_entries: number | string }>;
+  );
   if (row?.consent_status !== 'COND' || row.payment_status !== 'ACSC' || Number(row.credit_entries) !== 1) {
     throw new Error(`sanity payment ${paymentId} not as expected in the database: ${JSON.stringify(row)}`);
   }
@@ -801,7 +803,7 @@ interface InvariantContext {
 }
 
 async function checkInvariants(database: Database, payers: readonly Payer[], context: InvariantContext): Promise<boolean> {
-  const query = async <T>(sql: string, parameters: unknown[] = []) => (await database.dataSource.query(sql, parameters)) as T[];
+  const query = async <T>(sql: string, parameters: unknown[] = []) => await database.dataSource.query<T[]>(sql, parameters);
   let ok = true;
   const report = (holds: boolean, text: string) => {
     if (!holds) ok = false;

@@ -3,9 +3,9 @@
  * the bench holds, authorised payment consents in bulk, and the customer access tokens the authorization server
  * would issue for them. See bench/README.md ("pisp": what is skipped and why).
  */
-import { constants, createPrivateKey, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { constants, createPrivateKey, randomBytes, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
 import * as client from 'openid-client';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import type { Account } from '../../src/domain/accounts/account.js';
 import { grantReference } from '../../src/domain/consents/account-access-consents.js';
@@ -148,7 +148,7 @@ export async function registerPaymentPartner(database: Database, config: Config,
   );
   const dpopKey = await createDpopKey();
   const dpop = client.getDPoPHandle(oauth, dpopKey.keyPair);
-  const jwsPrivate = createPrivateKey({ key: (await exportJWK(jws.privateKey)) as import('node:crypto').JsonWebKey, format: 'jwk' });
+  const jwsPrivate = createPrivateKey({ key: (await exportJWK(jws.privateKey)) as JsonWebKey, format: 'jwk' });
   return {
     clientId: app.clientId,
     signingIssuer: messageSigningIssuer(app),
@@ -228,7 +228,7 @@ export class AccessTokenMinter {
     const jwk = keys.signingJwks.keys.find((key) => key.alg === 'PS256' && key.d);
     if (!jwk?.kid) throw new Error('the server has no PS256 signing key with a kid');
     const { kid, alg: _alg, use: _use, key_ops: _ops, ...material } = jwk;
-    const key = createPrivateKey({ key: material as import('node:crypto').JsonWebKey, format: 'jwk' });
+    const key = createPrivateKey({ key: material as JsonWebKey, format: 'jwk' });
     return new AccessTokenMinter(key, b64({ alg: 'PS256', typ: 'at+jwt', kid }), config.issuer, clientId, jkt);
   }
 

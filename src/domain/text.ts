@@ -6,3 +6,8 @@ export function hasControlCharacter(value: string): boolean {
   }
   return false;
 }
+
+/** A JSON value read as text: a string as it is, anything else (a number, an object, nothing) as the empty string. */
+export function textOf(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}

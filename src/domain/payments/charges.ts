@@ -1,3 +1,4 @@
+import { textOf } from '../text.js';
 import { InvalidField } from '../errors.js';
 import { parseAmount } from '../money.js';
 
@@ -75,8 +76,8 @@ export function parseFeeSchedule(json: string, currencyOf: (instrument: string) 
     if (!Array.isArray(bands) || bands.length === 0) throw new InvalidField(`needs a list of bands for ${instrument}`);
     schedule[instrument] = bands
       .map((band: { from?: unknown; fee?: unknown } | null) => ({
-        fromMinor: parseAmount(String(band?.from ?? ''), currency),
-        feeMinor: parseAmount(String(band?.fee ?? ''), currency),
+        fromMinor: parseAmount(textOf(band?.from), currency),
+        feeMinor: parseAmount(textOf(band?.fee), currency),
       }))
       .sort((a, b) => (a.fromMinor < b.fromMinor ? -1 : a.fromMinor > b.fromMinor ? 1 : 0));
   }

@@ -1,4 +1,5 @@
 import { currencyExponent, parseAmount } from '../money.js';
+import { textOf } from '../text.js';
 import { DomainError, InvalidField } from '../errors.js';
 import { IBAN_SCHEME, SORT_CODE_SCHEME } from '../accounts/account.js';
 import { ibanMod97 } from '../accounts/iban.js';
@@ -78,16 +79,16 @@ export interface InitiationJson {
  * @throws UnsupportedCurrency (U023), UnsupportedLocalInstrument (U026), UnsupportedScheme (U027), InvalidField (U002).
  */
 export function parseInitiation(initiation: InitiationJson): PaymentInstruction {
-  const currency = String(initiation.InstructedAmount?.Currency ?? '');
+  const currency = textOf(initiation.InstructedAmount?.Currency);
   const instruments = LOCAL_INSTRUMENTS[currency];
   if (!ISO_CURRENCIES.has(currency))
     throw new InvalidField(`${currency} is not an ISO 4217 currency code`, 'Data.Initiation.InstructedAmount.Currency');
   if (!instruments)
     throw new UnsupportedCurrency(`Payments in ${currency} are not supported; use GBP or EUR`, 'Data.Initiation.InstructedAmount.Currency');
   currencyExponent(currency);
-  const amountMinor = parseAmount(String(initiation.InstructedAmount?.Amount ?? ''), currency, 'Data.Initiation.InstructedAmount.Amount');
+  const amountMinor = parseAmount(textOf(initiation.InstructedAmount?.Amount), currency, 'Data.Initiation.InstructedAmount.Amount');
   if (amountMinor <= 0n) throw new InvalidField('The amount must be greater than zero', 'Data.Initiation.InstructedAmount.Amount');
-  const localInstrument = initiation.LocalInstrument === undefined ? (DEFAULT_INSTRUMENT[currency] ?? '') : String(initiation.LocalInstrument);
+  const localInstrument = initiation.LocalInstrument === undefined ? (DEFAULT_INSTRUMENT[currency] ?? '') : textOf(initiation.LocalInstrument);
   if (!instruments.includes(localInstrument)) {
     throw new UnsupportedLocalInstrument(
       `LocalInstrument ${localInstrument} is not offered for ${currency}; use one of ${instruments.join(', ')}`,
@@ -96,7 +97,7 @@ export function parseInitiation(initiation: InitiationJson): PaymentInstruction 
   }
   const creditor = parseAccount(initiation.CreditorAccount ?? {}, 'Data.Initiation.CreditorAccount');
   const debtor = initiation.DebtorAccount ? parseAccount(initiation.DebtorAccount, 'Data.Initiation.DebtorAccount') : null;
-  const endToEndIdentification = String(initiation.EndToEndIdentification ?? '');
+  const endToEndIdentification = textOf(initiation.EndToEndIdentification);
   return {
     amountMinor,
     currency,
@@ -109,13 +110,11 @@ export function parseInitiation(initiation: InitiationJson): PaymentInstruction 
 }
 
 function parseAccount(account: InitiationAccount, path: string): PaymentAccount {
-  const schemeName = String(account.SchemeName ?? '');
+  const schemeName = textOf(account.SchemeName);
   if (!SUPPORTED_SCHEMES.includes(schemeName)) {
     throw new UnsupportedScheme(`SchemeName ${schemeName} is not supported; use ${SUPPORTED_SCHEMES.join(' or ')}`, `${path}.SchemeName`);
   }
-  const identification = String(account.Identification ?? '')
-    .replace(/\s+/g, '')
-    .toUpperCase();
+  const identification = textOf(account.Identification).replace(/\s+/g, '').toUpperCase();
   const valid = schemeName === SORT_CODE_SCHEME ? /^\d{14}$/.test(identification) : isValidIban(identification);
   if (!valid) {
     const expected = schemeName === SORT_CODE_SCHEME ? 'a 6-digit sort code followed by an 8-digit account number' : 'a valid IBAN';

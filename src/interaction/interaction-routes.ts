@@ -188,11 +188,7 @@ export function createInteractionRoutes(dependencies: InteractionDependencies): 
 
   return servePages(router, '/interaction', (ctx, error) => {
     const failure = pageFailure(ctx, error, INTERACTION_WORDING, logger, dependencies.outages);
-    page(
-      ctx,
-      renderMessagePage({ title: failure.title, message: failure.message, reference: String(ctx.state.interactionId ?? '') }),
-      failure.status,
-    );
+    page(ctx, renderMessagePage({ title: failure.title, message: failure.message, reference: failure.reference }), failure.status);
   });
 }
 

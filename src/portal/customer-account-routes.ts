@@ -154,10 +154,6 @@ export function createCustomerAccountRoutes(dependencies: CustomerAccountDepende
 
   return servePages(router, '/account', (ctx, error) => {
     const failure = pageFailure(ctx, error, { retry: 'Try again in a moment.' }, logger, dependencies.outages);
-    page(
-      ctx,
-      renderMessagePage({ title: failure.title, message: failure.message, reference: String(ctx.state.interactionId ?? '') }),
-      failure.status,
-    );
+    page(ctx, renderMessagePage({ title: failure.title, message: failure.message, reference: failure.reference }), failure.status);
   });
 }

@@ -8,6 +8,8 @@ export interface PageFailure {
   readonly status: number;
   readonly title: string;
   readonly message: string;
+  /** The request's interaction id, for the reader to quote to the bank. */
+  readonly reference: string;
 }
 
 /** How one set of pages words its failures. */
@@ -28,7 +30,7 @@ export function pageFailure(ctx: Context, error: unknown, wording: PageErrorWord
   if (outages.isOutage(error)) {
     logger.warn({ err: error, path: ctx.path }, 'page failed: the bank is briefly unavailable');
     ctx.set('Retry-After', String(outages.retryAfterSeconds));
-    return { status: 503, title: 'Briefly unavailable', message: `The bank cannot answer for a moment. ${wording.retry}` };
+    return { status: 503, title: 'Briefly unavailable', message: `The bank cannot answer for a moment. ${wording.retry}`, reference };
   }
   const status = statusOf(error);
   if (status >= 500) {
@@ -37,10 +39,11 @@ export function pageFailure(ctx: Context, error: unknown, wording: PageErrorWord
       status,
       title: 'Something went wrong',
       message: `Something went wrong on our side. ${wording.retry} If it keeps happening, quote reference ${reference}.`,
+      reference,
     };
   }
   const words = wording.refusal?.(error) ?? { title: status === 404 ? 'Not found' : 'We could not continue', message: (error as Error).message };
-  return { status, ...words };
+  return { status, ...words, reference };
 }
 
 function statusOf(error: unknown): number {

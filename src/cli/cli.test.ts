@@ -1,6 +1,5 @@
 // Proves the `openteller` command as an operator runs it, in a child process against a fresh database: migrate, seed, partner registration, the sandbox customer list, and exit codes 1 (refused) and 2 (usage or configuration) with a message instead of a stack trace.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK } from 'jose';
+import { assertExit, runToExit, type Run } from '../../test/support/child-process.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
 import { PAYMENT_SIGNING_JWK } from '../../test/support/sample-keys.js';
 import { openDatabase } from '../persistence/data-source.js';
@@ -29,12 +29,6 @@ const CONFIG_VARIABLES = [
   'DIRECTORY_KEYS_FILE',
   'TRUSTED_DIRECTORIES_FILE',
 ];
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 describe('openteller CLI', () => {
   let database: TestDatabase;
@@ -64,31 +58,13 @@ describe('openteller CLI', () => {
     const childEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'silent' };
     for (const variable of CONFIG_VARIABLES) delete childEnv[variable];
     Object.assign(childEnv, env);
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
-        cwd: ROOT,
-        env: childEnv,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        ...as,
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`openteller ${args.join(' ')} did not exit within ${TIMEOUT_MS} ms; stdout: ${stdout}; stderr: ${stderr}`));
-      }, TIMEOUT_MS);
-      child.on('error', reject);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      });
+    return runToExit(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
+      cwd: ROOT,
+      env: childEnv,
+      ...as,
+      timeoutMs: TIMEOUT_MS,
+      what: `openteller ${args.join(' ')}`,
     });
-  }
-
-  function assertExit(run: Run, code: number): void {
-    assert.equal(run.code, code, `exit ${run.code}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`);
   }
 
   function assertNoStackTrace(run: Run): void {

@@ -8,18 +8,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
+import { assertExit, runToExit, type Run } from '../../test/support/child-process.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TIMEOUT_MS = 90_000;
 /** Variables of the parent's environment that would change what the children do; each run sets its own. */
 const CONFIG_VARIABLES = ['OPENTELLER_MODE', 'PORT', 'HOST', 'ISSUER', 'DATABASE_URL', 'SIGNING_KEYS_FILE', 'COOKIE_SECRETS', 'TRUST_PROXY'];
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 /** A `serve` process and what it printed when it was ready. */
 interface RunningBank {
@@ -63,26 +58,7 @@ describe('serve and the openteller command on one database', () => {
 
   /** Runs a shell command line in the repository, as an operator would type it. */
   function shell(commandLine: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
-    return new Promise((resolve, reject) => {
-      const child = spawn('sh', ['-c', commandLine], { cwd: ROOT, env: otherTerminal(env), stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`${commandLine} did not exit within ${TIMEOUT_MS} ms; stdout: ${stdout}; stderr: ${stderr}`));
-      }, TIMEOUT_MS);
-      child.on('error', reject);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      });
-    });
-  }
-
-  function assertExit(run: Run, code: number): void {
-    assert.equal(run.code, code, `exit ${run.code}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`);
+    return runToExit('sh', ['-c', commandLine], { cwd: ROOT, env: otherTerminal(env), timeoutMs: TIMEOUT_MS, what: commandLine });
   }
 
   /** Starts `openteller serve` on a free port with ISSUER http://localhost:<port>, on the test database; resolves once its banner is printed. */

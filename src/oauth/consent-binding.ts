@@ -3,6 +3,7 @@ import { grantReference } from '../domain/consents/account-access-consents.js';
 import { isPaymentConsentId, type BoundIntent, type Intents } from '../domain/consents/intents.js';
 import type { CustomerStore } from '../domain/customers/customer.js';
 import { DomainError } from '../domain/errors.js';
+import { MAX_NESTING_DEPTH, pathBeyondNestingLimit } from '../domain/nesting-depth.js';
 import type { RefreshTokenTtl } from './refresh-token-binding.js';
 import { GRANT_REFERENCE_CLAIM, INTENT_CLAIM, intentClaimRequests, intentIdOf } from './openbanking-intent.js';
 
@@ -55,6 +56,9 @@ function requestedScopes(ctx: KoaContextWithOIDC): string[] {
  */
 export function consentBinding({ intents, customers }: ConsentBindingDependencies): ConsentBindingHooks {
   const assertClaimsParameter: ConsentBindingHooks['assertClaimsParameter'] = async (_ctx, claims, client) => {
+    if (pathBeyondNestingLimit(claims) !== null) {
+      throw new errors.InvalidRequest(`the claims parameter nests deeper than ${MAX_NESTING_DEPTH} levels`);
+    }
     const requests = intentClaimRequests(claims);
     if (requests.length === 0) return;
     const values = new Set(requests.map((request) => request.value));

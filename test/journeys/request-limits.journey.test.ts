@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { customerToken } from '../support/authorise.js';
 import { authorisePayment } from '../support/authorise-payment.js';
-import { API, registerPartner, type Partner } from '../support/partner.js';
+import * as client from 'openid-client';
+import { API, REDIRECT_URI, registerPartner, type Partner } from '../support/partner.js';
 import { rawCall } from '../support/raw-call.js';
 import {
   ACCOUNTS,
@@ -118,6 +119,56 @@ describe('request limits', () => {
         response.body.Errors.map((error: { ErrorCode: string; Path?: string }) => [error.ErrorCode, error.Path]),
         [['U002', `Data.Permissions${'[0]'.repeat(30)}`]],
       );
+    });
+  });
+
+  describe('the authorization request', () => {
+    /** A pushed authorization request whose `claims` is `claimsText`, as a partner's client would send it. */
+    async function pushWithClaims(claimsText: string): Promise<unknown> {
+      const consentId = await partner.createConsent(['ReadAccountsBasic']);
+      return client
+        .buildAuthorizationUrlWithPAR(
+          partner.config,
+          {
+            redirect_uri: REDIRECT_URI,
+            scope: 'openid accounts',
+            code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+            code_challenge_method: 'S256',
+            claims: claimsText.replace('CONSENT_ID', consentId),
+          },
+          { DPoP: partner.dpop },
+        )
+        .then(
+          () => assert.fail('the pushed authorization request was accepted'),
+          (error: unknown) => error,
+        );
+    }
+
+    test('PAR whose claims parameter nests 5,000 levels → 400 invalid_request naming the limit, never 500', async () => {
+      const deep = `{"id_token":{"openbanking_intent_id":{"value":"CONSENT_ID","essential":true}},"userinfo":{"deep":${'['.repeat(5_000)}${']'.repeat(5_000)}}}`;
+      const refusal = await pushWithClaims(deep);
+      assert.ok(refusal instanceof client.ResponseBodyError, String(refusal));
+      assert.equal(refusal.status, 400);
+      assert.equal(refusal.error, 'invalid_request');
+      assert.match(refusal.error_description ?? '', /nests deeper than 32 levels/);
+    });
+
+    test('PAR whose claims parameter nests 32 levels → accepted', async () => {
+      const levels = 32 - 3;
+      const claims = `{"id_token":{"openbanking_intent_id":{"value":"CONSENT_ID","essential":true}},"userinfo":{"deep":${'['.repeat(levels)}${']'.repeat(levels)}}}`;
+      const consentId = await partner.createConsent(['ReadAccountsBasic']);
+      const url = await client.buildAuthorizationUrlWithPAR(
+        partner.config,
+        {
+          redirect_uri: REDIRECT_URI,
+          scope: 'openid accounts',
+          code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+          code_challenge_method: 'S256',
+          claims: claims.replace('CONSENT_ID', consentId),
+        },
+        { DPoP: partner.dpop },
+      );
+      assert.ok(url.searchParams.get('request_uri'));
     });
   });
 

@@ -172,6 +172,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
       ownDirectoryIssuer: directory?.issuer ?? null,
       endConsents: (clientId, now) => endConsentsOfApp({ accountAccess: consents, payments: paymentConsents }, grants, clientId, now),
       logger,
+      outages: OUTAGES,
     }),
   );
   app.use(

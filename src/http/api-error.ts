@@ -1,9 +1,4 @@
-/** One entry of an OBIE error body (`OBError1`). */
-export interface ObieErrorItem {
-  readonly ErrorCode: string;
-  readonly Message: string;
-  readonly Path?: string;
-}
+import type { ObieError } from '../validation/obie-errors.js';
 
 /**
  * An HTTP-level refusal of the resource API (bad token, bad header, schema violation…), rendered as an
@@ -12,7 +7,7 @@ export interface ObieErrorItem {
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly errors: readonly ObieErrorItem[],
+    readonly errors: readonly ObieError[],
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(errors[0]?.Message ?? `HTTP ${status}`);

@@ -15,13 +15,13 @@ export function answerOutagesAsUnavailable(provider: Provider, outages: OutagePo
     if (!outages.isOutage(error)) return;
     ctx.status = 503;
     ctx.set('Retry-After', String(outages.retryAfterSeconds));
-    if (isOAuthErrorBody(ctx.body)) {
-      ctx.body = {
-        error: 'temporarily_unavailable',
-        error_description: `the service is briefly unavailable; retry after ${outages.retryAfterSeconds} seconds`,
-      };
-    }
+    if (isOAuthErrorBody(ctx.body)) ctx.body = temporarilyUnavailable(outages.retryAfterSeconds);
   });
+}
+
+/** The OAuth error body of an outage (RFC 6749 `temporarily_unavailable`), for every OAuth-style endpoint. */
+export function temporarilyUnavailable(retryAfterSeconds: number): { error: string; error_description: string } {
+  return { error: 'temporarily_unavailable', error_description: `the service is briefly unavailable; retry after ${retryAfterSeconds} seconds` };
 }
 
 function isOAuthErrorBody(body: unknown): body is { error: string } {

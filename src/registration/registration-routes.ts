@@ -13,7 +13,9 @@ import {
   type ManagedRegistration,
 } from '../domain/partners/dynamic-registration.js';
 import { RegistrationRefused } from '../domain/partners/software-statement.js';
+import type { OutagePolicy } from '../domain/outage.js';
 import type { Logger } from '../logging/logger.js';
+import { temporarilyUnavailable } from '../oauth/outage-answer.js';
 import { assertNestingWithinLimit, readRegistrationRequest, storedStatement, type RegistrationRequestReader } from './registration-request.js';
 
 /** The registration endpoint's path (advertised as `registration_endpoint` in discovery). */
@@ -29,6 +31,8 @@ export interface RegistrationDependencies {
   /** Ends a deregistered client's consents and revokes their grants. */
   readonly endConsents: (clientId: string, now: Date) => Promise<unknown>;
   readonly logger: Logger;
+  /** Which failures are outages, answered 503 `temporarily_unavailable` with `Retry-After`. */
+  readonly outages: OutagePolicy;
 }
 
 /**
@@ -120,7 +124,7 @@ export function createRegistrationRoutes(dependencies: RegistrationDependencies)
         ctx.status = status;
       }
     } catch (error) {
-      renderRegistrationError(ctx, error, logger);
+      renderRegistrationError(ctx, error, logger, dependencies.outages);
     }
   };
 }
@@ -155,7 +159,7 @@ function bearerToken(ctx: Context): string {
   return token;
 }
 
-function renderRegistrationError(ctx: Context, error: unknown, logger: Logger): void {
+function renderRegistrationError(ctx: Context, error: unknown, logger: Logger, outages: OutagePolicy): void {
   if (error instanceof RegistrationRefused) {
     ctx.status = 400;
     ctx.body = { error: error.error, error_description: error.message };
@@ -166,6 +170,13 @@ function renderRegistrationError(ctx: Context, error: unknown, logger: Logger): 
     ctx.status = 401;
     ctx.set('WWW-Authenticate', `Bearer error="invalid_token", error_description="${error.message}"`);
     ctx.body = { error: 'invalid_token', error_description: error.message };
+    return;
+  }
+  if (outages.isOutage(error)) {
+    logger.warn({ err: error, path: ctx.path }, 'registration endpoint unavailable: answered 503');
+    ctx.status = 503;
+    ctx.set('Retry-After', String(outages.retryAfterSeconds));
+    ctx.body = temporarilyUnavailable(outages.retryAfterSeconds);
     return;
   }
   logger.error({ err: error, path: ctx.path }, 'registration endpoint failed');

@@ -1,4 +1,4 @@
-// Proves what partners and load balancers see while the database is down and after it comes back, without a restart: the resource API answers 503 U000 with Retry-After and a schema-valid (and, for payments, signed) OBErrorResponse1, the token endpoint and PAR 503 temporarily_unavailable, the customer and partner log-in pages a 503 page, /health/live 200 and /health/ready 503; once the database is back, /health/ready 200 and the payment retried with its idempotency key is made exactly once. On MariaDB the outage is a TCP proxy that drops its connections and refuses new ones; on SQLite another connection holds the write lock past the busy timeout.
+// Proves what partners and load balancers see while the database is down and after it comes back, without a restart: the resource API answers 503 U000 with Retry-After and a schema-valid (and, for payments, signed) OBErrorResponse1, the token endpoint, PAR and Dynamic Client Registration 503 temporarily_unavailable, the customer and partner log-in pages a 503 page, /health/live 200 and /health/ready 503; once the database is back, /health/ready 200 and the payment retried with its idempotency key is made exactly once. On MariaDB the outage is a TCP proxy that drops its connections and refuses new ones; on SQLite another connection holds the write lock past the busy timeout.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Sqlite from 'better-sqlite3';
@@ -20,6 +20,7 @@ import {
   type PaymentPartner,
   type PisResponse,
 } from '../support/payment-partner.js';
+import { callRegistration, issueOwnStatement, registerPortalSoftware } from '../support/software-statements.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -75,6 +76,7 @@ describe('a database outage', () => {
   let paymentToken: string;
   let aliceAis: string;
   let aliceBefore: bigint;
+  let statement: string;
 
   before(async () => {
     const mysqlUrl = process.env.TEST_DATABASE_URL;
@@ -108,6 +110,7 @@ describe('a database outage', () => {
     ).accessToken;
     aliceBefore = await bookedBalance(server.database.dataSource, 'acc_alice_current');
     await PortalClient.signedUp(server, 'Outage Ltd', 'ops@outage.example');
+    statement = await issueOwnStatement(server, (await registerPortalSoftware(server)).app.clientId);
   });
   after(async () => {
     await outage?.close();
@@ -136,6 +139,16 @@ describe('a database outage', () => {
 
     test('POST /request (PAR) → 503 temporarily_unavailable with Retry-After', async () => {
       await assertTemporarilyUnavailable(partner.pushAuthorizationRequest(consentId));
+    });
+
+    test('POST /register (Dynamic Client Registration) → 503 temporarily_unavailable with Retry-After, nothing registered', async () => {
+      const answer = await callRegistration(server, 'POST', { body: { software_statement: statement } });
+      assert.equal(answer.status, 503, JSON.stringify(answer.body));
+      assert.equal(answer.headers.get('retry-after'), '5');
+      assert.deepEqual(answer.body, {
+        error: 'temporarily_unavailable',
+        error_description: 'the service is briefly unavailable; retry after 5 seconds',
+      });
     });
 
     test('a customer logging in to /account, a partner logging in to /portal → a 503 page saying to try again, with Retry-After', async () => {

@@ -2,8 +2,8 @@ import type { Context, Next } from 'koa';
 import { DomainError } from '../../domain/errors.js';
 import type { OutagePolicy } from '../../domain/outage.js';
 import type { Logger } from '../../logging/logger.js';
-import { fitObieError } from '../../validation/obie-errors.js';
-import { ApiError, type ObieErrorItem } from '../api-error.js';
+import { fitObieError, type ObieError } from '../../validation/obie-errors.js';
+import { ApiError } from '../api-error.js';
 import { mapDomainError } from '../error-mapping.js';
 import { interactionIdOf } from '../request-state.js';
 
@@ -58,7 +58,7 @@ function writeUnavailable(ctx: Context, retryAfterSeconds: number, interactionId
   ctx.set('Retry-After', String(retryAfterSeconds));
 }
 
-function writeError(ctx: Context, status: number, errors: readonly ObieErrorItem[], interactionId: string): void {
+function writeError(ctx: Context, status: number, errors: readonly ObieError[], interactionId: string): void {
   const fitted = errors.map(fitObieError);
   ctx.status = status;
   ctx.type = 'application/json';

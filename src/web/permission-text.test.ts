@@ -2,31 +2,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { ACCOUNT_PERMISSIONS } from '../domain/consents/permissions.js';
 import { describePermissions } from './permission-text.js';
 
-const ALL_CODES = [
-  'ReadAccountsBasic',
-  'ReadAccountsDetail',
-  'ReadBalances',
-  'ReadBeneficiariesBasic',
-  'ReadBeneficiariesDetail',
-  'ReadDirectDebits',
-  'ReadOffers',
-  'ReadPAN',
-  'ReadParty',
-  'ReadPartyPSU',
-  'ReadProducts',
-  'ReadScheduledPaymentsBasic',
-  'ReadScheduledPaymentsDetail',
-  'ReadStandingOrdersBasic',
-  'ReadStandingOrdersDetail',
-  'ReadStatementsBasic',
-  'ReadStatementsDetail',
-  'ReadTransactionsBasic',
-  'ReadTransactionsCredits',
-  'ReadTransactionsDebits',
-  'ReadTransactionsDetail',
-] as const;
+const ALL_CODES = ACCOUNT_PERMISSIONS;
 
 const titles = (codes: readonly string[]): string[] => describePermissions(codes).map((item) => item.title);
 const description = (codes: readonly string[], title: string): string | undefined =>

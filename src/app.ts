@@ -16,7 +16,7 @@ import { API_BASE_PATH, createResourceApi } from './http/resource-api.js';
 import { createInteractionRoutes } from './interaction/interaction-routes.js';
 import { securityHeaders } from './web/security-headers.js';
 import { serveStylesheet } from './web/stylesheet.js';
-import type { Logger } from './logging/logger.js';
+import { logUnhandledHttpError, type Logger } from './logging/logger.js';
 import { validateClientMetadata } from './oauth/client-metadata.js';
 import { createGrantRevoker } from './oauth/grant-revoker.js';
 import { derivedSecret, loadKeyMaterial, messageSigningKey, publicJwks } from './oauth/key-material.js';
@@ -247,7 +247,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
     }),
   );
   app.use(mount(provider));
-  app.on('error', (error: unknown) => logger.error({ err: error }, 'unhandled HTTP error'));
+  app.on('error', (error: unknown) => logUnhandledHttpError(logger, error));
   logger.debug({ api: `${config.issuer}${API_BASE_PATH}` }, 'OpenTeller assembled');
   return { app, provider, calls };
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createOpenTeller, type OpenTeller } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import type { DatabaseConfig } from '../../src/config/database-config.js';
-import { createLogger } from '../../src/logging/logger.js';
+import { createLogger, type Logger } from '../../src/logging/logger.js';
 import { migrateDatabase, openDatabase, type Database } from '../../src/persistence/data-source.js';
 import { seedSandboxIfEmpty } from '../../src/persistence/sandbox-seeder.js';
 import { buildSandboxSeed } from '../../src/sandbox/sandbox-seed.js';
@@ -44,10 +44,10 @@ export interface DatabaseAccess {
 /**
  * Starts the server; `instances` > 1 sends successive requests to each instance in turn; `env` adds
  * configuration variables (e.g. `PAYMENT_MAX_AMOUNT`) to what `loadConfig` reads; `database` says how the instances
- * reach the test database.
+ * reach the test database; `logger` receives what the instances log (to inspect it).
  */
 export async function startTestServer(
-  options: { instances?: number; env?: Record<string, string>; database?: DatabaseAccess } = {},
+  options: { instances?: number; env?: Record<string, string>; database?: DatabaseAccess; logger?: Logger } = {},
 ): Promise<TestServer> {
   const testDatabase = await createTestDatabase();
   const server: Server = createServer();
@@ -55,7 +55,7 @@ export async function startTestServer(
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const config = loadConfig({ ...options.env, ISSUER: issuer, DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' });
   const testConfig: Config = { ...config, database: options.database?.via?.(testDatabase.config) ?? testDatabase.config };
-  const logger = createLogger(testConfig.logLevel);
+  const logger = options.logger ?? createLogger(testConfig.logLevel);
 
   const setup = await openDatabase(testConfig.database);
   await migrateDatabase(setup);

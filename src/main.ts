@@ -16,6 +16,11 @@ import { seedSandboxIfEmpty } from './persistence/sandbox-seeder.js';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
 const SETTLEMENT_INTERVAL_MS = 2_000;
+/**
+ * How long one statement of the serving process may take on MySQL before it fails (an outage: 503 with
+ * `Retry-After`). Far above any statement's normal time, lock waits included; the same as SQLite's busy timeout.
+ */
+const STATEMENT_TIMEOUT_MS = 10_000;
 
 /**
  * `openteller serve`: opens and migrates the database, seeds the sandbox bank when it is empty (sandbox
@@ -24,10 +29,8 @@ const SETTLEMENT_INTERVAL_MS = 2_000;
  */
 export async function serve(config: Config, logger: Logger): Promise<Server> {
   const startedAt = Date.now();
-  const database = await openDatabase(config.database);
-  const applied = await migrateDatabase(database);
-  if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
-  if (config.mode === 'sandbox' && (await seedSandboxIfEmpty(database, buildSandboxSeed))) logger.info('sandbox bank seeded');
+  const database = await openDatabase(config.database, { statementTimeoutMs: STATEMENT_TIMEOUT_MS });
+  await prepareDatabase(config, database, logger);
   const { app, calls } = await createOpenTeller(config, database, logger);
   const server = createServer(app.callback());
   try {
@@ -63,6 +66,22 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   return server;
+}
+
+/**
+ * Migrates the database and, in the sandbox, seeds it when it is empty. On MySQL this runs on a connection of its own
+ * without the serving statement timeout: a migration may wait for another process's migration lock or alter a large
+ * table. (SQLite has no statement timeout, and an in-memory database exists only on its one connection.)
+ */
+async function prepareDatabase(config: Config, serving: Database, logger: Logger): Promise<void> {
+  const database = serving.dialect === 'mysql' ? await openDatabase(config.database, { poolSize: 1 }) : serving;
+  try {
+    const applied = await migrateDatabase(database);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+    if (config.mode === 'sandbox' && (await seedSandboxIfEmpty(database, buildSandboxSeed))) logger.info('sandbox bank seeded');
+  } finally {
+    if (database !== serving) await database.dataSource.destroy();
+  }
 }
 
 /**

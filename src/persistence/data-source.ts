@@ -22,6 +22,12 @@ export interface OpenDatabaseOptions {
   readonly poolSize?: number;
   /** SQLite: how long a statement waits for another process's lock on the file before it fails with SQLITE_BUSY (default 10 s). */
   readonly busyTimeoutMs?: number;
+  /**
+   * MySQL: how long a statement (and a new connection's handshake) may take before it fails and its connection is
+   * dropped — a server that stops answering is then an outage (503) instead of a request that never ends. None by
+   * default: migrations and the CLI may legitimately run long; the serving process sets one.
+   */
+  readonly statementTimeoutMs?: number;
 }
 
 /**
@@ -32,7 +38,7 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
   const dataSource =
     config.kind === 'sqlite'
       ? sqliteDataSource(config.file, options.busyTimeoutMs ?? 10_000)
-      : await mysqlDataSource(config.url, options.poolSize ?? 10);
+      : await mysqlDataSource(config.url, options.poolSize ?? 10, options.statementTimeoutMs);
   await dataSource.initialize();
   serialiseSqliteStatements(dataSource);
   return { dataSource, dialect: config.kind };
@@ -54,8 +60,8 @@ function sqliteDataSource(file: string, busyTimeoutMs: number): DataSource {
   });
 }
 
-async function mysqlDataSource(url: string, poolSize: number): Promise<DataSource> {
-  const flavour = await detectMysqlFlavour(url);
+async function mysqlDataSource(url: string, poolSize: number, statementTimeoutMs: number | undefined): Promise<DataSource> {
+  const flavour = await detectMysqlFlavour(url, statementTimeoutMs);
   return new DataSource({
     type: flavour,
     url,
@@ -69,14 +75,19 @@ async function mysqlDataSource(url: string, poolSize: number): Promise<DataSourc
     dateStrings: false,
     poolSize,
     extra: { connectionLimit: poolSize, maxIdle: poolSize },
+    // TypeORM's query timeout is mysql2's per-statement `timeout`; its default logger would print every statement that
+    // reaches it to the console as slow: the `debug` logger writes only under DEBUG=typeorm:*.
+    ...(statementTimeoutMs === undefined
+      ? {}
+      : { enableQueryTimeout: true, maxQueryExecutionTime: statementTimeoutMs, connectTimeout: statementTimeoutMs, logger: 'debug' as const }),
   });
 }
 
 /** TypeORM needs to know whether it talks to MariaDB or MySQL to compare schemas correctly. */
-async function detectMysqlFlavour(url: string): Promise<'mysql' | 'mariadb'> {
+async function detectMysqlFlavour(url: string, connectTimeoutMs: number | undefined): Promise<'mysql' | 'mariadb'> {
   let connection: Awaited<ReturnType<typeof createConnection>>;
   try {
-    connection = await createConnection({ uri: url });
+    connection = await createConnection({ uri: url, ...(connectTimeoutMs === undefined ? {} : { connectTimeout: connectTimeoutMs }) });
   } catch (error) {
     const { code, message } = error as { code?: string; message: string };
     if (code === 'ER_BAD_DB_ERROR') throw new ConfigError('DATABASE_URL', 'names a database that does not exist: create it first');

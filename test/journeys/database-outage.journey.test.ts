@@ -1,4 +1,4 @@
-// Proves what partners and load balancers see while the database is down and after it comes back, without a restart: the resource API answers 503 U000 with Retry-After and a schema-valid (and, for payments, signed) OBErrorResponse1, the token endpoint, PAR and Dynamic Client Registration 503 temporarily_unavailable, the customer and partner log-in pages a 503 page, /health/live 200 and /health/ready 503; once the database is back, /health/ready 200 and the payment retried with its idempotency key is made exactly once. On MariaDB the outage is a TCP proxy that drops its connections and refuses new ones; on SQLite another connection holds the write lock past the busy timeout.
+// Proves what partners and load balancers see while the database is down and after it comes back, without a restart: the resource API answers 503 U000 with Retry-After and a schema-valid (and, for payments, signed) OBErrorResponse1, the token endpoint, PAR and Dynamic Client Registration 503 temporarily_unavailable, the customer and partner log-in pages a 503 page, /health/live 200 and /health/ready 503; once the database is back, /health/ready 200 and the payment retried with its idempotency key is made exactly once. On MariaDB the outage is a TCP proxy that drops its connections and refuses new ones, then one that holds them open and lets nothing through (the statement timeout turns the wait into a 503); on SQLite another connection holds the write lock past the busy timeout.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Sqlite from 'better-sqlite3';
@@ -27,6 +27,8 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 /** How long the app's SQLite connection waits for the other connection's lock (the default 10 s would only slow the test). */
 const BUSY_TIMEOUT_MS = 200;
 const IDEMPOTENCY_KEY = 'outage-payment-1';
+/** MySQL: how long the app's statements may take (serve sets 10 s; a short one keeps the test fast). */
+const STATEMENT_TIMEOUT_MS = 1_500;
 
 /** Takes the database away and gives it back: the proxy cut on MariaDB, a held write lock on SQLite. */
 interface Outage {
@@ -92,7 +94,7 @@ describe('a database outage', () => {
       url.port = String(port);
       return { ...config, url: url.href };
     };
-    server = await startTestServer({ database: { via, busyTimeoutMs: BUSY_TIMEOUT_MS } });
+    server = await startTestServer({ database: { via, busyTimeoutMs: BUSY_TIMEOUT_MS, statementTimeoutMs: STATEMENT_TIMEOUT_MS } });
     outage = proxy ? proxyOutage(proxy) : sqliteOutage(server.testDatabase.config);
 
     partner = await registerPaymentPartner(server);
@@ -203,6 +205,37 @@ describe('a database outage', () => {
 
     test('GET /accounts and a client-credentials token → 200 again', async () => {
       assert.ok(await partner.paymentsToken());
+      assert.equal((await partner.ais.call(aliceAis, 'GET', `${API}/accounts`)).status, 200);
+    });
+  });
+
+  describe('while the database stops answering, its connections warm in the pool (MariaDB: the proxy holds every connection open and lets nothing through)', () => {
+    before(() => proxy?.freeze());
+    after(() => proxy?.thaw());
+    const onMariaDb = {
+      skip: process.env.TEST_DATABASE_URL ? false : 'SQLite has no connection that can stop answering (its busy timeout covers a held lock)',
+    };
+
+    test('GET /accounts → 503 U000 with Retry-After once the statement timeout has passed, not a request that never ends', onMariaDb, async () => {
+      const started = Date.now();
+      assertUnavailable(await partner.ais.call(aliceAis, 'GET', `${API}/accounts`));
+      assert.ok(Date.now() - started < 4 * STATEMENT_TIMEOUT_MS, `answered after ${Date.now() - started} ms`);
+    });
+
+    test('POST /domestic-payments → 503 U000 with Retry-After (a new idempotency key: nothing made)', onMariaDb, async () => {
+      assertUnavailable(
+        await partner.signedPost(paymentToken, `${PISP}/domestic-payments`, paymentRequest(consentId, request), {
+          idempotencyKey: 'frozen-payment-1',
+        }),
+      );
+    });
+
+    test('POST /token (client credentials) → 503 temporarily_unavailable with Retry-After', onMariaDb, async () => {
+      await assertTemporarilyUnavailable(partner.paymentsToken());
+    });
+
+    test('once it answers again → GET /accounts 200, without a restart', onMariaDb, async () => {
+      proxy?.thaw();
       assert.equal((await partner.ais.call(aliceAis, 'GET', `${API}/accounts`)).status, 200);
     });
   });

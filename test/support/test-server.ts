@@ -39,6 +39,8 @@ export interface DatabaseAccess {
   readonly via?: (config: DatabaseConfig) => DatabaseConfig;
   /** SQLite: the busy timeout of the instances' connection. */
   readonly busyTimeoutMs?: number;
+  /** MySQL: the statement timeout of the instances' connections (`serve` sets one). */
+  readonly statementTimeoutMs?: number;
 }
 
 /**
@@ -63,7 +65,11 @@ export async function startTestServer(
   await setup.dataSource.destroy();
 
   const startInstance = async (): Promise<Instance> => {
-    const database = await openDatabase(testConfig.database, { poolSize: 5, busyTimeoutMs: options.database?.busyTimeoutMs });
+    const database = await openDatabase(testConfig.database, {
+      poolSize: 5,
+      busyTimeoutMs: options.database?.busyTimeoutMs,
+      statementTimeoutMs: options.database?.statementTimeoutMs,
+    });
     const openTeller = await createOpenTeller(testConfig, database, logger);
     return { openTeller, database, handle: openTeller.app.callback() };
   };

@@ -52,12 +52,7 @@ export function createRegistrationRoutes(dependencies: RegistrationDependencies)
     encoding: 'utf-8',
     parsedMethods: ['POST', 'PUT'],
     onError: (error) => {
-      throw new RegistrationRefused(
-        'invalid_client_metadata',
-        (error as { status?: number }).status === 413
-          ? 'The registration request is larger than 64 KB'
-          : 'The registration request is not valid JSON',
-      );
+      throw new RegistrationRefused('invalid_client_metadata', unreadableBodyReason(error));
     },
   });
   const clientUri = (clientId: string) => `${dependencies.issuer}${REGISTRATION_PATH}/${encodeURIComponent(clientId)}`;
@@ -150,6 +145,16 @@ function registrationResponse({ app, registrationToken }: ManagedRegistration, r
 async function refuseDeeplyNestedJson(ctx: Context, next: Next): Promise<void> {
   if (ctx.request.type === 'application/json') assertNestingWithinLimit(ctx.request.body, 'invalid_client_metadata', 'The registration request');
   await next();
+}
+
+/** What the body parser (co-body, through @hapi/bourne) says of a body with a `__proto__` member. */
+const PROTOTYPE_MEMBER_REFUSED = 'Object contains forbidden prototype property';
+
+/** Why the body parser refused a registration request, in the partner's words. */
+function unreadableBodyReason(error: Error): string {
+  if ((error as { status?: number }).status === 413) return 'The registration request is larger than 64 KB';
+  if (error.message === PROTOTYPE_MEMBER_REFUSED) return 'The registration request has a member named __proto__, which is not allowed';
+  return 'The registration request is not valid JSON';
 }
 
 function bearerToken(ctx: Context): string {

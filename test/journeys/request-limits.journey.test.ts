@@ -9,6 +9,7 @@ import { authorisePayment } from '../support/authorise-payment.js';
 import * as client from 'openid-client';
 import { API, REDIRECT_URI, registerPartner, type Partner } from '../support/partner.js';
 import { rawCall } from '../support/raw-call.js';
+import { callRegistration } from '../support/software-statements.js';
 import {
   ACCOUNTS,
   assertRefusal,
@@ -191,6 +192,31 @@ describe('request limits', () => {
         assertRefusal(response, 400, 'U002');
         assert.equal(response.body.Errors[0].Message, 'The request body is larger than 60 kB', path);
       }
+    });
+  });
+
+  describe('member names', () => {
+    test('POST /account-access-consents with a member named __proto__ (valid JSON) → 400 U002 naming it, not U010 "not valid JSON"', async () => {
+      const body = '{"Data":{"Permissions":["ReadAccountsBasic"],"__proto__":{"polluted":true}},"Risk":{}}';
+      const answer = await rawCall(server, partner, await partner.clientCredentialsToken(), 'POST', `${API}/account-access-consents`, body);
+      assert.equal(answer.status, 400, JSON.stringify(answer.body));
+      assert.deepEqual(
+        answer.body.Errors.map((error: { ErrorCode: string }) => error.ErrorCode),
+        ['U002'],
+      );
+      assert.match(answer.body.Errors[0].Message, /member named __proto__/);
+    });
+
+    test('POST /register with a member named __proto__ → 400 invalid_client_metadata naming it', async () => {
+      const answer = await callRegistration(server, 'POST', {
+        body: '{"software_statement":"x","__proto__":{"polluted":true}}',
+        contentType: 'application/json',
+      });
+      assert.equal(answer.status, 400);
+      assert.deepEqual(answer.body, {
+        error: 'invalid_client_metadata',
+        error_description: 'The registration request has a member named __proto__, which is not allowed',
+      });
     });
   });
 

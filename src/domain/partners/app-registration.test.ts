@@ -301,6 +301,13 @@ describe('checkRedirectUris', () => {
 });
 
 describe('checkPublicJwks and checkPublicJwk', () => {
+  test('a key with a member nested 20,000 levels deep (the portal, the CLI, a JWKS) → InvalidField jwks before anything stores or copies it', () => {
+    const deep = JSON.parse(`{"nested":${'['.repeat(20_000)}${']'.repeat(20_000)}}`) as Record<string, unknown>;
+    const key = { ...PAYMENT_SIGNING_JWK, kid: 'deep-key', ext: deep };
+    assert.throws(() => checkPublicJwks({ keys: [key] }), isError(InvalidField, 'jwks', /nests objects and arrays more than 32 levels deep/));
+    assert.throws(() => checkPublicJwk(key), isError(InvalidField, 'jwks', /more than 32 levels deep/));
+  });
+
   test('keys that cannot sign what FAPI allows → InvalidField jwks: RSA under 2048 bits, EC not on P-256, OKP not Ed25519, "use": "enc"', () => {
     const jwk = (key: KeyObject, kid: string) => ({ ...(key.export({ format: 'jwk' }) as Record<string, unknown>), kid });
     const refused: Array<[string, Record<string, unknown>, RegExp]> = [

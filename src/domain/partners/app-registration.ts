@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { MAX_NESTING_DEPTH, pathBeyondNestingLimit } from '../nesting-depth.js';
 import { hasControlCharacter } from '../text.js';
 import { InvalidField } from '../errors.js';
 import { newBase62Id, newId } from '../ids.js';
@@ -202,6 +203,9 @@ export function checkPublicJwks(jwks: unknown): PublicJwks {
 /** @throws InvalidField (path `jwks`) unless `key` is one acceptable public key with a `kid`. */
 export function checkPublicJwk(key: unknown): asserts key is Readonly<Record<string, unknown>> & { kid: string } {
   if (typeof key !== 'object' || key === null || Array.isArray(key)) throw new InvalidField('Every key must be a JSON object', 'jwks');
+  if (pathBeyondNestingLimit(key) !== null) {
+    throw new InvalidField(`A key nests objects and arrays more than ${MAX_NESTING_DEPTH} levels deep`, 'jwks');
+  }
   const jwk = key as Record<string, unknown>;
   if ('d' in jwk || 'p' in jwk || 'k' in jwk) throw new InvalidField('The key set must hold public keys only', 'jwks');
   if (jwk.kty !== 'RSA' && jwk.kty !== 'EC' && jwk.kty !== 'OKP') throw new InvalidField(`Key type ${String(jwk.kty)} is not supported`, 'jwks');

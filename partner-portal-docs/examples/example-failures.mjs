@@ -127,6 +127,22 @@ function explain(error) {
   if (error instanceof client.ResponseBodyError)
     return refusal(`POST ${error.response?.url ?? 'to the authorization server'}`, error.status, error.cause);
   if (error instanceof client.AuthorizationResponseError) return refusal('the authorization', null, error.cause);
+  if (error instanceof client.ClientError && error.cause instanceof Response && error.cause.status >= 500) {
+    const { status, url, headers } = error.cause;
+    return {
+      what: `The bank could not answer ${url} (${status}).`,
+      hint:
+        status === 503
+          ? `The bank is briefly unavailable: run the example again after ${headers.get('retry-after') ?? 'a few'} seconds.`
+          : `Run it again; if it keeps happening, tell the bank (see ${ERRORS_GUIDE}).`,
+    };
+  }
+  if (error instanceof client.ClientError) {
+    return {
+      what: `The bank's discovery document at ISSUER could not be used: ${error.message}${error.code ? ` (${error.code})` : ''}.`,
+      hint: `ISSUER (${process.env.ISSUER ?? 'http://localhost:3000'}) must be the bank's issuer exactly as ISSUER/.well-known/openid-configuration names it in "issuer": same scheme, host (localhost is not 127.0.0.1) and port, no path.`,
+    };
+  }
   if (error instanceof TypeError && error.message === 'fetch failed') {
     return {
       what: `Could not reach the bank (${error.cause?.code ?? error.cause?.message ?? 'no answer'}).`,

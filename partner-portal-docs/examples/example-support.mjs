@@ -101,6 +101,25 @@ export async function loadPrivateKey(variable, file, alg) {
   }
 }
 
+/**
+ * The bank's issuer from ISSUER (default http://localhost:3000), without trailing slashes: every URL of the API is
+ * built on it. Not an http(s) URL → says what to set and exits with 2.
+ */
+export function bankIssuer() {
+  const issuer = (process.env.ISSUER ?? 'http://localhost:3000').replace(/\/+$/, '');
+  let url;
+  try {
+    url = new URL(issuer);
+  } catch {
+    url = null;
+  }
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
+    console.error(`Set ISSUER to the bank's issuer, an http(s) URL such as http://localhost:3000 (got "${process.env.ISSUER}").`);
+    process.exit(2);
+  }
+  return issuer;
+}
+
 /** The value of a setting the example cannot run without; without it, says what to set and exits with 2. */
 export function required(name, what) {
   const value = process.env[name];

@@ -24,10 +24,10 @@
 import { randomUUID } from 'node:crypto';
 import * as client from 'openid-client';
 import { BankRefusal, ExampleFailure, exitOnFailure, onFailure } from './example-failures.mjs';
-import { catchCallback, loadPrivateKey, required } from './example-support.mjs';
+import { bankIssuer, catchCallback, loadPrivateKey, required } from './example-support.mjs';
 
 exitOnFailure();
-const ISSUER = process.env.ISSUER ?? 'http://localhost:3000';
+const ISSUER = bankIssuer();
 const CLIENT_ID = required('CLIENT_ID', "your app's client id (cli_…), shown on its page in the portal");
 const PRIVATE_JWK_FILE = required('PRIVATE_JWK_FILE', 'the path of your private key file, a JWK with "kid" as generate-keys.mjs writes it');
 const REDIRECT_URI = process.env.REDIRECT_URI ?? 'http://localhost:8080/callback';

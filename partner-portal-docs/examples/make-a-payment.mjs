@@ -39,10 +39,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as client from 'openid-client';
 import { base64url, CompactSign, compactVerify, createRemoteJWKSet } from 'jose';
 import { BankRefusal, ExampleFailure, exitOnFailure, onFailure } from './example-failures.mjs';
-import { catchCallback, loadPrivateKey, required } from './example-support.mjs';
+import { bankIssuer, catchCallback, loadPrivateKey, required } from './example-support.mjs';
 
 exitOnFailure();
-const ISSUER = process.env.ISSUER ?? 'http://localhost:3000';
+const ISSUER = bankIssuer();
 const CLIENT_ID = required('CLIENT_ID', "your app's client id (cli_…), shown on its page in the portal");
 const PARTNER_ID = required('PARTNER_ID', "your partner id (ptn_…): the part before the slash of the signing iss on the app's page in the portal");
 const PRIVATE_JWK_FILE = required('PRIVATE_JWK_FILE', 'the path of your private key file, a JWK with "kid" as generate-keys.mjs writes it');

@@ -27,10 +27,10 @@ import { randomUUID } from 'node:crypto';
 import * as client from 'openid-client';
 import { decodeJwt, SignJWT } from 'jose';
 import { BankRefusal, ExampleFailure, exitOnFailure } from './example-failures.mjs';
-import { loadPrivateKey, readSettingFile, required } from './example-support.mjs';
+import { bankIssuer, loadPrivateKey, readSettingFile, required } from './example-support.mjs';
 
 exitOnFailure();
-const ISSUER = process.env.ISSUER ?? 'http://localhost:3000';
+const ISSUER = bankIssuer();
 const SSA_FILE = required('SSA_FILE', 'the path of the app\'s software statement (the portal\'s "Download software statement")');
 const PRIVATE_JWK_FILE = required('PRIVATE_JWK_FILE', 'the path of the private key file of the app the statement is for, a JWK with "kid"');
 const REDIRECT_URI = process.env.REDIRECT_URI ?? 'http://localhost:8080/callback';

@@ -227,6 +227,28 @@ describe('refusals in the examples of the partner docs', () => {
     );
   });
 
+  test("an ISSUER that is not the bank's issuer (another host name, a path, no scheme, a trailing slash) → what to check, never a stack trace", async () => {
+    const { port } = new URL(server.issuer);
+    const issuerHint = /What to check: ISSUER \(.+\) must be the bank's issuer exactly as ISSUER\/\.well-known\/openid-configuration names it/;
+    assertRefusal(
+      await runExample(ACCOUNTS, accountsEnv({ ISSUER: `http://localhost:${port}` })),
+      /discovery document at ISSUER could not be used: discovered metadata issuer does not match the expected issuer/,
+      issuerHint,
+    );
+    assertRefusal(
+      await runExample(ACCOUNTS, accountsEnv({ ISSUER: `${server.issuer}/portal` })),
+      /discovery document at ISSUER could not be used/,
+      issuerHint,
+    );
+    const schemeless = await runExample(ACCOUNTS, accountsEnv({ ISSUER: `127.0.0.1:${port}` }));
+    assert.equal(schemeless.code, 2, schemeless.stderr);
+    assert.match(schemeless.stderr, /Set ISSUER to the bank's issuer, an http\(s\) URL/);
+    assertRefusal(
+      await runExample(ACCOUNTS, accountsEnv({ ISSUER: `${server.issuer}/`, CLIENT_ID: 'cli_unknown' })),
+      /invalid_client: client authentication failed/,
+    );
+  });
+
   test('generate-keys.mjs into a directory that holds keys → refuses to overwrite them and says what to do', async () => {
     assertRefusal(
       await runExample(KEYS, {}, [keys]),

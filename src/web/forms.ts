@@ -30,8 +30,11 @@ export function noticeOf(ctx: Context, notices: Readonly<Record<string, string>>
   return Object.hasOwn(notices, key) ? notices[key] : undefined;
 }
 
-/** A path parameter of the matched route, as text (empty when the route has none of that name). */
+/** The longest path parameter a page reads: every id is far shorter, and a page never echoes more of one. */
+const MAX_PATH_PARAM_LENGTH = 128;
+
+/** A path parameter of the matched route, as text of at most 128 characters (empty when the route has none of that name). */
 export function pathParam(ctx: Context, name: string): string {
   const value: unknown = (ctx.params as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
+  return typeof value === 'string' ? value.slice(0, MAX_PATH_PARAM_LENGTH) : '';
 }

@@ -172,6 +172,14 @@ describe('customer self-service: connected apps', () => {
     assert.equal(row((await browser.follow('/account', 'never:')).html), 'Not paid: the payee&#39;s account is closed');
   });
 
+  test('revoking a connection whose id is 5,000 characters long → refused on the page, which quotes at most 128 of them', async () => {
+    const browser = await loggedIn('carol', 'carol-sandbox-3');
+    const page = await act(browser, `/account/connections/${'a'.repeat(5_000)}/revoke`);
+    assert.equal(page.status, 400);
+    assert.match(page.html, /a{128}/);
+    assert.doesNotMatch(page.html, /a{129}/);
+  });
+
   test('logging out ends the session: the old cookie no longer shows the connections', async () => {
     const browser = await loggedIn('carol', 'carol-sandbox-3');
     const page = await browser.follow('/account', 'never:');

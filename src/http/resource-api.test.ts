@@ -31,6 +31,20 @@ describe('resource API', () => {
   });
   after(async () => server.close());
 
+  test('another version of the API (/open-banking/v3.1/…) or none (/open-banking/) → 404 U011 with an OBIE body, not plain text', async () => {
+    for (const path of ['/open-banking/v3.1/aisp/accounts', '/open-banking/', '/open-banking']) {
+      const response = await fetch(`${server.issuer}${path}`);
+      assert.equal(response.status, 404, path);
+      assert.match(response.headers.get('content-type') ?? '', /^application\/json/, path);
+      const body = (await response.json()) as { Errors: Array<{ ErrorCode: string }> };
+      assert.deepEqual(
+        body.Errors.map((error) => error.ErrorCode),
+        ['U011'],
+        path,
+      );
+    }
+  });
+
   test('optional endpoints not offered (beneficiaries, direct debits, statements, party…) → 404 with an OBIE body', async () => {
     for (const path of [
       '/accounts/acc_carol_current/beneficiaries',

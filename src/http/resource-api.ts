@@ -31,6 +31,9 @@ import type { ApiCallRecorder } from './api-call-recorder.js';
 /** Base path of the Open Banking API. */
 export const API_BASE_PATH = '/open-banking/v4.0';
 
+/** Every path under it is answered as the API answers: another version, or none, gets a 404 with an OBIE body. */
+const OPEN_BANKING_PATH = '/open-banking';
+
 /** The account-information routes, as declared (the API reference and tests read these too). */
 export const AISP_ROUTES: readonly RouteDeclaration<AispServices>[] = [
   ...accountAccessConsentRoutes,
@@ -127,7 +130,7 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
     const within = (prefix: string) => ctx.path === prefix || ctx.path.startsWith(`${prefix}/`);
     if (within(`${API_BASE_PATH}/aisp`)) await aispApi(ctx, next);
     else if (within(`${API_BASE_PATH}/pisp`)) await pispApi(ctx, next);
-    else if (within(API_BASE_PATH)) await otherApi(ctx, next);
+    else if (within(API_BASE_PATH) || within(OPEN_BANKING_PATH)) await otherApi(ctx, next);
     else await next();
   };
 }

@@ -1,6 +1,10 @@
+import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/config.js';
 import { displayDatabaseUrl } from '../config/database-config.js';
 import { describeSandboxCustomers } from '../sandbox/sandbox-seed.js';
+
+/** The repository the suggested commands run in (they use its examples), whatever directory serve was started from. */
+const REPOSITORY = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The issuer an unconfigured sandbox serves under, which the examples of partner-portal-docs assume. */
 const DEFAULT_ISSUER = 'http://localhost:3000';
@@ -8,8 +12,8 @@ const DEFAULT_ISSUER = 'http://localhost:3000';
 /**
  * What `serve` prints when it is ready: where things are, who can log in, and what to run next. Every command it
  * suggests works as printed from the repository, in another terminal without the server's environment (the
- * `openteller` command takes the issuer from the database; a database other than the default is named, never with
- * its password). `previousIssuer` is the issuer the database was served under before, if any.
+ * `openteller` command takes the issuer from the database; a database other than the repository's default is named —
+ * also the default file of another directory serve was started from — never with its password). `previousIssuer` is the issuer the database was served under before, if any.
  */
 export function welcomeBanner(config: Config, previousIssuer: string | null): string {
   const { issuer, mode } = config;
@@ -44,7 +48,7 @@ export function welcomeBanner(config: Config, previousIssuer: string | null): st
 /** How to register a first partner app: the portal, or the commands to run (none when the database is in memory). */
 function registrationHelp(config: Config): string[] {
   const portal = `Register a partner app in the portal (${config.issuer}/portal/signup)`;
-  const databaseUrl = displayDatabaseUrl(config.database);
+  const databaseUrl = displayDatabaseUrl(config.database, REPOSITORY);
   if (config.database.kind === 'sqlite' && config.database.file === ':memory:') return [`${portal}.`];
   const openteller = `${databaseUrl === null ? '' : `DATABASE_URL=${shellWord(databaseUrl)} `}npx openteller`;
   const passwordNote = databaseUrl?.includes('<password>') ? ['  (put the database password in place of <password>; it is never printed)'] : [];

@@ -5,12 +5,17 @@ import { describe, test } from 'node:test';
 import { displayDatabaseUrl, loadDatabaseConfig } from './database-config.js';
 
 /** What is shown for the database a process started with `DATABASE_URL=url` uses. */
-const shown = (url: string | undefined) => displayDatabaseUrl(loadDatabaseConfig({ DATABASE_URL: url }));
+const shown = (url: string | undefined) => displayDatabaseUrl(loadDatabaseConfig({ DATABASE_URL: url }), process.cwd());
 
 describe('displayDatabaseUrl', () => {
   test('DATABASE_URL unset, or naming the default file → nothing to show', () => {
     assert.equal(shown(undefined), null);
     assert.equal(shown(`sqlite:${resolve('data/openteller.db')}`), null);
+  });
+
+  test('the default file of another working directory (serve started outside the repository) → that file, by its absolute path', () => {
+    const elsewhere = loadDatabaseConfig({});
+    assert.equal(displayDatabaseUrl(elsewhere, '/srv/elsewhere'), `sqlite:${resolve('data/openteller.db')}`);
   });
 
   test('DATABASE_URL=sqlite::memory: → nothing to show (no other process can reach it)', () => {

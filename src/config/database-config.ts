@@ -6,7 +6,9 @@ export type DatabaseConfig =
   { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'mysql'; readonly url: string; readonly database: string };
 
 /** The embedded database of a process started without `DATABASE_URL`, relative to its working directory. */
-const DEFAULT_DATABASE_URL = 'sqlite:./data/openteller.db';
+/** The embedded database's file when `DATABASE_URL` is unset, relative to the working directory. */
+const DEFAULT_SQLITE_FILE = './data/openteller.db';
+const DEFAULT_DATABASE_URL = `sqlite:${DEFAULT_SQLITE_FILE}`;
 
 /**
  * Reads `DATABASE_URL` alone (README "Configuration"): what the `openteller` command needs to find the database
@@ -35,17 +37,14 @@ export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): Databa
 }
 
 /**
- * The `DATABASE_URL` that names `database`, to show to an operator: the password, if any, is replaced by
- * `<password>`, never shown.
- * @returns null for the default database of this working directory (a process started here without `DATABASE_URL`
- * finds it) and for an in-memory database (no other process can reach it).
+ * The `DATABASE_URL` that names `database` to a command run in `directory`, to show to an operator: the password, if
+ * any, is replaced by `<password>`, never shown.
+ * @returns null for the default database of `directory` (a command started there without `DATABASE_URL` finds it)
+ * and for an in-memory database (no other process can reach it).
  */
-export function displayDatabaseUrl(database: DatabaseConfig): string | null {
+export function displayDatabaseUrl(database: DatabaseConfig, directory: string): string | null {
   if (database.kind === 'sqlite') {
-    const defaultDatabase = loadDatabaseConfig({});
-    return database.file === ':memory:' || (defaultDatabase.kind === 'sqlite' && database.file === defaultDatabase.file)
-      ? null
-      : `sqlite:${database.file}`;
+    return database.file === ':memory:' || database.file === resolve(directory, DEFAULT_SQLITE_FILE) ? null : `sqlite:${database.file}`;
   }
   const url = new URL(database.url);
   const credentials = url.username ? `${url.username}${url.password ? ':<password>' : ''}@` : '';

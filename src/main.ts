@@ -69,12 +69,13 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
 }
 
 /**
- * Migrates the database and, in the sandbox, seeds it when it is empty. On MySQL this runs on a connection of its own
+ * Migrates the database and, in the sandbox, seeds it when it is empty. On MySQL this runs on connections of its own
  * without the serving statement timeout: a migration may wait for another process's migration lock or alter a large
- * table. (SQLite has no statement timeout, and an in-memory database exists only on its one connection.)
+ * table. Two of them: one holds the migration lock while the other migrates. (SQLite has no statement timeout, and an
+ * in-memory database exists only on its one connection.)
  */
 async function prepareDatabase(config: Config, serving: Database, logger: Logger): Promise<void> {
-  const database = serving.dialect === 'mysql' ? await openDatabase(config.database, { poolSize: 1 }) : serving;
+  const database = serving.dialect === 'mysql' ? await openDatabase(config.database, { poolSize: 2 }) : serving;
   try {
     const applied = await migrateDatabase(database);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');

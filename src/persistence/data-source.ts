@@ -104,7 +104,8 @@ async function detectMysqlFlavour(url: string, connectTimeoutMs: number | undefi
 
 /**
  * Applies pending migrations, each in its own transaction. On MySQL a named lock serialises processes that
- * start together, so only one of them migrates.
+ * start together, so only one of them migrates. The lock is held on one pooled connection while the migrations run on
+ * another, so the pool needs at least two.
  * @returns the names of the migrations applied.
  */
 export async function migrateDatabase(database: Database): Promise<string[]> {
@@ -113,7 +114,8 @@ export async function migrateDatabase(database: Database): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    await runner.query("SELECT GET_LOCK('openteller_migrate', 120)");
+    const [lock] = (await runner.query("SELECT GET_LOCK('openteller_migrate', 120) AS acquired")) as Array<{ acquired: number | string | null }>;
+    if (Number(lock?.acquired) !== 1) throw new Error('another process held the migration lock for 120 s; is a migration still running?');
     return (await dataSource.runMigrations({ transaction: 'each' })).map((migration) => migration.name);
   } finally {
     await runner.query("SELECT RELEASE_LOCK('openteller_migrate')");

@@ -26,6 +26,7 @@ const LAYERS = {
   operator: ['domain', 'logging', 'web'],
   caching: [],
   sandbox: ['domain'],
+  events: ['domain', 'validation', 'logging'],
 };
 
 /**

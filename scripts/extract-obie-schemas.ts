@@ -18,6 +18,13 @@ const SCHEMAS: Readonly<Record<string, readonly string[]>> = {
     'OBReadTransaction6',
     'OBErrorResponse1',
   ],
+  'events-openapi.json': [
+    'OBEventSubscription1',
+    'OBEventSubscriptionResponse1',
+    'OBEventSubscriptionsResponse1',
+    'OBEventPolling1',
+    'OBEventPollingResponse1',
+  ],
   'payment-initiation-openapi.json': [
     'OBWriteDomesticConsent4',
     'OBWriteDomesticConsentResponse5',

@@ -52,6 +52,10 @@ import { createPartnerPortalRoutes } from './portal/partner-portal-routes.js';
 import { sessionCookies } from './portal/session-cookies.js';
 import { createRegistrationRoutes, REGISTRATION_PATH } from './registration/registration-routes.js';
 import { SchemaRegistry } from './validation/schema-registry.js';
+import { eventSealer } from './events/event-sealer.js';
+import { EventOutboxWriter } from './persistence/stores/event-outbox-writer.js';
+import { settleDuePayments } from './domain/payments/settlement.js';
+import { sandboxSchemeAnswer } from './domain/payments/payee.js';
 
 /** One running OpenTeller: the Koa application and what it was built from. */
 export interface OpenTeller {
@@ -59,6 +63,14 @@ export interface OpenTeller {
   readonly provider: Provider;
   /** The API call log's writer: flush it before the database closes. */
   readonly calls: ApiCallRecorder;
+  /** Background work, each run claimed row by row so that any number of processes may run it (`main.ts` schedules it). */
+  readonly jobs: BackgroundJobs;
+}
+
+/** What the background workers run. */
+export interface BackgroundJobs {
+  /** Settles or rejects the payments to other banks whose settlement time has come (the sandbox payment scheme). */
+  settlePayments(now: Date): Promise<{ settled: number; rejected: number }>;
 }
 
 /** A database outage is answered 503 with `Retry-After: 5`: the resource API and the authorization server. */
@@ -71,15 +83,22 @@ const OUTAGES = { isOutage: isDatabaseUnavailable, retryAfterSeconds: 5 };
  */
 export async function createOpenTeller(config: Config, database: Database, logger: Logger): Promise<OpenTeller> {
   const { dataSource, dialect } = database;
-  const consents = new TypeOrmConsentStore(dataSource);
+  const schemas = SchemaRegistry.load();
+  const serverKeys = new TypeOrmServerKeyStore(dataSource);
+  const keys = await loadKeyMaterial(config, serverKeys);
+  const bankSigningKey = await messageSigningKey(keys);
+  const outbox = new EventOutboxWriter({
+    issuer: config.issuer,
+    apiBaseUrl: `${config.issuer}${API_BASE_PATH}`,
+    seal: eventSealer(schemas, bankSigningKey),
+  });
+  const consents = new TypeOrmConsentStore(dataSource, outbox);
   const customers = new TypeOrmCustomerStore(dataSource);
   const accounts = new TypeOrmAccountStore(dataSource);
   const replayGuard = new ReplayGuardStore(dataSource, dialect);
   const ledger = new SqlLedgerReader(dataSource, dialect);
-  const serverKeys = new TypeOrmServerKeyStore(dataSource);
-  const keys = await loadKeyMaterial(config, serverKeys);
   const paymentConsents = new TypeOrmPaymentConsentStore(dataSource);
-  const payments = new TypeOrmPaymentStore(dataSource, dialect);
+  const payments = new TypeOrmPaymentStore(dataSource, dialect, outbox);
   const partners = new TypeOrmPartnerStore(dataSource);
   const sessions = new TypeOrmWebSessionStore(dataSource);
   const fetchKeySet = guardedFetch({
@@ -104,7 +123,6 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const registration = { partners, validateClientMetadata: validateClientMetadata(config, keys), mode: config.mode };
   const callLog = new SqlApiCallLog(dataSource, dialect);
   const calls = new ApiCallRecorder(callLog, logger);
-  const bankSigningKey = await messageSigningKey(keys);
   const secureCookies = config.issuer.startsWith('https:');
   const sessionSecret = derivedSecret(keys, 'web-session-forms');
 
@@ -120,7 +138,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
   app.use(
     createResourceApi({
       logger,
-      schemas: SchemaRegistry.load(),
+      schemas,
       tokens: {
         issuer: config.issuer,
         audience: resourceIndicator(config.issuer),
@@ -249,5 +267,6 @@ export async function createOpenTeller(config: Config, database: Database, logge
   app.use(mount(provider));
   app.on('error', (error: unknown) => logUnhandledHttpError(logger, error));
   logger.debug({ api: `${config.issuer}${API_BASE_PATH}` }, 'OpenTeller assembled');
-  return { app, provider, calls };
+  const jobs: BackgroundJobs = { settlePayments: (now) => settleDuePayments(payments, sandboxSchemeAnswer, now) };
+  return { app, provider, calls, jobs };
 }

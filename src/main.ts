@@ -1,15 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import { isIPv6 } from 'node:net';
-import { createOpenTeller } from './app.js';
+import { createOpenTeller, type BackgroundJobs } from './app.js';
 import type { Config } from './config/config.js';
 import { buildSandboxSeed } from './sandbox/sandbox-seed.js';
 import { ConfigError } from './config/config-error.js';
 import { welcomeBanner } from './cli/welcome.js';
 import type { Logger } from './logging/logger.js';
 import { migrateDatabase, openDatabase, type Database } from './persistence/data-source.js';
-import { TypeOrmPaymentStore } from './persistence/stores/payment-store.js';
-import { settleDuePayments } from './domain/payments/settlement.js';
-import { sandboxSchemeAnswer } from './domain/payments/payee.js';
 import { purgeExpiredRows } from './persistence/housekeeping.js';
 import { BankSettingStore } from './persistence/stores/bank-setting-store.js';
 import { seedSandboxIfEmpty } from './persistence/sandbox-seeder.js';
@@ -31,7 +28,7 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
   const startedAt = Date.now();
   const database = await openDatabase(config.database, { statementTimeoutMs: STATEMENT_TIMEOUT_MS });
   await prepareDatabase(config, database, logger);
-  const { app, calls } = await createOpenTeller(config, database, logger);
+  const { app, calls, jobs } = await createOpenTeller(config, database, logger);
   const server = createServer(app.callback());
   try {
     await listen(server, config);
@@ -47,7 +44,7 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
   if (previousIssuer !== null && previousIssuer !== config.issuer) {
     logger.warn({ previousIssuer, issuer: config.issuer }, 'ISSUER changed: what was issued for the previous issuer is refused from now on');
   }
-  const settlement = startSettlementWorker(config, database, logger);
+  const settlement = startSettlementWorker(config, jobs, logger);
   logger.info({ issuer: config.issuer, mode: config.mode, readyInMs: Date.now() - startedAt }, 'OpenTeller is listening');
   process.stdout.write(welcomeBanner(config, previousIssuer));
   const shutdown = (signal: string) => {
@@ -119,14 +116,14 @@ async function listen(server: Server, config: Config): Promise<void> {
  * settlement time has come are settled or rejected (any number of processes may run it). Production has no
  * scheme connection yet, so it does not start there and such payments stay `ACSP`.
  */
-function startSettlementWorker(config: Config, database: Database, logger: Logger): NodeJS.Timeout | null {
+function startSettlementWorker(config: Config, jobs: BackgroundJobs, logger: Logger): NodeJS.Timeout | null {
   if (config.mode !== 'sandbox') return null;
-  const store = new TypeOrmPaymentStore(database.dataSource, database.dialect);
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    settleDuePayments(store, sandboxSchemeAnswer, new Date())
+    jobs
+      .settlePayments(new Date())
       .then((result) => {
         if (result.settled + result.rejected > 0) logger.info(result, 'payments settled');
       })

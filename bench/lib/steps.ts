@@ -6,7 +6,8 @@ import type { Config } from '../../src/config/config.js';
 import { getBalances } from '../../src/domain/accounts/balances.js';
 import { accessTokenVerifier } from '../../src/http/middleware/require-access-token.js';
 import { presentBalances } from '../../src/http/presenters/balance-presenter.js';
-import { loadKeyMaterial, publicJwks } from '../../src/oauth/key-material.js';
+import { loadKeyMaterial, messageSigningKey, publicJwks } from '../../src/oauth/key-material.js';
+import { SchemaRegistry } from '../../src/validation/schema-registry.js';
 import { resourceIndicator } from '../../src/oauth/resource-server.js';
 import type { Database } from '../../src/persistence/data-source.js';
 import { TypeOrmAccountStore } from '../../src/persistence/stores/account-store.js';
@@ -17,6 +18,8 @@ import { TypeOrmServerKeyStore } from '../../src/persistence/stores/server-key-s
 import { databaseServerPid, processCpuMs } from './cpu.js';
 import type { ProofMinter } from './dpop.js';
 import { median } from './load.js';
+import { eventSealer } from '../../src/events/event-sealer.js';
+import { EventOutboxWriter } from '../../src/persistence/stores/event-outbox-writer.js';
 
 /** Cost of one step of the request, run alone and sequentially in this process. */
 export interface StepCost {
@@ -79,7 +82,12 @@ export async function measureSteps(input: StepInput): Promise<StepCost[]> {
   const proof = fresh(1)[0] as string;
   const jwk = decodeProtectedHeader(proof).jwk as JWK;
   const replay = new ReplayGuardStore(dataSource, 'mysql');
-  const consents = new TypeOrmConsentStore(dataSource);
+  const outbox = new EventOutboxWriter({
+    issuer: input.issuer,
+    apiBaseUrl: `${input.issuer}/open-banking/v4.0`,
+    seal: eventSealer(SchemaRegistry.load(), await messageSigningKey(keys)),
+  });
+  const consents = new TypeOrmConsentStore(dataSource, outbox);
   const accounts = new TypeOrmAccountStore(dataSource);
   const ledger = new SqlLedgerReader(dataSource, input.database.dialect);
   const pool = createPool({

@@ -11,9 +11,6 @@ import { API, registerPartner, type Partner } from '../support/partner.js';
 import { ACCOUNTS, consentRequest, paymentRequest, PISP, registerPaymentPartner, type PaymentPartner } from '../support/payment-partner.js';
 import { csrfOf } from '../support/portal-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-import { settleDuePayments } from '../../src/domain/payments/settlement.js';
-import { sandboxSchemeAnswer } from '../../src/domain/payments/payee.js';
-import { TypeOrmPaymentStore } from '../../src/persistence/stores/payment-store.js';
 
 describe('customer self-service: connected apps', () => {
   let server: TestServer;
@@ -167,8 +164,7 @@ describe('customer self-service: connected apps', () => {
     const browser = await loggedIn('alice', 'alice-sandbox-1');
     const row = (html: string) => /A payment of £7\.50 to Closed Account Ltd[^<]*<\/td><td>[^<]*<\/td><td>([^<]*)</.exec(html)?.[1];
     assert.equal(row((await browser.follow('/account', 'never:')).html), 'On its way: the receiving bank has not confirmed it yet');
-    const store = new TypeOrmPaymentStore(server.database.dataSource, server.database.dialect);
-    await settleDuePayments(store, sandboxSchemeAnswer, new Date(Date.now() + 3_600_000));
+    await server.instance.jobs.settlePayments(new Date(Date.now() + 3_600_000));
     assert.equal(row((await browser.follow('/account', 'never:')).html), 'Not paid: the payee&#39;s account is closed');
   });
 

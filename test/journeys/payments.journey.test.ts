@@ -7,10 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { decodeProtectedHeader } from 'jose';
 import { formatAmount, parseAmount } from '../../src/domain/money.js';
-import { sandboxSchemeAnswer } from '../../src/domain/payments/payee.js';
-import { settleDuePayments } from '../../src/domain/payments/settlement.js';
 import { OB_ISS, OB_TAN } from '../../src/http/jws/detached-jws.js';
-import { TypeOrmPaymentStore } from '../../src/persistence/stores/payment-store.js';
 import { bookedBalance } from '../support/account-balances.js';
 import { customerToken } from '../support/authorise.js';
 import { approvePayment, authorisePayment, debtorChoices, enterCode, openPaymentPage, sandboxCode } from '../support/authorise-payment.js';
@@ -73,8 +70,7 @@ describe('payments journey', () => {
 
   /** The external payments due are handed to the sandbox scheme (as the settlement worker does). */
   async function settle(): Promise<{ settled: number; rejected: number }> {
-    const store = new TypeOrmPaymentStore(server.database.dataSource, server.database.dialect);
-    return settleDuePayments(store, sandboxSchemeAnswer, new Date(Date.now() + 3_600_000));
+    return server.instance.jobs.settlePayments(new Date(Date.now() + 3_600_000));
   }
 
   before(async () => {

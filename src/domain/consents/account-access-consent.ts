@@ -1,3 +1,4 @@
+import type { EventDraft } from '../events/event-notification.js';
 import type { AccountPermission } from './permissions.js';
 import type { AppStanding } from '../partners/partner-app.js';
 import type { ConsentStatus } from './consent-status.js';
@@ -60,7 +61,7 @@ export interface ConsentStore {
    */
   authorise(consentId: string, authorisation: ConsentAuthorisation, at: Date): Promise<boolean>;
   /**
-   * Moves the consent from one of `from` to `to`.
+   * Moves the consent from one of `from` to `to`, writing `events` in the same transaction.
    * @returns false when the consent was not in one of `from` (nothing written).
    */
   transition(
@@ -69,13 +70,14 @@ export interface ConsentStore {
     to: ConsentStatus,
     at: Date,
     reason?: { code: string; description: string },
+    events?: readonly EventDraft[],
   ): Promise<boolean>;
   /**
    * Stops sharing one account under an `AUTH` consent of this customer, if at least one other account stays shared
-   * (one atomic step: concurrent removals cannot empty the consent).
+   * (one atomic step: concurrent removals cannot empty the consent), writing `events` in the same transaction.
    * @returns false when those conditions did not hold (nothing written).
    */
-  removeSharedAccount(consentId: string, customerId: string, accountId: string): Promise<boolean>;
+  removeSharedAccount(consentId: string, customerId: string, accountId: string, events: readonly EventDraft[], at: Date): Promise<boolean>;
   /**
    * Moves every `AWAU` and `AUTH` consent of a client to `CANC` with `reason`.
    * @returns the grant ids of the consents it moved.

@@ -1,3 +1,4 @@
+import { consentExpiredEvents, consentRevokedEvents } from '../events/consent-events.js';
 import { createHash } from 'node:crypto';
 import { parseRequestDateTime } from '../dates.js';
 import { InvalidConsentStatus, InvalidDate, InvalidField, ResourceForbidden, ResourceNotFound } from '../errors.js';
@@ -151,7 +152,7 @@ export async function rejectAccountAccessConsent(store: ConsentStore, consentId:
 
 /**
  * The customer withdraws a consent they granted (from their connected apps): `CANC`, and its grant ends, so the
- * partner's very next call fails.
+ * partner's very next call fails; the partner is notified (`consent-authorization-revoked`).
  * @throws ResourceNotFound when the consent does not exist or was not granted by this customer;
  *   InvalidConsentStatus when it is not authorised.
  */
@@ -164,10 +165,15 @@ export async function revokeConsentByCustomer(
 ): Promise<void> {
   const consent = await store.findById(consentId);
   if (!consent || consent.customerId !== customerId) throw new ResourceNotFound(`ConsentId ${consentId} does not exist`);
-  const revoked = await store.transition(consent.id, [ConsentStatus.Authorised], ConsentStatus.Revoked, now, {
-    code: 'TKSP',
-    description: 'The customer withdrew this consent',
-  });
+  const reason = { code: 'TKSP', description: 'The customer withdrew this consent' };
+  const revoked = await store.transition(
+    consent.id,
+    [ConsentStatus.Authorised],
+    ConsentStatus.Revoked,
+    now,
+    reason,
+    consentRevokedEvents(consent, now),
+  );
   if (!revoked) throw new InvalidConsentStatus(`ConsentId ${consentId} is not authorised`);
   if (consent.grantId) await grants.revokeGrant(consent.grantId);
 }
@@ -224,14 +230,18 @@ export async function findConsentBackingGrant(store: ConsentStore, grantId: stri
   return consent.status === ConsentStatus.Authorised && consent.grantId === grantId ? consent : null;
 }
 
-/** Marks a consent whose expiry has passed as `EXPD` (reason `TKXP`) and returns it as it now stands. */
+/**
+ * Marks a consent whose expiry has passed as `EXPD` (reason `TKXP`) and returns it as it now stands; the partner is
+ * notified (`resource-update`) when an authorised consent expires (one never authorised was never in use).
+ */
 async function applyExpiry(store: ConsentStore, consent: AccountAccessConsent, now: Date): Promise<AccountAccessConsent> {
   const live = [ConsentStatus.AwaitingAuthorisation, ConsentStatus.Authorised] as const;
   if (!consent.expiresAt || consent.expiresAt.getTime() > now.getTime() || !live.includes(consent.status as (typeof live)[number])) {
     return consent;
   }
   const reason = { code: 'TKXP', description: 'The consent expired' };
-  await store.transition(consent.id, live, ConsentStatus.Expired, now, reason);
+  const events = consent.status === ConsentStatus.Authorised ? consentExpiredEvents(consent, now) : [];
+  await store.transition(consent.id, live, ConsentStatus.Expired, now, reason, events);
   return (await store.findById(consent.id)) ?? consent;
 }
 

@@ -1,3 +1,4 @@
+import { linkedAccountRemovedEvents } from '../events/consent-events.js';
 import { ActionNotAllowed, ConcurrentChange, InvalidConsentStatus, InvalidField, ResourceNotFound } from '../errors.js';
 import type { ConsentStore } from './account-access-consent.js';
 import { ConsentStatus } from './consent-status.js';
@@ -80,7 +81,8 @@ export async function listCustomerConnections(store: ConnectionStore, customerId
 
 /**
  * The customer stops sharing one account under an account-access consent; the other accounts keep working and the
- * partner's very next call for this account is refused.
+ * partner's very next call for this account is refused; the partner is notified
+ * (`account-access-consent-linked-account-update`).
  * @throws ResourceNotFound for a consent the customer did not grant; InvalidConsentStatus when it is no longer
  *   in force; InvalidField (path `accountId`) for an account it does not share; ActionNotAllowed for its only
  *   account (revoking is the way to stop everything); ConcurrentChange when the consent changed meanwhile.
@@ -100,7 +102,7 @@ export async function removeAccountFromConsent(
   }
   if (!accountIds.includes(accountId)) throw new InvalidField('This account is not shared with the app', 'accountId');
   if (accountIds.length === 1) throw new ActionNotAllowed('This is the only account shared with the app: to stop sharing it, revoke the connection');
-  if (!(await store.removeSharedAccount(consentId, customerId, accountId))) {
+  if (!(await store.removeSharedAccount(consentId, customerId, accountId, linkedAccountRemovedEvents(consent, now), now))) {
     throw new ConcurrentChange('This connection changed at the same time; look at it again');
   }
 }

@@ -1,3 +1,4 @@
+import type { EventDraft } from '../events/event-notification.js';
 import type { TransferDraft } from '../ledger/ledger.js';
 import type { IdempotencyRecord } from './idempotency.js';
 import type { PaymentFacts } from './payment-decision.js';
@@ -76,6 +77,8 @@ export interface SettlementResult {
   readonly reason: StatusReason | null;
   /** Clearing → the outside world on success; the reversal back to the debtor on rejection. */
   readonly transfers: readonly TransferDraft[];
+  /** What the partner is told (`resource-update`), written with the result. */
+  readonly events: readonly EventDraft[];
 }
 
 /** Persistence of payments. */

@@ -1,3 +1,5 @@
+import type { EventDraft } from '../events/event-notification.js';
+import { EventType } from '../events/event-types.js';
 import { newId } from '../ids.js';
 import type { TransferDraft } from '../ledger/ledger.js';
 import { PaymentStatus, type DomesticPayment, type PaymentStore, type SettlementResult } from './domestic-payment.js';
@@ -12,7 +14,8 @@ export type SchemeAnswer = (creditor: PaymentAccount) => StatusReason | null;
  * Settles external payments whose settlement time has come: the scheme accepts (`ACSC`: the money leaves the
  * clearing account for the outside world) or refuses the payee (`RJCT` with its reason: the amount and the
  * charges go back to the debtor as reversal transfers — entries are never edited). Safe to run in many
- * processes at once: each result is applied only if the payment is still `ACSP`.
+ * processes at once: each result is applied only if the payment is still `ACSP`. The partner is notified of each
+ * (`resource-update`), in the same transaction.
  * @returns how many payments this run settled or rejected.
  */
 export async function settleDuePayments(
@@ -52,7 +55,13 @@ function settlement(payment: DomesticPayment, now: Date): SettlementResult {
       { accountId: externalAccountId(payment.currency), amountMinor: payment.amountMinor, information: `Settled ${payment.id}`, counterparty: null },
     ],
   };
-  return { paymentId: payment.id, status: PaymentStatus.SettlementCompleted, reason: null, transfers: [transfer] };
+  return {
+    paymentId: payment.id,
+    status: PaymentStatus.SettlementCompleted,
+    reason: null,
+    transfers: [transfer],
+    events: paymentUpdatedEvents(payment, now),
+  };
 }
 
 function rejection(payment: DomesticPayment, reason: StatusReason, now: Date): SettlementResult {
@@ -71,5 +80,18 @@ function rejection(payment: DomesticPayment, reason: StatusReason, now: Date): S
   });
   const transfers = [returned(clearingAccountId(payment.currency), payment.amountMinor, 'payment')];
   if (payment.chargesMinor > 0n) transfers.push(returned(feeIncomeAccountId(payment.currency), payment.chargesMinor, 'charge'));
-  return { paymentId: payment.id, status: PaymentStatus.Rejected, reason, transfers };
+  return { paymentId: payment.id, status: PaymentStatus.Rejected, reason, transfers, events: paymentUpdatedEvents(payment, now) };
+}
+
+/** The payment's status changed after the response that created it: `resource-update`. */
+function paymentUpdatedEvents(payment: DomesticPayment, now: Date): EventDraft[] {
+  return [
+    {
+      clientId: payment.clientId,
+      resource: { type: 'domestic-payment', id: payment.id },
+      events: [EventType.ResourceUpdate],
+      interactionId: null,
+      occurredAt: now,
+    },
+  ];
 }

@@ -5,6 +5,7 @@ import { columnTypes, type Dialect } from './column-types.js';
 import { consentAccountEntity, consentEntity } from './consent.entity.js';
 import { customerEntity } from './customer.entity.js';
 import { entryEntity, transferEntity } from './ledger.entity.js';
+import { eventDeliveryAttemptEntity, eventNotificationEntity, eventSequenceEntity, eventSubscriptionEntity } from './event.entity.js';
 import { oidcModelEntity } from './oidc-model.entity.js';
 import { partnerEntity, partnerUserEntity, softwareEntity } from './partner.entity.js';
 import { apiCallEntity, outboundMailEntity, webSessionEntity } from './portal.entity.js';
@@ -35,5 +36,9 @@ export function createEntities(dialect: Dialect): EntitySchema[] {
     apiCallEntity(types),
     paymentEntity(types),
     idempotencyKeyEntity(types),
+    eventSubscriptionEntity(types),
+    eventSequenceEntity(types),
+    eventNotificationEntity(types),
+    eventDeliveryAttemptEntity(types),
   ];
 }

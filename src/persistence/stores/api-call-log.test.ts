@@ -8,6 +8,7 @@ import { migrateDatabase, openDatabase, type Database } from '../data-source.js'
 import type { ConsentRow } from '../entities/consent.entity.js';
 import { SqlApiCallLog } from './api-call-log.js';
 import { TypeOrmConsentStore } from './consent-store.js';
+import { testEventOutbox } from '../../../test/support/event-outbox.js';
 
 const BASE_MS = Date.parse('2025-11-20T00:00:00.000Z');
 
@@ -47,7 +48,7 @@ async function countCalls(clientId: string): Promise<number> {
 async function createConsent(): Promise<string> {
   const id = newId('aac');
   const now = new Date();
-  await new TypeOrmConsentStore(database.dataSource).insert({
+  await new TypeOrmConsentStore(database.dataSource, await testEventOutbox()).insert({
     id,
     clientId: 'cli_consent_user',
     status: 'AUTH',

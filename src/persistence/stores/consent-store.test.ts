@@ -10,6 +10,7 @@ import type { ConsentAccountRow, ConsentRow } from '../entities/consent.entity.j
 import { seedSandboxIfEmpty } from '../sandbox-seeder.js';
 import { buildSandboxSeed } from '../../sandbox/sandbox-seed.js';
 import { TypeOrmConsentStore } from './consent-store.js';
+import { testEventOutbox } from '../../../test/support/event-outbox.js';
 
 const ALICE = 'cus_sandbox_alice';
 const BOB = 'cus_sandbox_bob';
@@ -25,7 +26,7 @@ before(async () => {
   database = await openDatabase(testDatabase.config, { poolSize: 10 });
   await migrateDatabase(database);
   await seedSandboxIfEmpty(database, buildSandboxSeed);
-  store = new TypeOrmConsentStore(database.dataSource);
+  store = new TypeOrmConsentStore(database.dataSource, await testEventOutbox());
 });
 after(async () => {
   await database.dataSource.destroy();
@@ -104,38 +105,38 @@ async function consentRow(id: string): Promise<ConsentRow> {
 
 test('removeSharedAccount by the customer of an AUTH consent sharing two accounts → true, the other account stays shared', async () => {
   const { id } = await createAuthorisedConsent('cli_remove_1', ALICE, ['acc_alice_current', 'acc_alice_savings']);
-  assert.equal(await store.removeSharedAccount(id, ALICE, 'acc_alice_current'), true);
+  assert.equal(await store.removeSharedAccount(id, ALICE, 'acc_alice_current', [], new Date()), true);
   assert.deepEqual(await sharedAccounts(id), ['acc_alice_savings']);
   assert.equal((await store.findById(id))?.status, 'AUTH');
 });
 
 test('removeSharedAccount of the last shared account → false, it stays shared', async () => {
   const { id } = await createAuthorisedConsent('cli_remove_2', ALICE, ['acc_alice_current']);
-  assert.equal(await store.removeSharedAccount(id, ALICE, 'acc_alice_current'), false);
+  assert.equal(await store.removeSharedAccount(id, ALICE, 'acc_alice_current', [], new Date()), false);
   assert.deepEqual(await sharedAccounts(id), ['acc_alice_current']);
 });
 
 test('removeSharedAccount by another customer → false, nothing removed', async () => {
   const { id } = await createAuthorisedConsent('cli_remove_3', ALICE, ['acc_alice_current', 'acc_alice_savings']);
-  assert.equal(await store.removeSharedAccount(id, BOB, 'acc_alice_current'), false);
+  assert.equal(await store.removeSharedAccount(id, BOB, 'acc_alice_current', [], new Date()), false);
   assert.deepEqual(await sharedAccounts(id), ['acc_alice_current', 'acc_alice_savings']);
 });
 
 test('removeSharedAccount of an account the consent does not share → false, nothing removed', async () => {
   const { id } = await createAuthorisedConsent('cli_remove_4', ALICE, ['acc_alice_current', 'acc_alice_savings']);
-  assert.equal(await store.removeSharedAccount(id, ALICE, 'acc_alice_eur'), false);
-  assert.equal(await store.removeSharedAccount(id, ALICE, 'acc_ünknown'), false);
+  assert.equal(await store.removeSharedAccount(id, ALICE, 'acc_alice_eur', [], new Date()), false);
+  assert.equal(await store.removeSharedAccount(id, ALICE, 'acc_ünknown', [], new Date()), false);
   assert.deepEqual(await sharedAccounts(id), ['acc_alice_current', 'acc_alice_savings']);
 });
 
 test('removeSharedAccount on a consent that is not AUTH (AWAU, CANC, unknown) → false, nothing removed', async () => {
   const awaiting = await createConsent('cli_remove_5');
-  assert.equal(await store.removeSharedAccount(awaiting.id, ALICE, 'acc_alice_current'), false);
+  assert.equal(await store.removeSharedAccount(awaiting.id, ALICE, 'acc_alice_current', [], new Date()), false);
   const { id } = await createAuthorisedConsent('cli_remove_5', ALICE, ['acc_alice_current', 'acc_alice_savings']);
   assert.equal(await store.transition(id, ['AUTH'], 'CANC', new Date()), true);
-  assert.equal(await store.removeSharedAccount(id, ALICE, 'acc_alice_current'), false);
+  assert.equal(await store.removeSharedAccount(id, ALICE, 'acc_alice_current', [], new Date()), false);
   assert.deepEqual(await sharedAccounts(id), ['acc_alice_current', 'acc_alice_savings']);
-  assert.equal(await store.removeSharedAccount('aac_unknown', ALICE, 'acc_alice_current'), false);
+  assert.equal(await store.removeSharedAccount('aac_unknown', ALICE, 'acc_alice_current', [], new Date()), false);
 });
 
 test('removeSharedAccount of a payment consent → false (account-access consents only)', async () => {
@@ -144,14 +145,14 @@ test('removeSharedAccount of a payment consent → false (account-access consent
     { consentId: id, accountId: 'acc_alice_current' },
     { consentId: id, accountId: 'acc_alice_savings' },
   ]);
-  assert.equal(await store.removeSharedAccount(id, ALICE, 'acc_alice_current'), false);
+  assert.equal(await store.removeSharedAccount(id, ALICE, 'acc_alice_current', [], new Date()), false);
   assert.deepEqual(await sharedAccounts(id), ['acc_alice_current', 'acc_alice_savings']);
 });
 
 test('10 concurrent removals on a consent sharing 3 accounts → exactly 2 succeed and exactly 1 account stays shared', async () => {
   const { id } = await createAuthorisedConsent('cli_remove_race', ALICE, ALICE_ACCOUNTS);
   const results = await Promise.all(
-    Array.from({ length: 10 }, (_, index) => store.removeSharedAccount(id, ALICE, ALICE_ACCOUNTS[index % 3] as string)),
+    Array.from({ length: 10 }, (_, index) => store.removeSharedAccount(id, ALICE, ALICE_ACCOUNTS[index % 3] as string, [], new Date())),
   );
   assert.equal(results.filter(Boolean).length, 2);
   const remaining = await sharedAccounts(id);

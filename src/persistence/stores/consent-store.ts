@@ -1,4 +1,5 @@
-import { In, type DataSource } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { EventDraft } from '../../domain/events/event-notification.js';
 import type { AccountAccessConsent, ConsentAuthorisation, ConsentStore } from '../../domain/consents/account-access-consent.js';
 import type { ConsentStatus } from '../../domain/consents/consent-status.js';
 import type { AppStanding } from '../../domain/partners/partner-app.js';
@@ -8,13 +9,17 @@ import { isStorableId, readSqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
 import { APP_STANDING_COLUMNS, APP_STANDING_JOIN, appStandingOf, type AppStandingRow } from './app-standing-sql.js';
 import { endLiveConsentsOfClient } from './client-consents.js';
+import type { EventOutboxWriter } from './event-outbox-writer.js';
 
 /** The `consent.kind` of account-access consents (payment consents share the table). */
 const KIND = 'account-access';
 
 /** Account-access consents in the `consent` and `consent_account` tables; every status change is a compare-and-set. */
 export class TypeOrmConsentStore implements ConsentStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: EventOutboxWriter,
+  ) {}
 
   private get consents() {
     return this.dataSource.getRepository<ConsentRow>('Consent');
@@ -83,15 +88,23 @@ export class TypeOrmConsentStore implements ConsentStore {
     to: ConsentStatus,
     at: Date,
     reason?: { code: string; description: string },
+    events: readonly EventDraft[] = [],
   ): Promise<boolean> {
-    const result = await this.consents.update(
-      { id: consentId, kind: KIND, status: In([...from]) },
-      { status: to, statusUpdatedAt: at, statusReasonCode: reason?.code ?? null, statusReasonDescription: reason?.description ?? null },
-    );
-    return Boolean(result.affected);
+    const change = async (manager: EntityManager) => {
+      const result = await manager
+        .getRepository<ConsentRow>('Consent')
+        .update(
+          { id: consentId, kind: KIND, status: In([...from]) },
+          { status: to, statusUpdatedAt: at, statusReasonCode: reason?.code ?? null, statusReasonDescription: reason?.description ?? null },
+        );
+      if (!result.affected) return false;
+      await this.outbox.appendWithin(manager, events, at);
+      return true;
+    };
+    return events.length === 0 ? change(this.dataSource.manager) : inTransaction(this.dataSource, change);
   }
 
-  async removeSharedAccount(consentId: string, customerId: string, accountId: string): Promise<boolean> {
+  async removeSharedAccount(consentId: string, customerId: string, accountId: string, events: readonly EventDraft[], at: Date): Promise<boolean> {
     if (![consentId, customerId, accountId].every(isStorableId)) return false;
     return inTransaction(this.dataSource, async (manager) => {
       const lock = manager.connection.options.type === 'better-sqlite3' ? '' : ' FOR UPDATE';
@@ -104,6 +117,7 @@ export class TypeOrmConsentStore implements ConsentStore {
       const shared = await accounts.findBy({ consentId });
       if (shared.length < 2 || !shared.some((row) => row.accountId === accountId)) return false;
       await accounts.delete({ consentId, accountId });
+      await this.outbox.appendWithin(manager, events, at);
       return true;
     });
   }

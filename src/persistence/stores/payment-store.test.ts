@@ -26,6 +26,7 @@ import { TypeOrmIdempotencyStore } from './idempotency-store.js';
 import { TypeOrmLedgerStore } from './ledger-store.js';
 import { TypeOrmPaymentConsentStore } from './payment-consent-store.js';
 import { TypeOrmPaymentStore } from './payment-store.js';
+import { testEventOutbox } from '../../../test/support/event-outbox.js';
 
 let testDatabase: TestDatabase;
 let database: Database;
@@ -56,7 +57,7 @@ before(async () => {
   await seedSandboxIfEmpty(database, buildSandboxSeed);
   const { dataSource, dialect } = database;
   consents = new TypeOrmPaymentConsentStore(dataSource);
-  payments = new TypeOrmPaymentStore(dataSource, dialect);
+  payments = new TypeOrmPaymentStore(dataSource, dialect, await testEventOutbox());
   idempotency = new TypeOrmIdempotencyStore(dataSource);
   accounts = new TypeOrmAccountStore(dataSource);
   ledger = new TypeOrmLedgerStore(dataSource);

@@ -16,6 +16,7 @@ import { isDuplicateKeyError, isStorableId, sqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
 import { lockAccounts, postTransfersToLocked, postTransfersWithin } from './ledger-store.js';
 import { PAYMENT_CONSENT_KIND } from './payment-consent-store.js';
+import type { EventOutboxWriter } from './event-outbox-writer.js';
 
 /** Thrown inside the payment transaction to roll it back when the consent is no longer `AUTH`. */
 class ConsentNoLongerAuthorised extends Error {}
@@ -30,6 +31,7 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
   constructor(
     private readonly dataSource: DataSource,
     private readonly dialect: Dialect,
+    private readonly outbox: EventOutboxWriter,
   ) {}
 
   async execute(execution: PaymentExecution): Promise<ExecutionOutcome> {
@@ -179,6 +181,7 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
       );
       if (!updated.affected) return false;
       await postTransfersWithin(manager, result.transfers);
+      await this.outbox.appendWithin(manager, result.events, at);
       return true;
     });
   }

@@ -3,6 +3,7 @@ import { EntryStatusIndex1763900000000 } from './1763900000000-entry-status-inde
 import { Payments1764000000000 } from './1764000000000-payments.js';
 import { PartnerOnboarding1764100000000 } from './1764100000000-partner-onboarding.js';
 import { BankSettings1764200000000 } from './1764200000000-bank-settings.js';
+import { EventNotifications1764300000000 } from './1764300000000-event-notifications.js';
 
 /** The mysql migrations, oldest first. */
 export const mysqlMigrations = [
@@ -11,4 +12,5 @@ export const mysqlMigrations = [
   Payments1764000000000,
   PartnerOnboarding1764100000000,
   BankSettings1764200000000,
+  EventNotifications1764300000000,
 ];

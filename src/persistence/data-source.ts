@@ -8,6 +8,7 @@ import { createEntities } from './entities/all-entities.js';
 import type { Dialect } from './entities/column-types.js';
 import { mysqlMigrations } from './migrations/mysql/index.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
+import { dropConnectionsThatTimeOut } from './timed-out-connections.js';
 import { serialiseSqliteStatements } from './transactions.js';
 
 /** An initialised TypeORM data source and the dialect it speaks. */
@@ -41,6 +42,7 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
       : await mysqlDataSource(config.url, options.poolSize ?? 10, options.statementTimeoutMs);
   await dataSource.initialize();
   serialiseSqliteStatements(dataSource);
+  if (config.kind === 'mysql' && options.statementTimeoutMs !== undefined) dropConnectionsThatTimeOut(dataSource);
   return { dataSource, dialect: config.kind };
 }
 

@@ -46,10 +46,18 @@ const FORBIDDEN_PACKAGES = {
 
 const ALL_FOLDERS = [...Object.keys(LAYERS), 'cli', 'app', 'main'];
 
+/** Folders below a layer are at most this deep; each depth gets its own rule, so `../x` means the same folder everywhere. */
+const MAX_DEPTH = 5;
+
+/**
+ * The import rules of one layer: for a file `depth` folders below `src/<layer>/`, an import leaves the layer only with
+ * exactly `depth` steps up (`../` from `src/<layer>/a.ts`, `../../` from `src/<layer>/b/a.ts`), so a folder of the layer
+ * that shares a name with another layer (`src/domain/events/` and `src/events/`) is not mistaken for it.
+ */
 function layerRules(layer, allowed) {
   const forbidden = ALL_FOLDERS.filter((folder) => folder !== layer && !allowed.includes(folder));
-  return {
-    files: [`src/${layer}/**/*.ts`],
+  return Array.from({ length: MAX_DEPTH }, (_, index) => ({
+    files: [`src/${layer}/${'*/'.repeat(index)}*.ts`],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
@@ -57,7 +65,7 @@ function layerRules(layer, allowed) {
         {
           patterns: [
             {
-              regex: `^(\\.\\./)+(${forbidden.join('|')})(/|\\.js$)`,
+              regex: `^(\\.\\./){${index + 1}}(${forbidden.join('|')})(/|\\.js$)`,
               message: `src/${layer}/ may import only from ${allowed.length > 0 ? allowed.map((name) => `src/${name}/`).join(', ') : 'itself'} (DESIGN.md "Layering").`,
             },
             ...(FORBIDDEN_PACKAGES[layer]
@@ -67,7 +75,7 @@ function layerRules(layer, allowed) {
         },
       ],
     },
-  };
+  }));
 }
 
 export default tseslint.config(
@@ -119,6 +127,6 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
-  ...Object.entries(LAYERS).map(([layer, allowed]) => layerRules(layer, allowed)),
+  ...Object.entries(LAYERS).flatMap(([layer, allowed]) => layerRules(layer, allowed)),
   prettier,
 );

@@ -54,6 +54,8 @@ import { createRegistrationRoutes, REGISTRATION_PATH } from './registration/regi
 import { SchemaRegistry } from './validation/schema-registry.js';
 import { eventSealer } from './events/event-sealer.js';
 import { EventOutboxWriter } from './persistence/stores/event-outbox-writer.js';
+import { TypeOrmEventPollingStore } from './persistence/stores/event-polling-store.js';
+import { TypeOrmEventSubscriptionStore } from './persistence/stores/event-subscription-store.js';
 import { settleDuePayments } from './domain/payments/settlement.js';
 import { sandboxSchemeAnswer } from './domain/payments/payee.js';
 
@@ -72,6 +74,9 @@ export interface BackgroundJobs {
   /** Settles or rejects the payments to other banks whose settlement time has come (the sandbox payment scheme). */
   settlePayments(now: Date): Promise<{ settled: number; rejected: number }>;
 }
+
+/** A long poll of `POST /events` waits up to 10 s for a first event, looking every quarter second. */
+const LONG_POLL = { maxWaitMs: 10_000, checkEveryMs: 250, sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
 
 /** A database outage is answered 503 with `Retry-After: 5`: the resource API and the authorization server. */
 const OUTAGES = { isOutage: isDatabaseUnavailable, retryAfterSeconds: 5 };
@@ -101,9 +106,8 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const payments = new TypeOrmPaymentStore(dataSource, dialect, outbox);
   const partners = new TypeOrmPartnerStore(dataSource);
   const sessions = new TypeOrmWebSessionStore(dataSource);
-  const fetchKeySet = guardedFetch({
-    allowLoopback: config.mode === 'sandbox' && ['localhost', '127.0.0.1', '[::1]'].includes(new URL(config.issuer).hostname),
-  });
+  const loopbackSandbox = config.mode === 'sandbox' && ['localhost', '127.0.0.1', '[::1]'].includes(new URL(config.issuer).hostname);
+  const fetchKeySet = guardedFetch({ allowLoopback: loopbackSandbox });
   const remoteKeys = new RemoteKeySets(fetchKeySet);
   const registrationEndpoint = `${config.issuer}${REGISTRATION_PATH}`;
   const provider = createProvider({
@@ -167,6 +171,13 @@ export async function createOpenTeller(config: Config, database: Database, logge
         fees: config.payments.fees,
         risk: config.payments.risk,
         settlementDelayMs: config.payments.settlementDelayMs,
+      },
+      events: {
+        issuer: config.issuer,
+        subscriptions: new TypeOrmEventSubscriptionStore(dataSource),
+        callbackUrls: { allowLoopbackHttp: loopbackSandbox },
+        polling: new TypeOrmEventPollingStore(dataSource),
+        longPoll: LONG_POLL,
       },
       signing: {
         signer: { ...bankSigningKey, issuer: config.payments.bankOrganisationId, trustAnchor: config.payments.trustAnchor },

@@ -13,6 +13,8 @@ const DOMAIN_ERRORS: Readonly<Record<string, { status: number; errorCode: string
   UnsupportedCurrency: { status: 400, errorCode: 'U023' },
   UnsupportedLocalInstrument: { status: 400, errorCode: 'U026' },
   UnsupportedScheme: { status: 400, errorCode: 'U027' },
+  UnsupportedEventType: { status: 400, errorCode: 'U024' },
+  ResourceAlreadyExists: { status: 409, errorCode: 'U029' },
 };
 
 /** Status and OBIE code for a domain error; an unmapped code is a programming error (500). */

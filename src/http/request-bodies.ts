@@ -1,3 +1,5 @@
+import type { EventPollRequest } from '../domain/events/event-polling.js';
+import type { EventSubscriptionRequest } from '../domain/events/event-subscriptions.js';
 import type { PaymentConsentRequest } from '../domain/payments/payment-consent.js';
 import type { PaymentRequest } from '../domain/payments/payments.js';
 
@@ -20,6 +22,9 @@ export interface RequestBodies {
   readonly OBReadConsent1: AccountAccessConsentRequest;
   readonly OBWriteDomesticConsent4: PaymentConsentRequest;
   readonly OBWriteDomestic2: PaymentRequest;
+  readonly OBEventSubscription1: { readonly Data: EventSubscriptionRequest };
+  readonly OBEventSubscriptionResponse1: { readonly Data: EventSubscriptionRequest & { readonly EventSubscriptionId: string } };
+  readonly OBEventPolling1: EventPollRequest;
 }
 
 /** A request schema a route can declare. */

@@ -26,6 +26,9 @@ import { domesticPaymentConsentRoutes } from './pisp/domestic-payment-consents.j
 import { domesticPaymentRoutes } from './pisp/domestic-payments.js';
 import type { PispServices } from './pisp/pisp-services.js';
 import type { RouteDeclaration } from './route.js';
+import { eventSubscriptionRoutes } from './events/event-subscriptions.js';
+import { eventPollingRoutes } from './events/events.js';
+import type { EventsServices } from './events/events-services.js';
 import type { ApiCallRecorder } from './api-call-recorder.js';
 
 /** Base path of the Open Banking API. */
@@ -41,6 +44,9 @@ export const AISP_ROUTES: readonly RouteDeclaration<AispServices>[] = [
   ...balanceRoutes,
   ...transactionRoutes,
 ];
+
+/** The event routes (subscriptions and aggregated polling), directly below the API base path. */
+export const EVENT_ROUTES: readonly RouteDeclaration<EventsServices>[] = [...eventSubscriptionRoutes, ...eventPollingRoutes];
 
 /** The payment-initiation routes, as declared. */
 export const PISP_ROUTES: readonly RouteDeclaration<PispServices>[] = [...domesticPaymentConsentRoutes, ...domesticPaymentRoutes];
@@ -65,6 +71,7 @@ export interface ResourceApiDependencies {
   readonly tokens: TokenVerifierOptions;
   readonly aisp: AispServices;
   readonly pisp: PispServices;
+  readonly events: EventsServices;
   readonly signing: MessageSigning;
   /** What a partner app may do now (only `active` apps may call). */
   readonly findAppStanding: AppStandingLookup;
@@ -85,32 +92,32 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
   const requireAccessToken = accessTokenVerifier(dependencies.tokens);
   const { findAppStanding } = dependencies;
   const activeApp = requireActiveApp(findAppStanding);
-  const aisp = buildRouter('aisp', AISP_ROUTES, dependencies.aisp, (route) =>
+  const signedRequests = <Services>(route: RouteDeclaration<Services>) =>
+    route.signedRequest ? [requireSignedRequest(dependencies.signing.identities, dependencies.signing.trustAnchor)] : [];
+  const aisp = buildRouter('/aisp', AISP_ROUTES, dependencies.aisp, (route) =>
     route.token === 'authorization-code' ? [requireAuthorisedConsent(dependencies.aisp.consents, findAppStanding)] : [],
   );
   const pisp = buildRouter(
-    'pisp',
+    '/pisp',
     PISP_ROUTES,
     dependencies.pisp,
     (route) => (route.token === 'authorization-code' ? [requirePaymentConsent(dependencies.pisp.consents, findAppStanding)] : []),
-    (route) => [
-      ...(route.signedRequest ? [requireSignedRequest(dependencies.signing.identities, dependencies.signing.trustAnchor)] : []),
-      ...(route.idempotent ? [requireIdempotencyKey] : []),
-    ],
+    (route) => [...signedRequests(route), ...(route.idempotent ? [requireIdempotencyKey] : [])],
   );
+  const events = buildRouter('', EVENT_ROUTES, dependencies.events, () => [], signedRequests);
 
   /**
    * `guards` run after the access token, `checks` after the body has been parsed and validated (a body that is
    * not JSON is a U010, whatever its signature).
    */
   function buildRouter<Services>(
-    family: string,
+    prefix: string,
     routes: readonly RouteDeclaration<Services>[],
     services: Services,
     guards: (route: RouteDeclaration<Services>) => Middleware[],
     checks: (route: RouteDeclaration<Services>) => Middleware[] = () => [],
   ) {
-    const router = new Router({ prefix: `${API_BASE_PATH}/${family}` });
+    const router = new Router({ prefix: `${API_BASE_PATH}${prefix}` });
     for (const route of routes) {
       const steps: RouterMiddleware[] = [requireAccessToken(route.token, route.scope), ...guards(route), activeApp];
       if (route.requestSchema) steps.push(validateRequestBody(dependencies.schemas, route.requestSchema, route.prepareRequest));
@@ -125,11 +132,15 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
   const common: Middleware[] = [renderErrors(dependencies.logger, dependencies.outages), negotiate(), parseJsonBody(MAX_BODY_BYTES), refuseUnmatched];
   const aispApi: Middleware = compose<Context>([recordCall, ...common, ...aisp]);
   const pispApi: Middleware = compose<Context>([recordCall, signResponses(dependencies.signing.signer), ...common, ...pisp]);
+  const subscriptionsApi: Middleware = compose<Context>([recordCall, signResponses(dependencies.signing.signer), ...common, ...events]);
+  const pollingApi: Middleware = compose<Context>([recordCall, ...common, ...events]);
   const otherApi: Middleware = compose<Context>(common);
   return async function resourceApi(ctx: Context, next: Next): Promise<void> {
     const within = (prefix: string) => ctx.path === prefix || ctx.path.startsWith(`${prefix}/`);
     if (within(`${API_BASE_PATH}/aisp`)) await aispApi(ctx, next);
     else if (within(`${API_BASE_PATH}/pisp`)) await pispApi(ctx, next);
+    else if (within(`${API_BASE_PATH}/event-subscriptions`)) await subscriptionsApi(ctx, next);
+    else if (within(`${API_BASE_PATH}/events`)) await pollingApi(ctx, next);
     else if (within(API_BASE_PATH) || within(OPEN_BANKING_PATH)) await otherApi(ctx, next);
     else await next();
   };

@@ -7,13 +7,14 @@ import type { RequestSchema } from './request-bodies.js';
  * read one declaration (CONVENTIONS "How to add an endpoint").
  */
 export interface RouteDeclaration<Services> {
-  readonly method: 'GET' | 'POST' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path below the API family prefix, in @koa/router syntax. */
   readonly path: string;
   /** The OBIE `operationId`. */
   readonly operationId: string;
   readonly token: TokenKind;
-  readonly scope: string;
+  /** The scope the access token must carry, or several of which it must carry one. */
+  readonly scope: string | readonly string[];
   /** The request body must carry a valid `x-jws-signature` (payment POSTs). */
   readonly signedRequest?: boolean;
   /** The request needs an `x-idempotency-key` (payment POSTs). */

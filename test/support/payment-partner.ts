@@ -64,7 +64,7 @@ export interface PaymentPartner {
   /** A client-credentials access token with scope `payments`. */
   paymentsToken(): Promise<string>;
   /** Any PIS call (DPoP-bound token); asserts the response is schema-valid and signed by the bank. */
-  call(token: string, method: string, path: string, options?: { body?: string; headers?: Record<string, string> }): Promise<PisResponse>;
+  call(token: string, method: string, path: string, options?: CallOptions): Promise<PisResponse>;
   /** A POST whose exact body bytes are signed as a detached JWS, with an idempotency key (see {@link SignedPostOptions}). */
   signedPost(token: string, path: string, body: unknown, options?: SignedPostOptions): Promise<PisResponse>;
   /** The detached JWS of `body` with the partner's key and identity, bent as `options` says. */
@@ -136,7 +136,9 @@ export async function registerPaymentPartner(server: TestServer, name = 'Pay Pal
       const text = new TextDecoder().decode(raw);
       const body = text ? JSON.parse(text) : undefined;
       assertResponseSchema(method, path, response.status, body);
-      await assertBankSignature(response.headers.get('x-jws-signature'), raw, bankKeys, expectations, `${method} ${path} → ${response.status}`);
+      if (response.status === 204) assert.equal(raw.length, 0, `${method} ${path}: 204 without a body, so nothing to sign`);
+      else if (options.unsignedResponse) assert.equal(response.headers.get('x-jws-signature'), null, `${method} ${path}: not signed`);
+      else await assertBankSignature(response.headers.get('x-jws-signature'), raw, bankKeys, expectations, `${method} ${path} → ${response.status}`);
       return { status: response.status, headers: response.headers, raw, body };
     },
     async sign(body, options = {}) {
@@ -261,6 +263,13 @@ export const ACCOUNTS = {
   /** A payee at another bank whose account the sandbox scheme reports closed (`AC04`). */
   closedElsewhere: { SchemeName: SORT_CODE, Identification: '99039911111111', Name: 'Closed Account Ltd' },
 } as const satisfies Record<string, NamedAccount>;
+
+/** A call's body and headers; `unsignedResponse` for the endpoints whose responses the bank does not sign (`POST /events`). */
+export interface CallOptions {
+  readonly body?: string;
+  readonly headers?: Record<string, string>;
+  readonly unsignedResponse?: boolean;
+}
 
 /** What a test varies in a domestic payment consent; the rest is a plain Faster Payment. */
 export interface ConsentRequestOptions {

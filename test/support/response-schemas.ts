@@ -1,16 +1,18 @@
 import assert from 'node:assert/strict';
-import { AISP_ROUTES, API_BASE_PATH, PISP_ROUTES } from '../../src/http/resource-api.js';
+import { AISP_ROUTES, API_BASE_PATH, EVENT_ROUTES, PISP_ROUTES } from '../../src/http/resource-api.js';
 import { SchemaRegistry } from '../../src/validation/schema-registry.js';
 
 const schemas = SchemaRegistry.load();
 
-const ROUTES = [...AISP_ROUTES.map((route) => ({ family: 'aisp', route })), ...PISP_ROUTES.map((route) => ({ family: 'pisp', route }))].map(
-  ({ family, route }) => ({
-    method: route.method,
-    pattern: new RegExp(`^${API_BASE_PATH}/${family}${route.path.replace(/:[A-Za-z]+/g, '[^/]+')}$`),
-    responseSchema: route.responseSchema,
-  }),
-);
+const ROUTES = [
+  ...AISP_ROUTES.map((route) => ({ prefix: '/aisp', route })),
+  ...PISP_ROUTES.map((route) => ({ prefix: '/pisp', route })),
+  ...EVENT_ROUTES.map((route) => ({ prefix: '', route })),
+].map(({ prefix, route }) => ({
+  method: route.method,
+  pattern: new RegExp(`^${API_BASE_PATH}${prefix}${route.path.replace(/:[A-Za-z]+/g, '[^/]+')}$`),
+  responseSchema: route.responseSchema,
+}));
 
 /**
  * Asserts that a resource-API response body satisfies its schema: the schema the route declares for

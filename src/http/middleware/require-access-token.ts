@@ -57,7 +57,8 @@ export function accessTokenVerifier(options: TokenVerifierOptions) {
   /** Imported DPoP public keys by thumbprint and algorithm: a partner signs its proofs with one key. */
   const proofKeys = new BoundedCache<string, CryptoKey | Uint8Array>(10_000);
 
-  return function requireAccessToken(kind: TokenKind, scope: string) {
+  return function requireAccessToken(kind: TokenKind, scope: string | readonly string[]) {
+    const accepted = typeof scope === 'string' ? [scope] : scope;
     return async function requireAccessTokenMiddleware(ctx: Context, next: Next) {
       const authorization = ctx.get('authorization');
       if (!authorization) throw unauthorized('An access token is required (Authorization: DPoP <token>)', 'Authorization', 'U007');
@@ -73,8 +74,9 @@ export function accessTokenVerifier(options: TokenVerifierOptions) {
       if (kind === 'client-credentials' && verified.consentId) {
         throw unauthorized('This endpoint needs a client credentials access token');
       }
-      if (!verified.scopes.includes(scope)) {
-        throw new ApiError(403, [{ ErrorCode: 'U006', Message: `The access token lacks the "${scope}" scope`, Path: 'Authorization' }]);
+      if (!accepted.some((name) => verified.scopes.includes(name))) {
+        const wanted = accepted.map((name) => `"${name}"`).join(' or ');
+        throw new ApiError(403, [{ ErrorCode: 'U006', Message: `The access token lacks the ${wanted} scope`, Path: 'Authorization' }]);
       }
       rememberVerifiedToken(ctx, verified);
       await next();

@@ -103,7 +103,10 @@ export function eventNotificationEntity(types: ColumnTypes): EntitySchema<EventN
       acknowledgedAt: types.timestamp({ name: 'acknowledged_at', nullable: true }),
       pollError: types.text(300, { name: 'poll_error', nullable: true }),
     },
-    indices: [{ name: 'ix_event_notification_push', columns: ['pushState', 'nextPushAt'] }],
+    indices: [
+      { name: 'ix_event_notification_push', columns: ['pushState', 'nextPushAt'] },
+      { name: 'ix_event_notification_unacknowledged', columns: ['clientId', 'acknowledgedAt', 'sequence'] },
+    ],
   });
 }
 

@@ -57,6 +57,7 @@ import { EventOutboxWriter } from './persistence/stores/event-outbox-writer.js';
 import { TypeOrmEventPollingStore } from './persistence/stores/event-polling-store.js';
 import { TypeOrmEventSubscriptionStore } from './persistence/stores/event-subscription-store.js';
 import { settleDuePayments } from './domain/payments/settlement.js';
+import { expireDueConsents } from './domain/consents/account-access-consents.js';
 import { sandboxSchemeAnswer } from './domain/payments/payee.js';
 
 /** One running OpenTeller: the Koa application and what it was built from. */
@@ -73,6 +74,8 @@ export interface OpenTeller {
 export interface BackgroundJobs {
   /** Settles or rejects the payments to other banks whose settlement time has come (the sandbox payment scheme). */
   settlePayments(now: Date): Promise<{ settled: number; rejected: number }>;
+  /** Expires the account-access consents whose expiry has passed (partners hear of it); returns how many it looked at. */
+  expireConsents(now: Date): Promise<number>;
 }
 
 /** A long poll of `POST /events` waits up to 10 s for a first event, looking every quarter second. */
@@ -278,6 +281,9 @@ export async function createOpenTeller(config: Config, database: Database, logge
   app.use(mount(provider));
   app.on('error', (error: unknown) => logUnhandledHttpError(logger, error));
   logger.debug({ api: `${config.issuer}${API_BASE_PATH}` }, 'OpenTeller assembled');
-  const jobs: BackgroundJobs = { settlePayments: (now) => settleDuePayments(payments, sandboxSchemeAnswer, now) };
+  const jobs: BackgroundJobs = {
+    settlePayments: (now) => settleDuePayments(payments, sandboxSchemeAnswer, now),
+    expireConsents: (now) => expireDueConsents(consents, now),
+  };
   return { app, provider, calls, jobs };
 }

@@ -13,6 +13,7 @@ import { seedSandboxIfEmpty } from './persistence/sandbox-seeder.js';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
 const SETTLEMENT_INTERVAL_MS = 2_000;
+const EXPIRY_INTERVAL_MS = 30_000;
 /**
  * How long one statement of the serving process may take on MySQL before it fails (an outage: 503 with
  * `Retry-After`). Far above any statement's normal time, lock waits included; the same as SQLite's busy timeout.
@@ -45,12 +46,18 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
     logger.warn({ previousIssuer, issuer: config.issuer }, 'ISSUER changed: what was issued for the previous issuer is refused from now on');
   }
   const settlement = startSettlementWorker(config, jobs, logger);
+  const expiry = repeat(
+    EXPIRY_INTERVAL_MS,
+    () => jobs.expireConsents(new Date()),
+    (error) => logger.warn({ err: error }, 'consent expiry run failed'),
+  );
   logger.info({ issuer: config.issuer, mode: config.mode, readyInMs: Date.now() - startedAt }, 'OpenTeller is listening');
   process.stdout.write(welcomeBanner(config, previousIssuer));
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     clearInterval(purge);
     if (settlement) clearInterval(settlement);
+    clearInterval(expiry);
     server.close(() => {
       void calls
         .flush()
@@ -118,20 +125,28 @@ async function listen(server: Server, config: Config): Promise<void> {
  */
 function startSettlementWorker(config: Config, jobs: BackgroundJobs, logger: Logger): NodeJS.Timeout | null {
   if (config.mode !== 'sandbox') return null;
+  return repeat(
+    SETTLEMENT_INTERVAL_MS,
+    async () => {
+      const result = await jobs.settlePayments(new Date());
+      if (result.settled + result.rejected > 0) logger.info(result, 'payments settled');
+    },
+    (error) => logger.warn({ err: error }, 'settlement run failed'),
+  );
+}
+
+/** Runs `work` every `intervalMs`, never two runs at once, reporting failures; the timer does not keep the process alive. */
+function repeat(intervalMs: number, work: () => Promise<unknown>, onError: (error: unknown) => void): NodeJS.Timeout {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    jobs
-      .settlePayments(new Date())
-      .then((result) => {
-        if (result.settled + result.rejected > 0) logger.info(result, 'payments settled');
-      })
-      .catch((error: unknown) => logger.warn({ err: error }, 'settlement run failed'))
+    work()
+      .catch(onError)
       .finally(() => {
         running = false;
       });
-  }, SETTLEMENT_INTERVAL_MS);
+  }, intervalMs);
   timer.unref();
   return timer;
 }

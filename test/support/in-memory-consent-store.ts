@@ -1,3 +1,4 @@
+import type { EventDraft } from '../../src/domain/events/event-notification.js';
 import type { AccountAccessConsent, ConsentAuthorisation, ConsentStore } from '../../src/domain/consents/account-access-consent.js';
 import { ConsentStatus } from '../../src/domain/consents/consent-status.js';
 import type { AppStanding } from '../../src/domain/partners/partner-app.js';
@@ -14,6 +15,8 @@ export class InMemoryConsentStore implements ConsentStore {
   private readonly accounts = new Map<string, string[]>();
   /** Every successful status change, in order (for assertions). */
   readonly writes: Array<{ consentId: string; from: ConsentStatus; to: ConsentStatus }> = [];
+  /** The events written with those changes, in order. */
+  readonly events: EventDraft[] = [];
 
   async insert(consent: AccountAccessConsent): Promise<void> {
     await tick();
@@ -70,10 +73,12 @@ export class InMemoryConsentStore implements ConsentStore {
     to: ConsentStatus,
     at: Date,
     reason?: { code: string; description: string },
+    events: readonly EventDraft[] = [],
   ): Promise<boolean> {
     await tick();
     const current = this.consents.get(consentId);
     if (!current || !from.includes(current.status)) return false;
+    this.events.push(...events);
     this.consents.set(consentId, {
       ...current,
       status: to,
@@ -84,17 +89,25 @@ export class InMemoryConsentStore implements ConsentStore {
     return true;
   }
 
-  async removeSharedAccount(consentId: string, customerId: string, accountId: string): Promise<boolean> {
+  async removeSharedAccount(consentId: string, customerId: string, accountId: string, events: readonly EventDraft[]): Promise<boolean> {
     await tick();
     const current = this.consents.get(consentId);
     const shared = this.accounts.get(consentId) ?? [];
     if (current?.status !== ConsentStatus.Authorised || current.customerId !== customerId) return false;
     if (shared.length < 2 || !shared.includes(accountId)) return false;
+    this.events.push(...events);
     this.accounts.set(
       consentId,
       shared.filter((id) => id !== accountId),
     );
     return true;
+  }
+
+  async listDueForExpiry(now: Date, limit: number): Promise<AccountAccessConsent[]> {
+    return [...this.consents.values()]
+      .filter((consent) => ['AWAU', 'AUTH'].includes(consent.status) && consent.expiresAt !== null && consent.expiresAt <= now)
+      .sort((a, b) => (a.expiresAt?.getTime() ?? 0) - (b.expiresAt?.getTime() ?? 0))
+      .slice(0, limit);
   }
 
   async cancelAllOfClient(clientId: string, at: Date, reason: { code: string; description: string }): Promise<string[]> {

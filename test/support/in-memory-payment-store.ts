@@ -1,3 +1,4 @@
+import type { EventDraft } from '../../src/domain/events/event-notification.js';
 import { assertFundsAvailable, type AccountFunds } from '../../src/domain/ledger/funds.js';
 import { assertBalancedTransfer, type TransferDraft } from '../../src/domain/ledger/ledger.js';
 import type {
@@ -137,12 +138,16 @@ export class InMemoryPaymentStore implements PaymentStore, IdempotencyStore {
       .map((payment) => ({ ...payment }));
   }
 
+  /** The events written with settlements, in order. */
+  readonly events: EventDraft[] = [];
+
   async settle(result: SettlementResult, at: Date): Promise<boolean> {
     await tick();
     this.settleCalls += 1;
     const current = this.payments.get(result.paymentId);
     if (!current || current.status !== 'ACSP') return false;
     this.postTransfers(result.transfers);
+    this.events.push(...result.events);
     this.payments.set(result.paymentId, { ...current, status: result.status, statusReason: result.reason, statusUpdatedAt: at });
     this.settleApplied += 1;
     return true;

@@ -78,6 +78,8 @@ export interface ConsentStore {
    * @returns false when those conditions did not hold (nothing written).
    */
   removeSharedAccount(consentId: string, customerId: string, accountId: string, events: readonly EventDraft[], at: Date): Promise<boolean>;
+  /** Up to `limit` consents still `AWAU` or `AUTH` whose expiry has passed at `now`, the longest overdue first. */
+  listDueForExpiry(now: Date, limit: number): Promise<AccountAccessConsent[]>;
   /**
    * Moves every `AWAU` and `AUTH` consent of a client to `CANC` with `reason`.
    * @returns the grant ids of the consents it moved.

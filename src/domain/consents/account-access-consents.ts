@@ -231,6 +231,17 @@ export async function findConsentBackingGrant(store: ConsentStore, grantId: stri
 }
 
 /**
+ * Expires the consents whose expiry has passed, whether or not anyone reads them, so that partners hear of it when
+ * it happens (`resource-update`). Safe in any number of processes: each transition is a compare-and-set.
+ * @returns how many it looked at (a full batch means more may be waiting).
+ */
+export async function expireDueConsents(store: ConsentStore, now: Date, limit = 100): Promise<number> {
+  const due = await store.listDueForExpiry(now, limit);
+  for (const consent of due) await applyExpiry(store, consent, now);
+  return due.length;
+}
+
+/**
  * Marks a consent whose expiry has passed as `EXPD` (reason `TKXP`) and returns it as it now stands; the partner is
  * notified (`resource-update`) when an authorised consent expires (one never authorised was never in use).
  */

@@ -7,6 +7,7 @@ import { PaymentStatus, type DomesticPayment } from './domestic-payment.js';
 import { clearingAccountId, externalAccountId, feeIncomeAccountId, sandboxSchemeAnswer } from './payee.js';
 import type { PaymentAccount } from './payment-instruction.js';
 import { settleDuePayments } from './settlement.js';
+import { EventType } from '../events/event-types.js';
 
 const CREATED = new Date('2030-06-01T12:00:00.000Z');
 const DUE = new Date('2030-06-01T12:00:10.000Z');
@@ -130,6 +131,11 @@ describe('settleDuePayments', () => {
     assert.equal(store.balanceOf(externalAccountId('GBP')), 150_000n);
     assert.equal(store.balanceOf(feeIncomeAccountId('GBP')), 50n);
     assert.equal(store.balanceOf(DEBTOR), debtorBefore, 'the debtor is not touched again');
+    assert.deepEqual(
+      store.events.map((event) => [event.clientId, event.resource, event.events]),
+      [[payment.clientId, { type: 'domestic-payment', id: payment.id }, [EventType.ResourceUpdate]]],
+      'the partner is told: one resource-update about the payment',
+    );
   });
 
   test('payee refused by the scheme (closed account) → RJCT AC04; the amount and the charges return to the debtor by reversal transfers', async () => {
@@ -156,6 +162,10 @@ describe('settleDuePayments', () => {
     assert.equal(store.balanceOf(clearingAccountId('GBP')), 0n);
     assert.equal(store.balanceOf(feeIncomeAccountId('GBP')), 0n);
     assert.equal(store.balanceOf(externalAccountId('GBP')), 0n, 'nothing left the bank');
+    assert.deepEqual(
+      store.events.map((event) => [event.resource.id, event.events]),
+      [[payment.id, [EventType.ResourceUpdate]]],
+    );
   });
 
   test('a refused payment without charges → a single reversal of the amount', async () => {

@@ -54,6 +54,7 @@ export function consentEntity(types: ColumnTypes): EntitySchema<ConsentRow> {
       { name: 'ix_consent_client', columns: ['clientId', 'createdAt'] },
       { name: 'ix_consent_customer', columns: ['customerId', 'createdAt'] },
       { name: 'ux_consent_grant', columns: ['grantId'], unique: true },
+      { name: 'ix_consent_expiry', columns: ['status', 'expiresAt'] },
     ],
   });
 }

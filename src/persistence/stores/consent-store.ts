@@ -1,4 +1,4 @@
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import { In, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
 import type { EventDraft } from '../../domain/events/event-notification.js';
 import type { AccountAccessConsent, ConsentAuthorisation, ConsentStore } from '../../domain/consents/account-access-consent.js';
 import type { ConsentStatus } from '../../domain/consents/consent-status.js';
@@ -120,6 +120,15 @@ export class TypeOrmConsentStore implements ConsentStore {
       await this.outbox.appendWithin(manager, events, at);
       return true;
     });
+  }
+
+  async listDueForExpiry(now: Date, limit: number): Promise<AccountAccessConsent[]> {
+    const rows = await this.consents.find({
+      where: { kind: KIND, status: In(['AWAU', 'AUTH']), expiresAt: LessThanOrEqual(now) },
+      order: { expiresAt: 'ASC' },
+      take: limit,
+    });
+    return rows.map(toConsent);
   }
 
   cancelAllOfClient(clientId: string, at: Date, reason: { code: string; description: string }): Promise<string[]> {

@@ -66,6 +66,8 @@ export interface OpenTeller {
   readonly provider: Provider;
   /** The API call log's writer: flush it before the database closes. */
   readonly calls: ApiCallRecorder;
+  /** Writes event notifications in the caller's transaction (the stores use it; so do the sandbox's test events). */
+  readonly outbox: EventOutboxWriter;
   /** Background work, each run claimed row by row so that any number of processes may run it (`main.ts` schedules it). */
   readonly jobs: BackgroundJobs;
 }
@@ -285,5 +287,5 @@ export async function createOpenTeller(config: Config, database: Database, logge
     settlePayments: (now) => settleDuePayments(payments, sandboxSchemeAnswer, now),
     expireConsents: (now) => expireDueConsents(consents, now),
   };
-  return { app, provider, calls, jobs };
+  return { app, provider, calls, jobs, outbox };
 }

@@ -37,9 +37,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as client from 'openid-client';
-import { base64url, CompactSign, compactVerify, createRemoteJWKSet } from 'jose';
+import { createRemoteJWKSet } from 'jose';
 import { BankRefusal, ExampleFailure, exitOnFailure, onFailure } from './example-failures.mjs';
 import { bankIssuer, catchCallback, loadPrivateKey, required } from './example-support.mjs';
+import { signDetached, verifyDetached } from './message-signing.mjs';
 
 exitOnFailure();
 const ISSUER = bankIssuer();
@@ -60,61 +61,6 @@ const CREDITOR_NAME = process.env.CREDITOR_NAME ?? 'Bob Patel';
 const REFERENCE = process.env.REFERENCE ?? 'INVOICE 1001';
 const API = `${ISSUER}/open-banking/v4.0/pisp`;
 const AUTHORISATION_MINUTES = 10;
-
-// --- Message signing: a detached JWS over the exact body bytes ----------------------------------------
-const OB_IAT = 'http://openbanking.org.uk/iat';
-const OB_ISS = 'http://openbanking.org.uk/iss';
-const OB_TAN = 'http://openbanking.org.uk/tan';
-
-/**
- * The x-jws-signature of a request body: a PS256 compact JWS over the body bytes, with its payload part
- * removed ("<protected header>..<signature>"). `bytes` must be exactly the bytes you send.
- */
-async function signDetached(bytes, { key, kid, issuer, trustAnchor }) {
-  const jws = await new CompactSign(bytes)
-    .setProtectedHeader({
-      alg: 'PS256',
-      kid,
-      typ: 'JOSE',
-      cty: 'application/json',
-      [OB_IAT]: Math.floor(Date.now() / 1000),
-      [OB_ISS]: issuer, // "{partner id}/{client id}"
-      [OB_TAN]: trustAnchor,
-      crit: [OB_IAT, OB_ISS, OB_TAN],
-    })
-    .sign(key, { crit: { [OB_IAT]: true, [OB_ISS]: true, [OB_TAN]: true } });
-  const [header, , signature] = jws.split('.');
-  return `${header}..${signature}`;
-}
-
-/**
- * Checks the bank's x-jws-signature over the exact response bytes with the bank's key (by kid, from jwks_uri),
- * and that it was signed by the bank (iss) under the trust anchor (tan). Throws if anything is wrong.
- */
-async function verifyDetached(signature, bytes, bankKeys) {
-  const [header, payload, value] = (signature ?? '').split('.');
-  const hint = "BANK_ORGANISATION_ID and JWS_TRUST_ANCHOR must be the bank's: the payment example command on the app's page in the portal has them.";
-  if (!header || payload !== '' || value === undefined) throw new ExampleFailure('The response has no detached x-jws-signature.', hint);
-  let protectedHeader;
-  try {
-    ({ protectedHeader } = await compactVerify(`${header}.${base64url.encode(bytes)}.${value}`, bankKeys, {
-      algorithms: ['PS256'],
-      crit: { [OB_IAT]: true, [OB_ISS]: true, [OB_TAN]: true },
-    }));
-  } catch (error) {
-    throw new ExampleFailure(
-      `The response's x-jws-signature does not verify with the bank's keys (${error.message}).`,
-      'ISSUER must be the bank you mean: it signs its responses with a key it publishes at its jwks_uri.',
-    );
-  }
-  if (protectedHeader[OB_ISS] !== BANK_ORGANISATION_ID) {
-    throw new ExampleFailure(`The response was signed by ${protectedHeader[OB_ISS]}, not by BANK_ORGANISATION_ID ${BANK_ORGANISATION_ID}.`, hint);
-  }
-  if (protectedHeader[OB_TAN] !== TRUST_ANCHOR) {
-    throw new ExampleFailure(`The response signature names trust anchor ${protectedHeader[OB_TAN]}, not JWS_TRUST_ANCHOR ${TRUST_ANCHOR}.`, hint);
-  }
-  return protectedHeader;
-}
 
 // --- 1. Discovery, client authentication, DPoP, keys -------------------------------------------------
 const clientKey = await loadPrivateKey('PRIVATE_JWK_FILE', PRIVATE_JWK_FILE);
@@ -266,7 +212,10 @@ async function callApi(accessToken, url, method, { body, idempotencyKey } = {}) 
     throw error;
   }
   const received = new Uint8Array(await response.arrayBuffer());
-  await verifyDetached(response.headers.get('x-jws-signature'), received, bankKeys);
+  await verifyDetached(response.headers.get('x-jws-signature'), received, bankKeys, {
+    bankOrganisationId: BANK_ORGANISATION_ID,
+    trustAnchor: TRUST_ANCHOR,
+  });
   const text = new TextDecoder().decode(received);
   if (!response.ok) throw new BankRefusal(`${method} ${url}`, response.status, text);
   return JSON.parse(text);

@@ -80,9 +80,6 @@ export interface BackgroundJobs {
   expireConsents(now: Date): Promise<number>;
 }
 
-/** A long poll of `POST /events` waits up to 10 s for a first event, looking every quarter second. */
-const LONG_POLL = { maxWaitMs: 10_000, checkEveryMs: 250, sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
-
 /** A database outage is answered 503 with `Retry-After: 5`: the resource API and the authorization server. */
 const OUTAGES = { isOutage: isDatabaseUnavailable, retryAfterSeconds: 5 };
 
@@ -182,7 +179,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
         subscriptions: new TypeOrmEventSubscriptionStore(dataSource),
         callbackUrls: { allowLoopbackHttp: loopbackSandbox },
         polling: new TypeOrmEventPollingStore(dataSource),
-        longPoll: LONG_POLL,
+        longPoll: { maxWaitMs: config.events.longPollMs, checkEveryMs: 250, sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)) },
       },
       signing: {
         signer: { ...bankSigningKey, issuer: config.payments.bankOrganisationId, trustAnchor: config.payments.trustAnchor },

@@ -4,6 +4,7 @@ import { loadDirectoryConfig, type DirectoryConfig } from './directory-config.js
 import type { Mode } from './mode.js';
 import { loadPaymentsConfig, type PaymentsConfig } from './payments-config.js';
 import { readPrivateJwksFile } from './private-jwks-file.js';
+import { loadEventsConfig, type EventsConfig } from './events-config.js';
 
 /** Key material supplied by the operator (required in production, optional in the sandbox). */
 export interface SuppliedKeys {
@@ -27,6 +28,7 @@ export interface Config {
   readonly trustProxy: boolean;
   readonly payments: PaymentsConfig;
   readonly directory: DirectoryConfig;
+  readonly events: EventsConfig;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -83,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, recorded: Recor
     trustProxy,
     payments: loadPaymentsConfig(env, issuer),
     directory: loadDirectoryConfig(env, mode),
+    events: loadEventsConfig(env),
   };
 }
 

@@ -1,13 +1,13 @@
 // Proves that no hostile request gets a 5xx from any resource endpoint and that every error body is a valid official
-// OBErrorResponse1 (every success a valid body of its schema, every payment response signed): each route of AISP_ROUTES
-// and PISP_ROUTES — read from the tables, so a new route is covered as soon as it is declared — gets odd and huge path
+// OBErrorResponse1 (every success a valid body of its schema, every payment and subscription response signed): each route of
+// AISP_ROUTES, PISP_ROUTES and EVENT_ROUTES — read from the tables, so a new route is covered as soon as it is declared — gets odd and huge path
 // ids and query parameters, odd headers, and, when it takes a body, hostile bodies (deep nesting, huge strings and bodies,
 // unicode with lone surrogates, RTL marks and NUL, wrong types), with valid tokens, signatures and idempotency keys.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import * as client from 'openid-client';
-import { AISP_ROUTES, API_BASE_PATH, PISP_ROUTES } from '../../src/http/resource-api.js';
+import { AISP_ROUTES, API_BASE_PATH, EVENT_ROUTES, PISP_ROUTES } from '../../src/http/resource-api.js';
 import type { RouteDeclaration } from '../../src/http/route.js';
 import { customerToken } from '../support/authorise.js';
 import { authorisePayment } from '../support/authorise-payment.js';
@@ -183,6 +183,7 @@ describe('hostile input on every resource endpoint', () => {
     callers.set('accounts authorization-code', { ...reader, token: readerToken });
     callers.set('payments client-credentials', { ...payer, token: await payer.paymentsToken() });
     callers.set('payments authorization-code', { ...payer, token: payerToken });
+    callers.set('accounts,payments,fundsconfirmations client-credentials', { ...payer, token: await payer.paymentsToken() });
     samples.set('OBReadConsent1', {
       Data: { Permissions: ['ReadAccountsBasic', 'ReadBalances'], ExpirationDateTime: '2099-01-01T00:00:00+00:00' },
       Risk: {},
@@ -192,6 +193,19 @@ describe('hostile input on every resource endpoint', () => {
       withFreeFormMembers(consentRequest({ amount: '1.00', payee: ACCOUNTS.elsewhere, localInstrument: 'UK.OBIE.FPS' })),
     );
     samples.set('OBWriteDomestic2', withFreeFormMembers(paymentRequest(consentId, consent)));
+    const subscription = {
+      Version: '4.0',
+      CallbackUrl: 'https://partner.example/open-banking/v4.0/event-notifications',
+      EventTypes: ['UK.OBIE.Resource-Update'],
+    };
+    samples.set('OBEventSubscription1', { Data: subscription });
+    samples.set('OBEventSubscriptionResponse1', { Data: { EventSubscriptionId: 'evs_unknown', ...subscription } });
+    samples.set('OBEventPolling1', {
+      maxEvents: 1,
+      returnImmediately: true,
+      ack: ['evt_a'],
+      setErrs: { evt_b: { err: 'invalid_key', description: 'x' } },
+    });
   });
   after(async () => server?.close());
 
@@ -204,13 +218,13 @@ describe('hostile input on every resource endpoint', () => {
     body?: string,
     extraHeaders: Record<string, string> = {},
   ) {
-    const caller = callers.get(`${route.scope} ${route.token}`);
+    const caller = callers.get(`${String(route.scope)} ${route.token}`);
     assert.ok(caller, `no token for scope ${route.scope} with a ${route.token} token: add one to the test`);
     const headers = new Headers(extraHeaders);
     if (body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
     if (route.idempotent && !headers.has('x-idempotency-key')) headers.set('x-idempotency-key', randomUUID());
     if (route.signedRequest && body !== undefined) headers.set('x-jws-signature', await payer.sign(body));
-    const url = new URL(`${API_BASE_PATH}/${family}${path}`, server.issuer);
+    const url = new URL(`${API_BASE_PATH}${family}${path}`, server.issuer);
     let response: Response;
     try {
       response = await client.fetchProtectedResource(caller.config, caller.token, url, route.method, body, headers, { DPoP: caller.dpop });
@@ -229,12 +243,16 @@ describe('hostile input on every resource endpoint', () => {
     } catch (error) {
       failures.push(`${what}: ${String(error).slice(0, 300)}`);
     }
-    if (family === 'pisp' && text && !response.headers.get('x-jws-signature')) failures.push(`${what}: not signed`);
+    if ((family === '/pisp' || route.path.startsWith('/event-subscriptions')) && text && !response.headers.get('x-jws-signature')) {
+      failures.push(`${what}: not signed`);
+    }
   }
 
-  const routes = [...AISP_ROUTES.map((route) => ['aisp', route] as const), ...PISP_ROUTES.map((route) => ['pisp', route] as const)] as Array<
-    readonly [string, RouteDeclaration<unknown>]
-  >;
+  const routes = [
+    ...AISP_ROUTES.map((route) => ['/aisp', route] as const),
+    ...PISP_ROUTES.map((route) => ['/pisp', route] as const),
+    ...EVENT_ROUTES.map((route) => ['', route] as const),
+  ] as Array<readonly [string, RouteDeclaration<unknown>]>;
 
   test('every route × hostile path ids, query parameters and headers → no 5xx, every error an OBErrorResponse1', async () => {
     failures = [];

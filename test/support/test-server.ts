@@ -55,7 +55,13 @@ export async function startTestServer(
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const config = loadConfig({ ...options.env, ISSUER: issuer, DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' });
+  const config = loadConfig({
+    EVENTS_LONG_POLL_SECONDS: '2',
+    ...options.env,
+    ISSUER: issuer,
+    DATABASE_URL: 'sqlite::memory:',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+  });
   const testConfig: Config = { ...config, database: options.database?.via?.(testDatabase.config) ?? testDatabase.config };
   const logger = options.logger ?? createLogger(testConfig.logLevel);
 

@@ -219,7 +219,7 @@ describe('hostile input on every resource endpoint', () => {
     extraHeaders: Record<string, string> = {},
   ) {
     const caller = callers.get(`${String(route.scope)} ${route.token}`);
-    assert.ok(caller, `no token for scope ${route.scope} with a ${route.token} token: add one to the test`);
+    assert.ok(caller, `no token for scope ${String(route.scope)} with a ${route.token} token: add one to the test`);
     const headers = new Headers(extraHeaders);
     if (body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
     if (route.idempotent && !headers.has('x-idempotency-key')) headers.set('x-idempotency-key', randomUUID());

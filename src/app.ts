@@ -237,6 +237,8 @@ export async function createOpenTeller(config: Config, database: Database, logge
       consents,
       connections: new SqlConnectionStore(dataSource),
       grants,
+      mail: new TypeOrmMailOutbox(dataSource),
+      sandbox: config.mode === 'sandbox',
       flushCalls: () => calls.flush(),
       sessions: sessionCookies({
         kind: 'customer',

@@ -74,9 +74,40 @@ describe('portal pages', () => {
           consentId: null,
         },
       ],
+      events: {
+        subscription: {
+          id: 'evs_1',
+          clientId: 'cli_evil',
+          callbackUrl: 'https://evil.example/"><b>/open-banking/v4.0/event-notifications',
+          version: '4.0',
+          eventTypes: ['UK.OBIE.Resource-Update'],
+          createdAt: new Date(),
+          updatedAt: new Date(),
+        },
+        events: [
+          {
+            sequence: 1,
+            jti: 'evt_1',
+            eventTypes: ['UK.OBIE.Resource-Update'],
+            resource: { type: 'domestic-payment', id: EVIL },
+            createdAt: new Date(),
+            pushState: 'failed',
+            pushAttempts: 1,
+            nextPushAt: null,
+            acknowledgedAt: null,
+            pollError: EVIL,
+            attempts: [{ attempt: 1, attemptedAt: new Date(), callbackUrl: EVIL, httpStatus: null, error: EVIL, latencyMs: 12 }],
+          },
+        ],
+        canSendTestEvent: true,
+        loopbackHttpAllowed: false,
+        form: { values: { callbackUrl: EVIL, eventTypes: [EVIL], version: EVIL }, errors: { callback_url: EVIL } },
+      },
     });
     assertNoInjectedMarkup(page);
     assertEveryFormHasToken(page, 'token-123');
+    assert.match(page, /action="\/portal\/apps\/cli_evil\/events\/resend"/);
+    assert.match(page, /No answer: &lt;script&gt;/);
   });
 
   test('the dashboard with an app and an organisation named with markup → text', () => {

@@ -1,6 +1,7 @@
 import type { AccountAccessConsent, ConsentAuthorisation, ConsentStore } from '../../src/domain/consents/account-access-consent.js';
 import { ConsentStatus } from '../../src/domain/consents/consent-status.js';
 import type { AppStanding } from '../../src/domain/partners/partner-app.js';
+import type { CustomerNotice } from '../../src/domain/mail/customer-notice.js';
 
 /**
  * A ConsentStore in memory for domain tests, with the semantics of the TypeORM store: every status change is
@@ -14,6 +15,8 @@ export class InMemoryConsentStore implements ConsentStore {
   private readonly accounts = new Map<string, string[]>();
   /** Every successful status change, in order (for assertions). */
   readonly writes: Array<{ consentId: string; from: ConsentStatus; to: ConsentStatus }> = [];
+  /** The customer notices written with successful status changes, in order (for assertions). */
+  readonly notices: CustomerNotice[] = [];
 
   async insert(consent: AccountAccessConsent): Promise<void> {
     await tick();
@@ -70,10 +73,13 @@ export class InMemoryConsentStore implements ConsentStore {
     to: ConsentStatus,
     at: Date,
     reason?: { code: string; description: string },
+    _events: readonly unknown[] = [],
+    notices: readonly CustomerNotice[] = [],
   ): Promise<boolean> {
     await tick();
     const current = this.consents.get(consentId);
     if (!current || !from.includes(current.status)) return false;
+    this.notices.push(...notices);
     this.consents.set(consentId, {
       ...current,
       status: to,

@@ -56,6 +56,8 @@ import { eventSealer } from './events/event-sealer.js';
 import { EventOutboxWriter } from './persistence/stores/event-outbox-writer.js';
 import { TypeOrmEventPollingStore } from './persistence/stores/event-polling-store.js';
 import { TypeOrmEventSubscriptionStore } from './persistence/stores/event-subscription-store.js';
+import { SqlAppEventHistory } from './persistence/stores/app-event-history-store.js';
+import { SqlTestEventStore } from './persistence/stores/test-event-store.js';
 import { settleDuePayments } from './domain/payments/settlement.js';
 import { expireDueConsents } from './domain/consents/account-access-consents.js';
 import { sandboxSchemeAnswer } from './domain/payments/payee.js';
@@ -109,6 +111,8 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const partners = new TypeOrmPartnerStore(dataSource);
   const sessions = new TypeOrmWebSessionStore(dataSource);
   const loopbackSandbox = config.mode === 'sandbox' && ['localhost', '127.0.0.1', '[::1]'].includes(new URL(config.issuer).hostname);
+  const subscriptions = new TypeOrmEventSubscriptionStore(dataSource);
+  const callbackUrls = { allowLoopbackHttp: loopbackSandbox };
   const fetchKeySet = guardedFetch({ allowLoopback: loopbackSandbox });
   const remoteKeys = new RemoteKeySets(fetchKeySet);
   const registrationEndpoint = `${config.issuer}${REGISTRATION_PATH}`;
@@ -176,8 +180,8 @@ export async function createOpenTeller(config: Config, database: Database, logge
       },
       events: {
         issuer: config.issuer,
-        subscriptions: new TypeOrmEventSubscriptionStore(dataSource),
-        callbackUrls: { allowLoopbackHttp: loopbackSandbox },
+        subscriptions,
+        callbackUrls,
         polling: new TypeOrmEventPollingStore(dataSource),
         longPoll: { maxWaitMs: config.events.longPollMs, checkEveryMs: 250, sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)) },
       },
@@ -226,6 +230,12 @@ export async function createOpenTeller(config: Config, database: Database, logge
       registrationEndpoint,
       trustAnchor: config.payments.trustAnchor,
       bankOrganisationId: config.payments.bankOrganisationId,
+      events: {
+        subscriptions,
+        callbackUrls,
+        history: new SqlAppEventHistory(dataSource),
+        testEvents: config.mode === 'sandbox' ? new SqlTestEventStore(dataSource, outbox) : null,
+      },
       formSecret: sessionSecret,
       secureCookies,
       logger,
@@ -239,6 +249,8 @@ export async function createOpenTeller(config: Config, database: Database, logge
       consents,
       connections: new SqlConnectionStore(dataSource),
       grants,
+      mail: new TypeOrmMailOutbox(dataSource),
+      sandbox: config.mode === 'sandbox',
       flushCalls: () => calls.flush(),
       sessions: sessionCookies({
         kind: 'customer',

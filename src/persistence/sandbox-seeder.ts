@@ -14,7 +14,13 @@ import { isDuplicateKeyError } from './sql.js';
  * the composition roots hand it over.
  */
 export interface BankSeed {
-  readonly customers: ReadonlyArray<{ readonly id: string; readonly username: string; readonly password: string; readonly displayName: string }>;
+  readonly customers: ReadonlyArray<{
+    readonly id: string;
+    readonly username: string;
+    readonly password: string;
+    readonly displayName: string;
+    readonly email: string | null;
+  }>;
   readonly accounts: readonly Account[];
   readonly transfers: readonly TransferDraft[];
 }
@@ -34,6 +40,7 @@ export async function seedSandboxIfEmpty(database: Database, build: (anchor: Dat
       id: customer.id,
       username: customer.username.toLowerCase(),
       displayName: customer.displayName,
+      email: customer.email,
       passwordHash: await hashPassword(customer.password),
       failedLoginCount: 0,
       lockedUntil: null,

@@ -7,6 +7,7 @@ import { revokeConsentByCustomer } from '../domain/consents/account-access-conse
 import { listCustomerConnections, removeAccountFromConsent, type ConnectionStore } from '../domain/consents/customer-connections.js';
 import type { Customer, CustomerStore } from '../domain/customers/customer.js';
 import { DomainError } from '../domain/errors.js';
+import type { MailOutbox } from '../domain/mail/outbound-mail.js';
 import type { OutagePolicy } from '../domain/outage.js';
 import type { Logger } from '../logging/logger.js';
 import { csrfProtection, refuseExpiredForm } from '../web/csrf.js';
@@ -17,7 +18,7 @@ import { pageFailure } from '../web/page-errors.js';
 import { servePages } from '../web/page-routes.js';
 import { activeConnectionView, endedConnectionView } from './connection-views.js';
 import type { SessionCookies } from './session-cookies.js';
-import { renderAccountLoginPage, renderConnectionsPage } from './views/account-pages.js';
+import { renderAccountLoginPage, renderConnectionsPage, renderCustomerMailboxPage } from './views/account-pages.js';
 
 /** What the customers' connected-apps pages need. */
 export interface CustomerAccountDependencies {
@@ -26,6 +27,10 @@ export interface CustomerAccountDependencies {
   readonly consents: ConsentStore;
   readonly connections: ConnectionStore;
   readonly grants: GrantRevoker;
+  /** The bank's mail, for the customers' sandbox mailbox. */
+  readonly mail: MailOutbox;
+  /** Whether this is the sandbox: only there does a mailbox page show the customer's mail. */
+  readonly sandbox: boolean;
   /** Writes the API calls this process holds, so "last used" is up to date. */
   readonly flushCalls: () => Promise<void>;
   readonly sessions: SessionCookies;
@@ -46,7 +51,8 @@ const NOTICES: Readonly<Record<string, string>> = {
  * The customer's connected apps (`/account`): after logging in (with the lockout of the consent pages), every
  * consent they authorised — app, partner, permissions in plain words, accounts, dates, last use — with
  * "Revoke access" (the consent ends and the partner's very next call is refused) and "Stop sharing" for one account
- * of several. No scripts; every form carries an anti-forgery token.
+ * of several; in the sandbox, a mailbox showing the mail the bank sent them. No scripts; every form carries an
+ * anti-forgery token.
  */
 export function createCustomerAccountRoutes(dependencies: CustomerAccountDependencies): Middleware {
   const { customers, sessions, logger } = dependencies;
@@ -72,6 +78,15 @@ export function createCustomerAccountRoutes(dependencies: CustomerAccountDepende
   router.get(
     '/',
     withCustomer(async (ctx, customer, csrf) => page(ctx, await connectionsPage(customer, csrf, { notice: noticeOf(ctx, NOTICES) }))),
+  );
+
+  router.get(
+    '/mailbox',
+    withCustomer(async (ctx, customer, csrf) => {
+      if (!dependencies.sandbox) ctx.throw(404, 'There is no sandbox mailbox outside the sandbox.');
+      const mail = customer.email ? await dependencies.mail.listFor(customer.email, 20) : [];
+      page(ctx, renderCustomerMailboxPage({ customerName: customer.displayName, email: customer.email, csrf, mail }));
+    }),
   );
 
   router.post('/login', forms, async (ctx) => {
@@ -146,6 +161,7 @@ export function createCustomerAccountRoutes(dependencies: CustomerAccountDepende
     return renderConnectionsPage({
       customerName: customer.displayName,
       csrf,
+      sandbox: dependencies.sandbox,
       active: connections.active.map((connection) => activeConnectionView(connection, byId)),
       ended: connections.ended.map((connection) => endedConnectionView(connection, byId)),
       ...extra,

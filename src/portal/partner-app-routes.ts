@@ -13,6 +13,9 @@ import { assertMayRegisterApps } from '../domain/partners/partner-users.js';
 import type { OwnDirectoryService } from '../directory/own-directory.js';
 import type { Logger } from '../logging/logger.js';
 import { appSnippets } from './app-snippets.js';
+import { listRecentEventsOfApp } from '../domain/events/app-event-history.js';
+import { addPartnerEventRoutes, type PortalEventServices } from './partner-event-routes.js';
+import type { SubscriptionFormValues } from './views/app-events-section.js';
 import type { PartnerSessions, SignedIn } from './partner-session.js';
 import { PORTAL_NOTICES as NOTICES } from './portal-notices.js';
 import { renderAppFormPage, renderAppPage, renderDashboardPage, type AppFormValues } from './views/app-pages.js';
@@ -32,13 +35,15 @@ export interface PartnerAppDependencies {
   readonly trustAnchor: string;
   /** Who the bank signs its payment API responses as (`http://openbanking.org.uk/iss`). */
   readonly bankOrganisationId: string;
+  /** The app's event subscription and events. */
+  readonly events: PortalEventServices;
   readonly logger: Logger;
 }
 
 /**
  * The portal's app pages: the partner's apps; create, edit, switch off and on, rotate keys, download a software
- * statement; each app's consents and last 100 API calls. Every state change goes through the domain with the
- * signed-in partner as the actor, so no partner reaches another's app.
+ * statement; each app's consents, last 100 API calls, event subscription and newest events. Every state change goes
+ * through the domain with the signed-in partner as the actor, so no partner reaches another's app.
  */
 export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDependencies, partnerSessions: PartnerSessions, forms: Middleware): void {
   const { registration, logger } = dependencies;
@@ -197,6 +202,16 @@ export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDepe
     }),
   );
 
+  addPartnerEventRoutes(
+    router,
+    dependencies.events,
+    partners,
+    partnerSessions,
+    forms,
+    async (ctx, signed, app, extra) => page(ctx, await appPage(ctx, signed, app, extra), 400),
+    logger,
+  );
+
   /** A state change of an app from a button; a refusal is shown on the app's page. */
   async function appAction(ctx: Context, action: () => Promise<unknown>, done: string): Promise<void> {
     const clientId = pathParam(ctx, 'clientId');
@@ -215,14 +230,20 @@ export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDepe
     ctx: Context,
     { viewer }: SignedIn,
     app: PartnerApp,
-    extra: { error?: string; keyErrors?: FieldErrors } = {},
+    {
+      subscriptionForm,
+      ...extra
+    }: { error?: string; keyErrors?: FieldErrors; subscriptionForm?: { values: SubscriptionFormValues; errors: FieldErrors } } = {},
   ): Promise<string> {
     await dependencies.calls.flush();
     const now = new Date();
-    const [consents, calls, software] = await Promise.all([
+    const { events } = dependencies;
+    const [consents, calls, software, subscription, recentEvents] = await Promise.all([
       listConsentsOfApp(dependencies.consents, app.clientId, now),
       dependencies.calls.log.listRecent(app.clientId, API_CALLS_KEPT_PER_APP),
       app.origin === 'dcr' ? Promise.resolve([]) : partners.listAppsOfSoftware(app.softwareId),
+      events.subscriptions.findByClient(app.clientId),
+      listRecentEventsOfApp(events.history, app.clientId),
     ]);
     return renderAppPage({
       viewer,
@@ -236,6 +257,13 @@ export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDepe
       registrations: software.filter((other) => other.origin === 'dcr' && other.partnerId === app.partnerId),
       consents,
       calls,
+      events: {
+        subscription,
+        events: recentEvents,
+        canSendTestEvent: events.testEvents !== null,
+        loopbackHttpAllowed: events.callbackUrls.allowLoopbackHttp,
+        ...(subscriptionForm ? { form: subscriptionForm } : {}),
+      },
       notice: noticeOf(ctx, NOTICES),
       ...extra,
     });

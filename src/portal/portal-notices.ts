@@ -10,4 +10,9 @@ export const PORTAL_NOTICES: Readonly<Record<string, string>> = {
   'key-retired': 'The key is retired: it no longer works.',
   disabled: 'The app is switched off: it gets no tokens, and its tokens are refused.',
   enabled: 'The app is switched on again.',
+  'subscription-created': 'The event subscription is set: new events of the chosen types are raised for it.',
+  'subscription-saved': 'The event subscription is changed: it applies to events raised from now on.',
+  'subscription-deleted': 'The event subscription is removed: no more pushes. Events already raised stay available to polling.',
+  'event-resent': 'The event is due to be pushed again now.',
+  'test-event-sent': "A test event is written: a resource-update about this app's most recent consent, delivered like any event.",
 };

@@ -68,9 +68,19 @@ describe('buildSandboxSeed', () => {
       '2030-01-01T00:00:00.000Z': 'd2575ad224f8ca3100f26652f78ccc170d9482d90435c0b1ea929f31e6d9bc23',
     };
     for (const [anchor, digest] of Object.entries(digests)) {
-      const json = JSON.stringify(buildSandboxSeed(new Date(anchor)), (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value));
+      const seed = buildSandboxSeed(new Date(anchor));
+      const customers = seed.customers.map(({ email: _addedLater, ...customer }) => customer);
+      const json = JSON.stringify({ ...seed, customers }, (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value));
       assert.equal(createHash('sha256').update(json).digest('hex'), digest, anchor);
     }
+  });
+
+  it('every customer has an address at customers.openteller.example (added after the digests above were taken)', () => {
+    const seed = buildSandboxSeed(ANCHORS[0] ?? new Date());
+    assert.deepEqual(
+      seed.customers.map((customer) => customer.email),
+      seed.customers.map((customer) => `${customer.username}@customers.openteller.example`),
+    );
   });
 
   it('an invalid anchor → InvalidField', () => {

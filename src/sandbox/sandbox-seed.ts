@@ -15,6 +15,8 @@ export interface SandboxCustomerSeed {
   readonly username: string;
   readonly password: string;
   readonly displayName: string;
+  /** Where the bank's mail to the customer goes (shown in the customers' sandbox mailbox). */
+  readonly email: string;
 }
 
 /** The whole sandbox demo bank: customers, their and the bank's accounts, and 90 days of ledger history. */
@@ -246,11 +248,17 @@ export function buildSandboxSeed(anchor: Date): SandboxSeed {
     username: customer.key,
     password: customer.password,
     displayName: customer.displayName,
+    email: sandboxCustomerEmail(customer.key),
   }));
   const plannedOpenings = new Map(
     CUSTOMERS.flatMap((customer) => customer.accounts.map((plan) => [customerAccountId(customer.key, plan.suffix), plan.openingMinor] as const)),
   );
   return { customers, accounts, transfers: history.transfers(plannedOpenings) };
+}
+
+/** The address of a sandbox customer, whose mail the customers' sandbox mailbox shows (`.example`: never delivered). */
+export function sandboxCustomerEmail(username: string): string {
+  return `${username}@customers.openteller.example`;
 }
 
 /**

@@ -1,12 +1,7 @@
-import { formatAmount, parseAmount } from '../domain/money.js';
+import { formatMoney } from '../domain/customer-text.js';
+import { parseAmount } from '../domain/money.js';
 
-/** `1234n GBP` → `£12.34`, as a customer reads money. */
-export function formatMoney(amountMinor: bigint, currency: string): string {
-  const [units = '0', fraction] = formatAmount(amountMinor, currency).split('.');
-  const symbol = currency === 'GBP' ? '£' : currency === 'EUR' ? '€' : `${currency} `;
-  const grouped = units.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${amountMinor < 0n ? '-' : ''}${symbol}${grouped}${fraction === undefined ? '' : `.${fraction}`}`;
-}
+export { formatCustomerDate, formatMoney } from '../domain/customer-text.js';
 
 /** A partner's decimal amount (`"1250.00"`) as a customer reads money (`£1,250.00`); as sent if it cannot be read. */
 export function formatDecimalMoney(amount: string, currency: string): string {
@@ -17,7 +12,6 @@ export function formatDecimalMoney(amount: string, currency: string): string {
   }
 }
 
-const CUSTOMER_DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
 const CUSTOMER_DATE_TIME = new Intl.DateTimeFormat('en-GB', {
   day: 'numeric',
   month: 'long',
@@ -35,11 +29,6 @@ const UTC_DATE_TIME = new Intl.DateTimeFormat('en-GB', {
   second: '2-digit',
   timeZone: 'UTC',
 });
-
-/** A day as a UK customer reads it (`7 December 2026`, London time). */
-export function formatCustomerDate(date: Date): string {
-  return CUSTOMER_DATE.format(date);
-}
 
 /** A moment as a UK customer reads it (`7 December 2026 at 09:30`, London time). */
 export function formatCustomerDateTime(date: Date): string {

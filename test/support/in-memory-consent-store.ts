@@ -2,6 +2,7 @@ import type { EventDraft } from '../../src/domain/events/event-notification.js';
 import type { AccountAccessConsent, ConsentAuthorisation, ConsentStore } from '../../src/domain/consents/account-access-consent.js';
 import { ConsentStatus } from '../../src/domain/consents/consent-status.js';
 import type { AppStanding } from '../../src/domain/partners/partner-app.js';
+import type { CustomerNotice } from '../../src/domain/mail/customer-notice.js';
 
 /**
  * A ConsentStore in memory for domain tests, with the semantics of the TypeORM store: every status change is
@@ -17,6 +18,8 @@ export class InMemoryConsentStore implements ConsentStore {
   readonly writes: Array<{ consentId: string; from: ConsentStatus; to: ConsentStatus }> = [];
   /** The events written with those changes, in order. */
   readonly events: EventDraft[] = [];
+  /** The customer notices written with successful status changes, in order (for assertions). */
+  readonly notices: CustomerNotice[] = [];
 
   async insert(consent: AccountAccessConsent): Promise<void> {
     await tick();
@@ -74,11 +77,13 @@ export class InMemoryConsentStore implements ConsentStore {
     at: Date,
     reason?: { code: string; description: string },
     events: readonly EventDraft[] = [],
+    notices: readonly CustomerNotice[] = [],
   ): Promise<boolean> {
     await tick();
     const current = this.consents.get(consentId);
     if (!current || !from.includes(current.status)) return false;
     this.events.push(...events);
+    this.notices.push(...notices);
     this.consents.set(consentId, {
       ...current,
       status: to,

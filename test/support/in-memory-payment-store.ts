@@ -10,6 +10,7 @@ import type {
 } from '../../src/domain/payments/domestic-payment.js';
 import type { IdempotencyRecord, IdempotencyStore, IdempotentOperation } from '../../src/domain/payments/idempotency.js';
 import type { RiskFacts } from '../../src/domain/payments/risk-policy.js';
+import type { CustomerNotice } from '../../src/domain/mail/customer-notice.js';
 
 /** An account of the in-memory ledger: customer accounts obey their overdraft limit, the bank's do not. */
 export interface InMemoryAccount {
@@ -34,6 +35,8 @@ export class InMemoryPaymentStore implements PaymentStore, IdempotencyStore {
   readonly accounts = new Map<string, InMemoryAccount>();
   /** Every transfer posted, in order. */
   readonly transfers: TransferDraft[] = [];
+  /** The customer notices written with applied settlements, in order. */
+  readonly notices: CustomerNotice[] = [];
   /** Consent id → status, for the consents payments may consume (`AUTH` → `COND`). */
   readonly consentStatus = new Map<string, string>();
   private readonly idempotency = new Map<string, IdempotencyRecord>();
@@ -148,6 +151,7 @@ export class InMemoryPaymentStore implements PaymentStore, IdempotencyStore {
     if (!current || current.status !== 'ACSP') return false;
     this.postTransfers(result.transfers);
     this.events.push(...result.events);
+    this.notices.push(...result.notices);
     this.payments.set(result.paymentId, { ...current, status: result.status, statusReason: result.reason, statusUpdatedAt: at });
     this.settleApplied += 1;
     return true;

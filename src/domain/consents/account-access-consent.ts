@@ -1,4 +1,5 @@
 import type { EventDraft } from '../events/event-notification.js';
+import type { CustomerNotice } from '../mail/customer-notice.js';
 import type { AccountPermission } from './permissions.js';
 import type { AppStanding } from '../partners/partner-app.js';
 import type { ConsentStatus } from './consent-status.js';
@@ -61,7 +62,8 @@ export interface ConsentStore {
    */
   authorise(consentId: string, authorisation: ConsentAuthorisation, at: Date): Promise<boolean>;
   /**
-   * Moves the consent from one of `from` to `to`, writing `events` in the same transaction.
+   * Moves the consent from one of `from` to `to`, writing `events` (to its partner) and `notices` (to its customer) in the
+   * same transaction.
    * @returns false when the consent was not in one of `from` (nothing written).
    */
   transition(
@@ -71,6 +73,7 @@ export interface ConsentStore {
     at: Date,
     reason?: { code: string; description: string },
     events?: readonly EventDraft[],
+    notices?: readonly CustomerNotice[],
   ): Promise<boolean>;
   /**
    * Stops sharing one account under an `AUTH` consent of this customer, if at least one other account stays shared

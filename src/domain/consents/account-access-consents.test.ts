@@ -267,6 +267,25 @@ describe('getAccountAccessConsent', () => {
     }
   });
 
+  test("an AUTH consent whose expiry has passed → one notice to its customer: the app's access ended as agreed; an AWAU one → none", async () => {
+    const store = new InMemoryConsentStore();
+    const used = await consentIn(store, ConsentStatus.Authorised, { expiresAt: new Date(IN_AN_HOUR) });
+    await getAccountAccessConsent(store, CLIENT, used.id, LATER);
+    assert.deepEqual(
+      store.notices.map((notice) => notice.customerId),
+      ['cus_sandbox_alice'],
+    );
+    const mail = store.notices[0]?.compose({ customerName: 'Alice Thompson', appName: 'Budget Buddy' });
+    assert.equal(mail?.subject, "Budget Buddy's access to your accounts has ended");
+    assert.match(
+      mail?.text ?? '',
+      /^Dear Alice Thompson,\n\nThe access to your accounts you gave Budget Buddy on 1 June 2030 ended on 1 June 2030, as agreed/,
+    );
+    const unused = await consentIn(store, ConsentStatus.AwaitingAuthorisation, { expiresAt: new Date(IN_AN_HOUR) });
+    await getAccountAccessConsent(store, CLIENT, unused.id, LATER);
+    assert.equal(store.notices.length, 1);
+  });
+
   test('an ended consent whose expiry has passed → keeps its status', async () => {
     for (const status of [ConsentStatus.Rejected, ConsentStatus.Revoked]) {
       const store = new InMemoryConsentStore();
@@ -552,6 +571,10 @@ describe('revokeConsentByCustomer', () => {
     assert.equal(revoked?.status, ConsentStatus.Revoked);
     assert.equal(revoked?.statusReason?.code, 'TKSP');
     assert.deepEqual(grants.revoked, [`grant_${consent.id}`]);
+    assert.equal(store.notices.length, 1, 'one notice to the customer, written with the change');
+    const mail = store.notices[0]?.compose({ customerName: 'Alice Thompson', appName: 'Budget Buddy' });
+    assert.equal(mail?.subject, 'Budget Buddy can no longer see your accounts');
+    assert.match(mail?.text ?? '', /As you asked on 1 June 2030, Budget Buddy can no longer see your accounts: its access ended at once\./);
   });
 
   test("another customer's consent, or an unknown id → ResourceNotFound, nothing changed", async () => {

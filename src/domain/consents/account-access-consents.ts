@@ -7,6 +7,7 @@ import type { AppStanding } from '../partners/partner-app.js';
 import type { AccountAccessConsent, AccountAccessConsentRequest, ConsentStore, GrantRevoker } from './account-access-consent.js';
 import { ConsentStatus } from './consent-status.js';
 import { validateAccountPermissions } from './permissions.js';
+import { accessExpiredNotices, accessRevokedNotices } from './consent-notices.js';
 
 /**
  * Creates an account-access consent awaiting the customer's authorisation.
@@ -152,7 +153,8 @@ export async function rejectAccountAccessConsent(store: ConsentStore, consentId:
 
 /**
  * The customer withdraws a consent they granted (from their connected apps): `CANC`, and its grant ends, so the
- * partner's very next call fails; the partner is notified (`consent-authorization-revoked`).
+ * partner's very next call fails; the partner is notified (`consent-authorization-revoked`) and the customer is mailed a
+ * confirmation.
  * @throws ResourceNotFound when the consent does not exist or was not granted by this customer;
  *   InvalidConsentStatus when it is not authorised.
  */
@@ -173,6 +175,7 @@ export async function revokeConsentByCustomer(
     now,
     reason,
     consentRevokedEvents(consent, now),
+    accessRevokedNotices(consent, now),
   );
   if (!revoked) throw new InvalidConsentStatus(`ConsentId ${consentId} is not authorised`);
   if (consent.grantId) await grants.revokeGrant(consent.grantId);
@@ -243,7 +246,8 @@ export async function expireDueConsents(store: ConsentStore, now: Date, limit = 
 
 /**
  * Marks a consent whose expiry has passed as `EXPD` (reason `TKXP`) and returns it as it now stands; the partner is
- * notified (`resource-update`) when an authorised consent expires (one never authorised was never in use).
+ * notified (`resource-update`), and its customer mailed, when an authorised consent expires (one never authorised was
+ * never in use).
  */
 async function applyExpiry(store: ConsentStore, consent: AccountAccessConsent, now: Date): Promise<AccountAccessConsent> {
   const live = [ConsentStatus.AwaitingAuthorisation, ConsentStatus.Authorised] as const;
@@ -251,8 +255,10 @@ async function applyExpiry(store: ConsentStore, consent: AccountAccessConsent, n
     return consent;
   }
   const reason = { code: 'TKXP', description: 'The consent expired' };
-  const events = consent.status === ConsentStatus.Authorised ? consentExpiredEvents(consent, now) : [];
-  await store.transition(consent.id, live, ConsentStatus.Expired, now, reason, events);
+  const wasInUse = consent.status === ConsentStatus.Authorised;
+  const events = wasInUse ? consentExpiredEvents(consent, now) : [];
+  const notices = wasInUse ? accessExpiredNotices(consent, now) : [];
+  await store.transition(consent.id, live, ConsentStatus.Expired, now, reason, events, notices);
   return (await store.findById(consent.id)) ?? consent;
 }
 

@@ -62,6 +62,7 @@ function storeWithAlice(overrides: Partial<Customer> = {}): FakeCustomerStore {
     id: 'cus_alice',
     username: 'alice',
     displayName: 'Alice Thompson',
+    email: null,
     passwordHash,
     failedLoginCount: 0,
     lockedUntil: null,

@@ -8,6 +8,8 @@ export interface Customer {
   /** Login name, unique, case-insensitive (stored lower-case). */
   readonly username: string;
   readonly displayName: string;
+  /** Where the bank tells the customer what became of what they started (payments, connected apps); null: none. */
+  readonly email: string | null;
   readonly passwordHash: string;
   readonly failedLoginCount: number;
   readonly lockedUntil: Date | null;

@@ -1,4 +1,5 @@
 import type { EventDraft } from '../events/event-notification.js';
+import type { CustomerNotice } from '../mail/customer-notice.js';
 import type { TransferDraft } from '../ledger/ledger.js';
 import type { IdempotencyRecord } from './idempotency.js';
 import type { PaymentFacts } from './payment-decision.js';
@@ -79,6 +80,8 @@ export interface SettlementResult {
   readonly transfers: readonly TransferDraft[];
   /** What the partner is told (`resource-update`), written with the result. */
   readonly events: readonly EventDraft[];
+  /** What the customer is mailed (the payment made, or not and why), written with the result. */
+  readonly notices: readonly CustomerNotice[];
 }
 
 /** Persistence of payments. */
@@ -97,7 +100,8 @@ export interface PaymentStore {
   /** External payments in `ACSP` due for settlement at `now`, oldest first. */
   listDueForSettlement(now: Date, limit: number): Promise<DomesticPayment[]>;
   /**
-   * Applies a settlement result if the payment is still `ACSP` (compare-and-set, with its transfers, atomically).
+   * Applies a settlement result if the payment is still `ACSP` (compare-and-set, with its transfers, events and
+   * customer notices, atomically).
    * @returns false when another worker settled it first (nothing written).
    */
   settle(result: SettlementResult, at: Date): Promise<boolean>;

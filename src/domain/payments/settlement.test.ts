@@ -168,6 +168,28 @@ describe('settleDuePayments', () => {
     );
   });
 
+  test('settled and refused payments → one notice each to the payer: made, or not made with the reason in plain words and the money back', async () => {
+    acceptedExternalPayment({ amountMinor: 150_000n });
+    acceptedExternalPayment({ amountMinor: 100_000n, chargesMinor: 50n, payee: CLOSED_PAYEE });
+    await settleDuePayments(store, sandboxSchemeAnswer, DUE);
+    const mails = store.notices.map((notice) => ({
+      to: notice.customerId,
+      ...notice.compose({ customerName: 'Alice Thompson', appName: 'Rent Runner' }),
+    }));
+    assert.deepEqual(
+      mails.map((mail) => [mail.to, mail.subject]),
+      [
+        ['cus_sandbox_alice', 'Your payment of £1,500.00 has been made'],
+        ['cus_sandbox_alice', 'Your payment of £1,000.00 was not made'],
+      ],
+    );
+    assert.match(mails[0]?.text ?? '', /The payment of £1,500\.00 you approved for Rent Runner on .+ has been made/);
+    assert.match(
+      mails[1]?.text ?? '',
+      /was not made: the payee's account is closed\.\nThe £1,000\.00 and the charge of £0\.50 went back into your account/,
+    );
+  });
+
   test('a refused payment without charges → a single reversal of the amount', async () => {
     const payment = acceptedExternalPayment({ amountMinor: 4_200n, payee: BLOCKED_PAYEE });
     assert.deepEqual(await settleDuePayments(store, sandboxSchemeAnswer, DUE), { settled: 0, rejected: 1 });

@@ -6,6 +6,7 @@ import { PaymentStatus, type DomesticPayment, type PaymentStore, type Settlement
 import { clearingAccountId, externalAccountId, feeIncomeAccountId } from './payee.js';
 import type { PaymentAccount } from './payment-instruction.js';
 import type { StatusReason } from './risk-policy.js';
+import { paymentRejectedNotice, paymentSettledNotice } from './payment-notices.js';
 
 /** The payment scheme's answer for a payee: null when it accepts the payment, else why it refused it. */
 export type SchemeAnswer = (creditor: PaymentAccount) => StatusReason | null;
@@ -15,7 +16,7 @@ export type SchemeAnswer = (creditor: PaymentAccount) => StatusReason | null;
  * clearing account for the outside world) or refuses the payee (`RJCT` with its reason: the amount and the
  * charges go back to the debtor as reversal transfers — entries are never edited). Safe to run in many
  * processes at once: each result is applied only if the payment is still `ACSP`. The partner is notified of each
- * (`resource-update`), in the same transaction.
+ * (`resource-update`), and the customer is mailed the result, in the same transaction.
  * @returns how many payments this run settled or rejected.
  */
 export async function settleDuePayments(
@@ -61,6 +62,7 @@ function settlement(payment: DomesticPayment, now: Date): SettlementResult {
     reason: null,
     transfers: [transfer],
     events: paymentUpdatedEvents(payment, now),
+    notices: [paymentSettledNotice(payment, now)],
   };
 }
 
@@ -80,7 +82,14 @@ function rejection(payment: DomesticPayment, reason: StatusReason, now: Date): S
   });
   const transfers = [returned(clearingAccountId(payment.currency), payment.amountMinor, 'payment')];
   if (payment.chargesMinor > 0n) transfers.push(returned(feeIncomeAccountId(payment.currency), payment.chargesMinor, 'charge'));
-  return { paymentId: payment.id, status: PaymentStatus.Rejected, reason, transfers, events: paymentUpdatedEvents(payment, now) };
+  return {
+    paymentId: payment.id,
+    status: PaymentStatus.Rejected,
+    reason,
+    transfers,
+    events: paymentUpdatedEvents(payment, now),
+    notices: [paymentRejectedNotice(payment, reason, now)],
+  };
 }
 
 /** The payment's status changed after the response that created it: `resource-update`. */

@@ -5,6 +5,8 @@ export interface CustomerRow {
   id: string;
   username: string;
   displayName: string;
+  /** Where the bank tells the customer what became of what they started; null: none recorded. */
+  email: string | null;
   passwordHash: string;
   failedLoginCount: number;
   lockedUntil: Date | null;
@@ -21,6 +23,7 @@ export function customerEntity(types: ColumnTypes): EntitySchema<CustomerRow> {
       id: types.id(40, { primary: true }),
       username: types.id(64),
       displayName: types.text(140, { name: 'display_name' }),
+      email: types.text(254, { nullable: true }),
       passwordHash: types.id(255, { name: 'password_hash' }),
       failedLoginCount: types.integer({ name: 'failed_login_count', default: 0 }),
       lockedUntil: types.timestamp({ name: 'locked_until', nullable: true }),

@@ -1,5 +1,6 @@
 import { In, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
 import type { EventDraft } from '../../domain/events/event-notification.js';
+import type { CustomerNotice } from '../../domain/mail/customer-notice.js';
 import type { AccountAccessConsent, ConsentAuthorisation, ConsentStore } from '../../domain/consents/account-access-consent.js';
 import type { ConsentStatus } from '../../domain/consents/consent-status.js';
 import type { AppStanding } from '../../domain/partners/partner-app.js';
@@ -10,6 +11,7 @@ import { inTransaction } from '../transactions.js';
 import { APP_STANDING_COLUMNS, APP_STANDING_JOIN, appStandingOf, type AppStandingRow } from './app-standing-sql.js';
 import { endLiveConsentsOfClient } from './client-consents.js';
 import type { EventOutboxWriter } from './event-outbox-writer.js';
+import { appendCustomerMailWithin } from './customer-mail-writer.js';
 
 /** The `consent.kind` of account-access consents (payment consents share the table). */
 const KIND = 'account-access';
@@ -89,6 +91,7 @@ export class TypeOrmConsentStore implements ConsentStore {
     at: Date,
     reason?: { code: string; description: string },
     events: readonly EventDraft[] = [],
+    notices: readonly CustomerNotice[] = [],
   ): Promise<boolean> {
     const change = async (manager: EntityManager) => {
       const result = await manager
@@ -98,10 +101,11 @@ export class TypeOrmConsentStore implements ConsentStore {
           { status: to, statusUpdatedAt: at, statusReasonCode: reason?.code ?? null, statusReasonDescription: reason?.description ?? null },
         );
       if (!result.affected) return false;
+      await appendCustomerMailWithin(manager, notices);
       await this.outbox.appendWithin(manager, events, at);
       return true;
     };
-    return events.length === 0 ? change(this.dataSource.manager) : inTransaction(this.dataSource, change);
+    return events.length === 0 && notices.length === 0 ? change(this.dataSource.manager) : inTransaction(this.dataSource, change);
   }
 
   async removeSharedAccount(consentId: string, customerId: string, accountId: string, events: readonly EventDraft[], at: Date): Promise<boolean> {

@@ -17,6 +17,7 @@ import { inTransaction } from '../transactions.js';
 import { lockAccounts, postTransfersToLocked, postTransfersWithin } from './ledger-store.js';
 import { PAYMENT_CONSENT_KIND } from './payment-consent-store.js';
 import type { EventOutboxWriter } from './event-outbox-writer.js';
+import { appendCustomerMailWithin } from './customer-mail-writer.js';
 
 /** Thrown inside the payment transaction to roll it back when the consent is no longer `AUTH`. */
 class ConsentNoLongerAuthorised extends Error {}
@@ -181,6 +182,7 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
       );
       if (!updated.affected) return false;
       await postTransfersWithin(manager, result.transfers);
+      await appendCustomerMailWithin(manager, result.notices);
       await this.outbox.appendWithin(manager, result.events, at);
       return true;
     });

@@ -1,4 +1,6 @@
-import { html } from '../../web/html.js';
+import type { OutboundMail } from '../../domain/mail/outbound-mail.js';
+import { formatCustomerDateTime } from '../../web/formats.js';
+import { html, type SafeHtml } from '../../web/html.js';
 import { BANK_NAME, renderLayout } from '../../web/layout.js';
 import type { PermissionText } from '../../web/permission-text.js';
 import { notice, postButton } from '../../web/form-fields.js';
@@ -39,13 +41,15 @@ export interface EndedConnectionView {
 export function renderConnectionsPage(model: {
   customerName: string;
   csrf: string;
+  /** Whether to offer the sandbox mailbox. */
+  sandbox: boolean;
   active: readonly ActiveConnectionView[];
   ended: readonly EndedConnectionView[];
   notice?: string;
   error?: string;
 }): string {
   const { csrf } = model;
-  const nav = html`<span class="site-nav__who">${model.customerName}</span>${postButton({ action: '/account/logout', csrf, label: 'Log out', variant: 'link' })}`;
+  const nav = customerNav(model.customerName, csrf, model.sandbox);
   const body = html`<h1>Your connected apps</h1>
 ${notice(model.notice)}
 ${model.error && html`<div class="alert" role="alert"><p>${model.error}</p></div>`}
@@ -96,4 +100,42 @@ ${
 }
 </section>`;
   return renderLayout({ title: 'Your connected apps', body, nav, width: 'wide', section: 'Connected apps' });
+}
+
+/** The header of a logged-in customer's pages: their name, the mailbox in the sandbox, and "Log out". */
+function customerNav(customerName: string, csrf: string, sandbox: boolean): SafeHtml {
+  return html`<a href="/account">Connected apps</a>${sandbox && html`<a href="/account/mailbox">Sandbox mailbox</a>`}<span class="site-nav__who">${customerName}</span>${postButton({ action: '/account/logout', csrf, label: 'Log out', variant: 'link' })}`;
+}
+
+/** The customers' sandbox mailbox: the mail the bank sent to the logged-in customer's address, newest first. */
+export function renderCustomerMailboxPage(model: {
+  customerName: string;
+  email: string | null;
+  csrf: string;
+  mail: readonly OutboundMail[];
+}): string {
+  const body = html`<h1>Sandbox mailbox</h1>
+<p class="lead">${
+    model.email
+      ? html`In the sandbox no email leaves the bank: what we send to <strong>${model.email}</strong> appears here.`
+      : 'We have no email address for you, so we send you no mail.'
+  }</p>
+${
+  model.mail.length === 0
+    ? html`<p>No mail yet.</p>`
+    : model.mail.map(
+        (mail) => html`<article class="connection" aria-labelledby="mail-${mail.id}">
+<h2 id="mail-${mail.id}">${mail.subject}</h2>
+<p class="note">To ${mail.recipient} · ${formatCustomerDateTime(mail.createdAt)}</p>
+<p>${mail.text.split('\n').map((line, index) => html`${index > 0 && html`<br>`}${line}`)}</p>
+</article>`,
+      )
+}`;
+  return renderLayout({
+    title: 'Sandbox mailbox',
+    body,
+    nav: customerNav(model.customerName, model.csrf, true),
+    width: 'wide',
+    section: 'Connected apps',
+  });
 }

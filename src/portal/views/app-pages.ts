@@ -5,6 +5,7 @@ import type { ApiCall } from '../../domain/partners/api-calls.js';
 import { isEditableInPortal, keysOf, SCOPE_OF_ROLE, type PartnerApp, type PartnerRole } from '../../domain/partners/partner-app.js';
 import { csrfField, errorSummary, notice, postButton, textArea, textField, type FieldErrors } from '../../web/form-fields.js';
 import { formatDateTime } from '../../web/formats.js';
+import { renderAppEventsSection, type AppEventsModel } from './app-events-section.js';
 import { renderPortalPage, type PortalViewer } from './portal-layout.js';
 
 const ROLE_LABELS: Readonly<Record<PartnerRole, string>> = {
@@ -92,7 +93,7 @@ ${textField({ name: 'jwks_uri', label: 'Key set URL (jwks_uri)', type: 'url', va
   return renderPortalPage({ title, body, viewer });
 }
 
-/** Everything about one app: credentials, configuration, keys, software statement, consents and calls. */
+/** Everything about one app: credentials, configuration, keys, software statement, consents, calls and events. */
 export interface AppPageModel {
   readonly viewer: PortalViewer;
   readonly app: PartnerApp;
@@ -109,6 +110,8 @@ export interface AppPageModel {
   readonly registrations: readonly PartnerApp[];
   readonly consents: readonly ConsentSummary[];
   readonly calls: readonly ApiCall[];
+  /** The app's event subscription and newest events. */
+  readonly events: AppEventsModel;
   readonly notice?: string;
   readonly error?: string;
   readonly keyErrors?: FieldErrors;
@@ -230,6 +233,7 @@ ${
 </table></div>`
 }
 </section>
+${renderAppEventsSection(model.events, base, viewer.csrf)}
 ${switchable && switchSection(app, base, viewer)}`;
   return renderPortalPage({ title: app.name, body, viewer });
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { PartnerApp } from '../../domain/partners/partner-app.js';
 import { appSnippets } from '../app-snippets.js';
-import { renderConnectionsPage } from './account-pages.js';
+import { renderConnectionsPage, renderCustomerMailboxPage } from './account-pages.js';
 import { renderAppPage, renderDashboardPage } from './app-pages.js';
 import { renderMailboxPage } from './partner-auth-pages.js';
 
@@ -74,9 +74,40 @@ describe('portal pages', () => {
           consentId: null,
         },
       ],
+      events: {
+        subscription: {
+          id: 'evs_1',
+          clientId: 'cli_evil',
+          callbackUrl: 'https://evil.example/"><b>/open-banking/v4.0/event-notifications',
+          version: '4.0',
+          eventTypes: ['UK.OBIE.Resource-Update'],
+          createdAt: new Date(),
+          updatedAt: new Date(),
+        },
+        events: [
+          {
+            sequence: 1,
+            jti: 'evt_1',
+            eventTypes: ['UK.OBIE.Resource-Update'],
+            resource: { type: 'domestic-payment', id: EVIL },
+            createdAt: new Date(),
+            pushState: 'failed',
+            pushAttempts: 1,
+            nextPushAt: null,
+            acknowledgedAt: null,
+            pollError: EVIL,
+            attempts: [{ attempt: 1, attemptedAt: new Date(), callbackUrl: EVIL, httpStatus: null, error: EVIL, latencyMs: 12 }],
+          },
+        ],
+        canSendTestEvent: true,
+        loopbackHttpAllowed: false,
+        form: { values: { callbackUrl: EVIL, eventTypes: [EVIL], version: EVIL }, errors: { callback_url: EVIL } },
+      },
     });
     assertNoInjectedMarkup(page);
     assertEveryFormHasToken(page, 'token-123');
+    assert.match(page, /action="\/portal\/apps\/cli_evil\/events\/resend"/);
+    assert.match(page, /No answer: &lt;script&gt;/);
   });
 
   test('the dashboard with an app and an organisation named with markup → text', () => {
@@ -107,6 +138,7 @@ describe('portal pages', () => {
     const page = renderConnectionsPage({
       customerName: 'Alice',
       csrf: 'token-456',
+      sandbox: true,
       active: [
         {
           consentId: 'aac_1',
@@ -126,5 +158,25 @@ describe('portal pages', () => {
     });
     assertNoInjectedMarkup(page);
     assertEveryFormHasToken(page, 'token-456');
+  });
+
+  test("a customer's sandbox mailbox with an app named with markup in the mail → text, lines kept; the log-out form carries the token", () => {
+    const page = renderCustomerMailboxPage({
+      customerName: EVIL,
+      email: 'alice@customers.openteller.example',
+      csrf: 'token-789',
+      mail: [
+        {
+          id: 'msg_1',
+          recipient: 'alice@customers.openteller.example',
+          subject: `${EVIL} can no longer see your accounts`,
+          text: `Dear Alice,\n\n${EVIL} can no longer see your accounts.`,
+          createdAt: new Date('2026-12-01T10:00:00Z'),
+        },
+      ],
+    });
+    assertNoInjectedMarkup(page);
+    assertEveryFormHasToken(page, 'token-789');
+    assert.match(page, /Dear Alice,<br><br>&lt;script&gt;/);
   });
 });

@@ -4,6 +4,7 @@ import { Payments1764000000000 } from './1764000000000-payments.js';
 import { PartnerOnboarding1764100000000 } from './1764100000000-partner-onboarding.js';
 import { BankSettings1764200000000 } from './1764200000000-bank-settings.js';
 import { EventNotifications1764300000000 } from './1764300000000-event-notifications.js';
+import { EventPushClaims1764400000000 } from './1764400000000-event-push-claims.js';
 
 /** The sqlite migrations, oldest first. */
 export const sqliteMigrations = [
@@ -13,4 +14,5 @@ export const sqliteMigrations = [
   PartnerOnboarding1764100000000,
   BankSettings1764200000000,
   EventNotifications1764300000000,
+  EventPushClaims1764400000000,
 ];

@@ -55,6 +55,10 @@ import { SchemaRegistry } from './validation/schema-registry.js';
 import { eventSealer } from './events/event-sealer.js';
 import { EventOutboxWriter } from './persistence/stores/event-outbox-writer.js';
 import { settleDuePayments } from './domain/payments/settlement.js';
+import { deliverDueEvents, type DeliveryRun } from './domain/events/deliver-due-events.js';
+import { DEFAULT_PUSH_RETRY_POLICY, type PushRetryPolicy } from './domain/events/push-retry-policy.js';
+import { DEFAULT_PUSH_TIMEOUTS, eventPushSender, type PushTimeouts } from './events/event-push-sender.js';
+import { SqlEventPushStore } from './persistence/stores/event-push-store.js';
 import { sandboxSchemeAnswer } from './domain/payments/payee.js';
 
 /** One running OpenTeller: the Koa application and what it was built from. */
@@ -71,7 +75,20 @@ export interface OpenTeller {
 export interface BackgroundJobs {
   /** Settles or rejects the payments to other banks whose settlement time has come (the sandbox payment scheme). */
   settlePayments(now: Date): Promise<{ settled: number; rejected: number }>;
+  /**
+   * Pushes the event notifications due at `now` to the apps' callback URLs (up to {@link EVENT_PUSH_CONCURRENCY} at
+   * once); a run that claimed that many leaves more due.
+   */
+  deliverEvents(now: Date): Promise<DeliveryRun>;
 }
+
+/** What tests may change about an OpenTeller beyond its configuration (the defaults are what the bank publishes). */
+export interface OpenTellerOptions {
+  readonly eventPush?: { readonly policy?: PushRetryPolicy; readonly timeouts?: PushTimeouts };
+}
+
+/** Event pushes in flight at once, per process. */
+export const EVENT_PUSH_CONCURRENCY = 8;
 
 /** A database outage is answered 503 with `Retry-After: 5`: the resource API and the authorization server. */
 const OUTAGES = { isOutage: isDatabaseUnavailable, retryAfterSeconds: 5 };
@@ -81,7 +98,7 @@ const OUTAGES = { isOutage: isDatabaseUnavailable, retryAfterSeconds: 5 };
  * authorization server, the bank's directory and Dynamic Client Registration, the customer pages, the partner
  * portal and the resource API, and wires them into one Koa app.
  */
-export async function createOpenTeller(config: Config, database: Database, logger: Logger): Promise<OpenTeller> {
+export async function createOpenTeller(config: Config, database: Database, logger: Logger, options: OpenTellerOptions = {}): Promise<OpenTeller> {
   const { dataSource, dialect } = database;
   const schemas = SchemaRegistry.load();
   const serverKeys = new TypeOrmServerKeyStore(dataSource);
@@ -101,9 +118,8 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const payments = new TypeOrmPaymentStore(dataSource, dialect, outbox);
   const partners = new TypeOrmPartnerStore(dataSource);
   const sessions = new TypeOrmWebSessionStore(dataSource);
-  const fetchKeySet = guardedFetch({
-    allowLoopback: config.mode === 'sandbox' && ['localhost', '127.0.0.1', '[::1]'].includes(new URL(config.issuer).hostname),
-  });
+  const sandboxOnLoopback = config.mode === 'sandbox' && ['localhost', '127.0.0.1', '[::1]'].includes(new URL(config.issuer).hostname);
+  const fetchKeySet = guardedFetch({ allowLoopback: sandboxOnLoopback });
   const remoteKeys = new RemoteKeySets(fetchKeySet);
   const registrationEndpoint = `${config.issuer}${REGISTRATION_PATH}`;
   const provider = createProvider({
@@ -267,6 +283,26 @@ export async function createOpenTeller(config: Config, database: Database, logge
   app.use(mount(provider));
   app.on('error', (error: unknown) => logUnhandledHttpError(logger, error));
   logger.debug({ api: `${config.issuer}${API_BASE_PATH}` }, 'OpenTeller assembled');
-  const jobs: BackgroundJobs = { settlePayments: (now) => settleDuePayments(payments, sandboxSchemeAnswer, now) };
+  const pushTimeouts = options.eventPush?.timeouts ?? DEFAULT_PUSH_TIMEOUTS;
+  const pushWorker = {
+    store: new SqlEventPushStore(dataSource, dialect),
+    send: eventPushSender(
+      guardedFetch({
+        allowLoopback: sandboxOnLoopback,
+        connectTimeoutMs: pushTimeouts.connectTimeoutMs,
+        idleTimeoutMs: pushTimeouts.requestTimeoutMs,
+      }),
+      pushTimeouts,
+    ),
+    policy: options.eventPush?.policy ?? DEFAULT_PUSH_RETRY_POLICY,
+    concurrency: EVENT_PUSH_CONCURRENCY,
+    // A run's pushes are in flight together, so one run takes at most the request timeout; a claim that outlives it
+    // by a minute expires only when its process died.
+    claimMs: pushTimeouts.requestTimeoutMs + 60_000,
+  };
+  const jobs: BackgroundJobs = {
+    settlePayments: (now) => settleDuePayments(payments, sandboxSchemeAnswer, now),
+    deliverEvents: (now) => deliverDueEvents(pushWorker, now),
+  };
   return { app, provider, calls, jobs };
 }

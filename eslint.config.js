@@ -46,10 +46,18 @@ const FORBIDDEN_PACKAGES = {
 
 const ALL_FOLDERS = [...Object.keys(LAYERS), 'cli', 'app', 'main'];
 
+/** How deep below its layer's folder a source file may sit (src/http/aisp/x.ts is 1); the rules cover each depth. */
+const MAX_FOLDER_DEPTH = 6;
+
+/**
+ * The import rules of one layer, one block per folder depth: an import that climbs out of the layer's folder (one
+ * `../` more than the file's depth) must name a layer it may use. Counting the climb keeps a layer's own sub-folder
+ * that shares another layer's name (src/domain/events/ beside src/events/) from being taken for that layer.
+ */
 function layerRules(layer, allowed) {
   const forbidden = ALL_FOLDERS.filter((folder) => folder !== layer && !allowed.includes(folder));
-  return {
-    files: [`src/${layer}/**/*.ts`],
+  return Array.from({ length: MAX_FOLDER_DEPTH + 1 }, (_, depth) => ({
+    files: [`src/${layer}/${'*/'.repeat(depth)}*.ts`],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
@@ -57,7 +65,7 @@ function layerRules(layer, allowed) {
         {
           patterns: [
             {
-              regex: `^(\\.\\./)+(${forbidden.join('|')})(/|\\.js$)`,
+              regex: `^(\\.\\./){${depth + 1}}(${forbidden.join('|')})(/|\\.js$)`,
               message: `src/${layer}/ may import only from ${allowed.length > 0 ? allowed.map((name) => `src/${name}/`).join(', ') : 'itself'} (DESIGN.md "Layering").`,
             },
             ...(FORBIDDEN_PACKAGES[layer]
@@ -67,7 +75,7 @@ function layerRules(layer, allowed) {
         },
       ],
     },
-  };
+  }));
 }
 
 export default tseslint.config(
@@ -119,6 +127,6 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
-  ...Object.entries(LAYERS).map(([layer, allowed]) => layerRules(layer, allowed)),
+  ...Object.entries(LAYERS).flatMap(([layer, allowed]) => layerRules(layer, allowed)),
   prettier,
 );

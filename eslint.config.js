@@ -46,18 +46,18 @@ const FORBIDDEN_PACKAGES = {
 
 const ALL_FOLDERS = [...Object.keys(LAYERS), 'cli', 'app', 'main'];
 
-/** Folders below a layer are at most this deep; each depth gets its own rule, so `../x` means the same folder everywhere. */
-const MAX_DEPTH = 5;
+/** How deep below its layer's folder a source file may sit (src/http/aisp/x.ts is 1); the rules cover each depth. */
+const MAX_FOLDER_DEPTH = 6;
 
 /**
- * The import rules of one layer: for a file `depth` folders below `src/<layer>/`, an import leaves the layer only with
- * exactly `depth` steps up (`../` from `src/<layer>/a.ts`, `../../` from `src/<layer>/b/a.ts`), so a folder of the layer
- * that shares a name with another layer (`src/domain/events/` and `src/events/`) is not mistaken for it.
+ * The import rules of one layer, one block per folder depth: an import that climbs out of the layer's folder (one
+ * `../` more than the file's depth) must name a layer it may use. Counting the climb keeps a layer's own sub-folder
+ * that shares another layer's name (src/domain/events/ beside src/events/) from being taken for that layer.
  */
 function layerRules(layer, allowed) {
   const forbidden = ALL_FOLDERS.filter((folder) => folder !== layer && !allowed.includes(folder));
-  return Array.from({ length: MAX_DEPTH }, (_, index) => ({
-    files: [`src/${layer}/${'*/'.repeat(index)}*.ts`],
+  return Array.from({ length: MAX_FOLDER_DEPTH + 1 }, (_, depth) => ({
+    files: [`src/${layer}/${'*/'.repeat(depth)}*.ts`],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
@@ -65,7 +65,7 @@ function layerRules(layer, allowed) {
         {
           patterns: [
             {
-              regex: `^(\\.\\./){${index + 1}}(${forbidden.join('|')})(/|\\.js$)`,
+              regex: `^(\\.\\./){${depth + 1}}(${forbidden.join('|')})(/|\\.js$)`,
               message: `src/${layer}/ may import only from ${allowed.length > 0 ? allowed.map((name) => `src/${name}/`).join(', ') : 'itself'} (DESIGN.md "Layering").`,
             },
             ...(FORBIDDEN_PACKAGES[layer]

@@ -60,6 +60,10 @@ import { SqlAppEventHistory } from './persistence/stores/app-event-history-store
 import { SqlTestEventStore } from './persistence/stores/test-event-store.js';
 import { settleDuePayments } from './domain/payments/settlement.js';
 import { expireDueConsents } from './domain/consents/account-access-consents.js';
+import { deliverDueEvents, type DeliveryRun } from './domain/events/deliver-due-events.js';
+import { DEFAULT_PUSH_RETRY_POLICY, type PushRetryPolicy } from './domain/events/push-retry-policy.js';
+import { DEFAULT_PUSH_TIMEOUTS, eventPushSender, type PushTimeouts } from './events/event-push-sender.js';
+import { SqlEventPushStore } from './persistence/stores/event-push-store.js';
 import { sandboxSchemeAnswer } from './domain/payments/payee.js';
 
 /** One running OpenTeller: the Koa application and what it was built from. */
@@ -80,7 +84,20 @@ export interface BackgroundJobs {
   settlePayments(now: Date): Promise<{ settled: number; rejected: number }>;
   /** Expires the account-access consents whose expiry has passed (partners hear of it); returns how many it looked at. */
   expireConsents(now: Date): Promise<number>;
+  /**
+   * Pushes the event notifications due at `now` to the apps' callback URLs (up to {@link EVENT_PUSH_CONCURRENCY} at
+   * once); a run that claimed that many leaves more due.
+   */
+  deliverEvents(now: Date): Promise<DeliveryRun>;
 }
+
+/** What tests may change about an OpenTeller beyond its configuration (the defaults are what the bank publishes). */
+export interface OpenTellerOptions {
+  readonly eventPush?: { readonly policy?: PushRetryPolicy; readonly timeouts?: PushTimeouts };
+}
+
+/** Event pushes in flight at once, per process. */
+export const EVENT_PUSH_CONCURRENCY = 8;
 
 /** A database outage is answered 503 with `Retry-After: 5`: the resource API and the authorization server. */
 const OUTAGES = { isOutage: isDatabaseUnavailable, retryAfterSeconds: 5 };
@@ -90,7 +107,7 @@ const OUTAGES = { isOutage: isDatabaseUnavailable, retryAfterSeconds: 5 };
  * authorization server, the bank's directory and Dynamic Client Registration, the customer pages, the partner
  * portal and the resource API, and wires them into one Koa app.
  */
-export async function createOpenTeller(config: Config, database: Database, logger: Logger): Promise<OpenTeller> {
+export async function createOpenTeller(config: Config, database: Database, logger: Logger, options: OpenTellerOptions = {}): Promise<OpenTeller> {
   const { dataSource, dialect } = database;
   const schemas = SchemaRegistry.load();
   const serverKeys = new TypeOrmServerKeyStore(dataSource);
@@ -292,8 +309,26 @@ export async function createOpenTeller(config: Config, database: Database, logge
   app.use(mount(provider));
   app.on('error', (error: unknown) => logUnhandledHttpError(logger, error));
   logger.debug({ api: `${config.issuer}${API_BASE_PATH}` }, 'OpenTeller assembled');
+  const pushTimeouts = options.eventPush?.timeouts ?? DEFAULT_PUSH_TIMEOUTS;
+  const pushWorker = {
+    store: new SqlEventPushStore(dataSource, dialect),
+    send: eventPushSender(
+      guardedFetch({
+        allowLoopback: loopbackSandbox,
+        connectTimeoutMs: pushTimeouts.connectTimeoutMs,
+        idleTimeoutMs: pushTimeouts.requestTimeoutMs,
+      }),
+      pushTimeouts,
+    ),
+    policy: options.eventPush?.policy ?? DEFAULT_PUSH_RETRY_POLICY,
+    concurrency: EVENT_PUSH_CONCURRENCY,
+    // A run's pushes are in flight together, so one run takes at most the request timeout; a claim that outlives it
+    // by a minute expires only when its process died.
+    claimMs: pushTimeouts.requestTimeoutMs + 60_000,
+  };
   const jobs: BackgroundJobs = {
     settlePayments: (now) => settleDuePayments(payments, sandboxSchemeAnswer, now),
+    deliverEvents: (now) => deliverDueEvents(pushWorker, now),
     expireConsents: (now) => expireDueConsents(consents, now),
   };
   return { app, provider, calls, jobs, outbox };

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { isIPv6 } from 'node:net';
-import { createOpenTeller, type BackgroundJobs } from './app.js';
+import { createOpenTeller, EVENT_PUSH_CONCURRENCY, type BackgroundJobs } from './app.js';
 import type { Config } from './config/config.js';
 import { buildSandboxSeed } from './sandbox/sandbox-seed.js';
 import { ConfigError } from './config/config-error.js';
@@ -14,6 +14,7 @@ import { seedSandboxIfEmpty } from './persistence/sandbox-seeder.js';
 const PURGE_INTERVAL_MS = 10 * 60_000;
 const SETTLEMENT_INTERVAL_MS = 2_000;
 const EXPIRY_INTERVAL_MS = 30_000;
+const EVENT_PUSH_INTERVAL_MS = 1_000;
 /**
  * How long one statement of the serving process may take on MySQL before it fails (an outage: 503 with
  * `Retry-After`). Far above any statement's normal time, lock waits included; the same as SQLite's busy timeout.
@@ -51,6 +52,7 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
     () => jobs.expireConsents(new Date()),
     (error) => logger.warn({ err: error }, 'consent expiry run failed'),
   );
+  const eventPush = startEventPushWorker(jobs, logger);
   logger.info({ issuer: config.issuer, mode: config.mode, readyInMs: Date.now() - startedAt }, 'OpenTeller is listening');
   process.stdout.write(welcomeBanner(config, previousIssuer));
   const shutdown = (signal: string) => {
@@ -58,6 +60,7 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
     clearInterval(purge);
     if (settlement) clearInterval(settlement);
     clearInterval(expiry);
+    eventPush.stop();
     server.close(() => {
       void calls
         .flush()
@@ -149,4 +152,39 @@ function repeat(intervalMs: number, work: () => Promise<unknown>, onError: (erro
   }, intervalMs);
   timer.unref();
   return timer;
+}
+
+/**
+ * The event push worker, in the sandbox and in production: every second, the events due are claimed and pushed (any
+ * number of processes may run it; each event is claimed by one). Runs never overlap; a run that found as many events
+ * as it may push at once is followed at once by the next.
+ */
+function startEventPushWorker(jobs: BackgroundJobs, logger: Logger): { stop(): void } {
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  const schedule = (delayMs: number) => {
+    if (stopped) return;
+    timer = setTimeout(run, delayMs);
+    timer.unref();
+  };
+  const run = () => {
+    jobs
+      .deliverEvents(new Date())
+      .then((result) => {
+        if (result.failed > 0) logger.warn(result, 'event pushes failed for good: their callbacks stayed unresponsive');
+        else if (result.claimed > 0) logger.debug(result, 'events pushed');
+        schedule(result.claimed >= EVENT_PUSH_CONCURRENCY ? 0 : EVENT_PUSH_INTERVAL_MS);
+      })
+      .catch((error: unknown) => {
+        logger.warn({ err: error }, 'event push run failed');
+        schedule(EVENT_PUSH_INTERVAL_MS);
+      });
+  };
+  schedule(EVENT_PUSH_INTERVAL_MS);
+  return {
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
 }

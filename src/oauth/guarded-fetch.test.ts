@@ -1,6 +1,6 @@
-// Proves that key sets are fetched only from addresses a partner may point the bank at: loopback only in the
+// Proves that key sets and event callbacks are fetched only from addresses a partner may point the bank at: loopback only in the
 // sandbox, never private, link-local or other special-use networks (checked on the address actually connected to),
-// and that oversized or slow answers are cut off.
+// that a POST carries its body, and that oversized or slow answers are cut off.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,13 +17,22 @@ describe('guarded fetch of key sets', () => {
         response.end('x'.repeat(600 * 1024));
         return;
       }
-      response.setHeader('content-type', 'application/json');
-      response.end(JSON.stringify({ keys: [], path: request.url }));
+      if (request.url === '/silent') return;
+      let body = '';
+      request.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      request.on('end', () => {
+        response.setHeader('content-type', 'application/json');
+        const echo = request.method === 'POST' ? { method: request.method, length: request.headers['content-length'], body } : {};
+        response.end(JSON.stringify({ keys: [], path: request.url, ...echo }));
+      });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   });
-  after(() => server.close());
+  after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
 
   test('sandbox: a key set on 127.0.0.1 or localhost → fetched', async () => {
     const fetch = guardedFetch({ allowLoopback: true });
@@ -60,6 +69,12 @@ describe('guarded fetch of key sets', () => {
 
   test('a body over 512 KiB → refused', async () => {
     await assert.rejects(guardedFetch({ allowLoopback: true })(`http://127.0.0.1:${port}/big`), /larger than/);
+  });
+
+  test('a POST with a body → sent with its length; an idle connection past the idle timeout → cut off', async () => {
+    const response = await guardedFetch({ allowLoopback: true })(`http://127.0.0.1:${port}/echo`, { method: 'POST', body: 'é-token' });
+    assert.deepEqual(await response.json(), { keys: [], path: '/echo', method: 'POST', length: '8', body: 'é-token' });
+    await assert.rejects(guardedFetch({ allowLoopback: true, idleTimeoutMs: 100 })(`http://127.0.0.1:${port}/silent`), /silent for 100 ms/);
   });
 
   test('a scheme other than http(s) → refused', async () => {

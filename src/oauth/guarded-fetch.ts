@@ -1,13 +1,29 @@
 import { lookup, type LookupAddress } from 'node:dns';
-import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { BlockList, isIP } from 'node:net';
+import { BlockList, isIP, type Socket } from 'node:net';
 
-/** The fetch the platform uses for URLs partners and directories give it (key sets); a `Request` is fetched by its URL only. */
+/**
+ * The fetch the platform uses for URLs partners and directories give it (key sets, event callbacks); a `Request` is
+ * fetched by its URL only.
+ */
 export type GuardedFetch = (
   url: string | URL | Request,
-  init?: { method?: string; headers?: ConstructorParameters<typeof Headers>[0]; signal?: AbortSignal | null },
+  init?: { method?: string; headers?: ConstructorParameters<typeof Headers>[0]; body?: RequestInit['body']; signal?: AbortSignal | null },
 ) => Promise<Response>;
+
+/** Where a guarded fetch may connect, and how long it waits. */
+export interface GuardedFetchOptions {
+  /**
+   * Loopback addresses (`http://localhost`, `127.0.0.1`) may be reached: only for a sandbox that itself runs on a
+   * developer's loopback, never for one others can reach.
+   */
+  readonly allowLoopback: boolean;
+  /** The longest wait for the connection, name resolution included; no limit of its own by default. */
+  readonly connectTimeoutMs?: number;
+  /** The longest silence on the connection once open (5 s by default). */
+  readonly idleTimeoutMs?: number;
+}
 
 /** Addresses no partner-supplied URL may reach: this host, private networks, link-local, documentation, multicast… */
 const SPECIAL_USE = new BlockList();
@@ -53,15 +69,13 @@ const MAX_BODY_BYTES = 512 * 1024;
 const TIMEOUT_MS = 5_000;
 
 /**
- * A fetch for URLs the platform does not control (a partner's `jwks_uri`, a directory's or a software's key set):
- * it refuses to connect to special-use addresses (loopback, private networks, link-local…), so such a URL cannot
+ * A fetch for URLs the platform does not control (a partner's `jwks_uri`, a directory's or a software's key set, an
+ * event callback URL): it refuses to connect to special-use addresses (loopback, private networks, link-local…), so such a URL cannot
  * make the bank probe its own network. The address checked is the one connected to (the check is in the DNS lookup
  * the connection uses, on a fresh connection every time), so a name that resolves differently later gains nothing.
- * GET only, no redirects, bodies up to 512 KiB, 5 s timeout.
- * @param allowLoopback key sets may live on this machine (`http://localhost`, `127.0.0.1`): only for a sandbox that
- *   itself runs on a developer's loopback, never for one others can reach.
+ * No redirects, response bodies up to 512 KiB; the whole request is bounded by the caller's `signal`.
  */
-export function guardedFetch({ allowLoopback }: { allowLoopback: boolean }): GuardedFetch {
+export function guardedFetch({ allowLoopback, connectTimeoutMs, idleTimeoutMs = TIMEOUT_MS }: GuardedFetchOptions): GuardedFetch {
   const allowed = (address: string) => {
     const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
     return !SPECIAL_USE.check(address, family) || (allowLoopback && LOOPBACK.check(address, family));
@@ -71,7 +85,7 @@ export function guardedFetch({ allowLoopback }: { allowLoopback: boolean }): Gua
       if (error) return callback(error, '', 0);
       const refused = addresses.find((entry) => !allowed(entry.address));
       if (refused || addresses.length === 0)
-        return callback(new Error(`${hostname} resolves to ${refused?.address ?? 'nothing'}, an address key sets may not be fetched from`), '', 0);
+        return callback(new Error(`${hostname} resolves to ${refused?.address ?? 'nothing'}, an address that may not be fetched from`), '', 0);
       if ((options as { all?: boolean }).all) return (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, addresses);
       const [first] = addresses as [LookupAddress];
       return callback(null, first.address, first.family);
@@ -83,16 +97,20 @@ export function guardedFetch({ allowLoopback }: { allowLoopback: boolean }): Gua
       const target = new URL(url instanceof Request ? url.url : url);
       if (target.protocol !== 'https:' && target.protocol !== 'http:') return reject(new Error(`${target.protocol} URLs are not fetched`));
       if (isIP(target.hostname.replace(/^\[|\]$/g, '')) && !allowed(target.hostname.replace(/^\[|\]$/g, ''))) {
-        return reject(new Error(`${target.hostname} is an address key sets may not be fetched from`));
+        return reject(new Error(`${target.hostname} is an address that may not be fetched from`));
       }
       const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+      const body = init.body ?? undefined;
+      if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array))
+        return reject(new Error('only text or bytes are sent as a body'));
       const headers = Object.fromEntries(new Headers(init.headers ?? {}).entries());
+      if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
       const options = {
         method: init.method ?? 'GET',
         headers,
         lookup: guardedLookup,
         agent: false as const,
-        timeout: TIMEOUT_MS,
+        timeout: idleTimeoutMs,
         signal: init.signal ?? undefined,
       };
       const request = send(target, options, (response: IncomingMessage) => {
@@ -112,8 +130,19 @@ export function guardedFetch({ allowLoopback }: { allowLoopback: boolean }): Gua
         });
         response.on('error', reject);
       });
-      request.on('timeout', () => request.destroy(new Error(`${target.origin} did not answer within ${TIMEOUT_MS} ms`)));
+      if (connectTimeoutMs !== undefined) limitConnectTime(request, connectTimeoutMs, target.origin);
+      request.on('timeout', () => request.destroy(new Error(`${target.origin} was silent for ${idleTimeoutMs} ms`)));
       request.on('error', reject);
-      request.end();
+      request.end(body);
     });
+}
+
+/** Fails the request when its connection (name resolution included) is not open within `timeoutMs`. */
+function limitConnectTime(request: ClientRequest, timeoutMs: number, origin: string): void {
+  request.once('socket', (socket: Socket) => {
+    if (!socket.connecting) return;
+    const timer = setTimeout(() => request.destroy(new Error(`${origin} did not accept a connection within ${timeoutMs} ms`)), timeoutMs);
+    socket.once('connect', () => clearTimeout(timer));
+    socket.once('close', () => clearTimeout(timer));
+  });
 }

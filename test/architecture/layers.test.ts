@@ -57,6 +57,9 @@ describe('layers (eslint.config.js, no-restricted-imports)', () => {
     ['src/persistence/example.ts', '../http/resource-api.js'],
     ['src/operator/example.ts', '../persistence/database-readiness.js'],
     ['src/config/example.ts', '../app.js'],
+    ['src/domain/consents/example.ts', '../../events/event-sealer.js'],
+    ['src/events/example.ts', '../persistence/stores/event-push-store.js'],
+    ['src/events/example.ts', '../oauth/guarded-fetch.js'],
   ];
   for (const [from, specifier] of refused) {
     test(`${from} importing ${specifier} → a lint error naming the layers it may import`, async () => {
@@ -76,6 +79,9 @@ describe('layers (eslint.config.js, no-restricted-imports)', () => {
     ['src/interaction/example.ts', '../oauth/openbanking-intent.js'],
     ['src/oauth/example.ts', '../web/message-page.js'],
     ['src/persistence/example.ts', '../domain/errors.js'],
+    ['src/domain/consents/example.ts', '../events/event-notification.js'],
+    ['src/domain/payments/example.ts', '../events/event-types.js'],
+    ['src/events/example.ts', '../domain/events/event-push.js'],
     ['src/persistence/stores/example.test.ts', '../../http/resource-api.js'],
     ['test/journeys/example.test.ts', '../../src/persistence/data-source.js'],
   ];

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createOpenTeller, type OpenTeller } from '../../src/app.js';
+import { createOpenTeller, type OpenTeller, type OpenTellerOptions } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import type { DatabaseConfig } from '../../src/config/database-config.js';
 import { createLogger, type Logger } from '../../src/logging/logger.js';
@@ -28,6 +28,8 @@ export interface TestServer {
   /** The first instance's database (for inspecting state in assertions). */
   readonly database: Database;
   readonly instance: OpenTeller;
+  /** Every instance, the first one first (e.g. to run background jobs in several "processes" at once). */
+  readonly instances: readonly OpenTeller[];
   /** Replaces every instance by a fresh one (new connections, new provider): a restart. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -46,10 +48,11 @@ export interface DatabaseAccess {
 /**
  * Starts the server; `instances` > 1 sends successive requests to each instance in turn; `env` adds
  * configuration variables (e.g. `PAYMENT_MAX_AMOUNT`) to what `loadConfig` reads; `database` says how the instances
- * reach the test database; `logger` receives what the instances log (to inspect it).
+ * reach the test database; `logger` receives what the instances log (to inspect it); `openTeller` is passed to each
+ * instance (e.g. a faster event push retry policy).
  */
 export async function startTestServer(
-  options: { instances?: number; env?: Record<string, string>; database?: DatabaseAccess; logger?: Logger } = {},
+  options: { instances?: number; env?: Record<string, string>; database?: DatabaseAccess; logger?: Logger; openTeller?: OpenTellerOptions } = {},
 ): Promise<TestServer> {
   const testDatabase = await createTestDatabase();
   const server: Server = createServer();
@@ -76,7 +79,7 @@ export async function startTestServer(
       busyTimeoutMs: options.database?.busyTimeoutMs,
       statementTimeoutMs: options.database?.statementTimeoutMs,
     });
-    const openTeller = await createOpenTeller(testConfig, database, logger);
+    const openTeller = await createOpenTeller(testConfig, database, logger, options.openTeller);
     return { openTeller, database, handle: openTeller.app.callback() };
   };
   let instances = await Promise.all(Array.from({ length: options.instances ?? 1 }, startInstance));
@@ -97,6 +100,9 @@ export async function startTestServer(
     },
     get instance() {
       return (instances[0] as Instance).openTeller;
+    },
+    get instances() {
+      return instances.map((instance) => instance.openTeller);
     },
     async restart() {
       const count = instances.length;

@@ -40,6 +40,8 @@ export interface EventNotificationRow {
   nextPushAt: Date | null;
   /** Until when the process that claimed the push owns it; a crashed process's claim expires. */
   claimedUntil: Date | null;
+  /** Names the current claim, so that a process whose claim expired and was taken over records nothing. */
+  claimedBy: string | null;
   acknowledgedAt: Date | null;
   /** The partner's negative acknowledgement (`setErrs`) as `err: description`. */
   pollError: string | null;
@@ -100,6 +102,7 @@ export function eventNotificationEntity(types: ColumnTypes): EntitySchema<EventN
       pushAttempts: types.integer({ name: 'push_attempts' }),
       nextPushAt: types.timestamp({ name: 'next_push_at', nullable: true }),
       claimedUntil: types.timestamp({ name: 'claimed_until', nullable: true }),
+      claimedBy: types.id(40, { name: 'claimed_by', nullable: true }),
       acknowledgedAt: types.timestamp({ name: 'acknowledged_at', nullable: true }),
       pollError: types.text(300, { name: 'poll_error', nullable: true }),
     },

@@ -49,6 +49,7 @@ export class EventOutboxWriter {
         pushAttempts: 0,
         nextPushAt: push === PushState.Pending ? now : null,
         claimedUntil: null,
+        claimedBy: null,
         acknowledgedAt: null,
         pollError: null,
       });

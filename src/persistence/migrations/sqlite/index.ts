@@ -4,6 +4,7 @@ import { Payments1764000000000 } from './1764000000000-payments.js';
 import { PartnerOnboarding1764100000000 } from './1764100000000-partner-onboarding.js';
 import { BankSettings1764200000000 } from './1764200000000-bank-settings.js';
 import { EventNotifications1764300000000 } from './1764300000000-event-notifications.js';
+import { EventPushClaims1764400000000 } from './1764400000000-event-push-claims.js';
 import { CustomerEmail1764500000000 } from './1764500000000-customer-email.js';
 import { ConsentExpiryIndex1764600000000 } from './1764600000000-consent-expiry-index.js';
 
@@ -15,6 +16,7 @@ export const sqliteMigrations = [
   PartnerOnboarding1764100000000,
   BankSettings1764200000000,
   EventNotifications1764300000000,
+  EventPushClaims1764400000000,
   CustomerEmail1764500000000,
   ConsentExpiryIndex1764600000000,
 ];

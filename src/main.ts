@@ -28,8 +28,9 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
   const startedAt = Date.now();
   const database = await openDatabase(config.database, { statementTimeoutMs: STATEMENT_TIMEOUT_MS });
   await prepareDatabase(config, database, logger);
-  const { app, calls, jobs } = await createOpenTeller(config, database, logger);
+  const { app, calls, jobs, handleUpgrade, closeEventStreams } = await createOpenTeller(config, database, logger);
   const server = createServer(app.callback());
+  server.on('upgrade', handleUpgrade);
   try {
     await listen(server, config);
   } catch (error) {
@@ -51,6 +52,7 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
     logger.info({ signal }, 'shutting down');
     clearInterval(purge);
     if (settlement) clearInterval(settlement);
+    closeEventStreams();
     server.close(() => {
       void calls
         .flush()

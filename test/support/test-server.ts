@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createOpenTeller, type OpenTeller } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import type { DatabaseConfig } from '../../src/config/database-config.js';
@@ -79,8 +80,16 @@ export async function startTestServer(
     const instance = instances[turn++ % instances.length] as Instance;
     void instance.handle(request, response);
   });
-  const stopInstances = async () =>
-    Promise.all(instances.filter((instance) => instance.database.dataSource.isInitialized).map((instance) => instance.database.dataSource.destroy()));
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const instance = instances[turn++ % instances.length] as Instance;
+    instance.openTeller.handleUpgrade(request, socket, head);
+  });
+  const stopInstances = async () => {
+    for (const instance of instances) instance.openTeller.closeEventStreams();
+    return Promise.all(
+      instances.filter((instance) => instance.database.dataSource.isInitialized).map((instance) => instance.database.dataSource.destroy()),
+    );
+  };
 
   return {
     issuer,

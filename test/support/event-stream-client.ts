@@ -43,7 +43,7 @@ export interface StreamMessage {
   readonly set: string;
 }
 
-/** An open stream: the messages received so far (`onMessage` sees each as it arrives) and its end. */
+/** An open stream: the messages received so far (`onMessage` sees those, then each as it arrives) and its end. */
 export interface OpenStream {
   readonly socket: WebSocket;
   readonly messages: StreamMessage[];
@@ -111,7 +111,11 @@ function openStream(socket: WebSocket): OpenStream {
   return {
     socket,
     messages,
-    onMessage: (listener) => listeners.push(listener),
+    onMessage(listener) {
+      // Messages may arrive in the same chunk as the handshake, before the caller could listen: replay them first.
+      for (const message of messages) listener(message);
+      listeners.push(listener);
+    },
     closed,
     async waitForMessages(count, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

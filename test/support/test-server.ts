@@ -29,6 +29,8 @@ export interface TestServer {
   /** The first instance's database (for inspecting state in assertions). */
   readonly database: Database;
   readonly instance: OpenTeller;
+  /** The listening http server (e.g. to reach the server side of upgraded sockets). */
+  readonly http: Server;
   /** Replaces every instance by a fresh one (new connections, new provider): a restart. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -93,6 +95,7 @@ export async function startTestServer(
 
   return {
     issuer,
+    http: server,
     config: testConfig,
     testDatabase,
     get database() {

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import Koa from 'koa';
 import mount from 'koa-mount';
 import type Provider from 'oidc-provider';
@@ -53,6 +55,10 @@ import { sessionCookies } from './portal/session-cookies.js';
 import { createRegistrationRoutes, REGISTRATION_PATH } from './registration/registration-routes.js';
 import { SchemaRegistry } from './validation/schema-registry.js';
 import { eventSealer } from './events/event-sealer.js';
+import { EventStreamHub } from './events/event-stream-hub.js';
+import { eventStreamUpgrade } from './http/events/event-stream-upgrade.js';
+import { accessTokenChecker, type TokenVerifierOptions } from './http/middleware/require-access-token.js';
+import { SqlEventStreamStore } from './persistence/stores/event-stream-store.js';
 import { EventOutboxWriter } from './persistence/stores/event-outbox-writer.js';
 import { TypeOrmEventPollingStore } from './persistence/stores/event-polling-store.js';
 import { TypeOrmEventSubscriptionStore } from './persistence/stores/event-subscription-store.js';
@@ -76,6 +82,10 @@ export interface OpenTeller {
   readonly outbox: EventOutboxWriter;
   /** Background work, each run claimed row by row so that any number of processes may run it (`main.ts` schedules it). */
   readonly jobs: BackgroundJobs;
+  /** Answers upgrade requests (the live event stream): attach it to the http server's `upgrade` event. */
+  readonly handleUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /** Closes every live event stream (1001, going away) and stops watching for events: call before the server closes. */
+  readonly closeEventStreams: () => void;
 }
 
 /** What the background workers run. */
@@ -162,17 +172,28 @@ export async function createOpenTeller(config: Config, database: Database, logge
   app.use(securityHeaders({ https: config.issuer.startsWith('https:') }));
   app.use(serveStylesheet());
   app.use(healthEndpoints({ checkReadiness: () => checkDatabaseReadiness(database), logger }));
+  const tokens: TokenVerifierOptions = {
+    issuer: config.issuer,
+    audience: resourceIndicator(config.issuer),
+    jwks: publicJwks(keys),
+    rememberProofOnce: (key, expiresAt) => replayGuard.rememberOnce('rs-dpop', key, expiresAt),
+  };
+  const findAppStanding = (clientId: string) => partners.findAppStanding(clientId);
+  const eventStreams = new EventStreamHub({ source: new SqlEventStreamStore(dataSource), findAppStanding, logger });
+  const handleUpgrade = eventStreamUpgrade({
+    checkAccessToken: accessTokenChecker(tokens),
+    findAppStanding,
+    openStream: (request, socket, head, subscriber) => eventStreams.open(request, socket, head, subscriber),
+    maxConnectionsPerApp: eventStreams.maxConnectionsPerApp,
+    logger,
+    outages: OUTAGES,
+  });
   app.use(
     createResourceApi({
       logger,
       schemas,
-      tokens: {
-        issuer: config.issuer,
-        audience: resourceIndicator(config.issuer),
-        jwks: publicJwks(keys),
-        rememberProofOnce: (key, expiresAt) => replayGuard.rememberOnce('rs-dpop', key, expiresAt),
-      },
-      findAppStanding: (clientId) => partners.findAppStanding(clientId),
+      tokens,
+      findAppStanding,
       calls,
       outages: OUTAGES,
       aisp: {
@@ -331,5 +352,5 @@ export async function createOpenTeller(config: Config, database: Database, logge
     deliverEvents: (now) => deliverDueEvents(pushWorker, now),
     expireConsents: (now) => expireDueConsents(consents, now),
   };
-  return { app, provider, calls, jobs, outbox };
+  return { app, provider, calls, jobs, outbox, handleUpgrade, closeEventStreams: () => eventStreams.close() };
 }

@@ -30,8 +30,9 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
   const startedAt = Date.now();
   const database = await openDatabase(config.database, { statementTimeoutMs: STATEMENT_TIMEOUT_MS });
   await prepareDatabase(config, database, logger);
-  const { app, calls, jobs } = await createOpenTeller(config, database, logger);
+  const { app, calls, jobs, handleUpgrade, closeEventStreams } = await createOpenTeller(config, database, logger);
   const server = createServer(app.callback());
+  server.on('upgrade', handleUpgrade);
   try {
     await listen(server, config);
   } catch (error) {
@@ -61,6 +62,7 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
     if (settlement) clearInterval(settlement);
     clearInterval(expiry);
     eventPush.stop();
+    closeEventStreams();
     server.close(() => {
       void calls
         .flush()

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createOpenTeller, type OpenTeller, type OpenTellerOptions } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import type { DatabaseConfig } from '../../src/config/database-config.js';
@@ -30,6 +31,8 @@ export interface TestServer {
   readonly instance: OpenTeller;
   /** Every instance, the first one first (e.g. to run background jobs in several "processes" at once). */
   readonly instances: readonly OpenTeller[];
+  /** The listening http server (e.g. to reach the server side of upgraded sockets). */
+  readonly http: Server;
   /** Replaces every instance by a fresh one (new connections, new provider): a restart. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -88,11 +91,20 @@ export async function startTestServer(
     const instance = instances[turn++ % instances.length] as Instance;
     void instance.handle(request, response);
   });
-  const stopInstances = async () =>
-    Promise.all(instances.filter((instance) => instance.database.dataSource.isInitialized).map((instance) => instance.database.dataSource.destroy()));
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const instance = instances[turn++ % instances.length] as Instance;
+    instance.openTeller.handleUpgrade(request, socket, head);
+  });
+  const stopInstances = async () => {
+    for (const instance of instances) instance.openTeller.closeEventStreams();
+    return Promise.all(
+      instances.filter((instance) => instance.database.dataSource.isInitialized).map((instance) => instance.database.dataSource.destroy()),
+    );
+  };
 
   return {
     issuer,
+    http: server,
     config: testConfig,
     testDatabase,
     get database() {

@@ -15,6 +15,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   405: '405 MethodNotAllowed',
   406: '406 NotAcceptable',
   415: '415 UnsupportedMediaType',
+  429: '429 TooManyRequests',
   500: '500 InternalServerError',
   503: '503 ServiceUnavailable',
 };
@@ -59,10 +60,15 @@ function writeUnavailable(ctx: Context, retryAfterSeconds: number, interactionId
 }
 
 function writeError(ctx: Context, status: number, errors: readonly ObieError[], interactionId: string): void {
-  const fitted = errors.map(fitObieError);
   ctx.status = status;
   ctx.type = 'application/json';
-  ctx.body = {
+  ctx.body = obieErrorBody(status, errors, interactionId);
+}
+
+/** The `OBErrorResponse1` answering a failure with this status, each message fitted to the schema's limits. */
+export function obieErrorBody(status: number, errors: readonly ObieError[], interactionId: string) {
+  const fitted = errors.map(fitObieError);
+  return {
     Id: interactionId,
     Code: STATUS_TEXT[status] ?? String(status),
     Message: fitted[0]?.Message ?? 'The request failed',

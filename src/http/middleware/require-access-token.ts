@@ -26,6 +26,8 @@ export interface VerifiedToken {
   readonly consentId: string | undefined;
   /** Reference to the grant a customer token was issued from. */
   readonly grantReference: string | undefined;
+  /** When the token expires (its `exp`), in ms since the epoch. */
+  readonly expiresAtMs: number;
 }
 
 /** Marks a DPoP proof `jti` as used, across every process; false when it was used before. */
@@ -44,12 +46,43 @@ const PROOF_MAX_FUTURE_SECONDS = 10;
 const ALGORITHMS = ['PS256', 'ES256', 'Ed25519', 'EdDSA'];
 
 /**
- * Returns a middleware factory enforcing, on every call (RFC 9449 §4.3, §7; research §1.7):
- * the access token is a JWT of our issuer for the API audience (`typ` at+jwt, signature, expiry), presented
- * with the DPoP scheme together with a fresh, single-use DPoP proof of the key it is bound to (`htm`, `htu`,
- * `iat`, `jti`, `ath`, `cnf.jkt`), it carries the required scope, and it is of the kind the endpoint takes.
+ * What a request presents to be let in: its `Authorization` and `DPoP` headers ('' when absent), and the method and
+ * path its proof must name (`htm`, `htu`).
+ */
+export interface PresentedCredentials {
+  readonly authorization: string;
+  readonly dpop: string;
+  readonly method: string;
+  readonly path: string;
+}
+
+/** Verifies what a request presents; throws the refusal (an `ApiError`) or returns what the token says. */
+export type AccessTokenCheck = (presented: PresentedCredentials, kind: TokenKind, scopes: readonly string[]) => Promise<VerifiedToken>;
+
+/**
+ * Returns a middleware factory enforcing {@link accessTokenChecker}'s rules on every call of the resource API, for an
+ * endpoint's token kind and scope; the verified token is remembered for the steps after it.
  */
 export function accessTokenVerifier(options: TokenVerifierOptions) {
+  const checkAccessToken = accessTokenChecker(options);
+  return function requireAccessToken(kind: TokenKind, scope: string | readonly string[]) {
+    const scopes = typeof scope === 'string' ? [scope] : scope;
+    return async function requireAccessTokenMiddleware(ctx: Context, next: Next) {
+      const presented = { authorization: ctx.get('authorization'), dpop: ctx.get('dpop'), method: ctx.method, path: ctx.path };
+      rememberVerifiedToken(ctx, await checkAccessToken(presented, kind, scopes));
+      await next();
+    };
+  };
+}
+
+/**
+ * Returns the check of a presented access token (RFC 9449 §4.3, §7; research §1.7): the access token is a JWT of our
+ * issuer for the API audience (`typ` at+jwt, signature, expiry), presented with the DPoP scheme together with a
+ * fresh, single-use DPoP proof of the key it is bound to (`htm`, `htu`, `iat`, `jti`, `ath`, `cnf.jkt`), it carries
+ * one of the accepted scopes, and it is of the kind the endpoint takes. Used by the resource API's middleware and by
+ * the upgrade of the live event stream, so both follow the same rules.
+ */
+export function accessTokenChecker(options: TokenVerifierOptions): AccessTokenCheck {
   const keySet = createLocalJWKSet(options.jwks);
   const origin = new URL(options.issuer).origin;
   /** Access tokens whose signature, issuer, audience and type were verified; expiry is re-checked on each use. */
@@ -57,30 +90,26 @@ export function accessTokenVerifier(options: TokenVerifierOptions) {
   /** Imported DPoP public keys by thumbprint and algorithm: a partner signs its proofs with one key. */
   const proofKeys = new BoundedCache<string, CryptoKey | Uint8Array>(10_000);
 
-  return function requireAccessToken(kind: TokenKind, scope: string | readonly string[]) {
-    const accepted = typeof scope === 'string' ? [scope] : scope;
-    return async function requireAccessTokenMiddleware(ctx: Context, next: Next) {
-      const authorization = ctx.get('authorization');
-      if (!authorization) throw unauthorized('An access token is required (Authorization: DPoP <token>)', 'Authorization', 'U007');
-      const [scheme, token, ...rest] = authorization.split(' ');
-      if (!token || rest.length > 0) throw unauthorized('The Authorization header must be "DPoP <access token>"');
-      if (scheme?.toLowerCase() !== 'dpop') throw unauthorized('Access tokens are DPoP-bound: use the DPoP authorization scheme, not Bearer');
-      const payload = await verifyAccessToken(token);
-      await verifyProof(ctx, token, payload);
-      const verified = toVerifiedToken(payload);
-      if (kind === 'authorization-code' && !verified.consentId) {
-        throw unauthorized('This endpoint needs a customer access token from the authorization code grant');
-      }
-      if (kind === 'client-credentials' && verified.consentId) {
-        throw unauthorized('This endpoint needs a client credentials access token');
-      }
-      if (!accepted.some((name) => verified.scopes.includes(name))) {
-        const wanted = accepted.map((name) => `"${name}"`).join(' or ');
-        throw new ApiError(403, [{ ErrorCode: 'U006', Message: `The access token lacks the ${wanted} scope`, Path: 'Authorization' }]);
-      }
-      rememberVerifiedToken(ctx, verified);
-      await next();
-    };
+  return async function checkAccessToken(presented: PresentedCredentials, kind: TokenKind, scopes: readonly string[]): Promise<VerifiedToken> {
+    const { authorization } = presented;
+    if (!authorization) throw unauthorized('An access token is required (Authorization: DPoP <token>)', 'Authorization', 'U007');
+    const [scheme, token, ...rest] = authorization.split(' ');
+    if (!token || rest.length > 0) throw unauthorized('The Authorization header must be "DPoP <access token>"');
+    if (scheme?.toLowerCase() !== 'dpop') throw unauthorized('Access tokens are DPoP-bound: use the DPoP authorization scheme, not Bearer');
+    const payload = await verifyAccessToken(token);
+    await verifyProof(presented, token, payload);
+    const verified = toVerifiedToken(payload);
+    if (kind === 'authorization-code' && !verified.consentId) {
+      throw unauthorized('This endpoint needs a customer access token from the authorization code grant');
+    }
+    if (kind === 'client-credentials' && verified.consentId) {
+      throw unauthorized('This endpoint needs a client credentials access token');
+    }
+    if (!scopes.some((scope) => verified.scopes.includes(scope))) {
+      const wanted = scopes.length === 1 ? `the "${scopes[0]}" scope` : `one of the scopes ${scopes.map((scope) => `"${scope}"`).join(', ')}`;
+      throw new ApiError(403, [{ ErrorCode: 'U006', Message: `The access token lacks ${wanted}`, Path: 'Authorization' }]);
+    }
+    return verified;
   };
 
   async function verifyAccessToken(token: string): Promise<JWTPayload> {
@@ -104,8 +133,8 @@ export function accessTokenVerifier(options: TokenVerifierOptions) {
     }
   }
 
-  async function verifyProof(ctx: Context, token: string, tokenPayload: JWTPayload): Promise<void> {
-    const proof = ctx.get('dpop');
+  async function verifyProof(presented: PresentedCredentials, token: string, tokenPayload: JWTPayload): Promise<void> {
+    const proof = presented.dpop;
     if (!proof) throw unauthorized('A DPoP proof is required (DPoP header)', 'DPoP', 'U007');
     let payload: JWTPayload;
     let thumbprint: string;
@@ -126,8 +155,8 @@ export function accessTokenVerifier(options: TokenVerifierOptions) {
       throw unauthorized('The DPoP proof is invalid or not signed with the key the access token is bound to', 'DPoP');
     }
     const now = Math.floor(Date.now() / 1000);
-    if (payload.htm !== ctx.method) throw unauthorized('The DPoP proof htm does not match the request method', 'DPoP');
-    if (payload.htu !== `${origin}${ctx.path}`) throw unauthorized('The DPoP proof htu does not match the request URL', 'DPoP');
+    if (payload.htm !== presented.method) throw unauthorized('The DPoP proof htm does not match the request method', 'DPoP');
+    if (payload.htu !== `${origin}${presented.path}`) throw unauthorized('The DPoP proof htu does not match the request URL', 'DPoP');
     if (typeof payload.iat !== 'number' || payload.iat < now - PROOF_MAX_AGE_SECONDS || payload.iat > now + PROOF_MAX_FUTURE_SECONDS) {
       throw unauthorized('The DPoP proof iat is outside the accepted window', 'DPoP');
     }
@@ -154,8 +183,9 @@ function publicKeyMembers(jwk: JWK): JWK {
 }
 
 function toVerifiedToken(payload: JWTPayload): VerifiedToken {
-  const { client_id: clientId, sub: subject, scope, openbanking_intent_id: consentId, grant_ref: reference } = payload;
+  const { client_id: clientId, sub: subject, scope, openbanking_intent_id: consentId, grant_ref: reference, exp } = payload;
   return {
+    expiresAtMs: typeof exp === 'number' ? exp * 1000 : 0,
     grantReference: typeof reference === 'string' ? reference : undefined,
     clientId: typeof clientId === 'string' ? clientId : '',
     subject: subject ?? '',

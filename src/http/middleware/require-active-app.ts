@@ -24,6 +24,12 @@ export function requireActiveApp(findAppStanding: AppStandingLookup) {
   };
 }
 
+/** Refuses (401, as {@link requireActiveApp} does) unless the app is `active` now; for requests outside Koa. */
+export async function assertAppIsActive(findAppStanding: AppStandingLookup, clientId: string): Promise<void> {
+  const standing = await findAppStanding(clientId);
+  if (standing?.status !== 'active') throw unauthorized(APP_NOT_ACTIVE);
+}
+
 /**
  * The refusal of a customer token whose consent cannot be used. When the token's app is no longer active, that is the
  * reason to give (deregistering an app ends its consents too), so the app's standing is read — only on this refusal

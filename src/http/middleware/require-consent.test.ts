@@ -46,6 +46,7 @@ async function guard(consentId: string, appStanding: AppStanding | null) {
   });
   const ctx = {} as Context;
   rememberVerifiedToken(ctx, {
+    expiresAtMs: Date.now() + 60_000,
     clientId: 'cli_app',
     subject: 'cus_alice',
     scopes: ['accounts'],

@@ -55,7 +55,7 @@ export function listRecentEventsOfApp(history: AppEventHistory, clientId: string
 }
 
 /**
- * "Resend": the app's event whose push failed is pushed again from now on, with the retries of any push.
+ * "Resend": the app's event whose push failed is pushed once more, now; if that attempt fails too, the event is failed again.
  * @throws ActionNotAllowed when the app has no callback URL to push to, or the event is not one of the app's failed
  *   events.
  */

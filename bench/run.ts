@@ -3,6 +3,7 @@
  *   aisp          AIS resource API throughput vs a bare Koa + mysql2 baseline, and paging at 1M vs 10k transactions
  *   aisp-profile  where the time of one AIS request goes (SQL statements, CPU profile, replay guard off)
  *   pisp          POST /domestic-payments throughput vs the same ledger writes in one raw mysql2 transaction
+ *   events        event notifications from commit to a local receiver vs a bare sign-and-POST loop
  */
 const USAGE = `Usage: npm run bench -- <benchmark>
 
@@ -17,6 +18,11 @@ Benchmarks:
   pisp    POST …/pisp/domestic-payments through the full path (customer token + DPoP + detached JWS +
           idempotency key + schema + risk reads + ledger transaction + signed response) on pre-authorised
           consents vs a baseline making the same ledger writes in one raw mysql2 transaction.
+
+  events  event notifications raised by real state changes (consents expired through the domain, each with its
+          event in one transaction) and pushed by the server's worker to a local receiver, vs a bare loop signing
+          the same events with the same key and POSTing them to the same receiver: throughput and commit→receipt
+          latency (p50/p99). Targets: throughput ≥ 0.5× the baseline, p99 < 1 s.
 
 Environment (aisp):
   BENCH_DATABASE_URL  MySQL/MariaDB server to use; a fresh database is created next to the one named
@@ -39,6 +45,11 @@ Environment (pisp): BENCH_DATABASE_URL, BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_R
   BENCH_API_CONSENTS  consents created through POST /domestic-payment-consents in setup (default 300)
   BENCH_PISP_EXTERNAL=1   also one round with every payee at another bank (clearing account: one hot row)
   BENCH_PISP_PROFILE=1    then one more run with the server profiled (CPU profile, every SQL statement)
+
+Environment (events): BENCH_DATABASE_URL, BENCH_ROUNDS and BENCH_OPENTELLER_ENTRY as above, and
+  BENCH_EVENTS        events per round and side (default 10000)
+  BENCH_PRODUCERS     state changes committed concurrently by the producer (default 8)
+  BENCH_IN_FLIGHT     POSTs the baseline keeps in flight (default 8)
 `;
 
 const [name] = process.argv.slice(2);
@@ -48,6 +59,9 @@ if (name === 'aisp') {
 } else if (name === 'pisp') {
   const { benchPisp } = await import('./pisp.js');
   process.exitCode = await benchPisp();
+} else if (name === 'events') {
+  const { benchEvents } = await import('./events.js');
+  process.exitCode = await benchEvents();
 } else if (name === 'aisp-profile') {
   const { profileAisp } = await import('./aisp-profile.js');
   process.exitCode = await profileAisp();

@@ -14,7 +14,7 @@ import { seedSandboxIfEmpty } from './persistence/sandbox-seeder.js';
 const PURGE_INTERVAL_MS = 10 * 60_000;
 const SETTLEMENT_INTERVAL_MS = 2_000;
 const EXPIRY_INTERVAL_MS = 30_000;
-const EVENT_PUSH_INTERVAL_MS = 1_000;
+const EVENT_PUSH_INTERVAL_MS = 200;
 /**
  * How long one statement of the serving process may take on MySQL before it fails (an outage: 503 with
  * `Retry-After`). Far above any statement's normal time, lock waits included; the same as SQLite's busy timeout.
@@ -157,7 +157,7 @@ function repeat(intervalMs: number, work: () => Promise<unknown>, onError: (erro
 }
 
 /**
- * The event push worker, in the sandbox and in production: every second, the events due are claimed and pushed (any
+ * The event push worker, in the sandbox and in production: every 200 ms (at once again after a full run), the events due are claimed and pushed (any
  * number of processes may run it; each event is claimed by one). Runs never overlap; a run that found as many events
  * as it may push at once is followed at once by the next.
  */

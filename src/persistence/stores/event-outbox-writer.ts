@@ -30,11 +30,12 @@ export class EventOutboxWriter {
       const subscription = await readSubscription(manager, draft.clientId);
       const events = draft.events.filter((type) => subscribesTo(subscription, subscriptionCodeOf(type)));
       if (events.length === 0) continue;
-      const sequence = await nextSequence(manager, draft.clientId);
       const jti = newId('evt');
       const token = await this.context.seal(
         eventNotificationClaims({ ...draft, events }, { issuer: this.context.issuer, apiBaseUrl: this.context.apiBaseUrl, jti, issuedAt: now }),
       );
+      // Signed before the app's counter is locked: the lock is held from here to the commit, and orders the app's events.
+      const sequence = await nextSequence(manager, draft.clientId);
       const push = subscription?.callbackUrl ? PushState.Pending : PushState.None;
       await manager.getRepository<EventNotificationRow>('EventNotification').insert({
         clientId: draft.clientId,

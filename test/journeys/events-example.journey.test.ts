@@ -1,4 +1,4 @@
-// Proves that the events example of the partner docs (receive-events.mjs) works as events.md says, run as a partner runs it: with polling it subscribes (polling only), receives every event of its app once, verified against the bank's /jwks, acknowledges them (the bank never offers them again) and stops; run again it changes the same subscription instead of failing with 409.
+// Proves that the events example of the partner docs (receive-events.mjs) works as events.md says, run as a partner runs it: with polling it subscribes (polling only), receives every event of its app once, verified against the bank's /jwks, acknowledges them (the bank never offers them again) and stops; run again it changes the same subscription instead of failing with 409; with LISTEN_PORT it receives pushed events on its own callback URL and answers 202.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import type { EventDraft } from '../../src/domain/events/event-notification.js';
 import { EventType } from '../../src/domain/events/event-types.js';
 import { inTransaction } from '../../src/persistence/transactions.js';
-import { REPOSITORY_ROOT, runExample } from '../support/example-process.js';
+import { ExampleProcess, freeLoopbackPort, REPOSITORY_ROOT, runExample } from '../support/example-process.js';
 import { PortalClient } from '../support/portal-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -91,5 +91,33 @@ describe('receive-events.mjs', () => {
     assert.match(result.stdout, /resource-update of domestic-payment pmt_four/);
     assert.doesNotMatch(result.stdout, /pmt_one/);
     assert.deepEqual(await unacknowledged(), []);
+  });
+
+  test('with LISTEN_PORT, STOP_AFTER=2 → subscribes its own callback URL, receives two pushed events, verifies them, answers 202; exit 0', async () => {
+    const port = await freeLoopbackPort();
+    const example = ExampleProcess.node(EXAMPLE, env({ LISTEN_PORT: String(port), STOP_AFTER: '2' }));
+    try {
+      await example.waitFor(/Listening for events on/);
+      await raise('pmt_pushed_1', 'pmt_pushed_2');
+      const pushing = setInterval(() => void server.instance.jobs.deliverEvents(new Date()), 100);
+      const result = await example.finished().finally(() => clearInterval(pushing));
+      assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+      assert.match(
+        result.stdout,
+        new RegExp(`Subscription evs_\\S+ changed: pushed to http://localhost:${port}/open-banking/v4\\.0/event-notifications`),
+      );
+      assert.match(result.stdout, /resource-update of domestic-payment pmt_pushed_1/);
+      assert.match(result.stdout, /resource-update of domestic-payment pmt_pushed_2/);
+      const states: { push_state: string }[] = await server.database.dataSource.query(
+        "SELECT push_state FROM event_notification WHERE client_id = ? AND resource_id LIKE 'pmt_pushed_%'",
+        [app.clientId],
+      );
+      assert.deepEqual(
+        states.map((row) => row.push_state),
+        ['delivered', 'delivered'],
+      );
+    } finally {
+      example.stop();
+    }
   });
 });

@@ -121,7 +121,10 @@ describe('event notifications pushed to a real receiver', () => {
       });
       assert.equal(typeof protectedHeader.kid, 'string');
       assert.deepEqual(schemas.validateResponse('OBEventNotification2', payload), []);
-      assert.ok(typeof payload.iat === 'number' && typeof payload.toe === 'number' && payload.toe <= payload.iat, 'signed when (or after) it happened');
+      assert.ok(
+        typeof payload.iat === 'number' && typeof payload.toe === 'number' && payload.toe <= payload.iat,
+        'signed when (or after) it happened',
+      );
       assert.ok(payload.toe >= startedAt / 1000 - 1, 'the time of the event is during this test (the settlement runs an hour ahead)');
       assert.equal(typeof payload.txn, 'string');
       verified.push(payload);

@@ -258,7 +258,11 @@ async function applyExpiry(store: ConsentStore, consent: AccountAccessConsent, n
   const wasInUse = consent.status === ConsentStatus.Authorised;
   const events = wasInUse ? consentExpiredEvents(consent, now) : [];
   const notices = wasInUse ? accessExpiredNotices(consent, now) : [];
-  await store.transition(consent.id, live, ConsentStatus.Expired, now, reason, events, notices);
+  // From the status read, so that the events and notices decided for it are the ones written; if it changed meanwhile,
+  // the consent is read again as it now stands.
+  if (await store.transition(consent.id, [consent.status], ConsentStatus.Expired, now, reason, events, notices)) {
+    return { ...consent, status: ConsentStatus.Expired, statusReason: reason, statusUpdatedAt: now };
+  }
   return (await store.findById(consent.id)) ?? consent;
 }
 

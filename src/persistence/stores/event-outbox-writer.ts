@@ -67,13 +67,10 @@ async function nextSequence(manager: EntityManager, clientId: string): Promise<n
     );
     return Number(rows[0]?.last_sequence);
   }
-  await manager.query(
-    'INSERT INTO event_sequence (client_id, last_sequence) VALUES (?, 1) ON DUPLICATE KEY UPDATE last_sequence = last_sequence + 1',
+  // One statement: LAST_INSERT_ID(expr) makes the new value the statement's insert id, whether the row was inserted or updated.
+  const result = await manager.query<{ insertId: number | string }>(
+    'INSERT INTO event_sequence (client_id, last_sequence) VALUES (?, LAST_INSERT_ID(1)) ON DUPLICATE KEY UPDATE last_sequence = LAST_INSERT_ID(last_sequence + 1)',
     [clientId],
   );
-  const rows: Array<{ last_sequence: number | string }> = await manager.query(
-    'SELECT last_sequence FROM event_sequence WHERE client_id = ? FOR UPDATE',
-    [clientId],
-  );
-  return Number(rows[0]?.last_sequence);
+  return Number(result.insertId);
 }

@@ -107,7 +107,7 @@ export interface OpenTellerOptions {
 }
 
 /** Event pushes in flight at once, per process. */
-export const EVENT_PUSH_CONCURRENCY = 8;
+export const EVENT_PUSH_CONCURRENCY = 32;
 
 /** A database outage is answered 503 with `Retry-After: 5`: the resource API and the authorization server. */
 const OUTAGES = { isOutage: isDatabaseUnavailable, retryAfterSeconds: 5 };

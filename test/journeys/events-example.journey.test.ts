@@ -99,8 +99,16 @@ describe('receive-events.mjs', () => {
     try {
       await example.waitFor(/Listening for events on/);
       await raise('pmt_pushed_1', 'pmt_pushed_2');
-      const pushing = setInterval(() => void server.instance.jobs.deliverEvents(new Date()), 100);
+      // The worker runs one push run at a time, as serve does; the last run is awaited, so its results are recorded.
+      let run: Promise<unknown> = Promise.resolve();
+      let running = false;
+      const pushing = setInterval(() => {
+        if (running) return;
+        running = true;
+        run = server.instance.jobs.deliverEvents(new Date()).finally(() => (running = false));
+      }, 100);
       const result = await example.finished().finally(() => clearInterval(pushing));
+      await run;
       assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
       assert.match(
         result.stdout,

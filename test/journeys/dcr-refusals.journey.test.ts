@@ -318,6 +318,8 @@ describe('dynamic client registration refusals', () => {
     }
 
     const body = () => ({ client_id: registered.clientId, software_statement: statement, redirect_uris: [REDIRECT_URI] });
+    /** The token with its last character changed (to another one: a token ending in "A" must not stay the same). */
+    const altered = (token: string) => `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
 
     for (const method of methods) {
       test(`${method} /register/{client_id} without a token, with a Basic or malformed Authorization → 401 invalid_token`, async () => {
@@ -341,7 +343,7 @@ describe('dynamic client registration refusals', () => {
           'wrong token',
         );
         assertInvalidToken(
-          await callRegistration(server, method, { clientId: registered.clientId, token: `${registered.token.slice(0, -1)}A`, ...options }),
+          await callRegistration(server, method, { clientId: registered.clientId, token: altered(registered.token), ...options }),
           'altered token',
         );
       });

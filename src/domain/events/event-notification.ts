@@ -50,7 +50,7 @@ export interface EventNotificationClaims {
 }
 
 /** The URL of an event's resource at this bank (the SET's `sub`, and its `rlk` link). */
-export function resourceUrlOf(apiBaseUrl: string, resource: EventDraft['resource']): string {
+function resourceUrlOf(apiBaseUrl: string, resource: EventDraft['resource']): string {
   return `${apiBaseUrl}${RESOURCE_PATHS[resource.type]}/${encodeURIComponent(resource.id)}`;
 }
 

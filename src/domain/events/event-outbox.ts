@@ -17,20 +17,3 @@ export const PushState = {
 } as const;
 
 export type PushState = (typeof PushState)[keyof typeof PushState];
-
-/** One event as the outbox keeps it for one app. */
-export interface StoredEvent {
-  readonly clientId: string;
-  /** Grows by one with each event of the app, in commit order. */
-  readonly sequence: number;
-  readonly jti: string;
-  /** The `UK.OBIE.*` codes of the events it carries. */
-  readonly eventTypes: readonly string[];
-  readonly resource: { readonly type: string; readonly id: string };
-  /** The signed SET. */
-  readonly token: string;
-  readonly createdAt: Date;
-  readonly pushState: PushState;
-  readonly pushAttempts: number;
-  readonly acknowledgedAt: Date | null;
-}

@@ -143,7 +143,7 @@ function checkedRequest(
  * credentials or a fragment; in a loopback sandbox `http://localhost` and `http://127.0.0.1` are allowed too. (Where it
  * resolves is checked on every delivery, on the connected address.)
  */
-export function checkedCallbackUrl(policy: CallbackUrlPolicy, value: string): string {
+function checkedCallbackUrl(policy: CallbackUrlPolicy, value: string): string {
   let url: URL;
   try {
     url = new URL(value);

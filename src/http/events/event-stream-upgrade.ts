@@ -9,12 +9,10 @@ import type { AccessTokenCheck } from '../middleware/require-access-token.js';
 import { assertAppIsActive, type AppStandingLookup } from '../middleware/require-active-app.js';
 import { obieErrorBody } from '../middleware/render-errors.js';
 import { API_BASE_PATH } from '../resource-api.js';
+import { EVENT_SCOPES } from './events-services.js';
 
 /** Where the live event stream is opened (a WebSocket upgrade of a GET). */
 export const EVENT_STREAM_PATH = `${API_BASE_PATH}/event-stream`;
-
-/** A client-credentials token with any of these scopes may open the app's stream (as for event subscriptions). */
-export const EVENT_STREAM_SCOPES: readonly string[] = ['accounts', 'payments', 'fundsconfirmations'];
 
 /** The query parameter naming the last sequence number the app has seen (0, or absent: from the first event). */
 const AFTER_PARAMETER = 'after';
@@ -63,7 +61,7 @@ export function eventStreamUpgrade(options: EventStreamUpgradeOptions) {
       method: request.method ?? '',
       path: url.pathname,
     };
-    const verified = await options.checkAccessToken(presented, 'client-credentials', EVENT_STREAM_SCOPES);
+    const verified = await options.checkAccessToken(presented, 'client-credentials', EVENT_SCOPES);
     await assertAppIsActive(options.findAppStanding, verified.clientId);
     if (socket.destroyed) return;
     const opened = options.openStream(request, socket, head, { clientId: verified.clientId, afterSequence, tokenExpiresAtMs: verified.expiresAtMs });

@@ -10,5 +10,5 @@ export interface EventsServices {
   readonly longPoll: LongPollPolicy;
 }
 
-/** Any of these scopes lets an app manage its subscription and poll (Event Notification Subscription API profile). */
+/** Any of these scopes lets an app manage its subscription, poll and open its live stream (Event Notification Subscription API profile). */
 export const EVENT_SCOPES: readonly string[] = ['accounts', 'payments', 'fundsconfirmations'];

@@ -3,10 +3,8 @@ import type { Context, Middleware } from 'koa';
 import { resendFailedEvent, type AppEventHistory } from '../domain/events/app-event-history.js';
 import { sendTestEvent, type TestEventStore } from '../domain/events/sandbox-test-event.js';
 import {
-  changeEventSubscription,
-  createEventSubscription,
   deleteEventSubscription,
-  listEventSubscriptions,
+  setEventSubscription,
   type CallbackUrlPolicy,
   type EventSubscriptionRequest,
   type EventSubscriptionStore,
@@ -67,11 +65,9 @@ export function addPartnerEventRoutes(
       };
       const now = new Date();
       try {
-        const [current] = await listEventSubscriptions(services.subscriptions, app.clientId);
-        if (current) await changeEventSubscription(services.subscriptions, services.callbackUrls, app.clientId, current.id, request, now);
-        else await createEventSubscription(services.subscriptions, services.callbackUrls, app.clientId, request, now);
-        logger.info({ clientId: app.clientId, changed: Boolean(current) }, 'event subscription set in the portal');
-        redirect(ctx, `/portal/apps/${app.clientId}?notice=${current ? 'subscription-saved' : 'subscription-created'}#events-heading`);
+        const { created } = await setEventSubscription(services.subscriptions, services.callbackUrls, app.clientId, request, now);
+        logger.info({ clientId: app.clientId, created }, 'event subscription set in the portal');
+        redirect(ctx, `/portal/apps/${app.clientId}?notice=${created ? 'subscription-created' : 'subscription-saved'}#events-heading`);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         await showAppPage(ctx, signed, app, { subscriptionForm: { values, errors: { [fieldOf(error.path)]: error.message } } });

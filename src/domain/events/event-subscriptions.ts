@@ -71,6 +71,23 @@ export async function createEventSubscription(
   return subscription;
 }
 
+/**
+ * Sets the app's subscription to what `request` says: changes the one it has, or creates it (the portal's form).
+ * @returns the subscription, and whether it was created.
+ * @throws the errors of {@link createEventSubscription} and {@link changeEventSubscription}.
+ */
+export async function setEventSubscription(
+  store: EventSubscriptionStore,
+  policy: CallbackUrlPolicy,
+  clientId: string,
+  request: EventSubscriptionRequest,
+  now: Date,
+): Promise<{ subscription: EventSubscription; created: boolean }> {
+  const current = await store.findByClient(clientId);
+  if (current) return { subscription: await changeEventSubscription(store, policy, clientId, current.id, request, now), created: false };
+  return { subscription: await createEventSubscription(store, policy, clientId, request, now), created: true };
+}
+
 /** The app's subscriptions: none or one. */
 export async function listEventSubscriptions(store: EventSubscriptionStore, clientId: string): Promise<EventSubscription[]> {
   const found = await store.findByClient(clientId);

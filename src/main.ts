@@ -47,21 +47,13 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
   if (previousIssuer !== null && previousIssuer !== config.issuer) {
     logger.warn({ previousIssuer, issuer: config.issuer }, 'ISSUER changed: what was issued for the previous issuer is refused from now on');
   }
-  const settlement = startSettlementWorker(config, jobs, logger);
-  const expiry = repeat(
-    EXPIRY_INTERVAL_MS,
-    () => jobs.expireConsents(new Date()),
-    (error) => logger.warn({ err: error }, 'consent expiry run failed'),
-  );
-  const eventPush = startEventPushWorker(jobs, logger);
+  const workers = startWorkers(config, jobs, logger);
   logger.info({ issuer: config.issuer, mode: config.mode, readyInMs: Date.now() - startedAt }, 'OpenTeller is listening');
   process.stdout.write(welcomeBanner(config, previousIssuer));
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     clearInterval(purge);
-    if (settlement) clearInterval(settlement);
-    clearInterval(expiry);
-    eventPush.stop();
+    for (const worker of workers) worker.stop();
     closeEventStreams();
     server.close(() => {
       void calls
@@ -124,65 +116,67 @@ async function listen(server: Server, config: Config): Promise<void> {
 }
 
 /**
- * The settlement worker of the sandbox payment scheme: every few seconds, payments to other banks whose
- * settlement time has come are settled or rejected (any number of processes may run it). Production has no
- * scheme connection yet, so it does not start there and such payments stay `ACSP`.
+ * The background workers of this process; any number of processes run them, each row claimed by one:
+ * - event pushes, in the sandbox and in production: every 200 ms, and at once again after a run that pushed as many
+ *   events as it may push at once;
+ * - consent expiry: every 30 s;
+ * - the settlement of the sandbox payment scheme, sandbox only: every 2 s. Production has no scheme connection yet, so
+ *   payments to other banks stay `ACSP` there.
  */
-function startSettlementWorker(config: Config, jobs: BackgroundJobs, logger: Logger): NodeJS.Timeout | null {
-  if (config.mode !== 'sandbox') return null;
-  return repeat(
-    SETTLEMENT_INTERVAL_MS,
-    async () => {
+function startWorkers(config: Config, jobs: BackgroundJobs, logger: Logger): Array<{ stop(): void }> {
+  const warn = (what: string) => (error: unknown) => logger.warn({ err: error }, `${what} run failed`);
+  const workers = [
+    repeat(
+      EVENT_PUSH_INTERVAL_MS,
+      async () => {
+        const result = await jobs.deliverEvents(new Date());
+        if (result.failed > 0) logger.warn(result, 'event pushes failed for good: their callbacks stayed unresponsive');
+        else if (result.claimed > 0) logger.debug(result, 'events pushed');
+        return result.claimed >= EVENT_PUSH_CONCURRENCY;
+      },
+      warn('event push'),
+    ),
+    repeat(
+      EXPIRY_INTERVAL_MS,
+      async () => {
+        await jobs.expireConsents(new Date());
+        return false;
+      },
+      warn('consent expiry'),
+    ),
+  ];
+  if (config.mode === 'sandbox') {
+    const settle = async () => {
       const result = await jobs.settlePayments(new Date());
       if (result.settled + result.rejected > 0) logger.info(result, 'payments settled');
-    },
-    (error) => logger.warn({ err: error }, 'settlement run failed'),
-  );
-}
-
-/** Runs `work` every `intervalMs`, never two runs at once, reporting failures; the timer does not keep the process alive. */
-function repeat(intervalMs: number, work: () => Promise<unknown>, onError: (error: unknown) => void): NodeJS.Timeout {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    work()
-      .catch(onError)
-      .finally(() => {
-        running = false;
-      });
-  }, intervalMs);
-  timer.unref();
-  return timer;
+      return false;
+    };
+    workers.push(repeat(SETTLEMENT_INTERVAL_MS, settle, warn('settlement')));
+  }
+  return workers;
 }
 
 /**
- * The event push worker, in the sandbox and in production: every 200 ms (at once again after a full run), the events due are claimed and pushed (any
- * number of processes may run it; each event is claimed by one). Runs never overlap; a run that found as many events
- * as it may push at once is followed at once by the next.
+ * Runs `work` every `intervalMs`, or at once again when it answers that more is due; never two runs at once; failures
+ * are reported and the next run is scheduled as usual. The timers do not keep the process alive.
  */
-function startEventPushWorker(jobs: BackgroundJobs, logger: Logger): { stop(): void } {
+function repeat(intervalMs: number, work: () => Promise<boolean>, onError: (error: unknown) => void): { stop(): void } {
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
   const schedule = (delayMs: number) => {
     if (stopped) return;
-    timer = setTimeout(run, delayMs);
+    timer = setTimeout(() => {
+      work().then(
+        (moreDue) => schedule(moreDue ? 0 : intervalMs),
+        (error: unknown) => {
+          onError(error);
+          schedule(intervalMs);
+        },
+      );
+    }, delayMs);
     timer.unref();
   };
-  const run = () => {
-    jobs
-      .deliverEvents(new Date())
-      .then((result) => {
-        if (result.failed > 0) logger.warn(result, 'event pushes failed for good: their callbacks stayed unresponsive');
-        else if (result.claimed > 0) logger.debug(result, 'events pushed');
-        schedule(result.claimed >= EVENT_PUSH_CONCURRENCY ? 0 : EVENT_PUSH_INTERVAL_MS);
-      })
-      .catch((error: unknown) => {
-        logger.warn({ err: error }, 'event push run failed');
-        schedule(EVENT_PUSH_INTERVAL_MS);
-      });
-  };
-  schedule(EVENT_PUSH_INTERVAL_MS);
+  schedule(intervalMs);
   return {
     stop() {
       stopped = true;

@@ -26,7 +26,8 @@ const LAYERS = {
   operator: ['domain', 'logging', 'web'],
   caching: [],
   sandbox: ['domain'],
-  events: ['domain', 'validation', 'logging'],
+  events: ['domain', 'validation', 'logging', 'scheduling'],
+  scheduling: [],
 };
 
 /**

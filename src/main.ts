@@ -10,6 +10,7 @@ import { migrateDatabase, openDatabase, type Database } from './persistence/data
 import { purgeExpiredRows } from './persistence/housekeeping.js';
 import { BankSettingStore } from './persistence/stores/bank-setting-store.js';
 import { seedSandboxIfEmpty } from './persistence/sandbox-seeder.js';
+import { repeat, type Repeating } from './scheduling/repeat.js';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
 const SETTLEMENT_INTERVAL_MS = 2_000;
@@ -123,7 +124,7 @@ async function listen(server: Server, config: Config): Promise<void> {
  * - the settlement of the sandbox payment scheme, sandbox only: every 2 s. Production has no scheme connection yet, so
  *   payments to other banks stay `ACSP` there.
  */
-function startWorkers(config: Config, jobs: BackgroundJobs, logger: Logger): Array<{ stop(): void }> {
+function startWorkers(config: Config, jobs: BackgroundJobs, logger: Logger): Repeating[] {
   const warn = (what: string) => (error: unknown) => logger.warn({ err: error }, `${what} run failed`);
   const workers = [
     repeat(
@@ -154,33 +155,4 @@ function startWorkers(config: Config, jobs: BackgroundJobs, logger: Logger): Arr
     workers.push(repeat(SETTLEMENT_INTERVAL_MS, settle, warn('settlement')));
   }
   return workers;
-}
-
-/**
- * Runs `work` every `intervalMs`, or at once again when it answers that more is due; never two runs at once; failures
- * are reported and the next run is scheduled as usual. The timers do not keep the process alive.
- */
-function repeat(intervalMs: number, work: () => Promise<boolean>, onError: (error: unknown) => void): { stop(): void } {
-  let timer: NodeJS.Timeout | null = null;
-  let stopped = false;
-  const schedule = (delayMs: number) => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      work().then(
-        (moreDue) => schedule(moreDue ? 0 : intervalMs),
-        (error: unknown) => {
-          onError(error);
-          schedule(intervalMs);
-        },
-      );
-    }, delayMs);
-    timer.unref();
-  };
-  schedule(intervalMs);
-  return {
-    stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-    },
-  };
 }

@@ -5,6 +5,7 @@ import type { EventStreamSource, EventStreamSubscriber } from '../domain/events/
 import type { AppStanding } from '../domain/partners/partner-app.js';
 import type { Logger } from '../logging/logger.js';
 import { EventStreamSession, StreamCloseCode } from './event-stream-session.js';
+import { repeat, type Repeating } from '../scheduling/repeat.js';
 
 /** How the live stream reads, watches and bounds its connections; every member has a production default. */
 export interface EventStreamOptions {
@@ -38,7 +39,7 @@ const MAX_INBOUND_BYTES = 4096;
 export class EventStreamHub {
   private readonly server = new WebSocketServer({ noServer: true, maxPayload: MAX_INBOUND_BYTES, perMessageDeflate: false });
   private readonly sessions = new Map<string, Set<EventStreamSession>>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly tasks: readonly Repeating[];
   private readonly settings: Required<Omit<EventStreamOptions, 'source' | 'findAppStanding' | 'logger'>>;
   private closed = false;
 
@@ -51,13 +52,16 @@ export class EventStreamHub {
       batchSize: options.batchSize ?? 100,
       highWaterBytes: options.highWaterBytes ?? 1024 * 1024,
     };
-    this.repeat(this.settings.pollIntervalMs, () => this.poll(), 'event stream poll failed');
-    this.repeat(this.settings.standingCheckIntervalMs, () => this.closeStreamsOfInactiveApps(), 'event stream standing check failed');
-    this.repeat(
-      this.settings.heartbeatIntervalMs,
-      async () => this.forEachSession((session) => session.heartbeat()),
-      'event stream heartbeat failed',
-    );
+    const warn = (failure: string) => (error: unknown) => this.options.logger.warn({ err: error }, failure);
+    this.tasks = [
+      repeat(this.settings.pollIntervalMs, () => this.poll(), warn('event stream poll failed')),
+      repeat(this.settings.standingCheckIntervalMs, () => this.closeStreamsOfInactiveApps(), warn('event stream standing check failed')),
+      repeat(
+        this.settings.heartbeatIntervalMs,
+        async () => this.forEachSession((session) => session.heartbeat()),
+        warn('event stream heartbeat failed'),
+      ),
+    ];
   }
 
   /** The most streams one app may have open in this process. */
@@ -89,7 +93,7 @@ export class EventStreamHub {
   /** Stops polling and closes every stream with 1001 (going away): the peers reconnect to another process. */
   close(): void {
     this.closed = true;
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const task of this.tasks) task.stop();
     this.forEachSession((session) => session.end(StreamCloseCode.GoingAway, 'server shutting down'));
     this.server.close();
   }
@@ -114,21 +118,5 @@ export class EventStreamHub {
 
   private forEachSession(action: (session: EventStreamSession) => void): void {
     for (const sessions of this.sessions.values()) for (const session of sessions) action(session);
-  }
-
-  /** Runs `task` every `intervalMs`, one run at a time (the next is scheduled when one ends), until `close`. */
-  private repeat(intervalMs: number, task: () => Promise<void>, failure: string): void {
-    const schedule = () => {
-      if (this.closed) return;
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        task()
-          .catch((error: unknown) => this.options.logger.warn({ err: error }, failure))
-          .finally(schedule);
-      }, intervalMs);
-      timer.unref();
-      this.timers.add(timer);
-    };
-    schedule();
   }
 }

@@ -1,0 +1,60 @@
+// Proves the one scheduler of background work: a run that says more is due is followed at once, runs never overlap, a failure is reported and the runs go on, and stop ends them.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { repeat } from './repeat.js';
+
+/** Waits until `done` holds (checking every 5 ms, at most 5 s). */
+async function until(done: () => boolean): Promise<void> {
+  for (let waited = 0; !done(); waited += 5) {
+    if (waited > 5_000) throw new Error('waited 5 s');
+    await sleep(5);
+  }
+}
+
+test('work that says more is due three times → four runs back to back, the last three without waiting the interval', async () => {
+  const startedAt: number[] = [];
+  const task = repeat(1_000, async () => startedAt.push(Date.now()) < 4, assert.fail);
+  await until(() => startedAt.length === 4);
+  task.stop();
+  assert.ok((startedAt[3] ?? 0) - (startedAt[0] ?? 0) < 1_000, `runs at ${startedAt.join(', ')}`);
+});
+
+test('a slow run → the next starts only after it ends (never two at once)', async () => {
+  let running = 0;
+  let most = 0;
+  let runs = 0;
+  const task = repeat(
+    1,
+    async () => {
+      running += 1;
+      runs += 1;
+      most = Math.max(most, running);
+      await sleep(15);
+      running -= 1;
+    },
+    assert.fail,
+  );
+  await until(() => runs >= 3);
+  task.stop();
+  assert.equal(most, 1);
+});
+
+test('a failing run → reported, and the runs go on; stop → no run after it', async () => {
+  const errors: unknown[] = [];
+  let runs = 0;
+  const task = repeat(
+    5,
+    async () => {
+      runs += 1;
+      throw new Error(`run ${runs}`);
+    },
+    (error) => errors.push(error),
+  );
+  await until(() => errors.length >= 2);
+  task.stop();
+  const stoppedAt = runs;
+  await sleep(30);
+  assert.equal(runs, stoppedAt);
+  assert.equal(errors.length, stoppedAt);
+});

@@ -4,6 +4,11 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { repeat } from './repeat.js';
 
+/** A failure no test here expects. */
+function unexpected(error: unknown): never {
+  assert.fail(`unexpected failure: ${String(error)}`);
+}
+
 /** Waits until `done` holds (checking every 5 ms, at most 5 s). */
 async function until(done: () => boolean): Promise<void> {
   for (let waited = 0; !done(); waited += 5) {
@@ -14,7 +19,7 @@ async function until(done: () => boolean): Promise<void> {
 
 test('work that says more is due three times → four runs back to back, the last three without waiting the interval', async () => {
   const startedAt: number[] = [];
-  const task = repeat(1_000, async () => startedAt.push(Date.now()) < 4, assert.fail);
+  const task = repeat(1_000, async () => startedAt.push(Date.now()) < 4, unexpected);
   await until(() => startedAt.length === 4);
   task.stop();
   assert.ok((startedAt[3] ?? 0) - (startedAt[0] ?? 0) < 1_000, `runs at ${startedAt.join(', ')}`);
@@ -33,7 +38,7 @@ test('a slow run → the next starts only after it ends (never two at once)', as
       await sleep(15);
       running -= 1;
     },
-    assert.fail,
+    unexpected,
   );
   await until(() => runs >= 3);
   task.stop();

@@ -1,31 +1,32 @@
 /**
  * `npm run bench -- events`: event notifications from commit to the partner's receiver. OpenTeller (`openteller serve`
  * in a child process, its push worker delivering) pushes events raised by real state changes — authorised
- * account-access consents found expired when read, through the domain code the API runs, each change and its event
- * committed in one transaction — to a local receiver; the baseline, in the same run, is a bare loop that signs the
+ * account-access consents found expired when read, through the domain code the API runs (compiled, in a producer
+ * process of its own), each change and its event committed in one transaction — to a local receiver; the baseline, in the same run, is a bare loop that signs the
  * same events with the same key and POSTs them to the same receiver. Rounds alternate baseline → OpenTeller; the
  * verdict is the median of the per-round throughput ratios. See bench/README.md.
  */
+import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadavg } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { getAccountAccessConsent } from '../src/domain/consents/account-access-consents.js';
 import { eventNotificationClaims, type EventDraft } from '../src/domain/events/event-notification.js';
 import { EventType } from '../src/domain/events/event-types.js';
 import { newId } from '../src/domain/ids.js';
 import { eventSealer } from '../src/events/event-sealer.js';
 import { loadKeyMaterial, messageSigningKey } from '../src/oauth/key-material.js';
-import { openDatabase, type Database } from '../src/persistence/data-source.js';
+import type { Database } from '../src/persistence/data-source.js';
 import type { ConsentRow } from '../src/persistence/entities/consent.entity.js';
-import { TypeOrmConsentStore } from '../src/persistence/stores/consent-store.js';
-import { EventOutboxWriter } from '../src/persistence/stores/event-outbox-writer.js';
 import { TypeOrmEventSubscriptionStore } from '../src/persistence/stores/event-subscription-store.js';
 import { TypeOrmServerKeyStore } from '../src/persistence/stores/server-key-store.js';
 import { SchemaRegistry } from '../src/validation/schema-registry.js';
 import { createBenchDatabase, type BenchDatabase } from './lib/bench-database.js';
-import { databaseServerPid, startCpuSpan } from './lib/cpu.js';
+import { databaseServerPid, processCpuMs, startCpuSpan } from './lib/cpu.js';
 import { median, percentile } from './lib/load.js';
 import { openTellerEntry, startOpenTeller } from './lib/openteller.js';
 import { benchConfig } from './lib/pisp-fixture.js';
@@ -117,7 +118,6 @@ export async function benchEvents(): Promise<number> {
   let bench: BenchDatabase | undefined;
   const cleanUp = cleanUpOnInterrupt(() => bench);
   const receiver = new Receiver();
-  let producerDatabase: Database | undefined;
   try {
     await printMachineAndDatabase(adminUrl.href, 'OpenTeller event notification benchmark');
     say(
@@ -134,10 +134,6 @@ export async function benchEvents(): Promise<number> {
     const config = benchConfig(issuer, bench.url, name);
     const signingKey = await messageSigningKey(await loadKeyMaterial(config, new TypeOrmServerKeyStore(database.dataSource)));
     const seal = eventSealer(SchemaRegistry.load(), signingKey);
-    const outbox = new EventOutboxWriter({ issuer, apiBaseUrl: `${issuer}/open-banking/v4.0`, seal });
-    // The producer writes as a serving process does: its own pool of 10 connections.
-    producerDatabase = await openDatabase(config.database, { poolSize: 10 });
-    const consents = new TypeOrmConsentStore(producerDatabase.dataSource, outbox);
     const clientIds = Array.from({ length: PARAMS.apps }, () => `cli_bench_events_${randomBytes(4).toString('hex')}`);
     const now = new Date();
     for (const clientId of clientIds) {
@@ -159,7 +155,7 @@ export async function benchEvents(): Promise<number> {
     const results: { baseline: RoundResult; openTeller: RoundResult }[] = [];
     for (let round = 1; round <= PARAMS.rounds; round += 1) {
       const baseline = await baselineRound(receiver, seal, issuer, clientIds, callbackUrl);
-      const server = await openTellerRound(receiver, database, consents, clientIds, openTeller.pid);
+      const server = await openTellerRound(receiver, database, bench, issuer, clientIds, openTeller.pid);
       results.push({ baseline, openTeller: server });
       say(
         `Round ${round}: baseline ${baseline.perSecond.toFixed(0)} events/s (p50 ${ms(baseline.p50Ms)}, p99 ${ms(baseline.p99Ms)}; load ${baseline.load})` +
@@ -176,7 +172,6 @@ export async function benchEvents(): Promise<number> {
     await openTeller.stop();
     return ratio >= TARGET_RATIO && p99 < TARGET_P99_MS ? 0 : 1;
   } finally {
-    await producerDatabase?.dataSource.destroy();
     await receiver.close();
     await cleanUp();
   }
@@ -224,43 +219,58 @@ async function baselineRound(
 
 /**
  * OpenTeller: `events` authorised consents already past their expiry are read by `producers` concurrent loops through
- * the domain (each read expires its consent and writes its event in one transaction); the server's push worker delivers.
- * Throughput from the first commit to the last receipt; latency from each event's `created_at` to its receipt.
+ * the domain (each read expires its consent and writes its event in one transaction), in a child process running the
+ * compiled code with plain node as a serving process does (bench/lib/event-producer.mjs); the server's push worker
+ * delivers. Throughput from the first commit to the last receipt; latency from each event's `created_at` to its receipt.
  */
 async function openTellerRound(
   receiver: Receiver,
   database: Database,
-  consents: TypeOrmConsentStore,
+  bench: BenchDatabase,
+  issuer: string,
   clientIds: readonly string[],
   serverPid: number,
 ): Promise<RoundResult> {
   const ids = await insertExpiringConsents(database, clientIds, PARAMS.events);
-  receiver.reset();
-  const loadBefore = loadavg()[0] ?? 0;
-  const cpu = startCpuSpan(serverPid, databaseServerPid());
-  const started = performance.now();
-  let next = 0;
-  const producer = async () => {
-    while (next < ids.length) {
-      const { id, clientId } = ids[next] as { id: string; clientId: string };
-      next += 1;
-      await getAccountAccessConsent(consents, clientId, id, new Date());
-    }
-  };
-  await Promise.all(Array.from({ length: PARAMS.producers }, producer));
-  const producedMs = performance.now() - started;
-  await receiver.waitFor(PARAMS.events, 300_000);
-  const elapsedMs = performance.now() - started;
-  const rows: Array<{ jti: string; created_at: Date }> = await database.dataSource.query('SELECT jti, created_at FROM event_notification');
-  const created = new Map(rows.map((row) => [row.jti, row.created_at.getTime()]));
-  await database.dataSource.query('DELETE FROM event_notification');
-  const used = cpu();
-  const perEvent = (value: number) => `${(value / PARAMS.events).toFixed(2)} ms`;
-  say(
-    `          OpenTeller: ${PARAMS.events} state changes committed in ${(producedMs / 1000).toFixed(1)} s, the last delivered ${((elapsedMs - producedMs) / 1000).toFixed(1)} s later; ` +
-      `CPU per event: producer (bench process, receiver included) ${perEvent(used.loadGeneratorMs)}, server (push worker) ${perEvent(used.serverMs)}, database ${perEvent(used.databaseMs)}`,
-  );
-  return summarise(receiver, created, PARAMS.events / (elapsedMs / 1000), `${loadBefore.toFixed(2)}→${(loadavg()[0] ?? 0).toFixed(2)}`);
+  const idsFile = join(tmpdir(), `openteller-bench-events-${process.pid}.json`);
+  writeFileSync(idsFile, JSON.stringify(ids));
+  const producer = fork(fileURLToPath(new URL('./lib/event-producer.mjs', import.meta.url)), [idsFile], {
+    execArgv: env.BENCH_PRODUCER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_PRODUCER_PROFILE}`] : [],
+    env: { ...env, DATABASE_URL: bench.url, DATABASE_NAME: bench.name, ISSUER: issuer, BENCH_PRODUCERS: String(PARAMS.producers) },
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      producer.once('message', () => resolve());
+      producer.once('exit', (code) => reject(new Error(`the event producer exited with ${code} before it was ready`)));
+    });
+    receiver.reset();
+    const loadBefore = loadavg()[0] ?? 0;
+    const cpu = startCpuSpan(serverPid, databaseServerPid());
+    const producerCpu = processCpuMs(producer.pid ?? 0);
+    const started = performance.now();
+    const produced = new Promise<number>((resolve, reject) => {
+      producer.once('message', (message: { producedMs: number }) => resolve(message.producedMs));
+      producer.once('exit', (code) => reject(new Error(`the event producer exited with ${code}`)));
+    });
+    producer.send('go');
+    const producedMs = await produced;
+    const producerMs = processCpuMs(producer.pid ?? 0) - producerCpu;
+    await receiver.waitFor(PARAMS.events, 300_000);
+    const elapsedMs = performance.now() - started;
+    const used = cpu();
+    const rows: Array<{ jti: string; created_at: Date }> = await database.dataSource.query('SELECT jti, created_at FROM event_notification');
+    const created = new Map(rows.map((row) => [row.jti, row.created_at.getTime()]));
+    await database.dataSource.query('DELETE FROM event_notification');
+    const perEvent = (value: number) => `${(value / PARAMS.events).toFixed(2)} ms`;
+    say(
+      `          OpenTeller: ${PARAMS.events} state changes committed in ${(producedMs / 1000).toFixed(1)} s, the last delivered ${((elapsedMs - producedMs) / 1000).toFixed(1)} s later; ` +
+        `CPU per event: producer ${perEvent(producerMs)}, receiver (bench process) ${perEvent(used.loadGeneratorMs)}, server (push worker) ${perEvent(used.serverMs)}, database ${perEvent(used.databaseMs)}`,
+    );
+    return summarise(receiver, created, PARAMS.events / (elapsedMs / 1000), `${loadBefore.toFixed(2)}→${(loadavg()[0] ?? 0).toFixed(2)}`);
+  } finally {
+    producer.kill();
+    rmSync(idsFile, { force: true });
+  }
 }
 
 function summarise(receiver: Receiver, created: ReadonlyMap<string, number>, perSecond: number, load: string): RoundResult {

@@ -1,11 +1,11 @@
 // Proves the push worker's run against an in-memory store: it claims no more than it may push at once, for the claim
-// time, records each attempt with the decision, stops pushes of apps without a callback URL, and records nothing
+// time, records each attempt with the decision (a run's results in one batch), stops pushes of apps without a callback URL, and records nothing
 // under a lost claim.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { deliverDueEvents, type SendPush } from './deliver-due-events.js';
 import type { PushAttempt, PushDecision } from './event-push.js';
-import type { ClaimedPush, EventPushStore } from './event-push-store.js';
+import type { ClaimedPush, EventPushStore, PushResult } from './event-push-store.js';
 import { DEFAULT_PUSH_RETRY_POLICY } from './push-retry-policy.js';
 
 const NOW = new Date('2030-01-01T00:00:00Z');
@@ -15,6 +15,7 @@ class RecordingStore implements EventPushStore {
   recorded: Array<{ jti: string; attempt: PushAttempt; decision: PushDecision }> = [];
   stopped: string[] = [];
   lostClaims = new Set<string>();
+  batches = 0;
 
   constructor(private readonly due: ClaimedPush[]) {}
 
@@ -23,15 +24,16 @@ class RecordingStore implements EventPushStore {
     return this.due.splice(0, limit);
   }
 
-  async recordPushAttempt(push: ClaimedPush, attempt: PushAttempt, decision: PushDecision): Promise<boolean> {
-    if (this.lostClaims.has(push.jti)) return false;
-    this.recorded.push({ jti: push.jti, attempt, decision });
-    return true;
-  }
-
-  async stopPush(push: ClaimedPush): Promise<boolean> {
-    this.stopped.push(push.jti);
-    return true;
+  async recordPushResults(results: readonly PushResult[]): Promise<ReadonlySet<string>> {
+    this.batches += 1;
+    const recorded = new Set<string>();
+    for (const { push, attempt, decision } of results) {
+      if (this.lostClaims.has(push.jti)) continue;
+      recorded.add(push.jti);
+      if (attempt === null) this.stopped.push(push.jti);
+      else this.recorded.push({ jti: push.jti, attempt, decision });
+    }
+    return recorded;
   }
 }
 
@@ -62,7 +64,7 @@ function answering(statusOf: (token: string) => number | null): { send: SendPush
   return { send, maxInFlight: () => max };
 }
 
-test('20 due events, concurrency 8 → 8 claimed until now + claim time, pushed at once, each recorded', async () => {
+test('20 due events, concurrency 8 → 8 claimed until now + claim time, pushed at once, each recorded, in one batch', async () => {
   const store = new RecordingStore(Array.from({ length: 20 }, (_, index) => due(`evt_${index}`)));
   const receiver = answering(() => 202);
   const run = await deliverDueEvents({ store, send: receiver.send, policy: DEFAULT_PUSH_RETRY_POLICY, concurrency: 8, claimMs: 70_000 }, NOW);
@@ -70,6 +72,7 @@ test('20 due events, concurrency 8 → 8 claimed until now + claim time, pushed 
   assert.equal(receiver.maxInFlight(), 8);
   assert.deepEqual(run, { claimed: 8, delivered: 8, retrying: 0, failed: 0, stopped: 0, lost: 0 });
   assert.equal(store.recorded.length, 8);
+  assert.equal(store.batches, 1, 'the run records its results in one batch');
 });
 
 test('answers 202, 500, none on the last attempt, and an app without callback URL → delivered, retrying, failed, stopped', async () => {

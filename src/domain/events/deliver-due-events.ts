@@ -1,5 +1,5 @@
 import { decideAfterPush, type PushAttempt } from './event-push.js';
-import type { ClaimedPush, EventPushStore } from './event-push-store.js';
+import type { ClaimedPush, EventPushStore, PushResult } from './event-push-store.js';
 import { PushState } from './event-outbox.js';
 import type { PushRetryPolicy } from './push-retry-policy.js';
 
@@ -36,30 +36,28 @@ export interface DeliveryRun {
 
 /**
  * One run of the push worker: claims the events due at `now` (up to `concurrency`), pushes them in parallel, and
- * records each attempt with the decision {@link decideAfterPush} takes. An event is claimed by one process at a time,
- * so each attempt is made once; a process that dies mid-push leaves the event to be pushed again when its claim
- * expires (delivery is at least once; the partner recognises a repeat by its `jti`).
+ * records every attempt with the decision {@link decideAfterPush} takes, all in one transaction once the run's pushes
+ * are done. An event is claimed by one process at a time, so each attempt is made once; a process that dies mid-run
+ * leaves its events to be pushed again when its claim expires (delivery is at least once; the partner recognises a
+ * repeat by its `jti`).
  */
 export async function deliverDueEvents(worker: EventPushWorker, now: Date): Promise<DeliveryRun> {
   const claimed = await worker.store.claimDuePushes(now, worker.concurrency, new Date(now.getTime() + worker.claimMs));
-  const outcomes = await Promise.all(claimed.map((push) => deliverOne(worker, push, now)));
-  const count = (outcome: Outcome) => outcomes.filter((each) => each === outcome).length;
+  const results = await Promise.all(claimed.map((push) => pushOne(worker, push, now)));
+  const recorded = claimed.length === 0 ? new Set<string>() : await worker.store.recordPushResults(results);
+  const count = (state: string) => results.filter((result) => recorded.has(result.push.jti) && result.decision.state === state).length;
   return {
     claimed: claimed.length,
-    delivered: count('delivered'),
-    retrying: count('pending'),
-    failed: count('failed'),
-    stopped: count('stopped'),
-    lost: count('lost'),
+    delivered: count(PushState.Delivered),
+    retrying: count(PushState.Pending),
+    failed: count(PushState.Failed),
+    stopped: count(PushState.None),
+    lost: results.length - recorded.size,
   };
 }
 
-type Outcome = 'delivered' | 'pending' | 'failed' | 'stopped' | 'lost';
-
-async function deliverOne(worker: EventPushWorker, push: ClaimedPush, now: Date): Promise<Outcome> {
-  if (push.callbackUrl === null) return (await worker.store.stopPush(push)) ? 'stopped' : 'lost';
+async function pushOne(worker: EventPushWorker, push: ClaimedPush, now: Date): Promise<PushResult> {
+  if (push.callbackUrl === null) return { push, attempt: null, decision: { state: PushState.None } };
   const attempt = await worker.send(push.callbackUrl, push.token);
-  const decision = decideAfterPush(worker.policy, push.pushAttempts + 1, attempt, now, worker.random);
-  if (!(await worker.store.recordPushAttempt(push, attempt, decision))) return 'lost';
-  return decision.state === PushState.Delivered ? 'delivered' : decision.state === PushState.Pending ? 'pending' : 'failed';
+  return { push, attempt, decision: decideAfterPush(worker.policy, push.pushAttempts + 1, attempt, now, worker.random) };
 }

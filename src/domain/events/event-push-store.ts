@@ -1,3 +1,4 @@
+import type { PushState } from './event-outbox.js';
 import type { PushAttempt, PushDecision } from './event-push.js';
 
 /** An event whose push this process has claimed: no other process pushes it until the claim ends or expires. */
@@ -15,6 +16,14 @@ export interface ClaimedPush {
   readonly callbackUrl: string | null;
 }
 
+/**
+ * What became of one claimed push: an attempt and the decision about it; or stopped without an attempt, because the app
+ * no longer has a callback URL (the event stays available to polling and the stream).
+ */
+export type PushResult =
+  | { readonly push: ClaimedPush; readonly attempt: PushAttempt; readonly decision: PushDecision }
+  | { readonly push: ClaimedPush; readonly attempt: null; readonly decision: { readonly state: typeof PushState.None } };
+
 /** Persistence of pushes, implemented by persistence: any number of processes share the work. */
 export interface EventPushStore {
   /**
@@ -23,10 +32,9 @@ export interface EventPushStore {
    */
   claimDuePushes(now: Date, limit: number, claimedUntil: Date): Promise<ClaimedPush[]>;
   /**
-   * Records the attempt and the decision about it in one transaction.
-   * @returns false (and records nothing) when the claim was lost: it expired and another process took the event.
+   * Records what became of a run's pushes in one transaction: each attempt with the decision about it, and the pushes
+   * stopped. A result whose claim was lost (it expired and another process took the event) is not recorded.
+   * @returns the `jti`s of the results recorded.
    */
-  recordPushAttempt(push: ClaimedPush, attempt: PushAttempt, decision: PushDecision): Promise<boolean>;
-  /** The app no longer has a callback URL: the event stops waiting for a push (polling still offers it). */
-  stopPush(push: ClaimedPush): Promise<boolean>;
+  recordPushResults(results: readonly PushResult[]): Promise<ReadonlySet<string>>;
 }

@@ -3,7 +3,7 @@
 // and only under the claim they were made under; and that the callback URL is the subscription's at claim time.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { PushAttempt } from '../../domain/events/event-push.js';
+import type { PushAttempt, PushDecision } from '../../domain/events/event-push.js';
 import type { ClaimedPush } from '../../domain/events/event-push-store.js';
 import { EventType } from '../../domain/events/event-types.js';
 import { testEventOutbox } from '../../../test/support/event-outbox.js';
@@ -134,7 +134,7 @@ test('a 500 recorded under the claim → attempt 1 stored with status and latenc
   const [jti] = await raise('cli_retry', 1);
   const [claimed] = await claimAll(first, 'cli_retry', T0);
   assert.ok(claimed);
-  assert.equal(await storeOf(first).recordPushAttempt(claimed, attempt(500), { state: 'pending', nextPushAt: later(30_000) }), true);
+  assert.equal(await recordOne(storeOf(first), claimed, attempt(500), { state: 'pending', nextPushAt: later(30_000) }), true);
   const [event] = await eventsOf('cli_retry');
   assert.equal(event?.pushState, 'pending');
   assert.equal(event?.pushAttempts, 1);
@@ -150,7 +150,7 @@ test('a 500 recorded under the claim → attempt 1 stored with status and latenc
   assert.deepEqual(await claimAll(first, 'cli_retry', later(29_999)), []);
   const [retry] = await claimAll(first, 'cli_retry', later(30_000));
   assert.equal(retry?.pushAttempts, 1);
-  assert.equal(await storeOf(first).recordPushAttempt(retry, attempt(202, later(30_000)), { state: 'delivered' }), true);
+  assert.equal(await recordOne(storeOf(first), retry, attempt(202, later(30_000)), { state: 'delivered' }), true);
   assert.deepEqual(
     (await eventsOf('cli_retry')).map((row) => [row.pushState, row.pushAttempts, row.nextPushAt]),
     [['delivered', 2, null]],
@@ -168,7 +168,7 @@ test('a connection error on the last attempt → recorded with its error text, t
   await subscribe('cli_fail');
   const [jti] = await raise('cli_fail', 1);
   const [claimed] = await claimAll(first, 'cli_fail', T0);
-  assert.equal(await storeOf(first).recordPushAttempt(claimed as ClaimedPush, attempt(null), { state: 'failed' }), true);
+  assert.equal(await recordOne(storeOf(first), claimed as ClaimedPush, attempt(null), { state: 'failed' }), true);
   assert.deepEqual(
     (await eventsOf('cli_fail')).map((row) => [row.pushState, row.nextPushAt]),
     [['failed', null]],
@@ -185,13 +185,42 @@ test('a claim that expired and was taken by another process → its result is no
   const [jti] = await raise('cli_slow', 1);
   const [stale] = await claimAll(first, 'cli_slow', T0);
   const [fresh] = await claimAll(second, 'cli_slow', later(CLAIM_MS + 1));
-  assert.equal(await storeOf(first).recordPushAttempt(stale as ClaimedPush, attempt(202), { state: 'delivered' }), false);
+  assert.equal(await recordOne(storeOf(first), stale as ClaimedPush, attempt(202), { state: 'delivered' }), false);
   assert.deepEqual(await attemptsOf(jti ?? ''), []);
-  assert.equal(await storeOf(second).recordPushAttempt(fresh as ClaimedPush, attempt(202), { state: 'delivered' }), true);
+  assert.equal(await recordOne(storeOf(second), fresh as ClaimedPush, attempt(202), { state: 'delivered' }), true);
   assert.deepEqual(
     (await attemptsOf(jti ?? '')).map((row) => row.attempt),
     [1],
   );
+});
+
+test("one run's results in one batch: delivered, two retries at different times, failed, stopped, and a lost claim → each recorded as decided, the lost one not at all", async () => {
+  await subscribe('cli_batch');
+  await raise('cli_batch', 6);
+  const claimed = await claimAll(first, 'cli_batch', T0);
+  assert.equal(claimed.length, 6);
+  const [ok, soon, later60, last, nowhere, lost] = claimed as [ClaimedPush, ClaimedPush, ClaimedPush, ClaimedPush, ClaimedPush, ClaimedPush];
+  const taken = { ...lost, claim: 'another-claim' };
+  const recorded = await storeOf(first).recordPushResults([
+    { push: ok, attempt: attempt(202), decision: { state: 'delivered' } },
+    { push: soon, attempt: attempt(500), decision: { state: 'pending', nextPushAt: later(30_000) } },
+    { push: later60, attempt: attempt(503), decision: { state: 'pending', nextPushAt: later(60_000) } },
+    { push: last, attempt: attempt(null), decision: { state: 'failed' } },
+    { push: nowhere, attempt: null, decision: { state: 'none' } },
+    { push: taken, attempt: attempt(202), decision: { state: 'delivered' } },
+  ]);
+  assert.deepEqual([...recorded].sort(), [ok, soon, later60, last, nowhere].map((push) => push.jti).sort());
+  const rows = new Map(
+    (await eventsOf('cli_batch')).map((row) => [row.jti, [row.pushState, row.pushAttempts, row.nextPushAt?.getTime() ?? null, row.claimedBy]]),
+  );
+  assert.deepEqual(rows.get(ok.jti), ['delivered', 1, null, null]);
+  assert.deepEqual(rows.get(soon.jti), ['pending', 1, later(30_000).getTime(), null]);
+  assert.deepEqual(rows.get(later60.jti), ['pending', 1, later(60_000).getTime(), null]);
+  assert.deepEqual(rows.get(last.jti), ['failed', 1, null, null]);
+  assert.deepEqual(rows.get(nowhere.jti), ['none', 0, null, null]);
+  assert.deepEqual(rows.get(lost.jti), ['pending', 0, T0.getTime(), lost.claim], 'the lost claim leaves the event as the other claim holds it');
+  for (const push of [ok, soon, later60, last]) assert.equal((await attemptsOf(push.jti)).length, 1);
+  for (const push of [nowhere, lost]) assert.deepEqual(await attemptsOf(push.jti), []);
 });
 
 test('the subscription deleted, or its callback URL removed, after the event was raised → claimed with no callback; stopping it leaves the event to polling', async () => {
@@ -213,10 +242,16 @@ test('the subscription deleted, or its callback URL removed, after the event was
   for (const clientId of ['cli_gone', 'cli_polls']) {
     const claimed = claims.find((push) => push.clientId === clientId);
     assert.equal(claimed?.callbackUrl, null);
-    assert.equal(await storeOf(first).stopPush(claimed), true);
+    assert.equal((await storeOf(first).recordPushResults([{ push: claimed, attempt: null, decision: { state: 'none' } }])).size, 1);
     assert.deepEqual(
       (await eventsOf(clientId)).map((row) => [row.pushState, row.pushAttempts, row.nextPushAt, row.claimedBy]),
       [['none', 0, null, null]],
     );
   }
 });
+
+/** Records one push's attempt as a run of one; true when it was recorded under its claim. */
+async function recordOne(store: SqlEventPushStore, push: ClaimedPush | undefined, attempt: PushAttempt, decision: PushDecision): Promise<boolean> {
+  assert.ok(push);
+  return (await store.recordPushResults([{ push, attempt, decision }])).has(push.jti);
+}

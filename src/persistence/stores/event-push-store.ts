@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { PushState } from '../../domain/events/event-outbox.js';
-import type { PushAttempt, PushDecision } from '../../domain/events/event-push.js';
-import type { ClaimedPush, EventPushStore } from '../../domain/events/event-push-store.js';
+import type { ClaimedPush, EventPushStore, PushResult } from '../../domain/events/event-push-store.js';
 import type { Dialect } from '../entities/column-types.js';
-import type { EventDeliveryAttemptRow, EventNotificationRow } from '../entities/event.entity.js';
 import { sqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
 import { readSubscription } from './event-subscription-store.js';
@@ -29,8 +27,8 @@ const DUE = `push_state = 'pending' AND next_push_at <= ? AND (claimed_until IS 
  * Pushes in `event_notification`, attempts in `event_delivery_attempt`. A claim names itself in `claimed_by` and
  * lasts until `claimed_until`: on MySQL the due rows are locked with `FOR UPDATE SKIP LOCKED` (concurrent claimers
  * take different rows without waiting) and marked in the same transaction; on SQLite one `UPDATE … RETURNING`
- * claims them (the database file's write lock serialises every process's statement). Results are recorded only
- * under the claim they were made under, with the attempt, in one transaction.
+ * claims them (the database file's write lock serialises every process's statement). A run's results are recorded
+ * in one transaction, each only under the claim it was made under.
  */
 export class SqlEventPushStore implements EventPushStore {
   constructor(
@@ -57,36 +55,61 @@ export class SqlEventPushStore implements EventPushStore {
     }));
   }
 
-  async recordPushAttempt(push: ClaimedPush, attempt: PushAttempt, decision: PushDecision): Promise<boolean> {
+  async recordPushResults(results: readonly PushResult[]): Promise<ReadonlySet<string>> {
+    if (results.length === 0) return new Set();
     return inTransaction(this.dataSource, async (manager) => {
-      if (!(await this.release(manager, push, decision.state, decision.state === PushState.Pending ? decision.nextPushAt : null))) return false;
-      await manager.getRepository<EventDeliveryAttemptRow>('EventDeliveryAttempt').insert({
-        jti: push.jti,
-        attempt: push.pushAttempts + 1,
-        attemptedAt: attempt.attemptedAt,
-        callbackUrl: attempt.callbackUrl.slice(0, MAX_URL_LENGTH),
-        httpStatus: attempt.httpStatus,
-        error: attempt.error === null ? null : attempt.error.slice(0, MAX_ERROR_LENGTH),
-        latencyMs: Math.max(0, Math.round(attempt.latencyMs)),
-      });
-      return true;
+      const held = results.filter(await this.claimsHeld(manager, results));
+      const byChange = new Map<string, { state: string; counted: boolean; nextPushAt: Date | null; jtis: string[] }>();
+      for (const { push, decision } of held) {
+        const nextPushAt = decision.state === PushState.Pending ? decision.nextPushAt : null;
+        const counted = decision.state !== PushState.None;
+        const key = `${decision.state} ${nextPushAt?.getTime() ?? ''}`;
+        const change = byChange.get(key) ?? { state: decision.state, counted, nextPushAt, jtis: [] };
+        change.jtis.push(push.jti);
+        byChange.set(key, change);
+      }
+      for (const { state, counted, nextPushAt, jtis } of byChange.values()) {
+        await manager.query(
+          `UPDATE event_notification SET push_state = ?, push_attempts = push_attempts + ?, next_push_at = ?, claimed_by = NULL, claimed_until = NULL
+           WHERE jti IN (${placeholders(jtis)})`,
+          [state, counted ? 1 : 0, nextPushAt === null ? null : sqlTime(this.dialect, nextPushAt), ...jtis],
+        );
+      }
+      const attempts = held.flatMap(({ push, attempt }) => (attempt === null ? [] : [{ push, attempt }]));
+      if (attempts.length > 0) {
+        await manager.query(
+          `INSERT INTO event_delivery_attempt (jti, attempt, attempted_at, callback_url, http_status, error, latency_ms)
+           VALUES ${attempts.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+          attempts.flatMap(({ push, attempt }) => [
+            push.jti,
+            push.pushAttempts + 1,
+            sqlTime(this.dialect, attempt.attemptedAt),
+            attempt.callbackUrl.slice(0, MAX_URL_LENGTH),
+            attempt.httpStatus,
+            attempt.error === null ? null : attempt.error.slice(0, MAX_ERROR_LENGTH),
+            Math.max(0, Math.round(attempt.latencyMs)),
+          ]),
+        );
+      }
+      return new Set(held.map(({ push }) => push.jti));
     });
   }
 
-  async stopPush(push: ClaimedPush): Promise<boolean> {
-    return inTransaction(this.dataSource, (manager) => this.release(manager, push, PushState.None, null));
-  }
-
-  /** Ends the claim with the event's new push state; false when the claim is no longer this one. */
-  private async release(manager: EntityManager, push: ClaimedPush, state: string, nextPushAt: Date | null): Promise<boolean> {
-    const counted = state === PushState.None ? push.pushAttempts : push.pushAttempts + 1;
-    const result = await manager
-      .getRepository<EventNotificationRow>('EventNotification')
-      .update(
-        { jti: push.jti, claimedBy: push.claim, pushState: PushState.Pending, pushAttempts: push.pushAttempts },
-        { pushState: state, pushAttempts: counted, nextPushAt, claimedBy: null, claimedUntil: null },
-      );
-    return Boolean(result.affected);
+  /**
+   * Which results are still under the claim they were made under (locked until commit on MySQL; SQLite transactions
+   * are serialised): the event is pending, claimed by that claim, after as many attempts as when it was claimed.
+   */
+  private async claimsHeld(manager: EntityManager, results: readonly PushResult[]): Promise<(result: PushResult) => boolean> {
+    const jtis = results.map((result) => result.push.jti);
+    const rows: Array<{ jti: string; claimed_by: string | null; push_state: string; push_attempts: number | string }> = await manager.query(
+      `SELECT jti, claimed_by, push_state, push_attempts FROM event_notification WHERE jti IN (${placeholders(jtis)})${this.dialect === 'mysql' ? ' FOR UPDATE' : ''}`,
+      jtis,
+    );
+    const current = new Map(rows.map((row) => [row.jti, row]));
+    return ({ push }) => {
+      const row = current.get(push.jti);
+      return row?.claimed_by === push.claim && row.push_state === PushState.Pending && Number(row.push_attempts) === push.pushAttempts;
+    };
   }
 
   private async claimOnMysql(claim: string, now: Date, limit: number, claimedUntil: Date): Promise<ClaimedRow[]> {
@@ -97,7 +120,7 @@ export class SqlEventPushStore implements EventPushStore {
       );
       if (due.length === 0) return [];
       const jtis = due.map((row) => row.jti);
-      const list = jtis.map(() => '?').join(', ');
+      const list = placeholders(jtis);
       await manager.query(`UPDATE event_notification SET claimed_by = ?, claimed_until = ? WHERE jti IN (${list})`, [claim, claimedUntil, ...jtis]);
       return manager.query(
         `SELECT client_id, sequence, jti, token, push_attempts FROM event_notification WHERE claimed_by = ? AND jti IN (${list})`,
@@ -115,4 +138,9 @@ export class SqlEventPushStore implements EventPushStore {
       [claim, sqlTime(this.dialect, claimedUntil), at, at, limit],
     );
   }
+}
+
+/** `?, ?, …`: one placeholder per value. */
+function placeholders(values: readonly unknown[]): string {
+  return values.map(() => '?').join(', ');
 }

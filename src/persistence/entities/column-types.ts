@@ -14,6 +14,8 @@ export interface ColumnTypes {
   /** Case-sensitive identifier (ascii_bin on MySQL; SQLite's default BINARY collation is case-sensitive). */
   id(length?: number, extra?: Partial<EntitySchemaColumnOptions>): EntitySchemaColumnOptions;
   text(length: number, extra?: Partial<EntitySchemaColumnOptions>): EntitySchemaColumnOptions;
+  /** Text compared byte for byte (utf8mb4_bin on MySQL), for identifiers the partner chooses. */
+  exactText(length: number, extra?: Partial<EntitySchemaColumnOptions>): EntitySchemaColumnOptions;
   longText(extra?: Partial<EntitySchemaColumnOptions>): EntitySchemaColumnOptions;
   /** Millisecond-precision UTC timestamp. */
   timestamp(extra?: Partial<EntitySchemaColumnOptions>): EntitySchemaColumnOptions;
@@ -31,6 +33,7 @@ export function columnTypes(dialect: Dialect): ColumnTypes {
   return {
     id: (length = 64, extra = {}) => ({ type: 'varchar', length, ...(mysql ? { charset: 'ascii', collation: 'ascii_bin' } : {}), ...extra }),
     text: (length, extra = {}) => ({ type: 'varchar', length, ...unicode, ...extra }),
+    exactText: (length, extra = {}) => ({ type: 'varchar', length, ...(mysql ? { charset: 'utf8mb4', collation: 'utf8mb4_bin' } : {}), ...extra }),
     longText: (extra = {}) => ({ type: 'text', ...unicode, ...extra }),
     timestamp: (extra = {}) => ({ type: 'datetime', ...(mysql ? { precision: 3 } : {}), ...extra }),
     money: (extra = {}) => ({ type: 'bigint', transformer: bigintTransformer, ...extra }),

@@ -1,9 +1,15 @@
 import { EntitySchema } from 'typeorm';
-import type { ColumnTypes } from './column-types.js';
+import type { ColumnTypes, JsonDocument } from './column-types.js';
 
 export interface PaymentRow {
   id: string;
+  /** `domestic` (one per consent) or `domestic-vrp` (many under one mandate). */
+  kind: string;
   consentId: string;
+  /** The partner's `InstructionIdentification`, unique per consent (null on domestic payments made before it was kept). */
+  instructionIdentification: string | null;
+  /** A VRP's `Data.Instruction` as the partner sent it (each payment of a mandate has its own); null otherwise. */
+  instruction: JsonDocument | null;
   clientId: string;
   customerId: string;
   debtorAccountId: string;
@@ -32,7 +38,8 @@ export interface IdempotencyKeyRow {
 }
 
 /**
- * `payment`: domestic payments, one per consent (unique). Indexed for the risk checks — a customer's payments
+ * `payment`: domestic payments (one per consent: the payment consumes it) and domestic VRPs (many per mandate), each
+ * `InstructionIdentification` once per consent; a mandate's payments are summed over its periods by consent. Indexed for the risk checks — a customer's payments
  * of the day and of the velocity window, a partner's of its window — for "paid this payee before", and for the
  * settlement worker's queue of `ACSP` payments by due time.
  */
@@ -42,7 +49,10 @@ export function paymentEntity(types: ColumnTypes): EntitySchema<PaymentRow> {
     tableName: 'payment',
     columns: {
       id: types.id(40, { primary: true }),
+      kind: types.id(20, { default: 'domestic' }),
       consentId: types.id(40, { name: 'consent_id' }),
+      instructionIdentification: types.exactText(35, { name: 'instruction_identification', nullable: true }),
+      instruction: types.json({ nullable: true }),
       clientId: types.id(255, { name: 'client_id' }),
       customerId: types.id(40, { name: 'customer_id' }),
       debtorAccountId: types.id(40, { name: 'debtor_account_id' }),
@@ -61,7 +71,7 @@ export function paymentEntity(types: ColumnTypes): EntitySchema<PaymentRow> {
       statusUpdatedAt: types.timestamp({ name: 'status_updated_at' }),
     },
     indices: [
-      { name: 'ux_payment_consent', columns: ['consentId'], unique: true },
+      { name: 'ux_payment_instruction', columns: ['consentId', 'instructionIdentification'], unique: true },
       { name: 'ix_payment_customer', columns: ['customerId', 'createdAt', 'status'] },
       { name: 'ix_payment_client', columns: ['clientId', 'createdAt', 'status'] },
       { name: 'ix_payment_payee', columns: ['customerId', 'creditorIdentification'] },

@@ -1,0 +1,25 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * A consent may now have many payments (a VRP mandate): the one-payment-per-consent key becomes one payment per
+ * `InstructionIdentification` of a consent, and a payment records its kind and, for a VRP, the instruction it was sent.
+ */
+export class PaymentInstructions1764800000000 implements MigrationInterface {
+  name = 'PaymentInstructions1764800000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(
+      `ALTER TABLE \`payment\` ADD \`kind\` varchar(20) CHARACTER SET "ascii" COLLATE "ascii_bin" NOT NULL DEFAULT 'domestic',
+       ADD \`instruction_identification\` varchar(35) CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin" NULL,
+       ADD \`instruction\` text CHARACTER SET "utf8mb4" COLLATE "utf8mb4_unicode_ci" NULL`,
+    );
+    await runner.query(`CREATE UNIQUE INDEX \`ux_payment_instruction\` ON \`payment\` (\`consent_id\`, \`instruction_identification\`)`);
+    await runner.query(`DROP INDEX \`ux_payment_consent\` ON \`payment\``);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`CREATE UNIQUE INDEX \`ux_payment_consent\` ON \`payment\` (\`consent_id\`)`);
+    await runner.query(`DROP INDEX \`ux_payment_instruction\` ON \`payment\``);
+    await runner.query(`ALTER TABLE \`payment\` DROP COLUMN \`instruction\`, DROP COLUMN \`instruction_identification\`, DROP COLUMN \`kind\``);
+  }
+}

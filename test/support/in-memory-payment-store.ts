@@ -92,14 +92,33 @@ export class InMemoryPaymentStore implements PaymentStore, IdempotencyStore {
     const slot = idempotencySlot(idempotency.clientId, idempotency.operation, idempotency.keyHash);
     if (this.idempotency.has(slot)) return { kind: 'duplicate-key' };
     if (this.consentStatus.get(payment.consentId) !== 'AUTH') return { kind: 'consent-not-authorised' };
+    const sameInstruction = [...this.payments.values()].some(
+      (stored) => stored.consentId === payment.consentId && stored.instructionIdentification === payment.instructionIdentification,
+    );
+    if (payment.instructionIdentification !== null && sameInstruction) return { kind: 'duplicate-instruction' };
     const debtor = this.accounts.get(payment.debtorAccountId);
     if (!debtor) throw new Error(`no account ${payment.debtorAccountId}`);
-    const decided = execution.decide({ debtorFunds: fundsOf(debtor, debtor.balanceMinor), risk: this.riskFacts(execution) });
+    const decided = execution.decide({
+      debtorFunds: fundsOf(debtor, debtor.balanceMinor),
+      risk: this.riskFacts(execution),
+      mandateUsedMinor: this.mandateUsage(execution),
+    });
     if (decided.status !== 'RJCT') this.postTransfers(execution.transfers);
     this.idempotency.set(slot, { ...idempotency });
-    this.consentStatus.set(payment.consentId, 'COND');
+    if (execution.consentUse.kind === 'consume') this.consentStatus.set(payment.consentId, 'COND');
     this.payments.set(decided.id, decided);
     return { kind: 'created', payment: decided };
+  }
+
+  /** A VRP mandate's payments not rejected, summed over each window of its usage. */
+  private mandateUsage({ payment, consentUse }: PaymentExecution): bigint[] {
+    if (consentUse.kind === 'consume') return [];
+    const made = [...this.payments.values()].filter((stored) => stored.consentId === payment.consentId && stored.status !== 'RJCT');
+    return consentUse.windows.map(({ start, end }) =>
+      made
+        .filter((stored) => stored.createdAt.getTime() >= start.getTime() && stored.createdAt.getTime() < end.getTime())
+        .reduce((sum, stored) => sum + stored.amountMinor, 0n),
+    );
   }
 
   private riskFacts({ payment, riskWindows }: PaymentExecution): RiskFacts {

@@ -1,13 +1,14 @@
 import { EventType } from './event-types.js';
 
 /** The kinds of resource an event is about, as the SET's `http://openbanking.org.uk/rty` names them. */
-export type EventResourceType = 'account-access-consent' | 'domestic-payment-consent' | 'domestic-payment';
+export type EventResourceType = 'account-access-consent' | 'domestic-payment-consent' | 'domestic-payment' | 'domestic-vrp';
 
 /** Where each kind of resource lives below the API base path. */
 const RESOURCE_PATHS: Readonly<Record<EventResourceType, string>> = {
   'account-access-consent': '/aisp/account-access-consents',
   'domestic-payment-consent': '/pisp/domestic-payment-consents',
   'domestic-payment': '/pisp/domestic-payments',
+  'domestic-vrp': '/pisp/domestic-vrps',
 };
 
 /** The only version of the API this bank serves; `rlk` lists every version a resource is available in. */

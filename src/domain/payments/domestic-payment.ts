@@ -17,11 +17,22 @@ export type PaymentStatus = (typeof PaymentStatus)[keyof typeof PaymentStatus];
 /** Where the money goes: to an account at this bank (booked at once) or out through the scheme (settles later). */
 export type PaymentRoute = 'internal' | 'external';
 
-/** A domestic payment: made once from an authorised consent, one ledger transfer (plus charges). */
+/**
+ * What kind of payment it is: a domestic payment (made once from its consent, which it consumes) or a domestic VRP
+ * (one of many under a mandate, within its control parameters).
+ */
+export type PaymentKind = 'domestic' | 'domestic-vrp';
+
+/** A payment: one ledger transfer (plus charges) from the customer's account, made under a consent. */
 export interface DomesticPayment {
-  /** `pmt_…`, the OBIE `DomesticPaymentId`. */
+  /** `pmt_…`, the OBIE `DomesticPaymentId` or `DomesticVRPId`. */
   readonly id: string;
+  readonly kind: PaymentKind;
   readonly consentId: string;
+  /** The partner's `InstructionIdentification`: one payment per instruction of a consent. */
+  readonly instructionIdentification: string | null;
+  /** A VRP's `Data.Instruction` as the partner sent it (each payment of a mandate has its own); null otherwise. */
+  readonly instruction: Readonly<Record<string, unknown>> | null;
   readonly clientId: string;
   readonly customerId: string;
   readonly debtorAccountId: string;
@@ -51,6 +62,14 @@ export interface RiskWindows {
   readonly partnerWindowStart: Date;
 }
 
+/**
+ * How a payment uses its consent, in the payment's transaction: a domestic payment consumes it (`AUTH → COND`); a VRP
+ * draws on its mandate, which stays `AUTH` but is locked while the payment is decided, and whose earlier payments
+ * (not rejected) are summed over each window for the decision (`PaymentFacts.mandateUsedMinor`, in the same order).
+ */
+export type ConsentUse =
+  { readonly kind: 'consume' } | { readonly kind: 'mandate'; readonly windows: readonly { readonly start: Date; readonly end: Date }[] };
+
 /** Everything a payment writes, in one database transaction. */
 export interface PaymentExecution {
   /** The payment as ordered; its outcome is decided under the locks. */
@@ -59,6 +78,7 @@ export interface PaymentExecution {
   /** The payment transfer and, if there are charges, the fee transfer: posted only if the payment is accepted. */
   readonly transfers: readonly TransferDraft[];
   readonly riskWindows: RiskWindows;
+  readonly consentUse: ConsentUse;
   /** The domain's decision over the facts read under the locks: the payment as it is stored. */
   readonly decide: (facts: PaymentFacts) => DomesticPayment;
 }
@@ -68,8 +88,10 @@ export type ExecutionOutcome =
   | { readonly kind: 'created'; readonly payment: DomesticPayment }
   /** Another request already stored this idempotency key: nothing was written. */
   | { readonly kind: 'duplicate-key' }
-  /** The consent was no longer `AUTH` (consumed by a concurrent payment): nothing was written. */
-  | { readonly kind: 'consent-not-authorised' };
+  /** The consent was no longer `AUTH` (consumed by a concurrent payment, cancelled): nothing was written. */
+  | { readonly kind: 'consent-not-authorised' }
+  /** The consent already has a payment with this `InstructionIdentification`: nothing was written. */
+  | { readonly kind: 'duplicate-instruction' };
 
 /** The settlement of one payment that the scheme has answered. */
 export interface SettlementResult {
@@ -87,11 +109,11 @@ export interface SettlementResult {
 /** Persistence of payments. */
 export interface PaymentStore {
   /**
-   * In one transaction: stores the idempotency record (a duplicate key ends it), consumes the consent
-   * (`AUTH → COND`; a consent no longer `AUTH` ends it), locks the customer and the accounts of the transfers
+   * In one transaction: stores the idempotency record (a duplicate key ends it), uses the consent as `consentUse`
+   * says (consumes it, `AUTH → COND`, or locks the mandate and sums its payments; a consent no longer `AUTH` ends it), locks the customer and the accounts of the transfers
    * (and the debtor's), reads the facts under those locks and asks `decide`; then posts the transfers unless
-   * the decided payment is rejected (`RJCT`: no money moves) and stores it. Nothing is left behind if any step
-   * fails.
+   * the decided payment is rejected (`RJCT`: no money moves) and stores it (a second payment of one instruction of
+   * a consent ends it). Nothing is left behind if any step fails, `decide` throwing included.
    */
   execute(execution: PaymentExecution): Promise<ExecutionOutcome>;
   findById(id: string): Promise<DomesticPayment | null>;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { AccountFunds } from '../ledger/funds.js';
 import type { PayeeResolution } from './payee.js';
+import { ControlParametersBreached } from './vrp/limits.js';
 import { decidePayment, type PaymentFacts, type PaymentOrder } from './payment-decision.js';
 import type { RiskPolicy } from './risk-policy.js';
 
@@ -22,6 +23,7 @@ const CLOSED: PayeeResolution = { route: 'refused', reason: { code: 'AC01', desc
 const QUIET: PaymentFacts = {
   debtorFunds: { balanceMinor: 1_000_000n, pendingDebitsMinor: 0n, overdraftLimitMinor: 0n },
   risk: { customerPaidTodayMinor: 0n, customerPaymentsInWindow: 0, partnerPaymentsInWindow: 0 },
+  mandateUsedMinor: [],
 };
 
 /** An order of `amountMinor` + `chargesMinor`, all of it debited from the debtor. */
@@ -35,6 +37,21 @@ function withFunds(debtorFunds: AccountFunds): PaymentFacts {
 }
 
 describe('decidePayment', () => {
+  test('a VRP beyond its mandate → ControlParametersBreached with the control parameter, before payee, limits and funds', () => {
+    const seen: bigint[][] = [];
+    const mandate = (used: readonly bigint[]) => {
+      seen.push([...used]);
+      return (used[0] ?? 0n) + 1_000n > 10_000n ? { path: 'Data.ControlParameters.PeriodicLimits[0]', message: 'over the weekly limit' } : null;
+    };
+    const broke: PaymentFacts = { ...withFunds({ balanceMinor: 0n, pendingDebitsMinor: 0n, overdraftLimitMinor: 0n }), mandateUsedMinor: [9_500n] };
+    assert.throws(
+      () => decidePayment({ ...order(1_000n, { payee: CLOSED }), mandate }, broke),
+      (error: unknown) => error instanceof ControlParametersBreached && error.path === 'Data.ControlParameters.PeriodicLimits[0]',
+    );
+    assert.deepEqual(decidePayment({ ...order(1_000n), mandate }, { ...QUIET, mandateUsedMinor: [9_000n] }), { status: 'ACSC', reason: null });
+    assert.deepEqual(seen, [[9_500n], [9_000n]]);
+  });
+
   test('a payee at this bank, within limits and funds → ACSC, no reason', () => {
     assert.deepEqual(decidePayment(order(1_234n), QUIET), { status: 'ACSC', reason: null });
   });
@@ -47,6 +64,7 @@ describe('decidePayment', () => {
     const broke: PaymentFacts = {
       debtorFunds: { balanceMinor: 0n, pendingDebitsMinor: 0n, overdraftLimitMinor: 0n },
       risk: { customerPaidTodayMinor: 300_000n, customerPaymentsInWindow: 5, partnerPaymentsInWindow: 50 },
+      mandateUsedMinor: [],
     };
     assert.deepEqual(decidePayment(order(100_001n, { payee: CLOSED }), broke), { status: 'RJCT', reason: CLOSED.reason });
   });

@@ -1,6 +1,7 @@
 import { fundsAllow, type AccountFunds } from '../ledger/funds.js';
 import { PaymentStatus } from './domestic-payment.js';
 import type { PayeeResolution } from './payee.js';
+import { ControlParametersBreached, type VrpBreach } from './vrp/limits.js';
 import { assessPaymentRisk, type RiskFacts, type RiskPolicy, type StatusReason } from './risk-policy.js';
 
 /**
@@ -18,6 +19,11 @@ export interface PaymentOrder {
   readonly payee: PayeeResolution;
   /** The limits the payment is held to. */
   readonly limits: RiskPolicy;
+  /**
+   * A VRP's mandate: whether the payment keeps to its control parameters, given what was paid in each window of
+   * `ConsentUse.windows` ({@link assessVrpPayment} bound to the consent, the amount and the time).
+   */
+  readonly mandate?: (usedMinorByWindow: readonly bigint[]) => VrpBreach | null;
 }
 
 /** What the store reads under the payment's locks (customer, then accounts), for {@link decidePayment}. */
@@ -26,6 +32,8 @@ export interface PaymentFacts {
   readonly debtorFunds: AccountFunds;
   /** The customer's and the partner's earlier payments, counted for the limits. */
   readonly risk: RiskFacts;
+  /** A VRP's earlier payments under its mandate (not rejected), per window of its usage; empty for other payments. */
+  readonly mandateUsedMinor: readonly bigint[];
 }
 
 /** The outcome of a payment: settled at once (`ACSC`), in settlement (`ACSP`), or rejected with its ISO reason. */
@@ -37,13 +45,17 @@ export type PaymentDecision =
 const INSUFFICIENT_FUNDS: StatusReason = { code: 'AM04', description: 'The account paid from has insufficient funds' };
 
 /**
- * Decides a payment, the one place every outcome is decided, in this order: a payee this bank refuses (its
+ * Decides a payment, the one place every outcome is decided, in this order: a VRP beyond its mandate is refused
+ * outright (no payment: `ControlParametersBreached`, 400 U014 naming the control parameter); then a payee this bank refuses (its
  * reason: `AC01`, `AC03`, `AM03`); the limits (`AM02` largest payment, `AM14` daily limit, `AG01` customer then
  * partner velocity, see {@link assessPaymentRisk}); the debtor's funds (`AM04`, by the ledger's rule
  * {@link fundsAllow}); then a payee at this bank is paid at once (`ACSC`), a payee elsewhere through the scheme
  * (`ACSP`).
+ * @throws ControlParametersBreached when a VRP breaks its mandate.
  */
 export function decidePayment(order: PaymentOrder, facts: PaymentFacts): PaymentDecision {
+  const breach = order.mandate?.(facts.mandateUsedMinor) ?? null;
+  if (breach) throw new ControlParametersBreached(breach.message, breach.path);
   if (order.payee.route === 'refused') return { status: PaymentStatus.Rejected, reason: order.payee.reason };
   const refusal = assessPaymentRisk(order.limits, order.amountMinor, order.chargesMinor, facts.risk);
   if (refusal) return { status: PaymentStatus.Rejected, reason: refusal };

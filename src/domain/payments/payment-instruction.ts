@@ -75,28 +75,27 @@ export interface InitiationJson {
 /**
  * The rules the schema cannot express (NOTES §6.1): a supported currency, an amount above zero with no more
  * decimals than the currency has, a local instrument offered for that currency, and creditor/debtor accounts
- * in a supported scheme with a well-formed identification.
+ * in a supported scheme with a well-formed identification. `base` is the path of the object read (a VRP's
+ * `Data.Instruction` has the same members).
  * @throws UnsupportedCurrency (U023), UnsupportedLocalInstrument (U026), UnsupportedScheme (U027), InvalidField (U002).
  */
-export function parseInitiation(initiation: InitiationJson): PaymentInstruction {
+export function parseInitiation(initiation: InitiationJson, base = 'Data.Initiation'): PaymentInstruction {
   const currency = textOf(initiation.InstructedAmount?.Currency);
   const instruments = LOCAL_INSTRUMENTS[currency];
-  if (!ISO_CURRENCIES.has(currency))
-    throw new InvalidField(`${currency} is not an ISO 4217 currency code`, 'Data.Initiation.InstructedAmount.Currency');
-  if (!instruments)
-    throw new UnsupportedCurrency(`Payments in ${currency} are not supported; use GBP or EUR`, 'Data.Initiation.InstructedAmount.Currency');
+  if (!ISO_CURRENCIES.has(currency)) throw new InvalidField(`${currency} is not an ISO 4217 currency code`, `${base}.InstructedAmount.Currency`);
+  if (!instruments) throw new UnsupportedCurrency(`Payments in ${currency} are not supported; use GBP or EUR`, `${base}.InstructedAmount.Currency`);
   currencyExponent(currency);
-  const amountMinor = parseAmount(textOf(initiation.InstructedAmount?.Amount), currency, 'Data.Initiation.InstructedAmount.Amount');
-  if (amountMinor <= 0n) throw new InvalidField('The amount must be greater than zero', 'Data.Initiation.InstructedAmount.Amount');
+  const amountMinor = parseAmount(textOf(initiation.InstructedAmount?.Amount), currency, `${base}.InstructedAmount.Amount`);
+  if (amountMinor <= 0n) throw new InvalidField('The amount must be greater than zero', `${base}.InstructedAmount.Amount`);
   const localInstrument = initiation.LocalInstrument === undefined ? (DEFAULT_INSTRUMENT[currency] ?? '') : textOf(initiation.LocalInstrument);
   if (!instruments.includes(localInstrument)) {
     throw new UnsupportedLocalInstrument(
       `LocalInstrument ${localInstrument} is not offered for ${currency}; use one of ${instruments.join(', ')}`,
-      'Data.Initiation.LocalInstrument',
+      `${base}.LocalInstrument`,
     );
   }
-  const creditor = parseAccount(initiation.CreditorAccount ?? {}, 'Data.Initiation.CreditorAccount');
-  const debtor = initiation.DebtorAccount ? parseAccount(initiation.DebtorAccount, 'Data.Initiation.DebtorAccount') : null;
+  const creditor = parseAccount(initiation.CreditorAccount ?? {}, `${base}.CreditorAccount`);
+  const debtor = initiation.DebtorAccount ? parseAccount(initiation.DebtorAccount, `${base}.DebtorAccount`) : null;
   const endToEndIdentification = textOf(initiation.EndToEndIdentification);
   return {
     amountMinor,

@@ -4,7 +4,6 @@ import { ConsentStatus } from '../consents/consent-status.js';
 import { InvalidConsentStatus, ResourceForbidden, ResourceNotFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { netMovementMinor } from '../ledger/funds.js';
-import type { EntryDraft, TransferDraft } from '../ledger/ledger.js';
 import { totalCharges } from './charges.js';
 import { assertSameAsConsent, ConsentMismatch } from './consent-match.js';
 import { PaymentStatus, type DomesticPayment, type OrderedPayment, type PaymentExecution, type PaymentStore } from './domestic-payment.js';
@@ -13,7 +12,8 @@ import type { DomesticPaymentConsent } from './payment-consent.js';
 import { instructionOf } from './payment-consents.js';
 import { decidePayment, type PaymentDecision, type PaymentOrder } from './payment-decision.js';
 import type { PaymentInstruction } from './payment-instruction.js';
-import { clearingAccountId, feeIncomeAccountId, resolvePayee, type PayeeResolution } from './payee.js';
+import { paymentTransfers } from './payment-transfers.js';
+import { resolvePayee, type PayeeResolution } from './payee.js';
 import type { RiskPolicy } from './risk-policy.js';
 
 /** What making a payment needs. */
@@ -94,7 +94,7 @@ async function paymentExecution(
   const instruction = instructionOf(consent);
   const payee = await resolvePayee(services.accounts, instruction.creditor, instruction.currency);
   const payment = orderedPayment(consent, instruction, payee, now);
-  const transfers = payee.route === 'refused' ? [] : transfersOf(payment, instruction, now);
+  const transfers = payee.route === 'refused' ? [] : paymentTransfers(payment, instruction, now);
   const order: PaymentOrder = {
     amountMinor: payment.amountMinor,
     chargesMinor: payment.chargesMinor,
@@ -112,6 +112,7 @@ async function paymentExecution(
       customerWindowStart: new Date(now.getTime() - services.risk.customerVelocity.windowSeconds * 1000),
       partnerWindowStart: new Date(now.getTime() - services.risk.partnerVelocity.windowSeconds * 1000),
     },
+    consentUse: { kind: 'consume' },
     decide: (facts) => decidedPayment(payment, decidePayment(order, facts), settleAfter),
   };
 }
@@ -132,7 +133,10 @@ async function replayOrRefuse(services: PaymentServices, consent: DomesticPaymen
 function orderedPayment(consent: DomesticPaymentConsent, instruction: PaymentInstruction, payee: PayeeResolution, now: Date): OrderedPayment {
   return {
     id: newId('pmt'),
+    kind: 'domestic',
     consentId: consent.id,
+    instructionIdentification: instructionIdentificationOf(consent.request.Data.Initiation),
+    instruction: null,
     clientId: consent.clientId,
     customerId: consent.customerId ?? '',
     debtorAccountId: consent.debtorAccountId ?? '',
@@ -149,7 +153,7 @@ function orderedPayment(consent: DomesticPaymentConsent, instruction: PaymentIns
 }
 
 /** The payment with its decided outcome; a payment in settlement is handed to the scheme at `settleAfter`. */
-function decidedPayment(payment: OrderedPayment, decision: PaymentDecision, settleAfter: Date): DomesticPayment {
+export function decidedPayment(payment: OrderedPayment, decision: PaymentDecision, settleAfter: Date): DomesticPayment {
   return {
     ...payment,
     status: decision.status,
@@ -158,62 +162,7 @@ function decidedPayment(payment: OrderedPayment, decision: PaymentDecision, sett
   };
 }
 
-/** The payment transfer (debtor → payee or clearing) and the fee transfer (debtor → fee income), if charged. */
-function transfersOf(payment: OrderedPayment, instruction: PaymentInstruction, now: Date): TransferDraft[] {
-  const creditor = instruction.creditor;
-  const debit: EntryDraft = {
-    accountId: payment.debtorAccountId,
-    amountMinor: -payment.amountMinor,
-    information: `${creditor.name} ${instruction.reference}`.slice(0, 500),
-    counterparty: { name: creditor.name.slice(0, 140), schemeName: creditor.schemeName, identification: creditor.identification },
-  };
-  const credit: EntryDraft = {
-    accountId: payment.creditorAccountId ?? clearingAccountId(payment.currency),
-    amountMinor: payment.amountMinor,
-    information: `${instruction.reference} ${payment.id}`.slice(0, 500),
-    counterparty: null,
-  };
-  const transfers: TransferDraft[] = [
-    {
-      id: newId('trf'),
-      kind: 'payment',
-      currency: payment.currency,
-      reference: instruction.reference.slice(0, 140),
-      status: 'BOOK',
-      bookedAt: now,
-      valueAt: now,
-      entries: [debit, credit],
-    },
-  ];
-  if (payment.chargesMinor > 0n) {
-    transfers.push({
-      id: newId('trf'),
-      kind: 'fee',
-      currency: payment.currency,
-      reference: `Charge for payment ${payment.id}`,
-      status: 'BOOK',
-      bookedAt: now,
-      valueAt: now,
-      entries: [
-        {
-          accountId: payment.debtorAccountId,
-          amountMinor: -payment.chargesMinor,
-          information: `Payment charge ${instruction.reference}`.slice(0, 500),
-          counterparty: null,
-        },
-        {
-          accountId: feeIncomeAccountId(payment.currency),
-          amountMinor: payment.chargesMinor,
-          information: `Charge for ${payment.id}`,
-          counterparty: null,
-        },
-      ],
-    });
-  }
-  return transfers;
-}
-
-async function storedPayment(store: PaymentStore, id: string): Promise<DomesticPayment> {
+export async function storedPayment(store: PaymentStore, id: string): Promise<DomesticPayment> {
   const payment = await store.findById(id);
   if (!payment) throw new Error(`payment ${id} of an idempotency record is missing`);
   return payment;
@@ -225,7 +174,13 @@ async function storedPayment(store: PaymentStore, id: string): Promise<DomesticP
  */
 export async function getDomesticPayment(store: PaymentStore, clientId: string, paymentId: string): Promise<DomesticPayment> {
   const payment = await store.findById(paymentId);
-  if (!payment) throw new ResourceNotFound(`DomesticPaymentId ${paymentId} does not exist`);
+  if (!payment || payment.kind !== 'domestic') throw new ResourceNotFound(`DomesticPaymentId ${paymentId} does not exist`);
   if (payment.clientId !== clientId) throw new ResourceForbidden(`DomesticPaymentId ${paymentId} belongs to another partner`);
   return payment;
+}
+
+/** The `InstructionIdentification` of a payment's initiation (schema-valid: a string of 1 to 35 characters). */
+export function instructionIdentificationOf(initiation: unknown): string | null {
+  const value = (initiation as { InstructionIdentification?: unknown } | null)?.InstructionIdentification;
+  return typeof value === 'string' ? value : null;
 }

@@ -46,7 +46,10 @@ function acceptedExternalPayment(options: {
   const debtor = options.debtor ?? DEBTOR;
   const payment: DomesticPayment = {
     id: `pmt_test_${sequence}`,
+    kind: 'domestic',
     consentId: `pmc_test_${sequence}`,
+    instructionIdentification: `instr-${sequence}`,
+    instruction: null,
     clientId: 'cli_pay_app',
     customerId: 'cus_sandbox_alice',
     debtorAccountId: debtor,

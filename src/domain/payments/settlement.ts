@@ -97,7 +97,7 @@ function paymentUpdatedEvents(payment: DomesticPayment, now: Date): EventDraft[]
   return [
     {
       clientId: payment.clientId,
-      resource: { type: 'domestic-payment', id: payment.id },
+      resource: { type: payment.kind === 'domestic-vrp' ? 'domestic-vrp' : 'domestic-payment', id: payment.id },
       events: [EventType.ResourceUpdate],
       interactionId: null,
       occurredAt: now,

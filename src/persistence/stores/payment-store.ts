@@ -19,13 +19,16 @@ import { PAYMENT_CONSENT_KIND } from './payment-consent-store.js';
 import type { EventOutboxWriter } from './event-outbox-writer.js';
 import { appendCustomerMailWithin } from './customer-mail-writer.js';
 
+/** The consent table's kind of a VRP mandate. */
+const VRP_CONSENT_KIND = 'domestic-vrp';
+
 /** Thrown inside the payment transaction to roll it back when the consent is no longer `AUTH`. */
 class ConsentNoLongerAuthorised extends Error {}
 
 /**
  * Payments in the `payment` table. A payment is written in one transaction with its idempotency record, the
  * consent's `COND`, and its ledger transfers (see {@link PaymentStore.execute}). Lock order, the same in every
- * transaction that moves money: idempotency key → consent → customer → accounts (by id, in one statement). The
+ * transaction that moves money: idempotency key → consent (consumed, or a VRP mandate locked) → customer → accounts (by id, in one statement). The
  * store reports facts read under those locks; the domain decides the outcome.
  */
 export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
@@ -36,11 +39,11 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
   ) {}
 
   async execute(execution: PaymentExecution): Promise<ExecutionOutcome> {
-    let storingKey = false;
+    let storing: 'key' | 'payment' | null = null;
     try {
       const payment = await inTransaction(this.dataSource, async (manager) => {
         const { idempotency } = execution;
-        storingKey = true;
+        storing = 'key';
         await manager.query(
           'INSERT INTO idempotency_key (client_id, operation, key_hash, request_hash, resource_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
           [
@@ -52,23 +55,53 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
             this.time(idempotency.createdAt),
           ],
         );
-        storingKey = false;
-        const consumed = await manager.queryRunner?.query(
-          `UPDATE consent SET status = 'COND', status_updated_at = ? WHERE id = ? AND kind = ? AND status = 'AUTH'`,
-          [this.time(execution.payment.createdAt), execution.payment.consentId, PAYMENT_CONSENT_KIND],
-          true,
-        );
-        if (!consumed?.affected) throw new ConsentNoLongerAuthorised();
-        const decided = await this.decideUnderLocks(manager, execution);
+        storing = null;
+        const mandateUsedMinor = await this.useConsent(manager, execution);
+        const decided = await this.decideUnderLocks(manager, execution, mandateUsedMinor);
+        storing = 'payment';
         await this.insertPayment(manager, decided);
+        storing = null;
         return decided;
       });
       return { kind: 'created', payment };
     } catch (error) {
       if (error instanceof ConsentNoLongerAuthorised) return { kind: 'consent-not-authorised' };
-      if (storingKey && isDuplicateKeyError(error)) return { kind: 'duplicate-key' };
+      if (storing === 'key' && isDuplicateKeyError(error)) return { kind: 'duplicate-key' };
+      if (storing === 'payment' && isDuplicateKeyError(error)) return { kind: 'duplicate-instruction' };
       throw error;
     }
+  }
+
+  /**
+   * Uses the consent as the execution says: consumes a payment consent (`AUTH → COND`), or locks a VRP mandate still
+   * `AUTH` and sums its payments not rejected over each window of its usage.
+   * @returns the mandate's usage per window (empty for a consumed consent).
+   * @throws ConsentNoLongerAuthorised when the consent is not `AUTH` (any more).
+   */
+  private async useConsent(manager: EntityManager, { payment, consentUse }: PaymentExecution): Promise<bigint[]> {
+    if (consentUse.kind === 'consume') {
+      const consumed = await manager.queryRunner?.query(
+        `UPDATE consent SET status = 'COND', status_updated_at = ? WHERE id = ? AND kind = ? AND status = 'AUTH'`,
+        [this.time(payment.createdAt), payment.consentId, PAYMENT_CONSENT_KIND],
+        true,
+      );
+      if (!consumed?.affected) throw new ConsentNoLongerAuthorised();
+      return [];
+    }
+    const locked: unknown[] = await manager.query(
+      `SELECT id FROM consent WHERE id = ? AND kind = ? AND status = 'AUTH'${this.dialect === 'mysql' ? ' FOR UPDATE' : ''}`,
+      [payment.consentId, VRP_CONSENT_KIND],
+    );
+    if (locked.length === 0) throw new ConsentNoLongerAuthorised();
+    if (consentUse.windows.length === 0) return [];
+    const sums = consentUse.windows
+      .map((_, index) => `SUM(CASE WHEN created_at >= ? AND created_at < ? THEN amount_minor ELSE 0 END) AS used_${index}`)
+      .join(', ');
+    const [row] = await manager.query<Array<Record<string, string | number | null>>>(
+      `SELECT ${sums} FROM payment WHERE consent_id = ? AND status <> 'RJCT'`,
+      [...consentUse.windows.flatMap((window) => [this.time(window.start), this.time(window.end)]), payment.consentId],
+    );
+    return consentUse.windows.map((_, index) => BigInt(row?.[`used_${index}`] ?? 0));
   }
 
   private time(date: Date): Date | string {
@@ -78,13 +111,16 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
   private async insertPayment(manager: EntityManager, payment: DomesticPayment): Promise<void> {
     const row = toRow(payment);
     await manager.query(
-      `INSERT INTO payment (id, consent_id, client_id, customer_id, debtor_account_id, status, status_reason_code, status_reason_description,
-                            amount_minor, charges_minor, currency, local_instrument, route, creditor_account_id, creditor_identification,
-                            settle_after, created_at, status_updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO payment (id, kind, consent_id, instruction_identification, instruction, client_id, customer_id, debtor_account_id, status,
+                            status_reason_code, status_reason_description, amount_minor, charges_minor, currency, local_instrument, route,
+                            creditor_account_id, creditor_identification, settle_after, created_at, status_updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         row.id,
+        row.kind,
         row.consentId,
+        row.instructionIdentification,
+        row.instruction === null ? null : JSON.stringify(row.instruction),
         row.clientId,
         row.customerId,
         row.debtorAccountId,
@@ -109,14 +145,14 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
    * Locks the customer (MySQL; SQLite transactions are serialised) and the accounts, reads the facts under those
    * locks, has the domain decide, and posts the transfers of a payment it accepts.
    */
-  private async decideUnderLocks(manager: EntityManager, execution: PaymentExecution): Promise<DomesticPayment> {
+  private async decideUnderLocks(manager: EntityManager, execution: PaymentExecution, mandateUsedMinor: readonly bigint[]): Promise<DomesticPayment> {
     const { payment, transfers } = execution;
     if (this.dialect === 'mysql') await manager.query('SELECT id FROM customer WHERE id = ? FOR UPDATE', [payment.customerId]);
     const accountIds = new Set([payment.debtorAccountId, ...transfers.flatMap((transfer) => transfer.entries.map((entry) => entry.accountId))]);
     const accounts = await lockAccounts(manager, [...accountIds]);
     const debtor = accounts.get(payment.debtorAccountId);
     if (!debtor) throw new Error(`debtor account ${payment.debtorAccountId} of payment ${payment.id} does not exist`);
-    const decided = execution.decide({ debtorFunds: debtor.funds, risk: await this.readRiskFacts(manager, execution) });
+    const decided = execution.decide({ debtorFunds: debtor.funds, risk: await this.readRiskFacts(manager, execution), mandateUsedMinor });
     if (decided.status !== 'RJCT') await postTransfersToLocked(manager, transfers, accounts);
     return decided;
   }
@@ -209,7 +245,10 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
 function toRow(payment: DomesticPayment): PaymentRow {
   return {
     id: payment.id,
+    kind: payment.kind,
     consentId: payment.consentId,
+    instructionIdentification: payment.instructionIdentification,
+    instruction: payment.instruction,
     clientId: payment.clientId,
     customerId: payment.customerId,
     debtorAccountId: payment.debtorAccountId,
@@ -235,5 +274,6 @@ function toPayment({ statusReasonCode, statusReasonDescription, ...row }: Paymen
     status: row.status as PaymentStatus,
     statusReason: statusReasonCode ? { code: statusReasonCode, description: statusReasonDescription ?? '' } : null,
     route: row.route as DomesticPayment['route'],
+    kind: row.kind as DomesticPayment['kind'],
   };
 }

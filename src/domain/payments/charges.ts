@@ -47,8 +47,13 @@ export const DEFAULT_FEE_SCHEDULE: FeeSchedule = {
 export function chargesFor(schedule: FeeSchedule, localInstrument: string, amountMinor: bigint, currency: string): Charge[] {
   let feeMinor = 0n;
   for (const band of schedule[localInstrument] ?? []) if (amountMinor >= band.fromMinor) feeMinor = band.feeMinor;
-  if (feeMinor === 0n) return [];
-  return [{ type: CHARGE_TYPES[localInstrument] ?? 'UK.OBIE.PaymentOut', bearer: 'BorneByDebtor', amountMinor: feeMinor, currency }];
+  return chargesOfPayment(localInstrument, feeMinor, currency);
+}
+
+/** The charges a payment was made with, from its total (one instrument, so at most one charge, of the instrument's type). */
+export function chargesOfPayment(localInstrument: string, chargesMinor: bigint, currency: string): Charge[] {
+  if (chargesMinor === 0n) return [];
+  return [{ type: CHARGE_TYPES[localInstrument] ?? 'UK.OBIE.PaymentOut', bearer: 'BorneByDebtor', amountMinor: chargesMinor, currency }];
 }
 
 /** The total of the charges, in minor units. */

@@ -1,57 +1,32 @@
 // Proves on the database under test (SQLite, or MySQL/MariaDB with TEST_DATABASE_URL) that payments under a VRP mandate
 // keep to its limits whatever the concurrency: 100 concurrent £10 payments against a £100-per-week limit → exactly 10
-// paid, 90 refused U014 with nothing moved; one InstructionIdentification pays once whatever the idempotency keys; a
-// rejected payment does not use the limit; a cancelled mandate pays no more. The ledger invariants hold after each.
+// paid, 90 refused U014 with nothing moved, in one process or split over two; one InstructionIdentification pays once
+// whatever the idempotency keys; a cancelled mandate pays no more. The ledger invariants hold after each.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { after, before, test } from 'node:test';
 import { assertLedgerInvariants } from '../../../test/support/ledger-invariants.js';
-import { testEventOutbox } from '../../../test/support/event-outbox.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { primaryIdentification } from '../../domain/accounts/account.js';
-import { ConsentStatus } from '../../domain/consents/consent-status.js';
+import { insertMandate, payVrp, vrpRequest, vrpServices } from '../../../test/support/vrp-mandate.js';
 import { InvalidConsentStatus } from '../../domain/errors.js';
-import { newId } from '../../domain/ids.js';
-import { DEFAULT_FEE_SCHEDULE } from '../../domain/payments/charges.js';
-import { idempotencyClaim } from '../../domain/payments/idempotency.js';
-import type { RiskPolicy } from '../../domain/payments/risk-policy.js';
 import { ControlParametersBreached } from '../../domain/payments/vrp/limits.js';
 import type { DomesticVrpConsent } from '../../domain/payments/vrp/vrp-consent.js';
-import { InstructionAlreadyMade, makeDomesticVrp, type VrpPaymentServices, type VrpRequest } from '../../domain/payments/vrp/vrp-payments.js';
+import { InstructionAlreadyMade, type VrpPaymentServices, type VrpRequest } from '../../domain/payments/vrp/vrp-payments.js';
 import { buildSandboxSeed } from '../../sandbox/sandbox-seed.js';
 import { migrateDatabase, openDatabase, type Database } from '../data-source.js';
 import { seedSandboxIfEmpty } from '../sandbox-seeder.js';
-import { sqlTime } from '../sql.js';
-import { TypeOrmAccountStore } from './account-store.js';
-import { TypeOrmIdempotencyStore } from './idempotency-store.js';
-import { TypeOrmPaymentStore } from './payment-store.js';
 
 let testDatabase: TestDatabase;
 let database: Database;
 let services: VrpPaymentServices;
-
-const GENEROUS: RiskPolicy = {
-  maxPaymentMinor: 1_000_000_000n,
-  dailyLimitMinor: 1_000_000_000_000n,
-  customerVelocity: { count: 1_000_000, windowSeconds: 1 },
-  partnerVelocity: { count: 1_000_000, windowSeconds: 1 },
-  stepUpFromMinor: 25_000n,
-};
 
 before(async () => {
   testDatabase = await createTestDatabase();
   database = await openDatabase(testDatabase.config);
   await migrateDatabase(database);
   await seedSandboxIfEmpty(database, buildSandboxSeed);
-  const { dataSource, dialect } = database;
-  services = {
-    payments: new TypeOrmPaymentStore(dataSource, dialect, await testEventOutbox()),
-    idempotency: new TypeOrmIdempotencyStore(dataSource),
-    accounts: new TypeOrmAccountStore(dataSource),
-    risk: GENEROUS,
-    settlementDelayMs: 10_000,
-    fees: DEFAULT_FEE_SCHEDULE,
-  };
+  services = await vrpServices(database);
 });
 after(async () => {
   await database.dataSource.destroy();
@@ -65,74 +40,12 @@ async function balanceOf(accountId: string): Promise<bigint> {
   return BigInt(String(row?.balance));
 }
 
-async function creditorOf(accountId: string): Promise<{ SchemeName: string; Identification: string; Name: string }> {
-  const [account] = await services.accounts.listByIds([accountId]);
-  const identification = account && primaryIdentification(account);
-  if (!identification) throw new Error(`no identification for ${accountId}`);
-  return { SchemeName: identification.schemeName, Identification: identification.identification, Name: identification.name ?? 'Payee' };
+function authorisedMandate(): Promise<DomesticVrpConsent> {
+  return insertMandate(database);
 }
 
-/** An authorised mandate of Alice's current account to Bob: at most £50 a payment, £100 a week (from today). */
-async function authorisedMandate(): Promise<DomesticVrpConsent> {
-  const now = new Date();
-  const request = {
-    Data: {
-      ControlParameters: {
-        VRPType: ['UK.OBIE.VRPType.Other'],
-        PSUAuthenticationMethods: ['UK.OBIE.SCANotRequired'],
-        MaximumIndividualAmount: { Amount: '50.00', Currency: 'GBP' },
-        PeriodicLimits: [{ PeriodType: 'Week', PeriodAlignment: 'Consent', Amount: '100.00', Currency: 'GBP' }],
-      },
-      Initiation: { CreditorAccount: await creditorOf('acc_bob_current') },
-    },
-    Risk: {},
-  };
-  const consent: DomesticVrpConsent = {
-    id: newId('vrc'),
-    clientId: 'cli_vrp_app',
-    status: ConsentStatus.Authorised,
-    statusReason: null,
-    request,
-    validFrom: null,
-    validTo: null,
-    customerId: 'cus_sandbox_alice',
-    debtorAccountId: 'acc_alice_current',
-    debtor: null,
-    grantId: null,
-    authorisedAt: now,
-    createdAt: now,
-    statusUpdatedAt: now,
-    deletedAt: null,
-  };
-  const time = sqlTime(database.dialect, now);
-  await database.dataSource.query(
-    `INSERT INTO consent (id, kind, client_id, status, permissions, customer_id, authorised_at, created_at, status_updated_at, request)
-     VALUES (?, 'domestic-vrp', ?, 'AUTH', '[]', ?, ?, ?, ?, ?)`,
-    [consent.id, consent.clientId, consent.customerId, time, time, time, JSON.stringify(request)],
-  );
-  return consent;
-}
-
-function vrpRequest(consent: DomesticVrpConsent, amount: string, instructionIdentification = randomUUID().slice(0, 35)): VrpRequest {
-  return {
-    Data: {
-      ConsentId: consent.id,
-      PSUAuthenticationMethod: 'UK.OBIE.SCANotRequired',
-      VRPType: 'UK.OBIE.VRPType.Other',
-      Initiation: consent.request.Data.Initiation,
-      Instruction: {
-        InstructionIdentification: instructionIdentification,
-        EndToEndIdentification: 'E2E-VRP',
-        InstructedAmount: { Amount: amount, Currency: 'GBP' },
-        CreditorAccount: consent.request.Data.Initiation.CreditorAccount,
-      },
-    },
-    Risk: {},
-  };
-}
-
-function pay(consent: DomesticVrpConsent, request: VrpRequest, key: string = randomUUID()) {
-  return makeDomesticVrp(services, consent, request, idempotencyClaim(consent.clientId, 'domestic-vrp', key, request), new Date());
+function pay(consent: DomesticVrpConsent, request: VrpRequest, key?: string) {
+  return payVrp(services, consent, request, key);
 }
 
 test('100 concurrent £10 payments against a £100-per-week limit → exactly 10 paid, 90 refused U014 naming the limit, exactly £100 moved', async () => {
@@ -187,4 +100,41 @@ test('a cancelled mandate → the next payment 400 U009, nothing moved', async (
   const bobBefore = await balanceOf('acc_bob_current');
   await assert.rejects(pay(consent, vrpRequest(consent, '10.00')), InvalidConsentStatus);
   assert.equal(await balanceOf('acc_bob_current'), bobBefore);
+});
+
+test('two processes each sending 50 concurrent £10 payments under one £100-a-week mandate → exactly 10 paid between them, 90 refused U014', async () => {
+  const consent = await authorisedMandate();
+  const bobBefore = await balanceOf('acc_bob_current');
+  const children = [0, 1].map(() =>
+    spawn(process.execPath, ['--import', 'tsx', 'test/support/vrp-payer-child.ts'], {
+      env: { ...process.env, DATABASE_CONFIG: JSON.stringify(testDatabase.config), MANDATE: JSON.stringify(consent), COUNT: '50' },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    }),
+  );
+  const outputs = children.map((child) => {
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    return () => output;
+  });
+  const ready = async (output: () => string) => {
+    while (!output().includes('ready')) await new Promise((resolve) => setTimeout(resolve, 20));
+  };
+  await Promise.all(outputs.map(ready));
+  for (const child of children) child.stdin.end('go\n');
+  await Promise.all(children.map((child) => once(child, 'exit')));
+  const results = outputs.map(
+    (output) => JSON.parse(output().split('\n').filter(Boolean).at(-1) ?? '{}') as { paid: number; refused: Record<string, number> },
+  );
+  assert.equal(
+    results.reduce((sum, result) => sum + result.paid, 0),
+    10,
+    JSON.stringify(results),
+  );
+  assert.equal(
+    results.reduce((sum, result) => sum + (result.refused.ControlParametersBreached ?? 0), 0),
+    90,
+    JSON.stringify(results),
+  );
+  assert.equal(await balanceOf('acc_bob_current'), bobBefore + 10_000n);
+  await assertLedgerInvariants(database.dataSource);
 });

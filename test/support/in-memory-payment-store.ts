@@ -144,6 +144,15 @@ export class InMemoryPaymentStore implements PaymentStore, IdempotencyStore {
     return payment ? { ...payment } : null;
   }
 
+  async listByConsent(consentId: string, limit: number): Promise<DomesticPayment[]> {
+    await tick();
+    return [...this.payments.values()]
+      .filter((payment) => payment.consentId === consentId)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+      .slice(0, limit)
+      .map((payment) => ({ ...payment }));
+  }
+
   async hasPaidPayee(customerId: string, creditorIdentification: string): Promise<boolean> {
     await tick();
     return [...this.payments.values()].some(

@@ -117,6 +117,8 @@ export interface PaymentStore {
    */
   execute(execution: PaymentExecution): Promise<ExecutionOutcome>;
   findById(id: string): Promise<DomesticPayment | null>;
+  /** The payments made under a consent, newest first, at most `limit`. */
+  listByConsent(consentId: string, limit: number): Promise<DomesticPayment[]>;
   /** Whether the customer has paid this payee before (a payment not rejected). */
   hasPaidPayee(customerId: string, creditorIdentification: string): Promise<boolean>;
   /** External payments in `ACSP` due for settlement at `now`, oldest first. */

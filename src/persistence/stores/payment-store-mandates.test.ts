@@ -64,8 +64,17 @@ test('100 concurrent £10 payments against a £100-per-week limit → exactly 10
   for (const result of paid) assert.equal(result.value.payment.status, 'ACSC');
   assert.equal(bobBefore + 10_000n, await balanceOf('acc_bob_current'));
   assert.ok(aliceBefore - (await balanceOf('acc_alice_current')) >= 10_000n, 'Alice paid the £100 (and its charges)');
-  const [count] = await database.dataSource.query<Array<{ n: unknown }>>('SELECT COUNT(*) AS n FROM payment WHERE consent_id = ?', [consent.id]);
-  assert.equal(Number(count?.n), 10, 'no refused payment was stored');
+  const stored = await services.payments.listByConsent(consent.id, 1_000);
+  assert.equal(stored.length, 10, 'no refused payment was stored');
+  assert.ok(
+    stored.every((payment) => payment.kind === 'domestic-vrp' && payment.instruction !== null),
+    'each VRP keeps its kind and instruction',
+  );
+  assert.deepEqual(
+    stored.map((payment) => payment.createdAt.getTime()),
+    stored.map((payment) => payment.createdAt.getTime()).sort((a, b) => b - a),
+    'newest first',
+  );
   await assertLedgerInvariants(database.dataSource);
 });
 

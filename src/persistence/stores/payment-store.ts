@@ -189,6 +189,14 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
     return row ? toPayment(row) : null;
   }
 
+  async listByConsent(consentId: string, limit: number): Promise<DomesticPayment[]> {
+    if (!isStorableId(consentId)) return [];
+    const rows = await this.dataSource
+      .getRepository<PaymentRow>('Payment')
+      .find({ where: { consentId }, order: { createdAt: 'DESC', id: 'DESC' }, take: limit });
+    return rows.map(toPayment);
+  }
+
   async hasPaidPayee(customerId: string, creditorIdentification: string): Promise<boolean> {
     if (!isStorableId(creditorIdentification)) return false;
     const rows: unknown[] = await this.dataSource.query(

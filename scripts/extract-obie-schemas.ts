@@ -4,7 +4,8 @@
  * refs in `definitions`, and OpenAPI-only annotations are stripped so the output compiles under Ajv strict
  * mode. The generated files are checked in; the app never reads the specs at run time.
  *
- * Run: `node --import tsx scripts/extract-obie-schemas.ts`
+ * Run: `node --import tsx scripts/extract-obie-schemas.ts`. The specs are read from `../shared/specs/obie/` beside the
+ * repository, or from the folder `OBIE_SPEC_DIR` names (a git worktree elsewhere).
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
@@ -33,9 +34,23 @@ const SCHEMAS: Readonly<Record<string, readonly string[]>> = {
     'OBWriteFundsConfirmationResponse1',
     'OBWritePaymentDetailsResponse1',
   ],
+  // The domestic VRP schemas. `VRPType` is a namespaced enum (a free string in the schema), so the commercial VRP
+  // values `UK.OBIE.VRPType.CVRP1|2|3` of `commercial-vrp/cvrp-openapi.json` pass these too; its one other schema
+  // change (no `CANC` among payment statuses) is checked in code.
+  'vrp-openapi.json': [
+    'OBDomesticVRPConsentRequest',
+    'OBDomesticVRPConsentResponse',
+    'OBVRPFundsConfirmationRequest',
+    'OBVRPFundsConfirmationResponse',
+    'OBDomesticVRPRequest',
+    'OBDomesticVRPResponse',
+    'OBDomesticVRPDetails',
+  ],
 };
 
-const SPEC_DIR = new URL('../../shared/specs/obie/', import.meta.url);
+const SPEC_DIR = process.env.OBIE_SPEC_DIR
+  ? new URL(`file://${process.env.OBIE_SPEC_DIR.replace(/\/?$/, '/')}`)
+  : new URL('../../shared/specs/obie/', import.meta.url);
 const OUT_DIR = new URL('../schemas/obie/', import.meta.url);
 const ID_BASE = 'https://openteller.dev/schemas/obie/';
 const COMPONENT_REF = '#/components/schemas/';

@@ -46,6 +46,7 @@ import { TypeOrmPartnerStore } from './persistence/stores/partner-store.js';
 import { TypeOrmPartnerUserStore } from './persistence/stores/partner-user-store.js';
 import { TypeOrmPaymentConsentStore } from './persistence/stores/payment-consent-store.js';
 import { TypeOrmPaymentStore } from './persistence/stores/payment-store.js';
+import { TypeOrmVrpConsentStore } from './persistence/stores/vrp-consent-store.js';
 import { ReplayGuardStore } from './persistence/stores/replay-guard-store.js';
 import { TypeOrmServerKeyStore } from './persistence/stores/server-key-store.js';
 import { TypeOrmWebSessionStore } from './persistence/stores/web-session-store.js';
@@ -66,6 +67,7 @@ import { SqlAppEventHistory } from './persistence/stores/app-event-history-store
 import { SqlTestEventStore } from './persistence/stores/test-event-store.js';
 import { settleDuePayments } from './domain/payments/settlement.js';
 import { expireDueConsents } from './domain/consents/account-access-consents.js';
+import { expireDueVrpConsents } from './domain/payments/vrp/vrp-consents.js';
 import { deliverDueEvents, type DeliveryRun } from './domain/events/deliver-due-events.js';
 import { DEFAULT_PUSH_RETRY_POLICY, type PushRetryPolicy } from './domain/events/push-retry-policy.js';
 import { DEFAULT_PUSH_TIMEOUTS, eventPushSender, type PushTimeouts } from './events/event-push-sender.js';
@@ -92,7 +94,10 @@ export interface OpenTeller {
 export interface BackgroundJobs {
   /** Settles or rejects the payments to other banks whose settlement time has come (the sandbox payment scheme). */
   settlePayments(now: Date): Promise<{ settled: number; rejected: number }>;
-  /** Expires the account-access consents whose expiry has passed (partners hear of it); returns how many it looked at. */
+  /**
+   * Expires the account-access consents whose expiry and the VRP consents whose `ValidToDateTime` has passed (partners
+   * hear of it); returns how many it looked at.
+   */
   expireConsents(now: Date): Promise<number>;
   /**
    * Pushes the event notifications due at `now` to the apps' callback URLs (up to {@link EVENT_PUSH_CONCURRENCY} at
@@ -134,6 +139,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const replayGuard = new ReplayGuardStore(dataSource, dialect);
   const ledger = new SqlLedgerReader(dataSource, dialect);
   const paymentConsents = new TypeOrmPaymentConsentStore(dataSource);
+  const vrpConsents = new TypeOrmVrpConsentStore(dataSource, outbox);
   const payments = new TypeOrmPaymentStore(dataSource, dialect, outbox);
   const partners = new TypeOrmPartnerStore(dataSource);
   const sessions = new TypeOrmWebSessionStore(dataSource);
@@ -148,7 +154,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
     adapter: createOidcAdapter(dataSource),
     keys,
     logger,
-    intents: intents(consents, paymentConsents),
+    intents: intents(consents, paymentConsents, vrpConsents),
     customers,
     registrationEndpoint,
     fetch: fetchKeySet,
@@ -243,7 +249,8 @@ export async function createOpenTeller(config: Config, database: Database, logge
         rememberRequestOnce: (key, expiresAt) => replayGuard.rememberOnce('dcr-jti', key, expiresAt),
       },
       ownDirectoryIssuer: directory?.issuer ?? null,
-      endConsents: (clientId, now) => endConsentsOfApp({ accountAccess: consents, payments: paymentConsents }, grants, clientId, now),
+      endConsents: (clientId, now) =>
+        endConsentsOfApp({ accountAccess: consents, payments: paymentConsents, vrp: vrpConsents }, grants, clientId, now),
       logger,
       outages: OUTAGES,
     }),
@@ -350,7 +357,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const jobs: BackgroundJobs = {
     settlePayments: (now) => settleDuePayments(payments, sandboxSchemeAnswer, now),
     deliverEvents: (now) => deliverDueEvents(pushWorker, now),
-    expireConsents: (now) => expireDueConsents(consents, now),
+    expireConsents: async (now) => (await expireDueConsents(consents, now)) + (await expireDueVrpConsents(vrpConsents, now)),
   };
   return { app, provider, calls, jobs, outbox, handleUpgrade, closeEventStreams: () => eventStreams.close() };
 }

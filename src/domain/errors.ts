@@ -20,6 +20,11 @@ export class InvalidField extends DomainError {
   readonly code = 'InvalidField';
 }
 
+/** A field the request needs here is absent, though the schema leaves it optional (OBIE U004). */
+export class FieldMissing extends DomainError {
+  readonly code = 'FieldMissing';
+}
+
 /** A date field is invalid, or in the past/future where it must not be (OBIE U003). */
 export class InvalidDate extends DomainError {
   readonly code = 'InvalidDate';

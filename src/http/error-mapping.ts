@@ -3,6 +3,7 @@ import type { DomainError } from '../domain/errors.js';
 /** The one table mapping business failures to HTTP statuses and OBIE v4 error codes (NOTES §7.2). */
 const DOMAIN_ERRORS: Readonly<Record<string, { status: number; errorCode: string }>> = {
   InvalidField: { status: 400, errorCode: 'U002' },
+  FieldMissing: { status: 400, errorCode: 'U004' },
   InvalidDate: { status: 400, errorCode: 'U003' },
   ResourceNotFound: { status: 400, errorCode: 'U011' },
   ResourceForbidden: { status: 403, errorCode: 'U011' },

@@ -1,9 +1,11 @@
-// Proves that when an app is gone, every consent of it that could still be used ends (account access CANC, unused
-// payment consents RJCT) and each of their grants is revoked, while other apps' consents and ended ones stay as they are.
+// Proves that when an app is gone, every consent of it that could still be used ends (account access and VRP mandates
+// CANC, unused payment consents RJCT) and each of their grants is revoked, while other apps' consents and ended ones stay as
+// they are.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InMemoryConsentStore } from '../../../test/support/in-memory-consent-store.js';
 import type { PaymentConsentStore } from '../payments/payment-consent.js';
+import type { VrpConsentStore } from '../payments/vrp/vrp-consent.js';
 import type { AccountAccessConsent } from './account-access-consent.js';
 import { endConsentsOfApp } from './app-consents.js';
 import { ConsentStatus } from './consent-status.js';
@@ -29,7 +31,7 @@ function consent(id: string, clientId: string, status: ConsentStatus, grantId: s
   };
 }
 
-test('an app is deregistered → its AWAU and AUTH account access CANC, its unused payment consents rejected, every grant revoked; other apps untouched', async () => {
+test('an app is deregistered → its AWAU and AUTH account access and VRP mandates CANC, its unused payment consents rejected, every grant revoked; other apps untouched', async () => {
   const accountAccess = new InMemoryConsentStore();
   accountAccess.put(consent('aac_live', 'cli_gone', ConsentStatus.Authorised, 'grant_live'));
   accountAccess.put(consent('aac_waiting', 'cli_gone', ConsentStatus.AwaitingAuthorisation, null));
@@ -42,15 +44,28 @@ test('an app is deregistered → its AWAU and AUTH account access CANC, its unus
       return ['grant_payment'];
     },
   } as unknown as PaymentConsentStore;
+  const cancelled: Array<{ clientId: string; code: string }> = [];
+  const vrp = {
+    async cancelAllOfClient(clientId: string, _at: Date, reason: { code: string }) {
+      cancelled.push({ clientId, code: reason.code });
+      return ['grant_mandate'];
+    },
+  } as unknown as VrpConsentStore;
   const revoked: string[] = [];
 
-  const count = await endConsentsOfApp({ accountAccess, payments }, { revokeGrant: async (grantId) => void revoked.push(grantId) }, 'cli_gone', NOW);
+  const count = await endConsentsOfApp(
+    { accountAccess, payments, vrp },
+    { revokeGrant: async (grantId) => void revoked.push(grantId) },
+    'cli_gone',
+    NOW,
+  );
 
-  assert.equal(count, 2);
-  assert.deepEqual(revoked.sort(), ['grant_live', 'grant_payment']);
+  assert.equal(count, 3);
+  assert.deepEqual(revoked.sort(), ['grant_live', 'grant_mandate', 'grant_payment']);
   assert.equal((await accountAccess.findById('aac_live'))?.status, ConsentStatus.Revoked);
   assert.equal((await accountAccess.findById('aac_waiting'))?.status, ConsentStatus.Revoked);
   assert.equal((await accountAccess.findById('aac_live'))?.statusReason?.description, 'The app was deregistered');
   assert.equal((await accountAccess.findById('aac_other'))?.status, ConsentStatus.Authorised);
   assert.deepEqual(rejected, [{ clientId: 'cli_gone', code: 'U036' }]);
+  assert.deepEqual(cancelled, [{ clientId: 'cli_gone', code: 'TKSP' }]);
 });

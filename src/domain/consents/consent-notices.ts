@@ -25,8 +25,12 @@ export function accessExpiredNotices(consent: AccountAccessConsent, now: Date): 
   }));
 }
 
-/** A notice to the customer who granted the consent (none for a consent no customer granted). */
-function noticeTo(consent: AccountAccessConsent, now: Date, words: (appName: string) => { subject: string; lines: string[] }): CustomerNotice[] {
+/** A notice to the customer who granted a consent of any kind (none for a consent no customer granted). */
+export function noticeTo(
+  consent: { readonly customerId: string | null; readonly clientId: string },
+  now: Date,
+  words: (appName: string) => { subject: string; lines: string[] },
+): CustomerNotice[] {
   const { customerId } = consent;
   if (!customerId) return [];
   return [

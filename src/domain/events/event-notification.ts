@@ -1,12 +1,13 @@
 import { EventType } from './event-types.js';
 
 /** The kinds of resource an event is about, as the SET's `http://openbanking.org.uk/rty` names them. */
-export type EventResourceType = 'account-access-consent' | 'domestic-payment-consent' | 'domestic-payment' | 'domestic-vrp';
+export type EventResourceType = 'account-access-consent' | 'domestic-payment-consent' | 'domestic-vrp-consent' | 'domestic-payment' | 'domestic-vrp';
 
 /** Where each kind of resource lives below the API base path. */
 const RESOURCE_PATHS: Readonly<Record<EventResourceType, string>> = {
   'account-access-consent': '/aisp/account-access-consents',
   'domestic-payment-consent': '/pisp/domestic-payment-consents',
+  'domestic-vrp-consent': '/pisp/domestic-vrp-consents',
   'domestic-payment': '/pisp/domestic-payments',
   'domestic-vrp': '/pisp/domestic-vrps',
 };

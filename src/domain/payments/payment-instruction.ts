@@ -55,7 +55,7 @@ export interface PaymentInstruction {
   readonly endToEndIdentification: string;
 }
 
-interface InitiationAccount {
+export interface InitiationAccount {
   SchemeName?: unknown;
   Identification?: unknown;
   Name?: unknown;
@@ -108,7 +108,12 @@ export function parseInitiation(initiation: InitiationJson, base = 'Data.Initiat
   };
 }
 
-function parseAccount(account: InitiationAccount, path: string): PaymentAccount {
+/**
+ * An account a payment names (`CreditorAccount`, `DebtorAccount`): a supported scheme and a well-formed identification
+ * (spaces removed, upper case).
+ * @throws UnsupportedScheme (U027), InvalidField (U002), each with `path` and the member at fault.
+ */
+export function parseAccount(account: InitiationAccount, path: string): PaymentAccount {
   const schemeName = textOf(account.SchemeName);
   if (!SUPPORTED_SCHEMES.includes(schemeName)) {
     throw new UnsupportedScheme(`SchemeName ${schemeName} is not supported; use ${SUPPORTED_SCHEMES.join(' or ')}`, `${path}.SchemeName`);

@@ -19,6 +19,10 @@ export interface ConsentRow {
   statusUpdatedAt: Date;
   request: JsonDocument;
   lastUsedAt: Date | null;
+  /** VRP consents: the first instant payments may be made (`ValidFromDateTime`); their end is `expiresAt`. */
+  validFromAt: Date | null;
+  /** VRP consents: when the partner deleted it (the API no longer knows it; the customer's history still shows it). */
+  deletedAt: Date | null;
 }
 
 export interface ConsentAccountRow {
@@ -26,7 +30,11 @@ export interface ConsentAccountRow {
   accountId: string;
 }
 
-/** `consent`: account-access (and later payment) consents, bound to one partner client, customer and grant. */
+/**
+ * `consent`: account-access, domestic payment and domestic VRP consents (`kind`), bound to one partner client, customer and
+ * grant. `expires_at` is when it ends by itself: account access its `ExpirationDateTime`, a payment consent its
+ * authorisation deadline, a VRP consent its `ValidToDateTime`.
+ */
 export function consentEntity(types: ColumnTypes): EntitySchema<ConsentRow> {
   return new EntitySchema<ConsentRow>({
     name: 'Consent',
@@ -49,6 +57,8 @@ export function consentEntity(types: ColumnTypes): EntitySchema<ConsentRow> {
       statusUpdatedAt: types.timestamp({ name: 'status_updated_at' }),
       request: types.json(),
       lastUsedAt: types.timestamp({ name: 'last_used_at', nullable: true }),
+      validFromAt: types.timestamp({ name: 'valid_from_at', nullable: true }),
+      deletedAt: types.timestamp({ name: 'deleted_at', nullable: true }),
     },
     indices: [
       { name: 'ix_consent_client', columns: ['clientId', 'createdAt'] },

@@ -90,6 +90,8 @@ async function createPaymentConsent(clientId: string, status: ConsentStatus): Pr
     statusUpdatedAt: now,
     request: { body: {}, charges: [] },
     lastUsedAt: null,
+    validFromAt: null,
+    deletedAt: null,
   });
   return id;
 }

@@ -1,4 +1,4 @@
-import { In, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
+import { In, LessThanOrEqual, type DataSource } from 'typeorm';
 import type { EventDraft } from '../../domain/events/event-notification.js';
 import type { CustomerNotice } from '../../domain/mail/customer-notice.js';
 import type { AccountAccessConsent, ConsentAuthorisation, ConsentStore } from '../../domain/consents/account-access-consent.js';
@@ -11,7 +11,7 @@ import { inTransaction } from '../transactions.js';
 import { APP_STANDING_COLUMNS, APP_STANDING_JOIN, appStandingOf, type AppStandingRow } from './app-standing-sql.js';
 import { endLiveConsentsOfClient } from './client-consents.js';
 import type { EventOutboxWriter } from './event-outbox-writer.js';
-import { appendCustomerMailWithin } from './customer-mail-writer.js';
+import { transitionConsent } from './consent-transition.js';
 
 /** The `consent.kind` of account-access consents (payment consents share the table). */
 const KIND = 'account-access';
@@ -84,7 +84,7 @@ export class TypeOrmConsentStore implements ConsentStore {
     });
   }
 
-  async transition(
+  transition(
     consentId: string,
     from: readonly ConsentStatus[],
     to: ConsentStatus,
@@ -93,19 +93,7 @@ export class TypeOrmConsentStore implements ConsentStore {
     events: readonly EventDraft[] = [],
     notices: readonly CustomerNotice[] = [],
   ): Promise<boolean> {
-    const change = async (manager: EntityManager) => {
-      const result = await manager
-        .getRepository<ConsentRow>('Consent')
-        .update(
-          { id: consentId, kind: KIND, status: In([...from]) },
-          { status: to, statusUpdatedAt: at, statusReasonCode: reason?.code ?? null, statusReasonDescription: reason?.description ?? null },
-        );
-      if (!result.affected) return false;
-      await appendCustomerMailWithin(manager, notices);
-      await this.outbox.appendWithin(manager, events, at);
-      return true;
-    };
-    return events.length === 0 && notices.length === 0 ? change(this.dataSource.manager) : inTransaction(this.dataSource, change);
+    return transitionConsent(this.dataSource, this.outbox, KIND, { consentId, from, to, at, reason, events, notices });
   }
 
   async removeSharedAccount(consentId: string, customerId: string, accountId: string, events: readonly EventDraft[], at: Date): Promise<boolean> {
@@ -180,6 +168,8 @@ function fromRaw(row: RawConsentRow): ConsentRow {
     statusUpdatedAt: readSqlTime(row.status_updated_at),
     request: JSON.parse(row.request) as Record<string, unknown>,
     lastUsedAt: null,
+    validFromAt: null,
+    deletedAt: null,
   };
 }
 
@@ -202,6 +192,8 @@ function toRow(consent: AccountAccessConsent): ConsentRow {
     statusUpdatedAt: consent.statusUpdatedAt,
     request: { ...consent.request },
     lastUsedAt: null,
+    validFromAt: null,
+    deletedAt: null,
   };
 }
 

@@ -132,6 +132,8 @@ function toRow(consent: DomesticPaymentConsent): ConsentRow {
     statusUpdatedAt: consent.statusUpdatedAt,
     request,
     lastUsedAt: null,
+    validFromAt: null,
+    deletedAt: null,
   };
 }
 

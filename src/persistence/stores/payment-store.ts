@@ -16,11 +16,9 @@ import { isDuplicateKeyError, isStorableId, sqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
 import { lockAccounts, postTransfersToLocked, postTransfersWithin } from './ledger-store.js';
 import { PAYMENT_CONSENT_KIND } from './payment-consent-store.js';
+import { VRP_CONSENT_KIND } from './vrp-consent-store.js';
 import type { EventOutboxWriter } from './event-outbox-writer.js';
 import { appendCustomerMailWithin } from './customer-mail-writer.js';
-
-/** The consent table's kind of a VRP mandate. */
-const VRP_CONSENT_KIND = 'domestic-vrp';
 
 /** Thrown inside the payment transaction to roll it back when the consent is no longer `AUTH`. */
 class ConsentNoLongerAuthorised extends Error {}

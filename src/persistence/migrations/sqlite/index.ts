@@ -7,6 +7,7 @@ import { EventNotifications1764300000000 } from './1764300000000-event-notificat
 import { EventPushClaims1764400000000 } from './1764400000000-event-push-claims.js';
 import { CustomerEmail1764500000000 } from './1764500000000-customer-email.js';
 import { ConsentExpiryIndex1764600000000 } from './1764600000000-consent-expiry-index.js';
+import { VrpConsents1764700000000 } from './1764700000000-vrp-consents.js';
 import { PaymentInstructions1764800000000 } from './1764800000000-payment-instructions.js';
 
 /** The sqlite migrations, oldest first. */
@@ -20,5 +21,6 @@ export const sqliteMigrations = [
   EventPushClaims1764400000000,
   CustomerEmail1764500000000,
   ConsentExpiryIndex1764600000000,
+  VrpConsents1764700000000,
   PaymentInstructions1764800000000,
 ];

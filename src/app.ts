@@ -214,6 +214,8 @@ export async function createOpenTeller(config: Config, database: Database, logge
       pisp: {
         issuer: config.issuer,
         consents: paymentConsents,
+        vrpConsents,
+        grants,
         idempotency: new TypeOrmIdempotencyStore(dataSource),
         payments,
         funds: payments,
@@ -321,6 +323,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
       cookieSecret: keys.cookieSecrets[0] ?? '',
       logger,
       outages: OUTAGES,
+      vrp: { provider, vrpConsents, accounts, customers },
       payments: {
         provider,
         paymentConsents,

@@ -294,6 +294,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
       customers,
       accounts,
       consents,
+      vrpConsents,
       connections: new SqlConnectionStore(dataSource),
       grants,
       mail: new TypeOrmMailOutbox(dataSource),

@@ -214,6 +214,8 @@ export async function createOpenTeller(config: Config, database: Database, logge
       pisp: {
         issuer: config.issuer,
         consents: paymentConsents,
+        vrpConsents,
+        grants,
         idempotency: new TypeOrmIdempotencyStore(dataSource),
         payments,
         funds: payments,
@@ -292,6 +294,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
       customers,
       accounts,
       consents,
+      vrpConsents,
       connections: new SqlConnectionStore(dataSource),
       grants,
       mail: new TypeOrmMailOutbox(dataSource),
@@ -321,6 +324,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
       cookieSecret: keys.cookieSecrets[0] ?? '',
       logger,
       outages: OUTAGES,
+      vrp: { provider, vrpConsents, accounts, customers },
       payments: {
         provider,
         paymentConsents,

@@ -2,6 +2,8 @@ import type { EventPollRequest } from '../domain/events/event-polling.js';
 import type { EventSubscriptionRequest } from '../domain/events/event-subscriptions.js';
 import type { PaymentConsentRequest } from '../domain/payments/payment-consent.js';
 import type { PaymentRequest } from '../domain/payments/payments.js';
+import type { VrpConsentRequest } from '../domain/payments/vrp/vrp-consent.js';
+import type { VrpFundsConfirmationRequest } from '../domain/payments/vrp/vrp-consents.js';
 
 /** `OBReadConsent1`: what a partner asks an account-access consent for. */
 export interface AccountAccessConsentRequest {
@@ -22,6 +24,8 @@ export interface RequestBodies {
   readonly OBReadConsent1: AccountAccessConsentRequest;
   readonly OBWriteDomesticConsent4: PaymentConsentRequest;
   readonly OBWriteDomestic2: PaymentRequest;
+  readonly OBDomesticVRPConsentRequest: VrpConsentRequest;
+  readonly OBVRPFundsConfirmationRequest: VrpFundsConfirmationRequest;
   readonly OBEventSubscription1: { readonly Data: EventSubscriptionRequest };
   readonly OBEventSubscriptionResponse1: { readonly Data: EventSubscriptionRequest & { readonly EventSubscriptionId: string } };
   readonly OBEventPolling1: EventPollRequest;

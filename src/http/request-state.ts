@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import type { AccountAccessConsent } from '../domain/consents/account-access-consent.js';
 import type { AppStanding } from '../domain/partners/partner-app.js';
 import type { DomesticPaymentConsent } from '../domain/payments/payment-consent.js';
+import type { DomesticVrpConsent } from '../domain/payments/vrp/vrp-consent.js';
 import type { ApiError } from './api-error.js';
 import type { VerifiedToken } from './middleware/require-access-token.js';
 import type { RequestBodies, RequestSchema } from './request-bodies.js';
@@ -41,6 +42,7 @@ const interaction = new RequestSlot<{ readonly id: string; readonly invalidSent:
 const token = new RequestSlot<VerifiedToken>('The verified access token');
 const accountAccess = new RequestSlot<AccountAccess>('The account-access consent');
 const paymentConsent = new RequestSlot<DomesticPaymentConsent>('The payment consent');
+const vrpConsent = new RequestSlot<DomesticVrpConsent>('The VRP consent');
 const appStanding = new RequestSlot<AppStanding | null>("The app's standing");
 const appVersion = new RequestSlot<number>("The app's version");
 const bodyRefusal = new RequestSlot<ApiError>('The refusal of the request body');
@@ -100,6 +102,16 @@ export function rememberPaymentConsent(ctx: Context, consent: DomesticPaymentCon
 /** The payment consent the customer token is bound to. */
 export function paymentConsentOf(ctx: Context): DomesticPaymentConsent {
   return paymentConsent.get(ctx);
+}
+
+/** Set by `requireVrpConsent`. */
+export function rememberVrpConsent(ctx: Context, consent: DomesticVrpConsent): void {
+  vrpConsent.set(ctx, consent);
+}
+
+/** The VRP consent the customer token is bound to. */
+export function vrpConsentOf(ctx: Context): DomesticVrpConsent {
+  return vrpConsent.get(ctx);
 }
 
 /** Set by a consent guard that read the app's standing with the consent (null: the app does not exist). */

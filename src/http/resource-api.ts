@@ -21,9 +21,11 @@ import { requireActiveApp, type AppStandingLookup } from './middleware/require-a
 import { requireAuthorisedConsent } from './middleware/require-consent.js';
 import { requireIdempotencyKey } from './middleware/require-idempotency-key.js';
 import { requirePaymentConsent } from './middleware/require-payment-consent.js';
+import { requireVrpConsent } from './middleware/require-vrp-consent.js';
 import { validateRequestBody } from './middleware/validate-request.js';
 import { domesticPaymentConsentRoutes } from './pisp/domestic-payment-consents.js';
 import { domesticPaymentRoutes } from './pisp/domestic-payments.js';
+import { domesticVrpConsentRoutes } from './pisp/domestic-vrp-consents.js';
 import type { PispServices } from './pisp/pisp-services.js';
 import type { RouteDeclaration } from './route.js';
 import { eventSubscriptionRoutes } from './events/event-subscriptions.js';
@@ -49,7 +51,26 @@ export const AISP_ROUTES: readonly RouteDeclaration<AispServices>[] = [
 export const EVENT_ROUTES: readonly RouteDeclaration<EventsServices>[] = [...eventSubscriptionRoutes, ...eventPollingRoutes];
 
 /** The payment-initiation routes, as declared. */
-export const PISP_ROUTES: readonly RouteDeclaration<PispServices>[] = [...domesticPaymentConsentRoutes, ...domesticPaymentRoutes];
+export const PISP_ROUTES: readonly RouteDeclaration<PispServices>[] = [
+  ...domesticPaymentConsentRoutes,
+  ...domesticPaymentRoutes,
+  ...domesticVrpConsentRoutes,
+];
+
+/**
+ * Optional OBIE operations this bank does not offer on a path it serves with other methods. They answer as every
+ * optional endpoint not offered does — 404 `U011`, like an unknown path — rather than the 405 a method the path does
+ * not take gets.
+ */
+export const OPERATIONS_NOT_OFFERED: readonly { readonly method: string; readonly path: string; readonly operationId: string }[] = [
+  { method: 'PUT', path: '/pisp/domestic-vrp-consents/:ConsentId', operationId: 'domesticVrpConsentsPut' },
+  { method: 'PATCH', path: '/pisp/domestic-vrp-consents/:ConsentId', operationId: 'domesticVrpConsentsPatch' },
+];
+
+const NOT_OFFERED = OPERATIONS_NOT_OFFERED.map(({ method, path }) => ({
+  method,
+  pattern: new RegExp(`^${API_BASE_PATH}${path.replace(/:[A-Za-z]+/g, '[^/]+')}$`),
+}));
 
 /**
  * Largest request body, on every endpoint: a payment consent is stored verbatim in a column of 64 KiB on MySQL, and no
@@ -86,7 +107,7 @@ export interface ResourceApiDependencies {
  * partner → errors rendered as OBIE bodies → header rules → per route: access token + DPoP → consent (read with
  * the standing of its app) → the app still active → (payments: message signature and idempotency key) → request
  * schema → handler. Every payment response, errors included, is signed.
- * Unknown paths → 404, known paths with another method → 405 (both with OBIE bodies).
+ * Unknown paths and operations not offered → 404, known paths with another method → 405 (both with OBIE bodies).
  */
 export function createResourceApi(dependencies: ResourceApiDependencies): Middleware {
   const requireAccessToken = accessTokenVerifier(dependencies.tokens);
@@ -101,7 +122,11 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
     '/pisp',
     PISP_ROUTES,
     dependencies.pisp,
-    (route) => (route.token === 'authorization-code' ? [requirePaymentConsent(dependencies.pisp.consents, findAppStanding)] : []),
+    (route) => {
+      if (route.token !== 'authorization-code') return [];
+      if (route.consentKind === 'domestic-vrp') return [requireVrpConsent(dependencies.pisp.vrpConsents, findAppStanding)];
+      return [requirePaymentConsent(dependencies.pisp.consents, findAppStanding)];
+    },
     (route) => [...signedRequests(route), ...(route.idempotent ? [requireIdempotencyKey] : [])],
   );
   const events = buildRouter('', EVENT_ROUTES, dependencies.events, () => [], signedRequests);
@@ -129,7 +154,13 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
   }
 
   const recordCall = dependencies.calls.middleware();
-  const common: Middleware[] = [renderErrors(dependencies.logger, dependencies.outages), negotiate(), parseJsonBody(MAX_BODY_BYTES), refuseUnmatched];
+  const common: Middleware[] = [
+    renderErrors(dependencies.logger, dependencies.outages),
+    refuseOperationsNotOffered,
+    negotiate(),
+    parseJsonBody(MAX_BODY_BYTES),
+    refuseUnmatched,
+  ];
   const aispApi: Middleware = compose<Context>([recordCall, ...common, ...aisp]);
   const pispApi: Middleware = compose<Context>([recordCall, signResponses(dependencies.signing.signer), ...common, ...pisp]);
   const subscriptionsApi: Middleware = compose<Context>([recordCall, signResponses(dependencies.signing.signer), ...common, ...events]);
@@ -144,6 +175,17 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
     else if (within(API_BASE_PATH) || within(OPEN_BANKING_PATH)) await otherApi(ctx, next);
     else await next();
   };
+}
+
+/**
+ * An operation not offered ({@link OPERATIONS_NOT_OFFERED}) → 404 U011 before anything else looks at the request (its
+ * token, or a body such as PATCH's `application/json-patch+json`), as an unknown path is answered.
+ */
+async function refuseOperationsNotOffered(ctx: Context, next: Next): Promise<void> {
+  if (NOT_OFFERED.some(({ method, pattern }) => method === ctx.method && pattern.test(ctx.path))) {
+    throw new ApiError(404, [{ ErrorCode: 'U011', Message: `No resource at ${ctx.method} ${ctx.path}` }]);
+  }
+  await next();
 }
 
 /**

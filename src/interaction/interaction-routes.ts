@@ -14,7 +14,7 @@ import type { OutagePolicy } from '../domain/outage.js';
 import type { Logger } from '../logging/logger.js';
 import { LOGIN_ACR } from '../oauth/consent-binding.js';
 import { intentIdOf } from '../oauth/openbanking-intent.js';
-import { isPaymentConsentId } from '../domain/consents/intents.js';
+import { isPaymentConsentId, isVrpConsentId } from '../domain/consents/intents.js';
 import { consentPageModel } from './consent-page-model.js';
 import { csrfProtection, refuseExpiredForm } from '../web/csrf.js';
 import { formOf, page } from '../web/forms.js';
@@ -25,6 +25,7 @@ import { renderConsentPage } from './views/consent-page.js';
 import { renderLoginPage } from './views/login-page.js';
 import { renderMessagePage } from '../web/message-page.js';
 import { paymentAuthorisation, type PaymentAuthorisationDependencies } from './payment-authorisation.js';
+import { vrpAuthorisation, type VrpAuthorisationDependencies } from './vrp-authorisation.js';
 
 /** What the customer pages need. */
 export interface InteractionDependencies {
@@ -37,6 +38,7 @@ export interface InteractionDependencies {
   readonly cookieSecret: string;
   readonly logger: Logger;
   readonly payments: PaymentAuthorisationDependencies;
+  readonly vrp: VrpAuthorisationDependencies;
   /** Which errors mean the bank is briefly unavailable (the page then answers 503 with `Retry-After`). */
   readonly outages: OutagePolicy;
 }
@@ -45,7 +47,8 @@ type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
 
 /**
  * The pages that finish oidc-provider interactions: login (strong customer authentication, lockout after
- * repeated failures), then the consent page where the customer picks accounts and approves or denies. One
+ * repeated failures), then the consent page where the customer picks accounts (or, for a payment or a VRP mandate, the
+ * account to pay from) and approves or denies. One
  * new grant per consent (research §3.5); the consent is bound to the customer, accounts and grant.
  */
 export function createInteractionRoutes(dependencies: InteractionDependencies): Middleware {
@@ -53,16 +56,27 @@ export function createInteractionRoutes(dependencies: InteractionDependencies): 
   const csrf = csrfProtection(dependencies.cookieSecret);
   const router = new Router({ prefix: '/interaction' });
   const forms = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
-  const paymentPages = paymentAuthorisation(dependencies.payments, {
-    csrfToken: (ctx, details) => csrf.issue(ctx, details.uid),
-    finishWithError: (ctx, error, description) => finishWithError(ctx, error, description),
+  const helpers = {
+    csrfToken: (ctx: Context, details: InteractionDetails) => csrf.issue(ctx, details.uid),
+    finishWithError: (ctx: Context, error: string, description: string) => finishWithError(ctx, error, description),
     createGrant,
     finishWithGrant,
-  });
+  };
+  const paymentPages = paymentAuthorisation(dependencies.payments, helpers);
+  const vrpPages = vrpAuthorisation(dependencies.vrp, helpers);
 
-  /** A new grant holding what the authorization request asked for: one grant per consent (research §3.5). */
-  async function createGrant(details: InteractionDetails): Promise<{ id: string; destroy(): Promise<void> }> {
-    const grant = new provider.Grant({ accountId: String(details.session?.accountId), clientId: String(details.params.client_id) });
+  /**
+   * A new grant holding what the authorization request asked for: one grant per consent (research §3.5). It lives
+   * `lifetimeSeconds` when given (oidc-provider's tokens take `expiresIn` in their constructor, though its types leave
+   * it out), else `ttl.Grant`.
+   */
+  async function createGrant(details: InteractionDetails, lifetimeSeconds?: number): Promise<{ id: string; destroy(): Promise<void> }> {
+    const properties: { accountId: string; clientId: string; expiresIn?: number } = {
+      accountId: String(details.session?.accountId),
+      clientId: String(details.params.client_id),
+      ...(lifetimeSeconds === undefined ? {} : { expiresIn: lifetimeSeconds }),
+    };
+    const grant = new provider.Grant(properties);
     addRequestedAccess(grant, details);
     const id = await grant.save();
     return { id, destroy: () => grant.destroy() };
@@ -116,6 +130,7 @@ export function createInteractionRoutes(dependencies: InteractionDependencies): 
     const customerId = details.session?.accountId;
     if (details.prompt.name !== 'consent' || !consentId || !customerId) return showLogin(ctx, details, 200);
     if (isPaymentConsentId(consentId)) return paymentPages.decide(ctx, details, consentId, form);
+    if (isVrpConsentId(consentId)) return vrpPages.decide(ctx, details, consentId, form);
     if (form.decision === 'deny') return deny(ctx, consentId);
     const chosen = ([] as unknown[]).concat(form.accounts ?? []).map(String);
     const eligible = shareableAccounts(await accounts.listByCustomer(customerId)).map((account) => account.id);
@@ -159,6 +174,7 @@ export function createInteractionRoutes(dependencies: InteractionDependencies): 
   async function showConsent(ctx: Context, details: InteractionDetails, status: number, extra: { error?: string; selected?: string[] } = {}) {
     const consentId = intentIdOf(details.params.claims);
     if (consentId && isPaymentConsentId(consentId)) return paymentPages.show(ctx, details, consentId, status);
+    if (consentId && isVrpConsentId(consentId)) return vrpPages.show(ctx, details, consentId, status);
     const customerId = details.session?.accountId;
     const [client, consent, customer] = await Promise.all([
       provider.Client.find(String(details.params.client_id)),

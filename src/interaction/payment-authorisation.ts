@@ -40,8 +40,11 @@ export interface PaymentAuthorisationDependencies {
 export interface InteractionHelpers {
   csrfToken(ctx: Context, details: InteractionDetails): string;
   finishWithError(ctx: Context, error: string, description: string): Promise<void>;
-  /** A new grant holding what the authorization request asked for (one grant per consent). */
-  createGrant(details: InteractionDetails): Promise<{ id: string; destroy(): Promise<void> }>;
+  /**
+   * A new grant holding what the authorization request asked for (one grant per consent), living `lifetimeSeconds` when
+   * given, else the provider's `ttl.Grant`.
+   */
+  createGrant(details: InteractionDetails, lifetimeSeconds?: number): Promise<{ id: string; destroy(): Promise<void> }>;
   /** Ends the interaction with the grant; `stepUp` records the stronger authentication just performed. */
   finishWithGrant(ctx: Context, grantId: string, stepUp: { accountId: string; acr: string } | null): Promise<void>;
 }

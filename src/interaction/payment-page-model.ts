@@ -1,4 +1,5 @@
-import { SORT_CODE_SCHEME, type Account } from '../domain/accounts/account.js';
+import type { Account } from '../domain/accounts/account.js';
+import { describePayeeAccount } from '../web/payee-text.js';
 import { accountLine } from '../web/account-labels.js';
 import { totalCharges } from '../domain/payments/charges.js';
 import { formatMoney } from '../web/formats.js';
@@ -6,13 +7,7 @@ import type { DomesticPaymentConsent } from '../domain/payments/payment-consent.
 import { instructionOf } from '../domain/payments/payment-consents.js';
 import type { PaymentConsentPageModel } from './views/payment-consent-page.js';
 
-/** A payee account as a customer recognises it: sort code and number, or an IBAN in groups of four. */
-export function describePayeeAccount(schemeName: string, identification: string): string {
-  if (schemeName === SORT_CODE_SCHEME) {
-    return `Sort code ${identification.slice(0, 2)}-${identification.slice(2, 4)}-${identification.slice(4, 6)}, account ${identification.slice(6)}`;
-  }
-  return `IBAN ${identification.replace(/(.{4})/g, '$1 ').trim()}`;
-}
+export { describePayeeAccount };
 
 /** What the payment consent page shows for a consent and the accounts the customer may pay it from. */
 export function paymentPageModel(input: {

@@ -1,6 +1,6 @@
 import { errors, interactionPolicy, type Configuration, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
 import { grantReference } from '../domain/consents/account-access-consents.js';
-import { isPaymentConsentId, type BoundIntent, type Intents } from '../domain/consents/intents.js';
+import { intentKindOf, type BoundIntent, type Intents } from '../domain/consents/intents.js';
 import type { CustomerStore } from '../domain/customers/customer.js';
 import { DomainError } from '../domain/errors.js';
 import { MAX_NESTING_DEPTH, pathBeyondNestingLimit } from '../domain/nesting-depth.js';
@@ -20,6 +20,35 @@ const INTENT_SCOPES = ['accounts', 'payments', 'fundsconfirmations'];
 export const REFRESH_TOKEN_MAX_TTL_SECONDS = 365 * 24 * 3600;
 
 /**
+ * Longest life of the refresh token of a VRP consent. Its access must last as long as the consent (VRP profile: the
+ * token "must be valid for the same length of time as the VRP consent"), so it lives until `ValidToDateTime`; a consent
+ * without an end, or ending later than this, is authorised again after five years.
+ */
+export const VRP_REFRESH_TOKEN_MAX_TTL_SECONDS = 5 * 365 * 24 * 3600;
+
+/** How much longer than the refresh tokens issued from it a grant lives, so that a refresh token never outlives its grant. */
+export const GRANT_MARGIN_SECONDS = 30 * 24 * 3600;
+
+/**
+ * How long the refresh token of a consent lives from `now`: until the consent ends by itself (at least a second), at
+ * most {@link VRP_REFRESH_TOKEN_MAX_TTL_SECONDS} for a VRP consent and {@link REFRESH_TOKEN_MAX_TTL_SECONDS} for account
+ * access.
+ */
+export function refreshTokenLifetimeSeconds(intent: Pick<BoundIntent, 'kind' | 'expiresAt'>, now: Date): number {
+  const longest = intent.kind === 'domestic-vrp' ? VRP_REFRESH_TOKEN_MAX_TTL_SECONDS : REFRESH_TOKEN_MAX_TTL_SECONDS;
+  if (!intent.expiresAt) return longest;
+  return Math.max(1, Math.min(longest, Math.floor((intent.expiresAt.getTime() - now.getTime()) / 1000)));
+}
+
+/**
+ * The lifetime to give the grant a customer creates for a VRP consent ending at `validTo` (null: no end): its refresh
+ * token's, and {@link GRANT_MARGIN_SECONDS} more. Other grants live `ttl.Grant`.
+ */
+export function vrpGrantLifetimeSeconds(validTo: Date | null, now: Date): number {
+  return refreshTokenLifetimeSeconds({ kind: 'domestic-vrp', expiresAt: validTo }, now) + GRANT_MARGIN_SECONDS;
+}
+
+/**
  * The authentication context the login page establishes. Username and password are one factor, so this is
  * `ca`, not `sca`: strong customer authentication (a second factor) comes with payment step-up.
  */
@@ -37,6 +66,7 @@ export interface ConsentBindingHooks {
   readonly findAccount: FindAccount;
   readonly extraTokenClaims: NonNullable<Configuration['extraTokenClaims']>;
   readonly issueRefreshToken: NonNullable<Configuration['issueRefreshToken']>;
+  readonly expiresWithSession: NonNullable<Configuration['expiresWithSession']>;
   readonly refreshTokenTtl: RefreshTokenTtl;
 }
 
@@ -84,7 +114,7 @@ export function consentBinding({ intents, customers }: ConsentBindingDependencie
     if (scopes.some((scope) => INTENT_SCOPES.includes(scope)) && !intentId) {
       throw new errors.InvalidRequest(`claims.id_token.${INTENT_CLAIM} is required (essential, value = ConsentId)`);
     }
-    const expected = intentId && isPaymentConsentId(intentId) ? 'payments' : 'accounts';
+    const expected = intentId && intentKindOf(intentId) !== 'account-access' ? 'payments' : 'accounts';
     if (intentId && scopes.some((scope) => INTENT_SCOPES.includes(scope) && scope !== expected)) {
       throw new errors.InvalidRequest(
         `a ${expected === 'payments' ? 'payment' : 'account-access'} consent is authorised with the "${expected}" scope only`,
@@ -163,16 +193,39 @@ export function consentBinding({ intents, customers }: ConsentBindingDependencie
     return { [INTENT_CLAIM]: consent.id, [GRANT_REFERENCE_CLAIM]: grantReference(token.grantId) };
   };
 
-  /** Account-information grants get a refresh token (NOTES §11), without needing `offline_access`. */
-  const issueRefreshToken: ConsentBindingHooks['issueRefreshToken'] = (_ctx, client, code) =>
-    client.grantTypeAllowed('refresh_token') && code.scopes.has('accounts') && !code.scopes.has('payments');
-
-  /** Lifetime of a refresh token: until its consent expires (at most {@link REFRESH_TOKEN_MAX_TTL_SECONDS}). */
-  const refreshTokenTtl: RefreshTokenTtl = (ctx) => {
-    const expiresAt = consentOfRequest.get(ctx)?.expiresAt;
-    if (!expiresAt) return REFRESH_TOKEN_MAX_TTL_SECONDS;
-    return Math.max(1, Math.min(REFRESH_TOKEN_MAX_TTL_SECONDS, Math.floor((expiresAt.getTime() - Date.now()) / 1000)));
+  /**
+   * Account-information grants get a refresh token (NOTES §11), without needing `offline_access`, and so do the grants of
+   * VRP consents, whose payments are made while the customer is away; a single payment's grant does not.
+   */
+  const issueRefreshToken: ConsentBindingHooks['issueRefreshToken'] = async (ctx, client, code) => {
+    if (!client.grantTypeAllowed('refresh_token')) return false;
+    if (code.scopes.has('accounts') && !code.scopes.has('payments')) return true;
+    if (!code.scopes.has('payments') || code.scopes.has('accounts') || !code.grantId) return false;
+    return (await consentBackingGrant(ctx, code.grantId))?.kind === 'domestic-vrp';
   };
 
-  return { assertClaimsParameter, requireIntentClaim, policy, loadExistingGrant, findAccount, extraTokenClaims, issueRefreshToken, refreshTokenTtl };
+  /**
+   * Customer tokens bound to a consent live as long as the consent, not as long as the customer's session at the bank
+   * (ten minutes): oidc-provider's default ties them to the session unless `offline_access` was granted.
+   */
+  const expiresWithSession: ConsentBindingHooks['expiresWithSession'] = (_ctx, code) =>
+    !INTENT_SCOPES.some((scope) => code.scopes.has(scope)) && !code.scopes.has('offline_access');
+
+  /** Lifetime of a refresh token: until its consent ends by itself ({@link refreshTokenLifetimeSeconds}). */
+  const refreshTokenTtl: RefreshTokenTtl = (ctx) => {
+    const consent = consentOfRequest.get(ctx);
+    return refreshTokenLifetimeSeconds({ kind: consent?.kind ?? 'account-access', expiresAt: consent?.expiresAt ?? null }, new Date());
+  };
+
+  return {
+    assertClaimsParameter,
+    requireIntentClaim,
+    policy,
+    loadExistingGrant,
+    findAccount,
+    extraTokenClaims,
+    issueRefreshToken,
+    expiresWithSession,
+    refreshTokenTtl,
+  };
 }

@@ -1,7 +1,14 @@
 import Provider, { type Adapter, type AsymmetricSigningAlgorithm, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from '../logging/logger.js';
 import { renderMessagePage } from '../web/message-page.js';
-import { consentBinding, type ConsentBindingDependencies, REFRESH_TOKEN_MAX_TTL_SECONDS, LOGIN_ACR, STEP_UP_ACR } from './consent-binding.js';
+import {
+  consentBinding,
+  type ConsentBindingDependencies,
+  GRANT_MARGIN_SECONDS,
+  REFRESH_TOKEN_MAX_TTL_SECONDS,
+  LOGIN_ACR,
+  STEP_UP_ACR,
+} from './consent-binding.js';
 import type { GuardedFetch } from './guarded-fetch.js';
 import { derivedSecret, type KeyMaterial } from './key-material.js';
 import { INTENT_CLAIM } from './openbanking-intent.js';
@@ -76,10 +83,12 @@ export function createProvider(dependencies: ProviderDependencies): Provider {
       IdToken: 300,
       Interaction: 900,
       Session: 600,
-      Grant: REFRESH_TOKEN_MAX_TTL_SECONDS + 30 * 24 * 3600,
+      // A VRP consent's grant is given its own, longer lifetime when it is created (vrpGrantLifetimeSeconds).
+      Grant: REFRESH_TOKEN_MAX_TTL_SECONDS + GRANT_MARGIN_SECONDS,
       RefreshToken: refreshTokenTtlBoundToDpopKey(binding.refreshTokenTtl),
     },
     issueRefreshToken: binding.issueRefreshToken,
+    expiresWithSession: binding.expiresWithSession,
     rotateRefreshToken: false,
     clientBasedCORS: () => false,
     interactions: { policy: binding.policy, url: (_ctx, interaction) => `/interaction/${interaction.uid}` },

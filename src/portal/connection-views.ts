@@ -5,7 +5,9 @@ import { accountLine } from '../web/account-labels.js';
 import { formatCustomerDate, formatCustomerDateTime, formatDecimalMoney } from '../web/formats.js';
 import { describePaymentOutcome } from '../web/payment-outcome-text.js';
 import { describePermissions } from '../web/permission-text.js';
-import type { ActiveConnectionView, EndedConnectionView } from './views/account-pages.js';
+import { describeVrpMandate } from '../web/mandate-text.js';
+import { lastValidDay } from '../domain/payments/vrp/vrp-consent-notices.js';
+import type { ActiveConnectionView, ActiveMandateView, EndedConnectionView } from './views/account-pages.js';
 
 /** An account-access connection in force, as the connected apps page shows it. */
 export function activeConnectionView(connection: Connection, accounts: ReadonlyMap<string, Account>): ActiveConnectionView {
@@ -21,9 +23,34 @@ export function activeConnectionView(connection: Connection, accounts: ReadonlyM
   };
 }
 
+/**
+ * A VRP mandate in force, as the connected apps page shows it: who is paid, its limits and dates in plain words, the
+ * account paid from. What was paid under it comes with the VRP payments: `usage` stays null (nothing shown) until then.
+ */
+export function activeMandateView(connection: Connection, accounts: ReadonlyMap<string, Account>): ActiveMandateView {
+  const mandate = connection.mandate;
+  if (!mandate) throw new Error(`connection ${connection.consentId} is not a VRP mandate`);
+  const words = describeVrpMandate(mandate.request, mandate.createdAt);
+  return {
+    consentId: connection.consentId,
+    appName: connection.appName,
+    partnerName: connection.partnerName,
+    sweeping: words.sweeping,
+    payeeName: words.payeeName,
+    payeeAccount: words.payeeAccount,
+    reference: words.reference,
+    limits: words.limits,
+    fromAccounts: connection.accountIds.map((id) => labelOf(id, accounts)),
+    grantedOn: formatCustomerDate(connection.authorisedAt),
+    lastUsed: connection.lastUsedAt ? formatCustomerDateTime(connection.lastUsedAt) : null,
+    usage: null,
+  };
+}
+
 /** A connection that has ended, or a payment the customer approved (with what became of it), for the history. */
 export function endedConnectionView(connection: Connection, accounts: ReadonlyMap<string, Account>): EndedConnectionView {
   const grantedOn = formatCustomerDate(connection.authorisedAt);
+  if (connection.mandate) return endedMandateView(connection, grantedOn);
   if (connection.payment) {
     const { amount, currency, payee } = connection.payment;
     const from = connection.accountIds.map((id) => labelOf(id, accounts)).join(', ');
@@ -43,6 +70,25 @@ export function endedConnectionView(connection: Connection, accounts: ReadonlyMa
   return {
     appName: connection.appName,
     what: `Access to ${connection.accountIds.length === 1 ? 'one account' : `${connection.accountIds.length} accounts`}`,
+    outcome,
+    grantedOn,
+  };
+}
+
+/** A VRP mandate that ended: who ended it, and when. */
+function endedMandateView(connection: Connection, grantedOn: string): EndedConnectionView {
+  const mandate = connection.mandate;
+  if (!mandate) throw new Error(`connection ${connection.consentId} is not a VRP mandate`);
+  const words = describeVrpMandate(mandate.request, mandate.createdAt);
+  const endedOn = formatCustomerDate(connection.statusUpdatedAt);
+  let outcome = `Ended on ${endedOn}`;
+  if (mandate.deletedAt) outcome = `Cancelled by ${connection.appName} on ${formatCustomerDate(mandate.deletedAt)}`;
+  else if (connection.status === ConsentStatus.Revoked) outcome = `Cancelled on ${endedOn}`;
+  else if (connection.status === ConsentStatus.Expired)
+    outcome = `Ended on ${formatCustomerDate(connection.expiresAt ? lastValidDay(connection.expiresAt) : connection.statusUpdatedAt)}`;
+  return {
+    appName: connection.appName,
+    what: `Payments to ${words.sweeping ? 'your own account' : words.payeeName} (${(words.limits[0] ?? '').replace(/^Up/, 'up')})`,
     outcome,
     grantedOn,
   };

@@ -6,6 +6,8 @@ import type { ConsentStore, GrantRevoker } from '../domain/consents/account-acce
 import { revokeConsentByCustomer } from '../domain/consents/account-access-consents.js';
 import { listCustomerConnections, removeAccountFromConsent, type ConnectionStore } from '../domain/consents/customer-connections.js';
 import type { Customer, CustomerStore } from '../domain/customers/customer.js';
+import type { VrpConsentStore } from '../domain/payments/vrp/vrp-consent.js';
+import { revokeVrpConsentByCustomer } from '../domain/payments/vrp/vrp-consents.js';
 import { DomainError } from '../domain/errors.js';
 import type { MailOutbox } from '../domain/mail/outbound-mail.js';
 import type { OutagePolicy } from '../domain/outage.js';
@@ -16,7 +18,7 @@ import { checkCustomerLoginForm } from '../web/login-form.js';
 import { renderMessagePage } from '../web/message-page.js';
 import { pageFailure } from '../web/page-errors.js';
 import { servePages } from '../web/page-routes.js';
-import { activeConnectionView, endedConnectionView } from './connection-views.js';
+import { activeConnectionView, activeMandateView, endedConnectionView } from './connection-views.js';
 import type { SessionCookies } from './session-cookies.js';
 import { renderAccountLoginPage, renderConnectionsPage, renderCustomerMailboxPage } from './views/account-pages.js';
 
@@ -25,6 +27,7 @@ export interface CustomerAccountDependencies {
   readonly customers: CustomerStore;
   readonly accounts: AccountStore;
   readonly consents: ConsentStore;
+  readonly vrpConsents: VrpConsentStore;
   readonly connections: ConnectionStore;
   readonly grants: GrantRevoker;
   /** The bank's mail, for the customers' sandbox mailbox. */
@@ -44,6 +47,7 @@ export interface CustomerAccountDependencies {
 const NOTICES: Readonly<Record<string, string>> = {
   revoked: 'Done: that app can no longer see your accounts. Its access ended at once.',
   'account-removed': 'Done: that account is no longer shared with the app. The other accounts still are.',
+  'mandate-cancelled': 'Done: that app can no longer make payments from your account. The mandate ended at once.',
   'logged-out': 'You are logged out.',
 };
 
@@ -51,7 +55,8 @@ const NOTICES: Readonly<Record<string, string>> = {
  * The customer's connected apps (`/account`): after logging in (with the lockout of the consent pages), every
  * consent they authorised — app, partner, permissions in plain words, accounts, dates, last use — with
  * "Revoke access" (the consent ends and the partner's very next call is refused) and "Stop sharing" for one account
- * of several; in the sandbox, a mailbox showing the mail the bank sent them. No scripts; every form carries an
+ * of several; every VRP mandate in force with its limits in plain words and "Cancel" (`CANC` at once, its tokens
+ * revoked, the partner notified as for a revocation); in the sandbox, a mailbox showing the mail the bank sent them. No scripts; every form carries an
  * anti-forgery token.
  */
 export function createCustomerAccountRoutes(dependencies: CustomerAccountDependencies): Middleware {
@@ -139,6 +144,20 @@ export function createCustomerAccountRoutes(dependencies: CustomerAccountDepende
     }),
   );
 
+  router.post(
+    '/mandates/:consentId/cancel',
+    forms,
+    withCustomer(async (ctx, customer, csrf) => {
+      await act(
+        ctx,
+        customer,
+        csrf,
+        () => revokeVrpConsentByCustomer(dependencies.vrpConsents, dependencies.grants, customer.id, pathParam(ctx, 'consentId'), new Date()),
+        'mandate-cancelled',
+      );
+    }),
+  );
+
   /** A change the customer asked for; a refusal is shown on the connections page. */
   async function act(ctx: Context, customer: Customer, csrf: string, action: () => Promise<void>, done: string): Promise<void> {
     try {
@@ -163,6 +182,7 @@ export function createCustomerAccountRoutes(dependencies: CustomerAccountDepende
       csrf,
       sandbox: dependencies.sandbox,
       active: connections.active.map((connection) => activeConnectionView(connection, byId)),
+      mandates: connections.mandates.map((connection) => activeMandateView(connection, byId)),
       ended: connections.ended.map((connection) => endedConnectionView(connection, byId)),
       ...extra,
     });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as client from 'openid-client';
 import type { ConsentRow } from '../../src/persistence/entities/consent.entity.js';
+import type { OidcModelRow } from '../../src/persistence/entities/oidc-model.entity.js';
 import { authoriseConsent, customerToken } from '../support/authorise.js';
 import { API, partnerClient, registerPartner, type Partner } from '../support/partner.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -40,6 +41,13 @@ describe('consent lifecycle', () => {
     assert.ok(tokens.refresh_token === undefined || tokens.refresh_token === refreshToken, 'refresh tokens are not rotated');
     assert.equal((await partner.call(tokens.access_token, 'GET', `${API}/accounts`)).status, 200);
     assert.ok((await refresh(refreshToken)).access_token, 'the same refresh token works again');
+  });
+
+  test('refresh after the browser session at the bank is gone → still works (tokens last as long as the consent, not the session)', async () => {
+    const { refreshToken } = await customerToken(server, partner, ['ReadAccountsBasic'], alice);
+    await server.database.dataSource.getRepository<OidcModelRow>('OidcModel').delete({ model: 'Session' });
+    const tokens = await refresh(refreshToken as string);
+    assert.equal((await partner.call(tokens.access_token, 'GET', `${API}/accounts`)).status, 200);
   });
 
   test('refresh with another DPoP key → invalid_grant (the refresh token is DPoP-bound)', async () => {

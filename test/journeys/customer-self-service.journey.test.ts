@@ -1,14 +1,28 @@
 // Proves the customer's connected-apps pages over HTTP: login with lockout, anti-forgery tokens on every form, a
 // customer can act only on consents they granted, stopping one account keeps the consent's other accounts working
 // (and two at once never leave a consent with none), revoking ends the consent at once (the partner may send the
-// customer to authorise it again), and payments the customer approved appear in the history in plain words.
+// customer to authorise it again), payments the customer approved appear in the history in plain words, and a VRP
+// mandate is listed with its limits and cancelled at once (CANC, its tokens dead, the partner notified, the customer
+// mailed).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import * as client from 'openid-client';
 import { authoriseConsent, customerToken } from '../support/authorise.js';
 import { authorisePayment } from '../support/authorise-payment.js';
+import { bankEvents } from '../support/bank-events.js';
 import { CustomerBrowser } from '../support/customer-browser.js';
 import { API, registerPartner, type Partner } from '../support/partner.js';
-import { ACCOUNTS, consentRequest, paymentRequest, PISP, registerPaymentPartner, type PaymentPartner } from '../support/payment-partner.js';
+import {
+  ACCOUNTS,
+  assertRefusal,
+  consentRequest,
+  paymentRequest,
+  PISP,
+  registerPaymentPartner,
+  VRP_CONSENTS,
+  vrpConsentRequest,
+  type PaymentPartner,
+} from '../support/payment-partner.js';
 import { csrfOf } from '../support/portal-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -166,6 +180,74 @@ describe('customer self-service: connected apps', () => {
     assert.equal(row((await browser.follow('/account', 'never:')).html), 'On its way: the receiving bank has not confirmed it yet');
     await server.instance.jobs.settlePayments(new Date(Date.now() + 3_600_000));
     assert.equal(row((await browser.follow('/account', 'never:')).html), 'Not paid: the payee&#39;s account is closed');
+  });
+
+  /** A VRP mandate the customer authorised, paying from `debtorAccountId`: its id and the partner's tokens. */
+  async function mandate(username: string, debtorAccountId: string, amount = '10.00') {
+    const created = await payer.signedPost(
+      await payer.paymentsToken(),
+      VRP_CONSENTS,
+      vrpConsentRequest({ controlParameters: { MaximumIndividualAmount: { Amount: amount, Currency: 'GBP' } } }),
+    );
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const consentId = created.body.Data.ConsentId as string;
+    const { tokens } = await authorisePayment(server, payer, consentId, { username, debtorAccountId });
+    return { consentId, accessToken: tokens.access_token, refreshToken: tokens.refresh_token as string };
+  }
+
+  const mandateStatus = async (consentId: string) => (await payer.call(await payer.paymentsToken(), 'GET', `${VRP_CONSENTS}/${consentId}`)).body.Data;
+
+  const confirmFunds = (token: string, consentId: string) =>
+    payer.signedPost(
+      token,
+      `${VRP_CONSENTS}/${consentId}/funds-confirmation`,
+      { Data: { ConsentId: consentId, InstructedAmount: { Amount: '1.00', Currency: 'GBP' } } },
+      { idempotencyKey: null },
+    );
+
+  test('a VRP mandate → listed with its limits; Cancel → CANC at once: U009, refresh invalid_grant, consent-authorization-revoked, a mail', async () => {
+    const events = await bankEvents(server.config, server.database);
+    await events.subscribe(payer.clientId, null);
+    const { consentId, accessToken, refreshToken } = await mandate('alice', 'acc_alice_current', '12.34');
+    const browser = await loggedIn('alice', 'alice-sandbox-1');
+    const page = await browser.follow('/account', 'never:');
+    assert.match(page.html, /Apps that can make payments from your accounts/);
+    assert.ok(page.html.includes('Up to £12.34 per payment'), page.html);
+    assert.ok(page.html.includes('Up to £50.00 per week, counted from'));
+    const cancelled = await act(browser, `/account/mandates/${consentId}/cancel`);
+    assert.equal(cancelled.status, 200);
+    assert.match(cancelled.html, /can no longer make payments from your account/);
+    assert.ok(!cancelled.html.includes(`/account/mandates/${consentId}/cancel`), 'no longer listed as in force');
+    assert.match(cancelled.html, /Payments to your own account \(up to £12\.34 per payment\)/);
+
+    const data = await mandateStatus(consentId);
+    assert.equal(data.Status, 'CANC');
+    assert.equal(data.StatusReason[0].StatusReasonCode, 'TKSP');
+    assertRefusal(await confirmFunds(accessToken, consentId), 400, 'U009');
+    await assert.rejects(
+      client.refreshTokenGrant(payer.config, refreshToken, undefined, { DPoP: payer.dpop }),
+      (error: client.ResponseBodyError) => error.error === 'invalid_grant',
+    );
+    const raised = (await events.eventsOf(payer.clientId)).filter((event) => event.resourceId === consentId);
+    assert.deepEqual(
+      raised.map((event) => [event.resourceType, event.eventTypes]),
+      [['domestic-vrp-consent', 'UK.OBIE.Consent-Authorization-Revoked']],
+    );
+    const mail: unknown[] = await server.database.dataSource.query('SELECT subject FROM outbound_mail WHERE recipient = ? AND subject = ?', [
+      'alice@customers.openteller.example',
+      'Rent Runner can no longer make payments from your account',
+    ]);
+    assert.equal(mail.length, 1);
+    assert.equal((await act(browser, `/account/mandates/${consentId}/cancel`)).status, 400, 'a mandate that has ended cannot be cancelled again');
+  });
+
+  test("cancelling another customer's VRP mandate → refused as unknown; it stays AUTH", async () => {
+    const { consentId } = await mandate('bob', 'acc_bob_current');
+    const browser = await loggedIn('carol', 'carol-sandbox-3');
+    const refused = await act(browser, `/account/mandates/${consentId}/cancel`);
+    assert.equal(refused.status, 400);
+    assert.match(refused.html, /does not exist/);
+    assert.equal((await mandateStatus(consentId)).Status, 'AUTH');
   });
 
   test('revoking a connection whose id is 5,000 characters long → refused on the page, which quotes at most 128 of them', async () => {

@@ -1,6 +1,6 @@
 // Proves that no hostile request gets a 5xx from any resource endpoint and that every error body is a valid official
 // OBErrorResponse1 (every success a valid body of its schema, every payment and subscription response signed): each route of
-// AISP_ROUTES, PISP_ROUTES and EVENT_ROUTES — read from the tables, so a new route is covered as soon as it is declared — gets odd and huge path
+// AISP_ROUTES, PISP_ROUTES (VRP consents included) and EVENT_ROUTES — read from the tables, so a new route is covered as soon as it is declared — gets odd and huge path
 // ids and query parameters, odd headers, and, when it takes a body, hostile bodies (deep nesting, huge strings and bodies,
 // unicode with lone surrogates, RTL marks and NUL, wrong types), with valid tokens, signatures and idempotency keys.
 import assert from 'node:assert/strict';
@@ -12,7 +12,15 @@ import type { RouteDeclaration } from '../../src/http/route.js';
 import { customerToken } from '../support/authorise.js';
 import { authorisePayment } from '../support/authorise-payment.js';
 import { registerPartner } from '../support/partner.js';
-import { ACCOUNTS, consentRequest, paymentRequest, registerPaymentPartner, type PaymentPartner } from '../support/payment-partner.js';
+import {
+  ACCOUNTS,
+  consentRequest,
+  paymentRequest,
+  registerPaymentPartner,
+  VRP_CONSENTS,
+  vrpConsentRequest,
+  type PaymentPartner,
+} from '../support/payment-partner.js';
 import { assertResponseSchema } from '../support/response-schemas.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -183,6 +191,14 @@ describe('hostile input on every resource endpoint', () => {
     callers.set('accounts authorization-code', { ...reader, token: readerToken });
     callers.set('payments client-credentials', { ...payer, token: await payer.paymentsToken() });
     callers.set('payments authorization-code', { ...payer, token: payerToken });
+    const mandate = await payer.signedPost(await payer.paymentsToken(), VRP_CONSENTS, vrpConsentRequest());
+    assert.equal(mandate.status, 201, JSON.stringify(mandate.body));
+    const mandateId = mandate.body.Data.ConsentId as string;
+    const { accessToken: mandateToken } = await authorisePayment(server, payer, mandateId, {
+      username: 'alice',
+      debtorAccountId: 'acc_alice_current',
+    });
+    callers.set('payments authorization-code domestic-vrp', { ...payer, token: mandateToken });
     callers.set('accounts,payments,fundsconfirmations client-credentials', { ...payer, token: await payer.paymentsToken() });
     samples.set('OBReadConsent1', {
       Data: { Permissions: ['ReadAccountsBasic', 'ReadBalances'], ExpirationDateTime: '2099-01-01T00:00:00+00:00' },
@@ -193,6 +209,13 @@ describe('hostile input on every resource endpoint', () => {
       withFreeFormMembers(consentRequest({ amount: '1.00', payee: ACCOUNTS.elsewhere, localInstrument: 'UK.OBIE.FPS' })),
     );
     samples.set('OBWriteDomestic2', withFreeFormMembers(paymentRequest(consentId, consent)));
+    samples.set(
+      'OBDomesticVRPConsentRequest',
+      JSON.parse(JSON.stringify(vrpConsentRequest({ controlParameters: { SupplementaryData: {} } }))) as Json,
+    );
+    samples.set('OBVRPFundsConfirmationRequest', {
+      Data: { ConsentId: mandateId, Reference: 'SWEEP', InstructedAmount: { Amount: '1.00', Currency: 'GBP' } },
+    });
     const subscription = {
       Version: '4.0',
       CallbackUrl: 'https://partner.example/open-banking/v4.0/event-notifications',
@@ -218,8 +241,9 @@ describe('hostile input on every resource endpoint', () => {
     body?: string,
     extraHeaders: Record<string, string> = {},
   ) {
-    const caller = callers.get(`${String(route.scope)} ${route.token}`);
-    assert.ok(caller, `no token for scope ${String(route.scope)} with a ${route.token} token: add one to the test`);
+    const kind = `${String(route.scope)} ${route.token}${route.consentKind ? ` ${route.consentKind}` : ''}`;
+    const caller = callers.get(kind);
+    assert.ok(caller, `no token for ${kind}: add one to the test`);
     const headers = new Headers(extraHeaders);
     if (body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
     if (route.idempotent && !headers.has('x-idempotency-key')) headers.set('x-idempotency-key', randomUUID());

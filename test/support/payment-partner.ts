@@ -300,3 +300,45 @@ export function consentRequest(options: ConsentRequestOptions): PaymentConsentRe
 export function paymentRequest(consentId: string, consent: PaymentConsentRequest) {
   return { Data: { ConsentId: consentId, Initiation: structuredClone(consent.Data.Initiation) }, Risk: structuredClone(consent.Risk) };
 }
+
+/** Where domestic VRP consents are created. */
+export const VRP_CONSENTS = `${PISP}/domestic-vrp-consents`;
+
+/** What a test varies in a domestic VRP consent: members of `ControlParameters` and `Initiation` replaced or added. */
+export interface VrpConsentRequestOptions {
+  readonly controlParameters?: Record<string, unknown>;
+  readonly initiation?: Record<string, unknown>;
+  readonly risk?: Record<string, unknown>;
+}
+
+/** A day `days` from today as an OBIE date-time at midnight UTC, e.g. `2026-12-07T00:00:00+00:00`. */
+export function dayFromToday(days: number): string {
+  const date = new Date(Date.now() + days * 86_400_000);
+  return `${date.toISOString().slice(0, 10)}T00:00:00+00:00`;
+}
+
+/**
+ * An `OBDomesticVRPConsentRequest`: by default a sweeping mandate into alice's savings account, up to 10.00 GBP a
+ * payment and 50.00 GBP a week (Consent-aligned), valid from today for a year, without SCA per payment.
+ */
+export function vrpConsentRequest(options: VrpConsentRequestOptions = {}) {
+  return {
+    Data: {
+      ControlParameters: {
+        VRPType: ['UK.OBIE.VRPType.Sweeping'],
+        PSUAuthenticationMethods: ['UK.OBIE.SCANotRequired'],
+        ValidFromDateTime: dayFromToday(0),
+        ValidToDateTime: dayFromToday(365),
+        MaximumIndividualAmount: { Amount: '10.00', Currency: 'GBP' },
+        PeriodicLimits: [{ PeriodType: 'Week', PeriodAlignment: 'Consent', Amount: '50.00', Currency: 'GBP' }],
+        ...options.controlParameters,
+      },
+      Initiation: {
+        CreditorAccount: { SchemeName: 'UK.OBIE.SortCodeAccountNumber', Identification: '99030131926827', Name: 'Alice Thompson' },
+        RemittanceInformation: { Structured: [{ CreditorReferenceInformation: { Reference: 'SWEEP TO SAVINGS' } }], Unstructured: [] },
+        ...options.initiation,
+      },
+    },
+    Risk: options.risk ?? { PaymentContextCode: 'TransferToSelf' },
+  };
+}

@@ -6,10 +6,10 @@ import { ConsentStatus } from './consent-status.js';
  */
 export interface ConsentSummary {
   readonly consentId: string;
-  readonly kind: 'account-access' | 'domestic-payment';
+  readonly kind: 'account-access' | 'domestic-payment' | 'domestic-vrp';
   readonly status: ConsentStatus;
   readonly createdAt: Date;
-  /** Account access: when it ends by itself (null: open-ended). Payments: null. */
+  /** Account access and VRP consents: when it ends by itself (null: open-ended). Payments: null. */
   readonly expiresAt: Date | null;
   readonly lastUsedAt: Date | null;
 }

@@ -1,4 +1,4 @@
-// Proves the customer's connected-apps view (account access in force vs history, lapsed AUTH shown as EXPD, payments always history, newest first) and that removing one shared account keeps the others, refuses what the customer may not change, and never empties a consent under concurrent removals.
+// Proves the customer's connected-apps view (account access and VRP mandates in force vs history, lapsed AUTH shown as EXPD, payments always history, newest first) and that removing one shared account keeps the others, refuses what the customer may not change, and never empties a consent under concurrent removals.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { InMemoryConsentStore } from '../../../test/support/in-memory-consent-store.js';
@@ -37,6 +37,7 @@ function connection(consentId: string, overrides: Partial<Connection> = {}): Con
     lastUsedAt: null,
     statusUpdatedAt: hoursFromNow(-24),
     payment: null,
+    mandate: null,
     ...overrides,
   };
 }
@@ -47,6 +48,15 @@ function payment(consentId: string, overrides: Partial<Connection> = {}): Connec
     status: ConsentStatus.Consumed,
     permissions: [],
     payment: { amount: '10.00', currency: 'GBP', payee: 'Corner Shop', made: null },
+    ...overrides,
+  });
+}
+
+function mandate(consentId: string, overrides: Partial<Connection> = {}): Connection {
+  return connection(consentId, {
+    kind: 'domestic-vrp',
+    permissions: [],
+    mandate: { request: { Data: { ControlParameters: {}, Initiation: {} }, Risk: {} }, createdAt: hoursFromNow(-25), deletedAt: null },
     ...overrides,
   });
 }
@@ -112,6 +122,26 @@ describe('listCustomerConnections', () => {
     assert.equal(ended.find((item) => item.consentId === 'pmc_authorised')?.status, ConsentStatus.Authorised);
   });
 
+  test('VRP mandates AUTH, before their end → mandates; cancelled, expired, or AUTH past their end (shown as EXPD) → ended', async () => {
+    const store = connectionStore({
+      [ALICE]: [
+        mandate('vrc_open'),
+        mandate('vrc_until_tomorrow', { expiresAt: hoursFromNow(24) }),
+        mandate('vrc_lapsed', { expiresAt: hoursFromNow(-1) }),
+        mandate('vrc_cancelled', { status: ConsentStatus.Revoked }),
+        mandate('vrc_expired', { status: ConsentStatus.Expired }),
+      ],
+    });
+    const { active, mandates, ended } = await listCustomerConnections(store, ALICE, NOW);
+    assert.deepEqual(active, []);
+    assert.deepEqual(ids(mandates).sort(), ['vrc_open', 'vrc_until_tomorrow']);
+    assert.deepEqual(ended.map((item) => [item.consentId, item.status]).sort(), [
+      ['vrc_cancelled', ConsentStatus.Revoked],
+      ['vrc_expired', ConsentStatus.Expired],
+      ['vrc_lapsed', ConsentStatus.Expired],
+    ]);
+  });
+
   test('both lists → newest authorisation first', async () => {
     const store = connectionStore({
       [ALICE]: [
@@ -134,16 +164,21 @@ describe('listCustomerConnections', () => {
       connection('aac_b', { expiresAt: hoursFromNow(-5), lastUsedAt: hoursFromNow(-6), accountIds: ACCOUNTS }),
       connection('aac_c', { status: ConsentStatus.Revoked }),
       payment('pmc_d'),
+      mandate('vrc_e'),
     ];
-    const { active, ended } = await listCustomerConnections(connectionStore({ [ALICE]: all }), ALICE, NOW);
-    assert.equal(active.length + ended.length, all.length);
-    assert.deepEqual([...ids(active), ...ids(ended)].sort(), ids(all).sort());
+    const { active, mandates, ended } = await listCustomerConnections(connectionStore({ [ALICE]: all }), ALICE, NOW);
+    assert.equal(active.length + mandates.length + ended.length, all.length);
+    assert.deepEqual([...ids(active), ...ids(mandates), ...ids(ended)].sort(), ids(all).sort());
     const lapsed = ended.find((item) => item.consentId === 'aac_b');
     assert.deepEqual(lapsed, { ...all[1], status: ConsentStatus.Expired });
   });
 
-  test('a customer with no connections → two empty lists', async () => {
-    assert.deepEqual(await listCustomerConnections(connectionStore({ [ALICE]: [connection('aac_alice')] }), BOB, NOW), { active: [], ended: [] });
+  test('a customer with no connections → three empty lists', async () => {
+    assert.deepEqual(await listCustomerConnections(connectionStore({ [ALICE]: [connection('aac_alice')] }), BOB, NOW), {
+      active: [],
+      mandates: [],
+      ended: [],
+    });
   });
 });
 

@@ -4,26 +4,38 @@ import type { ConsentStore } from './account-access-consent.js';
 import { ConsentStatus } from './consent-status.js';
 import { PaymentStatus } from '../payments/domestic-payment.js';
 import type { StatusReason } from '../payments/risk-policy.js';
+import type { VrpConsentRequest } from '../payments/vrp/vrp-consent.js';
 
 /** One consent a customer authorised, as their "connected apps" page shows it. */
 export interface Connection {
   readonly consentId: string;
-  readonly kind: 'account-access' | 'domestic-payment';
+  readonly kind: 'account-access' | 'domestic-payment' | 'domestic-vrp';
   readonly appName: string;
   readonly partnerName: string;
   readonly status: ConsentStatus;
   /** Account-access permission codes (empty for payments). */
   readonly permissions: readonly string[];
-  /** The accounts shared (account access) or paid from (payment). */
+  /** The accounts shared (account access) or paid from (payment, VRP mandate). */
   readonly accountIds: readonly string[];
   readonly authorisedAt: Date;
-  /** When account access ends by itself; null for open-ended access and for payments. */
+  /** When account access or a VRP mandate ends by itself; null when open-ended, and for payments. */
   readonly expiresAt: Date | null;
   /** The partner's last API call under this consent. */
   readonly lastUsedAt: Date | null;
   readonly statusUpdatedAt: Date;
   /** For payments: what was paid to whom, as the partner asked it, and the payment made with the consent, if any. */
   readonly payment: ConnectionPayment | null;
+  /** For VRP mandates: what the partner may pay, and whether it was the partner that ended it. */
+  readonly mandate: ConnectionMandate | null;
+}
+
+/** A VRP mandate as the customer's connected apps show it. */
+export interface ConnectionMandate {
+  /** The partner's request, as validated when the consent was created. */
+  readonly request: VrpConsentRequest;
+  readonly createdAt: Date;
+  /** When the partner deleted it; null when it did not. */
+  readonly deletedAt: Date | null;
 }
 
 /** A payment consent as the customer's history shows it. */
@@ -62,11 +74,13 @@ export interface ConnectionStore {
   listByCustomer(customerId: string): Promise<Connection[]>;
 }
 
-/** A customer's connections: those still giving access, and the history. */
+/** A customer's connections: those still giving access, the payment mandates in force, and the history. */
 export interface CustomerConnections {
   /** Account access still in force (`AUTH`, not expired), newest first. */
   readonly active: readonly Connection[];
-  /** Everything else the customer authorised (revoked, expired, payments made), newest first. */
+  /** VRP mandates still in force (`AUTH`, not past their end), newest first. */
+  readonly mandates: readonly Connection[];
+  /** Everything else the customer authorised (revoked, expired, payments made, mandates ended), newest first. */
   readonly ended: readonly Connection[];
 }
 
@@ -75,8 +89,15 @@ export async function listCustomerConnections(store: ConnectionStore, customerId
   const connections = (await store.listByCustomer(customerId))
     .map((connection) => (isExpired(connection, now) ? { ...connection, status: ConsentStatus.Expired } : connection))
     .sort((a, b) => b.authorisedAt.getTime() - a.authorisedAt.getTime());
-  const isActive = (connection: Connection) => connection.kind === 'account-access' && connection.status === ConsentStatus.Authorised;
-  return { active: connections.filter(isActive), ended: connections.filter((connection) => !isActive(connection)) };
+  const inForce = (kind: Connection['kind']) => (connection: Connection) =>
+    connection.kind === kind && connection.status === ConsentStatus.Authorised;
+  const isActive = inForce('account-access');
+  const isMandate = inForce('domestic-vrp');
+  return {
+    active: connections.filter(isActive),
+    mandates: connections.filter(isMandate),
+    ended: connections.filter((connection) => !isActive(connection) && !isMandate(connection)),
+  };
 }
 
 /**

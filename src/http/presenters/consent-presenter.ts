@@ -32,3 +32,11 @@ function dateField(name: string, sent: string | null, parsed: Date | null): Reco
   if (!parsed) return {};
   return { [name]: sent && HAS_ZONE.test(sent) ? sent : parsed.toISOString() };
 }
+
+/**
+ * A request date-time played back in a response: as sent when it carries a zone, else read as UTC (as requests without
+ * a zone are) and written with one, because responses must always carry one.
+ */
+export function zonedDateTime(sent: string): string {
+  return HAS_ZONE.test(sent) ? sent : new Date(`${sent}Z`).toISOString();
+}

@@ -2,12 +2,15 @@ import type { DataSource } from 'typeorm';
 import type { ConsentStatus } from '../../domain/consents/consent-status.js';
 import type { Connection, ConnectionPayment, ConnectionStore } from '../../domain/consents/customer-connections.js';
 import type { PaymentStatus } from '../../domain/payments/domestic-payment.js';
+import type { VrpConsentRequest } from '../../domain/payments/vrp/vrp-consent.js';
 import { isStorableId, readSqlTime } from '../sql.js';
 
 interface RawConnection {
   id: string;
   kind: string;
   status: string;
+  created_at: Date | string;
+  deleted_at: Date | string | null;
   permissions: string;
   expires_at: Date | string | null;
   authorised_at: Date | string;
@@ -33,7 +36,8 @@ export class SqlConnectionStore implements ConnectionStore {
   async listByCustomer(customerId: string): Promise<Connection[]> {
     if (!isStorableId(customerId)) return [];
     const rows: RawConnection[] = await this.dataSource.query(
-      `SELECT c.id, c.kind, c.status, c.permissions, c.expires_at, c.authorised_at, c.status_updated_at, c.last_used_at, c.request,
+      `SELECT c.id, c.kind, c.status, c.created_at, c.deleted_at, c.permissions,
+              c.expires_at, c.authorised_at, c.status_updated_at, c.last_used_at, c.request,
               s.name AS app_name, p.name AS partner_name,
               pm.status AS payment_status, pm.status_reason_code AS payment_reason_code,
               pm.status_reason_description AS payment_reason_description, pm.status_updated_at AS payment_status_updated_at,
@@ -52,21 +56,29 @@ export class SqlConnectionStore implements ConnectionStore {
 }
 
 function toConnection(row: RawConnection): Connection {
-  const payment = row.kind === 'domestic-payment';
+  const kind = row.kind === 'domestic-payment' || row.kind === 'domestic-vrp' ? row.kind : 'account-access';
   const time = (value: Date | string | null) => (value === null ? null : readSqlTime(value));
   return {
     consentId: row.id,
-    kind: payment ? 'domestic-payment' : 'account-access',
+    kind,
     appName: row.app_name ?? 'An app that no longer exists',
     partnerName: row.partner_name ?? '',
     status: row.status as ConsentStatus,
-    permissions: payment ? [] : (JSON.parse(row.permissions) as string[]),
+    permissions: kind === 'account-access' ? (JSON.parse(row.permissions) as string[]) : [],
     accountIds: row.account_ids ? row.account_ids.split(',').sort() : [],
     authorisedAt: readSqlTime(row.authorised_at),
-    expiresAt: payment ? null : time(row.expires_at),
+    expiresAt: kind === 'domestic-payment' ? null : time(row.expires_at),
     lastUsedAt: time(row.last_used_at),
     statusUpdatedAt: readSqlTime(row.status_updated_at),
-    payment: payment ? { ...requestedPayment(row.request), made: madePayment(row) } : null,
+    payment: kind === 'domestic-payment' ? { ...requestedPayment(row.request), made: madePayment(row) } : null,
+    mandate:
+      kind === 'domestic-vrp'
+        ? {
+            request: (JSON.parse(row.request) as { body: VrpConsentRequest }).body,
+            createdAt: readSqlTime(row.created_at),
+            deletedAt: time(row.deleted_at),
+          }
+        : null,
   };
 }
 

@@ -21,13 +21,13 @@ export class SqlConsentSummaryStore implements ConsentSummaryStore {
       [clientId],
     );
     return rows.map((row) => {
-      const payment = row.kind === 'domestic-payment';
+      const kind = row.kind === 'domestic-payment' || row.kind === 'domestic-vrp' ? row.kind : 'account-access';
       return {
         consentId: row.id,
-        kind: payment ? 'domestic-payment' : 'account-access',
+        kind,
         status: row.status as ConsentStatus,
         createdAt: readSqlTime(row.created_at),
-        expiresAt: payment || row.expires_at === null ? null : readSqlTime(row.expires_at),
+        expiresAt: kind === 'domestic-payment' || row.expires_at === null ? null : readSqlTime(row.expires_at),
         lastUsedAt: row.last_used_at === null ? null : readSqlTime(row.last_used_at),
       };
     });

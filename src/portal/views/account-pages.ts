@@ -29,6 +29,38 @@ export interface ActiveConnectionView {
   readonly lastUsed: string | null;
 }
 
+/** A VRP mandate still in force, as the customer reads it. */
+export interface ActiveMandateView {
+  readonly consentId: string;
+  readonly appName: string;
+  readonly partnerName: string;
+  readonly sweeping: boolean;
+  /** "Your own account" when sweeping, else the payee's name. */
+  readonly payeeName: string;
+  readonly payeeAccount: string;
+  readonly reference: string | null;
+  /** The largest payment, each periodic limit and the validity, in plain words. */
+  readonly limits: readonly string[];
+  /** The account the payments are made from. */
+  readonly fromAccounts: readonly string[];
+  readonly grantedOn: string;
+  readonly lastUsed: string | null;
+  /** What was paid under the mandate: null (nothing shown) until VRP payments are offered. */
+  readonly usage: MandateUsageView | null;
+}
+
+/**
+ * The payments made under a VRP mandate and what is left of each limit in the current period, in plain words. Filled by
+ * the VRP payments (`periodUsage` of the VRP domain and the payments made with the consent); until they are offered no
+ * mandate has any, and the page shows nothing in their place.
+ */
+export interface MandateUsageView {
+  /** One line per periodic limit, e.g. `£40.00 of £100.00 used this week; £60.00 left until 11 June 2026`. */
+  readonly periods: readonly string[];
+  /** The payments made, newest first. */
+  readonly payments: ReadonlyArray<{ readonly date: string; readonly amount: string; readonly outcome: string }>;
+}
+
 /** A connection that has ended, or a payment the customer approved. */
 export interface EndedConnectionView {
   readonly appName: string;
@@ -44,6 +76,7 @@ export function renderConnectionsPage(model: {
   /** Whether to offer the sandbox mailbox. */
   sandbox: boolean;
   active: readonly ActiveConnectionView[];
+  mandates: readonly ActiveMandateView[];
   ended: readonly EndedConnectionView[];
   notice?: string;
   error?: string;
@@ -87,19 +120,57 @@ ${postButton({ action: `/account/connections/${connection.consentId}/revoke`, cs
       )
 }
 </section>
+<section class="section" aria-labelledby="mandates-heading">
+<h2 id="mandates-heading">Apps that can make payments from your accounts</h2>
+${
+  model.mandates.length === 0
+    ? html`<p>No app can make payments from your accounts without asking you.</p>`
+    : model.mandates.map(
+        (mandate, index) => html`<article class="connection" aria-labelledby="mandate-${index}">
+<h3 id="mandate-${index}">${mandate.appName}${mandate.partnerName && mandate.partnerName !== mandate.appName && html` <span class="note">by ${mandate.partnerName}</span>`}</h3>
+<p>Agreed on ${mandate.grantedOn}. ${mandate.appName} makes these payments without asking you each time. ${mandate.lastUsed ? html`Last used ${mandate.lastUsed}.` : html`Not used yet.`}</p>
+<dl class="summary">
+<div class="summary__row"><dt>Paid to</dt><dd>${mandate.payeeName}<br>${mandate.payeeAccount}</dd></div>
+${mandate.reference !== null && html`<div class="summary__row"><dt>Reference</dt><dd>${mandate.reference}</dd></div>`}
+<div class="summary__row"><dt>Paid from</dt><dd>${mandate.fromAccounts.join(', ')}</dd></div>
+<div class="summary__row"><dt>Limits</dt><dd><ul class="mandate-limits">${mandate.limits.map((line) => html`<li>${line}</li>`)}</ul></dd></div>
+</dl>
+${mandate.usage && renderMandateUsage(mandate.usage, index)}
+${postButton({ action: `/account/mandates/${mandate.consentId}/cancel`, csrf, label: `Cancel payments by ${mandate.appName}`, variant: 'danger' })}
+</article>`,
+      )
+}
+</section>
 <section class="section" aria-labelledby="ended-heading">
 <h2 id="ended-heading">History</h2>
 ${
   model.ended.length === 0
     ? html`<p>Nothing yet.</p>`
     : html`<div class="table-wrap"><table class="table">
-<caption>Access you gave before, and payments you approved</caption>
+<caption>Access you gave before, payments you approved and payment mandates that ended</caption>
 <thead><tr><th scope="col">App</th><th scope="col">What</th><th scope="col">Given on</th><th scope="col">Now</th></tr></thead>
 <tbody>${model.ended.map((connection) => html`<tr><td>${connection.appName}</td><td>${connection.what}</td><td>${connection.grantedOn}</td><td>${connection.outcome}</td></tr>`)}</tbody>
 </table></div>`
 }
 </section>`;
   return renderLayout({ title: 'Your connected apps', body, nav, width: 'wide', section: 'Connected apps' });
+}
+
+/** What was paid under a mandate and what is left of each limit (see {@link MandateUsageView}). */
+function renderMandateUsage(usage: MandateUsageView, index: number): SafeHtml {
+  return html`<section aria-labelledby="mandate-usage-${index}">
+<h4 id="mandate-usage-${index}">Payments made</h4>
+<ul class="mandate-limits">${usage.periods.map((line) => html`<li>${line}</li>`)}</ul>
+${
+  usage.payments.length === 0
+    ? html`<p>No payment made yet.</p>`
+    : html`<div class="table-wrap"><table class="table">
+<caption>Payments under this mandate</caption>
+<thead><tr><th scope="col">Date</th><th scope="col">Amount</th><th scope="col">Now</th></tr></thead>
+<tbody>${usage.payments.map((payment) => html`<tr><td>${payment.date}</td><td>${payment.amount}</td><td>${payment.outcome}</td></tr>`)}</tbody>
+</table></div>`
+}
+</section>`;
 }
 
 /** The header of a logged-in customer's pages: their name, the mailbox in the sandbox, and "Log out". */

@@ -8,6 +8,12 @@ import { formatDateTime } from '../../web/formats.js';
 import { renderAppEventsSection, type AppEventsModel } from './app-events-section.js';
 import { renderPortalPage, type PortalViewer } from './portal-layout.js';
 
+const CONSENT_KINDS: Readonly<Record<ConsentSummary['kind'], string>> = {
+  'account-access': 'Account access',
+  'domestic-payment': 'Domestic payment',
+  'domestic-vrp': 'Domestic VRP',
+};
+
 const ROLE_LABELS: Readonly<Record<PartnerRole, string>> = {
   AISP: 'AISP — read account information',
   PISP: 'PISP — initiate payments',
@@ -213,7 +219,7 @@ ${
 <thead><tr><th scope="col">ConsentId</th><th scope="col">Kind</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col">Expires</th><th scope="col">Last used</th></tr></thead>
 <tbody>${model.consents.map(
         (consent) =>
-          html`<tr><td class="mono">${consent.consentId}</td><td>${consent.kind === 'account-access' ? 'Account access' : 'Domestic payment'}</td><td>${consent.status}</td><td>${formatDateTime(consent.createdAt)}</td><td>${consent.kind === 'account-access' ? (consent.expiresAt ? formatDateTime(consent.expiresAt) : 'open-ended') : '—'}</td><td>${formatDateTime(consent.lastUsedAt)}</td></tr>`,
+          html`<tr><td class="mono">${consent.consentId}</td><td>${CONSENT_KINDS[consent.kind]}</td><td>${consent.status}</td><td>${formatDateTime(consent.createdAt)}</td><td>${consent.kind === 'domestic-payment' ? '—' : consent.expiresAt ? formatDateTime(consent.expiresAt) : 'open-ended'}</td><td>${formatDateTime(consent.lastUsedAt)}</td></tr>`,
       )}</tbody>
 </table></div>`
 }

@@ -62,7 +62,16 @@ describe('portal pages', () => {
       hasDirectory: true,
       messageSigning: { issuer: 'ptn_evil/cli_evil', trustAnchor: 'bank.example' },
       registrations: [],
-      consents: [],
+      consents: [
+        {
+          consentId: 'vrc_1',
+          kind: 'domestic-vrp',
+          status: 'AUTH',
+          createdAt: new Date('2026-12-01T10:00:00Z'),
+          expiresAt: new Date('2027-12-01T00:00:00Z'),
+          lastUsedAt: null,
+        },
+      ],
       calls: [
         {
           clientId: 'cli_evil',
@@ -108,6 +117,7 @@ describe('portal pages', () => {
     assertEveryFormHasToken(page, 'token-123');
     assert.match(page, /action="\/portal\/apps\/cli_evil\/events\/resend"/);
     assert.match(page, /No answer: &lt;script&gt;/);
+    assert.match(page, /vrc_1<\/td><td>Domestic VRP<\/td><td>AUTH<\/td><td>[^<]+<\/td><td>1 Dec 2027, 00:00:00 UTC<\/td>/);
   });
 
   test('the dashboard with an app and an organisation named with markup → text', () => {
@@ -154,10 +164,44 @@ describe('portal pages', () => {
           lastUsed: null,
         },
       ],
+      mandates: [],
       ended: [{ appName: EVIL, what: EVIL, outcome: 'Revoked', grantedOn: '1 December 2026' }],
     });
     assertNoInjectedMarkup(page);
     assertEveryFormHasToken(page, 'token-456');
+  });
+
+  test('connected apps with a VRP mandate whose app, payee and reference carry markup → text; its usage shown only when there is some; every form carries the token', () => {
+    const mandate = {
+      consentId: 'vrc_1',
+      appName: EVIL,
+      partnerName: EVIL,
+      sweeping: false,
+      payeeName: EVIL,
+      payeeAccount: 'Sort code 99-03-01, account 41873205',
+      reference: EVIL,
+      limits: ['Up to £10.00 per payment', 'Up to £100.00 per month, counted from 1 December 2026', 'Until you cancel it'],
+      fromAccounts: [EVIL],
+      grantedOn: '1 December 2026',
+      lastUsed: null,
+      usage: null,
+    };
+    const page = renderConnectionsPage({ customerName: 'Alice', csrf: 'token-456', sandbox: true, active: [], mandates: [mandate], ended: [] });
+    assertNoInjectedMarkup(page);
+    assertEveryFormHasToken(page, 'token-456');
+    assert.match(page, /Up to £100.00 per month, counted from 1 December 2026/);
+    assert.match(page, /action="\/account\/mandates\/vrc_1\/cancel"/);
+    assert.doesNotMatch(page, /Payments made/, 'no usage is shown while there is none to show');
+    const withUsage = renderConnectionsPage({
+      customerName: 'Alice',
+      csrf: 'token-456',
+      sandbox: true,
+      active: [],
+      mandates: [{ ...mandate, usage: { periods: [EVIL], payments: [{ date: EVIL, amount: '£5.00', outcome: EVIL }] } }],
+      ended: [],
+    });
+    assertNoInjectedMarkup(withUsage);
+    assert.match(withUsage, /Payments made/);
   });
 
   test("a customer's sandbox mailbox with an app named with markup in the mail → text, lines kept; the log-out form carries the token", () => {

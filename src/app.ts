@@ -296,6 +296,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
       consents,
       vrpConsents,
       connections: new SqlConnectionStore(dataSource),
+      payments,
       grants,
       mail: new TypeOrmMailOutbox(dataSource),
       sandbox: config.mode === 'sandbox',

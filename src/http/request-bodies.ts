@@ -4,6 +4,7 @@ import type { PaymentConsentRequest } from '../domain/payments/payment-consent.j
 import type { PaymentRequest } from '../domain/payments/payments.js';
 import type { VrpConsentRequest } from '../domain/payments/vrp/vrp-consent.js';
 import type { VrpFundsConfirmationRequest } from '../domain/payments/vrp/vrp-consents.js';
+import type { VrpRequest } from '../domain/payments/vrp/vrp-payments.js';
 
 /** `OBReadConsent1`: what a partner asks an account-access consent for. */
 export interface AccountAccessConsentRequest {
@@ -26,6 +27,7 @@ export interface RequestBodies {
   readonly OBWriteDomestic2: PaymentRequest;
   readonly OBDomesticVRPConsentRequest: VrpConsentRequest;
   readonly OBVRPFundsConfirmationRequest: VrpFundsConfirmationRequest;
+  readonly OBDomesticVRPRequest: VrpRequest;
   readonly OBEventSubscription1: { readonly Data: EventSubscriptionRequest };
   readonly OBEventSubscriptionResponse1: { readonly Data: EventSubscriptionRequest & { readonly EventSubscriptionId: string } };
   readonly OBEventPolling1: EventPollRequest;

@@ -26,6 +26,7 @@ import { validateRequestBody } from './middleware/validate-request.js';
 import { domesticPaymentConsentRoutes } from './pisp/domestic-payment-consents.js';
 import { domesticPaymentRoutes } from './pisp/domestic-payments.js';
 import { domesticVrpConsentRoutes } from './pisp/domestic-vrp-consents.js';
+import { domesticVrpRoutes } from './pisp/domestic-vrps.js';
 import type { PispServices } from './pisp/pisp-services.js';
 import type { RouteDeclaration } from './route.js';
 import { eventSubscriptionRoutes } from './events/event-subscriptions.js';
@@ -55,6 +56,7 @@ export const PISP_ROUTES: readonly RouteDeclaration<PispServices>[] = [
   ...domesticPaymentConsentRoutes,
   ...domesticPaymentRoutes,
   ...domesticVrpConsentRoutes,
+  ...domesticVrpRoutes,
 ];
 
 /**

@@ -1,13 +1,14 @@
 import type { Account } from '../domain/accounts/account.js';
 import { ConsentStatus } from '../domain/consents/consent-status.js';
-import { paymentOutcomeOf, type Connection } from '../domain/consents/customer-connections.js';
+import { outcomeOfPayment, paymentOutcomeOf, type Connection } from '../domain/consents/customer-connections.js';
+import type { MandateUse } from '../domain/payments/vrp/mandate-use.js';
 import { accountLine } from '../web/account-labels.js';
-import { formatCustomerDate, formatCustomerDateTime, formatDecimalMoney } from '../web/formats.js';
+import { formatCustomerDate, formatCustomerDateTime, formatDecimalMoney, formatMoney } from '../web/formats.js';
 import { describePaymentOutcome } from '../web/payment-outcome-text.js';
 import { describePermissions } from '../web/permission-text.js';
 import { describeVrpMandate } from '../web/mandate-text.js';
 import { lastValidDay } from '../domain/payments/vrp/vrp-consent-notices.js';
-import type { ActiveConnectionView, ActiveMandateView, EndedConnectionView } from './views/account-pages.js';
+import type { ActiveConnectionView, ActiveMandateView, EndedConnectionView, MandateUsageView } from './views/account-pages.js';
 
 /** An account-access connection in force, as the connected apps page shows it. */
 export function activeConnectionView(connection: Connection, accounts: ReadonlyMap<string, Account>): ActiveConnectionView {
@@ -25,9 +26,9 @@ export function activeConnectionView(connection: Connection, accounts: ReadonlyM
 
 /**
  * A VRP mandate in force, as the connected apps page shows it: who is paid, its limits and dates in plain words, the
- * account paid from. What was paid under it comes with the VRP payments: `usage` stays null (nothing shown) until then.
+ * account paid from, and what was paid under it (each limit's current period: used and left; the latest payments).
  */
-export function activeMandateView(connection: Connection, accounts: ReadonlyMap<string, Account>): ActiveMandateView {
+export function activeMandateView(connection: Connection, accounts: ReadonlyMap<string, Account>, use: MandateUse): ActiveMandateView {
   const mandate = connection.mandate;
   if (!mandate) throw new Error(`connection ${connection.consentId} is not a VRP mandate`);
   const words = describeVrpMandate(mandate.request, mandate.createdAt);
@@ -43,7 +44,24 @@ export function activeMandateView(connection: Connection, accounts: ReadonlyMap<
     fromAccounts: connection.accountIds.map((id) => labelOf(id, accounts)),
     grantedOn: formatCustomerDate(connection.authorisedAt),
     lastUsed: connection.lastUsedAt ? formatCustomerDateTime(connection.lastUsedAt) : null,
-    usage: null,
+    usage: mandateUsageView(use),
+  };
+}
+
+/** A mandate's use in plain words: `£40.00 of £100.00 used this week (7 to 13 June 2026); £60.00 left`, then its payments. */
+function mandateUsageView(use: MandateUse): MandateUsageView {
+  return {
+    periods: use.periods.map(
+      (period) =>
+        `${formatMoney(period.usedMinor, period.limit.currency)} of ${formatMoney(period.limitMinor, period.limit.currency)} used ` +
+        `from ${formatCustomerDate(period.start)} to ${formatCustomerDate(lastValidDay(period.end))}; ` +
+        `${formatMoney(period.leftMinor, period.limit.currency)} left`,
+    ),
+    payments: use.payments.map((payment) => ({
+      date: formatCustomerDateTime(payment.createdAt),
+      amount: formatMoney(payment.amountMinor, payment.currency),
+      outcome: describePaymentOutcome(outcomeOfPayment(payment)),
+    })),
   };
 }
 

@@ -4,8 +4,10 @@ import type { Context, Middleware } from 'koa';
 import type { AccountStore } from '../domain/accounts/account.js';
 import type { ConsentStore, GrantRevoker } from '../domain/consents/account-access-consent.js';
 import { revokeConsentByCustomer } from '../domain/consents/account-access-consents.js';
-import { listCustomerConnections, removeAccountFromConsent, type ConnectionStore } from '../domain/consents/customer-connections.js';
+import { listCustomerConnections, mandateTermsOf, removeAccountFromConsent, type ConnectionStore } from '../domain/consents/customer-connections.js';
 import type { Customer, CustomerStore } from '../domain/customers/customer.js';
+import type { PaymentStore } from '../domain/payments/domestic-payment.js';
+import { mandateUse } from '../domain/payments/vrp/mandate-use.js';
 import type { VrpConsentStore } from '../domain/payments/vrp/vrp-consent.js';
 import { revokeVrpConsentByCustomer } from '../domain/payments/vrp/vrp-consents.js';
 import { DomainError } from '../domain/errors.js';
@@ -29,6 +31,8 @@ export interface CustomerAccountDependencies {
   readonly consents: ConsentStore;
   readonly vrpConsents: VrpConsentStore;
   readonly connections: ConnectionStore;
+  /** The payments made under mandates, for what each one has used. */
+  readonly payments: Pick<PaymentStore, 'sumMandateUsage' | 'listByConsent'>;
   readonly grants: GrantRevoker;
   /** The bank's mail, for the customers' sandbox mailbox. */
   readonly mail: MailOutbox;
@@ -177,12 +181,18 @@ export function createCustomerAccountRoutes(dependencies: CustomerAccountDepende
       dependencies.accounts.listByCustomer(customer.id),
     ]);
     const byId = new Map(accounts.map((account) => [account.id, account]));
+    const now = new Date();
+    const mandates = await Promise.all(
+      connections.mandates.map(async (connection) =>
+        activeMandateView(connection, byId, await mandateUse(dependencies.payments, mandateTermsOf(connection), now)),
+      ),
+    );
     return renderConnectionsPage({
       customerName: customer.displayName,
       csrf,
       sandbox: dependencies.sandbox,
       active: connections.active.map((connection) => activeConnectionView(connection, byId)),
-      mandates: connections.mandates.map((connection) => activeMandateView(connection, byId)),
+      mandates,
       ended: connections.ended.map((connection) => endedConnectionView(connection, byId)),
       ...extra,
     });

@@ -6,6 +6,7 @@ import type {
   ExecutionOutcome,
   PaymentExecution,
   PaymentStore,
+  PeriodWindow,
   SettlementResult,
 } from '../../src/domain/payments/domestic-payment.js';
 import type { IdempotencyRecord, IdempotencyStore, IdempotentOperation } from '../../src/domain/payments/idempotency.js';
@@ -112,9 +113,17 @@ export class InMemoryPaymentStore implements PaymentStore, IdempotencyStore {
 
   /** A VRP mandate's payments not rejected, summed over each window of its usage. */
   private mandateUsage({ payment, consentUse }: PaymentExecution): bigint[] {
-    if (consentUse.kind === 'consume') return [];
-    const made = [...this.payments.values()].filter((stored) => stored.consentId === payment.consentId && stored.status !== 'RJCT');
-    return consentUse.windows.map(({ start, end }) =>
+    return consentUse.kind === 'consume' ? [] : this.sumOver(payment.consentId, consentUse.windows);
+  }
+
+  async sumMandateUsage(consentId: string, windows: readonly PeriodWindow[]): Promise<bigint[]> {
+    await tick();
+    return this.sumOver(consentId, windows);
+  }
+
+  private sumOver(consentId: string, windows: readonly PeriodWindow[]): bigint[] {
+    const made = [...this.payments.values()].filter((stored) => stored.consentId === consentId && stored.status !== 'RJCT');
+    return windows.map(({ start, end }) =>
       made
         .filter((stored) => stored.createdAt.getTime() >= start.getTime() && stored.createdAt.getTime() < end.getTime())
         .reduce((sum, stored) => sum + stored.amountMinor, 0n),

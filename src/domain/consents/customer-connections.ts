@@ -2,8 +2,9 @@ import { linkedAccountRemovedEvents } from '../events/consent-events.js';
 import { ActionNotAllowed, ConcurrentChange, InvalidConsentStatus, InvalidField, ResourceNotFound } from '../errors.js';
 import type { ConsentStore } from './account-access-consent.js';
 import { ConsentStatus } from './consent-status.js';
-import { PaymentStatus } from '../payments/domestic-payment.js';
+import { PaymentStatus, type DomesticPayment } from '../payments/domestic-payment.js';
 import type { StatusReason } from '../payments/risk-policy.js';
+import type { MandateTerms } from '../payments/vrp/mandate-use.js';
 import type { VrpConsentRequest } from '../payments/vrp/vrp-consent.js';
 
 /** One consent a customer authorised, as their "connected apps" page shows it. */
@@ -62,10 +63,21 @@ export type PaymentOutcome =
 /** The outcome of a payment connection (see {@link PaymentOutcome}). */
 export function paymentOutcomeOf(connection: Connection): PaymentOutcome {
   const made = connection.payment?.made;
-  if (made?.status === PaymentStatus.SettlementCompleted) return { kind: 'paid', at: made.statusUpdatedAt };
-  if (made?.status === PaymentStatus.SettlementInProcess) return { kind: 'pending' };
-  if (made?.status === PaymentStatus.Rejected) return { kind: 'rejected', reason: made.reason };
+  if (made) return outcomeOfPayment({ status: made.status, statusUpdatedAt: made.statusUpdatedAt, statusReason: made.reason });
   return connection.status === ConsentStatus.Authorised ? { kind: 'approved' } : { kind: 'not-paid' };
+}
+
+/** The outcome of a payment made: paid (`ACSC`), on its way (`ACSP`), or not paid and why (`RJCT`). */
+export function outcomeOfPayment(payment: Pick<DomesticPayment, 'status' | 'statusUpdatedAt' | 'statusReason'>): PaymentOutcome {
+  if (payment.status === PaymentStatus.SettlementCompleted) return { kind: 'paid', at: payment.statusUpdatedAt };
+  if (payment.status === PaymentStatus.SettlementInProcess) return { kind: 'pending' };
+  return { kind: 'rejected', reason: payment.statusReason };
+}
+
+/** The terms a VRP mandate connection's use is counted by. @throws Error for a connection that is not a mandate. */
+export function mandateTermsOf(connection: Connection): MandateTerms {
+  if (!connection.mandate) throw new Error(`connection ${connection.consentId} is not a VRP mandate`);
+  return { id: connection.consentId, request: connection.mandate.request, createdAt: connection.mandate.createdAt };
 }
 
 /** The read model behind the customer's connected apps. */

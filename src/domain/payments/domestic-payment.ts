@@ -67,8 +67,13 @@ export interface RiskWindows {
  * draws on its mandate, which stays `AUTH` but is locked while the payment is decided, and whose earlier payments
  * (not rejected) are summed over each window for the decision (`PaymentFacts.mandateUsedMinor`, in the same order).
  */
-export type ConsentUse =
-  { readonly kind: 'consume' } | { readonly kind: 'mandate'; readonly windows: readonly { readonly start: Date; readonly end: Date }[] };
+export type ConsentUse = { readonly kind: 'consume' } | { readonly kind: 'mandate'; readonly windows: readonly PeriodWindow[] };
+
+/** A span of time a mandate's payments are summed over: from `start` (inclusive) to `end` (exclusive). */
+export interface PeriodWindow {
+  readonly start: Date;
+  readonly end: Date;
+}
 
 /** Everything a payment writes, in one database transaction. */
 export interface PaymentExecution {
@@ -117,6 +122,8 @@ export interface PaymentStore {
    */
   execute(execution: PaymentExecution): Promise<ExecutionOutcome>;
   findById(id: string): Promise<DomesticPayment | null>;
+  /** A mandate's payments not rejected, summed over each window (without locking: for display, not for deciding). */
+  sumMandateUsage(consentId: string, windows: readonly PeriodWindow[]): Promise<bigint[]>;
   /** The payments made under a consent, newest first, at most `limit`. */
   listByConsent(consentId: string, limit: number): Promise<DomesticPayment[]>;
   /** Whether the customer has paid this payee before (a payment not rejected). */

@@ -4,6 +4,7 @@ import type {
   DomesticPayment,
   ExecutionOutcome,
   PaymentExecution,
+  PeriodWindow,
   PaymentStatus,
   PaymentStore,
   SettlementResult,
@@ -91,15 +92,22 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
       [payment.consentId, VRP_CONSENT_KIND],
     );
     if (locked.length === 0) throw new ConsentNoLongerAuthorised();
-    if (consentUse.windows.length === 0) return [];
-    const sums = consentUse.windows
-      .map((_, index) => `SUM(CASE WHEN created_at >= ? AND created_at < ? THEN amount_minor ELSE 0 END) AS used_${index}`)
-      .join(', ');
+    return this.sumMandate(manager, payment.consentId, consentUse.windows);
+  }
+
+  async sumMandateUsage(consentId: string, windows: readonly PeriodWindow[]): Promise<bigint[]> {
+    return this.sumMandate(this.dataSource.manager, consentId, windows);
+  }
+
+  /** The consent's payments not rejected, summed over each window (one statement). */
+  private async sumMandate(manager: EntityManager, consentId: string, windows: readonly PeriodWindow[]): Promise<bigint[]> {
+    if (windows.length === 0) return [];
+    const sums = windows.map((_, index) => `SUM(CASE WHEN created_at >= ? AND created_at < ? THEN amount_minor ELSE 0 END) AS used_${index}`).join(', ');
     const [row] = await manager.query<Array<Record<string, string | number | null>>>(
       `SELECT ${sums} FROM payment WHERE consent_id = ? AND status <> 'RJCT'`,
-      [...consentUse.windows.flatMap((window) => [this.time(window.start), this.time(window.end)]), payment.consentId],
+      [...windows.flatMap((window) => [this.time(window.start), this.time(window.end)]), consentId],
     );
-    return consentUse.windows.map((_, index) => BigInt(row?.[`used_${index}`] ?? 0));
+    return windows.map((_, index) => BigInt(row?.[`used_${index}`] ?? 0));
   }
 
   private time(date: Date): Date | string {

@@ -45,14 +45,13 @@ export interface ActiveMandateView {
   readonly fromAccounts: readonly string[];
   readonly grantedOn: string;
   readonly lastUsed: string | null;
-  /** What was paid under the mandate: null (nothing shown) until VRP payments are offered. */
-  readonly usage: MandateUsageView | null;
+  /** What was paid under the mandate: each limit's current period, and the latest payments. */
+  readonly usage: MandateUsageView;
 }
 
 /**
- * The payments made under a VRP mandate and what is left of each limit in the current period, in plain words. Filled by
- * the VRP payments (`periodUsage` of the VRP domain and the payments made with the consent); until they are offered no
- * mandate has any, and the page shows nothing in their place.
+ * The payments made under a VRP mandate and what is left of each limit in the current period, in plain words (from
+ * `mandateUse` of the VRP domain).
  */
 export interface MandateUsageView {
   /** One line per periodic limit, e.g. `£40.00 of £100.00 used this week; £60.00 left until 11 June 2026`. */
@@ -135,7 +134,7 @@ ${mandate.reference !== null && html`<div class="summary__row"><dt>Reference</dt
 <div class="summary__row"><dt>Paid from</dt><dd>${mandate.fromAccounts.join(', ')}</dd></div>
 <div class="summary__row"><dt>Limits</dt><dd><ul class="mandate-limits">${mandate.limits.map((line) => html`<li>${line}</li>`)}</ul></dd></div>
 </dl>
-${mandate.usage && renderMandateUsage(mandate.usage, index)}
+${renderMandateUsage(mandate.usage, index)}
 ${postButton({ action: `/account/mandates/${mandate.consentId}/cancel`, csrf, label: `Cancel payments by ${mandate.appName}`, variant: 'danger' })}
 </article>`,
       )

@@ -171,7 +171,7 @@ describe('portal pages', () => {
     assertEveryFormHasToken(page, 'token-456');
   });
 
-  test('connected apps with a VRP mandate whose app, payee and reference carry markup → text; its usage shown only when there is some; every form carries the token', () => {
+  test('connected apps with a VRP mandate whose app, payee and reference carry markup → text; its usage (limits used and left, the payments) as text; every form carries the token', () => {
     const mandate = {
       consentId: 'vrc_1',
       appName: EVIL,
@@ -184,14 +184,15 @@ describe('portal pages', () => {
       fromAccounts: [EVIL],
       grantedOn: '1 December 2026',
       lastUsed: null,
-      usage: null,
+      usage: { periods: ['£0.00 of £100.00 used from 1 December 2026 to 31 December 2026; £100.00 left'], payments: [] },
     };
     const page = renderConnectionsPage({ customerName: 'Alice', csrf: 'token-456', sandbox: true, active: [], mandates: [mandate], ended: [] });
     assertNoInjectedMarkup(page);
     assertEveryFormHasToken(page, 'token-456');
     assert.match(page, /Up to £100.00 per month, counted from 1 December 2026/);
     assert.match(page, /action="\/account\/mandates\/vrc_1\/cancel"/);
-    assert.doesNotMatch(page, /Payments made/, 'no usage is shown while there is none to show');
+    assert.match(page, /£0.00 of £100.00 used from 1 December 2026 to 31 December 2026; £100.00 left/);
+    assert.match(page, /No payment made yet/);
     const withUsage = renderConnectionsPage({
       customerName: 'Alice',
       csrf: 'token-456',

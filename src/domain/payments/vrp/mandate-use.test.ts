@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DomesticPayment } from '../domestic-payment.js';
+import { InMemoryPaymentStore } from '../../../../test/support/in-memory-payment-store.js';
 import { mandateUse } from './mandate-use.js';
 import type { DomesticVrpConsent } from './vrp-consent.js';
 
@@ -66,14 +67,16 @@ function paid(at: string, amountMinor: bigint, status: DomesticPayment['status']
   };
 }
 
-test('payments of this week and month count, an earlier week and a rejected payment do not; newest payment first', () => {
+test('payments of this week and month count, an earlier week and a rejected payment do not; newest payment first', async () => {
   const payments = [
     paid('2030-01-08T10:00:00Z', 2_000n),
     paid('2030-01-15T10:00:00Z', 3_000n),
     paid('2030-01-16T10:00:00Z', 1_000n),
     paid('2030-01-16T11:00:00Z', 4_000n, 'RJCT'),
   ];
-  const use = mandateUse(MANDATE, payments, new Date('2030-01-17T12:00:00Z'));
+  const store = new InMemoryPaymentStore();
+  for (const payment of payments) store.put(payment);
+  const use = await mandateUse(store, MANDATE, new Date('2030-01-17T12:00:00Z'));
   assert.deepEqual(
     use.periods.map((period) => [period.start.toISOString(), period.usedMinor, period.leftMinor]),
     [

@@ -14,7 +14,7 @@ import { paymentTransfers } from '../payment-transfers.js';
 import { decidedPayment, storedPayment, type PaymentServices } from '../payments.js';
 import { DEFAULT_INTERACTION_TYPES, periodAnchor, readVrpControlParameters, VrpType, type VrpControlParameters } from './control-parameters.js';
 import { assessVrpPayment, ControlParametersBreached, usageWindows } from './limits.js';
-import type { DomesticVrpConsent } from './vrp-consent.js';
+import type { DomesticVrpConsent, VrpConsentStore } from './vrp-consent.js';
 
 /** What making a VRP needs: what a domestic payment needs, and the fee schedule its charges come from. */
 export interface VrpPaymentServices extends PaymentServices {
@@ -206,12 +206,18 @@ async function replayOrRefuse(services: VrpPaymentServices, consent: DomesticVrp
 }
 
 /**
- * The partner's own VRP.
+ * The partner's own VRP, with the mandate it was made under (as it stands, deleted or not: the payment outlives it).
  * @throws ResourceNotFound for an unknown id (or a payment that is not a VRP); ResourceForbidden for another partner's.
  */
-export async function getDomesticVrp(store: PaymentStore, clientId: string, paymentId: string): Promise<DomesticPayment> {
-  const payment = await store.findById(paymentId);
+export async function getDomesticVrp(
+  stores: { readonly payments: PaymentStore; readonly vrpConsents: VrpConsentStore },
+  clientId: string,
+  paymentId: string,
+): Promise<{ payment: DomesticPayment; consent: DomesticVrpConsent }> {
+  const payment = await stores.payments.findById(paymentId);
   if (!payment || payment.kind !== 'domestic-vrp') throw new ResourceNotFound(`DomesticVRPId ${paymentId} does not exist`);
   if (payment.clientId !== clientId) throw new ResourceForbidden(`DomesticVRPId ${paymentId} belongs to another partner`);
-  return payment;
+  const consent = await stores.vrpConsents.findById(payment.consentId);
+  if (!consent) throw new Error(`consent ${payment.consentId} of VRP ${payment.id} is missing`);
+  return { payment, consent };
 }

@@ -213,6 +213,27 @@ describe('hostile input on every resource endpoint', () => {
       'OBDomesticVRPConsentRequest',
       JSON.parse(JSON.stringify(vrpConsentRequest({ controlParameters: { SupplementaryData: {} } }))) as Json,
     );
+    const mandateRequest = vrpConsentRequest();
+    samples.set(
+      'OBDomesticVRPRequest',
+      JSON.parse(
+        JSON.stringify({
+          Data: {
+            ConsentId: mandateId,
+            PSUAuthenticationMethod: 'UK.OBIE.SCANotRequired',
+            VRPType: 'UK.OBIE.VRPType.Sweeping',
+            Initiation: mandateRequest.Data.Initiation,
+            Instruction: {
+              InstructionIdentification: 'HOSTILE-1',
+              EndToEndIdentification: 'E2E',
+              InstructedAmount: { Amount: '1.00', Currency: 'GBP' },
+              CreditorAccount: mandateRequest.Data.Initiation.CreditorAccount,
+            },
+          },
+          Risk: mandateRequest.Risk,
+        }),
+      ) as Json,
+    );
     samples.set('OBVRPFundsConfirmationRequest', {
       Data: { ConsentId: mandateId, Reference: 'SWEEP', InstructedAmount: { Amount: '1.00', Currency: 'GBP' } },
     });

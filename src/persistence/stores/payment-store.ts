@@ -102,7 +102,9 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
   /** The consent's payments not rejected, summed over each window (one statement). */
   private async sumMandate(manager: EntityManager, consentId: string, windows: readonly PeriodWindow[]): Promise<bigint[]> {
     if (windows.length === 0) return [];
-    const sums = windows.map((_, index) => `SUM(CASE WHEN created_at >= ? AND created_at < ? THEN amount_minor ELSE 0 END) AS used_${index}`).join(', ');
+    const sums = windows
+      .map((_, index) => `SUM(CASE WHEN created_at >= ? AND created_at < ? THEN amount_minor ELSE 0 END) AS used_${index}`)
+      .join(', ');
     const [row] = await manager.query<Array<Record<string, string | number | null>>>(
       `SELECT ${sums} FROM payment WHERE consent_id = ? AND status <> 'RJCT'`,
       [...windows.flatMap((window) => [this.time(window.start), this.time(window.end)]), consentId],

@@ -78,12 +78,28 @@ const OAUTH_HINTS = [
   },
 ];
 
-/** What to check for an OBIE error, by the setting behind the field it names. */
+const VRP_ERRORS = 'partner-portal-docs/vrp.md#errors';
+
+/** What to check for an OBIE error, by the setting behind the field it names (first match), and where it is explained. */
 const SETTING_OF_PATH = [
   { path: /^Data\.Permissions/, setting: 'PERMISSIONS' },
   { path: /^Data\.Initiation\.InstructedAmount/, setting: 'AMOUNT and CURRENCY' },
   { path: /^Data\.Initiation\.CreditorAccount/, setting: 'CREDITOR_ACCOUNT and CREDITOR_NAME' },
   { path: /^Data\.Initiation\.RemittanceInformation/, setting: 'REFERENCE' },
+  // The VRP mandate's control parameters (the consent's checks, and a payment that breaches them: U014).
+  { path: /^Data\.ControlParameters\.MaximumIndividualAmount/, setting: 'MAXIMUM_AMOUNT, AMOUNT and CURRENCY', guide: VRP_ERRORS },
+  {
+    path: /^Data\.ControlParameters\.PeriodicLimits/,
+    setting: 'PERIOD_LIMIT, PERIOD_TYPE, PERIOD_ALIGNMENT and AMOUNT (a Calendar period the mandate starts in is pro-rated)',
+    guide: VRP_ERRORS,
+  },
+  {
+    path: /^Data\.ControlParameters\.VRPType/,
+    setting: "VRP_TYPE and CREDITOR_ACCOUNT (a Sweeping mandate pays only the customer's own accounts; VRP_TYPE=Other pays someone else)",
+    guide: VRP_ERRORS,
+  },
+  { path: /^Data\.ControlParameters\.Valid/, setting: 'VALID_TO', guide: VRP_ERRORS },
+  { path: /^Data\.Instruction\.InstructedAmount/, setting: 'AMOUNT and CURRENCY', guide: VRP_ERRORS },
 ];
 
 const undoSteps = [];
@@ -176,8 +192,8 @@ function obieHint(status, errors) {
     return `SIGNING_JWK_FILE must be the private half of an RSA key registered for the app, and PARTNER_ID and JWS_TRUST_ANCHOR what the app's page in the portal shows under payment message signing. See partner-portal-docs/payments.md#message-signing.`;
   }
   if (status === 401) return `The access token or its DPoP proof was refused, as the message says. See ${ERRORS_GUIDE}#401-in-detail.`;
-  const setting = errors.map((entry) => SETTING_OF_PATH.find((rule) => rule.path.test(entry.Path ?? ''))?.setting).find(Boolean);
-  if (setting) return `${setting}: the message says what is allowed. See ${ERRORS_GUIDE}#errors-by-status.`;
+  const rule = errors.map((entry) => SETTING_OF_PATH.find((candidate) => candidate.path.test(entry.Path ?? ''))).find(Boolean);
+  if (rule) return `${rule.setting}: the message says what is allowed. See ${rule.guide ?? `${ERRORS_GUIDE}#errors-by-status`}.`;
   return `Look up the status and ErrorCode in ${ERRORS_GUIDE}#errors-by-status; quote the x-fapi-interaction-id to the bank.`;
 }
 

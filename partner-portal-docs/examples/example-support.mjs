@@ -1,10 +1,15 @@
-// Helpers shared by the runnable examples: reading a setting, a file or a private key file, and catching the
-// authorization callback (a loopback listener, or the URL pasted back into the terminal).
+// Helpers shared by the runnable examples: reading a setting, a file or a private key file; catching the
+// authorization callback (a loopback listener, or the URL pasted back into the terminal); and what the payment
+// examples share: the payment app's connection to the bank (discovery, client authentication, DPoP, message signing),
+// the signed call to the payment API, and the customer's authorization of a consent.
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createInterface } from 'node:readline/promises';
-import { importJWK } from 'jose';
-import { ExampleFailure } from './example-failures.mjs';
+import { createRemoteJWKSet, importJWK } from 'jose';
+import * as client from 'openid-client';
+import { BankRefusal, ExampleFailure } from './example-failures.mjs';
+import { signDetached, verifyDetached } from './message-signing.mjs';
 
 /**
  * Starts catching the authorization callback on `redirectUri` at once, so that a port in use stops the run before
@@ -128,4 +133,148 @@ export function required(name, what) {
     process.exit(2);
   }
   return value;
+}
+
+/**
+ * A payment (PISP) app connected to the bank, from the settings every payment example shares: ISSUER, CLIENT_ID,
+ * PARTNER_ID, PRIVATE_JWK_FILE, SIGNING_JWK_FILE, JWS_TRUST_ANCHOR (default: the issuer's host name, which is the
+ * bank's default) and BANK_ORGANISATION_ID (default openteller). A missing setting says what to set and exits with 2.
+ *
+ * - `config`: the bank's discovery document and private_key_jwt client authentication, for openid-client;
+ * - `DPoP`: one DPoP key pair for the whole run (the PAR binds the authorization code to it, and the customer's
+ *   tokens stay bound to it: keep it with them);
+ * - `callApi`: calls the payment API, signing each request body and verifying the bank's signature on each response;
+ * - `clientCredentials()`: a client credentials token (scope payments).
+ */
+export async function connectPaymentApp() {
+  const issuer = bankIssuer();
+  const clientId = required('CLIENT_ID', "your app's client id (cli_…), shown on its page in the portal");
+  const partnerId = required('PARTNER_ID', "your partner id (ptn_…): the part before the slash of the signing iss on the app's page in the portal");
+  const privateJwkFile = required('PRIVATE_JWK_FILE', 'the path of your private key file, a JWK with "kid" as generate-keys.mjs writes it');
+  const signingJwkFile = required(
+    'SIGNING_JWK_FILE',
+    'the path of your private RSA key file for message signing, a JWK with "kid" (generate-keys.mjs writes signing-private-jwk.json)',
+  );
+  const trustAnchor = process.env.JWS_TRUST_ANCHOR ?? new URL(issuer).hostname;
+  const bankOrganisationId = process.env.BANK_ORGANISATION_ID ?? 'openteller';
+
+  const clientKey = await loadPrivateKey('PRIVATE_JWK_FILE', privateJwkFile);
+  const signingKey = await loadPrivateKey('SIGNING_JWK_FILE', signingJwkFile, 'PS256'); // message signatures use PS256: an RSA key
+  const signer = { key: signingKey.key, kid: signingKey.kid, issuer: `${partnerId}/${clientId}`, trustAnchor };
+  const config = await client.discovery(
+    new URL(issuer),
+    clientId,
+    undefined,
+    client.PrivateKeyJwt({ key: clientKey.key, kid: clientKey.kid }),
+    // A local sandbox issuer is plain http; openid-client refuses http unless told otherwise.
+    new URL(issuer).protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : undefined,
+  );
+  // The bank signs every payment API response with a PS256 key published at jwks_uri.
+  const bankKeys = createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri));
+  // One DPoP key pair for the whole flow: the PAR binds the authorization code to it.
+  const DPoP = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
+  console.log(`Discovered ${config.serverMetadata().issuer}; signing as ${signer.issuer} (kid ${signer.kid}), trust anchor ${trustAnchor}`);
+
+  const app = {
+    issuer,
+    config,
+    DPoP,
+    /** How many responses' signatures were verified so far. */
+    verifiedResponses: 0,
+    clientCredentials: () => client.clientCredentialsGrant(config, { scope: 'payments' }, { DPoP }),
+    /**
+     * Calls the payment API with a DPoP-bound token. A POST body is serialised once, signed, and exactly those
+     * bytes are sent, with the idempotency key. The response's signature is verified before its body is read.
+     * Returns the parsed JSON body (null for a 204, which has no body to sign); throws a BankRefusal with the
+     * HTTP status and the OBIE error body otherwise.
+     */
+    async callApi(accessToken, url, method, { body, idempotencyKey } = {}) {
+      const headers = new Headers({ accept: 'application/json', 'x-fapi-interaction-id': randomUUID() });
+      let bytes;
+      if (body !== undefined) {
+        bytes = new TextEncoder().encode(JSON.stringify(body));
+        headers.set('content-type', 'application/json');
+        if (idempotencyKey !== undefined) headers.set('x-idempotency-key', idempotencyKey);
+        headers.set('x-jws-signature', await signDetached(bytes, signer));
+      }
+      let response;
+      try {
+        response = await client.fetchProtectedResource(config, accessToken, new URL(url), method, bytes, headers, { DPoP });
+      } catch (error) {
+        // openid-client throws on a 401 that carries a WWW-Authenticate challenge; the response is attached.
+        if (error instanceof client.WWWAuthenticateChallengeError) {
+          throw new BankRefusal(`${method} ${url}`, error.response.status, await error.response.text(), { cause: error });
+        }
+        throw error;
+      }
+      if (response.status === 204) return null;
+      const received = new Uint8Array(await response.arrayBuffer());
+      await verifyDetached(response.headers.get('x-jws-signature'), received, bankKeys, { bankOrganisationId, trustAnchor });
+      app.verifiedResponses += 1;
+      const text = new TextDecoder().decode(received);
+      if (!response.ok) throw new BankRefusal(`${method} ${url}`, response.status, text);
+      return JSON.parse(text);
+    },
+  };
+  return app;
+}
+
+/**
+ * The customer's authorization of a payment consent (FAPI 2.0): a pushed authorization request for scope
+ * "openid payments" naming the consent as the essential openbanking_intent_id claim (with PKCE, state and nonce,
+ * DPoP-bound); the authorization URL printed after `instructions`; the callback caught by `callback` (from
+ * catchCallback); the code exchanged with the same DPoP key. The customer cancelling (an error in the callback)
+ * throws the bank's refusal. Returns the token response, after checking that its ID token names this consent.
+ */
+export async function authorizeConsent({ config, DPoP }, { consentId, redirectUri, callback, instructions }) {
+  const pkceCodeVerifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const nonce = client.randomNonce();
+  const authorizationUrl = await client.buildAuthorizationUrlWithPAR(
+    config,
+    {
+      response_type: 'code',
+      scope: 'openid payments',
+      redirect_uri: redirectUri,
+      state,
+      nonce,
+      code_challenge: await client.calculatePKCECodeChallenge(pkceCodeVerifier),
+      code_challenge_method: 'S256',
+      claims: JSON.stringify({ id_token: { openbanking_intent_id: { value: consentId, essential: true } } }),
+    },
+    { DPoP },
+  );
+  console.log(`\n${instructions}\n`);
+  console.log(`  ${authorizationUrl.href}\n`);
+
+  const callbackUrl = await callback.received();
+  // The customer cancelled, or the bank could not go on: the callback carries an OAuth error instead of a code.
+  const callbackError = callbackUrl.searchParams.get('error');
+  if (callbackError) {
+    throw new BankRefusal('the authorization', null, { error: callbackError, error_description: callbackUrl.searchParams.get('error_description') });
+  }
+  // Checks state and iss, sends the PKCE verifier, verifies the ID token (signature, nonce, audience).
+  const tokens = await client.authorizationCodeGrant(
+    config,
+    callbackUrl,
+    { pkceCodeVerifier, expectedState: state, expectedNonce: nonce },
+    undefined,
+    {
+      DPoP,
+    },
+  );
+  if (tokens.claims().openbanking_intent_id !== consentId) {
+    throw new ExampleFailure(
+      `The ID token is bound to consent ${tokens.claims().openbanking_intent_id}, not ${consentId}.`,
+      'Do not use these tokens; report it to the bank.',
+    );
+  }
+  return tokens;
+}
+
+/** A payment's StatusReason in words (" (AC04: The payee account is closed)"), or nothing. */
+export function statusReasons(data) {
+  return data.StatusReason
+    ? ` (${data.StatusReason.map((reason) => `${reason.StatusReasonCode}: ${reason.StatusReasonDescription}`).join('; ')})`
+    : '';
 }

@@ -36,54 +36,30 @@
 //     node partner-portal-docs/examples/make-a-payment.mjs
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import * as client from 'openid-client';
-import { createRemoteJWKSet } from 'jose';
-import { BankRefusal, ExampleFailure, exitOnFailure, onFailure } from './example-failures.mjs';
-import { bankIssuer, catchCallback, loadPrivateKey, required } from './example-support.mjs';
-import { signDetached, verifyDetached } from './message-signing.mjs';
+import { exitOnFailure, onFailure } from './example-failures.mjs';
+import { authorizeConsent, catchCallback, connectPaymentApp, statusReasons } from './example-support.mjs';
 
 exitOnFailure();
-const ISSUER = bankIssuer();
-const CLIENT_ID = required('CLIENT_ID', "your app's client id (cli_…), shown on its page in the portal");
-const PARTNER_ID = required('PARTNER_ID', "your partner id (ptn_…): the part before the slash of the signing iss on the app's page in the portal");
-const PRIVATE_JWK_FILE = required('PRIVATE_JWK_FILE', 'the path of your private key file, a JWK with "kid" as generate-keys.mjs writes it');
-const SIGNING_JWK_FILE = required(
-  'SIGNING_JWK_FILE',
-  'the path of your private RSA key file for message signing, a JWK with "kid" (generate-keys.mjs writes signing-private-jwk.json)',
-);
-const TRUST_ANCHOR = process.env.JWS_TRUST_ANCHOR ?? new URL(ISSUER).hostname;
-const BANK_ORGANISATION_ID = process.env.BANK_ORGANISATION_ID ?? 'openteller';
 const REDIRECT_URI = process.env.REDIRECT_URI ?? 'http://localhost:8080/callback';
 const AMOUNT = process.env.AMOUNT ?? '10.00';
 const CURRENCY = process.env.CURRENCY ?? 'GBP';
 const CREDITOR_ACCOUNT = (process.env.CREDITOR_ACCOUNT ?? '99030141873205').replace(/\s+/g, '').toUpperCase();
 const CREDITOR_NAME = process.env.CREDITOR_NAME ?? 'Bob Patel';
 const REFERENCE = process.env.REFERENCE ?? 'INVOICE 1001';
-const API = `${ISSUER}/open-banking/v4.0/pisp`;
 const AUTHORISATION_MINUTES = 10;
 
 // --- 1. Discovery, client authentication, DPoP, keys -------------------------------------------------
-const clientKey = await loadPrivateKey('PRIVATE_JWK_FILE', PRIVATE_JWK_FILE);
-const signingKey = await loadPrivateKey('SIGNING_JWK_FILE', SIGNING_JWK_FILE, 'PS256'); // message signatures use PS256: an RSA key
-const signer = { key: signingKey.key, kid: signingKey.kid, issuer: `${PARTNER_ID}/${CLIENT_ID}`, trustAnchor: TRUST_ANCHOR };
-const config = await client.discovery(
-  new URL(ISSUER),
-  CLIENT_ID,
-  undefined,
-  client.PrivateKeyJwt({ key: clientKey.key, kid: clientKey.kid }),
-  // A local sandbox issuer is plain http; openid-client refuses http unless told otherwise.
-  new URL(ISSUER).protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : undefined,
-);
-// The bank signs every payment API response with a PS256 key published at jwks_uri.
-const bankKeys = createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri));
-// One DPoP key pair for the whole flow: the PAR binds the authorization code to it.
-const DPoP = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
-console.log(`Discovered ${config.serverMetadata().issuer}; signing as ${signer.issuer} (kid ${signer.kid}), trust anchor ${TRUST_ANCHOR}`);
+// connectPaymentApp (example-support.mjs) reads ISSUER, CLIENT_ID, PARTNER_ID, the key files and the bank's signing
+// settings, discovers the bank, and gives the DPoP key of the whole run and callApi, which signs each request body
+// (x-jws-signature) and verifies the bank's signature on each response.
+const app = await connectPaymentApp();
+const { callApi } = app;
+const API = `${app.issuer}/open-banking/v4.0/pisp`;
 // Listen for the callback before anything is created: a port in use stops the run here.
 const callback = await catchCallback(REDIRECT_URI);
 
 // --- 2. Client credentials token ---------------------------------------------------------------------
-let clientToken = await client.clientCredentialsGrant(config, { scope: 'payments' }, { DPoP });
+let clientToken = await app.clientCredentials();
 console.log(`Client credentials token (DPoP-bound), expires in ${clientToken.expires_in} s`);
 
 // --- 3. Payment consent ------------------------------------------------------------------------------
@@ -110,7 +86,7 @@ const charges = consent.Data.Charges?.map((charge) => `${charge.Amount.Amount} $
 console.log(`Consent ${consentId} created, status ${consent.Data.Status}, charges ${charges}`);
 // Payment consents cannot be deleted: if the run fails from here, say what became of this one.
 onFailure(async () => {
-  const { access_token: token } = await client.clientCredentialsGrant(config, { scope: 'payments' }, { DPoP });
+  const { access_token: token } = await app.clientCredentials();
   const { Data } = await callApi(token, `${API}/domestic-payment-consents/${consentId}`, 'GET');
   const outcome = {
     AWAU: `nothing can be paid with it unless a customer approves it, and it ends (RJCT, U036) at ${authorisation.CompletionDateTime}`,
@@ -121,47 +97,20 @@ onFailure(async () => {
   console.error(`Consent ${consentId} is ${Data.Status}: ${outcome[Data.Status] ?? 'see payments.md#payment-consents'}.`);
 });
 
-// --- 4. Pushed authorization request -----------------------------------------------------------------
-const pkceCodeVerifier = client.randomPKCECodeVerifier();
-const state = client.randomState();
-const nonce = client.randomNonce();
-const authorizationUrl = await client.buildAuthorizationUrlWithPAR(
-  config,
-  {
-    response_type: 'code',
-    scope: 'openid payments',
-    redirect_uri: REDIRECT_URI,
-    state,
-    nonce,
-    code_challenge: await client.calculatePKCECodeChallenge(pkceCodeVerifier),
-    code_challenge_method: 'S256',
-    claims: JSON.stringify({ id_token: { openbanking_intent_id: { value: consentId, essential: true } } }),
-  },
-  { DPoP },
-);
-console.log('\nOpen this URL in a browser within 60 seconds, log in as a sandbox customer (for example');
-console.log('alice / alice-sandbox-1), choose the account to pay from and approve. If the bank asks for a');
-console.log('one-time code, the sandbox shows it on the page:\n');
-console.log(`  ${authorizationUrl.href}\n`);
-
-// --- 5. Callback and code exchange -------------------------------------------------------------------
-const callbackUrl = await callback.received();
-// The customer cancelled, or the bank could not go on: the callback carries an OAuth error instead of a code.
-const callbackError = callbackUrl.searchParams.get('error');
-if (callbackError) {
-  throw new BankRefusal('the authorization', null, { error: callbackError, error_description: callbackUrl.searchParams.get('error_description') });
-}
-const tokens = await client.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier, expectedState: state, expectedNonce: nonce }, undefined, {
-  DPoP,
+// --- 4 and 5. Pushed authorization request, callback and code exchange ---------------------------------
+// authorizeConsent (example-support.mjs) pushes the authorization request (scope "openid payments", the consent as
+// the essential openbanking_intent_id, PKCE), prints the URL, catches the callback and exchanges the code (DPoP).
+const tokens = await authorizeConsent(app, {
+  consentId,
+  redirectUri: REDIRECT_URI,
+  callback,
+  instructions: [
+    'Open this URL in a browser within 60 seconds, log in as a sandbox customer (for example',
+    'alice / alice-sandbox-1), choose the account to pay from and approve. If the bank asks for a',
+    'one-time code, the sandbox shows it on the page:',
+  ].join('\n'),
 });
-const idToken = tokens.claims();
-if (idToken.openbanking_intent_id !== consentId) {
-  throw new ExampleFailure(
-    `The ID token is bound to consent ${idToken.openbanking_intent_id}, not ${consentId}.`,
-    'Do not use these tokens; report it to the bank.',
-  );
-}
-console.log(`Customer access token (DPoP-bound), expires in ${tokens.expires_in} s, scope "${tokens.scope}", acr ${idToken.acr}`);
+console.log(`Customer access token (DPoP-bound), expires in ${tokens.expires_in} s, scope "${tokens.scope}", acr ${tokens.claims().acr}`);
 
 // --- 6. The payment, with the customer token ---------------------------------------------------------
 // Repeat the consent's Initiation and Risk exactly. Keep the idempotency key with the payment in your own
@@ -170,59 +119,19 @@ const paymentRequest = { Data: { ConsentId: consentId, Initiation: initiation },
 const idempotencyKey = randomUUID();
 const payment = await callApi(tokens.access_token, `${API}/domestic-payments`, 'POST', { body: paymentRequest, idempotencyKey });
 const paymentId = payment.Data.DomesticPaymentId;
-console.log(`\nPayment ${paymentId}: status ${payment.Data.Status}${reasons(payment.Data)}`);
+console.log(`\nPayment ${paymentId}: status ${payment.Data.Status}${statusReasons(payment.Data)}`);
 const retried = await callApi(tokens.access_token, `${API}/domestic-payments`, 'POST', { body: paymentRequest, idempotencyKey });
 console.log(
   `Sent again with the same x-idempotency-key: payment ${retried.Data.DomesticPaymentId}, status ${retried.Data.Status} (no second payment)`,
 );
 
 // --- 7. Status until final ---------------------------------------------------------------------------
-clientToken = await client.clientCredentialsGrant(config, { scope: 'payments' }, { DPoP }); // the first may have expired
+clientToken = await app.clientCredentials(); // the first may have expired
 let current = payment;
 for (let attempt = 0; current.Data.Status === 'ACSP' && attempt < 30; attempt += 1) {
   await sleep(2_000);
   current = await callApi(clientToken.access_token, `${API}/domestic-payments/${paymentId}`, 'GET');
 }
-console.log(`GET /domestic-payments/${paymentId}: status ${current.Data.Status}${reasons(current.Data)}`);
+console.log(`GET /domestic-payments/${paymentId}: status ${current.Data.Status}${statusReasons(current.Data)}`);
 const afterwards = await callApi(clientToken.access_token, `${API}/domestic-payment-consents/${consentId}`, 'GET');
 console.log(`Consent ${consentId} is now ${afterwards.Data.Status} (used)`);
-
-/**
- * Calls the payment API with a DPoP-bound token. A POST body is serialised once, signed, and exactly those
- * bytes are sent, with the idempotency key. The response's signature is verified before its body is read.
- * Returns the parsed JSON body; throws a BankRefusal with the HTTP status and the OBIE error body otherwise.
- */
-async function callApi(accessToken, url, method, { body, idempotencyKey } = {}) {
-  const headers = new Headers({ accept: 'application/json', 'x-fapi-interaction-id': randomUUID() });
-  let bytes;
-  if (body !== undefined) {
-    bytes = new TextEncoder().encode(JSON.stringify(body));
-    headers.set('content-type', 'application/json');
-    headers.set('x-idempotency-key', idempotencyKey);
-    headers.set('x-jws-signature', await signDetached(bytes, signer));
-  }
-  let response;
-  try {
-    response = await client.fetchProtectedResource(config, accessToken, new URL(url), method, bytes, headers, { DPoP });
-  } catch (error) {
-    // openid-client throws on a 401 that carries a WWW-Authenticate challenge; the response is attached.
-    if (error instanceof client.WWWAuthenticateChallengeError) {
-      throw new BankRefusal(`${method} ${url}`, error.response.status, await error.response.text(), { cause: error });
-    }
-    throw error;
-  }
-  const received = new Uint8Array(await response.arrayBuffer());
-  await verifyDetached(response.headers.get('x-jws-signature'), received, bankKeys, {
-    bankOrganisationId: BANK_ORGANISATION_ID,
-    trustAnchor: TRUST_ANCHOR,
-  });
-  const text = new TextDecoder().decode(received);
-  if (!response.ok) throw new BankRefusal(`${method} ${url}`, response.status, text);
-  return JSON.parse(text);
-}
-
-function reasons(data) {
-  return data.StatusReason
-    ? ` (${data.StatusReason.map((reason) => `${reason.StatusReasonCode}: ${reason.StatusReasonDescription}`).join('; ')})`
-    : '';
-}

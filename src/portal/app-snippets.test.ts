@@ -1,5 +1,5 @@
-// Proves what the portal's example commands hold for an app: one per role with an API to try (AISP the
-// account-information example, PISP the payment example with the bank's signing settings, none for CBPII), the
+// Proves what the portal's example commands hold for an app: those of each role with an API to try (AISP the
+// account-information example, PISP the payment and VRP examples with the bank's signing settings, none for CBPII), the
 // redirect URI whose callback the example can catch itself, the kids of the keys each key file must hold, and
 // values handed to the example unchanged by the shell whatever characters they have.
 import assert from 'node:assert/strict';
@@ -69,25 +69,32 @@ describe('portal example commands', () => {
     assert.equal(seen.PRIVATE_JWK_FILE, '/keys/private-jwk.json');
   });
 
-  test("a PISP app → one command, the payment example with the partner id and the bank's trust anchor and organisation id", async () => {
+  test("a PISP app → two commands, the payment and the VRP examples, each with the partner id and the bank's trust anchor and organisation id", async () => {
     const { commands } = appSnippets(BANK, appWith(['PISP'], ['https://app.example/cb']));
     assert.deepEqual(
-      commands.map((command) => [command.role, command.example]),
-      [['PISP', 'partner-portal-docs/examples/make-a-payment.mjs']],
+      commands.map((command) => [command.role, command.purpose, command.example]),
+      [
+        ['PISP', 'payment', 'partner-portal-docs/examples/make-a-payment.mjs'],
+        ['PISP', 'vrp-mandate', 'partner-portal-docs/examples/vrp-mandate.mjs'],
+      ],
     );
-    const seen = await environmentSeenBy(commands[0]?.shell ?? '', { PRIVATE_JWK_FILE: '/keys/a.json', SIGNING_JWK_FILE: '/keys/b.json' });
-    assert.equal(seen.PARTNER_ID, 'ptn_org');
-    assert.equal(seen.JWS_TRUST_ANCHOR, 'anchor.example');
-    assert.equal(seen.BANK_ORGANISATION_ID, 'bank-org');
-    assert.equal(seen.SIGNING_JWK_FILE, '/keys/b.json');
+    for (const command of commands) {
+      const seen = await environmentSeenBy(command.shell, { PRIVATE_JWK_FILE: '/keys/a.json', SIGNING_JWK_FILE: '/keys/b.json' });
+      assert.equal(seen.ISSUER, 'https://bank.example');
+      assert.equal(seen.CLIENT_ID, 'cli_app');
+      assert.equal(seen.PARTNER_ID, 'ptn_org');
+      assert.equal(seen.JWS_TRUST_ANCHOR, 'anchor.example');
+      assert.equal(seen.BANK_ORGANISATION_ID, 'bank-org');
+      assert.equal(seen.SIGNING_JWK_FILE, '/keys/b.json');
+    }
   });
 
-  test('a CBPII app → no command (the bank serves no funds confirmation API yet); AISP and PISP → both, in that order', () => {
+  test('a CBPII app → no command (the bank serves no funds confirmation API yet); AISP and PISP → both, AISP first', () => {
     assert.deepEqual(appSnippets(BANK, appWith(['CBPII'], ['https://app.example/cb'])).commands, []);
     const both = appSnippets(BANK, appWith(['PISP', 'CBPII', 'AISP'], ['https://app.example/cb'])).commands;
     assert.deepEqual(
-      both.map((command) => command.role),
-      ['AISP', 'PISP'],
+      both.map((command) => command.purpose),
+      ['account-information', 'payment', 'vrp-mandate'],
     );
   });
 

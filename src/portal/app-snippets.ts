@@ -23,21 +23,23 @@ export interface KeyFileSetting {
 /** A command that runs one of the partner docs' examples against the app exactly as shown, once the key files are set. */
 export interface ExampleCommand {
   readonly role: 'AISP' | 'PISP';
+  /** What the example does: read accounts, make a single payment, or a VRP mandate with payments under it. */
+  readonly purpose: 'account-information' | 'payment' | 'vrp-mandate';
   readonly example: string;
   readonly keyFiles: readonly KeyFileSetting[];
   readonly shell: string;
 }
 
-/** The app's configuration: a command per role that has an API to try, and the settings as JSON. */
+/** The app's configuration: the commands for each role that has an API to try, and the settings as JSON. */
 export interface AppSnippets {
-  /** In the order AISP, PISP; none for CBPII, whose API the bank does not serve yet. */
+  /** In the order AISP (account information), PISP (a payment, then a VRP mandate); none for CBPII, whose API the bank does not serve yet. */
   readonly commands: readonly ExampleCommand[];
   readonly json: string;
 }
 
 /**
- * Ready-to-run configuration for an app: the commands that run the account-information and payment examples of
- * the partner docs (one per role the app holds) with the bank's and the app's settings filled in, and the same
+ * Ready-to-run configuration for an app: the commands that run the account-information, payment and VRP examples of
+ * the partner docs (for the roles the app holds) with the bank's and the app's settings filled in, and the same
  * settings as JSON for any OpenID Connect client library.
  */
 export function appSnippets(bank: BankSettings, app: PartnerApp): AppSnippets {
@@ -54,10 +56,9 @@ export function appSnippets(bank: BankSettings, app: PartnerApp): AppSnippets {
   const commands: ExampleCommand[] = [];
   if (app.roles.includes('AISP')) {
     const example = 'partner-portal-docs/examples/getting-started.mjs';
-    commands.push({ role: 'AISP', example, keyFiles: [clientKey], shell: command(common, [clientKey], example) });
+    commands.push({ role: 'AISP', purpose: 'account-information', example, keyFiles: [clientKey], shell: command(common, [clientKey], example) });
   }
   if (app.roles.includes('PISP')) {
-    const example = 'partner-portal-docs/examples/make-a-payment.mjs';
     const signingKey: KeyFileSetting = {
       variable: 'SIGNING_JWK_FILE',
       purpose: 'payment message signing (PS256)',
@@ -70,7 +71,13 @@ export function appSnippets(bank: BankSettings, app: PartnerApp): AppSnippets {
       JWS_TRUST_ANCHOR: bank.trustAnchor,
       BANK_ORGANISATION_ID: bank.bankOrganisationId,
     };
-    commands.push({ role: 'PISP', example, keyFiles: [clientKey, signingKey], shell: command(settings, [clientKey, signingKey], example) });
+    const keyFiles = [clientKey, signingKey];
+    for (const [purpose, example] of [
+      ['payment', 'partner-portal-docs/examples/make-a-payment.mjs'],
+      ['vrp-mandate', 'partner-portal-docs/examples/vrp-mandate.mjs'],
+    ] as const) {
+      commands.push({ role: 'PISP', purpose, example, keyFiles, shell: command(settings, keyFiles, example) });
+    }
   }
   const json = JSON.stringify(
     {

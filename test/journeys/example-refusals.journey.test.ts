@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { CustomerBrowser, readForm } from '../support/customer-browser.js';
 import { logIn } from '../support/authorise.js';
-import { ExampleProcess, freeLoopbackPort, REPOSITORY_ROOT, runExample, type ExampleRun } from '../support/example-process.js';
+import { assertRefusal, ExampleProcess, freeLoopbackPort, REPOSITORY_ROOT, runExample } from '../support/example-process.js';
 import { PortalClient } from '../support/portal-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -19,15 +19,6 @@ const ACCOUNTS = 'partner-portal-docs/examples/getting-started.mjs';
 const PAYMENT = 'partner-portal-docs/examples/make-a-payment.mjs';
 const DCR = 'partner-portal-docs/examples/register-by-dcr.mjs';
 const KEYS = 'partner-portal-docs/examples/generate-keys.mjs';
-
-/** A refusal as a partner should see it: a non-zero exit, these lines on stderr, and no stack trace. */
-function assertRefusal(result: ExampleRun, ...expected: RegExp[]): void {
-  const output = `${result.stdout}\n${result.stderr}`;
-  assert.notEqual(result.code, 0, output);
-  for (const pattern of expected) assert.match(result.stderr, pattern, output);
-  assert.doesNotMatch(output, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace');
-  assert.doesNotMatch(output, /node:internal|Node\.js v\d/, 'no uncaught error report');
-}
 
 describe('refusals in the examples of the partner docs', () => {
   let server: TestServer;

@@ -1,8 +1,8 @@
 // Proves that every command the portal's app page shows runs as shown: each is taken from the rendered page and run
 // in a shell from the repository's root against a test server, with the partner's private key files set the way the
 // page tells partners to (exported variables); a sandbox customer approves in the browser and the example ends with
-// exit 0. An app with the AISP, PISP and CBPII roles gets the account-information and payment commands and, for CBPII,
-// a sentence saying that its API is not served yet; a switched-off app gets no command.
+// exit 0. An app with the AISP, PISP and CBPII roles gets the account-information, payment and VRP commands and, for
+// CBPII, a sentence saying that its API is not served yet; a switched-off app gets no command.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -111,12 +111,27 @@ describe('the commands of the portal app page', () => {
     assert.match(stdout, /Consent pmc_\S+ is now COND \(used\)/);
   });
 
-  test('an app with the CBPII role → the page says its API is not served yet, and shows exactly one command per other role', async () => {
+  test('the VRP command, run as shown → the customer agrees to the mandate, three payments are made without her and the fourth is refused by its limit; exit 0', async () => {
+    const example = runCommand((await portal.get(appPath)).html, /^Variable recurring payments/);
+    const { browser, page } = await customerLogsIn(example);
+    const result = await approvePayment(browser, page, 'acc_alice_current');
+    assert.match(result.html, /Done\. You can close this window/, 'the browser lands on the listener of the example');
+    const { code, stdout, stderr } = await example.finished();
+    assert.equal(code, 0, `${stdout}\n${stderr}`);
+    assert.equal(stdout.match(/^Payment [123]: pmt_\S+, 10\.00 GBP, .*status ACSC$/gm)?.length, 3);
+    assert.match(stdout, /^Payment 4 of 10\.00 GBP: refused, as expected: 400 U014 at Data\.ControlParameters\.PeriodicLimits\[0\]$/m);
+  });
+
+  test('an app with the CBPII role → the page says its API is not served yet, and shows the commands of the other roles only', async () => {
     const page = (await portal.get(appPath)).html;
     assert.match(page, /<h3>Funds confirmation \(CBPII\)<\/h3>\s*<p>This bank does not serve the funds confirmation API/);
     assert.deepEqual(
       [...commandsOf(page).keys()],
-      ['Account information (AISP): read the accounts a customer shares', 'Payments (PISP): make a payment a customer approves'],
+      [
+        'Account information (AISP): read the accounts a customer shares',
+        'Payments (PISP): make a payment a customer approves',
+        'Variable recurring payments (PISP): a mandate a customer gives once, then payments without them',
+      ],
     );
   });
 

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -65,6 +66,15 @@ export class ExampleProcess {
 /** Runs an example to its end. */
 export function runExample(example: string, env: Readonly<Record<string, string>>, args: readonly string[] = []): Promise<ExampleRun> {
   return ExampleProcess.node(example, env, args).finished();
+}
+
+/** A refusal as a partner should see it: a non-zero exit, these lines on stderr, and no stack trace. */
+export function assertRefusal(result: ExampleRun, ...expected: RegExp[]): void {
+  const output = `${result.stdout}\n${result.stderr}`;
+  assert.notEqual(result.code, 0, output);
+  for (const pattern of expected) assert.match(result.stderr, pattern, output);
+  assert.doesNotMatch(output, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace');
+  assert.doesNotMatch(output, /node:internal|Node\.js v\d/, 'no uncaught error report');
 }
 
 /** A TCP port on 127.0.0.1 that nothing listens on now (for a loopback redirect URI). */

@@ -244,9 +244,16 @@ ${switchable && switchSection(app, base, viewer)}`;
   return renderPortalPage({ title: app.name, body, viewer });
 }
 
-const EXAMPLE_TITLES: Readonly<Record<ExampleCommand['role'], string>> = {
-  AISP: 'Account information (AISP): read the accounts a customer shares',
-  PISP: 'Payments (PISP): make a payment a customer approves',
+const EXAMPLE_TITLES: Readonly<Record<ExampleCommand['purpose'], string>> = {
+  'account-information': 'Account information (AISP): read the accounts a customer shares',
+  payment: 'Payments (PISP): make a payment a customer approves',
+  'vrp-mandate': 'Variable recurring payments (PISP): a mandate a customer gives once, then payments without them',
+};
+
+/** What a live app's partner must set before a payment example moves real money (it defaults to sandbox accounts). */
+const LIVE_WARNINGS: Readonly<Partial<Record<ExampleCommand['purpose'], SafeHtml>>> = {
+  payment: html`<p class="alert" role="note">This app is live: with a live customer, the payment is real. Set <span class="mono">AMOUNT</span>, <span class="mono">CREDITOR_ACCOUNT</span> and <span class="mono">CREDITOR_NAME</span> too, for a payee you mean to pay (by default it pays 10.00 GBP to an account of the sandbox).</p>`,
+  'vrp-mandate': html`<p class="alert" role="note">This app is live: with a live customer, the three payments are real. Set <span class="mono">CREDITOR_ACCOUNT</span> and <span class="mono">CREDITOR_NAME</span> to an account of the customer's own (or <span class="mono">VRP_TYPE=Other</span> and a payee you mean to pay), and <span class="mono">AMOUNT</span> and <span class="mono">PERIOD_LIMIT</span> too (by default it sweeps 3 × 10.00 GBP to an account of the sandbox).</p>`,
 };
 
 /**
@@ -273,14 +280,10 @@ ${snippets.commands.map((command) => exampleCommand(app, command))}${
 
 /** One example's command, after what the partner sets first: the paths of their private key files. */
 function exampleCommand(app: PartnerApp, command: ExampleCommand): SafeHtml {
-  return html`<h3>${EXAMPLE_TITLES[command.role]}</h3>
+  return html`<h3>${EXAMPLE_TITLES[command.purpose]}</h3>
 <p>Your private keys never leave your machine, so the portal cannot fill in their files: first set ${command.keyFiles.map((file, index) => html`${index > 0 && ' and '}${keyFileSentence(file)}`)}, for example ${command.keyFiles.map((file, index) => html`${index > 0 && ' and '}<span class="mono">export ${file.variable}="$HOME/my-app/${file.generatedAs}"</span>`)}. Then run <span class="mono">${command.example}</span>:</p>
-${
-  command.role === 'PISP' &&
-  app.environment === 'live' &&
-  html`<p class="alert" role="note">This app is live: with a live customer, the payment is real. Set <span class="mono">AMOUNT</span>, <span class="mono">CREDITOR_ACCOUNT</span> and <span class="mono">CREDITOR_NAME</span> too, for a payee you mean to pay (by default it pays 10.00 GBP to an account of the sandbox).</p>`
-}
-<pre class="code" aria-label="Command: ${EXAMPLE_TITLES[command.role]}">${command.shell}</pre>`;
+${app.environment === 'live' && LIVE_WARNINGS[command.purpose]}
+<pre class="code" aria-label="Command: ${EXAMPLE_TITLES[command.purpose]}">${command.shell}</pre>`;
 }
 
 function keyFileSentence(file: KeyFileSetting): SafeHtml {

@@ -120,6 +120,36 @@ describe('portal pages', () => {
     assert.match(page, /vrc_1<\/td><td>Domestic VRP<\/td><td>AUTH<\/td><td>[^<]+<\/td><td>1 Dec 2027, 00:00:00 UTC<\/td>/);
   });
 
+  test('a live payment app → each payment command says what to set first, for the payment and the VRP mandate; a sandbox app → no such note', () => {
+    const render = (environment: PartnerApp['environment']) => {
+      const shown = { ...app, name: 'Shop', partnerName: 'Shop Ltd', description: '', environment };
+      return renderAppPage({
+        viewer: { ...viewer, organisationName: 'Shop Ltd' },
+        app: shown,
+        issuer: 'https://bank.example',
+        registrationEndpoint: 'https://bank.example/register',
+        snippets: appSnippets({ issuer: 'https://bank.example', trustAnchor: 'bank.example', bankOrganisationId: 'bank' }, shown),
+        canDownloadStatement: true,
+        hasDirectory: true,
+        messageSigning: { issuer: 'ptn_evil/cli_evil', trustAnchor: 'bank.example' },
+        registrations: [],
+        consents: [],
+        calls: [],
+        events: { subscription: null, events: [], canSendTestEvent: false, loopbackHttpAllowed: false },
+      });
+    };
+    const live = render('live');
+    assert.match(
+      live,
+      /<h3>Payments \(PISP\): make a payment a customer approves<\/h3>[\s\S]*?This app is live: with a live customer, the payment is real\.[\s\S]*?make-a-payment\.mjs<\/pre>/,
+    );
+    assert.match(
+      live,
+      /<h3>Variable recurring payments \(PISP\): a mandate a customer gives once, then payments without them<\/h3>[\s\S]*?This app is live: with a live customer, the three payments are real\.[\s\S]*?vrp-mandate\.mjs<\/pre>/,
+    );
+    assert.doesNotMatch(render('sandbox'), /This app is live/);
+  });
+
   test('the dashboard with an app and an organisation named with markup → text', () => {
     const page = renderDashboardPage({ viewer, emailConfirmed: true, apps: [app] });
     assertNoInjectedMarkup(page);

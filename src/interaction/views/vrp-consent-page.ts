@@ -66,5 +66,6 @@ ${hasAccounts && html`<button class="button button--primary" type="submit" name=
 <button class="button button--secondary" type="submit" name="decision" value="deny" formnovalidate>Do not agree</button>
 </div>
 </form>`;
-  return renderLayout({ title: `Set up payments to ${model.payeeName}`, body });
+  // The window title is the first thing a screen reader announces: "your own account" reads as part of the sentence.
+  return renderLayout({ title: `Set up payments to ${model.sweeping ? 'your own account' : model.payeeName}`, body });
 }

@@ -48,6 +48,7 @@ describe('VRP consent page', () => {
       'will make these payments without asking you each time',
     ])
       assert.ok(page.includes(text), text);
+    assert.match(page, /<title>Set up payments to your own account – /, 'the window title reads as a sentence');
     assert.equal([...page.matchAll(/type="radio"/g)].length, 1);
     assert.match(page, /name="decision" value="approve"/);
     assert.match(page, /name="decision" value="deny" formnovalidate/);
@@ -57,6 +58,7 @@ describe('VRP consent page', () => {
   it('names a payee that is not the customer, and leaves out a reference the partner did not give', () => {
     const page = renderVrpConsentPage(model({ sweeping: false, payeeName: 'Foxtons Lettings', reference: null }));
     assert.ok(page.includes('Foxtons Lettings'));
+    assert.match(page, /<title>Set up payments to Foxtons Lettings – /);
     assert.doesNotMatch(page, /between your own accounts/);
     assert.doesNotMatch(page, /<dt>Reference<\/dt>/);
   });

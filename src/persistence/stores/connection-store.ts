@@ -28,7 +28,8 @@ interface RawConnection {
 
 /**
  * The customer's connected apps: every consent they authorised, with its app, partner and accounts, in one
- * statement over the customer's index of `consent`.
+ * statement over the customer's index of `consent`. Only a payment consent is joined to its payment (it has at most
+ * one): a VRP mandate has many, and joining them would list the mandate once per payment.
  */
 export class SqlConnectionStore implements ConnectionStore {
   constructor(private readonly dataSource: DataSource) {}
@@ -45,7 +46,7 @@ export class SqlConnectionStore implements ConnectionStore {
        FROM consent c
        LEFT JOIN software s ON s.client_id = c.client_id
        LEFT JOIN partner p ON p.id = s.partner_id
-       LEFT JOIN payment pm ON pm.consent_id = c.id
+       LEFT JOIN payment pm ON pm.consent_id = c.id AND c.kind = 'domestic-payment'
        WHERE c.customer_id = ? AND c.authorised_at IS NOT NULL
        ORDER BY c.created_at DESC
        LIMIT 500`,

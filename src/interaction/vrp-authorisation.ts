@@ -37,6 +37,7 @@ export function vrpAuthorisation(dependencies: VrpAuthorisationDependencies, hel
       customers.findById(customerId),
     ]);
     if (!consent || !customer) return helpers.finishWithError(ctx, 'access_denied', 'The consent or the customer could not be found');
+    const customerAccounts = await accounts.listByCustomer(customer.id);
     ctx.status = status;
     ctx.type = 'html';
     ctx.body = renderVrpConsentPage(
@@ -46,7 +47,8 @@ export function vrpAuthorisation(dependencies: VrpAuthorisationDependencies, hel
         partnerName: client?.clientName ?? 'An app',
         customerName: customer.displayName,
         consent,
-        accounts: eligibleVrpDebtorAccounts(consent, await accounts.listByCustomer(customer.id)),
+        customerAccounts,
+        accounts: eligibleVrpDebtorAccounts(consent, customerAccounts),
         ...(extra.error ? { error: extra.error } : {}),
       }),
     );

@@ -184,10 +184,16 @@ describe('customer self-service: connected apps', () => {
 
   /** A VRP mandate the customer authorised, paying from `debtorAccountId`: its id and the partner's tokens. */
   async function mandate(username: string, debtorAccountId: string, amount = '10.00') {
+    // Sweeping is me-to-me: each customer's mandate pays into an account of their own (alice's savings, bob's business account).
+    const payee =
+      username === 'bob' ? { SchemeName: 'UK.OBIE.SortCodeAccountNumber', Identification: '99030141873221', Name: 'Bob Patel' } : undefined;
     const created = await payer.signedPost(
       await payer.paymentsToken(),
       VRP_CONSENTS,
-      vrpConsentRequest({ controlParameters: { MaximumIndividualAmount: { Amount: amount, Currency: 'GBP' } } }),
+      vrpConsentRequest({
+        controlParameters: { MaximumIndividualAmount: { Amount: amount, Currency: 'GBP' } },
+        ...(payee ? { initiation: { CreditorAccount: payee } } : {}),
+      }),
     );
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const consentId = created.body.Data.ConsentId as string;

@@ -2,17 +2,18 @@
 // signed requests, every response schema-valid and signed by the bank): one authorisation, then payments without the
 // customer, each moving money at once to the customer's own account; limits refused with 400 U014 naming the control
 // parameter; a request that differs from the mandate refused (U008, U014); a replay never paying twice (the same DPoP
-// proof → 401, the same instruction under a new key → 409 U029, the same key → the same payment); sweeping only to the
-// customer's own accounts; an external payee settled later with a resource-update event; the partner's DELETE ends it
+// proof → 401, the same instruction under a new key → 409 U029, the same key → the same payment); a sweeping mandate to
+// someone else's account cannot be agreed to; an external payee settled later with a resource-update event; the partner's DELETE ends it
 // (the next payment 400 U009); the customer sees each limit's use and the payments in /account and can cancel.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import * as client from 'openid-client';
 import { bookedBalances } from '../support/account-balances.js';
-import { CustomerBrowser } from '../support/customer-browser.js';
+import { CustomerBrowser, readForm } from '../support/customer-browser.js';
+import { REDIRECT_URI } from '../support/partner.js';
 import { csrfOf } from '../support/portal-client.js';
-import { authorisePayment } from '../support/authorise-payment.js';
+import { authorisePayment, openPaymentPage } from '../support/authorise-payment.js';
 import { assertLedgerInvariants } from '../support/ledger-invariants.js';
 import {
   ACCOUNTS,
@@ -178,14 +179,27 @@ describe('domestic VRPs', () => {
     assert.equal(Number(count[0]?.n), 2, 'two payments, each paid once');
   });
 
-  test('a sweeping mandate whose payee at this bank is someone else → the payment 400 U014 (sweeping is me-to-me), nothing moved', async () => {
-    const mandate = await authorisedMandate(
+  test("a sweeping mandate whose payee at this bank is someone else's → the customer is told it is not theirs and cannot agree; a forged approval → 400, the same page, the consent still AWAU", async () => {
+    const created = await partner.signedPost(
+      await partner.paymentsToken(),
+      VRP_CONSENTS,
       vrpConsentRequest({ initiation: { CreditorAccount: { ...ACCOUNTS.bobCurrent }, RemittanceInformation: undefined } }),
     );
-    const before = await bookedBalances(server.database.dataSource, ['acc_alice_current', 'acc_bob_current']);
-    const body = vrp(mandate, '5.00');
-    assertRefusal(await pay(mandate, body), 400, 'U014', 'Data.ControlParameters.VRPType');
-    assert.deepEqual(await bookedBalances(server.database.dataSource, ['acc_alice_current', 'acc_bob_current']), before);
+    assert.equal(created.status, 201);
+    const consentId = created.body.Data.ConsentId as string;
+    const { page, browser } = await openPaymentPage(server, partner, consentId, { username: 'alice', approvable: false });
+    assert.match(page.html, /the account they pay into is not one of yours, so you cannot agree to them/);
+    assert.doesNotMatch(page.html, /Your own account|Money moves between your own accounts only/);
+    assert.doesNotMatch(page.html, /value="approve"/);
+    const form = readForm(page.html);
+    const forged = await browser.follow(form.action, REDIRECT_URI, {
+      form: { ...form.hidden, debtorAccount: 'acc_alice_current', decision: 'approve' },
+    });
+    assert.equal(forged.status, 400);
+    assert.equal(forged.callback, undefined);
+    assert.match(forged.html, /the account they pay into is not one of yours/);
+    const read = await partner.call(await partner.paymentsToken(), 'GET', `${VRP_CONSENTS}/${consentId}`);
+    assert.equal(read.body.Data.Status, 'AWAU');
   });
 
   test('a payee at another bank → 201 ACSP; settled by the scheme → ACSC, and a resource-update event for the VRP is written', async () => {

@@ -43,7 +43,7 @@ export async function openPaymentPage(
   server: TestServer,
   partner: PaymentPartner,
   consentId: string,
-  customer: { username: string; browser?: CustomerBrowser },
+  customer: { username: string; browser?: CustomerBrowser; approvable?: boolean },
 ): Promise<{ page: Page; start: AuthorizationStart; browser: CustomerBrowser }> {
   const browser = customer.browser ?? new CustomerBrowser(server.issuer);
   const start = await partner.pushAuthorizationRequest(consentId);
@@ -51,7 +51,7 @@ export async function openPaymentPage(
   assert.equal(page.status, 200);
   if (page.html.includes('name="password"')) page = await logIn(browser, page, customer.username, PASSWORDS[customer.username] ?? '');
   assert.equal(page.status, 200, page.html.slice(0, 500));
-  assert.match(page.html, /name="decision" value="approve"/, 'the payment page is shown');
+  if (customer.approvable !== false) assert.match(page.html, /name="decision" value="approve"/, 'the payment page is shown');
   return { page, start, browser };
 }
 

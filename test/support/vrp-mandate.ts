@@ -36,8 +36,8 @@ export async function vrpServices(database: Database): Promise<VrpPaymentService
   };
 }
 
-/** An authorised mandate of Alice's current account to Bob's: at most £50 a payment, £100 a week (from today). */
-export async function insertMandate(database: Database): Promise<DomesticVrpConsent> {
+/** An authorised mandate (of `vrpType`) of Alice's current account to Bob's: at most £50 a payment, £100 a week (from today). */
+export async function insertMandate(database: Database, vrpType = 'UK.OBIE.VRPType.Other'): Promise<DomesticVrpConsent> {
   const [account] = await new TypeOrmAccountStore(database.dataSource).listByIds(['acc_bob_current']);
   const identification = account && primaryIdentification(account);
   if (!identification) throw new Error('no identification for acc_bob_current');
@@ -45,7 +45,7 @@ export async function insertMandate(database: Database): Promise<DomesticVrpCons
   const request = {
     Data: {
       ControlParameters: {
-        VRPType: ['UK.OBIE.VRPType.Other'],
+        VRPType: [vrpType],
         PSUAuthenticationMethods: ['UK.OBIE.SCANotRequired'],
         MaximumIndividualAmount: { Amount: '50.00', Currency: 'GBP' },
         PeriodicLimits: [{ PeriodType: 'Week', PeriodAlignment: 'Consent', Amount: '100.00', Currency: 'GBP' }],
@@ -89,7 +89,7 @@ export function vrpRequest(consent: DomesticVrpConsent, amount: string, instruct
     Data: {
       ConsentId: consent.id,
       PSUAuthenticationMethod: 'UK.OBIE.SCANotRequired',
-      VRPType: 'UK.OBIE.VRPType.Other',
+      VRPType: (consent.request.Data.ControlParameters.VRPType as string[] | undefined)?.[0] ?? 'UK.OBIE.VRPType.Other',
       Initiation: initiation,
       Instruction: {
         InstructionIdentification: instructionIdentification,

@@ -147,3 +147,13 @@ test('two processes each sending 50 concurrent £10 payments under one £100-a-w
   assert.equal(await balanceOf('acc_bob_current'), bobBefore + 10_000n);
   await assertLedgerInvariants(database.dataSource);
 });
+
+test("a sweeping mandate paying into someone else's account at this bank (authorised before that was refused) → each payment U014 at VRPType, nothing moved", async () => {
+  const consent = await insertMandate(database, 'UK.OBIE.VRPType.Sweeping');
+  const bobBefore = await balanceOf('acc_bob_current');
+  await assert.rejects(
+    pay(consent, vrpRequest(consent, '10.00')),
+    (error: unknown) => error instanceof ControlParametersBreached && error.path === 'Data.ControlParameters.VRPType',
+  );
+  assert.equal(await balanceOf('acc_bob_current'), bobBefore);
+});

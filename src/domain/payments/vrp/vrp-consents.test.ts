@@ -6,7 +6,15 @@ import { isDomainError as isError } from '../../../../test/support/domain-errors
 import { InMemoryVrpConsentStore } from '../../../../test/support/in-memory-vrp-consent-store.js';
 import type { GrantRevoker } from '../../consents/account-access-consent.js';
 import { ConsentStatus } from '../../consents/consent-status.js';
-import { FieldMissing, InvalidConsentStatus, InvalidDate, InvalidField, ResourceForbidden, ResourceNotFound } from '../../errors.js';
+import {
+  ActionNotAllowed,
+  FieldMissing,
+  InvalidConsentStatus,
+  InvalidDate,
+  InvalidField,
+  ResourceForbidden,
+  ResourceNotFound,
+} from '../../errors.js';
 import { EventType } from '../../events/event-types.js';
 import { idempotencyClaim, IdempotencyKeyReused } from '../idempotency.js';
 import type { AccountFunds } from '../../ledger/funds.js';
@@ -25,6 +33,7 @@ import {
   getVrpConsent,
   rejectVrpConsent,
   revokeVrpConsentByCustomer,
+  sweepsToSomeoneElse,
   vrpAuthorisationDeadline,
 } from './vrp-consents.js';
 
@@ -224,13 +233,26 @@ describe('authorisation by the customer', () => {
     );
     const named = await create(
       store,
-      request({}, { CreditorAccount: { ...SAVINGS, Identification: '99030141873205' }, DebtorAccount: SAVINGS }),
+      request({}, { CreditorAccount: { ...SAVINGS, Identification: '99030131926819' }, DebtorAccount: SAVINGS }),
       'k2',
     );
     assert.deepEqual(
       eligibleVrpDebtorAccounts(named, own).map((account) => account.id),
       ['acc_alice_savings'],
     );
+  });
+
+  test("a sweeping mandate into someone else's account at this bank → no account eligible, and approving it → ActionNotAllowed", async () => {
+    const { store } = services();
+    const own = await accounts.listByCustomer(ALICE);
+    const toBob = await create(store, request({}, { CreditorAccount: { ...SAVINGS, Identification: '99030141873205', Name: 'Bob Patel' } }), 'k3');
+    assert.equal(sweepsToSomeoneElse(toBob, own), true);
+    assert.deepEqual(eligibleVrpDebtorAccounts(toBob, own), []);
+    await assert.rejects(
+      authoriseVrpConsent(store, toBob.id, { customerId: ALICE, debtorAccountId: 'acc_alice_current', grantId: 'g-bob' }, own, NOW),
+      ActionNotAllowed,
+    );
+    assert.equal((await store.findById(toBob.id))?.status, 'AWAU');
   });
 
   test('an account not eligible → InvalidField debtorAccount; approving twice → InvalidConsentStatus', async () => {

@@ -2,7 +2,7 @@ import { shareableAccounts, type Account } from '../../accounts/account.js';
 import type { GrantRevoker } from '../../consents/account-access-consent.js';
 import { grantReference } from '../../consents/account-access-consents.js';
 import { ConsentStatus } from '../../consents/consent-status.js';
-import { FieldMissing, InvalidConsentStatus, InvalidField, ResourceForbidden, ResourceNotFound } from '../../errors.js';
+import { ActionNotAllowed, FieldMissing, InvalidConsentStatus, InvalidField, ResourceForbidden, ResourceNotFound } from '../../errors.js';
 import { vrpConsentExpiredEvents, vrpConsentRevokedEvents } from '../../events/consent-events.js';
 import { newId } from '../../ids.js';
 import { fundsAllow } from '../../ledger/funds.js';
@@ -13,7 +13,8 @@ import { findIdempotentReplay, idempotencyRecord, replayOf, type IdempotencyClai
 import { AUTHORISATION_WINDOW_MS, type FundsReader } from '../payment-consents.js';
 import { parseAccount, type InitiationAccount, type PaymentAccount } from '../payment-instruction.js';
 import type { StatusReason } from '../risk-policy.js';
-import { parseVrpControlParameters, readVrpControlParameters, type VrpControlParameters } from './control-parameters.js';
+import { isOurAccount } from '../payee.js';
+import { parseVrpControlParameters, readVrpControlParameters, VrpType, type VrpControlParameters } from './control-parameters.js';
 import { mandateCancelledNotices, mandateExpiredNotices } from './vrp-consent-notices.js';
 import type { DomesticVrpConsent, VrpConsentRequest, VrpConsentStore } from './vrp-consent.js';
 
@@ -257,10 +258,7 @@ function assertAuthorisable(consent: DomesticVrpConsent, now: Date): void {
  */
 export function eligibleVrpDebtorAccounts(consent: DomesticVrpConsent, customerAccounts: readonly Account[]): Account[] {
   const { controlParameters, initiation } = mandateOf(consent);
-  const named = (account: Account, wanted: PaymentAccount) =>
-    account.identifications.some(
-      (identification) => identification.schemeName === wanted.schemeName && identification.identification === wanted.identification,
-    );
+  if (sweepsToSomeoneElse(consent, customerAccounts)) return [];
   return shareableAccounts(customerAccounts).filter((account) => {
     if (account.currency !== controlParameters.maximumIndividualAmount.currency) return false;
     if (named(account, initiation.creditor)) return false;
@@ -268,9 +266,29 @@ export function eligibleVrpDebtorAccounts(consent: DomesticVrpConsent, customerA
   });
 }
 
+/** Whether the account names `wanted` (same scheme and identification). */
+function named(account: Account, wanted: PaymentAccount): boolean {
+  return account.identifications.some(
+    (identification) => identification.schemeName === wanted.schemeName && identification.identification === wanted.identification,
+  );
+}
+
+/**
+ * Whether a sweeping mandate (every `VRPType` Sweeping) names a payee at this bank that is not one of the customer's
+ * accounts. Sweeping moves money between the customer's own accounts only, so the customer cannot agree to it: it would
+ * tell them "your own account" of someone else's (and each payment would be refused, U014). A payee at another bank
+ * cannot be checked here; the partner answers for it.
+ */
+export function sweepsToSomeoneElse(consent: DomesticVrpConsent, customerAccounts: readonly Account[]): boolean {
+  const { controlParameters, initiation } = mandateOf(consent);
+  if (!controlParameters.vrpTypes.every((type) => type === VrpType.Sweeping) || !isOurAccount(initiation.creditor)) return false;
+  return !customerAccounts.some((account) => named(account, initiation.creditor));
+}
+
 /**
  * Records the customer's approval: `AUTH`, bound to the customer, the account payments are made from and the grant.
- * @throws InvalidField (path `debtorAccount`) when the account is not one the customer may pay this from;
+ * @throws ActionNotAllowed when the mandate sweeps to someone else's account ({@link sweepsToSomeoneElse});
+ *   InvalidField (path `debtorAccount`) when the account is not one the customer may pay this from;
  *   InvalidConsentStatus when the consent can no longer be authorised.
  */
 export async function authoriseVrpConsent(
@@ -283,6 +301,9 @@ export async function authoriseVrpConsent(
   const consent = await store.findById(consentId);
   if (!consent) throw new InvalidConsentStatus(`ConsentId ${consentId} can no longer be authorised`);
   assertAuthorisable(consent, now);
+  if (sweepsToSomeoneElse(consent, customerAccounts)) {
+    throw new ActionNotAllowed('This mandate moves money between your own accounts, but the account it pays into is not yours');
+  }
   if (!eligibleVrpDebtorAccounts(consent, customerAccounts).some((account) => account.id === decision.debtorAccountId)) {
     throw new InvalidField('Choose the account to pay from', 'debtorAccount');
   }

@@ -305,6 +305,8 @@ async function insertExpiringConsents(database: Database, clientIds: readonly st
     statusUpdatedAt: now,
     request: { ExpirationDateTime: expired.toISOString(), TransactionFromDateTime: null, TransactionToDateTime: null },
     lastUsedAt: null,
+    validFromAt: null,
+    deletedAt: null,
   }));
   for (let start = 0; start < rows.length; start += 1_000) {
     await database.dataSource.getRepository<ConsentRow>('Consent').insert(rows.slice(start, start + 1_000));

@@ -293,6 +293,8 @@ export async function insertAuthorisedConsents(database: Database, consents: rea
         statusUpdatedAt: now,
         request: { body: consent.request, charges: [] },
         lastUsedAt: null,
+        validFromAt: null,
+        deletedAt: null,
       }));
       await manager.getRepository<ConsentRow>('Consent').insert(rows);
       await manager

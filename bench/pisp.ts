@@ -25,6 +25,7 @@ import {
   DetachedSigner,
   insertAuthorisedConsents,
   newIdempotencyKey,
+  PAYMENT_SERVER_ENV,
   registerPaymentPartner,
   seedPayers,
   type Payer,
@@ -53,15 +54,7 @@ export const PISP_PARAMS = {
 };
 
 const TARGET_RATIO = 0.25;
-/** Risk limits made non-binding for the load (every limit stays in the path: the reads and checks still run). */
-const SERVER_ENV: Record<string, string> = {
-  PAYMENT_MAX_AMOUNT: '1000000.00',
-  PAYMENT_DAILY_LIMIT: '1000000000.00',
-  PAYMENT_CUSTOMER_VELOCITY: '100000000/1',
-  PAYMENT_PARTNER_VELOCITY: '100000000/1',
-  // External payments (BENCH_PISP_EXTERNAL=1) stay ACSP during the bench: no settlement worker traffic.
-  SETTLEMENT_DELAY_SECONDS: '86400',
-};
+const SERVER_ENV = PAYMENT_SERVER_ENV;
 /** Per payer: 10,000,000.00 GBP, far more than the bench can spend (amounts are 1.00 to 999.99). */
 const FUNDING_MINOR = 1_000_000_000n;
 const API_BASE = '/open-banking/v4.0/pisp';

@@ -10,11 +10,9 @@ import type { Database } from '../src/persistence/data-source.js';
 import { TypeOrmPaymentConsentStore } from '../src/persistence/stores/payment-consent-store.js';
 import { createConsentsThroughApi } from './lib/api-consents.js';
 import { createBenchDatabase, type BenchDatabase } from './lib/bench-database.js';
-import { summarizeProfile, type CpuProfile } from './lib/cpuprofile.js';
 import { ProofMinter } from './lib/dpop.js';
-import type { SqlStat } from './lib/hooks/sql-timing.js';
 import { combine, median, type LoadResult } from './lib/load.js';
-import { describe, measured, poolSizeFor } from './lib/measured-run.js';
+import { describe, measured } from './lib/measured-run.js';
 import { openTellerEntry, startOpenTeller } from './lib/openteller.js';
 import { checkConsumedConsents, checkLedger, InvariantReport } from './lib/payment-invariants.js';
 import { baselineClientIdLike, baselinePool, domesticPaymentPlan, randomAmountMinor, type Plan, type Route } from './lib/payment-plans.js';
@@ -32,9 +30,10 @@ import {
   type PaymentPartner,
 } from './lib/pisp-fixture.js';
 import { cleanUpOnInterrupt, freePort, startChildServer, type ChildServer } from './lib/processes.js';
-import { lpad, ms, printMachineAndDatabase, say, seconds } from './lib/report.js';
+import { printMachineAndDatabase, say, seconds } from './lib/report.js';
 import { acceptStatus, addProofs, drivePool, Pool, type Item, type RunOptions } from './lib/request-pool.js';
 import { verifyResponseSignature } from './lib/response-signature.js';
+import { profileServerRun } from './lib/server-profile.js';
 
 const env = process.env;
 const number = (name: string, fallback: number) => (env[name] === undefined || env[name] === '' ? fallback : Number(env[name]));
@@ -242,7 +241,18 @@ export async function benchPisp(): Promise<number> {
     say();
 
     if (P.profile) {
-      appAccepted += await profilePayments(url.href, openTellerPort, issuer, partner, prepare, estimate.app);
+      appAccepted += await profileServerRun({
+        databaseUrl: url.href,
+        port: openTellerPort,
+        issuer,
+        serverEnv: SERVER_ENV,
+        params: P,
+        rate: estimate.app,
+        label: 'POST …/domestic-payments',
+        setting: 'BENCH_PISP_PROFILE=1',
+        preparePool: (count) => prepare.appPool(count, 'internal'),
+        run: (server, pool, label, options) => runPayments(server, partner, pool, label, options, 'internal'),
+      });
       runsStopped += 2;
       say();
     }
@@ -348,62 +358,6 @@ async function runPayments(
 ): Promise<LoadResult> {
   addProofs(pool, partner.dpopKey, `${server.origin}${PAYMENTS_PATH}`);
   return drivePool(server, PAYMENTS_PATH, pool, label, options, PISP_PARAMS.connections, acceptFor(route));
-}
-
-/**
- * BENCH_PISP_PROFILE=1: after the measured rounds (whose figures it does not touch), the same server restarted
- * with the profiling hooks of aisp-profile preloaded (V8 CPU profile, every mysql2 statement timed), one run of
- * payments, and where its CPU and statements go, per payment.
- */
-async function profilePayments(
-  databaseUrl: string,
-  port: number,
-  issuer: string,
-  partner: PaymentPartner,
-  prepare: Preparer,
-  rate: number,
-): Promise<number> {
-  const P = PISP_PARAMS;
-  const hooks = ['--import', './bench/lib/hooks/cpu-profile.ts', '--import', './bench/lib/hooks/sql-timing.ts'];
-  const server = await startOpenTeller(databaseUrl, port, issuer, hooks, SERVER_ENV, true);
-  const pool = await prepare.appPool(poolSizeFor(rate, P), 'internal');
-  const warm = await runPayments(server, partner, pool, 'profile warm-up', { durationSeconds: P.warmupSeconds }, 'internal');
-  await server.command('sql:reset');
-  await server.command('cpu:start');
-  const result = await runPayments(server, partner, pool, 'POST …/domestic-payments, profiled', { durationSeconds: P.durationSeconds }, 'internal');
-  const profile = (await server.command('cpu:stop')) as CpuProfile;
-  const statements = (await server.command('sql:dump')) as SqlStat[];
-  await server.stop();
-  const paid = Math.max(1, result.ok);
-  say();
-  say(`Profile (BENCH_PISP_PROFILE=1; a separate run with the profiler on, not part of the figures above): ${describe(result)}`);
-  const summary = summarizeProfile(profile, 200);
-  const busy = summary.totalMs - summary.idleMs;
-  say(
-    `  server CPU ${(busy / paid).toFixed(2)} ms per payment (${(busy / 1000).toFixed(1)} s busy of ${(summary.totalMs / 1000).toFixed(1)} s sampled)`,
-  );
-  const list = (title: string, shares: ReturnType<typeof summarizeProfile>['selfByArea'], count: number) => {
-    say(`  ${title}`);
-    for (const share of shares.slice(0, count))
-      say(`    ${lpad((share.share * 100).toFixed(1), 5)}%  ${lpad((share.ms / paid).toFixed(3), 6)} ms  ${share.name}`);
-  };
-  list('by code area, self time:', summary.selfByArea, 12);
-  list(
-    'by code area, inclusive (that area anywhere on the stack):',
-    summary.inclusiveByArea.filter((share) => !share.name.startsWith('node:')),
-    12,
-  );
-  list(
-    'OpenTeller functions, inclusive:',
-    summary.inclusiveByFunction.filter((share) => share.name.includes('[openteller ')),
-    20,
-  );
-  const sorted = [...statements].sort((a, b) => b.count - a.count);
-  const total = sorted.reduce((sum, stat) => sum + stat.count, 0);
-  say(`  SQL statements per payment: ${(total / paid).toFixed(1)} (count per payment, mean time under load)`);
-  for (const stat of sorted)
-    say(`    ${lpad((stat.count / paid).toFixed(2), 6)}  ${lpad(ms(stat.totalMs / stat.count), 9)}  ${stat.sql.slice(0, 140)}`);
-  return warm.ok + result.ok;
 }
 
 /** Creates `count` consents through the real API, `connections` at a time, and authorises them with the store. */

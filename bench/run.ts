@@ -55,6 +55,7 @@ Environment (vrp): BENCH_DATABASE_URL, BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_RO
   BENCH_DURATION and BENCH_PAYERS as for pisp, and
   BENCH_MANDATES      authorised mandates the payments are spread over, mandate k from payer k to a random other
                       payer (default: BENCH_PAYERS, one per payer; 1 puts every payment on one mandate's lock)
+  BENCH_VRP_PROFILE=1     then one more run with the server profiled (CPU profile, every SQL statement)
 
 Environment (events): BENCH_DATABASE_URL, BENCH_ROUNDS and BENCH_OPENTELLER_ENTRY as above, and
   BENCH_EVENTS        events per round and side (default 10000)

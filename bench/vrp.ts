@@ -30,6 +30,7 @@ import { cleanUpOnInterrupt, freePort, startChildServer, type ChildServer } from
 import { amountText, machineLoad, printMachineAndDatabase, say, seconds } from './lib/report.js';
 import { acceptStatus, addProofs, drivePool, Pool, type Item, type RunOptions } from './lib/request-pool.js';
 import { verifyResponseSignature } from './lib/response-signature.js';
+import { profileServerRun } from './lib/server-profile.js';
 import { createMandates, MANDATE_LIMITS, MAX_PAYMENT_MINOR, VRP_CONSENTS_PATH, VRPS_PATH, vrpRequest, type Mandate } from './lib/vrp-fixture.js';
 import { checkMandatePayments } from './lib/vrp-invariants.js';
 
@@ -48,6 +49,7 @@ export const VRP_PARAMS = {
   payers,
   /** One mandate per payer by default: many customers' mandates, as in real use (see bench/README.md). */
   mandates: number('BENCH_MANDATES', payers),
+  profile: env.BENCH_VRP_PROFILE === '1',
 };
 
 const TARGET_RATIO = 0.25;
@@ -202,6 +204,22 @@ export async function benchVrp(): Promise<number> {
     );
     say();
 
+    if (P.profile) {
+      appAccepted += await profileServerRun({
+        databaseUrl: url.href,
+        port: openTellerPort,
+        issuer,
+        serverEnv: PAYMENT_SERVER_ENV,
+        params: P,
+        rate: estimate.app,
+        label: 'POST …/domestic-vrps',
+        setting: 'BENCH_VRP_PROFILE=1',
+        preparePool: (count) => prepare.appPool(count),
+        run: (server, pool, label, options) => runVrps(server, partner, pool, label, options),
+      });
+      runsStopped += 2;
+      say();
+    }
     say('[3/3] Invariants (whole database, after all runs)');
     const invariants = new InvariantReport();
     const inFlightMax = runsStopped * P.connections;

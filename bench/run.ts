@@ -3,6 +3,7 @@
  *   aisp          AIS resource API throughput vs a bare Koa + mysql2 baseline, and paging at 1M vs 10k transactions
  *   aisp-profile  where the time of one AIS request goes (SQL statements, CPU profile, replay guard off)
  *   pisp          POST /domestic-payments throughput vs the same ledger writes in one raw mysql2 transaction
+ *   vrp           POST /domestic-vrps (payments under VRP mandates) throughput vs the pisp bench's raw mysql2 baseline
  *   events        event notifications from commit to a local receiver vs a bare sign-and-POST loop
  */
 const USAGE = `Usage: npm run bench -- <benchmark>
@@ -18,6 +19,10 @@ Benchmarks:
   pisp    POST …/pisp/domestic-payments through the full path (customer token + DPoP + detached JWS +
           idempotency key + schema + risk reads + ledger transaction + signed response) on pre-authorised
           consents vs a baseline making the same ledger writes in one raw mysql2 transaction.
+  vrp     POST …/pisp/domestic-vrps, payments under authorised domestic VRP mandates, through the full path (customer
+          token bound to the mandate + DPoP + detached JWS + idempotency key + schema + mandate checks + the mandate
+          locked and its payments summed per periodic limit + risk reads + ledger transaction + signed response) vs the
+          pisp baseline, in paired rounds; verdict: median of the per-round ratios, target ≥ 0.25.
 
   events  event notifications raised by real state changes (consents expired through the domain, each with its
           event in one transaction) and pushed by the server's worker to a local receiver, vs a bare loop signing
@@ -46,6 +51,12 @@ Environment (pisp): BENCH_DATABASE_URL, BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_R
   BENCH_PISP_EXTERNAL=1   also one round with every payee at another bank (clearing account: one hot row)
   BENCH_PISP_PROFILE=1    then one more run with the server profiled (CPU profile, every SQL statement)
 
+Environment (vrp): BENCH_DATABASE_URL, BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_ROUNDS, BENCH_OPENTELLER_ENTRY,
+  BENCH_DURATION and BENCH_PAYERS as for pisp, and
+  BENCH_MANDATES      authorised mandates the payments are spread over, mandate k from payer k to a random other
+                      payer (default: BENCH_PAYERS, one per payer; 1 puts every payment on one mandate's lock)
+  BENCH_VRP_PROFILE=1     then one more run with the server profiled (CPU profile, every SQL statement)
+
 Environment (events): BENCH_DATABASE_URL, BENCH_ROUNDS and BENCH_OPENTELLER_ENTRY as above, and
   BENCH_EVENTS        events per round and side (default 10000)
   BENCH_PRODUCERS     state changes committed concurrently by the producer (default 8)
@@ -59,6 +70,9 @@ if (name === 'aisp') {
 } else if (name === 'pisp') {
   const { benchPisp } = await import('./pisp.js');
   process.exitCode = await benchPisp();
+} else if (name === 'vrp') {
+  const { benchVrp } = await import('./vrp.js');
+  process.exitCode = await benchVrp();
 } else if (name === 'events') {
   const { benchEvents } = await import('./events.js');
   process.exitCode = await benchEvents();

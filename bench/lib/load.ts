@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import autocannon, { type Request, type Result } from 'autocannon';
 import { databaseServerPid, startCpuSpan, type CpuSpan } from './cpu.js';
 
@@ -25,6 +26,8 @@ export interface LoadResult {
   readonly refusedSamples: readonly string[];
   /** CPU used during the run by the server, the database server and the load generator (ms). */
   readonly cpu: CpuSpan;
+  /** The machine's 1-minute load average when the run started and when it ended (a shared machine is noisy). */
+  readonly load: { readonly before: number; readonly after: number };
   /** Latencies of the 2xx responses (ms), sorted. */
   readonly latencies: readonly number[];
 }
@@ -148,6 +151,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     };
   }
   if (databasePid === null) databasePid = databaseServerPid();
+  const loadBefore = loadavg()[0] ?? Number.NaN;
   const stopCpu = startCpuSpan(options.serverPid, databasePid);
   const started = process.hrtime.bigint();
   let lastResponse = started;
@@ -193,6 +197,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     proofsShort,
     refusedSamples,
     cpu,
+    load: { before: loadBefore, after: loadavg()[0] ?? Number.NaN },
     latencies,
   };
 }

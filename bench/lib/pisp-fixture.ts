@@ -31,6 +31,19 @@ export const SORT_CODE_SCHEME = 'UK.OBIE.SortCodeAccountNumber';
 const OUR_SORT_CODE = '990301';
 const REDIRECT_URI = 'http://127.0.0.1:9/callback';
 
+/**
+ * The server settings of the payment benchmarks: risk limits made non-binding for the load (every limit stays in the
+ * path: the reads and checks still run), and external payments (BENCH_PISP_EXTERNAL=1) kept ACSP during the bench (no
+ * settlement worker traffic).
+ */
+export const PAYMENT_SERVER_ENV: Readonly<Record<string, string>> = {
+  PAYMENT_MAX_AMOUNT: '1000000.00',
+  PAYMENT_DAILY_LIMIT: '1000000000.00',
+  PAYMENT_CUSTOMER_VELOCITY: '100000000/1',
+  PAYMENT_PARTNER_VELOCITY: '100000000/1',
+  SETTLEMENT_DELAY_SECONDS: '86400',
+};
+
 /** A bench customer and their one current account. */
 export interface Payer {
   readonly customerId: string;

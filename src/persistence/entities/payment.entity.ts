@@ -72,6 +72,7 @@ export function paymentEntity(types: ColumnTypes): EntitySchema<PaymentRow> {
     },
     indices: [
       { name: 'ux_payment_instruction', columns: ['consentId', 'instructionIdentification'], unique: true },
+      { name: 'ix_payment_consent_created', columns: ['consentId', 'createdAt'] },
       { name: 'ix_payment_customer', columns: ['customerId', 'createdAt', 'status'] },
       { name: 'ix_payment_client', columns: ['clientId', 'createdAt', 'status'] },
       { name: 'ix_payment_payee', columns: ['customerId', 'creditorIdentification'] },

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { PushState } from '../../domain/events/event-outbox.js';
-import type { ClaimedPush, EventPushStore, PushResult } from '../../domain/events/event-push-store.js';
+import type { ClaimedPush, EventPushStore, PerAppLimit, PushResult } from '../../domain/events/event-push-store.js';
 import type { Dialect } from '../entities/column-types.js';
 import { sqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
@@ -25,10 +25,12 @@ const DUE = `push_state = 'pending' AND next_push_at <= ? AND (claimed_until IS 
 
 /**
  * Pushes in `event_notification`, attempts in `event_delivery_attempt`. A claim names itself in `claimed_by` and
- * lasts until `claimed_until`: on MySQL the due rows are locked with `FOR UPDATE SKIP LOCKED` (concurrent claimers
- * take different rows without waiting) and marked in the same transaction; on SQLite one `UPDATE … RETURNING`
- * claims them (the database file's write lock serialises every process's statement). A run's results are recorded
- * in one transaction, each only under the claim it was made under.
+ * lasts until `claimed_until`. The events a claim may take are ranked within each app by due time, and taken
+ * round-robin (each app's first before any app's second) up to each app's allowance. On MySQL the candidates are read
+ * first, then locked with `FOR UPDATE SKIP LOCKED` in rank order (concurrent claimers take different rows without
+ * waiting: one that finds the best ones locked takes the next ones) and marked in the same transaction; on SQLite one
+ * `UPDATE … RETURNING` claims them (the database file's write lock serialises every process's statement). Results
+ * are recorded in batches, one transaction each, each result only under the claim it was made under.
  */
 export class SqlEventPushStore implements EventPushStore {
   constructor(
@@ -36,10 +38,14 @@ export class SqlEventPushStore implements EventPushStore {
     private readonly dialect: Dialect,
   ) {}
 
-  async claimDuePushes(now: Date, limit: number, claimedUntil: Date): Promise<ClaimedPush[]> {
+  async claimDuePushes(now: Date, limit: number, claimedUntil: Date, perApp?: PerAppLimit): Promise<ClaimedPush[]> {
+    if (limit < 1) return [];
     const claim = randomBytes(16).toString('base64url');
+    const allowance = perApp ?? { max: limit, held: new Map<string, number>() };
     const rows =
-      this.dialect === 'mysql' ? await this.claimOnMysql(claim, now, limit, claimedUntil) : await this.claimOnSqlite(claim, now, limit, claimedUntil);
+      this.dialect === 'mysql'
+        ? await this.claimOnMysql(claim, now, limit, claimedUntil, allowance)
+        : await this.claimOnSqlite(claim, now, limit, claimedUntil, allowance);
     const callbackUrls = new Map<string, string | null>();
     for (const clientId of new Set(rows.map((row) => row.client_id))) {
       callbackUrls.set(clientId, (await readSubscription(this.dataSource.manager, clientId))?.callbackUrl ?? null);
@@ -112,32 +118,113 @@ export class SqlEventPushStore implements EventPushStore {
     };
   }
 
-  private async claimOnMysql(claim: string, now: Date, limit: number, claimedUntil: Date): Promise<ClaimedRow[]> {
+  /**
+   * Reads candidates (twice as many as still wanted), locks the best ones with `SKIP LOCKED`, and, when others got
+   * some of them first, reads the next candidates (those already seen left out, each app's allowance reduced by what
+   * this claim took) until it has `limit`, or none are left.
+   */
+  private async claimOnMysql(claim: string, now: Date, limit: number, claimedUntil: Date, perApp: PerAppLimit): Promise<ClaimedRow[]> {
     return inTransaction(this.dataSource, async (manager) => {
-      const due: Array<{ jti: string }> = await manager.query(
-        `SELECT jti FROM event_notification WHERE ${DUE} ORDER BY next_push_at LIMIT ? FOR UPDATE SKIP LOCKED`,
-        [now, now, limit],
-      );
-      if (due.length === 0) return [];
-      const jtis = due.map((row) => row.jti);
-      const list = placeholders(jtis);
-      await manager.query(`UPDATE event_notification SET claimed_by = ?, claimed_until = ? WHERE jti IN (${list})`, [claim, claimedUntil, ...jtis]);
-      return manager.query(
+      const taken: string[] = [];
+      const held = new Map(perApp.held);
+      const seen: string[] = [];
+      while (taken.length < limit) {
+        const ranked = candidates({ max: perApp.max, held }, seen);
+        const found: Array<{ jti: string; client_id: string }> = await manager.query(ranked.sql, [
+          now,
+          now,
+          ...ranked.parameters,
+          (limit - taken.length) * CANDIDATES_PER_WANTED,
+        ]);
+        if (found.length === 0) break;
+        const appOf = new Map(found.map((row) => [row.jti, row.client_id]));
+        for (let next = 0; taken.length < limit && next < found.length;) {
+          const chunk = found.slice(next, next + limit - taken.length).map((row) => row.jti);
+          next += chunk.length;
+          // Only the jtis in the condition, so that the unique index is the one read: a locking read locks every row it
+          // reads, and one through the push index would lock every due event. Whether each is still due is checked on
+          // the row read under the lock (another process may have claimed it since the candidates were read).
+          const locked: Array<{ jti: string; push_state: string; next_push_at: Date | null; claimed_until: Date | null }> = await manager.query(
+            `SELECT jti, push_state, next_push_at, claimed_until FROM event_notification WHERE jti IN (${placeholders(chunk)}) FOR UPDATE SKIP LOCKED`,
+            chunk,
+          );
+          const lockedJtis = new Set(locked.filter((row) => isDue(row, now)).map((row) => row.jti));
+          for (const jti of chunk.filter((candidate) => lockedJtis.has(candidate))) {
+            taken.push(jti);
+            const clientId = appOf.get(jti) ?? '';
+            held.set(clientId, (held.get(clientId) ?? 0) + 1);
+          }
+        }
+        seen.push(...found.map((row) => row.jti));
+      }
+      if (taken.length === 0) return [];
+      const list = placeholders(taken);
+      await manager.query(`UPDATE event_notification SET claimed_by = ?, claimed_until = ? WHERE jti IN (${list})`, [claim, claimedUntil, ...taken]);
+      const rows: ClaimedRow[] = await manager.query(
         `SELECT client_id, sequence, jti, token, push_attempts FROM event_notification WHERE claimed_by = ? AND jti IN (${list})`,
-        [claim, ...jtis],
+        [claim, ...taken],
       );
+      const rank = new Map(taken.map((jti, index) => [jti, index]));
+      return rows.sort((a, b) => (rank.get(a.jti) ?? 0) - (rank.get(b.jti) ?? 0));
     });
   }
 
-  private async claimOnSqlite(claim: string, now: Date, limit: number, claimedUntil: Date): Promise<ClaimedRow[]> {
+  private async claimOnSqlite(claim: string, now: Date, limit: number, claimedUntil: Date, perApp: PerAppLimit): Promise<ClaimedRow[]> {
     const at = sqlTime(this.dialect, now);
+    const ranked = candidates(perApp, []);
     return this.dataSource.query(
       `UPDATE event_notification SET claimed_by = ?, claimed_until = ?
-       WHERE jti IN (SELECT jti FROM event_notification WHERE ${DUE} ORDER BY next_push_at LIMIT ?)
+       WHERE jti IN (SELECT jti FROM (${ranked.sql}) AS candidate)
        RETURNING client_id, sequence, jti, token, push_attempts`,
-      [claim, sqlTime(this.dialect, claimedUntil), at, at, limit],
+      [claim, sqlTime(this.dialect, claimedUntil), at, at, ...ranked.parameters, limit],
     );
   }
+}
+
+/** {@link DUE}, of a row read. */
+function isDue(row: { push_state: string; next_push_at: Date | null; claimed_until: Date | null }, now: Date): boolean {
+  return (
+    row.push_state === PushState.Pending &&
+    row.next_push_at !== null &&
+    row.next_push_at.getTime() <= now.getTime() &&
+    (row.claimed_until === null || row.claimed_until.getTime() < now.getTime())
+  );
+}
+
+/** A piece of SQL and the values of its placeholders, in order. */
+interface SqlFragment {
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
+}
+
+/** MySQL reads this many candidates per event a claim still wants (see `claimOnMysql`). */
+const CANDIDATES_PER_WANTED = 2;
+
+/**
+ * The events (`jti`, `client_id`) a claim may take, best first; parameters: now, now, the fragment's, then the limit.
+ * Ranked within their app by due time (then sequence), each app's first before any app's second; none of an app
+ * beyond its allowance (`perApp.max` less what is held of it), none of `excluded`.
+ */
+function candidates(perApp: PerAppLimit, excluded: readonly string[]): SqlFragment {
+  const reduced = [...perApp.held].filter(([, held]) => held > 0);
+  const allowance =
+    reduced.length === 0
+      ? { sql: '?', parameters: [perApp.max] }
+      : {
+          sql: `CASE client_id ${reduced.map(() => 'WHEN ? THEN ?').join(' ')} ELSE ? END`,
+          parameters: [...reduced.flatMap(([clientId, held]) => [clientId, Math.max(0, perApp.max - held)]), perApp.max],
+        };
+  const exclusion = excluded.length === 0 ? '' : ` AND jti NOT IN (${placeholders(excluded)})`;
+  return {
+    sql: `SELECT jti, client_id FROM (
+            SELECT jti, client_id, next_push_at, ROW_NUMBER() OVER (PARTITION BY client_id ORDER BY next_push_at, sequence) AS app_rank
+            FROM event_notification WHERE ${DUE}${exclusion}
+          ) AS due
+          WHERE app_rank <= ${allowance.sql}
+          ORDER BY app_rank, next_push_at, client_id
+          LIMIT ?`,
+    parameters: [...excluded, ...allowance.parameters],
+  };
 }
 
 /** `?, ?, …`: one placeholder per value. */

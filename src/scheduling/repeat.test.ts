@@ -102,6 +102,20 @@ test('woken twice during a run → exactly one more run right after it, never tw
   assert.equal(most, 1);
 });
 
+test('woken within 40 ms, then within 60 s, while waiting a long interval → one run, about 40 ms later', async () => {
+  const startedAt: number[] = [];
+  const task = repeat(60_000, async () => void startedAt.push(Date.now()), unexpected);
+  const wokenAt = Date.now();
+  task.wake(40);
+  task.wake(60_000);
+  await until(() => startedAt.length === 1);
+  await sleep(60);
+  task.stop();
+  assert.equal(startedAt.length, 1);
+  const waitedMs = (startedAt[0] ?? 0) - wokenAt;
+  assert.ok(waitedMs >= 35 && waitedMs < 1_000, `ran ${waitedMs} ms after the wake`);
+});
+
 test('woken after stop → no run', async () => {
   let runs = 0;
   const task = repeat(60_000, async () => void (runs += 1), unexpected);

@@ -1,10 +1,11 @@
 /** A repeating task that can be woken early and stopped. */
 export interface Repeating {
   /**
-   * Asks for a run as soon as possible: at once when the task is waiting for its interval, right after the current
-   * run when one is running (never two at once). Does nothing once stopped.
+   * Asks for a run within `withinMs` (default: as soon as possible) when the task is waiting for its interval and its
+   * next run is later than that; right after the current run when one is running (never two at once). Several wakes
+   * before the run make one run. Does nothing once stopped.
    */
-  wake(): void;
+  wake(withinMs?: number): void;
   stop(): void;
 }
 
@@ -15,11 +16,14 @@ export interface Repeating {
  */
 export function repeat(intervalMs: number, work: () => Promise<boolean | void>, onError: (error: unknown) => void): Repeating {
   let timer: NodeJS.Timeout | null = null;
+  /** When the scheduled run starts (`Date.now()` time). */
+  let dueAtMs = 0;
   let stopped = false;
   let running = false;
   let woken = false;
   const schedule = (delayMs: number) => {
     if (stopped) return;
+    dueAtMs = Date.now() + delayMs;
     timer = setTimeout(run, delayMs);
     timer.unref();
   };
@@ -41,14 +45,15 @@ export function repeat(intervalMs: number, work: () => Promise<boolean | void>, 
   };
   schedule(intervalMs);
   return {
-    wake() {
+    wake(withinMs = 0) {
       if (stopped) return;
       if (running) {
         woken = true;
         return;
       }
+      if (timer && dueAtMs <= Date.now() + withinMs) return;
       if (timer) clearTimeout(timer);
-      schedule(0);
+      schedule(withinMs);
     },
     stop() {
       stopped = true;

@@ -66,9 +66,11 @@ import { SqlAppEventHistory } from './persistence/stores/app-event-history-store
 import { SqlTestEventStore } from './persistence/stores/test-event-store.js';
 import { settleDuePayments } from './domain/payments/settlement.js';
 import { expireDueConsents } from './domain/consents/account-access-consents.js';
-import { deliverDueEvents, type DeliveryRun } from './domain/events/deliver-due-events.js';
+import { deliverDueEvents, type DeliveryRun, type EventPushWorker } from './domain/events/deliver-due-events.js';
+import { EventPushPipeline } from './domain/events/event-push-pipeline.js';
 import { DEFAULT_PUSH_RETRY_POLICY, type PushRetryPolicy } from './domain/events/push-retry-policy.js';
 import { DEFAULT_PUSH_TIMEOUTS, eventPushSender, type PushTimeouts } from './events/event-push-sender.js';
+import { startEventPushing, type RunningEventPush } from './events/event-push-worker.js';
 import { SqlEventPushStore } from './persistence/stores/event-push-store.js';
 import { sandboxSchemeAnswer } from './domain/payments/payee.js';
 
@@ -95,10 +97,17 @@ export interface BackgroundJobs {
   /** Expires the account-access consents whose expiry has passed (partners hear of it); returns how many it looked at. */
   expireConsents(now: Date): Promise<number>;
   /**
-   * Pushes the event notifications due at `now` to the apps' callback URLs (up to {@link EVENT_PUSH_CONCURRENCY} at
-   * once); a run that claimed that many leaves more due.
+   * One run to completion: pushes the event notifications due at `now` to the apps' callback URLs (up to
+   * {@link EVENT_PUSH_CONCURRENCY} at once, {@link EVENT_PUSH_CONCURRENCY_PER_APP} of one app) and records the results;
+   * a run that claimed that many leaves more due. For one-off runs and tests that step a clock; `serve` runs
+   * {@link startEventPushing} instead.
    */
   deliverEvents(now: Date): Promise<DeliveryRun>;
+  /**
+   * Starts this process's push pipeline: claims due events as slots free (every {@link EVENT_PUSH_INTERVAL_MS}, and at
+   * once when pushes finish), pushes them, and records their results in batches; stop it before the database closes.
+   */
+  startEventPushing(): RunningEventPush;
 }
 
 /** What tests may change about an OpenTeller beyond its configuration (the defaults are what the bank publishes). */
@@ -108,6 +117,10 @@ export interface OpenTellerOptions {
 
 /** Event pushes in flight at once, per process. */
 export const EVENT_PUSH_CONCURRENCY = 32;
+/** Event pushes of one app in flight at once, per process: an app whose receiver hangs holds at most these slots. */
+export const EVENT_PUSH_CONCURRENCY_PER_APP = 8;
+/** How often a serving process looks for due events when nothing else wakes its push pipeline. */
+export const EVENT_PUSH_INTERVAL_MS = 200;
 
 /** A database outage is answered 503 with `Retry-After: 5`: the resource API and the authorization server. */
 const OUTAGES = { isOutage: isDatabaseUnavailable, retryAfterSeconds: 5 };
@@ -331,7 +344,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
   app.on('error', (error: unknown) => logUnhandledHttpError(logger, error));
   logger.debug({ api: `${config.issuer}${API_BASE_PATH}` }, 'OpenTeller assembled');
   const pushTimeouts = options.eventPush?.timeouts ?? DEFAULT_PUSH_TIMEOUTS;
-  const pushWorker = {
+  const pushWorker: EventPushWorker = {
     store: new SqlEventPushStore(dataSource, dialect),
     send: eventPushSender(
       guardedFetch({
@@ -343,13 +356,15 @@ export async function createOpenTeller(config: Config, database: Database, logge
     ),
     policy: options.eventPush?.policy ?? DEFAULT_PUSH_RETRY_POLICY,
     concurrency: EVENT_PUSH_CONCURRENCY,
-    // A run's pushes are in flight together, so one run takes at most the request timeout; a claim that outlives it
-    // by a minute expires only when its process died.
+    concurrencyPerApp: EVENT_PUSH_CONCURRENCY_PER_APP,
+    // A push takes at most the request timeout and its result is recorded within a step or two; a claim that outlives
+    // that by a minute expires only when its process died.
     claimMs: pushTimeouts.requestTimeoutMs + 60_000,
   };
   const jobs: BackgroundJobs = {
     settlePayments: (now) => settleDuePayments(payments, sandboxSchemeAnswer, now),
     deliverEvents: (now) => deliverDueEvents(pushWorker, now),
+    startEventPushing: () => startEventPushing(new EventPushPipeline(pushWorker), { intervalMs: EVENT_PUSH_INTERVAL_MS, logger }),
     expireConsents: (now) => expireDueConsents(consents, now),
   };
   return { app, provider, calls, jobs, outbox, handleUpgrade, closeEventStreams: () => eventStreams.close() };

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { deliverDueEvents, type SendPush } from './deliver-due-events.js';
 import type { PushAttempt, PushDecision } from './event-push.js';
-import type { ClaimedPush, EventPushStore, PerAppLimit, PushResult } from './event-push-store.js';
+import type { ClaimedPush, ClaimRequest, EventPushStore, PerAppLimit, PushResult } from './event-push-store.js';
 import { DEFAULT_PUSH_RETRY_POLICY } from './push-retry-policy.js';
 
 const NOW = new Date('2030-01-01T00:00:00Z');
@@ -34,6 +34,11 @@ class RecordingStore implements EventPushStore {
       else this.recorded.push({ jti: push.jti, attempt, decision });
     }
     return recorded;
+  }
+
+  async recordAndClaim(results: readonly PushResult[], request: ClaimRequest): Promise<{ recorded: ReadonlySet<string>; claimed: ClaimedPush[] }> {
+    const recorded = await this.recordPushResults(results);
+    return { recorded, claimed: await this.claimDuePushes(request.now, request.limit, request.claimedUntil, request.perApp) };
   }
 }
 

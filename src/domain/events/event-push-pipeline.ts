@@ -6,13 +6,17 @@ import type { ClaimedPush, PushResult } from './event-push-store.js';
 /** How soon a step is worth taking, in milliseconds, after a push finished (see {@link EventPushPipeline.whenReady}). */
 export type StepWanted = (withinMs: number) => void;
 
-/** A finished push waits at most this long for others to finish with it before its result is recorded. */
-export const RESULT_COALESCE_MS = 20;
+/**
+ * A finished push waits at most this long for others to finish with it before its result is recorded and its slot
+ * refilled (unless a batch has finished): under a steady flow of events, a step (two transactions) every 25 ms at
+ * most, rather than one per push; the pushes themselves are not delayed.
+ */
+export const RESULT_COALESCE_MS = 25;
 
 /**
- * The event pushes of one process, as a pipeline: each step records the results of the pushes that finished (one
- * transaction for all of them) and claims due events for the slots that freed, then starts their pushes without
- * waiting for them. A slot is a claim held: from the claim until its result is recorded. So:
+ * The event pushes of one process, as a pipeline: each step records the results of the pushes that finished and
+ * claims due events for the slots that freed (one transaction for both), then starts their pushes without waiting
+ * for them. A slot is a claim held: from the claim until its result is recorded. So:
  *
  * - no more than `concurrency` claims are held at once, and no more than `concurrencyPerApp` of one app: an app whose
  *   receiver hangs, or that has a flood of due events, holds its own slots and no others, and the claim takes the
@@ -20,8 +24,8 @@ export const RESULT_COALESCE_MS = 20;
  * - a push that takes long holds back nothing but its own slot: the others' results are recorded, and their slots
  *   refilled, as they finish;
  * - results are recorded in batches, never one transaction per event under load: a step is wanted at once when a
- *   batch (`recordBatchSize`) has finished or nothing is in flight any more, otherwise within
- *   {@link RESULT_COALESCE_MS} of a push finishing, so that those finishing together are recorded together.
+ *   batch (`recordBatchSize`) has finished, otherwise within {@link RESULT_COALESCE_MS} of a push finishing, so that
+ *   those finishing close together are recorded together.
  *
  * The guarantees of a single run hold for every push: an event is claimed by one process at a time; a result is
  * recorded only under its claim (a lost claim is counted and not recorded); a process that dies loses its claims
@@ -37,8 +41,8 @@ export class EventPushPipeline {
   private inFlight = 0;
   private claiming = false;
   private finished: PushResult[] = [];
-  /** The tail of the chain of recordings: one at a time, in order. */
-  private recording: Promise<void> = Promise.resolve();
+  /** The tail of the chain of steps and recordings: one at a time, in order. */
+  private chain: Promise<void> = Promise.resolve();
   private stopping = false;
   /** After a stop that gave up: pushes still in flight are abandoned, nothing more is recorded. */
   private closed = false;
@@ -67,15 +71,15 @@ export class EventPushPipeline {
   }
 
   /**
-   * One step at `now`: records the results of the pushes that finished (one transaction), then claims events due at
-   * `now` for the free slots, until `now` + `claimMs`, and starts pushing them (a push's decision is taken as of
+   * One step at `now`: records the results of the pushes that finished and claims events due at `now` for the slots
+   * free then (one transaction), until `now` + `claimMs`, and starts pushing them (a push's decision is taken as of
    * `now`). Does not wait for the pushes. After {@link stop}, only records.
    * @returns what this step recorded and claimed.
+   * @throws what the store throws: nothing is recorded or claimed then, and the results wait for the next step.
    */
   async step(now: Date): Promise<DeliveryRun> {
     const before = this.totals;
-    await this.record();
-    await this.fill(now);
+    await this.serially(() => this.recordAndClaim(now));
     const after = this.totals;
     return {
       claimed: after.claimed - before.claimed,
@@ -98,8 +102,8 @@ export class EventPushPipeline {
       const idle = this.inFlight === 0 && !this.claiming;
       if (this.finished.length > 0 && (idle || this.stopping || this.finished.length >= this.batchSize)) await this.record();
       else if (idle) {
-        await this.recording;
-        if (this.finished.length === 0) return;
+        await this.chain;
+        if (this.finished.length === 0 && this.inFlight === 0 && !this.claiming) return;
       } else await this.nextChange();
     }
   }
@@ -126,14 +130,33 @@ export class EventPushPipeline {
     }
   }
 
-  private async fill(now: Date): Promise<void> {
-    const free = this.worker.concurrency - this.heldTotal;
-    if (free <= 0 || this.stopping) return;
+  /** Records the finished results and claims for the free slots, in one transaction (or only one of them). */
+  private async recordAndClaim(now: Date): Promise<void> {
+    const batch = this.takeFinished();
+    const free = this.stopping ? 0 : this.worker.concurrency - this.heldTotal + batch.length;
+    if (free <= 0) return this.recordBatch(batch);
+    // What each app will hold once the batch is recorded (its slots free whether recorded or lost).
+    const held = new Map(this.held);
+    for (const { push } of batch) {
+      const left = (held.get(push.clientId) ?? 0) - 1;
+      if (left > 0) held.set(push.clientId, left);
+      else held.delete(push.clientId);
+    }
+    const request = { now, limit: free, claimedUntil: new Date(now.getTime() + this.worker.claimMs), perApp: { max: this.perApp, held } };
     this.claiming = true;
     try {
-      const claimedUntil = new Date(now.getTime() + this.worker.claimMs);
-      const claimed = await this.worker.store.claimDuePushes(now, free, claimedUntil, { max: this.perApp, held: new Map(this.held) });
+      const { recorded, claimed } =
+        batch.length === 0
+          ? {
+              recorded: new Set<string>(),
+              claimed: await this.worker.store.claimDuePushes(request.now, request.limit, request.claimedUntil, request.perApp),
+            }
+          : await this.worker.store.recordAndClaim(batch, request);
+      this.release(batch, recorded);
       for (const push of claimed) this.start(push, now);
+    } catch (error) {
+      this.finished = [...batch, ...this.finished];
+      throw error;
     } finally {
       this.claiming = false;
       this.notify();
@@ -149,30 +172,49 @@ export class EventPushPipeline {
       if (this.closed) return;
       this.finished.push(result);
       this.notify();
-      this.stepWanted(this.finished.length >= this.batchSize || this.inFlight === 0 ? 0 : RESULT_COALESCE_MS);
+      this.stepWanted(this.finished.length >= this.batchSize ? 0 : RESULT_COALESCE_MS);
     });
   }
 
-  /** Records the results waiting, in one transaction, after any recording under way; a failure leaves them waiting. */
+  /** Records the results waiting, in one transaction, after any step or recording under way. */
   private record(): Promise<void> {
-    const run = this.recording.then(async () => {
-      const batch = this.finished;
-      if (this.closed || batch.length === 0) return;
-      this.finished = [];
-      let recorded: ReadonlySet<string>;
-      try {
-        recorded = await this.worker.store.recordPushResults(batch);
-      } catch (error) {
-        this.finished = [...batch, ...this.finished];
-        throw error;
-      }
-      for (const result of batch) {
-        this.hold(result.push.clientId, -1);
-        this.count(result, recorded.has(result.push.jti));
-      }
-      this.notify();
-    });
-    this.recording = run.catch(() => undefined);
+    return this.serially(() => this.recordBatch(this.takeFinished()));
+  }
+
+  /** Records a batch of results; a failure puts them back to wait (their slots stay held). */
+  private async recordBatch(batch: PushResult[]): Promise<void> {
+    if (batch.length === 0) return;
+    let recorded: ReadonlySet<string>;
+    try {
+      recorded = await this.worker.store.recordPushResults(batch);
+    } catch (error) {
+      this.finished = [...batch, ...this.finished];
+      throw error;
+    }
+    this.release(batch, recorded);
+    this.notify();
+  }
+
+  /** The results finished so far, to record (none once closed: nothing more is recorded). */
+  private takeFinished(): PushResult[] {
+    if (this.closed) return [];
+    const batch = this.finished;
+    this.finished = [];
+    return batch;
+  }
+
+  /** Frees the slots of recorded (or lost) results, and counts them. */
+  private release(batch: readonly PushResult[], recorded: ReadonlySet<string>): void {
+    for (const result of batch) {
+      this.hold(result.push.clientId, -1);
+      this.count(result, recorded.has(result.push.jti));
+    }
+  }
+
+  /** Runs `task` after every step and recording before it. */
+  private serially(task: () => Promise<void>): Promise<void> {
+    const run = this.chain.then(task);
+    this.chain = run.catch(() => undefined);
     return run;
   }
 

@@ -32,6 +32,14 @@ export interface PerAppLimit {
   readonly held: ReadonlyMap<string, number>;
 }
 
+/** What a claim asks for (see {@link EventPushStore.claimDuePushes}). */
+export interface ClaimRequest {
+  readonly now: Date;
+  readonly limit: number;
+  readonly claimedUntil: Date;
+  readonly perApp?: PerAppLimit;
+}
+
 /** Persistence of pushes, implemented by persistence: any number of processes share the work. */
 export interface EventPushStore {
   /**
@@ -47,4 +55,9 @@ export interface EventPushStore {
    * @returns the `jti`s of the results recorded.
    */
   recordPushResults(results: readonly PushResult[]): Promise<ReadonlySet<string>>;
+  /**
+   * {@link recordPushResults}, then {@link claimDuePushes}, in one transaction: a busy pipeline commits once per step.
+   * Nothing is recorded and nothing claimed when it fails.
+   */
+  recordAndClaim(results: readonly PushResult[], claim: ClaimRequest): Promise<{ recorded: ReadonlySet<string>; claimed: ClaimedPush[] }>;
 }

@@ -197,6 +197,25 @@ test('two claimers (two connections) racing for the same 16 due events, 8 each �
   assert.equal(new Set(claims.flat().map((push) => push.jti)).size, 16);
 });
 
+test('recordAndClaim: the results of 2 claimed events and a claim of 3 more with 1 allowed per app → both recorded, one more of the app and one of another claimed, in one call', async () => {
+  const at = new Date('2028-12-01T00:00:00Z');
+  await raiseInTurn({ cli_step_a: 4, cli_step_b: 1 }, at);
+  const now = new Date(at.getTime() + 60_000);
+  const first2 = (
+    await storeOf(first).claimDuePushes(now, 2, new Date(now.getTime() + CLAIM_MS), { max: 2, held: new Map([['cli_step_b', 2]]) })
+  ).filter((push) => push.clientId === 'cli_step_a');
+  assert.equal(first2.length, 2);
+  const { recorded, claimed } = await storeOf(second).recordAndClaim(
+    first2.map((push) => ({ push, attempt: attempt(202, now), decision: { state: 'delivered' as const } })),
+    { now, limit: 3, claimedUntil: new Date(now.getTime() + CLAIM_MS), perApp: { max: 1, held: new Map() } },
+  );
+  assert.deepEqual([...recorded].sort(), first2.map((push) => push.jti).sort());
+  assert.deepEqual(perApp(claimed), { cli_step_a: 1, cli_step_b: 1 });
+  assert.ok(claimed.every((push) => push.callbackUrl === CALLBACK && push.claim === claimed[0]?.claim));
+  const states = (await eventsOf('cli_step_a')).map((row) => row.pushState);
+  assert.deepEqual(states, ['delivered', 'delivered', 'pending', 'pending']);
+});
+
 test('a 500 recorded under the claim → attempt 1 stored with status and latency, the event pending at the next time, unclaimed', async () => {
   await subscribe('cli_retry');
   const [jti] = await raise('cli_retry', 1);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { PushState } from '../../domain/events/event-outbox.js';
-import type { ClaimedPush, EventPushStore, PerAppLimit, PushResult } from '../../domain/events/event-push-store.js';
+import type { ClaimedPush, ClaimRequest, EventPushStore, PerAppLimit, PushResult } from '../../domain/events/event-push-store.js';
 import type { Dialect } from '../entities/column-types.js';
 import { sqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
@@ -30,7 +30,8 @@ const DUE = `push_state = 'pending' AND next_push_at <= ? AND (claimed_until IS 
  * first, then locked with `FOR UPDATE SKIP LOCKED` in rank order (concurrent claimers take different rows without
  * waiting: one that finds the best ones locked takes the next ones) and marked in the same transaction; on SQLite one
  * `UPDATE … RETURNING` claims them (the database file's write lock serialises every process's statement). Results
- * are recorded in batches, one transaction each, each result only under the claim it was made under.
+ * are recorded in batches, one transaction each (or with the next claim in one: `recordAndClaim`), each result only
+ * under the claim it was made under.
  */
 export class SqlEventPushStore implements EventPushStore {
   constructor(
@@ -39,13 +40,32 @@ export class SqlEventPushStore implements EventPushStore {
   ) {}
 
   async claimDuePushes(now: Date, limit: number, claimedUntil: Date, perApp?: PerAppLimit): Promise<ClaimedPush[]> {
-    if (limit < 1) return [];
-    const claim = randomBytes(16).toString('base64url');
-    const allowance = perApp ?? { max: limit, held: new Map<string, number>() };
+    const request = { now, limit, claimedUntil, perApp };
+    const claim = newClaim();
+    // SQLite claims in one statement, which needs no transaction of its own.
     const rows =
       this.dialect === 'mysql'
-        ? await this.claimOnMysql(claim, now, limit, claimedUntil, allowance)
-        : await this.claimOnSqlite(claim, now, limit, claimedUntil, allowance);
+        ? await inTransaction(this.dataSource, (manager) => this.claimWithin(manager, claim, request))
+        : await this.claimWithin(this.dataSource.manager, claim, request);
+    return this.claimedPushes(rows, claim);
+  }
+
+  async recordPushResults(results: readonly PushResult[]): Promise<ReadonlySet<string>> {
+    if (results.length === 0) return new Set();
+    return inTransaction(this.dataSource, (manager) => this.recordWithin(manager, results));
+  }
+
+  async recordAndClaim(results: readonly PushResult[], request: ClaimRequest): Promise<{ recorded: ReadonlySet<string>; claimed: ClaimedPush[] }> {
+    const claim = newClaim();
+    const { recorded, rows } = await inTransaction(this.dataSource, async (manager) => ({
+      recorded: results.length === 0 ? new Set<string>() : await this.recordWithin(manager, results),
+      rows: await this.claimWithin(manager, claim, request),
+    }));
+    return { recorded, claimed: await this.claimedPushes(rows, claim) };
+  }
+
+  /** The claimed rows as pushes, each with its app's callback URL as it is now. */
+  private async claimedPushes(rows: readonly ClaimedRow[], claim: string): Promise<ClaimedPush[]> {
     const callbackUrls = new Map<string, string | null>();
     for (const clientId of new Set(rows.map((row) => row.client_id))) {
       callbackUrls.set(clientId, (await readSubscription(this.dataSource.manager, clientId))?.callbackUrl ?? null);
@@ -61,44 +81,51 @@ export class SqlEventPushStore implements EventPushStore {
     }));
   }
 
-  async recordPushResults(results: readonly PushResult[]): Promise<ReadonlySet<string>> {
-    if (results.length === 0) return new Set();
-    return inTransaction(this.dataSource, async (manager) => {
-      const held = results.filter(await this.claimsHeld(manager, results));
-      const byChange = new Map<string, { state: string; counted: boolean; nextPushAt: Date | null; jtis: string[] }>();
-      for (const { push, decision } of held) {
-        const nextPushAt = decision.state === PushState.Pending ? decision.nextPushAt : null;
-        const counted = decision.state !== PushState.None;
-        const key = `${decision.state} ${nextPushAt?.getTime() ?? ''}`;
-        const change = byChange.get(key) ?? { state: decision.state, counted, nextPushAt, jtis: [] };
-        change.jtis.push(push.jti);
-        byChange.set(key, change);
-      }
-      for (const { state, counted, nextPushAt, jtis } of byChange.values()) {
-        await manager.query(
-          `UPDATE event_notification SET push_state = ?, push_attempts = push_attempts + ?, next_push_at = ?, claimed_by = NULL, claimed_until = NULL
-           WHERE jti IN (${placeholders(jtis)})`,
-          [state, counted ? 1 : 0, nextPushAt === null ? null : sqlTime(this.dialect, nextPushAt), ...jtis],
-        );
-      }
-      const attempts = held.flatMap(({ push, attempt }) => (attempt === null ? [] : [{ push, attempt }]));
-      if (attempts.length > 0) {
-        await manager.query(
-          `INSERT INTO event_delivery_attempt (jti, attempt, attempted_at, callback_url, http_status, error, latency_ms)
-           VALUES ${attempts.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-          attempts.flatMap(({ push, attempt }) => [
-            push.jti,
-            push.pushAttempts + 1,
-            sqlTime(this.dialect, attempt.attemptedAt),
-            attempt.callbackUrl.slice(0, MAX_URL_LENGTH),
-            attempt.httpStatus,
-            attempt.error === null ? null : attempt.error.slice(0, MAX_ERROR_LENGTH),
-            Math.max(0, Math.round(attempt.latencyMs)),
-          ]),
-        );
-      }
-      return new Set(held.map(({ push }) => push.jti));
-    });
+  private async claimWithin(manager: EntityManager, claim: string, request: ClaimRequest): Promise<ClaimedRow[]> {
+    const { now, limit, claimedUntil } = request;
+    if (limit < 1) return [];
+    const perApp = request.perApp ?? { max: limit, held: new Map<string, number>() };
+    return this.dialect === 'mysql'
+      ? this.claimOnMysql(manager, claim, now, limit, claimedUntil, perApp)
+      : this.claimOnSqlite(manager, claim, now, limit, claimedUntil, perApp);
+  }
+
+  /** Records the results still under their claims, in the caller's transaction. */
+  private async recordWithin(manager: EntityManager, results: readonly PushResult[]): Promise<ReadonlySet<string>> {
+    const held = results.filter(await this.claimsHeld(manager, results));
+    const byChange = new Map<string, { state: string; counted: boolean; nextPushAt: Date | null; jtis: string[] }>();
+    for (const { push, decision } of held) {
+      const nextPushAt = decision.state === PushState.Pending ? decision.nextPushAt : null;
+      const counted = decision.state !== PushState.None;
+      const key = `${decision.state} ${nextPushAt?.getTime() ?? ''}`;
+      const change = byChange.get(key) ?? { state: decision.state, counted, nextPushAt, jtis: [] };
+      change.jtis.push(push.jti);
+      byChange.set(key, change);
+    }
+    for (const { state, counted, nextPushAt, jtis } of byChange.values()) {
+      await manager.query(
+        `UPDATE event_notification SET push_state = ?, push_attempts = push_attempts + ?, next_push_at = ?, claimed_by = NULL, claimed_until = NULL
+         WHERE jti IN (${placeholders(jtis)})`,
+        [state, counted ? 1 : 0, nextPushAt === null ? null : sqlTime(this.dialect, nextPushAt), ...jtis],
+      );
+    }
+    const attempts = held.flatMap(({ push, attempt }) => (attempt === null ? [] : [{ push, attempt }]));
+    if (attempts.length > 0) {
+      await manager.query(
+        `INSERT INTO event_delivery_attempt (jti, attempt, attempted_at, callback_url, http_status, error, latency_ms)
+         VALUES ${attempts.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        attempts.flatMap(({ push, attempt }) => [
+          push.jti,
+          push.pushAttempts + 1,
+          sqlTime(this.dialect, attempt.attemptedAt),
+          attempt.callbackUrl.slice(0, MAX_URL_LENGTH),
+          attempt.httpStatus,
+          attempt.error === null ? null : attempt.error.slice(0, MAX_ERROR_LENGTH),
+          Math.max(0, Math.round(attempt.latencyMs)),
+        ]),
+      );
+    }
+    return new Set(held.map(({ push }) => push.jti));
   }
 
   /**
@@ -123,56 +150,68 @@ export class SqlEventPushStore implements EventPushStore {
    * some of them first, reads the next candidates (those already seen left out, each app's allowance reduced by what
    * this claim took) until it has `limit`, or none are left.
    */
-  private async claimOnMysql(claim: string, now: Date, limit: number, claimedUntil: Date, perApp: PerAppLimit): Promise<ClaimedRow[]> {
-    return inTransaction(this.dataSource, async (manager) => {
-      const taken: string[] = [];
-      const held = new Map(perApp.held);
-      const seen: string[] = [];
-      while (taken.length < limit) {
-        const ranked = candidates({ max: perApp.max, held }, seen);
-        const found: Array<{ jti: string; client_id: string }> = await manager.query(ranked.sql, [
-          now,
-          now,
-          ...ranked.parameters,
-          (limit - taken.length) * CANDIDATES_PER_WANTED,
-        ]);
-        if (found.length === 0) break;
-        const appOf = new Map(found.map((row) => [row.jti, row.client_id]));
-        for (let next = 0; taken.length < limit && next < found.length;) {
-          const chunk = found.slice(next, next + limit - taken.length).map((row) => row.jti);
-          next += chunk.length;
-          // Only the jtis in the condition, so that the unique index is the one read: a locking read locks every row it
-          // reads, and one through the push index would lock every due event. Whether each is still due is checked on
-          // the row read under the lock (another process may have claimed it since the candidates were read).
-          const locked: Array<{ jti: string; push_state: string; next_push_at: Date | null; claimed_until: Date | null }> = await manager.query(
-            `SELECT jti, push_state, next_push_at, claimed_until FROM event_notification WHERE jti IN (${placeholders(chunk)}) FOR UPDATE SKIP LOCKED`,
-            chunk,
-          );
-          const lockedJtis = new Set(locked.filter((row) => isDue(row, now)).map((row) => row.jti));
-          for (const jti of chunk.filter((candidate) => lockedJtis.has(candidate))) {
-            taken.push(jti);
-            const clientId = appOf.get(jti) ?? '';
-            held.set(clientId, (held.get(clientId) ?? 0) + 1);
-          }
+  private async claimOnMysql(
+    manager: EntityManager,
+    claim: string,
+    now: Date,
+    limit: number,
+    claimedUntil: Date,
+    perApp: PerAppLimit,
+  ): Promise<ClaimedRow[]> {
+    const taken: string[] = [];
+    const held = new Map(perApp.held);
+    const seen: string[] = [];
+    while (taken.length < limit) {
+      const ranked = candidates({ max: perApp.max, held }, seen);
+      const found: Array<{ jti: string; client_id: string }> = await manager.query(ranked.sql, [
+        now,
+        now,
+        ...ranked.parameters,
+        (limit - taken.length) * CANDIDATES_PER_WANTED,
+      ]);
+      if (found.length === 0) break;
+      const appOf = new Map(found.map((row) => [row.jti, row.client_id]));
+      for (let next = 0; taken.length < limit && next < found.length;) {
+        const chunk = found.slice(next, next + limit - taken.length).map((row) => row.jti);
+        next += chunk.length;
+        // Only the jtis in the condition, so that the unique index is the one read: a locking read locks every row it
+        // reads, and one through the push index would lock every due event. Whether each is still due is checked on
+        // the row read under the lock (another process may have claimed it since the candidates were read).
+        const locked: Array<{ jti: string; push_state: string; next_push_at: Date | null; claimed_until: Date | null }> = await manager.query(
+          `SELECT jti, push_state, next_push_at, claimed_until FROM event_notification WHERE jti IN (${placeholders(chunk)}) FOR UPDATE SKIP LOCKED`,
+          chunk,
+        );
+        const lockedJtis = new Set(locked.filter((row) => isDue(row, now)).map((row) => row.jti));
+        for (const jti of chunk.filter((candidate) => lockedJtis.has(candidate))) {
+          taken.push(jti);
+          const clientId = appOf.get(jti) ?? '';
+          held.set(clientId, (held.get(clientId) ?? 0) + 1);
         }
-        seen.push(...found.map((row) => row.jti));
       }
-      if (taken.length === 0) return [];
-      const list = placeholders(taken);
-      await manager.query(`UPDATE event_notification SET claimed_by = ?, claimed_until = ? WHERE jti IN (${list})`, [claim, claimedUntil, ...taken]);
-      const rows: ClaimedRow[] = await manager.query(
-        `SELECT client_id, sequence, jti, token, push_attempts FROM event_notification WHERE claimed_by = ? AND jti IN (${list})`,
-        [claim, ...taken],
-      );
-      const rank = new Map(taken.map((jti, index) => [jti, index]));
-      return rows.sort((a, b) => (rank.get(a.jti) ?? 0) - (rank.get(b.jti) ?? 0));
-    });
+      seen.push(...found.map((row) => row.jti));
+    }
+    if (taken.length === 0) return [];
+    const list = placeholders(taken);
+    await manager.query(`UPDATE event_notification SET claimed_by = ?, claimed_until = ? WHERE jti IN (${list})`, [claim, claimedUntil, ...taken]);
+    const rows: ClaimedRow[] = await manager.query(
+      `SELECT client_id, sequence, jti, token, push_attempts FROM event_notification WHERE claimed_by = ? AND jti IN (${list})`,
+      [claim, ...taken],
+    );
+    const rank = new Map(taken.map((jti, index) => [jti, index]));
+    return rows.sort((a, b) => (rank.get(a.jti) ?? 0) - (rank.get(b.jti) ?? 0));
   }
 
-  private async claimOnSqlite(claim: string, now: Date, limit: number, claimedUntil: Date, perApp: PerAppLimit): Promise<ClaimedRow[]> {
+  private async claimOnSqlite(
+    manager: EntityManager,
+    claim: string,
+    now: Date,
+    limit: number,
+    claimedUntil: Date,
+    perApp: PerAppLimit,
+  ): Promise<ClaimedRow[]> {
     const at = sqlTime(this.dialect, now);
     const ranked = candidates(perApp, []);
-    return this.dataSource.query(
+    return manager.query(
       `UPDATE event_notification SET claimed_by = ?, claimed_until = ?
        WHERE jti IN (SELECT jti FROM (${ranked.sql}) AS candidate)
        RETURNING client_id, sequence, jti, token, push_attempts`,
@@ -225,6 +264,11 @@ function candidates(perApp: PerAppLimit, excluded: readonly string[]): SqlFragme
           LIMIT ?`,
     parameters: [...excluded, ...allowance.parameters],
   };
+}
+
+/** A new claim's name. */
+function newClaim(): string {
+  return randomBytes(16).toString('base64url');
 }
 
 /** `?, ?, …`: one placeholder per value. */

@@ -98,8 +98,8 @@ export interface BackgroundJobs {
   expireConsents(now: Date): Promise<number>;
   /**
    * One run to completion: pushes the event notifications due at `now` to the apps' callback URLs (up to
-   * {@link EVENT_PUSH_CONCURRENCY} at once, {@link EVENT_PUSH_CONCURRENCY_PER_APP} of one app) and records the results;
-   * a run that claimed that many leaves more due. For one-off runs and tests that step a clock; `serve` runs
+   * `config.events.push.concurrency` at once, `concurrencyPerApp` of one app) and records the results; a run that
+   * claimed that many leaves more due. For one-off runs and tests that step a clock; `serve` runs
    * {@link startEventPushing} instead.
    */
   deliverEvents(now: Date): Promise<DeliveryRun>;
@@ -115,10 +115,6 @@ export interface OpenTellerOptions {
   readonly eventPush?: { readonly policy?: PushRetryPolicy; readonly timeouts?: PushTimeouts };
 }
 
-/** Event pushes in flight at once, per process. */
-export const EVENT_PUSH_CONCURRENCY = 32;
-/** Event pushes of one app in flight at once, per process: an app whose receiver hangs holds at most these slots. */
-export const EVENT_PUSH_CONCURRENCY_PER_APP = 8;
 /** How often a serving process looks for due events when nothing else wakes its push pipeline. */
 export const EVENT_PUSH_INTERVAL_MS = 200;
 
@@ -192,7 +188,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
     rememberProofOnce: (key, expiresAt) => replayGuard.rememberOnce('rs-dpop', key, expiresAt),
   };
   const findAppStanding = (clientId: string) => partners.findAppStanding(clientId);
-  const eventStreams = new EventStreamHub({ source: new SqlEventStreamStore(dataSource), findAppStanding, logger });
+  const eventStreams = new EventStreamHub({ source: new SqlEventStreamStore(dataSource), findAppStanding, logger, ...config.events.stream });
   const handleUpgrade = eventStreamUpgrade({
     checkAccessToken: accessTokenChecker(tokens),
     findAppStanding,
@@ -355,8 +351,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
       pushTimeouts,
     ),
     policy: options.eventPush?.policy ?? DEFAULT_PUSH_RETRY_POLICY,
-    concurrency: EVENT_PUSH_CONCURRENCY,
-    concurrencyPerApp: EVENT_PUSH_CONCURRENCY_PER_APP,
+    ...config.events.push,
     // A push takes at most the request timeout and its result is recorded within a step or two; a claim that outlives
     // that by a minute expires only when its process died.
     claimMs: pushTimeouts.requestTimeoutMs + 60_000,

@@ -1,13 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import type { EventStreamSource, EventStreamSubscriber } from '../domain/events/event-stream.js';
+import { DEFAULT_EVENT_STREAM_SETTINGS, type EventStreamSource, type EventStreamSubscriber } from '../domain/events/event-stream.js';
 import type { AppStanding } from '../domain/partners/partner-app.js';
 import type { Logger } from '../logging/logger.js';
 import { EventStreamSession, StreamCloseCode } from './event-stream-session.js';
 import { repeat, type Repeating } from '../scheduling/repeat.js';
 
-/** How the live stream reads, watches and bounds its connections; every member has a production default. */
+/**
+ * How the live stream reads, watches and bounds its connections; every member has a production default (the first
+ * three are settings: DEFAULT_EVENT_STREAM_SETTINGS, and the configuration's `events.stream`).
+ */
 export interface EventStreamOptions {
   readonly source: EventStreamSource;
   readonly findAppStanding: (clientId: string) => Promise<AppStanding | null>;
@@ -45,10 +48,10 @@ export class EventStreamHub {
 
   constructor(private readonly options: EventStreamOptions) {
     this.settings = {
-      pollIntervalMs: options.pollIntervalMs ?? 250,
-      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 30_000,
+      pollIntervalMs: options.pollIntervalMs ?? DEFAULT_EVENT_STREAM_SETTINGS.pollIntervalMs,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_EVENT_STREAM_SETTINGS.heartbeatIntervalMs,
       standingCheckIntervalMs: options.standingCheckIntervalMs ?? 10_000,
-      maxConnectionsPerApp: options.maxConnectionsPerApp ?? 5,
+      maxConnectionsPerApp: options.maxConnectionsPerApp ?? DEFAULT_EVENT_STREAM_SETTINGS.maxConnectionsPerApp,
       batchSize: options.batchSize ?? 100,
       highWaterBytes: options.highWaterBytes ?? 1024 * 1024,
     };

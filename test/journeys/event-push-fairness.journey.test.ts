@@ -4,11 +4,12 @@
 // are all delivered once its receiver answers.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { EVENT_PUSH_CONCURRENCY_PER_APP } from '../../src/app.js';
 import { bankEvents, type BankEvents } from '../support/bank-events.js';
 import { EventReceiver } from '../support/event-receiver.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
+/** Pushes of one app in flight at once (`EVENTS_PUSH_CONCURRENCY_PER_APP`; the default is 8). */
+const EVENT_PUSH_CONCURRENCY_PER_APP = 4;
 /** How long A's receiver holds each push before answering 202 (less than the 10 s request timeout). */
 const A_ANSWERS_AFTER_MS = 8_000;
 /** A's events: more than its cap, so that some wait for a slot of A's. */
@@ -23,7 +24,7 @@ describe('event push fairness between apps', () => {
   let events: BankEvents;
 
   before(async () => {
-    server = await startTestServer({ pushWorker: true });
+    server = await startTestServer({ pushWorker: true, env: { EVENTS_PUSH_CONCURRENCY_PER_APP: String(EVENT_PUSH_CONCURRENCY_PER_APP) } });
     slowReceiver = await EventReceiver.start();
     slowReceiver.answer = () => ({ status: 202, delayMs: A_ANSWERS_AFTER_MS });
     promptReceiver = await EventReceiver.start();
@@ -54,7 +55,7 @@ describe('event push fairness between apps', () => {
     }
   }
 
-  test(`A’s receiver answers after 8 s → A has ${EVENT_PUSH_CONCURRENCY_PER_APP} pushes in flight, no more; B’s events raised meanwhile each arrive within 1 s of commit; then all of A’s are delivered`, async (t) => {
+  test(`A’s receiver answers after 8 s → A has ${EVENT_PUSH_CONCURRENCY_PER_APP} pushes in flight (EVENTS_PUSH_CONCURRENCY_PER_APP), no more; B’s events raised meanwhile each arrive within 1 s of commit; then all of A’s are delivered`, async (t) => {
     for (let index = 0; index < A_EVENTS; index += 1) await raise('cli_fair_a');
     await waitUntil('A’s first pushes', () => slowReceiver.received.length >= EVENT_PUSH_CONCURRENCY_PER_APP, 5_000);
     const aHeldSinceMs = Math.min(...slowReceiver.received.map((notification) => notification.atMs));

@@ -6,6 +6,16 @@ import type { PushRetryPolicy } from './push-retry-policy.js';
 /** POSTs a signed event to a callback URL and reports what came back; never throws. */
 export type SendPush = (callbackUrl: string, token: string) => Promise<PushAttempt>;
 
+/** How many pushes one process keeps in flight: in all, and of one app. */
+export interface PushConcurrency {
+  readonly concurrency: number;
+  /** At most `concurrency`. */
+  readonly concurrencyPerApp: number;
+}
+
+/** 32 pushes in flight per process, 8 of one app: an app whose receiver hangs holds a quarter of the slots at most. */
+export const DEFAULT_PUSH_CONCURRENCY: PushConcurrency = { concurrency: 32, concurrencyPerApp: 8 };
+
 /** What the push worker needs. */
 export interface EventPushWorker {
   readonly store: EventPushStore;

@@ -196,6 +196,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
     maxConnectionsPerApp: eventStreams.maxConnectionsPerApp,
     logger,
     outages: OUTAGES,
+    recordCall: (call) => calls.record(call),
   });
   app.use(
     createResourceApi({

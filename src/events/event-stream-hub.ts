@@ -27,8 +27,11 @@ export interface EventStreamOptions {
   readonly highWaterBytes?: number;
 }
 
-/** Whether a stream was opened, or refused because its app already has the most it may have. */
-export type OpenOutcome = 'opened' | 'full';
+/**
+ * Whether a stream was opened; refused because its app already has the most it may have (`full`, nothing written);
+ * or refused by the WebSocket server because the handshake was not valid (`refused`, answered 400 by it).
+ */
+export type OpenOutcome = 'opened' | 'full' | 'refused';
 
 /** Largest message a peer may send (the stream expects none; a control frame is far smaller). */
 const MAX_INBOUND_BYTES = 4096;
@@ -79,8 +82,11 @@ export class EventStreamHub {
   open(request: IncomingMessage, socket: Duplex, head: Buffer, subscriber: EventStreamSubscriber): OpenOutcome {
     const own = this.sessions.get(subscriber.clientId) ?? new Set<EventStreamSession>();
     if (this.closed || own.size >= this.settings.maxConnectionsPerApp) return 'full';
-    // ws completes the handshake synchronously (no verifyClient): the count above cannot go stale before the add.
+    let opened = false;
+    // ws completes the handshake synchronously (no verifyClient): the count above cannot go stale before the add, and
+    // a handshake it refuses (answering 400 itself) never calls back.
     this.server.handleUpgrade(request, socket, head, (webSocket) => {
+      opened = true;
       const session = new EventStreamSession(webSocket, subscriber, this.options.source, this.settings, this.options.logger);
       own.add(session);
       this.sessions.set(subscriber.clientId, own);
@@ -90,7 +96,7 @@ export class EventStreamHub {
       });
       void session.pump();
     });
-    return 'opened';
+    return opened ? 'opened' : 'refused';
   }
 
   /** Stops polling and closes every stream with 1001 (going away): the peers reconnect to another process. */

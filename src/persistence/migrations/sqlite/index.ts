@@ -7,6 +7,7 @@ import { EventNotifications1764300000000 } from './1764300000000-event-notificat
 import { EventPushClaims1764400000000 } from './1764400000000-event-push-claims.js';
 import { CustomerEmail1764500000000 } from './1764500000000-customer-email.js';
 import { ConsentExpiryIndex1764600000000 } from './1764600000000-consent-expiry-index.js';
+import { ApiCallReason1764700000000 } from './1764700000000-api-call-reason.js';
 
 /** The sqlite migrations, oldest first. */
 export const sqliteMigrations = [
@@ -19,4 +20,5 @@ export const sqliteMigrations = [
   EventPushClaims1764400000000,
   CustomerEmail1764500000000,
   ConsentExpiryIndex1764600000000,
+  ApiCallReason1764700000000,
 ];

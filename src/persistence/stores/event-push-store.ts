@@ -20,18 +20,16 @@ interface ClaimedRow {
   push_attempts: number | string;
 }
 
-/** The condition of an event whose push is due and not held by a running claim (parameters: now, now). */
-const DUE = `push_state = 'pending' AND next_push_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)`;
-
 /**
  * Pushes in `event_notification`, attempts in `event_delivery_attempt`. A claim names itself in `claimed_by` and
- * lasts until `claimed_until`. The events a claim may take are ranked within each app by due time, and taken
- * round-robin (each app's first before any app's second) up to each app's allowance. On MySQL the candidates are read
- * first, then locked with `FOR UPDATE SKIP LOCKED` in rank order (concurrent claimers take different rows without
- * waiting: one that finds the best ones locked takes the next ones) and marked in the same transaction; on SQLite one
- * `UPDATE … RETURNING` claims them (the database file's write lock serialises every process's statement). Results
- * are recorded in batches, one transaction each (or with the next claim in one: `recordAndClaim`), each result only
- * under the claim it was made under.
+ * lasts until `claimed_until`. A claim reads the apps with due events, then each app's oldest due events (both from
+ * the index on push_state, client_id, next_push_at, sequence: a flood of one app's events costs nothing to skip), and
+ * takes them round-robin (each app's first before any app's second), up to each app's allowance. On MySQL the
+ * candidates are then locked with `FOR UPDATE SKIP LOCKED` in that order (concurrent claimers take different rows
+ * without waiting: one that finds the best ones taken reads the next ones) and marked in the same transaction; on
+ * SQLite one `UPDATE … RETURNING` reads each app's candidates and takes the first ones (the database file's write
+ * lock serialises every process's statement). Results are recorded in batches, one transaction each (or with the next claim in one:
+ * `recordAndClaim`), each result only under the claim it was made under.
  */
 export class SqlEventPushStore implements EventPushStore {
   constructor(
@@ -85,9 +83,121 @@ export class SqlEventPushStore implements EventPushStore {
     const { now, limit, claimedUntil } = request;
     if (limit < 1) return [];
     const perApp = request.perApp ?? { max: limit, held: new Map<string, number>() };
+    // What each app may still get; the apps beyond twice the limit wait for a later claim.
+    const allowance = new Map<string, number>();
+    for (const clientId of await this.appsWithDueEvents(manager, now, limit * CANDIDATES_PER_WANTED + perApp.held.size)) {
+      const left = perApp.max - (perApp.held.get(clientId) ?? 0);
+      if (left > 0 && allowance.size < limit * CANDIDATES_PER_WANTED) allowance.set(clientId, left);
+    }
+    if (allowance.size === 0) return [];
     return this.dialect === 'mysql'
-      ? this.claimOnMysql(manager, claim, now, limit, claimedUntil, perApp)
-      : this.claimOnSqlite(manager, claim, now, limit, claimedUntil, perApp);
+      ? this.claimOnMysql(manager, claim, now, limit, claimedUntil, allowance)
+      : this.claimOnSqlite(manager, claim, now, limit, claimedUntil, allowance);
+  }
+
+  /**
+   * The apps with events due at `now` (claimed ones included), the one with the oldest first. Grouped by push_state
+   * too, so that MySQL reads one index entry per app (a loose index scan) rather than every due event.
+   */
+  private async appsWithDueEvents(manager: EntityManager, now: Date, limit: number): Promise<string[]> {
+    const rows: Array<{ client_id: string }> = await manager.query(
+      `SELECT client_id, MIN(next_push_at) AS oldest FROM event_notification WHERE push_state = 'pending' AND next_push_at <= ?
+       GROUP BY push_state, client_id ORDER BY oldest, client_id LIMIT ?`,
+      [sqlTime(this.dialect, now), limit],
+    );
+    return rows.map((row) => row.client_id);
+  }
+
+  /**
+   * Each app's oldest events due at `now` and not claimed, at most `wanted` of each and none it `excluded`, in
+   * round-robin order: every app's first, then every app's second… (by due time, then app, within a round). Each app's
+   * are read from the index in order, up to its count, however many it has due.
+   */
+  private candidates(now: Date, wanted: ReadonlyMap<string, number>, excluded: ReadonlyMap<string, readonly string[]>): SqlFragment {
+    const at = sqlTime(this.dialect, now);
+    const parts: string[] = [];
+    const parameters: unknown[] = [];
+    for (const [clientId, count] of wanted) {
+      const skipped = excluded.get(clientId) ?? [];
+      const index = parts.length;
+      parts.push(
+        `SELECT jti, client_id, next_push_at, ROW_NUMBER() OVER (ORDER BY next_push_at, sequence) AS app_rank FROM (
+           SELECT jti, client_id, next_push_at, sequence FROM event_notification
+           WHERE push_state = 'pending' AND client_id = ? AND next_push_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)${skipped.length > 0 ? ` AND jti NOT IN (${placeholders(skipped)})` : ''}
+           ORDER BY next_push_at, sequence LIMIT ?) AS due_${index}`,
+      );
+      parameters.push(clientId, at, at, ...skipped, count);
+    }
+    return { sql: `SELECT jti, client_id FROM (${parts.join(' UNION ALL ')}) AS candidate ORDER BY app_rank, next_push_at, client_id`, parameters };
+  }
+
+  /**
+   * Locks the candidates in order with `SKIP LOCKED`, taking those still due up to each app's allowance; when others
+   * got some first, reads the next candidates (those seen left out) until it has `limit`, or none are left.
+   */
+  private async claimOnMysql(
+    manager: EntityManager,
+    claim: string,
+    now: Date,
+    limit: number,
+    claimedUntil: Date,
+    allowance: ReadonlyMap<string, number>,
+  ): Promise<ClaimedRow[]> {
+    const taken: string[] = [];
+    const left = new Map(allowance);
+    const seen = new Map<string, string[]>();
+    for (let round = 0; taken.length < limit && round < MAX_CLAIM_ROUNDS; round += 1) {
+      const wanted = new Map([...left].filter(([, count]) => count > 0).map(([clientId, count]) => [clientId, count * CANDIDATES_PER_WANTED]));
+      if (wanted.size === 0) break;
+      const ranked = this.candidates(now, wanted, seen);
+      const found: Candidate[] = await manager.query(ranked.sql, ranked.parameters);
+      if (found.length === 0) break;
+      for (let next = 0; taken.length < limit && next < found.length;) {
+        const chunk = found.slice(next, next + limit - taken.length);
+        next += chunk.length;
+        // Only the jtis in the condition, so that the unique index is the one read: a locking read locks every row it
+        // reads. Whether each is still due is checked on the row read under the lock (another process may have
+        // claimed it since the candidates were read).
+        const locked: Array<{ jti: string; push_state: string; next_push_at: Date | null; claimed_until: Date | null }> = await manager.query(
+          `SELECT jti, push_state, next_push_at, claimed_until FROM event_notification WHERE jti IN (${placeholders(chunk)}) FOR UPDATE SKIP LOCKED`,
+          chunk.map((candidate) => candidate.jti),
+        );
+        const due = new Set(locked.filter((row) => isDue(row, now)).map((row) => row.jti));
+        for (const candidate of chunk) {
+          const room = left.get(candidate.client_id) ?? 0;
+          if (!due.has(candidate.jti) || room === 0 || taken.length >= limit) continue;
+          taken.push(candidate.jti);
+          left.set(candidate.client_id, room - 1);
+        }
+      }
+      for (const candidate of found) seen.set(candidate.client_id, [...(seen.get(candidate.client_id) ?? []), candidate.jti]);
+    }
+    if (taken.length === 0) return [];
+    const list = placeholders(taken);
+    await manager.query(`UPDATE event_notification SET claimed_by = ?, claimed_until = ? WHERE jti IN (${list})`, [claim, claimedUntil, ...taken]);
+    const rows: ClaimedRow[] = await manager.query(
+      `SELECT client_id, sequence, jti, token, push_attempts FROM event_notification WHERE claimed_by = ? AND jti IN (${list})`,
+      [claim, ...taken],
+    );
+    return inOrderOf(rows, taken);
+  }
+
+  /** Takes the first `limit` candidates in one statement: they are read under the database's write lock. */
+  private async claimOnSqlite(
+    manager: EntityManager,
+    claim: string,
+    now: Date,
+    limit: number,
+    claimedUntil: Date,
+    allowance: ReadonlyMap<string, number>,
+  ): Promise<ClaimedRow[]> {
+    const ranked = this.candidates(now, allowance, new Map());
+    return manager.query(
+      `UPDATE event_notification SET claimed_by = ?, claimed_until = ?
+       WHERE jti IN (SELECT jti FROM (${ranked.sql}) AS chosen LIMIT ?)
+       RETURNING client_id, sequence, jti, token, push_attempts`,
+      [claim, sqlTime(this.dialect, claimedUntil), ...ranked.parameters, limit],
+    );
   }
 
   /** Records the results still under their claims, in the caller's transaction. */
@@ -144,83 +254,9 @@ export class SqlEventPushStore implements EventPushStore {
       return row?.claimed_by === push.claim && row.push_state === PushState.Pending && Number(row.push_attempts) === push.pushAttempts;
     };
   }
-
-  /**
-   * Reads candidates (twice as many as still wanted), locks the best ones with `SKIP LOCKED`, and, when others got
-   * some of them first, reads the next candidates (those already seen left out, each app's allowance reduced by what
-   * this claim took) until it has `limit`, or none are left.
-   */
-  private async claimOnMysql(
-    manager: EntityManager,
-    claim: string,
-    now: Date,
-    limit: number,
-    claimedUntil: Date,
-    perApp: PerAppLimit,
-  ): Promise<ClaimedRow[]> {
-    const taken: string[] = [];
-    const held = new Map(perApp.held);
-    const seen: string[] = [];
-    while (taken.length < limit) {
-      const ranked = candidates({ max: perApp.max, held }, seen);
-      const found: Array<{ jti: string; client_id: string }> = await manager.query(ranked.sql, [
-        now,
-        now,
-        ...ranked.parameters,
-        (limit - taken.length) * CANDIDATES_PER_WANTED,
-      ]);
-      if (found.length === 0) break;
-      const appOf = new Map(found.map((row) => [row.jti, row.client_id]));
-      for (let next = 0; taken.length < limit && next < found.length;) {
-        const chunk = found.slice(next, next + limit - taken.length).map((row) => row.jti);
-        next += chunk.length;
-        // Only the jtis in the condition, so that the unique index is the one read: a locking read locks every row it
-        // reads, and one through the push index would lock every due event. Whether each is still due is checked on
-        // the row read under the lock (another process may have claimed it since the candidates were read).
-        const locked: Array<{ jti: string; push_state: string; next_push_at: Date | null; claimed_until: Date | null }> = await manager.query(
-          `SELECT jti, push_state, next_push_at, claimed_until FROM event_notification WHERE jti IN (${placeholders(chunk)}) FOR UPDATE SKIP LOCKED`,
-          chunk,
-        );
-        const lockedJtis = new Set(locked.filter((row) => isDue(row, now)).map((row) => row.jti));
-        for (const jti of chunk.filter((candidate) => lockedJtis.has(candidate))) {
-          taken.push(jti);
-          const clientId = appOf.get(jti) ?? '';
-          held.set(clientId, (held.get(clientId) ?? 0) + 1);
-        }
-      }
-      seen.push(...found.map((row) => row.jti));
-    }
-    if (taken.length === 0) return [];
-    const list = placeholders(taken);
-    await manager.query(`UPDATE event_notification SET claimed_by = ?, claimed_until = ? WHERE jti IN (${list})`, [claim, claimedUntil, ...taken]);
-    const rows: ClaimedRow[] = await manager.query(
-      `SELECT client_id, sequence, jti, token, push_attempts FROM event_notification WHERE claimed_by = ? AND jti IN (${list})`,
-      [claim, ...taken],
-    );
-    const rank = new Map(taken.map((jti, index) => [jti, index]));
-    return rows.sort((a, b) => (rank.get(a.jti) ?? 0) - (rank.get(b.jti) ?? 0));
-  }
-
-  private async claimOnSqlite(
-    manager: EntityManager,
-    claim: string,
-    now: Date,
-    limit: number,
-    claimedUntil: Date,
-    perApp: PerAppLimit,
-  ): Promise<ClaimedRow[]> {
-    const at = sqlTime(this.dialect, now);
-    const ranked = candidates(perApp, []);
-    return manager.query(
-      `UPDATE event_notification SET claimed_by = ?, claimed_until = ?
-       WHERE jti IN (SELECT jti FROM (${ranked.sql}) AS candidate)
-       RETURNING client_id, sequence, jti, token, push_attempts`,
-      [claim, sqlTime(this.dialect, claimedUntil), at, at, ...ranked.parameters, limit],
-    );
-  }
 }
 
-/** {@link DUE}, of a row read. */
+/** Whether a row read under a lock is still due at `now`: pending, due, and not held by a running claim. */
 function isDue(row: { push_state: string; next_push_at: Date | null; claimed_until: Date | null }, now: Date): boolean {
   return (
     row.push_state === PushState.Pending &&
@@ -236,34 +272,21 @@ interface SqlFragment {
   readonly parameters: readonly unknown[];
 }
 
-/** MySQL reads this many candidates per event a claim still wants (see `claimOnMysql`). */
-const CANDIDATES_PER_WANTED = 2;
+/** A due event a claim may take, as read. */
+interface Candidate {
+  jti: string;
+  client_id: string;
+}
 
-/**
- * The events (`jti`, `client_id`) a claim may take, best first; parameters: now, now, the fragment's, then the limit.
- * Ranked within their app by due time (then sequence), each app's first before any app's second; none of an app
- * beyond its allowance (`perApp.max` less what is held of it), none of `excluded`.
- */
-function candidates(perApp: PerAppLimit, excluded: readonly string[]): SqlFragment {
-  const reduced = [...perApp.held].filter(([, held]) => held > 0);
-  const allowance =
-    reduced.length === 0
-      ? { sql: '?', parameters: [perApp.max] }
-      : {
-          sql: `CASE client_id ${reduced.map(() => 'WHEN ? THEN ?').join(' ')} ELSE ? END`,
-          parameters: [...reduced.flatMap(([clientId, held]) => [clientId, Math.max(0, perApp.max - held)]), perApp.max],
-        };
-  const exclusion = excluded.length === 0 ? '' : ` AND jti NOT IN (${placeholders(excluded)})`;
-  return {
-    sql: `SELECT jti, client_id FROM (
-            SELECT jti, client_id, next_push_at, ROW_NUMBER() OVER (PARTITION BY client_id ORDER BY next_push_at, sequence) AS app_rank
-            FROM event_notification WHERE ${DUE}${exclusion}
-          ) AS due
-          WHERE app_rank <= ${allowance.sql}
-          ORDER BY app_rank, next_push_at, client_id
-          LIMIT ?`,
-    parameters: [...excluded, ...allowance.parameters],
-  };
+/** A MySQL claim reads this many candidates per event it still wants of an app (see `claimOnMysql`). */
+const CANDIDATES_PER_WANTED = 2;
+/** The most rounds of candidates one MySQL claim reads while other processes take them first. */
+const MAX_CLAIM_ROUNDS = 16;
+
+/** The rows in the order of `jtis`. */
+function inOrderOf(rows: ClaimedRow[], jtis: readonly string[]): ClaimedRow[] {
+  const rank = new Map(jtis.map((jti, index) => [jti, index]));
+  return rows.sort((a, b) => (rank.get(a.jti) ?? 0) - (rank.get(b.jti) ?? 0));
 }
 
 /** A new claim's name. */

@@ -8,6 +8,7 @@ import { EventPushClaims1764400000000 } from './1764400000000-event-push-claims.
 import { CustomerEmail1764500000000 } from './1764500000000-customer-email.js';
 import { ConsentExpiryIndex1764600000000 } from './1764600000000-consent-expiry-index.js';
 import { ApiCallReason1764700000000 } from './1764700000000-api-call-reason.js';
+import { EventPushByAppIndex1764800000000 } from './1764800000000-event-push-by-app-index.js';
 
 /** The mysql migrations, oldest first. */
 export const mysqlMigrations = [
@@ -21,4 +22,5 @@ export const mysqlMigrations = [
   CustomerEmail1764500000000,
   ConsentExpiryIndex1764600000000,
   ApiCallReason1764700000000,
+  EventPushByAppIndex1764800000000,
 ];

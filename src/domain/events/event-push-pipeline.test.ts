@@ -1,7 +1,7 @@
 // Proves the push pipeline of one process against an in-memory store and a receiver the test answers by hand (no
 // timers, no clock but the steps' `now`): an app whose receiver hangs holds only its own slots while another app's
 // events are claimed, pushed and recorded; no app ever has more pushes in flight than its cap; results are recorded in
-// batches, and a step is asked for at once for a full batch, within 25 ms otherwise; a failed
+// batches, and a step is asked for at once when a batch or half the claims held have finished, within 25 ms otherwise; a failed
 // recording keeps the results and their slots; a lost claim is counted, not recorded; a stop claims nothing more,
 // records what finishes, and abandons what is still in flight when it gives up.
 import assert from 'node:assert/strict';
@@ -169,33 +169,50 @@ test('a flood of A (30 events) and 5 each of B and C through many steps, concurr
   );
 });
 
-test('pushes finishing one by one → a step is wanted within 25 ms, at once when 4 (a batch) have finished; recorded as one batch each', async () => {
+test('10 pushes finishing one by one, batch 4 → a step within 25 ms, at once from the 4th (a batch); then 6 held → at once from the 3rd (half of them); one batch per step', async () => {
   const store = new InMemoryPushStore();
   const receivers = new Receivers();
-  const pipeline = pipelineOf(store, receivers, { concurrency: 8, concurrencyPerApp: 8, recordBatchSize: 4 });
+  const pipeline = pipelineOf(store, receivers, { concurrency: 16, concurrencyPerApp: 16, recordBatchSize: 4 });
   const wanted: number[] = [];
   pipeline.whenReady((withinMs) => wanted.push(withinMs));
-  store.raise('app_a', 6);
+  store.raise('app_a', 10);
   await pipeline.step(NOW);
-  for (let index = 0; index < 4; index += 1) {
+  const answerOne = async () => {
     receivers.waiting.shift()?.answer(202);
     await settleMicrotasks();
-  }
+  };
+  for (let index = 0; index < 4; index += 1) await answerOne();
   assert.deepEqual(wanted, [RESULT_COALESCE_MS, RESULT_COALESCE_MS, RESULT_COALESCE_MS, 0]);
   await pipeline.step(new Date(NOW.getTime() + 20));
   assert.deepEqual(
     store.batches.map((batch) => batch.length),
     [4],
   );
-  receivers.answerAll('app_a');
-  await settleMicrotasks();
-  assert.deepEqual(wanted.slice(4), [RESULT_COALESCE_MS, RESULT_COALESCE_MS], 'fewer than a batch → within 25 ms');
+  for (let index = 0; index < 6; index += 1) await answerOne();
+  assert.deepEqual(wanted.slice(4), [RESULT_COALESCE_MS, RESULT_COALESCE_MS, 0, 0, 0, 0]);
   await pipeline.step(new Date(NOW.getTime() + 40));
   assert.deepEqual(
     store.batches.map((batch) => batch.length),
-    [4, 2],
+    [4, 6],
   );
-  assert.deepEqual(pipeline.totals, { claimed: 6, delivered: 6, retrying: 0, failed: 0, stopped: 0, lost: 0 });
+  assert.deepEqual(pipeline.totals, { claimed: 10, delivered: 10, retrying: 0, failed: 0, stopped: 0, lost: 0 });
+});
+
+test('one app at its cap of 4, batch 16 → a step at once when 2 of its 4 have finished: its slots refill without waiting for a batch it cannot reach', async () => {
+  const store = new InMemoryPushStore();
+  const receivers = new Receivers();
+  const pipeline = pipelineOf(store, receivers, { concurrency: 32, concurrencyPerApp: 4, recordBatchSize: 16 });
+  const wanted: number[] = [];
+  pipeline.whenReady((withinMs) => wanted.push(withinMs));
+  store.raise('app_a', 10);
+  assert.equal((await pipeline.step(NOW)).claimed, 4);
+  receivers.waiting.shift()?.answer(202);
+  await settleMicrotasks();
+  receivers.waiting.shift()?.answer(202);
+  await settleMicrotasks();
+  assert.deepEqual(wanted, [RESULT_COALESCE_MS, 0]);
+  assert.deepEqual(await pipeline.step(new Date(NOW.getTime() + 5)), { claimed: 2, delivered: 2, retrying: 0, failed: 0, stopped: 0, lost: 0 });
+  assert.equal(receivers.waitingOf('app_a'), 4);
 });
 
 test('answers 202, 500 and a lost claim → delivered, retrying at now + 30 s, lost; the claims are until now + the claim time', async () => {

@@ -8,8 +8,8 @@ export type StepWanted = (withinMs: number) => void;
 
 /**
  * A finished push waits at most this long for others to finish with it before its result is recorded and its slot
- * refilled (unless a batch has finished): under a steady flow of events, a step (two transactions) every 25 ms at
- * most, rather than one per push; the pushes themselves are not delayed.
+ * refilled (unless enough have finished, see {@link EventPushPipeline}): under a steady flow of events, a step (one
+ * transaction) every 25 ms at most rather than one per push; the pushes themselves are not delayed.
  */
 export const RESULT_COALESCE_MS = 25;
 
@@ -24,8 +24,9 @@ export const RESULT_COALESCE_MS = 25;
  * - a push that takes long holds back nothing but its own slot: the others' results are recorded, and their slots
  *   refilled, as they finish;
  * - results are recorded in batches, never one transaction per event under load: a step is wanted at once when a
- *   batch (`recordBatchSize`) has finished, otherwise within {@link RESULT_COALESCE_MS} of a push finishing, so that
- *   those finishing close together are recorded together.
+ *   batch (`recordBatchSize`) or half the claims held have finished (an app alone at its cap refills its slots as
+ *   they free, without waiting for a batch it cannot reach), otherwise within {@link RESULT_COALESCE_MS} of a push
+ *   finishing, so that those finishing close together are recorded together.
  *
  * The guarantees of a single run hold for every push: an event is claimed by one process at a time; a result is
  * recorded only under its claim (a lost claim is counted and not recorded); a process that dies loses its claims
@@ -172,7 +173,8 @@ export class EventPushPipeline {
       if (this.closed) return;
       this.finished.push(result);
       this.notify();
-      this.stepWanted(this.finished.length >= this.batchSize ? 0 : RESULT_COALESCE_MS);
+      const enough = Math.min(this.batchSize, Math.ceil(this.heldTotal / 2));
+      this.stepWanted(this.finished.length >= enough ? 0 : RESULT_COALESCE_MS);
     });
   }
 

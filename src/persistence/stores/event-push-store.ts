@@ -132,8 +132,9 @@ export class SqlEventPushStore implements EventPushStore {
   }
 
   /**
-   * Locks the candidates in order with `SKIP LOCKED`, taking those still due up to each app's allowance; when others
-   * got some first, reads the next candidates (those seen left out) until it has `limit`, or none are left.
+   * Locks the candidates in order with `SKIP LOCKED` (reading what the claim returns), taking those still due up to
+   * each app's allowance; when others got some first, reads the next candidates (those seen left out) until it has
+   * `limit`, or none are left.
    */
   private async claimOnMysql(
     manager: EntityManager,
@@ -143,7 +144,7 @@ export class SqlEventPushStore implements EventPushStore {
     claimedUntil: Date,
     allowance: ReadonlyMap<string, number>,
   ): Promise<ClaimedRow[]> {
-    const taken: string[] = [];
+    const taken: ClaimedRow[] = [];
     const left = new Map(allowance);
     const seen = new Map<string, string[]>();
     for (let round = 0; taken.length < limit && round < MAX_CLAIM_ROUNDS; round += 1) {
@@ -158,28 +159,30 @@ export class SqlEventPushStore implements EventPushStore {
         // Only the jtis in the condition, so that the unique index is the one read: a locking read locks every row it
         // reads. Whether each is still due is checked on the row read under the lock (another process may have
         // claimed it since the candidates were read).
-        const locked: Array<{ jti: string; push_state: string; next_push_at: Date | null; claimed_until: Date | null }> = await manager.query(
-          `SELECT jti, push_state, next_push_at, claimed_until FROM event_notification WHERE jti IN (${placeholders(chunk)}) FOR UPDATE SKIP LOCKED`,
+        const locked: Array<ClaimedRow & { push_state: string; next_push_at: Date | null; claimed_until: Date | null }> = await manager.query(
+          `SELECT client_id, sequence, jti, token, push_attempts, push_state, next_push_at, claimed_until FROM event_notification
+           WHERE jti IN (${placeholders(chunk)}) FOR UPDATE SKIP LOCKED`,
           chunk.map((candidate) => candidate.jti),
         );
-        const due = new Set(locked.filter((row) => isDue(row, now)).map((row) => row.jti));
+        const due = new Map(locked.filter((row) => isDue(row, now)).map((row) => [row.jti, row]));
         for (const candidate of chunk) {
           const room = left.get(candidate.client_id) ?? 0;
-          if (!due.has(candidate.jti) || room === 0 || taken.length >= limit) continue;
-          taken.push(candidate.jti);
+          const row = due.get(candidate.jti);
+          if (!row || room === 0 || taken.length >= limit) continue;
+          taken.push({ client_id: row.client_id, sequence: row.sequence, jti: row.jti, token: row.token, push_attempts: row.push_attempts });
           left.set(candidate.client_id, room - 1);
         }
       }
       for (const candidate of found) seen.set(candidate.client_id, [...(seen.get(candidate.client_id) ?? []), candidate.jti]);
     }
     if (taken.length === 0) return [];
-    const list = placeholders(taken);
-    await manager.query(`UPDATE event_notification SET claimed_by = ?, claimed_until = ? WHERE jti IN (${list})`, [claim, claimedUntil, ...taken]);
-    const rows: ClaimedRow[] = await manager.query(
-      `SELECT client_id, sequence, jti, token, push_attempts FROM event_notification WHERE claimed_by = ? AND jti IN (${list})`,
-      [claim, ...taken],
-    );
-    return inOrderOf(rows, taken);
+    const jtis = taken.map((row) => row.jti);
+    await manager.query(`UPDATE event_notification SET claimed_by = ?, claimed_until = ? WHERE jti IN (${placeholders(jtis)})`, [
+      claim,
+      claimedUntil,
+      ...jtis,
+    ]);
+    return taken;
   }
 
   /** Takes the first `limit` candidates in one statement: they are read under the database's write lock. */
@@ -282,12 +285,6 @@ interface Candidate {
 const CANDIDATES_PER_WANTED = 2;
 /** The most rounds of candidates one MySQL claim reads while other processes take them first. */
 const MAX_CLAIM_ROUNDS = 16;
-
-/** The rows in the order of `jtis`. */
-function inOrderOf(rows: ClaimedRow[], jtis: readonly string[]): ClaimedRow[] {
-  const rank = new Map(jtis.map((jti, index) => [jti, index]));
-  return rows.sort((a, b) => (rank.get(a.jti) ?? 0) - (rank.get(b.jti) ?? 0));
-}
 
 /** A new claim's name. */
 function newClaim(): string {

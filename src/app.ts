@@ -68,9 +68,11 @@ import { SqlTestEventStore } from './persistence/stores/test-event-store.js';
 import { settleDuePayments } from './domain/payments/settlement.js';
 import { expireDueConsents } from './domain/consents/account-access-consents.js';
 import { expireDueVrpConsents } from './domain/payments/vrp/vrp-consents.js';
-import { deliverDueEvents, type DeliveryRun } from './domain/events/deliver-due-events.js';
+import { deliverDueEvents, type DeliveryRun, type EventPushWorker } from './domain/events/deliver-due-events.js';
+import { EventPushPipeline } from './domain/events/event-push-pipeline.js';
 import { DEFAULT_PUSH_RETRY_POLICY, type PushRetryPolicy } from './domain/events/push-retry-policy.js';
 import { DEFAULT_PUSH_TIMEOUTS, eventPushSender, type PushTimeouts } from './events/event-push-sender.js';
+import { startEventPushing, type RunningEventPush } from './events/event-push-worker.js';
 import { SqlEventPushStore } from './persistence/stores/event-push-store.js';
 import { sandboxSchemeAnswer } from './domain/payments/payee.js';
 
@@ -100,10 +102,17 @@ export interface BackgroundJobs {
    */
   expireConsents(now: Date): Promise<number>;
   /**
-   * Pushes the event notifications due at `now` to the apps' callback URLs (up to {@link EVENT_PUSH_CONCURRENCY} at
-   * once); a run that claimed that many leaves more due.
+   * One run to completion: pushes the event notifications due at `now` to the apps' callback URLs (up to
+   * `config.events.push.concurrency` at once, `concurrencyPerApp` of one app) and records the results; a run that
+   * claimed that many leaves more due. For one-off runs and tests that step a clock; `serve` runs
+   * {@link startEventPushing} instead.
    */
   deliverEvents(now: Date): Promise<DeliveryRun>;
+  /**
+   * Starts this process's push pipeline: claims due events as slots free (every {@link EVENT_PUSH_INTERVAL_MS}, and at
+   * once when pushes finish), pushes them, and records their results in batches; stop it before the database closes.
+   */
+  startEventPushing(): RunningEventPush;
 }
 
 /** What tests may change about an OpenTeller beyond its configuration (the defaults are what the bank publishes). */
@@ -111,8 +120,8 @@ export interface OpenTellerOptions {
   readonly eventPush?: { readonly policy?: PushRetryPolicy; readonly timeouts?: PushTimeouts };
 }
 
-/** Event pushes in flight at once, per process. */
-export const EVENT_PUSH_CONCURRENCY = 32;
+/** How often a serving process looks for due events when nothing else wakes its push pipeline. */
+export const EVENT_PUSH_INTERVAL_MS = 200;
 
 /** A database outage is answered 503 with `Retry-After: 5`: the resource API and the authorization server. */
 const OUTAGES = { isOutage: isDatabaseUnavailable, retryAfterSeconds: 5 };
@@ -185,7 +194,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
     rememberProofOnce: (key, expiresAt) => replayGuard.rememberOnce('rs-dpop', key, expiresAt),
   };
   const findAppStanding = (clientId: string) => partners.findAppStanding(clientId);
-  const eventStreams = new EventStreamHub({ source: new SqlEventStreamStore(dataSource), findAppStanding, logger });
+  const eventStreams = new EventStreamHub({ source: new SqlEventStreamStore(dataSource), findAppStanding, logger, ...config.events.stream });
   const handleUpgrade = eventStreamUpgrade({
     checkAccessToken: accessTokenChecker(tokens),
     findAppStanding,
@@ -193,6 +202,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
     maxConnectionsPerApp: eventStreams.maxConnectionsPerApp,
     logger,
     outages: OUTAGES,
+    recordCall: (call) => calls.record(call),
   });
   app.use(
     createResourceApi({
@@ -343,7 +353,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
   app.on('error', (error: unknown) => logUnhandledHttpError(logger, error));
   logger.debug({ api: `${config.issuer}${API_BASE_PATH}` }, 'OpenTeller assembled');
   const pushTimeouts = options.eventPush?.timeouts ?? DEFAULT_PUSH_TIMEOUTS;
-  const pushWorker = {
+  const pushWorker: EventPushWorker = {
     store: new SqlEventPushStore(dataSource, dialect),
     send: eventPushSender(
       guardedFetch({
@@ -354,14 +364,15 @@ export async function createOpenTeller(config: Config, database: Database, logge
       pushTimeouts,
     ),
     policy: options.eventPush?.policy ?? DEFAULT_PUSH_RETRY_POLICY,
-    concurrency: EVENT_PUSH_CONCURRENCY,
-    // A run's pushes are in flight together, so one run takes at most the request timeout; a claim that outlives it
-    // by a minute expires only when its process died.
+    ...config.events.push,
+    // A push takes at most the request timeout and its result is recorded within a step or two; a claim that outlives
+    // that by a minute expires only when its process died.
     claimMs: pushTimeouts.requestTimeoutMs + 60_000,
   };
   const jobs: BackgroundJobs = {
     settlePayments: (now) => settleDuePayments(payments, sandboxSchemeAnswer, now),
     deliverEvents: (now) => deliverDueEvents(pushWorker, now),
+    startEventPushing: () => startEventPushing(new EventPushPipeline(pushWorker), { intervalMs: EVENT_PUSH_INTERVAL_MS, logger }),
     expireConsents: async (now) => (await expireDueConsents(consents, now)) + (await expireDueVrpConsents(vrpConsents, now)),
   };
   return { app, provider, calls, jobs, outbox, handleUpgrade, closeEventStreams: () => eventStreams.close() };

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { isIPv6 } from 'node:net';
-import { createOpenTeller, EVENT_PUSH_CONCURRENCY, type BackgroundJobs } from './app.js';
+import { createOpenTeller, type BackgroundJobs } from './app.js';
 import type { Config } from './config/config.js';
 import { buildSandboxSeed } from './sandbox/sandbox-seed.js';
 import { ConfigError } from './config/config-error.js';
@@ -10,12 +10,18 @@ import { migrateDatabase, openDatabase, type Database } from './persistence/data
 import { purgeExpiredRows } from './persistence/housekeeping.js';
 import { BankSettingStore } from './persistence/stores/bank-setting-store.js';
 import { seedSandboxIfEmpty } from './persistence/sandbox-seeder.js';
+import type { RunningEventPush } from './events/event-push-worker.js';
 import { repeat, type Repeating } from './scheduling/repeat.js';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
 const SETTLEMENT_INTERVAL_MS = 2_000;
 const EXPIRY_INTERVAL_MS = 30_000;
-const EVENT_PUSH_INTERVAL_MS = 200;
+/**
+ * How long shutdown waits for the event pushes in flight (a partner may take up to the 10 s request timeout): less
+ * than the 10 s after which the process exits anyway, so that their results are recorded and the database closed
+ * cleanly. Pushes still in flight then are abandoned; their claims expire and another process pushes them again.
+ */
+const SHUTDOWN_PUSH_GRACE_MS = 8_000;
 /**
  * How long one statement of the serving process may take on MySQL before it fails (an outage: 503 with
  * `Retry-After`). Far above any statement's normal time, lock waits included; the same as SQLite's busy timeout.
@@ -48,7 +54,7 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
   if (previousIssuer !== null && previousIssuer !== config.issuer) {
     logger.warn({ previousIssuer, issuer: config.issuer }, 'ISSUER changed: what was issued for the previous issuer is refused from now on');
   }
-  const workers = startWorkers(config, jobs, logger);
+  const { workers, pushing } = startWorkers(config, jobs, logger);
   logger.info({ issuer: config.issuer, mode: config.mode, readyInMs: Date.now() - startedAt }, 'OpenTeller is listening');
   process.stdout.write(welcomeBanner(config, previousIssuer));
   const shutdown = (signal: string) => {
@@ -56,13 +62,13 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
     clearInterval(purge);
     for (const worker of workers) worker.stop();
     closeEventStreams();
-    server.close(() => {
-      void calls
-        .flush()
-        .then(() => database.dataSource.destroy())
-        .finally(() => process.exit(0));
-    });
+    const pushesStopped = pushing.stop(SHUTDOWN_PUSH_GRACE_MS).catch((error: unknown) => logger.warn({ err: error }, 'event push stop failed'));
+    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    void Promise.all([serverClosed, pushesStopped])
+      .then(() => calls.flush())
+      .then(() => database.dataSource.destroy())
+      .finally(() => process.exit(0));
     setTimeout(() => process.exit(1), 10_000).unref();
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
@@ -118,25 +124,15 @@ async function listen(server: Server, config: Config): Promise<void> {
 
 /**
  * The background workers of this process; any number of processes run them, each row claimed by one:
- * - event pushes, in the sandbox and in production: every 200 ms, and at once again after a run that pushed as many
- *   events as it may push at once;
+ * - event pushes, in the sandbox and in production: a pipeline that claims due events as its slots free (looking for
+ *   new ones every 200 ms) and records results in batches (`startEventPushing`);
  * - consent expiry: every 30 s;
  * - the settlement of the sandbox payment scheme, sandbox only: every 2 s. Production has no scheme connection yet, so
  *   payments to other banks stay `ACSP` there.
  */
-function startWorkers(config: Config, jobs: BackgroundJobs, logger: Logger): Repeating[] {
+function startWorkers(config: Config, jobs: BackgroundJobs, logger: Logger): { workers: Repeating[]; pushing: RunningEventPush } {
   const warn = (what: string) => (error: unknown) => logger.warn({ err: error }, `${what} run failed`);
   const workers = [
-    repeat(
-      EVENT_PUSH_INTERVAL_MS,
-      async () => {
-        const result = await jobs.deliverEvents(new Date());
-        if (result.failed > 0) logger.warn(result, 'event pushes failed for good: their callbacks stayed unresponsive');
-        else if (result.claimed > 0) logger.debug(result, 'events pushed');
-        return result.claimed >= EVENT_PUSH_CONCURRENCY;
-      },
-      warn('event push'),
-    ),
     repeat(
       EXPIRY_INTERVAL_MS,
       async () => {
@@ -154,5 +150,5 @@ function startWorkers(config: Config, jobs: BackgroundJobs, logger: Logger): Rep
     };
     workers.push(repeat(SETTLEMENT_INTERVAL_MS, settle, warn('settlement')));
   }
-  return workers;
+  return { workers, pushing: jobs.startEventPushing() };
 }

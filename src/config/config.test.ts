@@ -76,6 +76,11 @@ describe('loadConfig', () => {
       assert.equal(config.logLevel, 'info');
       assert.deepEqual(config.keys, { signingJwks: null, cookieSecrets: null });
       assert.equal(config.trustProxy, false);
+      assert.deepEqual(config.events, {
+        longPollMs: 10_000,
+        push: { concurrency: 32, concurrencyPerApp: 8 },
+        stream: { pollIntervalMs: 250, heartbeatIntervalMs: 30_000, maxConnectionsPerApp: 5 },
+      });
     });
 
     test('blank values → treated as unset', () => {
@@ -120,6 +125,26 @@ describe('loadConfig', () => {
       assert.equal(config.trustProxy, true);
     });
 
+    test('the event settings → taken as given, seconds in milliseconds', () => {
+      const config = loadConfig({
+        EVENTS_LONG_POLL_SECONDS: '2.5',
+        EVENTS_PUSH_CONCURRENCY: '64',
+        EVENTS_PUSH_CONCURRENCY_PER_APP: '64',
+        EVENTS_STREAM_POLL_SECONDS: '0.1',
+        EVENTS_STREAM_HEARTBEAT_SECONDS: '45',
+        EVENTS_STREAM_MAX_CONNECTIONS_PER_APP: '20',
+      });
+      assert.deepEqual(config.events, {
+        longPollMs: 2_500,
+        push: { concurrency: 64, concurrencyPerApp: 64 },
+        stream: { pollIntervalMs: 100, heartbeatIntervalMs: 45_000, maxConnectionsPerApp: 20 },
+      });
+    });
+
+    test('EVENTS_PUSH_CONCURRENCY=4 without a per-app setting → 4 per app (the default 8 capped at the concurrency)', () => {
+      assert.deepEqual(loadConfig({ EVENTS_PUSH_CONCURRENCY: '4' }).events.push, { concurrency: 4, concurrencyPerApp: 4 });
+    });
+
     test('COOKIE_SECRETS with two long secrets → both, newest first', () => {
       assert.deepEqual(loadConfig({ COOKIE_SECRETS: ` ${'a'.repeat(32)} , ${'b'.repeat(40)}` }).keys.cookieSecrets, ['a'.repeat(32), 'b'.repeat(40)]);
     });
@@ -157,6 +182,20 @@ describe('loadConfig', () => {
       ['OPENTELLER_MODE=staging', { OPENTELLER_MODE: 'staging' }, 'OPENTELLER_MODE'],
       ['TRUST_PROXY=maybe', { TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
       ['COOKIE_SECRETS with a short secret', { COOKIE_SECRETS: `${COOKIE_SECRET},too-short` }, 'COOKIE_SECRETS'],
+      ['EVENTS_LONG_POLL_SECONDS=31', { EVENTS_LONG_POLL_SECONDS: '31' }, 'EVENTS_LONG_POLL_SECONDS'],
+      ['EVENTS_PUSH_CONCURRENCY=0', { EVENTS_PUSH_CONCURRENCY: '0' }, 'EVENTS_PUSH_CONCURRENCY'],
+      ['EVENTS_PUSH_CONCURRENCY=2.5', { EVENTS_PUSH_CONCURRENCY: '2.5' }, 'EVENTS_PUSH_CONCURRENCY'],
+      [
+        'EVENTS_PUSH_CONCURRENCY_PER_APP above the concurrency',
+        { EVENTS_PUSH_CONCURRENCY: '16', EVENTS_PUSH_CONCURRENCY_PER_APP: '17' },
+        'EVENTS_PUSH_CONCURRENCY_PER_APP',
+      ],
+      ['EVENTS_STREAM_POLL_SECONDS=0.01', { EVENTS_STREAM_POLL_SECONDS: '0.01' }, 'EVENTS_STREAM_POLL_SECONDS'],
+      ['EVENTS_STREAM_POLL_SECONDS=soon', { EVENTS_STREAM_POLL_SECONDS: 'soon' }, 'EVENTS_STREAM_POLL_SECONDS'],
+      ['EVENTS_STREAM_HEARTBEAT_SECONDS=0', { EVENTS_STREAM_HEARTBEAT_SECONDS: '0' }, 'EVENTS_STREAM_HEARTBEAT_SECONDS'],
+      ['EVENTS_STREAM_HEARTBEAT_SECONDS=601', { EVENTS_STREAM_HEARTBEAT_SECONDS: '601' }, 'EVENTS_STREAM_HEARTBEAT_SECONDS'],
+      ['EVENTS_STREAM_MAX_CONNECTIONS_PER_APP=0', { EVENTS_STREAM_MAX_CONNECTIONS_PER_APP: '0' }, 'EVENTS_STREAM_MAX_CONNECTIONS_PER_APP'],
+      ['EVENTS_STREAM_MAX_CONNECTIONS_PER_APP=-3', { EVENTS_STREAM_MAX_CONNECTIONS_PER_APP: '-3' }, 'EVENTS_STREAM_MAX_CONNECTIONS_PER_APP'],
     ];
     for (const [name, env, variable] of cases) {
       test(`${name} → ${variable}`, () => assertRefused(env, variable));

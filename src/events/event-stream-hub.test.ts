@@ -1,8 +1,9 @@
 // Proves the live stream's behaviour over real sockets, against an in-memory outbox: a slow peer pauses the reads
 // instead of filling the memory and still gets every event in order; a peer that stops answering pings is dropped;
-// a stream closes when its token expires or its app stops being active; an app's streams are bounded.
+// a stream closes when its token expires or its app stops being active; an app's streams are bounded; a handshake the
+// WebSocket server refuses is reported as refused and not counted.
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, test } from 'node:test';
 import WebSocket from 'ws';
@@ -71,7 +72,7 @@ async function startHub(source: EventStreamSource, options: Partial<EventStreamO
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   servers.push(server);
   const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  return { hub, outcomes, connect: (after = 0, clientOptions: WebSocket.ClientOptions = {}) => connect(`${url}?after=${after}`, clientOptions) };
+  return { hub, outcomes, url, connect: (after = 0, clientOptions: WebSocket.ClientOptions = {}) => connect(`${url}?after=${after}`, clientOptions) };
 }
 
 async function connect(url: string, options: WebSocket.ClientOptions) {
@@ -174,6 +175,24 @@ test('a third stream of an app allowed two → full; after one closes → opened
   assert.deepEqual(outcomes, ['opened', 'opened', 'full', 'opened']);
   second.socket.close();
   fourth.socket.close();
+});
+
+test('an upgrade whose Sec-WebSocket-Key is not valid → refused (the WebSocket server answers 400), not counted: with one allowed, the next one opens', async () => {
+  const { outcomes, connect: open, url } = await startHub(new MemorySource(), { maxConnectionsPerApp: 1 });
+  const status = await new Promise<number | undefined>((resolve, reject) => {
+    const request = httpRequest(url.replace('ws:', 'http:'), {
+      headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'not-a-key' },
+    });
+    request.on('response', (response) => resolve(response.statusCode));
+    request.on('upgrade', () => resolve(101));
+    request.on('error', reject);
+    request.end();
+  });
+  assert.equal(status, 400);
+  assert.deepEqual(outcomes, ['refused']);
+  const stream = await open(0);
+  assert.equal(stream.opened, true);
+  stream.socket.close();
 });
 
 test('the hub closes → every stream closed 1001 "server shutting down", and new upgrades are refused', async () => {

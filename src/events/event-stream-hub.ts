@@ -1,13 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import type { EventStreamSource, EventStreamSubscriber } from '../domain/events/event-stream.js';
+import { DEFAULT_EVENT_STREAM_SETTINGS, type EventStreamSource, type EventStreamSubscriber } from '../domain/events/event-stream.js';
 import type { AppStanding } from '../domain/partners/partner-app.js';
 import type { Logger } from '../logging/logger.js';
 import { EventStreamSession, StreamCloseCode } from './event-stream-session.js';
 import { repeat, type Repeating } from '../scheduling/repeat.js';
 
-/** How the live stream reads, watches and bounds its connections; every member has a production default. */
+/**
+ * How the live stream reads, watches and bounds its connections; every member has a production default (the first
+ * three are settings: DEFAULT_EVENT_STREAM_SETTINGS, and the configuration's `events.stream`).
+ */
 export interface EventStreamOptions {
   readonly source: EventStreamSource;
   readonly findAppStanding: (clientId: string) => Promise<AppStanding | null>;
@@ -24,8 +27,11 @@ export interface EventStreamOptions {
   readonly highWaterBytes?: number;
 }
 
-/** Whether a stream was opened, or refused because its app already has the most it may have. */
-export type OpenOutcome = 'opened' | 'full';
+/**
+ * Whether a stream was opened; refused because its app already has the most it may have (`full`, nothing written);
+ * or refused by the WebSocket server because the handshake was not valid (`refused`, answered 400 by it).
+ */
+export type OpenOutcome = 'opened' | 'full' | 'refused';
 
 /** Largest message a peer may send (the stream expects none; a control frame is far smaller). */
 const MAX_INBOUND_BYTES = 4096;
@@ -45,10 +51,10 @@ export class EventStreamHub {
 
   constructor(private readonly options: EventStreamOptions) {
     this.settings = {
-      pollIntervalMs: options.pollIntervalMs ?? 250,
-      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 30_000,
+      pollIntervalMs: options.pollIntervalMs ?? DEFAULT_EVENT_STREAM_SETTINGS.pollIntervalMs,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_EVENT_STREAM_SETTINGS.heartbeatIntervalMs,
       standingCheckIntervalMs: options.standingCheckIntervalMs ?? 10_000,
-      maxConnectionsPerApp: options.maxConnectionsPerApp ?? 5,
+      maxConnectionsPerApp: options.maxConnectionsPerApp ?? DEFAULT_EVENT_STREAM_SETTINGS.maxConnectionsPerApp,
       batchSize: options.batchSize ?? 100,
       highWaterBytes: options.highWaterBytes ?? 1024 * 1024,
     };
@@ -76,8 +82,11 @@ export class EventStreamHub {
   open(request: IncomingMessage, socket: Duplex, head: Buffer, subscriber: EventStreamSubscriber): OpenOutcome {
     const own = this.sessions.get(subscriber.clientId) ?? new Set<EventStreamSession>();
     if (this.closed || own.size >= this.settings.maxConnectionsPerApp) return 'full';
-    // ws completes the handshake synchronously (no verifyClient): the count above cannot go stale before the add.
+    let opened = false;
+    // ws completes the handshake synchronously (no verifyClient): the count above cannot go stale before the add, and
+    // a handshake it refuses (answering 400 itself) never calls back.
     this.server.handleUpgrade(request, socket, head, (webSocket) => {
+      opened = true;
       const session = new EventStreamSession(webSocket, subscriber, this.options.source, this.settings, this.options.logger);
       own.add(session);
       this.sessions.set(subscriber.clientId, own);
@@ -87,7 +96,7 @@ export class EventStreamHub {
       });
       void session.pump();
     });
-    return 'opened';
+    return opened ? 'opened' : 'refused';
   }
 
   /** Stops polling and closes every stream with 1001 (going away): the peers reconnect to another process. */

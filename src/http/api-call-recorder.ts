@@ -70,6 +70,7 @@ export class ApiCallRecorder {
             status: ctx.status,
             interactionId: interactionIdOf(ctx),
             consentId: token.consentId ?? null,
+            reason: null,
           });
         }
       }

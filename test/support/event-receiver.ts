@@ -8,6 +8,8 @@ export interface ReceivedNotification {
   readonly body: string;
   /** The SET's `jti` (read without verifying). */
   readonly jti: string;
+  /** When it arrived (`Date.now()`). */
+  readonly atMs: number;
 }
 
 /** How the receiver answers a notification: a status, after an optional delay; `hang`: never. */
@@ -74,7 +76,7 @@ export class EventReceiver {
       let body = '';
       request.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
       request.on('end', () => {
-        const notification = { headers: request.headers, body, jti: jtiOf(body) };
+        const notification = { headers: request.headers, body, jti: jtiOf(body), atMs: Date.now() };
         this.received.push(notification);
         const answer = this.answer(notification);
         if (answer === 'hang') {

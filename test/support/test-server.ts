@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createOpenTeller, type OpenTeller, type OpenTellerOptions } from '../../src/app.js';
+import type { RunningEventPush } from '../../src/events/event-push-worker.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import type { DatabaseConfig } from '../../src/config/database-config.js';
 import { createLogger, type Logger } from '../../src/logging/logger.js';
@@ -14,6 +15,8 @@ import { createTestDatabase, type TestDatabase } from './test-database.js';
 interface Instance {
   readonly openTeller: OpenTeller;
   readonly database: Database;
+  /** Its push pipeline, when the server runs the push worker as `serve` does. */
+  readonly pushing: RunningEventPush | null;
   readonly handle: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 }
 
@@ -52,10 +55,18 @@ export interface DatabaseAccess {
  * Starts the server; `instances` > 1 sends successive requests to each instance in turn; `env` adds
  * configuration variables (e.g. `PAYMENT_MAX_AMOUNT`) to what `loadConfig` reads; `database` says how the instances
  * reach the test database; `logger` receives what the instances log (to inspect it); `openTeller` is passed to each
- * instance (e.g. a faster event push retry policy).
+ * instance (e.g. a faster event push retry policy); `pushWorker` runs each instance's event push pipeline as `serve`
+ * does (otherwise tests run `jobs.deliverEvents` themselves).
  */
 export async function startTestServer(
-  options: { instances?: number; env?: Record<string, string>; database?: DatabaseAccess; logger?: Logger; openTeller?: OpenTellerOptions } = {},
+  options: {
+    instances?: number;
+    env?: Record<string, string>;
+    database?: DatabaseAccess;
+    logger?: Logger;
+    openTeller?: OpenTellerOptions;
+    pushWorker?: boolean;
+  } = {},
 ): Promise<TestServer> {
   const testDatabase = await createTestDatabase();
   const server: Server = createServer();
@@ -83,7 +94,8 @@ export async function startTestServer(
       statementTimeoutMs: options.database?.statementTimeoutMs,
     });
     const openTeller = await createOpenTeller(testConfig, database, logger, options.openTeller);
-    return { openTeller, database, handle: openTeller.app.callback() };
+    const pushing = options.pushWorker ? openTeller.jobs.startEventPushing() : null;
+    return { openTeller, database, pushing, handle: openTeller.app.callback() };
   };
   let instances = await Promise.all(Array.from({ length: options.instances ?? 1 }, startInstance));
   let turn = 0;
@@ -97,6 +109,7 @@ export async function startTestServer(
   });
   const stopInstances = async () => {
     for (const instance of instances) instance.openTeller.closeEventStreams();
+    await Promise.all(instances.flatMap((instance) => (instance.pushing ? [instance.pushing.stop(0)] : [])));
     return Promise.all(
       instances.filter((instance) => instance.database.dataSource.isInitialized).map((instance) => instance.database.dataSource.destroy()),
     );

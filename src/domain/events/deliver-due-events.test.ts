@@ -1,31 +1,31 @@
-// Proves the push worker's run against an in-memory store: it claims no more than it may push at once, for the claim
-// time, records each attempt with the decision (a run's results in one batch), stops pushes of apps without a callback URL, and records nothing
-// under a lost claim.
+// Proves the push worker's run to completion against an in-memory store: it claims no more than it may push at once
+// (and no more of one app than its cap), for the claim time, records each attempt with the decision in batches as the
+// pushes finish, stops pushes of apps without a callback URL, and records nothing under a lost claim.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { deliverDueEvents, type SendPush } from './deliver-due-events.js';
 import type { PushAttempt, PushDecision } from './event-push.js';
-import type { ClaimedPush, EventPushStore, PushResult } from './event-push-store.js';
+import type { ClaimedPush, ClaimRequest, EventPushStore, PerAppLimit, PushResult } from './event-push-store.js';
 import { DEFAULT_PUSH_RETRY_POLICY } from './push-retry-policy.js';
 
 const NOW = new Date('2030-01-01T00:00:00Z');
 
 class RecordingStore implements EventPushStore {
-  claims: Array<{ now: Date; limit: number; claimedUntil: Date }> = [];
+  claims: Array<{ now: Date; limit: number; claimedUntil: Date; perApp: PerAppLimit | undefined }> = [];
   recorded: Array<{ jti: string; attempt: PushAttempt; decision: PushDecision }> = [];
   stopped: string[] = [];
   lostClaims = new Set<string>();
-  batches = 0;
+  batches: number[] = [];
 
   constructor(private readonly due: ClaimedPush[]) {}
 
-  async claimDuePushes(now: Date, limit: number, claimedUntil: Date): Promise<ClaimedPush[]> {
-    this.claims.push({ now, limit, claimedUntil });
+  async claimDuePushes(now: Date, limit: number, claimedUntil: Date, perApp?: PerAppLimit): Promise<ClaimedPush[]> {
+    this.claims.push({ now, limit, claimedUntil, perApp });
     return this.due.splice(0, limit);
   }
 
   async recordPushResults(results: readonly PushResult[]): Promise<ReadonlySet<string>> {
-    this.batches += 1;
+    this.batches.push(results.length);
     const recorded = new Set<string>();
     for (const { push, attempt, decision } of results) {
       if (this.lostClaims.has(push.jti)) continue;
@@ -34,6 +34,11 @@ class RecordingStore implements EventPushStore {
       else this.recorded.push({ jti: push.jti, attempt, decision });
     }
     return recorded;
+  }
+
+  async recordAndClaim(results: readonly PushResult[], request: ClaimRequest): Promise<{ recorded: ReadonlySet<string>; claimed: ClaimedPush[] }> {
+    const recorded = await this.recordPushResults(results);
+    return { recorded, claimed: await this.claimDuePushes(request.now, request.limit, request.claimedUntil, request.perApp) };
   }
 }
 
@@ -64,15 +69,18 @@ function answering(statusOf: (token: string) => number | null): { send: SendPush
   return { send, maxInFlight: () => max };
 }
 
-test('20 due events, concurrency 8 → 8 claimed until now + claim time, pushed at once, each recorded, in one batch', async () => {
+test('20 due events, concurrency 8, 3 per app → 8 claimed until now + claim time, the cap passed on, pushed at once, recorded in 2 batches of 4', async () => {
   const store = new RecordingStore(Array.from({ length: 20 }, (_, index) => due(`evt_${index}`)));
   const receiver = answering(() => 202);
-  const run = await deliverDueEvents({ store, send: receiver.send, policy: DEFAULT_PUSH_RETRY_POLICY, concurrency: 8, claimMs: 70_000 }, NOW);
-  assert.deepEqual(store.claims, [{ now: NOW, limit: 8, claimedUntil: new Date(NOW.getTime() + 70_000) }]);
-  assert.equal(receiver.maxInFlight(), 8);
+  const run = await deliverDueEvents(
+    { store, send: receiver.send, policy: DEFAULT_PUSH_RETRY_POLICY, concurrency: 8, concurrencyPerApp: 3, claimMs: 70_000 },
+    NOW,
+  );
+  assert.deepEqual(store.claims, [{ now: NOW, limit: 8, claimedUntil: new Date(NOW.getTime() + 70_000), perApp: { max: 3, held: new Map() } }]);
+  assert.equal(receiver.maxInFlight(), 8, 'this store ignores the cap: the run pushes what it claimed');
   assert.deepEqual(run, { claimed: 8, delivered: 8, retrying: 0, failed: 0, stopped: 0, lost: 0 });
   assert.equal(store.recorded.length, 8);
-  assert.equal(store.batches, 1, 'the run records its results in one batch');
+  assert.deepEqual(store.batches, [4, 4], 'results recorded as half the concurrency has finished, then the rest');
 });
 
 test('answers 202, 500, none on the last attempt, and an app without callback URL → delivered, retrying, failed, stopped', async () => {

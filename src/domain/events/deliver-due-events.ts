@@ -1,27 +1,47 @@
-import { decideAfterPush, type PushAttempt } from './event-push.js';
-import type { ClaimedPush, EventPushStore, PushResult } from './event-push-store.js';
-import { PushState } from './event-outbox.js';
+import type { PushAttempt } from './event-push.js';
+import { EventPushPipeline } from './event-push-pipeline.js';
+import type { EventPushStore } from './event-push-store.js';
 import type { PushRetryPolicy } from './push-retry-policy.js';
 
 /** POSTs a signed event to a callback URL and reports what came back; never throws. */
 export type SendPush = (callbackUrl: string, token: string) => Promise<PushAttempt>;
+
+/** How many pushes one process keeps in flight: in all, and of one app. */
+export interface PushConcurrency {
+  readonly concurrency: number;
+  /** At most `concurrency`. */
+  readonly concurrencyPerApp: number;
+}
+
+/** 32 pushes in flight per process, 8 of one app: an app whose receiver hangs holds a quarter of the slots at most. */
+export const DEFAULT_PUSH_CONCURRENCY: PushConcurrency = { concurrency: 32, concurrencyPerApp: 8 };
 
 /** What the push worker needs. */
 export interface EventPushWorker {
   readonly store: EventPushStore;
   readonly send: SendPush;
   readonly policy: PushRetryPolicy;
-  /** Events claimed and pushed at once by one run (the bound on requests in flight per process). */
+  /**
+   * Claims held at once by one process, from the claim until the result is recorded: the bound on pushes in flight
+   * per process.
+   */
   readonly concurrency: number;
+  /**
+   * Claims held at once for one app, at most `concurrency` (the default): an app whose receiver hangs, or that has a
+   * flood of events, cannot take every slot.
+   */
+  readonly concurrencyPerApp?: number;
+  /** Results recorded together as soon as this many have finished (default: half of `concurrency`). */
+  readonly recordBatchSize?: number;
   /** How long a claim lasts: longer than one push may take, so that only a crashed process's claim expires. */
   readonly claimMs: number;
   /** A number in [0, 1) for the jitter (Math.random by default). */
   readonly random?: () => number;
 }
 
-/** What one run did. */
+/** What a run (or a step of the pipeline) did. */
 export interface DeliveryRun {
-  /** Events claimed: as many as `concurrency` means more may be due. */
+  /** Events claimed. */
   readonly claimed: number;
   readonly delivered: number;
   /** Not acknowledged, to be tried again. */
@@ -35,29 +55,16 @@ export interface DeliveryRun {
 }
 
 /**
- * One run of the push worker: claims the events due at `now` (up to `concurrency`), pushes them in parallel, and
- * records every attempt with the decision {@link decideAfterPush} takes, all in one transaction once the run's pushes
- * are done. An event is claimed by one process at a time, so each attempt is made once; a process that dies mid-run
- * leaves its events to be pushed again when its claim expires (delivery is at least once; the partner recognises a
- * repeat by its `jti`).
+ * One run to completion, for an operator's one-off run and for tests that step a clock: claims the events due at `now`
+ * (up to `concurrency`, and `concurrencyPerApp` of each app, round-robin), pushes them in parallel, and records each
+ * attempt with the decision `decideAfterPush` takes, in batches as they finish ({@link EventPushPipeline}, which a
+ * serving process runs continuously instead). An event is claimed by one process at a time, so each attempt is made
+ * once; a process that dies mid-run leaves its events to be pushed again when its claim expires (delivery is at least
+ * once; the partner recognises a repeat by its `jti`).
  */
 export async function deliverDueEvents(worker: EventPushWorker, now: Date): Promise<DeliveryRun> {
-  const claimed = await worker.store.claimDuePushes(now, worker.concurrency, new Date(now.getTime() + worker.claimMs));
-  const results = await Promise.all(claimed.map((push) => pushOne(worker, push, now)));
-  const recorded = claimed.length === 0 ? new Set<string>() : await worker.store.recordPushResults(results);
-  const count = (state: string) => results.filter((result) => recorded.has(result.push.jti) && result.decision.state === state).length;
-  return {
-    claimed: claimed.length,
-    delivered: count(PushState.Delivered),
-    retrying: count(PushState.Pending),
-    failed: count(PushState.Failed),
-    stopped: count(PushState.None),
-    lost: results.length - recorded.size,
-  };
-}
-
-async function pushOne(worker: EventPushWorker, push: ClaimedPush, now: Date): Promise<PushResult> {
-  if (push.callbackUrl === null) return { push, attempt: null, decision: { state: PushState.None } };
-  const attempt = await worker.send(push.callbackUrl, push.token);
-  return { push, attempt, decision: decideAfterPush(worker.policy, push.pushAttempts + 1, attempt, now, worker.random) };
+  const pipeline = new EventPushPipeline(worker);
+  await pipeline.step(now);
+  await pipeline.settle();
+  return pipeline.totals;
 }

@@ -24,17 +24,40 @@ export type PushResult =
   | { readonly push: ClaimedPush; readonly attempt: PushAttempt; readonly decision: PushDecision }
   | { readonly push: ClaimedPush; readonly attempt: null; readonly decision: { readonly state: typeof PushState.None } };
 
+/** How many events of one app a claim may take. */
+export interface PerAppLimit {
+  /** The most claims one app may have held by this claimer at once. */
+  readonly max: number;
+  /** Claims the claimer already holds, per app (client id): a claim takes at most `max` less these for the app. */
+  readonly held: ReadonlyMap<string, number>;
+}
+
+/** What a claim asks for (see {@link EventPushStore.claimDuePushes}). */
+export interface ClaimRequest {
+  readonly now: Date;
+  readonly limit: number;
+  readonly claimedUntil: Date;
+  readonly perApp?: PerAppLimit;
+}
+
 /** Persistence of pushes, implemented by persistence: any number of processes share the work. */
 export interface EventPushStore {
   /**
    * Claims up to `limit` events whose push is due at `now` (pending, due, and not claimed by a process whose claim is
    * still running), each for exactly one caller, until `claimedUntil`; a crashed process's claim simply expires.
+   * With `perApp`, no app gets more than its allowance. Taken round-robin: every app's oldest due event before any
+   * app's second one, so an app with a flood of due events does not push the others' behind it.
    */
-  claimDuePushes(now: Date, limit: number, claimedUntil: Date): Promise<ClaimedPush[]>;
+  claimDuePushes(now: Date, limit: number, claimedUntil: Date, perApp?: PerAppLimit): Promise<ClaimedPush[]>;
   /**
-   * Records what became of a run's pushes in one transaction: each attempt with the decision about it, and the pushes
+   * Records what became of a batch of pushes in one transaction: each attempt with the decision about it, and the pushes
    * stopped. A result whose claim was lost (it expired and another process took the event) is not recorded.
    * @returns the `jti`s of the results recorded.
    */
   recordPushResults(results: readonly PushResult[]): Promise<ReadonlySet<string>>;
+  /**
+   * {@link recordPushResults}, then {@link claimDuePushes}, in one transaction: a busy pipeline commits once per step.
+   * Nothing is recorded and nothing claimed when it fails.
+   */
+  recordAndClaim(results: readonly PushResult[], claim: ClaimRequest): Promise<{ recorded: ReadonlySet<string>; claimed: ClaimedPush[] }>;
 }

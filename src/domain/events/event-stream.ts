@@ -29,3 +29,20 @@ export interface EventStreamSubscriber {
   /** When the access token expires: the stream closes then, and the app reconnects with a new token. */
   readonly tokenExpiresAtMs: number;
 }
+
+/** How the live stream watches and bounds its connections, in each process. */
+export interface EventStreamSettings {
+  /** How often the apps with open streams are asked for new events (one statement for all of them). */
+  readonly pollIntervalMs: number;
+  /** How often each peer is pinged; one that has not answered by the next ping is dropped. */
+  readonly heartbeatIntervalMs: number;
+  /** Open streams per app, in one process. */
+  readonly maxConnectionsPerApp: number;
+}
+
+/** New events reach an open stream within a quarter of a second; a ping every 30 s; 5 streams per app. */
+export const DEFAULT_EVENT_STREAM_SETTINGS: EventStreamSettings = {
+  pollIntervalMs: 250,
+  heartbeatIntervalMs: 30_000,
+  maxConnectionsPerApp: 5,
+};

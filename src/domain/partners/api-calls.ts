@@ -1,4 +1,7 @@
-/** One call a partner app made to the resource API, as its developers see it in the portal. */
+/**
+ * One call a partner app made to the resource API, or one attempt to open its live event stream, as its developers
+ * see it in the portal.
+ */
 export interface ApiCall {
   readonly clientId: string;
   readonly at: Date;
@@ -9,6 +12,11 @@ export interface ApiCall {
   readonly interactionId: string;
   /** The consent a customer token was bound to, if any: its "last used" time moves with the call. */
   readonly consentId: string | null;
+  /**
+   * What the status alone does not say, if anything: why a live stream was refused (the error code and message the
+   * app was answered), or where an opened one started.
+   */
+  readonly reason: string | null;
 }
 
 /** How many of an app's most recent calls are kept and shown. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { EventStreamSubscriber } from '../../domain/events/event-stream.js';
+import type { ApiCall } from '../../domain/partners/api-calls.js';
 import type { OutagePolicy } from '../../domain/outage.js';
 import type { Logger } from '../../logging/logger.js';
 import { ApiError } from '../api-error.js';
@@ -20,8 +21,16 @@ const AFTER_PARAMETER = 'after';
 const INTERACTION_ID_HEADER = 'x-fapi-interaction-id';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Opens the stream on an authenticated upgrade, or answers `full` when the app already has the most it may have. */
-export type OpenEventStream = (request: IncomingMessage, socket: Duplex, head: Buffer, subscriber: EventStreamSubscriber) => 'opened' | 'full';
+/**
+ * Opens the stream on an authenticated upgrade; answers `full` when the app already has the most it may have (nothing
+ * written), `refused` when the WebSocket handshake itself was not valid (the WebSocket server answered it).
+ */
+export type OpenEventStream = (
+  request: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  subscriber: EventStreamSubscriber,
+) => 'opened' | 'full' | 'refused';
 
 /** What admitting a stream needs: the resource API's token check and app standing, and the stream itself. */
 export interface EventStreamUpgradeOptions {
@@ -32,6 +41,8 @@ export interface EventStreamUpgradeOptions {
   readonly maxConnectionsPerApp: number;
   readonly logger: Logger;
   readonly outages: OutagePolicy;
+  /** Notes an attempt in the app's call log (the resource API's call recorder). */
+  readonly recordCall: (call: ApiCall) => void;
 }
 
 /**
@@ -41,20 +52,52 @@ export interface EventStreamUpgradeOptions {
  * active — and `after` a sequence number. Every refusal is an HTTP answer with an OBIE error body and
  * `x-fapi-interaction-id`, and the socket is never opened: 400, 401, 403, 404 (another path), 429 (the app already
  * has its most streams), 503 (the database is unavailable) or 500.
+ *
+ * Once the access token is verified the attempt is the app's, and goes to its call log like a call of the resource
+ * API (`GET` of the stream's path): 101 and where the stream starts when it opens, or the refusal's status and its
+ * error. An attempt whose token is not verified cannot be tied to an app, and is not logged (as for the resource API).
  */
 export function eventStreamUpgrade(options: EventStreamUpgradeOptions) {
   return function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const at = new Date();
     const sent = headerOf(request, INTERACTION_ID_HEADER);
     const interactionId = UUID.test(sent) ? sent : randomUUID();
+    const attempt: Attempt = { clientId: null };
+    const recordAs = (status: number, reason: string) => {
+      if (attempt.clientId === null) return;
+      options.recordCall({
+        clientId: attempt.clientId,
+        at,
+        method: request.method ?? 'GET',
+        path: EVENT_STREAM_PATH,
+        status,
+        interactionId,
+        consentId: null,
+        reason,
+      });
+    };
     // The http server stopped watching the socket when it emitted `upgrade`: a reset during the checks must not throw.
     socket.on('error', () => socket.destroy());
-    admit(request, socket, head).catch((error: unknown) => refuse(socket, refusalOf(error, interactionId, request), interactionId));
+    admit(request, socket, head, attempt).then(
+      (opened) => {
+        if (opened) recordAs(opened.status, opened.reason);
+      },
+      (error: unknown) => {
+        const refusal = refusalOf(error, interactionId, request);
+        recordAs(refusal.status, refusal.errors.map((entry) => `${entry.ErrorCode}: ${entry.Message}`).join('; '));
+        refuse(socket, refusal, interactionId);
+      },
+    );
   };
 
-  async function admit(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  /**
+   * Checks the upgrade and opens the stream; notes the app in `attempt` once its token is verified.
+   * @returns the status and reason of an opened stream (or of a handshake the WebSocket server refused); null when the
+   * peer left before it could open.
+   */
+  async function admit(request: IncomingMessage, socket: Duplex, head: Buffer, attempt: Attempt): Promise<{ status: number; reason: string } | null> {
     const url = new URL(request.url ?? '/', 'http://upgrade.invalid');
     if (url.pathname !== EVENT_STREAM_PATH) throw new ApiError(404, [{ ErrorCode: 'U011', Message: `No WebSocket endpoint at ${url.pathname}` }]);
-    const afterSequence = afterSequenceOf(url.searchParams);
     const presented = {
       authorization: headerOf(request, 'authorization'),
       dpop: headerOf(request, 'dpop'),
@@ -62,13 +105,18 @@ export function eventStreamUpgrade(options: EventStreamUpgradeOptions) {
       path: url.pathname,
     };
     const verified = await options.checkAccessToken(presented, 'client-credentials', EVENT_SCOPES);
+    attempt.clientId = verified.clientId;
     await assertAppIsActive(options.findAppStanding, verified.clientId);
-    if (socket.destroyed) return;
+    // After the token, as the resource API validates a request after its token: a bad `after` is in the app's log.
+    const afterSequence = afterSequenceOf(url.searchParams);
+    if (socket.destroyed) return null;
     const opened = options.openStream(request, socket, head, { clientId: verified.clientId, afterSequence, tokenExpiresAtMs: verified.expiresAtMs });
     if (opened === 'full') {
       const message = `This app already has ${options.maxConnectionsPerApp} open event streams, the most it may have; close one first`;
       throw new ApiError(429, [{ ErrorCode: 'U000', Message: message }], { 'Retry-After': '5' });
     }
+    if (opened === 'refused') return { status: 400, reason: 'Not a valid WebSocket handshake (Upgrade, Sec-WebSocket-Key, Sec-WebSocket-Version)' };
+    return { status: 101, reason: afterSequence === 0 ? 'Stream opened from the first event' : `Stream opened after sequence ${afterSequence}` };
   }
 
   function refusalOf(error: unknown, interactionId: string, request: IncomingMessage): ApiError {
@@ -81,6 +129,11 @@ export function eventStreamUpgrade(options: EventStreamUpgradeOptions) {
     options.logger.error({ err: error, interactionId, path: request.url }, 'unexpected error in the event stream upgrade');
     return new ApiError(500, [{ ErrorCode: 'U000', Message: `An unexpected error occurred; quote interaction id ${interactionId}` }]);
   }
+}
+
+/** Whose attempt an upgrade is: known once its access token is verified. */
+interface Attempt {
+  clientId: string | null;
 }
 
 /** `after`: a whole number from 0; absent means 0. */

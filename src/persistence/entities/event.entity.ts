@@ -107,7 +107,7 @@ export function eventNotificationEntity(types: ColumnTypes): EntitySchema<EventN
       pollError: types.text(300, { name: 'poll_error', nullable: true }),
     },
     indices: [
-      { name: 'ix_event_notification_push', columns: ['pushState', 'nextPushAt'] },
+      { name: 'ix_event_notification_push_by_app', columns: ['pushState', 'clientId', 'nextPushAt', 'sequence'] },
       { name: 'ix_event_notification_unacknowledged', columns: ['clientId', 'acknowledgedAt', 'sequence'] },
     ],
   });

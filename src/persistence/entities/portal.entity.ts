@@ -26,6 +26,7 @@ export interface ApiCallRow {
   path: string;
   status: number;
   interactionId: string;
+  reason: string | null;
 }
 
 /** `web_session`: logged-in browsers of the partner portal and the customers' account pages (token hashes only). */
@@ -74,6 +75,7 @@ export function apiCallEntity(types: ColumnTypes): EntitySchema<ApiCallRow> {
       path: types.text(500),
       status: types.integer(),
       interactionId: types.id(64, { name: 'interaction_id' }),
+      reason: types.text(300, { nullable: true }),
     },
     indices: [{ name: 'ix_api_call_client', columns: ['clientId', 'at'] }],
   });

@@ -1,4 +1,4 @@
-// Proves on the database under test that the API call log stores calls, lists an app's newest first, keeps only each app's newest 100 calls without touching other apps, and only ever moves a consent's "last used" time forward.
+// Proves on the database under test that the API call log stores calls (with their reason, cut to 300 characters), lists an app's newest first, keeps only each app's newest 100 calls without touching other apps, and only ever moves a consent's "last used" time forward.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
@@ -37,6 +37,7 @@ function call(clientId: string, secondsAfterBase: number, consentId: string | nu
     status: 200,
     interactionId: `interaction-${clientId}-${secondsAfterBase}`,
     consentId,
+    reason: null,
   };
 }
 
@@ -72,7 +73,7 @@ async function lastUsedAt(consentId: string): Promise<Date | null> {
 }
 
 test('append then listRecent → the calls with every field, newest first, at most `limit` of them', async () => {
-  const calls = [call('cli_list', 1), call('cli_list', 3), call('cli_list', 2)];
+  const calls = [call('cli_list', 1), { ...call('cli_list', 3), status: 101, reason: 'Stream opened after sequence 41' }, call('cli_list', 2)];
   await log.append(calls);
   const byNewest = [calls[1], calls[2], calls[0]].map((item) => ({ ...item, consentId: null }));
   assert.deepEqual(await log.listRecent('cli_list', 10), byNewest);
@@ -89,6 +90,11 @@ test('append of nothing → no error, nothing written', async () => {
 test('append of a path longer than 500 characters → stored cut to 500', async () => {
   await log.append([{ ...call('cli_long_path', 1), path: `/${'a'.repeat(700)}` }]);
   assert.equal((await log.listRecent('cli_long_path', 1))[0]?.path.length, 500);
+});
+
+test('append of a reason longer than 300 characters → stored cut to 300', async () => {
+  await log.append([{ ...call('cli_long_reason', 1), status: 429, reason: `U000: ${'b'.repeat(400)}` }]);
+  assert.equal((await log.listRecent('cli_long_reason', 1))[0]?.reason?.length, 300);
 });
 
 test(`150 calls appended in batches → that app keeps exactly its newest ${API_CALLS_KEPT_PER_APP}; another app's calls are untouched`, async () => {

@@ -5,6 +5,9 @@ import type { Dialect } from '../entities/column-types.js';
 import { isStorableId, readSqlTime, sqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
 
+/** The longest reason a call keeps. */
+const MAX_REASON_LENGTH = 300;
+
 /**
  * The API call log in `api_call`, trimmed to the newest {@link API_CALLS_KEPT_PER_APP} calls of each app as it is
  * written, and the consents' `last_used_at`. A batch is a few statements whatever its size: one multi-row insert,
@@ -28,9 +31,10 @@ export class SqlApiCallLog implements ApiCallLog {
         call.path.slice(0, 500),
         call.status,
         call.interactionId,
+        call.reason === null ? null : call.reason.slice(0, MAX_REASON_LENGTH),
       ]);
       await manager.query(
-        `INSERT INTO api_call (id, client_id, at, method, path, status, interaction_id) VALUES ${calls.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        `INSERT INTO api_call (id, client_id, at, method, path, status, interaction_id, reason) VALUES ${calls.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
         values,
       );
       for (const clientId of new Set(calls.map((call) => call.clientId))) {
@@ -52,11 +56,18 @@ export class SqlApiCallLog implements ApiCallLog {
 
   async listRecent(clientId: string, limit: number): Promise<ApiCall[]> {
     if (!isStorableId(clientId)) return [];
-    const rows: Array<{ client_id: string; at: Date | string; method: string; path: string; status: number | string; interaction_id: string }> =
-      await this.dataSource.query(
-        `SELECT client_id, at, method, path, status, interaction_id FROM api_call WHERE client_id = ? ORDER BY at DESC, id DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
-        [clientId],
-      );
+    const rows: Array<{
+      client_id: string;
+      at: Date | string;
+      method: string;
+      path: string;
+      status: number | string;
+      interaction_id: string;
+      reason: string | null;
+    }> = await this.dataSource.query(
+      `SELECT client_id, at, method, path, status, interaction_id, reason FROM api_call WHERE client_id = ? ORDER BY at DESC, id DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
+      [clientId],
+    );
     return rows.map((row) => ({
       clientId: row.client_id,
       at: readSqlTime(row.at),
@@ -65,6 +76,7 @@ export class SqlApiCallLog implements ApiCallLog {
       status: Number(row.status),
       interactionId: row.interaction_id,
       consentId: null,
+      reason: row.reason,
     }));
   }
 }

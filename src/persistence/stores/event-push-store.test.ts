@@ -1,5 +1,5 @@
 // Proves on the database under test that each due push is claimed by exactly one claimer at a time, even from two
-// connections (two processes) at once; that a claim expires; that an attempt and its outcome are recorded together
+// connections (two processes) at once; that a claim takes apps round-robin and no app beyond its allowance; that a claim expires; that an attempt and its outcome are recorded together
 // and only under the claim they were made under; and that the callback URL is the subscription's at claim time.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -127,6 +127,93 @@ test('60 due events claimed 5 at a time by 12 claimers on two connections at onc
   assert.equal(claimed.length, 60);
   assert.deepEqual(claimed.map((push) => push.jti).sort(), [...jtis].sort());
   assert.equal(new Set(claims.flatMap((batch) => batch.map((push) => push.claim))).size, claims.filter((batch) => batch.length > 0).length);
+});
+
+/**
+ * Raises `count` events of each app from `at`, the apps in turn, so that their due times interleave. (The tests of
+ * claim order each use an earlier time than the one before, so that none finds another's events due.)
+ */
+async function raiseInTurn(counts: Record<string, number>, at: Date): Promise<void> {
+  for (const clientId of Object.keys(counts)) await subscribe(clientId);
+  for (let round = 0; round < Math.max(...Object.values(counts)); round += 1) {
+    for (const [clientId, count] of Object.entries(counts)) {
+      if (round < count) await raise(clientId, 1, new Date(at.getTime() + round * 1_000));
+    }
+  }
+}
+
+/** Counts claimed pushes per app. */
+function perApp(claimed: readonly ClaimedPush[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const push of claimed) counts[push.clientId] = (counts[push.clientId] ?? 0) + 1;
+  return counts;
+}
+
+test('a flood of one app (12 due, the oldest) and 2 due of two others, limit 6 → round-robin: each app’s oldest first, 2 of each', async () => {
+  const at = new Date('2029-03-01T00:00:00Z');
+  await subscribe('cli_flood');
+  await raise('cli_flood', 12, new Date(at.getTime() - 60_000));
+  await raiseInTurn({ cli_quiet_1: 2, cli_quiet_2: 2 }, at);
+  const claimed = await storeOf(first).claimDuePushes(new Date(at.getTime() + 60_000), 6, new Date(at.getTime() + CLAIM_MS));
+  assert.deepEqual(perApp(claimed), { cli_flood: 2, cli_quiet_1: 2, cli_quiet_2: 2 });
+  const floodSequences = claimed.filter((push) => push.clientId === 'cli_flood').map((push) => push.sequence);
+  assert.deepEqual(
+    floodSequences.sort((a, b) => a - b),
+    [1, 2],
+    'an app’s oldest events first',
+  );
+});
+
+test('per-app allowance 3, the flooding app already holding 2 → a claim of 10 takes 1 more of it and every due event of the others', async () => {
+  const at = new Date('2029-02-01T00:00:00Z');
+  await subscribe('cli_flood_held');
+  await raise('cli_flood_held', 12, new Date(at.getTime() - 60_000));
+  await raiseInTurn({ cli_other_1: 3, cli_other_2: 1 }, at);
+  const held = new Map([
+    ['cli_flood_held', 2],
+    ['cli_other_2', 0],
+  ]);
+  const claimed = await storeOf(first).claimDuePushes(new Date(at.getTime() + 60_000), 10, new Date(at.getTime() + CLAIM_MS), { max: 3, held });
+  assert.deepEqual(perApp(claimed), { cli_flood_held: 1, cli_other_1: 3, cli_other_2: 1 });
+  const full = await storeOf(second).claimDuePushes(new Date(at.getTime() + 60_000), 10, new Date(at.getTime() + CLAIM_MS), {
+    max: 3,
+    held: new Map([['cli_flood_held', 3]]),
+  });
+  assert.deepEqual(perApp(full), {}, 'an app holding its allowance gets nothing more');
+});
+
+test('two claimers (two connections) racing for the same 16 due events, 8 each → each gets 8, every event claimed once', async () => {
+  const at = new Date('2029-01-01T00:00:00Z');
+  await raiseInTurn({ cli_race_a: 8, cli_race_b: 8 }, at);
+  const claims = await Promise.all(
+    [first, second].map((database) =>
+      storeOf(database).claimDuePushes(new Date(at.getTime() + 60_000), 8, new Date(at.getTime() + CLAIM_MS), { max: 8, held: new Map() }),
+    ),
+  );
+  assert.deepEqual(
+    claims.map((batch) => batch.length),
+    [8, 8],
+  );
+  assert.equal(new Set(claims.flat().map((push) => push.jti)).size, 16);
+});
+
+test('recordAndClaim: the results of 2 claimed events and a claim of 3 more with 1 allowed per app → both recorded, one more of the app and one of another claimed, in one call', async () => {
+  const at = new Date('2028-12-01T00:00:00Z');
+  await raiseInTurn({ cli_step_a: 4, cli_step_b: 1 }, at);
+  const now = new Date(at.getTime() + 60_000);
+  const first2 = (
+    await storeOf(first).claimDuePushes(now, 2, new Date(now.getTime() + CLAIM_MS), { max: 2, held: new Map([['cli_step_b', 2]]) })
+  ).filter((push) => push.clientId === 'cli_step_a');
+  assert.equal(first2.length, 2);
+  const { recorded, claimed } = await storeOf(second).recordAndClaim(
+    first2.map((push) => ({ push, attempt: attempt(202, now), decision: { state: 'delivered' as const } })),
+    { now, limit: 3, claimedUntil: new Date(now.getTime() + CLAIM_MS), perApp: { max: 1, held: new Map() } },
+  );
+  assert.deepEqual([...recorded].sort(), first2.map((push) => push.jti).sort());
+  assert.deepEqual(perApp(claimed), { cli_step_a: 1, cli_step_b: 1 });
+  assert.ok(claimed.every((push) => push.callbackUrl === CALLBACK && push.claim === claimed[0]?.claim));
+  const states = (await eventsOf('cli_step_a')).map((row) => row.pushState);
+  assert.deepEqual(states, ['delivered', 'delivered', 'pending', 'pending']);
 });
 
 test('a 500 recorded under the claim → attempt 1 stored with status and latency, the event pending at the next time, unclaimed', async () => {

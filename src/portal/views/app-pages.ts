@@ -230,11 +230,11 @@ ${
   model.calls.length === 0
     ? html`<p>No API calls yet. Calls appear here within a second or two.</p>`
     : html`<div class="table-wrap"><table class="table">
-<caption>The newest ${model.calls.length} calls to the Open Banking API (the newest 100 are kept)</caption>
-<thead><tr><th scope="col">Time</th><th scope="col">Method</th><th scope="col">Path</th><th scope="col">Status</th><th scope="col">x-fapi-interaction-id</th></tr></thead>
+<caption>The newest ${model.calls.length} calls to the Open Banking API, live event stream connections included (the newest 100 are kept)</caption>
+<thead><tr><th scope="col">Time</th><th scope="col">Method</th><th scope="col">Path</th><th scope="col">Status</th><th scope="col">Reason</th><th scope="col">x-fapi-interaction-id</th></tr></thead>
 <tbody>${model.calls.map(
         (call) =>
-          html`<tr><td>${formatDateTime(call.at)}</td><td class="mono">${call.method}</td><td class="mono">${call.path}</td><td>${call.status}</td><td class="mono">${call.interactionId}</td></tr>`,
+          html`<tr><td>${formatDateTime(call.at)}</td><td class="mono">${call.method}</td><td class="mono">${call.path}</td><td>${call.status}</td><td>${call.reason ?? ''}</td><td class="mono">${call.interactionId}</td></tr>`,
       )}</tbody>
 </table></div>`
 }

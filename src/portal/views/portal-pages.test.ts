@@ -81,6 +81,7 @@ describe('portal pages', () => {
           status: 403,
           interactionId: 'x',
           consentId: null,
+          reason: EVIL,
         },
       ],
       events: {

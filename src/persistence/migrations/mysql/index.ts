@@ -9,6 +9,8 @@ import { CustomerEmail1764500000000 } from './1764500000000-customer-email.js';
 import { ConsentExpiryIndex1764600000000 } from './1764600000000-consent-expiry-index.js';
 import { VrpConsents1764700000000 } from './1764700000000-vrp-consents.js';
 import { PaymentInstructions1764800000000 } from './1764800000000-payment-instructions.js';
+import { ApiCallReason1764900000000 } from './1764900000000-api-call-reason.js';
+import { EventPushByAppIndex1765000000000 } from './1765000000000-event-push-by-app-index.js';
 
 /** The mysql migrations, oldest first. */
 export const mysqlMigrations = [
@@ -23,4 +25,6 @@ export const mysqlMigrations = [
   ConsentExpiryIndex1764600000000,
   VrpConsents1764700000000,
   PaymentInstructions1764800000000,
+  ApiCallReason1764900000000,
+  EventPushByAppIndex1765000000000,
 ];

@@ -6,7 +6,15 @@ import { newId } from '../ids.js';
 import { netMovementMinor } from '../ledger/funds.js';
 import { totalCharges } from './charges.js';
 import { assertSameAsConsent, ConsentMismatch } from './consent-match.js';
-import { PaymentStatus, type DomesticPayment, type OrderedPayment, type PaymentExecution, type PaymentStore } from './domestic-payment.js';
+import {
+  PaymentStatus,
+  type DomesticPayment,
+  type ExecutionOutcome,
+  type OrderedPayment,
+  type PaymentExecution,
+  type PaymentStore,
+  type RiskWindows,
+} from './domestic-payment.js';
 import { findIdempotentReplay, idempotencyRecord, type IdempotencyClaim, type IdempotencyStore } from './idempotency.js';
 import type { DomesticPaymentConsent } from './payment-consent.js';
 import { instructionOf } from './payment-consents.js';
@@ -68,17 +76,37 @@ export async function makeDomesticPayment(
   }
   assertSameAsConsent(consent.request.Data.Initiation, request.Data.Initiation, 'Data.Initiation');
   assertSameAsConsent(consent.request.Risk, request.Risk, 'Risk');
-  const execution = await paymentExecution(services, consent, claim, now);
-  const execute = () => services.payments.execute(execution);
-  let outcome = await execute();
-  if (outcome.kind === 'duplicate-key') {
-    const replay = await findIdempotentReplay(services.idempotency, claim, now);
-    if (replay) return { payment: await storedPayment(services.payments, replay), consent, replayed: true };
-    outcome = await execute();
-  }
+  const outcome = await executeOnce(services, await paymentExecution(services, consent, claim, now), claim, now);
+  if (outcome.kind === 'replayed') return { payment: outcome.payment, consent, replayed: true };
   if (outcome.kind === 'created') return { payment: outcome.payment, consent: { ...consent, status: ConsentStatus.Consumed }, replayed: false };
   if (outcome.kind === 'duplicate-key') throw new Error('idempotency key conflict persisted after its record aged out');
   return replayOrRefuse(services, consent, claim, now);
+}
+
+/**
+ * Executes a payment once per idempotency key: when the store finds the key taken, the payment it made is replayed; a
+ * key whose record has just aged out is executed again (once).
+ */
+export async function executeOnce(
+  services: Pick<PaymentServices, 'payments' | 'idempotency'>,
+  execution: PaymentExecution,
+  claim: IdempotencyClaim,
+  now: Date,
+): Promise<ExecutionOutcome | { readonly kind: 'replayed'; readonly payment: DomesticPayment }> {
+  const outcome = await services.payments.execute(execution);
+  if (outcome.kind !== 'duplicate-key') return outcome;
+  const replay = await findIdempotentReplay(services.idempotency, claim, now);
+  if (replay) return { kind: 'replayed', payment: await storedPayment(services.payments, replay) };
+  return services.payments.execute(execution);
+}
+
+/** The windows a payment's risk facts are counted over at `now`: the UTC day, and the customer's and partner's velocity windows. */
+export function riskWindowsAt(risk: RiskPolicy, now: Date): RiskWindows {
+  return {
+    dayStart: startOfUtcDay(now),
+    customerWindowStart: new Date(now.getTime() - risk.customerVelocity.windowSeconds * 1000),
+    partnerWindowStart: new Date(now.getTime() - risk.partnerVelocity.windowSeconds * 1000),
+  };
 }
 
 /**
@@ -107,11 +135,7 @@ async function paymentExecution(
     payment,
     idempotency: idempotencyRecord(claim, payment.id, now),
     transfers,
-    riskWindows: {
-      dayStart: startOfUtcDay(now),
-      customerWindowStart: new Date(now.getTime() - services.risk.customerVelocity.windowSeconds * 1000),
-      partnerWindowStart: new Date(now.getTime() - services.risk.partnerVelocity.windowSeconds * 1000),
-    },
+    riskWindows: riskWindowsAt(services.risk, now),
     consentUse: { kind: 'consume' },
     decide: (facts) => decidedPayment(payment, decidePayment(order, facts), settleAfter),
   };

@@ -2,7 +2,6 @@ import { ConsentStatus } from '../../consents/consent-status.js';
 import { DomainError, InvalidConsentStatus, ResourceForbidden, ResourceNotFound } from '../../errors.js';
 import { newId } from '../../ids.js';
 import { netMovementMinor } from '../../ledger/funds.js';
-import { startOfUtcDay } from '../../accounts/balances.js';
 import { chargesFor, totalCharges, type FeeSchedule } from '../charges.js';
 import { assertSameAsConsent, ConsentMismatch } from '../consent-match.js';
 import type { DomesticPayment, OrderedPayment, PaymentExecution, PaymentStore } from '../domestic-payment.js';
@@ -11,7 +10,7 @@ import { resolvePayee, type PayeeResolution } from '../payee.js';
 import { decidePayment, type PaymentOrder } from '../payment-decision.js';
 import { parseInitiation, type PaymentInstruction } from '../payment-instruction.js';
 import { paymentTransfers } from '../payment-transfers.js';
-import { decidedPayment, storedPayment, type PaymentServices } from '../payments.js';
+import { decidedPayment, executeOnce, riskWindowsAt, storedPayment, type PaymentServices } from '../payments.js';
 import { DEFAULT_INTERACTION_TYPES, periodAnchor, readVrpControlParameters, VrpType, type VrpControlParameters } from './control-parameters.js';
 import { assessVrpPayment, ControlParametersBreached, usageWindows } from './limits.js';
 import type { DomesticVrpConsent, VrpConsentStore } from './vrp-consent.js';
@@ -91,14 +90,10 @@ export async function makeDomesticVrp(
   const payee = await resolvePayee(services.accounts, instruction.creditor, instruction.currency);
   if (request.Data.VRPType === VrpType.Sweeping) await assertOwnAccount(services, consent.customerId, payee);
   const execution = vrpExecution(services, consent, params, request, instruction, payee, claim, now);
-  const execute = () => services.payments.execute(execution);
-  let outcome = await execute();
-  if (outcome.kind === 'duplicate-key') {
-    const replay = await findIdempotentReplay(services.idempotency, claim, now);
-    if (replay) return { payment: await storedPayment(services.payments, replay), replayed: true };
-    outcome = await execute();
-  }
+  const outcome = await executeOnce(services, execution, claim, now);
   switch (outcome.kind) {
+    case 'replayed':
+      return { payment: outcome.payment, replayed: true };
     case 'created':
       return { payment: outcome.payment, replayed: false };
     case 'duplicate-instruction':
@@ -187,11 +182,7 @@ function vrpExecution(
     payment,
     idempotency: idempotencyRecord(claim, payment.id, now),
     transfers,
-    riskWindows: {
-      dayStart: startOfUtcDay(now),
-      customerWindowStart: new Date(now.getTime() - services.risk.customerVelocity.windowSeconds * 1000),
-      partnerWindowStart: new Date(now.getTime() - services.risk.partnerVelocity.windowSeconds * 1000),
-    },
+    riskWindows: riskWindowsAt(services.risk, now),
     consentUse: { kind: 'mandate', windows: usageWindows(params, anchor, now) },
     decide: (facts) => decidedPayment(payment, decidePayment(order, facts), settleAfter),
   };

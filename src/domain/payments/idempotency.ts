@@ -76,6 +76,42 @@ export function idempotencyRecord(claim: IdempotencyClaim, resourceId: string, n
   return { ...claim, resourceId, createdAt: now };
 }
 
+/** Where {@link createOnce} keeps what it creates: read by id, and inserted together with its idempotency record. */
+export interface CreatedOnceStore<T> {
+  findById(id: string): Promise<T | null>;
+  /** Stores `resource` and `record` atomically; false, storing nothing, when the key was taken meanwhile. */
+  insert(resource: T, record: IdempotencyRecord): Promise<boolean>;
+}
+
+/**
+ * Creates a resource once per idempotency key (NOTES §9): the same key with the same request within 24 hours returns
+ * what it created, as it stands now; with another request, `IdempotencyKeyReused`. `build` (which validates the request
+ * and may throw) runs only when there is nothing to replay; a concurrent request that stores the key first wins, and
+ * its resource is returned.
+ * @throws IdempotencyKeyReused, and whatever `build` throws.
+ */
+export async function createOnce<T extends { readonly id: string }>(
+  idempotency: IdempotencyStore,
+  store: CreatedOnceStore<T>,
+  claim: IdempotencyClaim,
+  now: Date,
+  build: () => T,
+): Promise<{ resource: T; replayed: boolean }> {
+  const replay = await findIdempotentReplay(idempotency, claim, now);
+  if (replay) return { resource: await stored(store, replay), replayed: true };
+  const resource = build();
+  if (await store.insert(resource, idempotencyRecord(claim, resource.id, now))) return { resource, replayed: false };
+  const winner = await idempotency.find(claim.clientId, claim.operation, claim.keyHash);
+  if (!winner) throw new Error('idempotency record vanished after a duplicate-key conflict');
+  return { resource: await stored(store, replayOf(winner, claim)), replayed: true };
+}
+
+async function stored<T>(store: CreatedOnceStore<T>, id: string): Promise<T> {
+  const resource = await store.findById(id);
+  if (!resource) throw new Error(`resource ${id} of an idempotency record is missing`);
+  return resource;
+}
+
 function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }

@@ -7,7 +7,7 @@ import { fundsAllow, type AccountFunds } from '../ledger/funds.js';
 import { grantReference } from '../consents/account-access-consents.js';
 import type { AppStanding } from '../partners/partner-app.js';
 import { chargesFor, totalCharges, type FeeSchedule } from './charges.js';
-import { findIdempotentReplay, idempotencyRecord, replayOf, type IdempotencyClaim, type IdempotencyStore } from './idempotency.js';
+import { createOnce, type IdempotencyClaim, type IdempotencyStore } from './idempotency.js';
 import type { DomesticPaymentConsent, PaymentConsentRequest, PaymentConsentStore } from './payment-consent.js';
 import { parseInitiation, type PaymentInstruction } from './payment-instruction.js';
 
@@ -40,35 +40,26 @@ export async function createPaymentConsent(
   claim: IdempotencyClaim,
   now: Date,
 ): Promise<CreatedConsent> {
-  const replay = await findIdempotentReplay(services.idempotency, claim, now);
-  if (replay) return { consent: await storedConsent(services.consents, replay), replayed: true };
-  const instruction = parseInitiation(request.Data.Initiation);
-  const consent: DomesticPaymentConsent = {
-    id: newId('pmc'),
-    clientId,
-    status: ConsentStatus.AwaitingAuthorisation,
-    statusReason: null,
-    request,
-    charges: chargesFor(services.fees, instruction.localInstrument, instruction.amountMinor, instruction.currency),
-    authoriseBy: authorisationDeadline(request, now),
-    customerId: null,
-    debtorAccountId: null,
-    debtor: null,
-    grantId: null,
-    authorisedAt: null,
-    createdAt: now,
-    statusUpdatedAt: now,
-  };
-  if (await services.consents.insert(consent, idempotencyRecord(claim, consent.id, now))) return { consent, replayed: false };
-  const winner = await services.idempotency.find(claim.clientId, claim.operation, claim.keyHash);
-  if (!winner) throw new Error('idempotency record vanished after a duplicate-key conflict');
-  return { consent: await storedConsent(services.consents, replayOf(winner, claim)), replayed: true };
-}
-
-async function storedConsent(store: PaymentConsentStore, id: string): Promise<DomesticPaymentConsent> {
-  const consent = await store.findById(id);
-  if (!consent) throw new Error(`payment consent ${id} of an idempotency record is missing`);
-  return consent;
+  const { resource, replayed } = await createOnce(services.idempotency, services.consents, claim, now, (): DomesticPaymentConsent => {
+    const instruction = parseInitiation(request.Data.Initiation);
+    return {
+      id: newId('pmc'),
+      clientId,
+      status: ConsentStatus.AwaitingAuthorisation,
+      statusReason: null,
+      request,
+      charges: chargesFor(services.fees, instruction.localInstrument, instruction.amountMinor, instruction.currency),
+      authoriseBy: authorisationDeadline(request, now),
+      customerId: null,
+      debtorAccountId: null,
+      debtor: null,
+      grantId: null,
+      authorisedAt: null,
+      createdAt: now,
+      statusUpdatedAt: now,
+    };
+  });
+  return { consent: resource, replayed };
 }
 
 function authorisationDeadline(request: PaymentConsentRequest, now: Date): Date {

@@ -9,7 +9,7 @@ import { fundsAllow } from '../../ledger/funds.js';
 import { parseAmount } from '../../money.js';
 import type { AppStanding } from '../../partners/partner-app.js';
 import { textOf } from '../../text.js';
-import { findIdempotentReplay, idempotencyRecord, replayOf, type IdempotencyClaim, type IdempotencyStore } from '../idempotency.js';
+import { createOnce, type IdempotencyClaim, type IdempotencyStore } from '../idempotency.js';
 import { AUTHORISATION_WINDOW_MS, type FundsReader } from '../payment-consents.js';
 import { parseAccount, type InitiationAccount, type PaymentAccount } from '../payment-instruction.js';
 import type { StatusReason } from '../risk-policy.js';
@@ -125,37 +125,28 @@ export async function createVrpConsent(
   claim: IdempotencyClaim,
   now: Date,
 ): Promise<CreatedVrpConsent> {
-  const replay = await findIdempotentReplay(services.idempotency, claim, now);
-  if (replay) return { consent: await storedConsent(services.vrpConsents, replay), replayed: true };
-  const controlParameters = parseVrpControlParameters(request.Data.ControlParameters, now);
-  parseVrpInitiation(request.Data.Initiation);
-  const consent: DomesticVrpConsent = {
-    id: newId('vrc'),
-    clientId,
-    status: ConsentStatus.AwaitingAuthorisation,
-    statusReason: null,
-    request,
-    validFrom: controlParameters.validFrom,
-    validTo: controlParameters.validTo,
-    customerId: null,
-    debtorAccountId: null,
-    debtor: null,
-    grantId: null,
-    authorisedAt: null,
-    createdAt: now,
-    statusUpdatedAt: now,
-    deletedAt: null,
-  };
-  if (await services.vrpConsents.insert(consent, idempotencyRecord(claim, consent.id, now))) return { consent, replayed: false };
-  const winner = await services.idempotency.find(claim.clientId, claim.operation, claim.keyHash);
-  if (!winner) throw new Error('idempotency record vanished after a duplicate-key conflict');
-  return { consent: await storedConsent(services.vrpConsents, replayOf(winner, claim)), replayed: true };
-}
-
-async function storedConsent(store: VrpConsentStore, id: string): Promise<DomesticVrpConsent> {
-  const consent = await store.findById(id);
-  if (!consent) throw new Error(`VRP consent ${id} of an idempotency record is missing`);
-  return consent;
+  const { resource, replayed } = await createOnce(services.idempotency, services.vrpConsents, claim, now, (): DomesticVrpConsent => {
+    const controlParameters = parseVrpControlParameters(request.Data.ControlParameters, now);
+    parseVrpInitiation(request.Data.Initiation);
+    return {
+      id: newId('vrc'),
+      clientId,
+      status: ConsentStatus.AwaitingAuthorisation,
+      statusReason: null,
+      request,
+      validFrom: controlParameters.validFrom,
+      validTo: controlParameters.validTo,
+      customerId: null,
+      debtorAccountId: null,
+      debtor: null,
+      grantId: null,
+      authorisedAt: null,
+      createdAt: now,
+      statusUpdatedAt: now,
+      deletedAt: null,
+    };
+  });
+  return { consent: resource, replayed };
 }
 
 /**

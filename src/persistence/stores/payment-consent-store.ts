@@ -11,9 +11,9 @@ import type {
 import type { StatusReason } from '../../domain/payments/risk-policy.js';
 import type { AppStanding } from '../../domain/partners/partner-app.js';
 import type { ConsentAccountRow, ConsentRow } from '../entities/consent.entity.js';
-import type { IdempotencyKeyRow } from '../entities/payment.entity.js';
-import { isDuplicateKeyError, isStorableId, readSqlTime } from '../sql.js';
+import { isStorableId, readSqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
+import { insertConsentWithKey } from './consent-insert.js';
 import { APP_STANDING_COLUMNS, APP_STANDING_JOIN, appStandingOf, type AppStandingRow } from './app-standing-sql.js';
 import { endLiveConsentsOfClient } from './client-consents.js';
 
@@ -33,17 +33,8 @@ interface StoredRequest {
 export class TypeOrmPaymentConsentStore implements PaymentConsentStore {
   constructor(private readonly dataSource: DataSource) {}
 
-  async insert(consent: DomesticPaymentConsent, idempotency: IdempotencyRecord): Promise<boolean> {
-    try {
-      await inTransaction(this.dataSource, async (manager) => {
-        await manager.getRepository<IdempotencyKeyRow>('IdempotencyKey').insert({ ...idempotency });
-        await manager.getRepository<ConsentRow>('Consent').insert(toRow(consent));
-      });
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+  insert(consent: DomesticPaymentConsent, idempotency: IdempotencyRecord): Promise<boolean> {
+    return insertConsentWithKey(this.dataSource, toRow(consent), idempotency);
   }
 
   async findById(id: string): Promise<DomesticPaymentConsent | null> {

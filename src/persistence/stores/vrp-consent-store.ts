@@ -8,9 +8,9 @@ import type { PaymentAuthorisation } from '../../domain/payments/payment-consent
 import type { StatusReason } from '../../domain/payments/risk-policy.js';
 import type { DomesticVrpConsent, VrpConsentRequest, VrpConsentStore } from '../../domain/payments/vrp/vrp-consent.js';
 import type { ConsentAccountRow, ConsentRow } from '../entities/consent.entity.js';
-import type { IdempotencyKeyRow } from '../entities/payment.entity.js';
-import { isDuplicateKeyError, isStorableId, readSqlTime } from '../sql.js';
+import { isStorableId, readSqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
+import { insertConsentWithKey } from './consent-insert.js';
 import { APP_STANDING_COLUMNS, APP_STANDING_JOIN, appStandingOf, type AppStandingRow } from './app-standing-sql.js';
 import { endLiveConsentsOfClient } from './client-consents.js';
 import { transitionConsent } from './consent-transition.js';
@@ -40,17 +40,8 @@ export class TypeOrmVrpConsentStore implements VrpConsentStore {
     return this.dataSource.getRepository<ConsentRow>('Consent');
   }
 
-  async insert(consent: DomesticVrpConsent, idempotency: IdempotencyRecord): Promise<boolean> {
-    try {
-      await inTransaction(this.dataSource, async (manager) => {
-        await manager.getRepository<IdempotencyKeyRow>('IdempotencyKey').insert({ ...idempotency });
-        await manager.getRepository<ConsentRow>('Consent').insert(toRow(consent));
-      });
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+  insert(consent: DomesticVrpConsent, idempotency: IdempotencyRecord): Promise<boolean> {
+    return insertConsentWithKey(this.dataSource, toRow(consent), idempotency);
   }
 
   async findById(id: string): Promise<DomesticVrpConsent | null> {

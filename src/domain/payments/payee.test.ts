@@ -29,11 +29,19 @@ describe('isOurAccount', () => {
 
 describe('resolvePayee', () => {
   test("Bob's current account by sort code, in GBP → internal to acc_bob_current", async () => {
-    assert.deepEqual(await resolvePayee(accounts, sortCode('99030141873205'), 'GBP'), { route: 'internal', accountId: 'acc_bob_current' });
+    assert.deepEqual(await resolvePayee(accounts, sortCode('99030141873205'), 'GBP'), {
+      route: 'internal',
+      accountId: 'acc_bob_current',
+      customerId: 'cus_sandbox_bob',
+    });
   });
 
   test("Alice's EUR account by IBAN, in EUR → internal to acc_alice_eur", async () => {
-    assert.deepEqual(await resolvePayee(accounts, iban('GB90OTBK99030131926835'), 'EUR'), { route: 'internal', accountId: 'acc_alice_eur' });
+    assert.deepEqual(await resolvePayee(accounts, iban('GB90OTBK99030131926835'), 'EUR'), {
+      route: 'internal',
+      accountId: 'acc_alice_eur',
+      customerId: 'cus_sandbox_alice',
+    });
   });
 
   test('our sort code with an account number that does not exist → refused AC01', async () => {

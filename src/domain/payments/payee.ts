@@ -11,7 +11,8 @@ export function isOurAccount(account: PaymentAccount): boolean {
 
 /** Where a payment's money lands. */
 export type PayeeResolution =
-  | { readonly route: 'internal'; readonly accountId: string }
+  /** A customer's account at this bank, and whose it is. */
+  | { readonly route: 'internal'; readonly accountId: string; readonly customerId: string }
   | { readonly route: 'external' }
   /** A payee at this bank that cannot receive this payment: the payment is rejected with this reason. */
   | { readonly route: 'refused'; readonly reason: StatusReason };
@@ -29,7 +30,7 @@ export async function resolvePayee(accounts: AccountStore, creditor: PaymentAcco
   if (account.currency !== currency) {
     return { route: 'refused', reason: { code: 'AM03', description: `The payee account does not take ${currency}` } };
   }
-  return { route: 'internal', accountId: account.id };
+  return { route: 'internal', accountId: account.id, customerId: account.holder.customerId };
 }
 
 /**

@@ -15,7 +15,7 @@ const LIMITS: RiskPolicy = {
   stepUpFromMinor: 25_000n,
 };
 
-const INTERNAL: PayeeResolution = { route: 'internal', accountId: 'acc_bob_current' };
+const INTERNAL: PayeeResolution = { route: 'internal', accountId: 'acc_bob_current', customerId: 'cus_sandbox_bob' };
 const EXTERNAL: PayeeResolution = { route: 'external' };
 const CLOSED: PayeeResolution = { route: 'refused', reason: { code: 'AC01', description: 'The payee account does not exist at this bank' } };
 

@@ -88,7 +88,7 @@ export async function makeDomesticVrp(
   }
   const instruction = parseInitiation(request.Data.Instruction, 'Data.Instruction');
   const payee = await resolvePayee(services.accounts, instruction.creditor, instruction.currency);
-  if (request.Data.VRPType === VrpType.Sweeping) await assertOwnAccount(services, consent.customerId, payee);
+  if (request.Data.VRPType === VrpType.Sweeping) assertOwnAccount(consent.customerId, payee);
   const execution = vrpExecution(services, consent, params, request, instruction, payee, claim, now);
   const outcome = await executeOnce(services, execution, claim, now);
   switch (outcome.kind) {
@@ -122,10 +122,8 @@ function assertAllowedByConsent(params: VrpControlParameters, request: VrpReques
 }
 
 /** Sweeping is me-to-me: a payee at this bank must be an account of the customer who gave the consent. */
-async function assertOwnAccount(services: VrpPaymentServices, customerId: string, payee: PayeeResolution): Promise<void> {
-  if (payee.route !== 'internal') return;
-  const [account] = await services.accounts.listByIds([payee.accountId]);
-  if (account?.holder.kind === 'customer' && account.holder.customerId === customerId) return;
+function assertOwnAccount(customerId: string, payee: PayeeResolution): void {
+  if (payee.route !== 'internal' || payee.customerId === customerId) return;
   throw new ControlParametersBreached(
     "A sweeping payment must go to one of the customer's own accounts; this creditor account belongs to someone else",
     'Data.ControlParameters.VRPType',

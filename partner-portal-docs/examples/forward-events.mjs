@@ -3,8 +3,8 @@
 //
 //   1. discovery, private_key_jwt client authentication, a DPoP key for the stream's tokens
 //   2. opens wss://<bank>/open-banking/v4.0/event-stream?after=<last sequence seen> with a client credentials token
-//   3. POSTs each event's signed SET to FORWARD_TO (Content-Type: application/jwt), prints one line per event, and
-//      only then records its sequence in SEQUENCE_FILE
+//   3. POSTs each event's signed SET to FORWARD_TO (Content-Type: application/jwt); once the receiver accepted it,
+//      records its sequence in SEQUENCE_FILE, and only then prints its line (a printed 2xx line is a recorded event)
 //   4. after a disconnect (network, token expiry, bank restart), reconnects with backoff from the last sequence
 //      recorded: no event is skipped, none is forwarded twice (unless your receiver failed and it is sent again)
 //
@@ -135,9 +135,9 @@ async function forward(event) {
     headers: { 'content-type': 'application/jwt', 'x-fapi-interaction-id': randomUUID() },
     body: event.set,
   });
+  if (response.ok) writeLastSequence(event.sequence);
   console.log(`#${event.sequence} ${event.jti} ${event.types.join(',')} → ${response.status}`);
   if (!response.ok) throw new Error(`${FORWARD_TO} answered ${response.status}`);
-  writeLastSequence(event.sequence);
 }
 
 /** A client credentials token with at least 30 s left (a new one for each connection after that). */

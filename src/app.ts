@@ -238,6 +238,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
         risk: config.payments.risk,
         settlementDelayMs: config.payments.settlementDelayMs,
       },
+      cbpii: { issuer: config.issuer, fundsConfirmationConsents, funds: payments, grants },
       events: {
         issuer: config.issuer,
         subscriptions,
@@ -339,6 +340,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
       logger,
       outages: OUTAGES,
       vrp: { provider, vrpConsents, accounts, customers },
+      fundsConfirmation: { provider, fundsConfirmationConsents, accounts, customers },
       payments: {
         provider,
         paymentConsents,

@@ -309,6 +309,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
       accounts,
       consents,
       vrpConsents,
+      fundsConfirmationConsents,
       connections: new SqlConnectionStore(dataSource),
       payments,
       grants,

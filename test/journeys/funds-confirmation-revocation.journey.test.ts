@@ -3,11 +3,14 @@
 // very next confirmation is refused (U009) and its refresh token too, the card issuer receives one event notification
 // carrying resource-update and consent-authorization-revoked about the consent, and the customer is mailed; the
 // consent then shows in the history. Another customer cannot revoke it, and a consent that ended cannot be revoked.
+// One that reaches its ExpirationDateTime is ended by the expiry job though nobody reads it (EXPD TKXP): the card issuer
+// hears resource-update, the customer is mailed and sees it in the history.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
 import * as client from 'openid-client';
 import { EventType } from '../../src/domain/events/event-types.js';
+import type { ConsentRow } from '../../src/persistence/entities/consent.entity.js';
 import { bankEvents, type BankEvents } from '../support/bank-events.js';
 import { CustomerBrowser, type Page } from '../support/customer-browser.js';
 import { authoriseFundsConsent, FUNDS_CONSENTS, registerFundsPartner, type FundsPartner } from '../support/funds-partner.js';
@@ -99,6 +102,27 @@ describe('funds confirmation consents in connected apps', () => {
     assert.doesNotMatch(after.html, new RegExp(`action="/account/[^"]*${consentId}`), 'nothing left to revoke');
     assert.match(after.html, /Tap Card/, 'the history still names the card issuer');
     assert.equal((await submit(alice, revokeAction(listed, consentId))).status, 400, 'a consent that ended cannot be revoked again');
+  });
+
+  test('an AUTH consent past its ExpirationDateTime → the expiry job makes it EXPD (TKXP) unread; one resource-update, one mail, in the history; U009 after', async () => {
+    const consentId = await issuer.createFundsConsent(undefined, { ExpirationDateTime: new Date(Date.now() + 3600_000).toISOString() });
+    const tokens = await authoriseFundsConsent(server, issuer, consentId);
+    const eventsBefore = (await events.eventsOf(issuer.clientId)).length;
+    const mailBefore = (await mailToAlice('Tap Card')).length;
+    await server.database.dataSource.getRepository<ConsentRow>('Consent').update({ id: consentId }, { expiresAt: new Date(Date.now() - 1000) });
+    await server.instance.jobs.expireConsents(new Date());
+    const [row] = await server.database.dataSource.query('SELECT status, status_reason_code FROM consent WHERE id = ?', [consentId]);
+    assert.deepEqual({ ...row }, { status: 'EXPD', status_reason_code: 'TKXP' }, 'expired by the job, before anyone read it');
+    const raised = (await events.eventsOf(issuer.clientId)).slice(eventsBefore);
+    assert.deepEqual(
+      raised.map((event) => [event.eventTypes, event.resourceType, event.resourceId]),
+      [['UK.OBIE.Resource-Update', 'funds-confirmation-consent', consentId]],
+    );
+    assert.equal((await mailToAlice('Tap Card')).length, mailBefore + 1, 'alice is told the checks ended');
+    const page = await (await loggedIn('alice', 'alice-sandbox-1')).follow('/account', 'never:');
+    assert.doesNotMatch(page.html, new RegExp(`action="/account/[^"]*${consentId}`), 'nothing left to stop');
+    const refused = await issuer.confirmFunds(tokens.access_token, consentId, '1.00');
+    assert.equal(refused.body.Errors[0].ErrorCode, 'U009');
   });
 
   test("another customer's revocation of the consent → refused, the consent stays AUTH and keeps confirming funds", async () => {

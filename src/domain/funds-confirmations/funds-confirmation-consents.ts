@@ -1,6 +1,6 @@
 import { shareableAccounts, type Account } from '../accounts/account.js';
 import type { GrantRevoker } from '../consents/account-access-consent.js';
-import { grantReference } from '../consents/account-access-consents.js';
+import { usableByToken } from '../consents/account-access-consents.js';
 import { ConsentStatus } from '../consents/consent-status.js';
 import { parseRequestDateTime } from '../dates.js';
 import { ActionNotAllowed, InvalidConsentStatus, InvalidDate, InvalidField, ResourceForbidden, ResourceNotFound } from '../errors.js';
@@ -274,7 +274,7 @@ export async function findFundsConfirmationConsentBackingGrant(
 
 /**
  * The consent behind a customer access token, with the standing of its app (null: the app is gone), read together: it
- * exists, belongs to the token's client and still rests on the grant the token came from (see {@link grantReference}).
+ * exists, belongs to the token's client and still rests on the grant the token came from (see {@link usableByToken}).
  * Its status is for each use to check (U009).
  * @returns null when the token cannot use it.
  */
@@ -284,10 +284,7 @@ export async function findFundsConfirmationConsentOfToken(
   clientId: string,
   tokenGrantReference: string,
 ): Promise<{ consent: FundsConfirmationConsent; app: AppStanding | null } | null> {
-  const found = await store.findWithApp(consentId);
-  const consent = found?.consent;
-  if (!consent || consent.clientId !== clientId || !consent.grantId || grantReference(consent.grantId) !== tokenGrantReference) return null;
-  return found;
+  return usableByToken(await store.findWithApp(consentId), clientId, tokenGrantReference);
 }
 
 /** A consent as the lifecycle leaves it at `now` (for a use that must see it current, such as a confirmation). */

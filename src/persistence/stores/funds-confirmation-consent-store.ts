@@ -1,4 +1,4 @@
-import { In, LessThanOrEqual, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { ConsentStatus } from '../../domain/consents/consent-status.js';
 import type { EventDraft } from '../../domain/events/event-notification.js';
 import type {
@@ -9,11 +9,10 @@ import type {
 import type { CustomerNotice } from '../../domain/mail/customer-notice.js';
 import type { AppStanding } from '../../domain/partners/partner-app.js';
 import type { StatusReason } from '../../domain/payments/risk-policy.js';
-import type { ConsentAccountRow, ConsentRow } from '../entities/consent.entity.js';
+import type { ConsentRow } from '../entities/consent.entity.js';
 import { isStorableId, readSqlTime } from '../sql.js';
-import { inTransaction } from '../transactions.js';
 import { APP_STANDING_COLUMNS, APP_STANDING_JOIN, appStandingOf, type AppStandingRow } from './app-standing-sql.js';
-import { endLiveConsentsOfClient } from './client-consents.js';
+import { authoriseConsentOnAccount, endLiveConsentsOfClient, listLiveConsentsDueForExpiry } from './client-consents.js';
 import { transitionConsent } from './consent-transition.js';
 import type { EventOutboxWriter } from './event-outbox-writer.js';
 
@@ -71,18 +70,8 @@ export class TypeOrmFundsConfirmationConsentStore implements FundsConfirmationCo
     return row ? { consent: fromRaw(row), app: appStandingOf(row) } : null;
   }
 
-  async authorise(consentId: string, authorisation: { customerId: string; accountId: string; grantId: string }, at: Date): Promise<boolean> {
-    return inTransaction(this.dataSource, async (manager) => {
-      const result = await manager
-        .getRepository<ConsentRow>('Consent')
-        .update(
-          { id: consentId, kind: FUNDS_CONFIRMATION_CONSENT_KIND, status: 'AWAU' },
-          { status: 'AUTH', customerId: authorisation.customerId, grantId: authorisation.grantId, authorisedAt: at, statusUpdatedAt: at },
-        );
-      if (!result.affected) return false;
-      await manager.getRepository<ConsentAccountRow>('ConsentAccount').insert({ consentId, accountId: authorisation.accountId });
-      return true;
-    });
+  authorise(consentId: string, authorisation: { customerId: string; accountId: string; grantId: string }, at: Date): Promise<boolean> {
+    return authoriseConsentOnAccount(this.dataSource, FUNDS_CONFIRMATION_CONSENT_KIND, consentId, authorisation, at);
   }
 
   transition(
@@ -97,15 +86,8 @@ export class TypeOrmFundsConfirmationConsentStore implements FundsConfirmationCo
     return transitionConsent(this.dataSource, this.outbox, FUNDS_CONFIRMATION_CONSENT_KIND, { consentId, from, to, at, reason, events, notices });
   }
 
-  async listDueForExpiry(now: Date, limit: number): Promise<FundsConfirmationConsent[]> {
-    const rows = await this.dataSource.getRepository<ConsentRow>('Consent').find({
-      select: { id: true },
-      where: { kind: FUNDS_CONFIRMATION_CONSENT_KIND, status: In(['AWAU', 'AUTH']), expiresAt: LessThanOrEqual(now) },
-      order: { expiresAt: 'ASC' },
-      take: limit,
-    });
-    const consents = await Promise.all(rows.map((row) => this.findById(row.id)));
-    return consents.filter((consent): consent is FundsConfirmationConsent => consent !== null);
+  listDueForExpiry(now: Date, limit: number): Promise<FundsConfirmationConsent[]> {
+    return listLiveConsentsDueForExpiry(this.dataSource, FUNDS_CONFIRMATION_CONSENT_KIND, now, limit, (id) => this.findById(id));
   }
 
   cancelAllOfClient(clientId: string, at: Date, reason: StatusReason): Promise<string[]> {

@@ -196,11 +196,13 @@ describe('confirmation of funds (CBPII)', () => {
     assert.equal((await clientCall('GET', `${FUNDS_CONSENTS}/${consentId}`)).body.Data.Status, 'AWAU');
   });
 
-  test('DELETE → 204 and CANC; the customer token confirms nothing (U009) and its refresh token is refused; unknown id → 400 U011', async () => {
+  test('DELETE → 204 and CANC (again → 204, unchanged); the customer token confirms nothing (U009) and its refresh token is refused; unknown id → 400 U011', async () => {
     const { consentId, tokens } = await authorisedConsent();
     const deleted = await clientCall('DELETE', `${FUNDS_CONSENTS}/${consentId}`);
     assert.equal(deleted.status, 204);
     assert.equal(deleted.body, undefined);
+    assert.equal((await clientCall('GET', `${FUNDS_CONSENTS}/${consentId}`)).body.Data.Status, 'CANC');
+    assert.equal((await clientCall('DELETE', `${FUNDS_CONSENTS}/${consentId}`)).status, 204, 'deleting an ended consent changes nothing');
     assert.equal((await clientCall('GET', `${FUNDS_CONSENTS}/${consentId}`)).body.Data.Status, 'CANC');
     assertRefused(await issuer.confirmFunds(tokens.access_token, consentId, '1.00'), 400, 'U009');
     await expectInvalidGrant(refresh(tokens.refresh_token as string));

@@ -7,7 +7,7 @@ export interface FundsConfirmationConsentPageModel {
   /** The partner's display name. Untrusted: always escaped. */
   partnerName: string;
   customerName: string;
-  /** The customer's account the consent names (e.g. `Current account ••6819 · GBP`); null when it is not theirs. */
+  /** The customer's account the consent names (e.g. `Current account ••6819 · GBP`); null when it is not one of their open accounts. */
   account: string | null;
   /** The account the partner named, masked (shown when it is not the customer's). */
   namedAccount: string;
@@ -25,7 +25,7 @@ export function renderFundsConfirmationConsentPage(model: FundsConfirmationConse
   const { partnerName } = model;
   const error = model.account
     ? model.error
-    : `${partnerName} asks to check an account that is not one of yours (${model.namedAccount}), so you cannot agree to this.`;
+    : `${partnerName} asks to check an account (${model.namedAccount}) that is not one of your open accounts, so you cannot agree to this.`;
   const body = html`<h1>${partnerName} wants to check that your account has enough money for payments you make with its card</h1>
 <p class="signed-in">Signed in as <strong>${model.customerName}</strong></p>
 ${error && html`<div class="alert" role="alert"><p>${error}</p></div>`}

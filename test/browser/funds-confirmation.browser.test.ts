@@ -56,7 +56,7 @@ describe('confirmation of funds in Chromium', () => {
       await Promise.all([page.waitForURL(/notice=funds-checks-stopped/), page.keyboard.press('Enter')]);
       assert.match(await page.getByRole('status').innerText(), /can no longer check whether your account has enough money/);
       assert.equal(await page.getByRole('article', { name: /Plastic Card Co/ }).count(), 0, 'no longer listed as in force');
-      assert.match(await page.getByRole('table', { name: /funds checks that ended/ }).innerText(), /Plastic Card Co/, 'but in the history');
+      assert.match(await page.getByRole('table', { name: /^Access you gave before/ }).innerText(), /Plastic Card Co/, 'but in the history');
 
       const refused = await issuer.confirmFunds(tokens.access_token, consentId, '10.00');
       assert.equal(refused.status, 400);

@@ -124,68 +124,27 @@ export function createCustomerAccountRoutes(dependencies: CustomerAccountDepende
     }),
   );
 
-  router.post(
-    '/connections/:consentId/revoke',
-    forms,
-    withCustomer(async (ctx, customer, csrf) => {
-      await act(
-        ctx,
-        customer,
-        csrf,
-        () => revokeConsentByCustomer(dependencies.consents, dependencies.grants, customer.id, pathParam(ctx, 'consentId'), new Date()),
-        'revoked',
-      );
-    }),
-  );
+  /** A form the customer posts about one of their consents: `run` makes the change, then the page says `done`. */
+  function consentAction(path: string, done: string, run: (ctx: Context, customerId: string, consentId: string, now: Date) => Promise<void>) {
+    router.post(
+      path,
+      forms,
+      withCustomer((ctx, customer, csrf) => act(ctx, customer, csrf, () => run(ctx, customer.id, pathParam(ctx, 'consentId'), new Date()), done)),
+    );
+  }
 
-  router.post(
-    '/connections/:consentId/remove-account',
-    forms,
-    withCustomer(async (ctx, customer, csrf) => {
-      const accountId = text(formOf(ctx).accountId, 64);
-      await act(
-        ctx,
-        customer,
-        csrf,
-        () => removeAccountFromConsent(dependencies.consents, customer.id, pathParam(ctx, 'consentId'), accountId, new Date()),
-        'account-removed',
-      );
-    }),
+  const { consents, vrpConsents, fundsConfirmationConsents, grants } = dependencies;
+  consentAction('/connections/:consentId/revoke', 'revoked', (_ctx, customerId, consentId, now) =>
+    revokeConsentByCustomer(consents, grants, customerId, consentId, now),
   );
-
-  router.post(
-    '/mandates/:consentId/cancel',
-    forms,
-    withCustomer(async (ctx, customer, csrf) => {
-      await act(
-        ctx,
-        customer,
-        csrf,
-        () => revokeVrpConsentByCustomer(dependencies.vrpConsents, dependencies.grants, customer.id, pathParam(ctx, 'consentId'), new Date()),
-        'mandate-cancelled',
-      );
-    }),
+  consentAction('/connections/:consentId/remove-account', 'account-removed', (ctx, customerId, consentId, now) =>
+    removeAccountFromConsent(consents, customerId, consentId, text(formOf(ctx).accountId, 64), now),
   );
-
-  router.post(
-    '/funds-checks/:consentId/stop',
-    forms,
-    withCustomer(async (ctx, customer, csrf) => {
-      await act(
-        ctx,
-        customer,
-        csrf,
-        () =>
-          revokeFundsConfirmationConsentByCustomer(
-            dependencies.fundsConfirmationConsents,
-            dependencies.grants,
-            customer.id,
-            pathParam(ctx, 'consentId'),
-            new Date(),
-          ),
-        'funds-checks-stopped',
-      );
-    }),
+  consentAction('/mandates/:consentId/cancel', 'mandate-cancelled', (_ctx, customerId, consentId, now) =>
+    revokeVrpConsentByCustomer(vrpConsents, grants, customerId, consentId, now),
+  );
+  consentAction('/funds-checks/:consentId/stop', 'funds-checks-stopped', (_ctx, customerId, consentId, now) =>
+    revokeFundsConfirmationConsentByCustomer(fundsConfirmationConsents, grants, customerId, consentId, now),
   );
 
   /** A change the customer asked for; a refusal is shown on the connections page. */

@@ -175,7 +175,7 @@ ${
   model.ended.length === 0
     ? html`<p>Nothing yet.</p>`
     : html`<div class="table-wrap"><table class="table">
-<caption>Access you gave before, payments you approved, and payment mandates and funds checks that ended</caption>
+<caption>Access you gave before, payments you approved, and funds checks and payment mandates that ended</caption>
 <thead><tr><th scope="col">App</th><th scope="col">What</th><th scope="col">Given on</th><th scope="col">Now</th></tr></thead>
 <tbody>${model.ended.map((connection) => html`<tr><td>${connection.appName}</td><td>${connection.what}</td><td>${connection.grantedOn}</td><td>${connection.outcome}</td></tr>`)}</tbody>
 </table></div>`

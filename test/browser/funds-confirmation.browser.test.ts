@@ -26,6 +26,8 @@ describe('confirmation of funds in Chromium', () => {
       const start = await issuer.pushAuthorizationRequest(consentId);
       await page.goto(start.url.href);
       await logInWithKeyboard(page, 'alice', 'alice-sandbox-1');
+      const agree = page.getByRole('button', { name: 'Agree to these checks' });
+      await agree.waitFor();
 
       const heading = await page.getByRole('heading', { level: 1 }).innerText();
       assert.match(heading, /Plastic Card Co/, 'the page names the card issuer');
@@ -34,7 +36,6 @@ describe('confirmation of funds in Chromium', () => {
       assert.doesNotMatch(text, /99030131926819/, 'never the whole number');
       assert.match(text, /will learn only yes or no/);
       assert.match(text, /will not see your balance/, 'it says what the card issuer is not told');
-      const agree = page.getByRole('button', { name: 'Agree to these checks' });
       await agree.focus();
       // Enter on the focused button through its locator: a bare page.keyboard.press('Enter') submits the form too, but
       // then this Chromium does not route the bank's redirect to the partner's callback (ERR_UNSAFE_PORT for port 9).

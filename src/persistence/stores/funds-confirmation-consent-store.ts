@@ -13,6 +13,7 @@ import type { ConsentRow } from '../entities/consent.entity.js';
 import { isStorableId, readSqlTime } from '../sql.js';
 import { APP_STANDING_COLUMNS, APP_STANDING_JOIN, appStandingOf, type AppStandingRow } from './app-standing-sql.js';
 import { authoriseConsentOnAccount, endLiveConsentsOfClient, listLiveConsentsDueForExpiry } from './client-consents.js';
+import { newConsentRow } from './consent-insert.js';
 import { transitionConsent } from './consent-transition.js';
 import type { EventOutboxWriter } from './event-outbox-writer.js';
 
@@ -97,27 +98,7 @@ export class TypeOrmFundsConfirmationConsentStore implements FundsConfirmationCo
 
 function toRow(consent: FundsConfirmationConsent): ConsentRow {
   const request: StoredRequest = { body: consent.request };
-  return {
-    id: consent.id,
-    kind: FUNDS_CONFIRMATION_CONSENT_KIND,
-    clientId: consent.clientId,
-    status: consent.status,
-    statusReasonCode: consent.statusReason?.code ?? null,
-    statusReasonDescription: consent.statusReason?.description ?? null,
-    permissions: [],
-    expiresAt: consent.expiresAt,
-    transactionFromAt: null,
-    transactionToAt: null,
-    customerId: consent.customerId,
-    grantId: consent.grantId,
-    authorisedAt: consent.authorisedAt,
-    createdAt: consent.createdAt,
-    statusUpdatedAt: consent.statusUpdatedAt,
-    request,
-    lastUsedAt: null,
-    validFromAt: null,
-    deletedAt: null,
-  };
+  return newConsentRow(FUNDS_CONFIRMATION_CONSENT_KIND, consent, { request, expiresAt: consent.expiresAt });
 }
 
 /** A funds confirmation consent row as raw SQL returns it (snake_case, JSON as text, SQLite times as text). */

@@ -10,7 +10,7 @@ import type { DomesticVrpConsent, VrpConsentRequest, VrpConsentStore } from '../
 import type { ConsentRow } from '../entities/consent.entity.js';
 import { isStorableId, readSqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
-import { insertConsentWithKey } from './consent-insert.js';
+import { insertConsentWithKey, newConsentRow } from './consent-insert.js';
 import { APP_STANDING_COLUMNS, APP_STANDING_JOIN, appStandingOf, type AppStandingRow } from './app-standing-sql.js';
 import { authoriseConsentOnAccount, endLiveConsentsOfClient, listLiveConsentsDueForExpiry } from './client-consents.js';
 import { transitionConsent } from './consent-transition.js';
@@ -119,27 +119,12 @@ export class TypeOrmVrpConsentStore implements VrpConsentStore {
 
 function toRow(consent: DomesticVrpConsent): ConsentRow {
   const request: StoredRequest = { body: consent.request };
-  return {
-    id: consent.id,
-    kind: VRP_CONSENT_KIND,
-    clientId: consent.clientId,
-    status: consent.status,
-    statusReasonCode: consent.statusReason?.code ?? null,
-    statusReasonDescription: consent.statusReason?.description ?? null,
-    permissions: [],
-    expiresAt: consent.validTo,
-    transactionFromAt: null,
-    transactionToAt: null,
-    customerId: consent.customerId,
-    grantId: consent.grantId,
-    authorisedAt: consent.authorisedAt,
-    createdAt: consent.createdAt,
-    statusUpdatedAt: consent.statusUpdatedAt,
+  return newConsentRow(VRP_CONSENT_KIND, consent, {
     request,
-    lastUsedAt: null,
+    expiresAt: consent.validTo,
     validFromAt: consent.validFrom,
     deletedAt: consent.deletedAt,
-  };
+  });
 }
 
 /** A VRP consent row as raw SQL returns it (snake_case, JSON as text, SQLite times as text). */

@@ -19,6 +19,12 @@ const SCHEMAS: Readonly<Record<string, readonly string[]>> = {
     'OBReadTransaction6',
     'OBErrorResponse1',
   ],
+  'confirmation-funds-openapi.json': [
+    'OBFundsConfirmationConsent1',
+    'OBFundsConfirmationConsentResponse1',
+    'OBFundsConfirmation1',
+    'OBFundsConfirmationResponse1',
+  ],
   'events-openapi.json': [
     'OBEventSubscription1',
     'OBEventSubscriptionResponse1',

@@ -47,6 +47,7 @@ import { TypeOrmPartnerUserStore } from './persistence/stores/partner-user-store
 import { TypeOrmPaymentConsentStore } from './persistence/stores/payment-consent-store.js';
 import { TypeOrmPaymentStore } from './persistence/stores/payment-store.js';
 import { TypeOrmVrpConsentStore } from './persistence/stores/vrp-consent-store.js';
+import { TypeOrmFundsConfirmationConsentStore } from './persistence/stores/funds-confirmation-consent-store.js';
 import { ReplayGuardStore } from './persistence/stores/replay-guard-store.js';
 import { TypeOrmServerKeyStore } from './persistence/stores/server-key-store.js';
 import { TypeOrmWebSessionStore } from './persistence/stores/web-session-store.js';
@@ -68,6 +69,7 @@ import { SqlTestEventStore } from './persistence/stores/test-event-store.js';
 import { settleDuePayments } from './domain/payments/settlement.js';
 import { expireDueConsents } from './domain/consents/account-access-consents.js';
 import { expireDueVrpConsents } from './domain/payments/vrp/vrp-consents.js';
+import { expireDueFundsConfirmationConsents } from './domain/funds-confirmations/funds-confirmation-consents.js';
 import { deliverDueEvents, type DeliveryRun, type EventPushWorker } from './domain/events/deliver-due-events.js';
 import { EventPushPipeline } from './domain/events/event-push-pipeline.js';
 import { DEFAULT_PUSH_RETRY_POLICY, type PushRetryPolicy } from './domain/events/push-retry-policy.js';
@@ -149,6 +151,8 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const ledger = new SqlLedgerReader(dataSource, dialect);
   const paymentConsents = new TypeOrmPaymentConsentStore(dataSource);
   const vrpConsents = new TypeOrmVrpConsentStore(dataSource, outbox);
+  const fundsConfirmationConsents = new TypeOrmFundsConfirmationConsentStore(dataSource, outbox);
+  const intentStores = { accountAccess: consents, payments: paymentConsents, vrp: vrpConsents, fundsConfirmation: fundsConfirmationConsents };
   const payments = new TypeOrmPaymentStore(dataSource, dialect, outbox);
   const partners = new TypeOrmPartnerStore(dataSource);
   const sessions = new TypeOrmWebSessionStore(dataSource);
@@ -163,7 +167,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
     adapter: createOidcAdapter(dataSource),
     keys,
     logger,
-    intents: intents(consents, paymentConsents, vrpConsents),
+    intents: intents(intentStores),
     customers,
     registrationEndpoint,
     fetch: fetchKeySet,
@@ -234,6 +238,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
         risk: config.payments.risk,
         settlementDelayMs: config.payments.settlementDelayMs,
       },
+      cbpii: { issuer: config.issuer, fundsConfirmationConsents, funds: payments, grants },
       events: {
         issuer: config.issuer,
         subscriptions,
@@ -261,8 +266,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
         rememberRequestOnce: (key, expiresAt) => replayGuard.rememberOnce('dcr-jti', key, expiresAt),
       },
       ownDirectoryIssuer: directory?.issuer ?? null,
-      endConsents: (clientId, now) =>
-        endConsentsOfApp({ accountAccess: consents, payments: paymentConsents, vrp: vrpConsents }, grants, clientId, now),
+      endConsents: (clientId, now) => endConsentsOfApp(intentStores, grants, clientId, now),
       logger,
       outages: OUTAGES,
     }),
@@ -305,6 +309,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
       accounts,
       consents,
       vrpConsents,
+      fundsConfirmationConsents,
       connections: new SqlConnectionStore(dataSource),
       payments,
       grants,
@@ -336,6 +341,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
       logger,
       outages: OUTAGES,
       vrp: { provider, vrpConsents, accounts, customers },
+      fundsConfirmation: { provider, fundsConfirmationConsents, accounts, customers },
       payments: {
         provider,
         paymentConsents,
@@ -373,7 +379,10 @@ export async function createOpenTeller(config: Config, database: Database, logge
     settlePayments: (now) => settleDuePayments(payments, sandboxSchemeAnswer, now),
     deliverEvents: (now) => deliverDueEvents(pushWorker, now),
     startEventPushing: () => startEventPushing(new EventPushPipeline(pushWorker), { intervalMs: EVENT_PUSH_INTERVAL_MS, logger }),
-    expireConsents: async (now) => (await expireDueConsents(consents, now)) + (await expireDueVrpConsents(vrpConsents, now)),
+    expireConsents: async (now) =>
+      (await expireDueConsents(consents, now)) +
+      (await expireDueVrpConsents(vrpConsents, now)) +
+      (await expireDueFundsConfirmationConsents(fundsConfirmationConsents, now)),
   };
   return { app, provider, calls, jobs, outbox, handleUpgrade, closeEventStreams: () => eventStreams.close() };
 }

@@ -1,7 +1,8 @@
 // Helpers shared by the runnable examples: reading a setting, a file or a private key file; catching the
-// authorization callback (a loopback listener, or the URL pasted back into the terminal); and what the payment
-// examples share: the payment app's connection to the bank (discovery, client authentication, DPoP, message signing),
-// the signed call to the payment API, and the customer's authorization of a consent.
+// authorization callback (a loopback listener, or the URL pasted back into the terminal); an app's connection to the
+// bank (discovery, client authentication, DPoP) with the call to the APIs that sign nothing (account information,
+// confirmation of funds); what the payment examples add (message signing, the signed call to the payment API); and the
+// customer's authorization of a consent.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -136,6 +137,75 @@ export function required(name, what) {
 }
 
 /**
+ * The bank's discovery document and private_key_jwt client authentication with the key in `privateJwkFile`, for
+ * openid-client; and one DPoP key pair for the whole run (the PAR binds the authorization code to it, and the customer's
+ * tokens stay bound to it: keep it with them).
+ */
+async function discoverBank(issuer, clientId, privateJwkFile) {
+  const clientKey = await loadPrivateKey('PRIVATE_JWK_FILE', privateJwkFile);
+  const config = await client.discovery(
+    new URL(issuer),
+    clientId,
+    undefined,
+    client.PrivateKeyJwt({ key: clientKey.key, kid: clientKey.kid }),
+    // A local sandbox issuer is plain http; openid-client refuses http unless told otherwise.
+    new URL(issuer).protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : undefined,
+  );
+  return { config, DPoP: client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256')) };
+}
+
+/**
+ * An app connected to the bank for an API that signs nothing (account information: scope accounts; confirmation of
+ * funds: scope fundsconfirmations), from the settings ISSUER, CLIENT_ID and PRIVATE_JWK_FILE. A missing setting says
+ * what to set and exits with 2.
+ *
+ * - `config`, `DPoP`: as for a payment app (see connectPaymentApp);
+ * - `callApi(accessToken, url, method, body)`: calls the API with a DPoP-bound token; returns the parsed JSON body (null
+ *   for a 204); throws a BankRefusal with the HTTP status and the OBIE error body otherwise;
+ * - `clientCredentials()`: a client credentials token of `scope`.
+ */
+export async function connectApp(scope) {
+  const issuer = bankIssuer();
+  const clientId = required('CLIENT_ID', "your app's client id (cli_…), shown on its page in the portal");
+  const privateJwkFile = required('PRIVATE_JWK_FILE', 'the path of your private key file, a JWK with "kid" as generate-keys.mjs writes it');
+  const { config, DPoP } = await discoverBank(issuer, clientId, privateJwkFile);
+  console.log(`Discovered ${config.serverMetadata().issuer}`);
+  return {
+    issuer,
+    config,
+    DPoP,
+    clientCredentials: () => client.clientCredentialsGrant(config, { scope }, { DPoP }),
+    async callApi(accessToken, url, method, body) {
+      const headers = new Headers({ accept: 'application/json', 'x-fapi-interaction-id': randomUUID() });
+      if (body !== undefined) headers.set('content-type', 'application/json');
+      let response;
+      try {
+        response = await client.fetchProtectedResource(
+          config,
+          accessToken,
+          new URL(url),
+          method,
+          body === undefined ? undefined : JSON.stringify(body),
+          headers,
+          { DPoP },
+        );
+      } catch (error) {
+        // openid-client throws on a 401 that carries a WWW-Authenticate challenge; the response is attached.
+        if (error instanceof client.WWWAuthenticateChallengeError) {
+          const text = await error.response.text();
+          throw new BankRefusal(`${method} ${url}`, error.response.status, text || error.response.headers.get('www-authenticate'), { cause: error });
+        }
+        throw error;
+      }
+      if (response.status === 204) return null;
+      const text = await response.text();
+      if (!response.ok) throw new BankRefusal(`${method} ${url}`, response.status, text);
+      return JSON.parse(text);
+    },
+  };
+}
+
+/**
  * A payment (PISP) app connected to the bank, from the settings every payment example shares: ISSUER, CLIENT_ID,
  * PARTNER_ID, PRIVATE_JWK_FILE, SIGNING_JWK_FILE, JWS_TRUST_ANCHOR (default: the issuer's host name, which is the
  * bank's default) and BANK_ORGANISATION_ID (default openteller). A missing setting says what to set and exits with 2.
@@ -158,21 +228,11 @@ export async function connectPaymentApp() {
   const trustAnchor = process.env.JWS_TRUST_ANCHOR ?? new URL(issuer).hostname;
   const bankOrganisationId = process.env.BANK_ORGANISATION_ID ?? 'openteller';
 
-  const clientKey = await loadPrivateKey('PRIVATE_JWK_FILE', privateJwkFile);
   const signingKey = await loadPrivateKey('SIGNING_JWK_FILE', signingJwkFile, 'PS256'); // message signatures use PS256: an RSA key
   const signer = { key: signingKey.key, kid: signingKey.kid, issuer: `${partnerId}/${clientId}`, trustAnchor };
-  const config = await client.discovery(
-    new URL(issuer),
-    clientId,
-    undefined,
-    client.PrivateKeyJwt({ key: clientKey.key, kid: clientKey.kid }),
-    // A local sandbox issuer is plain http; openid-client refuses http unless told otherwise.
-    new URL(issuer).protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : undefined,
-  );
+  const { config, DPoP } = await discoverBank(issuer, clientId, privateJwkFile);
   // The bank signs every payment API response with a PS256 key published at jwks_uri.
   const bankKeys = createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri));
-  // One DPoP key pair for the whole flow: the PAR binds the authorization code to it.
-  const DPoP = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
   console.log(`Discovered ${config.serverMetadata().issuer}; signing as ${signer.issuer} (kid ${signer.kid}), trust anchor ${trustAnchor}`);
 
   const app = {
@@ -220,13 +280,13 @@ export async function connectPaymentApp() {
 }
 
 /**
- * The customer's authorization of a payment consent (FAPI 2.0): a pushed authorization request for scope
- * "openid payments" naming the consent as the essential openbanking_intent_id claim (with PKCE, state and nonce,
+ * The customer's authorization of a consent (FAPI 2.0): a pushed authorization request for `scope` (default
+ * "openid payments") naming the consent as the essential openbanking_intent_id claim (with PKCE, state and nonce,
  * DPoP-bound); the authorization URL printed after `instructions`; the callback caught by `callback` (from
  * catchCallback); the code exchanged with the same DPoP key. The customer cancelling (an error in the callback)
  * throws the bank's refusal. Returns the token response, after checking that its ID token names this consent.
  */
-export async function authorizeConsent({ config, DPoP }, { consentId, redirectUri, callback, instructions }) {
+export async function authorizeConsent({ config, DPoP }, { consentId, redirectUri, callback, instructions, scope = 'openid payments' }) {
   const pkceCodeVerifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const nonce = client.randomNonce();
@@ -234,7 +294,7 @@ export async function authorizeConsent({ config, DPoP }, { consentId, redirectUr
     config,
     {
       response_type: 'code',
-      scope: 'openid payments',
+      scope,
       redirect_uri: redirectUri,
       state,
       nonce,

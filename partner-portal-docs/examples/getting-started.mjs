@@ -21,38 +21,25 @@
 //
 // Run from the repository (openid-client and jose come from its node_modules):
 //   CLIENT_ID=cli_... PRIVATE_JWK_FILE=private-jwk.json node partner-portal-docs/examples/getting-started.mjs
-import { randomUUID } from 'node:crypto';
 import * as client from 'openid-client';
 import { BankRefusal, ExampleFailure, exitOnFailure, onFailure } from './example-failures.mjs';
-import { bankIssuer, catchCallback, loadPrivateKey, required } from './example-support.mjs';
+import { catchCallback, connectApp } from './example-support.mjs';
 
 exitOnFailure();
-const ISSUER = bankIssuer();
-const CLIENT_ID = required('CLIENT_ID', "your app's client id (cli_…), shown on its page in the portal");
-const PRIVATE_JWK_FILE = required('PRIVATE_JWK_FILE', 'the path of your private key file, a JWK with "kid" as generate-keys.mjs writes it');
 const REDIRECT_URI = process.env.REDIRECT_URI ?? 'http://localhost:8080/callback';
 const PERMISSIONS = (process.env.PERMISSIONS ?? 'ReadAccountsBasic,ReadAccountsDetail').split(',').map((value) => value.trim());
-const API = `${ISSUER}/open-banking/v4.0/aisp`;
 
 // --- 1. Discovery, client authentication, DPoP -------------------------------------------------------
-const { key, kid } = await loadPrivateKey('PRIVATE_JWK_FILE', PRIVATE_JWK_FILE);
-const config = await client.discovery(
-  new URL(ISSUER),
-  CLIENT_ID,
-  undefined,
-  client.PrivateKeyJwt({ key, kid }),
-  // A local sandbox issuer is plain http; openid-client refuses http unless told otherwise.
-  new URL(ISSUER).protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : undefined,
-);
-// One DPoP key pair for the whole flow: the PAR binds the authorization code to it, so the code exchange
-// must use the same one. openid-client adds a fresh proof to every request and handles DPoP nonces.
-const DPoP = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
-console.log(`Discovered ${config.serverMetadata().issuer}`);
+// connectApp (example-support.mjs) reads ISSUER, CLIENT_ID and PRIVATE_JWK_FILE, discovers the bank and makes one DPoP
+// key pair for the whole flow: the PAR binds the authorization code to it, so the code exchange must use the same one.
+// openid-client adds a fresh proof to every request and handles DPoP nonces.
+const { issuer, config, DPoP, callApi, clientCredentials } = await connectApp('accounts');
+const API = `${issuer}/open-banking/v4.0/aisp`;
 // Listen for the callback before anything is created: a port in use stops the run here.
 const callback = await catchCallback(REDIRECT_URI);
 
 // --- 2. Client credentials token ---------------------------------------------------------------------
-const clientToken = await client.clientCredentialsGrant(config, { scope: 'accounts' }, { DPoP });
+const clientToken = await clientCredentials();
 console.log(`Client credentials token (DPoP-bound), expires in ${clientToken.expires_in} s`);
 
 // --- 3. Account-access consent ----------------------------------------------------------------------
@@ -65,7 +52,7 @@ console.log(`Consent ${consentId} created, status ${consent.Data.Status}, permis
 // A consent of a failed run is of no use: delete it, so that nothing is left awaiting a customer (a consent the
 // customer denied stays RJCT).
 onFailure(async () => {
-  const { access_token: token } = await client.clientCredentialsGrant(config, { scope: 'accounts' }, { DPoP });
+  const { access_token: token } = await clientCredentials();
   await callApi(token, `${API}/account-access-consents/${consentId}`, 'DELETE');
   const ended = await callApi(token, `${API}/account-access-consents/${consentId}`, 'GET');
   console.error(`Consent ${consentId} is now ${ended.Data.Status}: it cannot be used or authorised any more.`);
@@ -126,7 +113,7 @@ if (first) {
 
 // --- 7. Revoke the consent ---------------------------------------------------------------------------
 if (process.env.KEEP_CONSENT !== '1') {
-  const { access_token: token } = await client.clientCredentialsGrant(config, { scope: 'accounts' }, { DPoP }); // the first may have expired
+  const { access_token: token } = await clientCredentials(); // the first may have expired
   await callApi(token, `${API}/account-access-consents/${consentId}`, 'DELETE');
   const after = await callApi(token, `${API}/account-access-consents/${consentId}`, 'GET');
   console.log(`\nConsent ${consentId} deleted; its status is now ${after.Data.Status}`);
@@ -137,36 +124,4 @@ if (process.env.KEEP_CONSENT !== '1') {
     if (!(error instanceof BankRefusal)) throw error;
     console.log(`GET /accounts with the customer token is now refused: ${error.status} ${error.body.Message}`);
   }
-}
-
-/**
- * Calls the Open Banking API with a DPoP-bound token. Returns the parsed JSON body (null for 204); throws a
- * BankRefusal with the HTTP status and the OBIE error body otherwise.
- */
-async function callApi(accessToken, url, method, body) {
-  const headers = new Headers({ accept: 'application/json', 'x-fapi-interaction-id': randomUUID() });
-  if (body !== undefined) headers.set('content-type', 'application/json');
-  let response;
-  try {
-    response = await client.fetchProtectedResource(
-      config,
-      accessToken,
-      new URL(url),
-      method,
-      body === undefined ? undefined : JSON.stringify(body),
-      headers,
-      { DPoP },
-    );
-  } catch (error) {
-    // openid-client throws on a 401 that carries a WWW-Authenticate challenge; the response is attached.
-    if (error instanceof client.WWWAuthenticateChallengeError) {
-      const text = await error.response.text();
-      throw new BankRefusal(`${method} ${url}`, error.response.status, text || error.response.headers.get('www-authenticate'), { cause: error });
-    }
-    throw error;
-  }
-  if (response.status === 204) return null;
-  const text = await response.text();
-  if (!response.ok) throw new BankRefusal(`${method} ${url}`, response.status, text);
-  return JSON.parse(text);
 }

@@ -1,5 +1,7 @@
 import type { EventPollRequest } from '../domain/events/event-polling.js';
 import type { EventSubscriptionRequest } from '../domain/events/event-subscriptions.js';
+import type { FundsConfirmationConsentRequest } from '../domain/funds-confirmations/funds-confirmation-consent.js';
+import type { FundsConfirmationRequest } from '../domain/funds-confirmations/funds-confirmations.js';
 import type { PaymentConsentRequest } from '../domain/payments/payment-consent.js';
 import type { PaymentRequest } from '../domain/payments/payments.js';
 import type { VrpConsentRequest } from '../domain/payments/vrp/vrp-consent.js';
@@ -28,6 +30,8 @@ export interface RequestBodies {
   readonly OBDomesticVRPConsentRequest: VrpConsentRequest;
   readonly OBVRPFundsConfirmationRequest: VrpFundsConfirmationRequest;
   readonly OBDomesticVRPRequest: VrpRequest;
+  readonly OBFundsConfirmationConsent1: FundsConfirmationConsentRequest;
+  readonly OBFundsConfirmation1: FundsConfirmationRequest;
   readonly OBEventSubscription1: { readonly Data: EventSubscriptionRequest };
   readonly OBEventSubscriptionResponse1: { readonly Data: EventSubscriptionRequest & { readonly EventSubscriptionId: string } };
   readonly OBEventPolling1: EventPollRequest;

@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import type { AccountAccessConsent } from '../domain/consents/account-access-consent.js';
+import type { FundsConfirmationConsent } from '../domain/funds-confirmations/funds-confirmation-consent.js';
 import type { AppStanding } from '../domain/partners/partner-app.js';
 import type { DomesticPaymentConsent } from '../domain/payments/payment-consent.js';
 import type { DomesticVrpConsent } from '../domain/payments/vrp/vrp-consent.js';
@@ -43,6 +44,7 @@ const token = new RequestSlot<VerifiedToken>('The verified access token');
 const accountAccess = new RequestSlot<AccountAccess>('The account-access consent');
 const paymentConsent = new RequestSlot<DomesticPaymentConsent>('The payment consent');
 const vrpConsent = new RequestSlot<DomesticVrpConsent>('The VRP consent');
+const fundsConfirmationConsent = new RequestSlot<FundsConfirmationConsent>('The funds confirmation consent');
 const appStanding = new RequestSlot<AppStanding | null>("The app's standing");
 const appVersion = new RequestSlot<number>("The app's version");
 const bodyRefusal = new RequestSlot<ApiError>('The refusal of the request body');
@@ -112,6 +114,16 @@ export function rememberVrpConsent(ctx: Context, consent: DomesticVrpConsent): v
 /** The VRP consent the customer token is bound to. */
 export function vrpConsentOf(ctx: Context): DomesticVrpConsent {
   return vrpConsent.get(ctx);
+}
+
+/** Set by `requireFundsConfirmationConsent`. */
+export function rememberFundsConfirmationConsent(ctx: Context, consent: FundsConfirmationConsent): void {
+  fundsConfirmationConsent.set(ctx, consent);
+}
+
+/** The funds confirmation consent the customer token is bound to. */
+export function fundsConfirmationConsentOf(ctx: Context): FundsConfirmationConsent {
+  return fundsConfirmationConsent.get(ctx);
 }
 
 /** Set by a consent guard that read the app's standing with the consent (null: the app does not exist). */

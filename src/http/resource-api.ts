@@ -9,6 +9,9 @@ import { accountRoutes } from './aisp/accounts.js';
 import { balanceRoutes } from './aisp/balances.js';
 import { transactionRoutes } from './aisp/transactions.js';
 import type { AispServices } from './aisp/aisp-services.js';
+import type { CbpiiServices } from './cbpii/cbpii-services.js';
+import { fundsConfirmationConsentRoutes } from './cbpii/funds-confirmation-consents.js';
+import { fundsConfirmationRoutes } from './cbpii/funds-confirmations.js';
 import type { ResponseSigner } from './jws/detached-jws.js';
 import { requireSignedRequest, signResponses } from './middleware/message-signing.js';
 import type { SigningIdentityLookup } from '../domain/partners/partner-app.js';
@@ -19,6 +22,7 @@ import type { OutagePolicy } from '../domain/outage.js';
 import { accessTokenVerifier, type TokenVerifierOptions } from './middleware/require-access-token.js';
 import { requireActiveApp, type AppStandingLookup } from './middleware/require-active-app.js';
 import { requireAuthorisedConsent } from './middleware/require-consent.js';
+import { requireFundsConfirmationConsent } from './middleware/require-funds-confirmation-consent.js';
 import { requireIdempotencyKey } from './middleware/require-idempotency-key.js';
 import { requirePaymentConsent } from './middleware/require-payment-consent.js';
 import { requireVrpConsent } from './middleware/require-vrp-consent.js';
@@ -47,6 +51,9 @@ export const AISP_ROUTES: readonly RouteDeclaration<AispServices>[] = [
   ...balanceRoutes,
   ...transactionRoutes,
 ];
+
+/** The confirmation of funds (CBPII) routes, as declared. */
+export const CBPII_ROUTES: readonly RouteDeclaration<CbpiiServices>[] = [...fundsConfirmationConsentRoutes, ...fundsConfirmationRoutes];
 
 /** The event routes (subscriptions and aggregated polling), directly below the API base path. */
 export const EVENT_ROUTES: readonly RouteDeclaration<EventsServices>[] = [...eventSubscriptionRoutes, ...eventPollingRoutes];
@@ -94,6 +101,7 @@ export interface ResourceApiDependencies {
   readonly tokens: TokenVerifierOptions;
   readonly aisp: AispServices;
   readonly pisp: PispServices;
+  readonly cbpii: CbpiiServices;
   readonly events: EventsServices;
   readonly signing: MessageSigning;
   /** What a partner app may do now (only `active` apps may call). */
@@ -108,7 +116,8 @@ export interface ResourceApiDependencies {
  * The resource API as one middleware for `/open-banking/…`, in the order DESIGN.md gives: the call logged for the
  * partner → errors rendered as OBIE bodies → header rules → per route: access token + DPoP → consent (read with
  * the standing of its app) → the app still active → (payments: message signature and idempotency key) → request
- * schema → handler. Every payment response, errors included, is signed.
+ * schema → handler. Every payment response, errors included, is signed; the funds confirmation API signs nothing (its
+ * specification has no message signing).
  * Unknown paths and operations not offered → 404, known paths with another method → 405 (both with OBIE bodies).
  */
 export function createResourceApi(dependencies: ResourceApiDependencies): Middleware {
@@ -130,6 +139,9 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
       return [requirePaymentConsent(dependencies.pisp.consents, findAppStanding)];
     },
     (route) => [...signedRequests(route), ...(route.idempotent ? [requireIdempotencyKey] : [])],
+  );
+  const cbpii = buildRouter('/cbpii', CBPII_ROUTES, dependencies.cbpii, (route) =>
+    route.token === 'authorization-code' ? [requireFundsConfirmationConsent(dependencies.cbpii.fundsConfirmationConsents, findAppStanding)] : [],
   );
   const events = buildRouter('', EVENT_ROUTES, dependencies.events, () => [], signedRequests);
 
@@ -165,6 +177,7 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
   ];
   const aispApi: Middleware = compose<Context>([recordCall, ...common, ...aisp]);
   const pispApi: Middleware = compose<Context>([recordCall, signResponses(dependencies.signing.signer), ...common, ...pisp]);
+  const cbpiiApi: Middleware = compose<Context>([recordCall, ...common, ...cbpii]);
   const subscriptionsApi: Middleware = compose<Context>([recordCall, signResponses(dependencies.signing.signer), ...common, ...events]);
   const pollingApi: Middleware = compose<Context>([recordCall, ...common, ...events]);
   const otherApi: Middleware = compose<Context>(common);
@@ -172,6 +185,7 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
     const within = (prefix: string) => ctx.path === prefix || ctx.path.startsWith(`${prefix}/`);
     if (within(`${API_BASE_PATH}/aisp`)) await aispApi(ctx, next);
     else if (within(`${API_BASE_PATH}/pisp`)) await pispApi(ctx, next);
+    else if (within(`${API_BASE_PATH}/cbpii`)) await cbpiiApi(ctx, next);
     else if (within(`${API_BASE_PATH}/event-subscriptions`)) await subscriptionsApi(ctx, next);
     else if (within(`${API_BASE_PATH}/events`)) await pollingApi(ctx, next);
     else if (within(API_BASE_PATH) || within(OPEN_BANKING_PATH)) await otherApi(ctx, next);

@@ -14,7 +14,7 @@ import type { OutagePolicy } from '../domain/outage.js';
 import type { Logger } from '../logging/logger.js';
 import { LOGIN_ACR } from '../oauth/consent-binding.js';
 import { intentIdOf } from '../oauth/openbanking-intent.js';
-import { isPaymentConsentId, isVrpConsentId } from '../domain/consents/intents.js';
+import { isFundsConfirmationConsentId, isPaymentConsentId, isVrpConsentId } from '../domain/consents/intents.js';
 import { consentPageModel } from './consent-page-model.js';
 import { csrfProtection, refuseExpiredForm } from '../web/csrf.js';
 import { formOf, page } from '../web/forms.js';
@@ -26,6 +26,7 @@ import { renderLoginPage } from './views/login-page.js';
 import { renderMessagePage } from '../web/message-page.js';
 import { paymentAuthorisation, type PaymentAuthorisationDependencies } from './payment-authorisation.js';
 import { vrpAuthorisation, type VrpAuthorisationDependencies } from './vrp-authorisation.js';
+import { fundsConfirmationAuthorisation, type FundsConfirmationAuthorisationDependencies } from './funds-confirmation-authorisation.js';
 
 /** What the customer pages need. */
 export interface InteractionDependencies {
@@ -39,6 +40,7 @@ export interface InteractionDependencies {
   readonly logger: Logger;
   readonly payments: PaymentAuthorisationDependencies;
   readonly vrp: VrpAuthorisationDependencies;
+  readonly fundsConfirmation: FundsConfirmationAuthorisationDependencies;
   /** Which errors mean the bank is briefly unavailable (the page then answers 503 with `Retry-After`). */
   readonly outages: OutagePolicy;
 }
@@ -48,7 +50,7 @@ type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
 /**
  * The pages that finish oidc-provider interactions: login (strong customer authentication, lockout after
  * repeated failures), then the consent page where the customer picks accounts (or, for a payment or a VRP mandate, the
- * account to pay from) and approves or denies. One
+ * account to pay from; for funds checks, the account the partner named) and approves or denies. One
  * new grant per consent (research §3.5); the consent is bound to the customer, accounts and grant.
  */
 export function createInteractionRoutes(dependencies: InteractionDependencies): Middleware {
@@ -64,6 +66,7 @@ export function createInteractionRoutes(dependencies: InteractionDependencies): 
   };
   const paymentPages = paymentAuthorisation(dependencies.payments, helpers);
   const vrpPages = vrpAuthorisation(dependencies.vrp, helpers);
+  const fundsPages = fundsConfirmationAuthorisation(dependencies.fundsConfirmation, helpers);
 
   /**
    * A new grant holding what the authorization request asked for: one grant per consent (research §3.5). It lives
@@ -131,6 +134,7 @@ export function createInteractionRoutes(dependencies: InteractionDependencies): 
     if (details.prompt.name !== 'consent' || !consentId || !customerId) return showLogin(ctx, details, 200);
     if (isPaymentConsentId(consentId)) return paymentPages.decide(ctx, details, consentId, form);
     if (isVrpConsentId(consentId)) return vrpPages.decide(ctx, details, consentId, form);
+    if (isFundsConfirmationConsentId(consentId)) return fundsPages.decide(ctx, details, consentId, form);
     if (form.decision === 'deny') return deny(ctx, consentId);
     const chosen = ([] as unknown[]).concat(form.accounts ?? []).map(String);
     const eligible = shareableAccounts(await accounts.listByCustomer(customerId)).map((account) => account.id);
@@ -175,6 +179,7 @@ export function createInteractionRoutes(dependencies: InteractionDependencies): 
     const consentId = intentIdOf(details.params.claims);
     if (consentId && isPaymentConsentId(consentId)) return paymentPages.show(ctx, details, consentId, status);
     if (consentId && isVrpConsentId(consentId)) return vrpPages.show(ctx, details, consentId, status);
+    if (consentId && isFundsConfirmationConsentId(consentId)) return fundsPages.show(ctx, details, consentId, status);
     const customerId = details.session?.accountId;
     const [client, consent, customer] = await Promise.all([
       provider.Client.find(String(details.params.client_id)),

@@ -1,6 +1,6 @@
 import { errors, interactionPolicy, type Configuration, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
 import { grantReference } from '../domain/consents/account-access-consents.js';
-import { intentKindOf, type BoundIntent, type Intents } from '../domain/consents/intents.js';
+import { intentKindOf, type BoundIntent, type IntentKind, type Intents } from '../domain/consents/intents.js';
 import type { CustomerStore } from '../domain/customers/customer.js';
 import { DomainError } from '../domain/errors.js';
 import { MAX_NESTING_DEPTH, pathBeyondNestingLimit } from '../domain/nesting-depth.js';
@@ -15,6 +15,14 @@ export interface ConsentBindingDependencies {
 
 /** Scopes whose customer tokens must be bound to a consent (an Open Banking intent). */
 const INTENT_SCOPES = ['accounts', 'payments', 'fundsconfirmations'];
+
+/** The scope each kind of consent is authorised with, and how an error names that kind. */
+const INTENT_SCOPE_OF_KIND: Readonly<Record<IntentKind, { readonly scope: string; readonly consent: string }>> = {
+  'account-access': { scope: 'accounts', consent: 'an account-access consent' },
+  'domestic-payment': { scope: 'payments', consent: 'a payment consent' },
+  'domestic-vrp': { scope: 'payments', consent: 'a payment consent' },
+  'funds-confirmation': { scope: 'fundsconfirmations', consent: 'a funds confirmation consent' },
+};
 
 /** Longest life of a refresh token (an open-ended consent is re-authorised at least yearly); grants outlive it. */
 export const REFRESH_TOKEN_MAX_TTL_SECONDS = 365 * 24 * 3600;
@@ -114,11 +122,10 @@ export function consentBinding({ intents, customers }: ConsentBindingDependencie
     if (scopes.some((scope) => INTENT_SCOPES.includes(scope)) && !intentId) {
       throw new errors.InvalidRequest(`claims.id_token.${INTENT_CLAIM} is required (essential, value = ConsentId)`);
     }
-    const expected = intentId && intentKindOf(intentId) !== 'account-access' ? 'payments' : 'accounts';
-    if (intentId && scopes.some((scope) => INTENT_SCOPES.includes(scope) && scope !== expected)) {
-      throw new errors.InvalidRequest(
-        `a ${expected === 'payments' ? 'payment' : 'account-access'} consent is authorised with the "${expected}" scope only`,
-      );
+    if (!intentId) return;
+    const expected = INTENT_SCOPE_OF_KIND[intentKindOf(intentId)];
+    if (scopes.some((scope) => INTENT_SCOPES.includes(scope) && scope !== expected.scope)) {
+      throw new errors.InvalidRequest(`${expected.consent} is authorised with the "${expected.scope}" scope only`);
     }
   };
 
@@ -195,11 +202,13 @@ export function consentBinding({ intents, customers }: ConsentBindingDependencie
 
   /**
    * Account-information grants get a refresh token (NOTES §11), without needing `offline_access`, and so do the grants of
-   * VRP consents, whose payments are made while the customer is away; a single payment's grant does not.
+   * funds confirmation consents (a card issuer asks whenever the customer pays with its card) and of VRP consents, whose
+   * payments are made while the customer is away; a single payment's grant does not.
    */
   const issueRefreshToken: ConsentBindingHooks['issueRefreshToken'] = async (ctx, client, code) => {
     if (!client.grantTypeAllowed('refresh_token')) return false;
     if (code.scopes.has('accounts') && !code.scopes.has('payments')) return true;
+    if (code.scopes.has('fundsconfirmations') && !code.scopes.has('payments')) return true;
     if (!code.scopes.has('payments') || code.scopes.has('accounts') || !code.grantId) return false;
     return (await consentBackingGrant(ctx, code.grantId))?.kind === 'domestic-vrp';
   };

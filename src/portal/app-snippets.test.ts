@@ -1,6 +1,6 @@
 // Proves what the portal's example commands hold for an app: those of each role with an API to try (AISP the
-// account-information example, PISP the payment and VRP examples with the bank's signing settings, none for CBPII), the
-// redirect URI whose callback the example can catch itself, the kids of the keys each key file must hold, and
+// account-information example, PISP the payment and VRP examples with the bank's signing settings, CBPII the confirmation
+// of funds example), the redirect URI whose callback the example can catch itself, the kids of the keys each key file must hold, and
 // values handed to the example unchanged by the shell whatever characters they have.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -89,12 +89,20 @@ describe('portal example commands', () => {
     }
   });
 
-  test('a CBPII app → no command (the bank serves no funds confirmation API yet); AISP and PISP → both, AISP first', () => {
-    assert.deepEqual(appSnippets(BANK, appWith(['CBPII'], ['https://app.example/cb'])).commands, []);
-    const both = appSnippets(BANK, appWith(['PISP', 'CBPII', 'AISP'], ['https://app.example/cb'])).commands;
+  test('a CBPII app → the confirmation of funds command with the client key only; every role → AISP, PISP, CBPII in that order', () => {
+    const [funds, ...none] = appSnippets(BANK, appWith(['CBPII'], ['https://app.example/cb'])).commands;
+    assert.deepEqual(none, []);
+    assert.equal(funds?.purpose, 'funds-confirmation');
+    assert.equal(funds?.example, 'partner-portal-docs/examples/funds-confirmation.mjs');
     assert.deepEqual(
-      both.map((command) => command.purpose),
-      ['account-information', 'payment', 'vrp-mandate'],
+      funds?.keyFiles.map((file) => file.variable),
+      ['PRIVATE_JWK_FILE'],
+    );
+    assert.doesNotMatch(funds?.shell ?? '', /SIGNING_JWK_FILE|JWS_TRUST_ANCHOR/);
+    const all = appSnippets(BANK, appWith(['PISP', 'CBPII', 'AISP'], ['https://app.example/cb'])).commands;
+    assert.deepEqual(
+      all.map((command) => command.purpose),
+      ['account-information', 'payment', 'vrp-mandate', 'funds-confirmation'],
     );
   });
 

@@ -22,9 +22,9 @@ export interface KeyFileSetting {
 
 /** A command that runs one of the partner docs' examples against the app exactly as shown, once the key files are set. */
 export interface ExampleCommand {
-  readonly role: 'AISP' | 'PISP';
-  /** What the example does: read accounts, make a single payment, or a VRP mandate with payments under it. */
-  readonly purpose: 'account-information' | 'payment' | 'vrp-mandate';
+  readonly role: 'AISP' | 'PISP' | 'CBPII';
+  /** What the example does: read accounts, make a single payment, a VRP mandate with payments under it, or confirm funds. */
+  readonly purpose: 'account-information' | 'payment' | 'vrp-mandate' | 'funds-confirmation';
   readonly example: string;
   readonly keyFiles: readonly KeyFileSetting[];
   readonly shell: string;
@@ -32,14 +32,14 @@ export interface ExampleCommand {
 
 /** The app's configuration: the commands for each role that has an API to try, and the settings as JSON. */
 export interface AppSnippets {
-  /** In the order AISP (account information), PISP (a payment, then a VRP mandate); none for CBPII, whose API the bank does not serve yet. */
+  /** In the order AISP (account information), PISP (a payment, then a VRP mandate), CBPII (confirmation of funds). */
   readonly commands: readonly ExampleCommand[];
   readonly json: string;
 }
 
 /**
- * Ready-to-run configuration for an app: the commands that run the account-information, payment and VRP examples of
- * the partner docs (for the roles the app holds) with the bank's and the app's settings filled in, and the same
+ * Ready-to-run configuration for an app: the commands that run the account-information, payment, VRP and confirmation
+ * of funds examples of the partner docs (for the roles the app holds) with the bank's and the app's settings filled in, and the same
  * settings as JSON for any OpenID Connect client library.
  */
 export function appSnippets(bank: BankSettings, app: PartnerApp): AppSnippets {
@@ -78,6 +78,10 @@ export function appSnippets(bank: BankSettings, app: PartnerApp): AppSnippets {
     ] as const) {
       commands.push({ role: 'PISP', purpose, example, keyFiles, shell: command(settings, keyFiles, example) });
     }
+  }
+  if (app.roles.includes('CBPII')) {
+    const example = 'partner-portal-docs/examples/funds-confirmation.mjs';
+    commands.push({ role: 'CBPII', purpose: 'funds-confirmation', example, keyFiles: [clientKey], shell: command(common, [clientKey], example) });
   }
   const json = JSON.stringify(
     {

@@ -8,7 +8,7 @@ import { describePaymentOutcome } from '../web/payment-outcome-text.js';
 import { describePermissions } from '../web/permission-text.js';
 import { describeVrpMandate } from '../web/mandate-text.js';
 import { lastValidDay } from '../domain/payments/vrp/vrp-consent-notices.js';
-import type { ActiveConnectionView, ActiveMandateView, EndedConnectionView, MandateUsageView } from './views/account-pages.js';
+import type { ActiveConnectionView, ActiveFundsCheckView, ActiveMandateView, EndedConnectionView, MandateUsageView } from './views/account-pages.js';
 
 /** An account-access connection in force, as the connected apps page shows it. */
 export function activeConnectionView(connection: Connection, accounts: ReadonlyMap<string, Account>): ActiveConnectionView {
@@ -65,6 +65,19 @@ function mandateUsageView(use: MandateUse): MandateUsageView {
   };
 }
 
+/** Funds checks in force, as the connected apps page shows them: which account, since and until when, last used. */
+export function activeFundsCheckView(connection: Connection, accounts: ReadonlyMap<string, Account>): ActiveFundsCheckView {
+  return {
+    consentId: connection.consentId,
+    appName: connection.appName,
+    partnerName: connection.partnerName,
+    accounts: connection.accountIds.map((id) => labelOf(id, accounts)),
+    grantedOn: formatCustomerDate(connection.authorisedAt),
+    expiresOn: connection.expiresAt ? formatCustomerDate(connection.expiresAt) : null,
+    lastUsed: connection.lastUsedAt ? formatCustomerDateTime(connection.lastUsedAt) : null,
+  };
+}
+
 /** A connection that has ended, or a payment the customer approved (with what became of it), for the history. */
 export function endedConnectionView(connection: Connection, accounts: ReadonlyMap<string, Account>): EndedConnectionView {
   const grantedOn = formatCustomerDate(connection.authorisedAt);
@@ -79,18 +92,26 @@ export function endedConnectionView(connection: Connection, accounts: ReadonlyMa
       grantedOn,
     };
   }
-  const outcome =
-    connection.status === ConsentStatus.Revoked
-      ? `Revoked on ${formatCustomerDate(connection.statusUpdatedAt)}`
-      : connection.status === ConsentStatus.Expired
-        ? `Ended on ${formatCustomerDate(connection.expiresAt ?? connection.statusUpdatedAt)}`
-        : `Ended on ${formatCustomerDate(connection.statusUpdatedAt)}`;
+  const outcome = endedOutcome(connection);
+  if (connection.kind === 'funds-confirmation') {
+    const checked = connection.accountIds.map((id) => labelOf(id, accounts)).join(', ');
+    return { appName: connection.appName, what: `Checks that ${checked} has enough money for a payment`, outcome, grantedOn };
+  }
   return {
     appName: connection.appName,
     what: `Access to ${connection.accountIds.length === 1 ? 'one account' : `${connection.accountIds.length} accounts`}`,
     outcome,
     grantedOn,
   };
+}
+
+/** When and how a connection other than a payment or a mandate ended. */
+function endedOutcome(connection: Connection): string {
+  return connection.status === ConsentStatus.Revoked
+    ? `Revoked on ${formatCustomerDate(connection.statusUpdatedAt)}`
+    : connection.status === ConsentStatus.Expired
+      ? `Ended on ${formatCustomerDate(connection.expiresAt ?? connection.statusUpdatedAt)}`
+      : `Ended on ${formatCustomerDate(connection.statusUpdatedAt)}`;
 }
 
 /** A VRP mandate that ended: who ended it, and when. */

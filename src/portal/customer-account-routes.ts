@@ -10,6 +10,8 @@ import type { PaymentStore } from '../domain/payments/domestic-payment.js';
 import { mandateUse } from '../domain/payments/vrp/mandate-use.js';
 import type { VrpConsentStore } from '../domain/payments/vrp/vrp-consent.js';
 import { revokeVrpConsentByCustomer } from '../domain/payments/vrp/vrp-consents.js';
+import type { FundsConfirmationConsentStore } from '../domain/funds-confirmations/funds-confirmation-consent.js';
+import { revokeFundsConfirmationConsentByCustomer } from '../domain/funds-confirmations/funds-confirmation-consents.js';
 import { DomainError } from '../domain/errors.js';
 import type { MailOutbox } from '../domain/mail/outbound-mail.js';
 import type { OutagePolicy } from '../domain/outage.js';
@@ -20,7 +22,7 @@ import { checkCustomerLoginForm } from '../web/login-form.js';
 import { renderMessagePage } from '../web/message-page.js';
 import { pageFailure } from '../web/page-errors.js';
 import { servePages } from '../web/page-routes.js';
-import { activeConnectionView, activeMandateView, endedConnectionView } from './connection-views.js';
+import { activeConnectionView, activeFundsCheckView, activeMandateView, endedConnectionView } from './connection-views.js';
 import type { SessionCookies } from './session-cookies.js';
 import { renderAccountLoginPage, renderConnectionsPage, renderCustomerMailboxPage } from './views/account-pages.js';
 
@@ -30,6 +32,7 @@ export interface CustomerAccountDependencies {
   readonly accounts: AccountStore;
   readonly consents: ConsentStore;
   readonly vrpConsents: VrpConsentStore;
+  readonly fundsConfirmationConsents: FundsConfirmationConsentStore;
   readonly connections: ConnectionStore;
   /** The payments made under mandates, for what each one has used. */
   readonly payments: Pick<PaymentStore, 'sumMandateUsage' | 'listByConsent'>;
@@ -52,6 +55,7 @@ const NOTICES: Readonly<Record<string, string>> = {
   revoked: 'Done: that app can no longer see your accounts. Its access ended at once.',
   'account-removed': 'Done: that account is no longer shared with the app. The other accounts still are.',
   'mandate-cancelled': 'Done: that app can no longer make payments from your account. The mandate ended at once.',
+  'funds-checks-stopped': 'Done: that app can no longer check whether your account has enough money. This ended at once.',
   'logged-out': 'You are logged out.',
 };
 
@@ -60,7 +64,8 @@ const NOTICES: Readonly<Record<string, string>> = {
  * consent they authorised — app, partner, permissions in plain words, accounts, dates, last use — with
  * "Revoke access" (the consent ends and the partner's very next call is refused) and "Stop sharing" for one account
  * of several; every VRP mandate in force with its limits in plain words and "Cancel" (`CANC` at once, its tokens
- * revoked, the partner notified as for a revocation); in the sandbox, a mailbox showing the mail the bank sent them. No scripts; every form carries an
+ * revoked, the partner notified as for a revocation); every app's funds checks in force with "Stop" (`CANC` at once, the
+ * partner notified); in the sandbox, a mailbox showing the mail the bank sent them. No scripts; every form carries an
  * anti-forgery token.
  */
 export function createCustomerAccountRoutes(dependencies: CustomerAccountDependencies): Middleware {
@@ -119,47 +124,27 @@ export function createCustomerAccountRoutes(dependencies: CustomerAccountDepende
     }),
   );
 
-  router.post(
-    '/connections/:consentId/revoke',
-    forms,
-    withCustomer(async (ctx, customer, csrf) => {
-      await act(
-        ctx,
-        customer,
-        csrf,
-        () => revokeConsentByCustomer(dependencies.consents, dependencies.grants, customer.id, pathParam(ctx, 'consentId'), new Date()),
-        'revoked',
-      );
-    }),
-  );
+  /** A form the customer posts about one of their consents: `run` makes the change, then the page says `done`. */
+  function consentAction(path: string, done: string, run: (ctx: Context, customerId: string, consentId: string, now: Date) => Promise<void>) {
+    router.post(
+      path,
+      forms,
+      withCustomer((ctx, customer, csrf) => act(ctx, customer, csrf, () => run(ctx, customer.id, pathParam(ctx, 'consentId'), new Date()), done)),
+    );
+  }
 
-  router.post(
-    '/connections/:consentId/remove-account',
-    forms,
-    withCustomer(async (ctx, customer, csrf) => {
-      const accountId = text(formOf(ctx).accountId, 64);
-      await act(
-        ctx,
-        customer,
-        csrf,
-        () => removeAccountFromConsent(dependencies.consents, customer.id, pathParam(ctx, 'consentId'), accountId, new Date()),
-        'account-removed',
-      );
-    }),
+  const { consents, vrpConsents, fundsConfirmationConsents, grants } = dependencies;
+  consentAction('/connections/:consentId/revoke', 'revoked', (_ctx, customerId, consentId, now) =>
+    revokeConsentByCustomer(consents, grants, customerId, consentId, now),
   );
-
-  router.post(
-    '/mandates/:consentId/cancel',
-    forms,
-    withCustomer(async (ctx, customer, csrf) => {
-      await act(
-        ctx,
-        customer,
-        csrf,
-        () => revokeVrpConsentByCustomer(dependencies.vrpConsents, dependencies.grants, customer.id, pathParam(ctx, 'consentId'), new Date()),
-        'mandate-cancelled',
-      );
-    }),
+  consentAction('/connections/:consentId/remove-account', 'account-removed', (ctx, customerId, consentId, now) =>
+    removeAccountFromConsent(consents, customerId, consentId, text(formOf(ctx).accountId, 64), now),
+  );
+  consentAction('/mandates/:consentId/cancel', 'mandate-cancelled', (_ctx, customerId, consentId, now) =>
+    revokeVrpConsentByCustomer(vrpConsents, grants, customerId, consentId, now),
+  );
+  consentAction('/funds-checks/:consentId/stop', 'funds-checks-stopped', (_ctx, customerId, consentId, now) =>
+    revokeFundsConfirmationConsentByCustomer(fundsConfirmationConsents, grants, customerId, consentId, now),
   );
 
   /** A change the customer asked for; a refusal is shown on the connections page. */
@@ -193,6 +178,7 @@ export function createCustomerAccountRoutes(dependencies: CustomerAccountDepende
       sandbox: dependencies.sandbox,
       active: connections.active.map((connection) => activeConnectionView(connection, byId)),
       mandates,
+      fundsChecks: connections.fundsChecks.map((connection) => activeFundsCheckView(connection, byId)),
       ended: connections.ended.map((connection) => endedConnectionView(connection, byId)),
       ...extra,
     });

@@ -1,13 +1,14 @@
 // Proves that no hostile request gets a 5xx from any resource endpoint and that every error body is a valid official
 // OBErrorResponse1 (every success a valid body of its schema, every payment and subscription response signed): each route of
-// AISP_ROUTES, PISP_ROUTES (VRP consents included) and EVENT_ROUTES — read from the tables, so a new route is covered as soon as it is declared — gets odd and huge path
+// AISP_ROUTES, PISP_ROUTES (VRP consents included), CBPII_ROUTES and EVENT_ROUTES — read from the tables, so a new route is covered as soon as it is declared — gets odd and huge path
 // ids and query parameters, odd headers, and, when it takes a body, hostile bodies (deep nesting, huge strings and bodies,
 // unicode with lone surrogates, RTL marks and NUL, wrong types), with valid tokens, signatures and idempotency keys.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import * as client from 'openid-client';
-import { AISP_ROUTES, API_BASE_PATH, EVENT_ROUTES, PISP_ROUTES } from '../../src/http/resource-api.js';
+import { AISP_ROUTES, API_BASE_PATH, CBPII_ROUTES, EVENT_ROUTES, PISP_ROUTES } from '../../src/http/resource-api.js';
+import { authoriseFundsConsent, registerFundsPartner } from '../support/funds-partner.js';
 import type { RouteDeclaration } from '../../src/http/route.js';
 import { customerToken } from '../support/authorise.js';
 import { authorisePayment } from '../support/authorise-payment.js';
@@ -200,6 +201,20 @@ describe('hostile input on every resource endpoint', () => {
     });
     callers.set('payments authorization-code domestic-vrp', { ...payer, token: mandateToken });
     callers.set('accounts,payments,fundsconfirmations client-credentials', { ...payer, token: await payer.paymentsToken() });
+    const issuer = await registerFundsPartner(server, 'Hostile Card Issuer');
+    const fundsConsentId = await issuer.createFundsConsent();
+    const fundsTokens = await authoriseFundsConsent(server, issuer, fundsConsentId);
+    callers.set('fundsconfirmations client-credentials', { ...issuer, token: await issuer.clientCredentialsToken() });
+    callers.set('fundsconfirmations authorization-code', { ...issuer, token: fundsTokens.access_token });
+    samples.set('OBFundsConfirmationConsent1', {
+      Data: {
+        DebtorAccount: { SchemeName: 'UK.OBIE.SortCodeAccountNumber', Identification: '99030131926819', Name: 'Alice Thompson' },
+        ExpirationDateTime: '2099-01-01T00:00:00+00:00',
+      },
+    });
+    samples.set('OBFundsConfirmation1', {
+      Data: { ConsentId: fundsConsentId, Reference: 'CARD-AUTH-1', InstructedAmount: { Amount: '1.00', Currency: 'GBP' } },
+    });
     samples.set('OBReadConsent1', {
       Data: { Permissions: ['ReadAccountsBasic', 'ReadBalances'], ExpirationDateTime: '2099-01-01T00:00:00+00:00' },
       Risk: {},
@@ -296,6 +311,7 @@ describe('hostile input on every resource endpoint', () => {
   const routes = [
     ...AISP_ROUTES.map((route) => ['/aisp', route] as const),
     ...PISP_ROUTES.map((route) => ['/pisp', route] as const),
+    ...CBPII_ROUTES.map((route) => ['/cbpii', route] as const),
     ...EVENT_ROUTES.map((route) => ['', route] as const),
   ] as Array<readonly [string, RouteDeclaration<unknown>]>;
 

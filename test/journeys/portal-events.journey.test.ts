@@ -1,4 +1,4 @@
-// Proves the events part of an app's portal page as a partner's browser meets it: the event subscription is set, changed and removed through the same rules and words as the event API; the app's newest events show what they report and every push attempt; "Resend" makes a failed event due again (attempts kept); "Send a test event" writes a real signed event that polling returns; and another partner can neither see nor touch any of it.
+// Proves the events part of an app's portal page as a partner's browser meets it: the event subscription is set, changed and removed through the same rules and words as the event API; the app's newest events show what they report and every push attempt; "Resend" makes a failed event due again (attempts kept); "Send a test event" writes a real signed event that polling returns, about the app's newest account-access, payment or funds confirmation consent; and another partner can neither see nor touch any of it.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
@@ -6,6 +6,7 @@ import { authorisePayment } from '../support/authorise-payment.js';
 import { ACCOUNTS, consentRequest, paymentRequest, PISP, registerPaymentPartner, type PaymentPartner } from '../support/payment-partner.js';
 import { csrfOf, PortalClient } from '../support/portal-client.js';
 import type { EventDeliveryAttemptRow, EventNotificationRow } from '../../src/persistence/entities/event.entity.js';
+import { registerFundsPartner } from '../support/funds-partner.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const CALLBACK = 'https://partner.example/open-banking/v4.0/event-notifications';
@@ -207,6 +208,25 @@ describe('portal: app events', () => {
     assert.match(refused.html, /This app has no consent yet/);
     const [count] = await server.database.dataSource.query('SELECT COUNT(*) AS n FROM event_notification WHERE client_id = ?', [fresh.clientId]);
     assert.equal(Number(count.n), 0);
+  });
+
+  test("a card issuer's app whose newest consent is a funds confirmation consent → the test event is about that consent, named on the page", async () => {
+    const issuerPortal = await PortalClient.signedUp(server, 'Tap Card Ltd', 'dev@tapcard.example');
+    const issuer = await registerFundsPartner(server, 'Tap Card');
+    await server.database.dataSource.query(
+      'UPDATE partner_user SET partner_id = (SELECT partner_id FROM software WHERE client_id = ?) WHERE email = ?',
+      [issuer.clientId, 'dev@tapcard.example'],
+    );
+    const consentId = await issuer.createFundsConsent();
+    const path = `/portal/apps/${issuer.clientId}`;
+    const sent = await issuerPortal.submit(path, `${path}/test-event`, {});
+    assert.equal(sent.status, 200, sent.html.slice(0, 500));
+    const [event] = await server.database.dataSource
+      .getRepository<EventNotificationRow>('EventNotification')
+      .find({ where: { clientId: issuer.clientId }, order: { sequence: 'DESC' } });
+    assert.equal(event?.resourceType, 'funds-confirmation-consent');
+    assert.equal(event?.resourceId, consentId);
+    assert.match(sent.html, new RegExp(`Funds confirmation consent<br><span class="mono">${consentId}</span>`));
   });
 
   test('remove the subscription → gone; the events already raised stay on the page', async () => {

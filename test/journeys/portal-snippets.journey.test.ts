@@ -1,8 +1,8 @@
 // Proves that every command the portal's app page shows runs as shown: each is taken from the rendered page and run
 // in a shell from the repository's root against a test server, with the partner's private key files set the way the
 // page tells partners to (exported variables); a sandbox customer approves in the browser and the example ends with
-// exit 0. An app with the AISP, PISP and CBPII roles gets the account-information, payment and VRP commands and, for
-// CBPII, a sentence saying that its API is not served yet; a switched-off app gets no command.
+// exit 0. An app with the AISP, PISP and CBPII roles gets the account-information, payment, VRP and confirmation of
+// funds commands; a switched-off app gets no command.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -122,15 +122,31 @@ describe('the commands of the portal app page', () => {
     assert.match(stdout, /^Payment 4 of 10\.00 GBP: refused, as expected: 400 U014 at Data\.ControlParameters\.PeriodicLimits\[0\]$/m);
   });
 
-  test('an app with the CBPII role → the page says its API is not served yet, and shows the commands of the other roles only', async () => {
+  test('the confirmation of funds command, run as shown → the customer agrees to the checks, the card issuer gets a yes and a no, refreshes, deletes the consent; exit 0', async () => {
+    const example = runCommand((await portal.get(appPath)).html, /^Confirmation of funds/);
+    const { browser, page } = await customerLogsIn(example);
+    assert.match(page.html, /wants to check that your account has enough money/);
+    const form = readForm(page.html);
+    const callback = await browser.follow(form.action, 'never:', { form: { ...form.hidden, decision: 'approve' } });
+    assert.match(callback.html, /Done\. You can close this window/, 'the browser lands on the listener of the example');
+    const { code, stdout, stderr } = await example.finished();
+    assert.equal(code, 0, `${stdout}\n${stderr}`);
+    assert.match(stdout, /^Funds for 20\.00 GBP \(reference CARD-\S+\): available \(fcf_\S+\)$/m);
+    assert.match(stdout, /^Funds for 100000\.00 GBP \(reference CARD-\S+\): not available \(fcf_\S+\)$/m);
+    assert.match(stdout, /Consent fcc_\S+ deleted \(204\); its status is now CANC/);
+    assert.match(stdout, /The refresh token is now refused: invalid_grant/);
+  });
+
+  test('an app with the AISP, PISP and CBPII roles → the commands of every role, in that order', async () => {
     const page = (await portal.get(appPath)).html;
-    assert.match(page, /<h3>Funds confirmation \(CBPII\)<\/h3>\s*<p>This bank does not serve the funds confirmation API/);
+    assert.doesNotMatch(page, /does not serve the funds confirmation API/);
     assert.deepEqual(
       [...commandsOf(page).keys()],
       [
         'Account information (AISP): read the accounts a customer shares',
         'Payments (PISP): make a payment a customer approves',
         'Variable recurring payments (PISP): a mandate a customer gives once, then payments without them',
+        'Confirmation of funds (CBPII): ask whether a customer’s account can pay an amount',
       ],
     );
   });

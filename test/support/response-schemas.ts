@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { AISP_ROUTES, API_BASE_PATH, EVENT_ROUTES, PISP_ROUTES } from '../../src/http/resource-api.js';
+import { AISP_ROUTES, API_BASE_PATH, CBPII_ROUTES, EVENT_ROUTES, PISP_ROUTES } from '../../src/http/resource-api.js';
 import { SchemaRegistry } from '../../src/validation/schema-registry.js';
 
 const schemas = SchemaRegistry.load();
@@ -7,6 +7,7 @@ const schemas = SchemaRegistry.load();
 const ROUTES = [
   ...AISP_ROUTES.map((route) => ({ prefix: '/aisp', route })),
   ...PISP_ROUTES.map((route) => ({ prefix: '/pisp', route })),
+  ...CBPII_ROUTES.map((route) => ({ prefix: '/cbpii', route })),
   ...EVENT_ROUTES.map((route) => ({ prefix: '', route })),
 ].map(({ prefix, route }) => ({
   method: route.method,

@@ -200,6 +200,28 @@ export function grantReference(grantId: string): string {
 }
 
 /**
+ * Whether a customer token of `clientId`, issued from the grant that `tokenGrantReference` names (see
+ * {@link grantReference}), may use a consent of any kind: the consent is that client's and still rests on that very
+ * grant (a re-authorisation binds a new one, and the old tokens stay dead).
+ */
+export function restsOnTokenGrant(
+  consent: { readonly clientId: string; readonly grantId: string | null },
+  clientId: string,
+  tokenGrantReference: string,
+): boolean {
+  return consent.clientId === clientId && consent.grantId !== null && grantReference(consent.grantId) === tokenGrantReference;
+}
+
+/** A consent read with its app ({@link restsOnTokenGrant}) when the token may use it; null when it may not, or none was found. */
+export function usableByToken<Found extends { readonly consent: { readonly clientId: string; readonly grantId: string | null } }>(
+  found: Found | null,
+  clientId: string,
+  tokenGrantReference: string,
+): Found | null {
+  return found && restsOnTokenGrant(found.consent, clientId, tokenGrantReference) ? found : null;
+}
+
+/**
  * The consent behind a customer access token, if the token may still be used with it: it exists, belongs to
  * the client the token was issued to, is `AUTH`, has not expired, and is still backed by the grant the token
  * came from (`tokenGrantReference`, see {@link grantReference}).
@@ -215,7 +237,7 @@ export async function findUsableConsent(
   const found = await store.findWithAccountIds(consentId);
   if (!found) return null;
   const { consent: stored, accountIds, app } = found;
-  if (stored.clientId !== clientId || !stored.grantId || grantReference(stored.grantId) !== tokenGrantReference) return null;
+  if (!restsOnTokenGrant(stored, clientId, tokenGrantReference)) return null;
   const consent = await applyExpiry(store, stored, now);
   if (consent.status !== ConsentStatus.Authorised) return null;
   return { consent, accountIds, app };

@@ -1,9 +1,10 @@
-// Proves that when an app is gone, every consent of it that could still be used ends (account access and VRP mandates
-// CANC, unused payment consents RJCT) and each of their grants is revoked, while other apps' consents and ended ones stay as
+// Proves that when an app is gone, every consent of it that could still be used ends (account access, VRP mandates and
+// funds confirmation consents CANC, unused payment consents RJCT) and each of their grants is revoked, while other apps' consents and ended ones stay as
 // they are.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InMemoryConsentStore } from '../../../test/support/in-memory-consent-store.js';
+import type { FundsConfirmationConsentStore } from '../funds-confirmations/funds-confirmation-consent.js';
 import type { PaymentConsentStore } from '../payments/payment-consent.js';
 import type { VrpConsentStore } from '../payments/vrp/vrp-consent.js';
 import type { AccountAccessConsent } from './account-access-consent.js';
@@ -31,7 +32,7 @@ function consent(id: string, clientId: string, status: ConsentStatus, grantId: s
   };
 }
 
-test('an app is deregistered → its AWAU and AUTH account access and VRP mandates CANC, its unused payment consents rejected, every grant revoked; other apps untouched', async () => {
+test('an app is deregistered → its AWAU and AUTH account access, VRP mandates and funds confirmation consents CANC, its unused payment consents rejected, every grant revoked; other apps untouched', async () => {
   const accountAccess = new InMemoryConsentStore();
   accountAccess.put(consent('aac_live', 'cli_gone', ConsentStatus.Authorised, 'grant_live'));
   accountAccess.put(consent('aac_waiting', 'cli_gone', ConsentStatus.AwaitingAuthorisation, null));
@@ -51,21 +52,30 @@ test('an app is deregistered → its AWAU and AUTH account access and VRP mandat
       return ['grant_mandate'];
     },
   } as unknown as VrpConsentStore;
+  const fundsConfirmation = {
+    async cancelAllOfClient(clientId: string, _at: Date, reason: { code: string }) {
+      cancelled.push({ clientId, code: reason.code });
+      return ['grant_funds'];
+    },
+  } as unknown as FundsConfirmationConsentStore;
   const revoked: string[] = [];
 
   const count = await endConsentsOfApp(
-    { accountAccess, payments, vrp },
+    { accountAccess, payments, vrp, fundsConfirmation },
     { revokeGrant: async (grantId) => void revoked.push(grantId) },
     'cli_gone',
     NOW,
   );
 
-  assert.equal(count, 3);
-  assert.deepEqual(revoked.sort(), ['grant_live', 'grant_mandate', 'grant_payment']);
+  assert.equal(count, 4);
+  assert.deepEqual(revoked.sort(), ['grant_funds', 'grant_live', 'grant_mandate', 'grant_payment']);
   assert.equal((await accountAccess.findById('aac_live'))?.status, ConsentStatus.Revoked);
   assert.equal((await accountAccess.findById('aac_waiting'))?.status, ConsentStatus.Revoked);
   assert.equal((await accountAccess.findById('aac_live'))?.statusReason?.description, 'The app was deregistered');
   assert.equal((await accountAccess.findById('aac_other'))?.status, ConsentStatus.Authorised);
   assert.deepEqual(rejected, [{ clientId: 'cli_gone', code: 'U036' }]);
-  assert.deepEqual(cancelled, [{ clientId: 'cli_gone', code: 'TKSP' }]);
+  assert.deepEqual(cancelled, [
+    { clientId: 'cli_gone', code: 'TKSP' },
+    { clientId: 'cli_gone', code: 'TKSP' },
+  ]);
 });

@@ -6,10 +6,10 @@ import { ConsentStatus } from './consent-status.js';
  */
 export interface ConsentSummary {
   readonly consentId: string;
-  readonly kind: 'account-access' | 'domestic-payment' | 'domestic-vrp';
+  readonly kind: 'account-access' | 'domestic-payment' | 'domestic-vrp' | 'funds-confirmation';
   readonly status: ConsentStatus;
   readonly createdAt: Date;
-  /** Account access and VRP consents: when it ends by itself (null: open-ended). Payments: null. */
+  /** Account access, VRP and funds confirmation consents: when it ends by itself (null: open-ended). Payments: null. */
   readonly expiresAt: Date | null;
   readonly lastUsedAt: Date | null;
 }

@@ -1,4 +1,4 @@
-// Proves the customer's connected-apps view (account access and VRP mandates in force vs history, lapsed AUTH shown as EXPD, payments always history, newest first) and that removing one shared account keeps the others, refuses what the customer may not change, and never empties a consent under concurrent removals.
+// Proves the customer's connected-apps view (account access, VRP mandates and funds checks in force vs history, lapsed AUTH shown as EXPD, payments always history, newest first) and that removing one shared account keeps the others, refuses what the customer may not change, and never empties a consent under concurrent removals.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { InMemoryConsentStore } from '../../../test/support/in-memory-consent-store.js';
@@ -142,6 +142,27 @@ describe('listCustomerConnections', () => {
     ]);
   });
 
+  test('funds checks AUTH, not expired → fundsChecks; revoked, or AUTH past their expiry (shown as EXPD) → ended', async () => {
+    const fundsCheck = (consentId: string, overrides: Partial<Connection> = {}) =>
+      connection(consentId, { kind: 'funds-confirmation', permissions: [], ...overrides });
+    const store = connectionStore({
+      [ALICE]: [
+        fundsCheck('fcc_open'),
+        fundsCheck('fcc_lapsed', { expiresAt: hoursFromNow(-1) }),
+        fundsCheck('fcc_revoked', { status: ConsentStatus.Revoked }),
+        connection('aac_access'),
+      ],
+    });
+    const { active, mandates, fundsChecks, ended } = await listCustomerConnections(store, ALICE, NOW);
+    assert.deepEqual(ids(active), ['aac_access']);
+    assert.deepEqual(mandates, []);
+    assert.deepEqual(ids(fundsChecks), ['fcc_open']);
+    assert.deepEqual(ended.map((item) => [item.consentId, item.status]).sort(), [
+      ['fcc_lapsed', ConsentStatus.Expired],
+      ['fcc_revoked', ConsentStatus.Revoked],
+    ]);
+  });
+
   test('both lists → newest authorisation first', async () => {
     const store = connectionStore({
       [ALICE]: [
@@ -165,18 +186,20 @@ describe('listCustomerConnections', () => {
       connection('aac_c', { status: ConsentStatus.Revoked }),
       payment('pmc_d'),
       mandate('vrc_e'),
+      connection('fcc_f', { kind: 'funds-confirmation', permissions: [] }),
     ];
-    const { active, mandates, ended } = await listCustomerConnections(connectionStore({ [ALICE]: all }), ALICE, NOW);
-    assert.equal(active.length + mandates.length + ended.length, all.length);
-    assert.deepEqual([...ids(active), ...ids(mandates), ...ids(ended)].sort(), ids(all).sort());
+    const { active, mandates, fundsChecks, ended } = await listCustomerConnections(connectionStore({ [ALICE]: all }), ALICE, NOW);
+    assert.equal(active.length + mandates.length + fundsChecks.length + ended.length, all.length);
+    assert.deepEqual([...ids(active), ...ids(mandates), ...ids(fundsChecks), ...ids(ended)].sort(), ids(all).sort());
     const lapsed = ended.find((item) => item.consentId === 'aac_b');
     assert.deepEqual(lapsed, { ...all[1], status: ConsentStatus.Expired });
   });
 
-  test('a customer with no connections → three empty lists', async () => {
+  test('a customer with no connections → four empty lists', async () => {
     assert.deepEqual(await listCustomerConnections(connectionStore({ [ALICE]: [connection('aac_alice')] }), BOB, NOW), {
       active: [],
       mandates: [],
+      fundsChecks: [],
       ended: [],
     });
   });

@@ -10,16 +10,16 @@ import type { VrpConsentRequest } from '../payments/vrp/vrp-consent.js';
 /** One consent a customer authorised, as their "connected apps" page shows it. */
 export interface Connection {
   readonly consentId: string;
-  readonly kind: 'account-access' | 'domestic-payment' | 'domestic-vrp';
+  readonly kind: 'account-access' | 'domestic-payment' | 'domestic-vrp' | 'funds-confirmation';
   readonly appName: string;
   readonly partnerName: string;
   readonly status: ConsentStatus;
   /** Account-access permission codes (empty for payments). */
   readonly permissions: readonly string[];
-  /** The accounts shared (account access) or paid from (payment, VRP mandate). */
+  /** The accounts shared (account access), paid from (payment, VRP mandate) or checked for funds (funds confirmation). */
   readonly accountIds: readonly string[];
   readonly authorisedAt: Date;
-  /** When account access or a VRP mandate ends by itself; null when open-ended, and for payments. */
+  /** When account access, a VRP mandate or funds checks end by themselves; null when open-ended, and for payments. */
   readonly expiresAt: Date | null;
   /** The partner's last API call under this consent. */
   readonly lastUsedAt: Date | null;
@@ -86,13 +86,15 @@ export interface ConnectionStore {
   listByCustomer(customerId: string): Promise<Connection[]>;
 }
 
-/** A customer's connections: those still giving access, the payment mandates in force, and the history. */
+/** A customer's connections: those still giving access, the payment mandates and funds checks in force, and the history. */
 export interface CustomerConnections {
   /** Account access still in force (`AUTH`, not expired), newest first. */
   readonly active: readonly Connection[];
   /** VRP mandates still in force (`AUTH`, not past their end), newest first. */
   readonly mandates: readonly Connection[];
-  /** Everything else the customer authorised (revoked, expired, payments made, mandates ended), newest first. */
+  /** Funds checks (confirmation of funds) still in force (`AUTH`, not expired), newest first. */
+  readonly fundsChecks: readonly Connection[];
+  /** Everything else the customer authorised (revoked, expired, payments made, mandates and funds checks ended), newest first. */
   readonly ended: readonly Connection[];
 }
 
@@ -105,10 +107,12 @@ export async function listCustomerConnections(store: ConnectionStore, customerId
     connection.kind === kind && connection.status === ConsentStatus.Authorised;
   const isActive = inForce('account-access');
   const isMandate = inForce('domestic-vrp');
+  const isFundsCheck = inForce('funds-confirmation');
   return {
     active: connections.filter(isActive),
     mandates: connections.filter(isMandate),
-    ended: connections.filter((connection) => !isActive(connection) && !isMandate(connection)),
+    fundsChecks: connections.filter(isFundsCheck),
+    ended: connections.filter((connection) => !isActive(connection) && !isMandate(connection) && !isFundsCheck(connection)),
   };
 }
 

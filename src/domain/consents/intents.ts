@@ -1,3 +1,8 @@
+import type { FundsConfirmationConsentStore } from '../funds-confirmations/funds-confirmation-consent.js';
+import {
+  assertFundsConfirmationConsentAuthorisable,
+  findFundsConfirmationConsentBackingGrant,
+} from '../funds-confirmations/funds-confirmation-consents.js';
 import type { PaymentConsentStore } from '../payments/payment-consent.js';
 import { assertPaymentConsentAuthorisable, findPaymentConsentBackingGrant } from '../payments/payment-consents.js';
 import type { VrpConsentStore } from '../payments/vrp/vrp-consent.js';
@@ -7,7 +12,7 @@ import { assertConsentAuthorisable, findConsentBackingGrant } from './account-ac
 import { ConsentStatus } from './consent-status.js';
 
 /** The kinds of consent (Open Banking intent) a customer authorises at the authorization server. */
-export type IntentKind = 'account-access' | 'domestic-payment' | 'domestic-vrp';
+export type IntentKind = 'account-access' | 'domestic-payment' | 'domestic-vrp' | 'funds-confirmation';
 
 /** What the authorization server needs to know about any kind of consent (an Open Banking intent). */
 export interface BoundIntent {
@@ -39,20 +44,43 @@ export function isVrpConsentId(consentId: string): boolean {
   return consentId.startsWith('vrc_');
 }
 
-/** The kind of consent an id names, by its prefix; every id that is not a payment's is looked up as account access. */
+/** Funds confirmation (CBPII) consent ids start with `fcc_`. */
+export function isFundsConfirmationConsentId(consentId: string): boolean {
+  return consentId.startsWith('fcc_');
+}
+
+/** The kind of consent an id names, by its prefix; every id of no other kind is looked up as account access. */
 export function intentKindOf(consentId: string): IntentKind {
   if (isPaymentConsentId(consentId)) return 'domestic-payment';
   if (isVrpConsentId(consentId)) return 'domestic-vrp';
+  if (isFundsConfirmationConsentId(consentId)) return 'funds-confirmation';
   return 'account-access';
 }
 
-/** Account-access, domestic payment and domestic VRP consents behind the {@link Intents} interface, told apart by their id. */
-export function intents(accountAccess: ConsentStore, payments: PaymentConsentStore, vrp: VrpConsentStore): Intents {
+/** The consents of every kind, each in its own store. */
+export interface IntentStores {
+  readonly accountAccess: ConsentStore;
+  readonly payments: PaymentConsentStore;
+  readonly vrp: VrpConsentStore;
+  readonly fundsConfirmation: FundsConfirmationConsentStore;
+}
+
+/** Consents of every kind behind the {@link Intents} interface, told apart by their id. */
+export function intents({ accountAccess, payments, vrp, fundsConfirmation }: IntentStores): Intents {
+  function findIntent(consentId: string): Promise<{ readonly status: ConsentStatus; readonly grantId: string | null } | null> {
+    const kind = intentKindOf(consentId);
+    if (kind === 'domestic-payment') return payments.findById(consentId);
+    if (kind === 'domestic-vrp') return vrp.findById(consentId);
+    if (kind === 'funds-confirmation') return fundsConfirmation.findById(consentId);
+    return accountAccess.findById(consentId);
+  }
+
   return {
     async assertAuthorisable(clientId, consentId, now) {
       const kind = intentKindOf(consentId);
       if (kind === 'domestic-payment') await assertPaymentConsentAuthorisable(payments, clientId, consentId, now);
       else if (kind === 'domestic-vrp') await assertVrpConsentAuthorisable(vrp, clientId, consentId, now);
+      else if (kind === 'funds-confirmation') await assertFundsConfirmationConsentAuthorisable(fundsConfirmation, clientId, consentId, now);
       else await assertConsentAuthorisable(accountAccess, clientId, consentId, now);
     },
     async findBackingGrant(grantId, now) {
@@ -64,16 +92,13 @@ export function intents(accountAccess: ConsentStore, payments: PaymentConsentSto
       const mandate = await findVrpConsentBackingGrant(vrp, grantId, now);
       if (mandate)
         return { id: mandate.id, kind: 'domestic-vrp', customerId: mandate.customerId, grantId: mandate.grantId, expiresAt: mandate.validTo };
+      const funds = await findFundsConfirmationConsentBackingGrant(fundsConfirmation, grantId, now);
+      if (funds)
+        return { id: funds.id, kind: 'funds-confirmation', customerId: funds.customerId, grantId: funds.grantId, expiresAt: funds.expiresAt };
       return null;
     },
     async isAuthorisedWithGrant(consentId, grantId) {
-      const kind = intentKindOf(consentId);
-      const consent =
-        kind === 'domestic-payment'
-          ? await payments.findById(consentId)
-          : kind === 'domestic-vrp'
-            ? await vrp.findById(consentId)
-            : await accountAccess.findById(consentId);
+      const consent = await findIntent(consentId);
       return consent?.status === ConsentStatus.Authorised && consent.grantId === grantId;
     },
   };

@@ -1,4 +1,5 @@
 import type { AccountAccessConsent } from '../consents/account-access-consent.js';
+import type { FundsConfirmationConsent } from '../funds-confirmations/funds-confirmation-consent.js';
 import type { DomesticVrpConsent } from '../payments/vrp/vrp-consent.js';
 import type { EventDraft, EventResourceType } from './event-notification.js';
 import { EventType } from './event-types.js';
@@ -26,6 +27,19 @@ export function vrpConsentRevokedEvents(consent: DomesticVrpConsent, now: Date):
 /** A VRP mandate passed its `ValidToDateTime` and is now `EXPD`: `resource-update`. */
 export function vrpConsentExpiredEvents(consent: DomesticVrpConsent, now: Date): EventDraft[] {
   return [draft(consent, 'domestic-vrp-consent', [EventType.ResourceUpdate], now)];
+}
+
+/**
+ * The customer revoked a funds confirmation consent at the bank: `resource-update` with `consent-authorization-revoked`
+ * (Event Notification API profile: a CBPII consent revoked at the ASPSP).
+ */
+export function fundsConfirmationConsentRevokedEvents(consent: FundsConfirmationConsent, now: Date): EventDraft[] {
+  return [draft(consent, 'funds-confirmation-consent', [EventType.ResourceUpdate, EventType.ConsentAuthorizationRevoked], now)];
+}
+
+/** A funds confirmation consent reached its `ExpirationDateTime` and is now `EXPD`: `resource-update`. */
+export function fundsConfirmationConsentExpiredEvents(consent: FundsConfirmationConsent, now: Date): EventDraft[] {
+  return [draft(consent, 'funds-confirmation-consent', [EventType.ResourceUpdate], now)];
 }
 
 function draft(consent: { clientId: string; id: string }, type: EventResourceType, events: EventDraft['events'], now: Date): EventDraft {

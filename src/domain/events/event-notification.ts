@@ -1,7 +1,8 @@
 import { EventType } from './event-types.js';
 
 /** The kinds of resource an event is about, as the SET's `http://openbanking.org.uk/rty` names them. */
-export type EventResourceType = 'account-access-consent' | 'domestic-payment-consent' | 'domestic-vrp-consent' | 'domestic-payment' | 'domestic-vrp';
+export type EventResourceType =
+  'account-access-consent' | 'domestic-payment-consent' | 'domestic-vrp-consent' | 'domestic-payment' | 'domestic-vrp' | 'funds-confirmation-consent';
 
 /** Where each kind of resource lives below the API base path. */
 const RESOURCE_PATHS: Readonly<Record<EventResourceType, string>> = {
@@ -10,6 +11,7 @@ const RESOURCE_PATHS: Readonly<Record<EventResourceType, string>> = {
   'domestic-vrp-consent': '/pisp/domestic-vrp-consents',
   'domestic-payment': '/pisp/domestic-payments',
   'domestic-vrp': '/pisp/domestic-vrps',
+  'funds-confirmation-consent': '/cbpii/funds-confirmation-consents',
 };
 
 /** The only version of the API this bank serves; `rlk` lists every version a resource is available in. */

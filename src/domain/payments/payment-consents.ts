@@ -4,7 +4,7 @@ import { parseRequestDateTime } from '../dates.js';
 import { InvalidConsentStatus, InvalidDate, InvalidField, ResourceForbidden, ResourceNotFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { fundsAllow, type AccountFunds } from '../ledger/funds.js';
-import { grantReference } from '../consents/account-access-consents.js';
+import { usableByToken } from '../consents/account-access-consents.js';
 import type { AppStanding } from '../partners/partner-app.js';
 import { chargesFor, totalCharges, type FeeSchedule } from './charges.js';
 import { createOnce, type IdempotencyClaim, type IdempotencyStore } from './idempotency.js';
@@ -189,7 +189,7 @@ export async function findPaymentConsentBackingGrant(store: PaymentConsentStore,
 /**
  * The payment consent behind a customer access token, with the standing of its app (null: the app is gone), read
  * together: the consent exists, belongs to the token's client and still rests on the grant the token came from
- * (see {@link grantReference}). Its status is for each use to check (U009), since an idempotent replay must still be
+ * (see {@link usableByToken}). Its status is for each use to check (U009), since an idempotent replay must still be
  * answered after the consent is consumed.
  * @returns null when the token cannot use it.
  */
@@ -199,10 +199,7 @@ export async function findPaymentConsentOfToken(
   clientId: string,
   tokenGrantReference: string,
 ): Promise<{ consent: DomesticPaymentConsent; app: AppStanding | null } | null> {
-  const found = await store.findWithApp(consentId);
-  const consent = found?.consent;
-  if (!consent || consent.clientId !== clientId || !consent.grantId || grantReference(consent.grantId) !== tokenGrantReference) return null;
-  return found;
+  return usableByToken(await store.findWithApp(consentId), clientId, tokenGrantReference);
 }
 
 /** Reads an account's funds, implemented by persistence. */

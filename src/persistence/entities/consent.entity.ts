@@ -31,9 +31,9 @@ export interface ConsentAccountRow {
 }
 
 /**
- * `consent`: account-access, domestic payment and domestic VRP consents (`kind`), bound to one partner client, customer and
- * grant. `expires_at` is when it ends by itself: account access its `ExpirationDateTime`, a payment consent its
- * authorisation deadline, a VRP consent its `ValidToDateTime`.
+ * `consent`: account-access, domestic payment, domestic VRP and funds confirmation consents (`kind`), bound to one partner
+ * client, customer and grant. `expires_at` is when it ends by itself: account access and funds confirmation their
+ * `ExpirationDateTime`, a payment consent its authorisation deadline, a VRP consent its `ValidToDateTime`.
  */
 export function consentEntity(types: ColumnTypes): EntitySchema<ConsentRow> {
   return new EntitySchema<ConsentRow>({

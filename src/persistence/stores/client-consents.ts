@@ -1,5 +1,5 @@
-import { In, type DataSource } from 'typeorm';
-import type { ConsentRow } from '../entities/consent.entity.js';
+import { In, LessThanOrEqual, type DataSource, type FindOptionsWhere } from 'typeorm';
+import type { ConsentAccountRow, ConsentRow } from '../entities/consent.entity.js';
 import { isStorableId } from '../sql.js';
 import { inTransaction } from '../transactions.js';
 
@@ -26,5 +26,52 @@ export async function endLiveConsentsOfClient(
       { status: to, statusUpdatedAt: at, statusReasonCode: reason.code, statusReasonDescription: reason.description },
     );
     return live.flatMap((row) => (row.grantId ? [row.grantId] : []));
+  });
+}
+
+/**
+ * Up to `limit` consents of one kind still `AWAU` or `AUTH` whose `expires_at` has passed at `now`, the longest overdue
+ * first (over `ix_consent_expiry`), each read whole by `find`.
+ */
+export async function listLiveConsentsDueForExpiry<Consent extends object>(
+  dataSource: DataSource,
+  kind: string,
+  now: Date,
+  limit: number,
+  find: (id: string) => Promise<Consent | null>,
+): Promise<Consent[]> {
+  const rows = await dataSource.getRepository<ConsentRow>('Consent').find({
+    select: { id: true },
+    where: { kind, status: In(['AWAU', 'AUTH']), expiresAt: LessThanOrEqual(now) },
+    order: { expiresAt: 'ASC' },
+    take: limit,
+  });
+  const consents: Array<Consent | null> = await Promise.all(rows.map((row) => find(row.id)));
+  return consents.filter((consent): consent is Consent => consent !== null);
+}
+
+/**
+ * `AWAU → AUTH` for a consent of one kind (and `where` more, e.g. not deleted), bound to the customer, the grant and one
+ * account (`consent_account`), in one transaction.
+ * @returns false when it was not `AWAU` (nothing written).
+ */
+export function authoriseConsentOnAccount(
+  dataSource: DataSource,
+  kind: string,
+  consentId: string,
+  authorisation: { readonly customerId: string; readonly grantId: string; readonly accountId: string },
+  at: Date,
+  where: FindOptionsWhere<ConsentRow> = {},
+): Promise<boolean> {
+  return inTransaction(dataSource, async (manager) => {
+    const result = await manager
+      .getRepository<ConsentRow>('Consent')
+      .update(
+        { ...where, id: consentId, kind, status: 'AWAU' },
+        { status: 'AUTH', customerId: authorisation.customerId, grantId: authorisation.grantId, authorisedAt: at, statusUpdatedAt: at },
+      );
+    if (!result.affected) return false;
+    await manager.getRepository<ConsentAccountRow>('ConsentAccount').insert({ consentId, accountId: authorisation.accountId });
+    return true;
   });
 }

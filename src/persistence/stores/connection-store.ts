@@ -56,8 +56,11 @@ export class SqlConnectionStore implements ConnectionStore {
   }
 }
 
+/** The kinds of consent a connection may be; every other row is account access. */
+const CONNECTION_KINDS: ReadonlySet<string> = new Set<Connection['kind']>(['domestic-payment', 'domestic-vrp', 'funds-confirmation']);
+
 function toConnection(row: RawConnection): Connection {
-  const kind = row.kind === 'domestic-payment' || row.kind === 'domestic-vrp' ? row.kind : 'account-access';
+  const kind = CONNECTION_KINDS.has(row.kind) ? (row.kind as Connection['kind']) : 'account-access';
   const time = (value: Date | string | null) => (value === null ? null : readSqlTime(value));
   return {
     consentId: row.id,

@@ -12,6 +12,7 @@ import { APP_STANDING_COLUMNS, APP_STANDING_JOIN, appStandingOf, type AppStandin
 import { endLiveConsentsOfClient } from './client-consents.js';
 import type { EventOutboxWriter } from './event-outbox-writer.js';
 import { transitionConsent } from './consent-transition.js';
+import { newConsentRow } from './consent-insert.js';
 
 /** The `consent.kind` of account-access consents (payment consents share the table). */
 const KIND = 'account-access';
@@ -174,27 +175,13 @@ function fromRaw(row: RawConsentRow): ConsentRow {
 }
 
 function toRow(consent: AccountAccessConsent): ConsentRow {
-  return {
-    id: consent.id,
-    kind: KIND,
-    clientId: consent.clientId,
-    status: consent.status,
-    statusReasonCode: consent.statusReason?.code ?? null,
-    statusReasonDescription: consent.statusReason?.description ?? null,
-    permissions: [...consent.permissions],
+  return newConsentRow(KIND, consent, {
+    request: { ...consent.request },
     expiresAt: consent.expiresAt,
+    permissions: [...consent.permissions],
     transactionFromAt: consent.transactionFromAt,
     transactionToAt: consent.transactionToAt,
-    customerId: consent.customerId,
-    grantId: consent.grantId,
-    authorisedAt: consent.authorisedAt,
-    createdAt: consent.createdAt,
-    statusUpdatedAt: consent.statusUpdatedAt,
-    request: { ...consent.request },
-    lastUsedAt: null,
-    validFromAt: null,
-    deletedAt: null,
-  };
+  });
 }
 
 function toConsent(row: ConsentRow): AccountAccessConsent {

@@ -3,6 +3,9 @@ import type { ConsentStatus } from '../../domain/consents/consent-status.js';
 import type { ConsentSummary, ConsentSummaryStore } from '../../domain/consents/consent-summaries.js';
 import { isStorableId, readSqlTime } from '../sql.js';
 
+/** The kinds of consent a summary may be; every other row is account access. */
+const SUMMARY_KINDS: ReadonlySet<string> = new Set<ConsentSummary['kind']>(['domestic-payment', 'domestic-vrp', 'funds-confirmation']);
+
 /** An app's consents for the portal, newest first, over the client's index of `consent`. */
 export class SqlConsentSummaryStore implements ConsentSummaryStore {
   constructor(private readonly dataSource: DataSource) {}
@@ -21,7 +24,7 @@ export class SqlConsentSummaryStore implements ConsentSummaryStore {
       [clientId],
     );
     return rows.map((row) => {
-      const kind = row.kind === 'domestic-payment' || row.kind === 'domestic-vrp' ? row.kind : 'account-access';
+      const kind = SUMMARY_KINDS.has(row.kind) ? (row.kind as ConsentSummary['kind']) : 'account-access';
       return {
         consentId: row.id,
         kind,

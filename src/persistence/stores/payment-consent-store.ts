@@ -13,7 +13,7 @@ import type { AppStanding } from '../../domain/partners/partner-app.js';
 import type { ConsentAccountRow, ConsentRow } from '../entities/consent.entity.js';
 import { isStorableId, readSqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
-import { insertConsentWithKey } from './consent-insert.js';
+import { insertConsentWithKey, newConsentRow } from './consent-insert.js';
 import { APP_STANDING_COLUMNS, APP_STANDING_JOIN, appStandingOf, type AppStandingRow } from './app-standing-sql.js';
 import { endLiveConsentsOfClient } from './client-consents.js';
 
@@ -105,27 +105,7 @@ function toRow(consent: DomesticPaymentConsent): ConsentRow {
     body: consent.request,
     charges: consent.charges.map((charge) => ({ ...charge, amountMinor: charge.amountMinor.toString() })),
   };
-  return {
-    id: consent.id,
-    kind: PAYMENT_CONSENT_KIND,
-    clientId: consent.clientId,
-    status: consent.status,
-    statusReasonCode: consent.statusReason?.code ?? null,
-    statusReasonDescription: consent.statusReason?.description ?? null,
-    permissions: [],
-    expiresAt: consent.authoriseBy,
-    transactionFromAt: null,
-    transactionToAt: null,
-    customerId: consent.customerId,
-    grantId: consent.grantId,
-    authorisedAt: consent.authorisedAt,
-    createdAt: consent.createdAt,
-    statusUpdatedAt: consent.statusUpdatedAt,
-    request,
-    lastUsedAt: null,
-    validFromAt: null,
-    deletedAt: null,
-  };
+  return newConsentRow(PAYMENT_CONSENT_KIND, consent, { request, expiresAt: consent.authoriseBy });
 }
 
 /** A payment consent row as raw SQL returns it (snake_case, JSON as text, SQLite times as text). */

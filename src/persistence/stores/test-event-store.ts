@@ -9,6 +9,7 @@ import type { EventOutboxWriter } from './event-outbox-writer.js';
 const RESOURCE_TYPE_OF_KIND: Readonly<Record<string, EventResourceType>> = {
   'account-access': 'account-access-consent',
   'domestic-payment': 'domestic-payment-consent',
+  'funds-confirmation': 'funds-confirmation-consent',
 };
 
 /** Sandbox test events: about the app's newest consent, written through the outbox like any event. */
@@ -21,7 +22,7 @@ export class SqlTestEventStore implements TestEventStore {
   async findNewestConsent(clientId: string): Promise<{ type: EventResourceType; id: string } | null> {
     if (!isStorableId(clientId)) return null;
     const rows: Array<{ id: string; kind: string }> = await this.dataSource.query(
-      `SELECT id, kind FROM consent WHERE client_id = ? AND kind IN ('account-access', 'domestic-payment') ORDER BY created_at DESC, id DESC LIMIT 1`,
+      `SELECT id, kind FROM consent WHERE client_id = ? AND kind IN ('account-access', 'domestic-payment', 'funds-confirmation') ORDER BY created_at DESC, id DESC LIMIT 1`,
       [clientId],
     );
     const row = rows[0];

@@ -1,4 +1,4 @@
-import { In, IsNull, LessThanOrEqual, type DataSource } from 'typeorm';
+import { In, IsNull, type DataSource } from 'typeorm';
 import type { ConsentStatus } from '../../domain/consents/consent-status.js';
 import type { EventDraft } from '../../domain/events/event-notification.js';
 import type { CustomerNotice } from '../../domain/mail/customer-notice.js';
@@ -7,12 +7,12 @@ import type { IdempotencyRecord } from '../../domain/payments/idempotency.js';
 import type { PaymentAuthorisation } from '../../domain/payments/payment-consent.js';
 import type { StatusReason } from '../../domain/payments/risk-policy.js';
 import type { DomesticVrpConsent, VrpConsentRequest, VrpConsentStore } from '../../domain/payments/vrp/vrp-consent.js';
-import type { ConsentAccountRow, ConsentRow } from '../entities/consent.entity.js';
+import type { ConsentRow } from '../entities/consent.entity.js';
 import { isStorableId, readSqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
-import { insertConsentWithKey } from './consent-insert.js';
+import { insertConsentWithKey, newConsentRow } from './consent-insert.js';
 import { APP_STANDING_COLUMNS, APP_STANDING_JOIN, appStandingOf, type AppStandingRow } from './app-standing-sql.js';
-import { endLiveConsentsOfClient } from './client-consents.js';
+import { authoriseConsentOnAccount, endLiveConsentsOfClient, listLiveConsentsDueForExpiry } from './client-consents.js';
 import { transitionConsent } from './consent-transition.js';
 import type { EventOutboxWriter } from './event-outbox-writer.js';
 
@@ -35,10 +35,6 @@ export class TypeOrmVrpConsentStore implements VrpConsentStore {
     private readonly dataSource: DataSource,
     private readonly outbox: EventOutboxWriter,
   ) {}
-
-  private get consents() {
-    return this.dataSource.getRepository<ConsentRow>('Consent');
-  }
 
   insert(consent: DomesticVrpConsent, idempotency: IdempotencyRecord): Promise<boolean> {
     return insertConsentWithKey(this.dataSource, toRow(consent), idempotency);
@@ -80,17 +76,10 @@ export class TypeOrmVrpConsentStore implements VrpConsentStore {
     return row ? { consent: fromRaw(row), app: appStandingOf(row) } : null;
   }
 
-  async authorise(consentId: string, authorisation: PaymentAuthorisation, at: Date): Promise<boolean> {
-    return inTransaction(this.dataSource, async (manager) => {
-      const result = await manager
-        .getRepository<ConsentRow>('Consent')
-        .update(
-          { id: consentId, kind: VRP_CONSENT_KIND, status: 'AWAU', deletedAt: IsNull() },
-          { status: 'AUTH', customerId: authorisation.customerId, grantId: authorisation.grantId, authorisedAt: at, statusUpdatedAt: at },
-        );
-      if (!result.affected) return false;
-      await manager.getRepository<ConsentAccountRow>('ConsentAccount').insert({ consentId, accountId: authorisation.debtorAccountId });
-      return true;
+  authorise(consentId: string, authorisation: PaymentAuthorisation, at: Date): Promise<boolean> {
+    const { customerId, grantId, debtorAccountId } = authorisation;
+    return authoriseConsentOnAccount(this.dataSource, VRP_CONSENT_KIND, consentId, { customerId, grantId, accountId: debtorAccountId }, at, {
+      deletedAt: IsNull(),
     });
   }
 
@@ -119,15 +108,8 @@ export class TypeOrmVrpConsentStore implements VrpConsentStore {
     });
   }
 
-  async listDueForExpiry(now: Date, limit: number): Promise<DomesticVrpConsent[]> {
-    const rows = await this.consents.find({
-      select: { id: true },
-      where: { kind: VRP_CONSENT_KIND, status: In(['AWAU', 'AUTH']), expiresAt: LessThanOrEqual(now) },
-      order: { expiresAt: 'ASC' },
-      take: limit,
-    });
-    const consents = await Promise.all(rows.map((row) => this.findById(row.id)));
-    return consents.filter((consent): consent is DomesticVrpConsent => consent !== null);
+  listDueForExpiry(now: Date, limit: number): Promise<DomesticVrpConsent[]> {
+    return listLiveConsentsDueForExpiry(this.dataSource, VRP_CONSENT_KIND, now, limit, (id) => this.findById(id));
   }
 
   cancelAllOfClient(clientId: string, at: Date, reason: StatusReason): Promise<string[]> {
@@ -137,27 +119,12 @@ export class TypeOrmVrpConsentStore implements VrpConsentStore {
 
 function toRow(consent: DomesticVrpConsent): ConsentRow {
   const request: StoredRequest = { body: consent.request };
-  return {
-    id: consent.id,
-    kind: VRP_CONSENT_KIND,
-    clientId: consent.clientId,
-    status: consent.status,
-    statusReasonCode: consent.statusReason?.code ?? null,
-    statusReasonDescription: consent.statusReason?.description ?? null,
-    permissions: [],
-    expiresAt: consent.validTo,
-    transactionFromAt: null,
-    transactionToAt: null,
-    customerId: consent.customerId,
-    grantId: consent.grantId,
-    authorisedAt: consent.authorisedAt,
-    createdAt: consent.createdAt,
-    statusUpdatedAt: consent.statusUpdatedAt,
+  return newConsentRow(VRP_CONSENT_KIND, consent, {
     request,
-    lastUsedAt: null,
+    expiresAt: consent.validTo,
     validFromAt: consent.validFrom,
     deletedAt: consent.deletedAt,
-  };
+  });
 }
 
 /** A VRP consent row as raw SQL returns it (snake_case, JSON as text, SQLite times as text). */

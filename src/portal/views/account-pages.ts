@@ -60,6 +60,19 @@ export interface MandateUsageView {
   readonly payments: ReadonlyArray<{ readonly date: string; readonly amount: string; readonly outcome: string }>;
 }
 
+/** An app's funds checks (confirmation of funds) still in force, as the customer reads them. */
+export interface ActiveFundsCheckView {
+  readonly consentId: string;
+  readonly appName: string;
+  readonly partnerName: string;
+  /** The account checked. */
+  readonly accounts: readonly string[];
+  readonly grantedOn: string;
+  /** Null: until the customer stops them. */
+  readonly expiresOn: string | null;
+  readonly lastUsed: string | null;
+}
+
 /** A connection that has ended, or a payment the customer approved. */
 export interface EndedConnectionView {
   readonly appName: string;
@@ -76,6 +89,7 @@ export function renderConnectionsPage(model: {
   sandbox: boolean;
   active: readonly ActiveConnectionView[];
   mandates: readonly ActiveMandateView[];
+  fundsChecks: readonly ActiveFundsCheckView[];
   ended: readonly EndedConnectionView[];
   notice?: string;
   error?: string;
@@ -140,13 +154,28 @@ ${postButton({ action: `/account/mandates/${mandate.consentId}/cancel`, csrf, la
       )
 }
 </section>
+<section class="section" aria-labelledby="funds-checks-heading">
+<h2 id="funds-checks-heading">Apps that can check your account has enough money</h2>
+${
+  model.fundsChecks.length === 0
+    ? html`<p>No app can check whether your accounts have enough money for a payment.</p>`
+    : model.fundsChecks.map(
+        (check, index) => html`<article class="connection" aria-labelledby="funds-check-${index}">
+<h3 id="funds-check-${index}">${check.appName}${check.partnerName && check.partnerName !== check.appName && html` <span class="note">by ${check.partnerName}</span>`}</h3>
+<p>Agreed on ${check.grantedOn}. ${check.expiresOn ? html`It ends on ${check.expiresOn}.` : html`It lasts until you stop it.`} ${check.lastUsed ? html`Last used ${check.lastUsed}.` : html`Not used yet.`}</p>
+<p>When you pay with its card, ${check.appName} can ask whether <strong>${check.accounts.join(', ')}</strong> has enough money for the payment. It learns only yes or no, never your balance.</p>
+${postButton({ action: `/account/funds-checks/${check.consentId}/stop`, csrf, label: `Stop funds checks by ${check.appName}`, variant: 'danger' })}
+</article>`,
+      )
+}
+</section>
 <section class="section" aria-labelledby="ended-heading">
 <h2 id="ended-heading">History</h2>
 ${
   model.ended.length === 0
     ? html`<p>Nothing yet.</p>`
     : html`<div class="table-wrap"><table class="table">
-<caption>Access you gave before, payments you approved and payment mandates that ended</caption>
+<caption>Access you gave before, payments you approved, and funds checks and payment mandates that ended</caption>
 <thead><tr><th scope="col">App</th><th scope="col">What</th><th scope="col">Given on</th><th scope="col">Now</th></tr></thead>
 <tbody>${model.ended.map((connection) => html`<tr><td>${connection.appName}</td><td>${connection.what}</td><td>${connection.grantedOn}</td><td>${connection.outcome}</td></tr>`)}</tbody>
 </table></div>`

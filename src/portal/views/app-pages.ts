@@ -12,6 +12,7 @@ const CONSENT_KINDS: Readonly<Record<ConsentSummary['kind'], string>> = {
   'account-access': 'Account access',
   'domestic-payment': 'Domestic payment',
   'domestic-vrp': 'Domestic VRP',
+  'funds-confirmation': 'Funds confirmation',
 };
 
 const ROLE_LABELS: Readonly<Record<PartnerRole, string>> = {
@@ -248,11 +249,16 @@ const EXAMPLE_TITLES: Readonly<Record<ExampleCommand['purpose'], string>> = {
   'account-information': 'Account information (AISP): read the accounts a customer shares',
   payment: 'Payments (PISP): make a payment a customer approves',
   'vrp-mandate': 'Variable recurring payments (PISP): a mandate a customer gives once, then payments without them',
+  'funds-confirmation': 'Confirmation of funds (CBPII): ask whether a customer’s account can pay an amount',
 };
 
-/** What a live app's partner must set before a payment example moves real money (it defaults to sandbox accounts). */
+/**
+ * What a live app's partner must set before a payment example moves real money, or the funds example checks a real
+ * account (each defaults to sandbox accounts).
+ */
 const LIVE_WARNINGS: Readonly<Partial<Record<ExampleCommand['purpose'], SafeHtml>>> = {
   payment: html`<p class="alert" role="note">This app is live: with a live customer, the payment is real. Set <span class="mono">AMOUNT</span>, <span class="mono">CREDITOR_ACCOUNT</span> and <span class="mono">CREDITOR_NAME</span> too, for a payee you mean to pay (by default it pays 10.00 GBP to an account of the sandbox).</p>`,
+  'funds-confirmation': html`<p class="alert" role="note">This app is live: the example checks a live customer's account. Set <span class="mono">DEBTOR_ACCOUNT</span> and <span class="mono">DEBTOR_NAME</span> to the account of the customer who will agree (by default it names an account of the sandbox).</p>`,
   'vrp-mandate': html`<p class="alert" role="note">This app is live: with a live customer, the three payments are real. Set <span class="mono">CREDITOR_ACCOUNT</span> and <span class="mono">CREDITOR_NAME</span> to an account of the customer's own (or <span class="mono">VRP_TYPE=Other</span> and a payee you mean to pay), and <span class="mono">AMOUNT</span> and <span class="mono">PERIOD_LIMIT</span> too (by default it sweeps 3 × 10.00 GBP to an account of the sandbox).</p>`,
 };
 
@@ -266,11 +272,7 @@ function configurationSection(app: PartnerApp, snippets: AppSnippets): SafeHtml 
 ${
   app.status === 'active'
     ? html`<p>These commands run the examples of the partner docs against this app, from the root of a copy of the OpenTeller repository (the examples use its <span class="mono">node_modules</span>). Each prints an address to open in a browser, where a customer approves, and catches the callback itself when the redirect URI is an <span class="mono">http://localhost</span> or <span class="mono">http://127.0.0.1</span> address (otherwise it asks for the address the browser ended on). When the bank refuses a request, the example prints the bank's answer and what to check.</p>
-${snippets.commands.map((command) => exampleCommand(app, command))}${
-        app.roles.includes('CBPII') &&
-        html`<h3>Funds confirmation (CBPII)</h3>
-<p>This bank does not serve the funds confirmation API (scope <span class="mono">fundsconfirmations</span>) yet, so there is nothing to run for this role.</p>`
-      }`
+${snippets.commands.map((command) => exampleCommand(app, command))}`
     : html`<p>This app is ${STATUS_LABELS[app.status].toLowerCase()}: the bank refuses its requests, so there is no command to run.</p>`
 }
 <p>Configure any OpenID Connect client library with:</p>

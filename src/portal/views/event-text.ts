@@ -14,6 +14,7 @@ const RESOURCE_WORDS: Readonly<Record<string, string>> = {
   'account-access-consent': 'Account-access consent',
   'domestic-payment-consent': 'Payment consent',
   'domestic-payment': 'Payment',
+  'funds-confirmation-consent': 'Funds confirmation consent',
 };
 
 /** An event type code in plain words (the code itself for one without words of ours). */

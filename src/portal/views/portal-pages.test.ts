@@ -196,6 +196,7 @@ describe('portal pages', () => {
         },
       ],
       mandates: [],
+      fundsChecks: [],
       ended: [{ appName: EVIL, what: EVIL, outcome: 'Revoked', grantedOn: '1 December 2026' }],
     });
     assertNoInjectedMarkup(page);
@@ -217,7 +218,15 @@ describe('portal pages', () => {
       lastUsed: null,
       usage: { periods: ['£0.00 of £100.00 used from 1 December 2026 to 31 December 2026; £100.00 left'], payments: [] },
     };
-    const page = renderConnectionsPage({ customerName: 'Alice', csrf: 'token-456', sandbox: true, active: [], mandates: [mandate], ended: [] });
+    const page = renderConnectionsPage({
+      customerName: 'Alice',
+      csrf: 'token-456',
+      sandbox: true,
+      active: [],
+      mandates: [mandate],
+      fundsChecks: [],
+      ended: [],
+    });
     assertNoInjectedMarkup(page);
     assertEveryFormHasToken(page, 'token-456');
     assert.match(page, /Up to £100.00 per month, counted from 1 December 2026/);
@@ -230,10 +239,39 @@ describe('portal pages', () => {
       sandbox: true,
       active: [],
       mandates: [{ ...mandate, usage: { periods: [EVIL], payments: [{ date: EVIL, amount: '£5.00', outcome: EVIL }] } }],
+      fundsChecks: [],
       ended: [],
     });
     assertNoInjectedMarkup(withUsage);
     assert.match(withUsage, /Payments made/);
+  });
+
+  test('connected apps with funds checks whose app and account carry markup → text, the account and end date stated, its Stop form carries the token', () => {
+    const page = renderConnectionsPage({
+      customerName: 'Alice',
+      csrf: 'token-456',
+      sandbox: true,
+      active: [],
+      mandates: [],
+      fundsChecks: [
+        {
+          consentId: 'fcc_1',
+          appName: EVIL,
+          partnerName: EVIL,
+          accounts: [EVIL],
+          grantedOn: '1 December 2026',
+          expiresOn: '1 December 2027',
+          lastUsed: null,
+        },
+      ],
+      ended: [],
+    });
+    assertNoInjectedMarkup(page);
+    assertEveryFormHasToken(page, 'token-456');
+    assert.match(page, /action="\/account\/funds-checks\/fcc_1\/stop"/);
+    assert.match(page, /It ends on 1 December 2027\./);
+    assert.match(page, /It learns only yes or no, never your balance\./);
+    assert.doesNotMatch(page, /No app can check whether your accounts have enough money/);
   });
 
   test("a customer's sandbox mailbox with an app named with markup in the mail → text, lines kept; the log-out form carries the token", () => {

@@ -1,6 +1,6 @@
 import { shareableAccounts, type Account } from '../../accounts/account.js';
 import type { GrantRevoker } from '../../consents/account-access-consent.js';
-import { grantReference } from '../../consents/account-access-consents.js';
+import { usableByToken } from '../../consents/account-access-consents.js';
 import { ConsentStatus } from '../../consents/consent-status.js';
 import { ActionNotAllowed, FieldMissing, InvalidConsentStatus, InvalidField, ResourceForbidden, ResourceNotFound } from '../../errors.js';
 import { vrpConsentExpiredEvents, vrpConsentRevokedEvents } from '../../events/consent-events.js';
@@ -356,7 +356,7 @@ export async function findVrpConsentBackingGrant(store: VrpConsentStore, grantId
 /**
  * The VRP consent behind a customer access token, with the standing of its app (null: the app is gone), read together:
  * it exists, belongs to the token's client and still rests on the grant the token came from (see
- * {@link grantReference}). Its status is for each use to check (U009).
+ * {@link usableByToken}). Its status is for each use to check (U009).
  * @returns null when the token cannot use it.
  */
 export async function findVrpConsentOfToken(
@@ -365,10 +365,7 @@ export async function findVrpConsentOfToken(
   clientId: string,
   tokenGrantReference: string,
 ): Promise<{ consent: DomesticVrpConsent; app: AppStanding | null } | null> {
-  const found = await store.findWithApp(consentId);
-  const consent = found?.consent;
-  if (!consent || consent.clientId !== clientId || !consent.grantId || grantReference(consent.grantId) !== tokenGrantReference) return null;
-  return found;
+  return usableByToken(await store.findWithApp(consentId), clientId, tokenGrantReference);
 }
 
 /**

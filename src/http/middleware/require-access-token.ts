@@ -1,18 +1,10 @@
 import { createHash } from 'node:crypto';
-import {
-  calculateJwkThumbprint,
-  createLocalJWKSet,
-  decodeProtectedHeader,
-  importJWK,
-  jwtVerify,
-  type CryptoKey,
-  type JWK,
-  type JWTPayload,
-} from 'jose';
+import { createLocalJWKSet, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import type { Context, Next } from 'koa';
 import { unauthorized, ApiError } from '../api-error.js';
 import { BoundedCache } from '../../caching/bounded-cache.js';
 import { rememberVerifiedToken } from '../request-state.js';
+import { verifyDpopProofSignature } from './dpop-proof.js';
 
 /** Which kind of token an endpoint takes (OBIE `TPPOAuth2Security` vs `PSUOAuth2Security`). */
 export type TokenKind = 'client-credentials' | 'authorization-code';
@@ -43,7 +35,6 @@ export interface TokenVerifierOptions {
 
 const PROOF_MAX_AGE_SECONDS = 60;
 const PROOF_MAX_FUTURE_SECONDS = 10;
-const ALGORITHMS = ['PS256', 'ES256', 'Ed25519', 'EdDSA'];
 
 /**
  * What a request presents to be let in: its `Authorization` and `DPoP` headers ('' when absent), and the method and
@@ -87,8 +78,6 @@ export function accessTokenChecker(options: TokenVerifierOptions): AccessTokenCh
   const origin = new URL(options.issuer).origin;
   /** Access tokens whose signature, issuer, audience and type were verified; expiry is re-checked on each use. */
   const verifiedTokens = new BoundedCache<string, JWTPayload>(10_000);
-  /** Imported DPoP public keys by thumbprint and algorithm: a partner signs its proofs with one key. */
-  const proofKeys = new BoundedCache<string, CryptoKey | Uint8Array>(10_000);
 
   return async function checkAccessToken(presented: PresentedCredentials, kind: TokenKind, scopes: readonly string[]): Promise<VerifiedToken> {
     const { authorization } = presented;
@@ -136,25 +125,14 @@ export function accessTokenChecker(options: TokenVerifierOptions): AccessTokenCh
   async function verifyProof(presented: PresentedCredentials, token: string, tokenPayload: JWTPayload): Promise<void> {
     const proof = presented.dpop;
     if (!proof) throw unauthorized('A DPoP proof is required (DPoP header)', 'DPoP', 'U007');
-    let payload: JWTPayload;
+    const now = Math.floor(Date.now() / 1000);
+    let payload: Readonly<Record<string, unknown>>;
     let thumbprint: string;
     try {
-      const header = decodeProtectedHeader(proof);
-      if (!header.jwk || typeof header.alg !== 'string' || !ALGORITHMS.includes(header.alg)) throw new Error('no usable embedded key');
-      const jwk = publicKeyMembers(header.jwk);
-      thumbprint = await calculateJwkThumbprint(jwk);
-      if (thumbprint !== (tokenPayload.cnf as { jkt?: string } | undefined)?.jkt) throw new Error('not the bound key');
-      const cacheKey = `${header.alg}:${thumbprint}`;
-      let key = proofKeys.get(cacheKey);
-      if (!key) {
-        key = await importJWK(jwk, header.alg);
-        proofKeys.set(cacheKey, key);
-      }
-      ({ payload } = await jwtVerify(proof, key, { typ: 'dpop+jwt', algorithms: ALGORITHMS }));
+      ({ claims: payload, thumbprint } = verifyDpopProofSignature(proof, (tokenPayload.cnf as { jkt?: unknown } | undefined)?.jkt, now));
     } catch {
       throw unauthorized('The DPoP proof is invalid or not signed with the key the access token is bound to', 'DPoP');
     }
-    const now = Math.floor(Date.now() / 1000);
     if (payload.htm !== presented.method) throw unauthorized('The DPoP proof htm does not match the request method', 'DPoP');
     if (payload.htu !== `${origin}${presented.path}`) throw unauthorized('The DPoP proof htu does not match the request URL', 'DPoP');
     if (typeof payload.iat !== 'number' || payload.iat < now - PROOF_MAX_AGE_SECONDS || payload.iat > now + PROOF_MAX_FUTURE_SECONDS) {
@@ -168,18 +146,6 @@ export function accessTokenChecker(options: TokenVerifierOptions): AccessTokenCh
     const expiresAt = new Date((payload.iat + PROOF_MAX_AGE_SECONDS + PROOF_MAX_FUTURE_SECONDS + 60) * 1000);
     if (!(await options.rememberProofOnce(replayKey, expiresAt))) throw unauthorized('The DPoP proof was already used', 'DPoP');
   }
-}
-
-/**
- * Only the members that define a public key: a key is imported (and cached) from these alone, so members the
- * thumbprint ignores (`key_ops`, `use`, `ext`…) cannot make a cached key differ from the bound one.
- */
-function publicKeyMembers(jwk: JWK): JWK {
-  if ('d' in jwk) throw new Error('private key in the proof');
-  if (jwk.kty === 'EC') return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y };
-  if (jwk.kty === 'RSA') return { kty: jwk.kty, n: jwk.n, e: jwk.e };
-  if (jwk.kty === 'OKP') return { kty: jwk.kty, crv: jwk.crv, x: jwk.x };
-  throw new Error('unsupported key type');
 }
 
 function toVerifiedToken(payload: JWTPayload): VerifiedToken {

@@ -26,6 +26,7 @@ const LAYERS = {
   operator: ['domain', 'logging', 'web'],
   caching: [],
   crypto: ['caching'],
+  'fast-store': ['domain', 'config', 'logging'],
   sandbox: ['domain'],
   events: ['domain', 'validation', 'logging', 'scheduling'],
   scheduling: [],

@@ -10,6 +10,7 @@ import { cpus, loadavg } from 'node:os';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { verifyDetachedJws } from '../src/http/jws/detached-jws.js';
 import { accessTokenChecker } from '../src/http/middleware/require-access-token.js';
+import { createLogger } from '../src/logging/logger.js';
 
 const ISSUER = 'https://bank.example';
 const PATH = '/open-banking/v4.0/pisp/domestic-vrps';
@@ -66,6 +67,7 @@ export async function benchProofs(): Promise<number> {
     audience: `${ISSUER}/open-banking`,
     jwks: { keys: [authorityJwk] },
     rememberProofOnce: async (key) => !used.has(key) && Boolean(used.add(key)),
+    logger: createLogger('silent'),
   });
   process.stdout.write(
     `load average ${loadavg()

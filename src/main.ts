@@ -37,12 +37,13 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
   const startedAt = Date.now();
   const database = await openDatabase(config.database, { statementTimeoutMs: STATEMENT_TIMEOUT_MS });
   await prepareDatabase(config, database, logger);
-  const { app, calls, jobs, handleUpgrade, closeEventStreams } = await createOpenTeller(config, database, logger);
+  const { app, calls, jobs, handleUpgrade, closeEventStreams, closeReplayStore } = await createOpenTeller(config, database, logger);
   const server = createServer(app.callback());
   server.on('upgrade', handleUpgrade);
   try {
     await listen(server, config);
   } catch (error) {
+    await closeReplayStore();
     await database.dataSource.destroy();
     throw error;
   }
@@ -67,6 +68,7 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
     server.closeIdleConnections();
     void Promise.all([serverClosed, pushesStopped])
       .then(() => calls.flush())
+      .then(() => closeReplayStore())
       .then(() => database.dataSource.destroy())
       .finally(() => process.exit(0));
     setTimeout(() => process.exit(1), 10_000).unref();

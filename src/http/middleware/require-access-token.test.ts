@@ -1,11 +1,14 @@
 // Proves the access token check's DPoP proof rules (RFC 9449 §4.3): a proof of the bound key, with an allowed
 // algorithm and the right claims, is accepted once; a proof signed by another key than the one it carries, carrying a
 // private key, of algorithm none or HS256, of the wrong type, with an unknown critical extension, of a key too weak
-// for its algorithm, expired, or replayed is refused with 401 — for ES256, PS256 and EdDSA keys alike.
+// for its algorithm, expired, or replayed is refused with 401 — for ES256, PS256 and EdDSA keys alike; and when the
+// replay store cannot answer, a write fails closed while a read is held to the proof's iat window alone.
 import assert from 'node:assert/strict';
 import { constants, createHash, createHmac, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { before, describe, test } from 'node:test';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
+import { ReplayStoreUnavailable } from '../../domain/replay-store.js';
+import { createLogger } from '../../logging/logger.js';
 import { ApiError } from '../api-error.js';
 import { accessTokenChecker, type AccessTokenCheck } from './require-access-token.js';
 
@@ -52,6 +55,7 @@ function compact(header: Record<string, unknown>, payload: Record<string, unknow
 describe('access token check: DPoP proofs', () => {
   let signingKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
   let check: AccessTokenCheck;
+  let checkWithoutStore: AccessTokenCheck;
   const remembered = new Set<string>();
 
   before(async () => {
@@ -67,6 +71,14 @@ describe('access token check: DPoP proofs', () => {
         remembered.add(key);
         return true;
       },
+      logger: createLogger('silent'),
+    });
+    checkWithoutStore = accessTokenChecker({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      jwks: { keys: [publicJwk] },
+      rememberProofOnce: () => Promise.reject(new ReplayStoreUnavailable('Redis (REDIS_URL) did not answer')),
+      logger: createLogger('silent'),
     });
   });
 
@@ -215,5 +227,26 @@ describe('access token check: DPoP proofs', () => {
     await assertRefused(token, proofFor(key, token, { claims: { iat: undefined } }), /iat/);
     await assertRefused(token, proofFor(key, token, { claims: { ath: 'x' } }), /ath/);
     await assertRefused(token, proofFor(key, token, { claims: { jti: 'short' } }), /jti/);
+  });
+
+  test('the replay store unavailable: a GET → accepted on its iat window; a POST → the outage (503), not a 401 or a 500', async () => {
+    const key = proofKey('ES256');
+    const token = await tokenBoundTo(key);
+    const read = await checkWithoutStore(
+      { authorization: `DPoP ${token}`, dpop: proofFor(key, token), method: 'GET', path: PATH },
+      'client-credentials',
+      ['accounts'],
+    );
+    assert.equal(read.clientId, 'cli_1');
+    const write = proofFor(key, token, { claims: { htm: 'POST' } });
+    await assert.rejects(
+      checkWithoutStore({ authorization: `DPoP ${token}`, dpop: write, method: 'POST', path: PATH }, 'client-credentials', ['accounts']),
+      ReplayStoreUnavailable,
+    );
+    const stale = proofFor(key, token, { claims: { iat: Math.floor(Date.now() / 1000) - 120 } });
+    await assert.rejects(
+      checkWithoutStore({ authorization: `DPoP ${token}`, dpop: stale, method: 'GET', path: PATH }, 'client-credentials', ['accounts']),
+      /iat/,
+    );
   });
 });

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import type { Context, Next } from 'koa';
+import { ReplayStoreUnavailable } from '../../domain/replay-store.js';
+import type { Logger } from '../../logging/logger.js';
 import { unauthorized, ApiError } from '../api-error.js';
 import { BoundedCache } from '../../caching/bounded-cache.js';
 import { rememberVerifiedToken } from '../request-state.js';
@@ -22,19 +24,25 @@ export interface VerifiedToken {
   readonly expiresAtMs: number;
 }
 
-/** Marks a DPoP proof `jti` as used, across every process; false when it was used before. */
+/**
+ * Marks a DPoP proof `jti` as used, across every process; false when it was used before.
+ * @throws ReplayStoreUnavailable when the shared store cannot answer.
+ */
 export type ReplayGuard = (key: string, expiresAt: Date) => Promise<boolean>;
 
-/** What verifying tokens needs: the issuer, the API audience, the AS public keys and a shared replay guard. */
+/** What verifying tokens needs: the issuer, the API audience, the AS public keys, a shared replay guard and a logger. */
 export interface TokenVerifierOptions {
   readonly issuer: string;
   readonly audience: string;
   readonly jwks: { keys: JWK[] };
   readonly rememberProofOnce: ReplayGuard;
+  readonly logger: Logger;
 }
 
 const PROOF_MAX_AGE_SECONDS = 60;
 const PROOF_MAX_FUTURE_SECONDS = 10;
+/** Requests that change nothing: when the replay store cannot answer, their proofs are held to the `iat` window alone. */
+const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 
 /**
  * What a request presents to be let in: its `Authorization` and `DPoP` headers ('' when absent), and the method and
@@ -144,7 +152,22 @@ export function accessTokenChecker(options: TokenVerifierOptions): AccessTokenCh
       throw unauthorized('The DPoP proof needs a jti', 'DPoP');
     const replayKey = createHash('sha256').update(`${thumbprint}:${payload.jti}`).digest('base64url');
     const expiresAt = new Date((payload.iat + PROOF_MAX_AGE_SECONDS + PROOF_MAX_FUTURE_SECONDS + 60) * 1000);
-    if (!(await options.rememberProofOnce(replayKey, expiresAt))) throw unauthorized('The DPoP proof was already used', 'DPoP');
+    if (!(await rememberProof(presented.method, replayKey, expiresAt))) throw unauthorized('The DPoP proof was already used', 'DPoP');
+  }
+
+  /**
+   * The rule when the replay store cannot answer (README "Scaling"): a payment or any other write fails closed (503,
+   * an outage); a read is let through on the proof's `iat` window alone (RFC 9449 §11.1 makes the `jti` check
+   * optional), so that account information stays available, and the outage is logged.
+   */
+  async function rememberProof(method: string, replayKey: string, expiresAt: Date): Promise<boolean> {
+    try {
+      return await options.rememberProofOnce(replayKey, expiresAt);
+    } catch (error) {
+      if (!(error instanceof ReplayStoreUnavailable) || !READ_METHODS.has(method)) throw error;
+      options.logger.warn({ err: error, method }, 'replay store unavailable: read let through on its DPoP proof iat window alone');
+      return true;
+    }
   }
 }
 

@@ -5,6 +5,7 @@
  *   pisp          POST /domestic-payments throughput vs the same ledger writes in one raw mysql2 transaction
  *   vrp           POST /domestic-vrps (payments under VRP mandates) throughput vs the pisp bench's raw mysql2 baseline
  *   events        event notifications from commit to a local receiver vs a bare sign-and-POST loop
+ *   proofs        µs of CPU per access token + DPoP proof check and per x-jws-signature check, in process
  */
 const USAGE = `Usage: npm run bench -- <benchmark>
 
@@ -28,6 +29,9 @@ Benchmarks:
           event in one transaction) and pushed by the server's worker to a local receiver, vs a bare loop signing
           the same events with the same key and POSTing them to the same receiver: throughput and commit→receipt
           latency (p50/p99). Targets: throughput ≥ 0.5× the baseline, p99 < 1 s.
+  proofs  CPU per check, in this process: the access token with a DPoP proof of each algorithm (ES256, PS256,
+          EdDSA) as the resource API checks it, and an x-jws-signature (PS256, 1 kB body). BENCH_PROOFS checks
+          per round (default 2000), BENCH_ROUNDS rounds (default 5; the median is printed).
 
 Environment (aisp):
   BENCH_DATABASE_URL  MySQL/MariaDB server to use; a fresh database is created next to the one named
@@ -76,6 +80,9 @@ if (name === 'aisp') {
 } else if (name === 'events') {
   const { benchEvents } = await import('./events.js');
   process.exitCode = await benchEvents();
+} else if (name === 'proofs') {
+  const { benchProofs } = await import('./proofs.js');
+  process.exitCode = await benchProofs();
 } else if (name === 'aisp-profile') {
   const { profileAisp } = await import('./aisp-profile.js');
   process.exitCode = await profileAisp();

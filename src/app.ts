@@ -77,6 +77,8 @@ import { DEFAULT_PUSH_TIMEOUTS, eventPushSender, type PushTimeouts } from './eve
 import { startEventPushing, type RunningEventPush } from './events/event-push-worker.js';
 import { SqlEventPushStore } from './persistence/stores/event-push-store.js';
 import { sandboxSchemeAnswer } from './domain/payments/payee.js';
+import { ReplayStoreUnavailable } from './domain/replay-store.js';
+import { openReplayStore } from './fast-store/open-replay-store.js';
 
 /** One running OpenTeller: the Koa application and what it was built from. */
 export interface OpenTeller {
@@ -92,6 +94,8 @@ export interface OpenTeller {
   readonly handleUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
   /** Closes every live event stream (1001, going away) and stops watching for events: call before the server closes. */
   readonly closeEventStreams: () => void;
+  /** Closes the connection to the shared replay store (Redis), if any: call at shutdown, once requests are done. */
+  readonly closeReplayStore: () => Promise<void>;
 }
 
 /** What the background workers run. */
@@ -125,8 +129,11 @@ export interface OpenTellerOptions {
 /** How often a serving process looks for due events when nothing else wakes its push pipeline. */
 export const EVENT_PUSH_INTERVAL_MS = 200;
 
-/** A database outage is answered 503 with `Retry-After: 5`: the resource API and the authorization server. */
-const OUTAGES = { isOutage: isDatabaseUnavailable, retryAfterSeconds: 5 };
+/**
+ * A database outage, or a replay store (Redis) that cannot answer, is answered 503 with `Retry-After: 5`: the resource
+ * API and the authorization server.
+ */
+const OUTAGES = { isOutage: (error: unknown) => isDatabaseUnavailable(error) || error instanceof ReplayStoreUnavailable, retryAfterSeconds: 5 };
 
 /**
  * The composition root: the only place that knows every layer. Builds stores over the (migrated) database, the
@@ -147,7 +154,10 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const consents = new TypeOrmConsentStore(dataSource, outbox);
   const customers = new TypeOrmCustomerStore(dataSource);
   const accounts = new TypeOrmAccountStore(dataSource);
+  /** Durable one-time values: step-up code attempts must survive restarts (and a Redis flush), or a code could be guessed at again. */
   const replayGuard = new ReplayGuardStore(dataSource, dialect);
+  /** One-time values that need only outlive their few minutes of validity: Redis, this process's memory, or the database. */
+  const replay = await openReplayStore(config.replayStore, replayGuard, logger);
   const ledger = new SqlLedgerReader(dataSource, dialect);
   const paymentConsents = new TypeOrmPaymentConsentStore(dataSource);
   const vrpConsents = new TypeOrmVrpConsentStore(dataSource, outbox);
@@ -164,7 +174,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const registrationEndpoint = `${config.issuer}${REGISTRATION_PATH}`;
   const provider = createProvider({
     issuer: config.issuer,
-    adapter: createOidcAdapter(dataSource),
+    adapter: createOidcAdapter(dataSource, replay.store),
     keys,
     logger,
     intents: intents(intentStores),
@@ -195,7 +205,8 @@ export async function createOpenTeller(config: Config, database: Database, logge
     issuer: config.issuer,
     audience: resourceIndicator(config.issuer),
     jwks: publicJwks(keys),
-    rememberProofOnce: (key, expiresAt) => replayGuard.rememberOnce('rs-dpop', key, expiresAt),
+    rememberProofOnce: (key, expiresAt) => replay.store.rememberOnce('rs-dpop', key, expiresAt),
+    logger,
   };
   const findAppStanding = (clientId: string) => partners.findAppStanding(clientId);
   const eventStreams = new EventStreamHub({ source: new SqlEventStreamStore(dataSource), findAppStanding, logger, ...config.events.stream });
@@ -263,7 +274,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
         partners,
         remoteKeys,
         audiences: [config.issuer, registrationEndpoint],
-        rememberRequestOnce: (key, expiresAt) => replayGuard.rememberOnce('dcr-jti', key, expiresAt),
+        rememberRequestOnce: (key, expiresAt) => replay.store.rememberOnce('dcr-jti', key, expiresAt),
       },
       ownDirectoryIssuer: directory?.issuer ?? null,
       endConsents: (clientId, now) => endConsentsOfApp(intentStores, grants, clientId, now),
@@ -384,5 +395,14 @@ export async function createOpenTeller(config: Config, database: Database, logge
       (await expireDueVrpConsents(vrpConsents, now)) +
       (await expireDueFundsConfirmationConsents(fundsConfirmationConsents, now)),
   };
-  return { app, provider, calls, jobs, outbox, handleUpgrade, closeEventStreams: () => eventStreams.close() };
+  return {
+    app,
+    provider,
+    calls,
+    jobs,
+    outbox,
+    handleUpgrade,
+    closeEventStreams: () => eventStreams.close(),
+    closeReplayStore: () => replay.close(),
+  };
 }

@@ -7,6 +7,7 @@ import { ConfigError } from './config/config-error.js';
 import { welcomeBanner } from './cli/welcome.js';
 import type { Logger } from './logging/logger.js';
 import { migrateDatabase, openDatabase, type Database } from './persistence/data-source.js';
+import { claimEmbeddedDatabase } from './persistence/embedded-database-owner.js';
 import { purgeExpiredRows } from './persistence/housekeeping.js';
 import { BankSettingStore } from './persistence/stores/bank-setting-store.js';
 import { seedSandboxIfEmpty } from './persistence/sandbox-seeder.js';
@@ -29,21 +30,26 @@ const SHUTDOWN_PUSH_GRACE_MS = 8_000;
 const STATEMENT_TIMEOUT_MS = 10_000;
 
 /**
- * `openteller serve`: opens and migrates the database, seeds the sandbox bank when it is empty (sandbox
+ * `openteller serve`: claims an embedded database when one-time values are kept in memory (one process serves it),
+ * opens and migrates the database, seeds the sandbox bank when it is empty (sandbox
  * mode only), listens, records the issuer it serves under in the database (for the `openteller` command), and shuts
  * down gracefully on SIGINT/SIGTERM.
  */
 export async function serve(config: Config, logger: Logger): Promise<Server> {
   const startedAt = Date.now();
+  const ownsDatabase = config.replayStore.kind === 'memory' && config.database.kind === 'sqlite' && config.database.file !== ':memory:';
+  const claim = ownsDatabase ? await claimEmbeddedDatabase(config.database.file) : null;
   const database = await openDatabase(config.database, { statementTimeoutMs: STATEMENT_TIMEOUT_MS });
   await prepareDatabase(config, database, logger);
-  const { app, calls, jobs, handleUpgrade, closeEventStreams } = await createOpenTeller(config, database, logger);
+  const { app, calls, jobs, handleUpgrade, closeEventStreams, closeReplayStore } = await createOpenTeller(config, database, logger);
   const server = createServer(app.callback());
   server.on('upgrade', handleUpgrade);
   try {
     await listen(server, config);
   } catch (error) {
+    await closeReplayStore();
     await database.dataSource.destroy();
+    await claim?.release();
     throw error;
   }
   const purge = setInterval(() => {
@@ -67,7 +73,9 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
     server.closeIdleConnections();
     void Promise.all([serverClosed, pushesStopped])
       .then(() => calls.flush())
+      .then(() => closeReplayStore())
       .then(() => database.dataSource.destroy())
+      .then(() => claim?.release())
       .finally(() => process.exit(0));
     setTimeout(() => process.exit(1), 10_000).unref();
   };

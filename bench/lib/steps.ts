@@ -6,6 +6,7 @@ import type { Config } from '../../src/config/config.js';
 import { getBalances } from '../../src/domain/accounts/balances.js';
 import { accessTokenVerifier } from '../../src/http/middleware/require-access-token.js';
 import { presentBalances } from '../../src/http/presenters/balance-presenter.js';
+import { createLogger } from '../../src/logging/logger.js';
 import { loadKeyMaterial, messageSigningKey, publicJwks } from '../../src/oauth/key-material.js';
 import { SchemaRegistry } from '../../src/validation/schema-registry.js';
 import { resourceIndicator } from '../../src/oauth/resource-server.js';
@@ -98,7 +99,7 @@ export async function measureSteps(input: StepInput): Promise<StepCost[]> {
     supportBigNumbers: true,
     bigNumberStrings: true,
   });
-  const verifier = accessTokenVerifier({ issuer: input.issuer, audience, jwks, rememberProofOnce: async () => true })(
+  const verifier = accessTokenVerifier({ issuer: input.issuer, audience, jwks, rememberProofOnce: async () => true, logger: createLogger('silent') })(
     'authorization-code',
     'accounts',
   );

@@ -5,6 +5,7 @@ import type { Mode } from './mode.js';
 import { loadPaymentsConfig, type PaymentsConfig } from './payments-config.js';
 import { readPrivateJwksFile } from './private-jwks-file.js';
 import { loadEventsConfig, type EventsConfig } from './events-config.js';
+import { loadReplayStoreConfig, type ReplayStoreConfig } from './replay-store-config.js';
 
 /** Key material supplied by the operator (required in production, optional in the sandbox). */
 export interface SuppliedKeys {
@@ -22,6 +23,8 @@ export interface Config {
   /** OAuth issuer and public base URL, without a trailing slash. */
   readonly issuer: string;
   readonly database: DatabaseConfig;
+  /** Where one-time values (`jti`s) are remembered: Redis, this process's memory, or the database. */
+  readonly replayStore: ReplayStoreConfig;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly keys: SuppliedKeys;
   /** Trust `X-Forwarded-*` from a TLS-terminating proxy in front (required for https behind one). */
@@ -80,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, recorded: Recor
     host: env.HOST?.trim() || '0.0.0.0',
     issuer,
     database,
+    replayStore: loadReplayStoreConfig(env, database),
     logLevel,
     keys,
     trustProxy,

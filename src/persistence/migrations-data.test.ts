@@ -7,6 +7,7 @@ import { migrateDatabase, openDatabase, type Database } from './data-source.js';
 import { mysqlMigrations } from './migrations/mysql/index.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
 import { createOidcAdapter } from './oidc-adapter.js';
+import { MemoryReplayStore } from '../fast-store/memory-replay-store.js';
 import { sqlTime } from './sql.js';
 import { TypeOrmPartnerStore } from './stores/partner-store.js';
 
@@ -172,7 +173,7 @@ test('an old app without a Client row → dropped', async () => {
 test('the old Client rows → gone from oidc_model, other provider state kept, the provider finds the active client in software', async () => {
   assert.equal(Number(await scalar("SELECT COUNT(*) AS n FROM oidc_model WHERE model = 'Client'")), 0);
   assert.equal(Number(await scalar("SELECT COUNT(*) AS n FROM oidc_model WHERE model = 'Session'")), 1);
-  const clients = new (createOidcAdapter(database.dataSource))('Client');
+  const clients = new (createOidcAdapter(database.dataSource, new MemoryReplayStore()))('Client');
   assert.deepEqual(await clients.find('cli_old_active'), clientPayload('cli_old_active', 'Budget Buddy'));
   assert.equal(await clients.find('cli_old_suspended'), undefined, 'a suspended app gets no client');
 });

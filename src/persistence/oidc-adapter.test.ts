@@ -1,5 +1,5 @@
 // Proves the oidc-provider adapter's storage guarantees on the database under test: single-use consume under
-// concurrent redemption, case-sensitive ids, insert-only replay detection, consumed markers that upserts
+// concurrent redemption, case-sensitive ids, replay detection in one step of the replay store (no row, no read), consumed markers that upserts
 // never clear, grant-wide revocation, and the purge of expired rows.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/test-d
 import { migrateDatabase, openDatabase, type Database } from './data-source.js';
 import { purgeExpiredRows } from './housekeeping.js';
 import { createOidcAdapter } from './oidc-adapter.js';
+import { ReplayGuardStore } from './stores/replay-guard-store.js';
 import type { OidcModelRow } from './entities/oidc-model.entity.js';
 
 let testDatabase: TestDatabase;
@@ -18,7 +19,7 @@ before(async () => {
   testDatabase = await createTestDatabase();
   database = await openDatabase(testDatabase.config, { poolSize: 10 });
   await migrateDatabase(database);
-  Adapter = createOidcAdapter(database.dataSource);
+  Adapter = createOidcAdapter(database.dataSource, new ReplayGuardStore(database.dataSource, database.dialect));
 });
 after(async () => {
   await database.dataSource.destroy();
@@ -54,13 +55,17 @@ test('find with a case variant of an id → nothing (ids are case-sensitive on e
   assert.equal(await grants.find('abcdef123'), undefined);
 });
 
-test('the same ReplayDetection id saved twice, even concurrently → exactly one save succeeds', async () => {
+test('the same ReplayDetection id saved twice, even concurrently → exactly one save succeeds, and never a read or an oidc_model row', async () => {
   const replay = new Adapter('ReplayDetection');
   const results = await Promise.allSettled(Array.from({ length: 5 }, () => replay.upsert('jti-hash-1', { jti: 'jti-hash-1', iss: 'client' }, 60)));
   assert.equal(results.filter((result) => result.status === 'fulfilled').length, 1);
   for (const result of results.filter((item) => item.status === 'rejected')) {
     assert.ok(result.reason instanceof errors.InvalidRequest);
   }
+  await assert.rejects(replay.upsert('jti-hash-1', { jti: 'jti-hash-1', iss: 'client' }, 60), errors.InvalidRequest);
+  assert.equal(await replay.find('jti-hash-1'), undefined, 'the check is the save itself: find has nothing to read');
+  const rows = await database.dataSource.query("SELECT COUNT(*) AS n FROM oidc_model WHERE model = 'ReplayDetection'");
+  assert.equal(Number((rows as Array<{ n: number | string }>)[0]?.n), 0);
 });
 
 test('findByUid → the session with that uid', async () => {

@@ -1,9 +1,13 @@
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { IsNull, type DataSource, type Repository } from 'typeorm';
+import type { ReplayStore } from '../domain/replay-store.js';
 import type { JsonDocument } from './entities/column-types.js';
 import type { OidcModelRow } from './entities/oidc-model.entity.js';
 import { readAppStanding } from './stores/partner-store.js';
-import { isDuplicateKeyError, isStorableId } from './sql.js';
+import { isStorableId } from './sql.js';
+
+/** The replay store's scope of oidc-provider's one-time values (`ReplayDetection`). */
+const REPLAY_SCOPE = 'oidc-jti';
 
 /** Models whose `consume` must succeed at most once (a second redemption is a replay). */
 const SINGLE_USE_MODELS = new Set([
@@ -19,13 +23,19 @@ const SINGLE_USE_MODELS = new Set([
  * Builds the oidc-provider adapter over the `oidc_model` table (research note §2.5):
  * - upsert is one `INSERT … ON CONFLICT/DUPLICATE KEY UPDATE` and never clears `consumed_at`;
  * - `consume` is a conditional update, so of two concurrent redemptions exactly one wins;
- * - `ReplayDetection` rows are inserted, never upserted, so a `jti` raced by two processes is refused;
+ * - `ReplayDetection` (the `jti`s of client assertions and DPoP proofs) lives in the replay store, not the table: `find`
+ *   answers nothing and `upsert` remembers the value in one atomic step, refusing it (`invalid_request`) when it was
+ *   seen before — also when two processes race with it — so a token request costs no read for it;
  * - `expires_at` leaves `clockTolerance` of slack because the provider checks expiry itself;
  * - clients are the partners' apps: read from `software`, and found only while `active` (with the portal app of
  *   their software, for DCR clients), so a disabled, suspended or deregistered app gets `invalid_client` at every
  *   endpoint from its very next request.
  */
-export function createOidcAdapter(dataSource: DataSource, { clockToleranceSeconds = 15 } = {}): new (name: string) => Adapter {
+export function createOidcAdapter(
+  dataSource: DataSource,
+  replayStore: ReplayStore,
+  { clockToleranceSeconds = 15 } = {},
+): new (name: string) => Adapter {
   const repository: Repository<OidcModelRow> = dataSource.getRepository<OidcModelRow>('OidcModel');
 
   const toPayload = (row: OidcModelRow | null): AdapterPayload | undefined => {
@@ -39,6 +49,11 @@ export function createOidcAdapter(dataSource: DataSource, { clockToleranceSecond
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
       if (this.model === 'Client') throw new Error('clients are registered through the partner store, not the provider');
+      if (this.model === 'ReplayDetection') {
+        const expiresAt = new Date(Date.now() + ((expiresIn ?? 0) + clockToleranceSeconds) * 1000);
+        if (!(await replayStore.rememberOnce(REPLAY_SCOPE, id, expiresAt))) throw new errors.InvalidRequest('replayed one-time value (jti) detected');
+        return;
+      }
       const row = {
         model: this.model,
         id,
@@ -48,20 +63,11 @@ export function createOidcAdapter(dataSource: DataSource, { clockToleranceSecond
         uid: payload.uid ?? null,
         expiresAt: expiresIn ? new Date(Date.now() + (expiresIn + clockToleranceSeconds) * 1000) : null,
       };
-      if (this.model === 'ReplayDetection') {
-        try {
-          await repository.insert(row);
-        } catch (error) {
-          if (isDuplicateKeyError(error)) throw new errors.InvalidRequest('replayed one-time value (jti) detected');
-          throw error;
-        }
-        return;
-      }
       await repository.upsert(row, { conflictPaths: ['model', 'id'], skipUpdateIfNoValuesChanged: false });
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      if (!isStorableId(id)) return undefined;
+      if (!isStorableId(id) || this.model === 'ReplayDetection') return undefined;
       if (this.model === 'Client') {
         const app = await readAppStanding(dataSource, id);
         return app?.status === 'active' ? app.clientMetadata : undefined;

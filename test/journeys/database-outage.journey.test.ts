@@ -94,7 +94,12 @@ describe('a database outage', () => {
       url.port = String(port);
       return { ...config, url: url.href };
     };
-    server = await startTestServer({ database: { via, busyTimeoutMs: BUSY_TIMEOUT_MS, statementTimeoutMs: STATEMENT_TIMEOUT_MS } });
+    // One-time values in the database, so that every call of every surface reaches it: in memory or Redis, a read or
+    // a token request needs no write, and SQLite's outage here (a held write lock) would not stop them.
+    server = await startTestServer({
+      env: { REPLAY_STORE: 'database' },
+      database: { via, busyTimeoutMs: BUSY_TIMEOUT_MS, statementTimeoutMs: STATEMENT_TIMEOUT_MS },
+    });
     outage = proxy ? proxyOutage(proxy) : sqliteOutage(server.testDatabase.config);
 
     partner = await registerPaymentPartner(server);

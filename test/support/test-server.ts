@@ -5,6 +5,7 @@ import { createOpenTeller, type OpenTeller, type OpenTellerOptions } from '../..
 import type { RunningEventPush } from '../../src/events/event-push-worker.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import type { DatabaseConfig } from '../../src/config/database-config.js';
+import { loadReplayStoreConfig } from '../../src/config/replay-store-config.js';
 import { createLogger, type Logger } from '../../src/logging/logger.js';
 import { migrateDatabase, openDatabase, type Database } from '../../src/persistence/data-source.js';
 import { seedSandboxIfEmpty } from '../../src/persistence/sandbox-seeder.js';
@@ -53,7 +54,8 @@ export interface DatabaseAccess {
 
 /**
  * Starts the server; `instances` > 1 sends successive requests to each instance in turn; `env` adds
- * configuration variables (e.g. `PAYMENT_MAX_AMOUNT`) to what `loadConfig` reads; `database` says how the instances
+ * configuration variables (e.g. `PAYMENT_MAX_AMOUNT`) to what `loadConfig` reads, after `REDIS_URL` from the
+ * environment (so that a run with it set puts the replay store in Redis); `database` says how the instances
  * reach the test database; `logger` receives what the instances log (to inspect it); `openTeller` is passed to each
  * instance (e.g. a faster event push retry policy); `pushWorker` runs each instance's event push pipeline as `serve`
  * does (otherwise tests run `jobs.deliverEvents` themselves).
@@ -72,14 +74,17 @@ export async function startTestServer(
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const config = loadConfig({
+  const env = {
     EVENTS_LONG_POLL_SECONDS: '2',
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...options.env,
     ISSUER: issuer,
     DATABASE_URL: 'sqlite::memory:',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
-  });
-  const testConfig: Config = { ...config, database: options.database?.via?.(testDatabase.config) ?? testDatabase.config };
+  };
+  const config = loadConfig(env);
+  const database = options.database?.via?.(testDatabase.config) ?? testDatabase.config;
+  const testConfig: Config = { ...config, database, replayStore: loadReplayStoreConfig(env, database) };
   const logger = options.logger ?? createLogger(testConfig.logLevel);
 
   const setup = await openDatabase(testConfig.database);
@@ -110,6 +115,7 @@ export async function startTestServer(
   const stopInstances = async () => {
     for (const instance of instances) instance.openTeller.closeEventStreams();
     await Promise.all(instances.flatMap((instance) => (instance.pushing ? [instance.pushing.stop(0)] : [])));
+    await Promise.all(instances.map((instance) => instance.openTeller.closeReplayStore()));
     return Promise.all(
       instances.filter((instance) => instance.database.dataSource.isInitialized).map((instance) => instance.database.dataSource.destroy()),
     );

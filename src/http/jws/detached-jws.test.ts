@@ -205,5 +205,28 @@ describe('detached JWS (x-jws-signature)', () => {
     it('refuses a signature made by another key under the same kid', async () => {
       await assertRefused(await signRaw(validHeader(), BODY, otherPrivateKey), 'U015', 'x-jws-signature');
     });
+
+    it('accepts when the second of two keys registered under one kid verifies', async () => {
+      const sameKid = { ...otherPublicJwk, kid: KID };
+      await verifyDetachedJws(await signRaw(validHeader()), BODY, expectations([sameKid, publicJwk]));
+    });
+
+    it('refuses a PSS signature with a salt other than 32 bytes (RFC 7518 §3.5)', async () => {
+      const encodedHeader = base64url.encode(JSON.stringify(validHeader()));
+      const signingInput = new TextEncoder().encode(`${encodedHeader}.${base64url.encode(BODY)}`);
+      const signature = new Uint8Array(await crypto.subtle.sign({ name: 'RSA-PSS', saltLength: 64 }, privateKey, signingInput));
+      await assertRefused(`${encodedHeader}..${base64url.encode(signature)}`, 'U015', 'x-jws-signature');
+    });
+
+    it('refuses a signature of a registered 1024-bit key, and one checked against a malformed modulus, without a 500', async () => {
+      const weak = await crypto.subtle.generateKey(
+        { name: 'RSA-PSS', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+        true,
+        ['sign', 'verify'],
+      );
+      const weakJwk = { ...(await exportJWK(weak.publicKey)), kid: KID };
+      await assertRefused(await signRaw(validHeader(), BODY, weak.privateKey), 'U015', 'x-jws-signature', BODY, expectations([weakJwk]));
+      await assertRefused(await signRaw(validHeader()), 'U015', 'x-jws-signature', BODY, expectations([{ ...publicJwk, n: 'AAAA' }]));
+    });
   });
 });

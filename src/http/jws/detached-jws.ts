@@ -1,6 +1,7 @@
-import { base64url, calculateJwkThumbprint, CompactSign, compactVerify, importJWK, type CryptoKey, type JWK, type KeyInput } from 'jose';
+import { base64url, CompactSign, type JWK, type KeyInput } from 'jose';
+import { verifiesJwsSignature } from '../../crypto/jws-signature.js';
+import { importPublicJwk } from '../../crypto/public-jwk.js';
 import { ApiError } from '../api-error.js';
-import { BoundedCache } from '../../caching/bounded-cache.js';
 
 /** The OB protected-header claim names. */
 export const OB_IAT = 'http://openbanking.org.uk/iat';
@@ -44,13 +45,6 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
 type ProtectedHeader = Readonly<Record<string, unknown>>;
 
 /**
- * Imported partner public keys by RFC 7638 thumbprint. A partner signs every request with the same key, so
- * importing it once saves an RSA key import per call; the thumbprint names the key material itself, so an
- * entry can only be used by a partner whose registered keys contain that very key.
- */
-const partnerKeys = new BoundedCache<string, CryptoKey | Uint8Array>(1_000);
-
-/**
  * Verifies an OB detached JWS (NOTES §10) over the exact body bytes: the header's shape, every protected-header
  * member, the partner's identity and trust anchor, and finally the PS256 signature with the partner key named
  * by `kid`. Throws `ApiError(400)` with the OB signature codes `U015`–`U019`.
@@ -63,7 +57,7 @@ export async function verifyDetachedJws(header: string | undefined, body: Uint8A
   checkCrit(protectedHeader.crit);
   checkClaims(protectedHeader, expected);
   const keys = signingKeys(protectedHeader.kid, expected.keys);
-  await verifySignature(`${encodedHeader}.${base64url.encode(body)}.${signature}`, keys);
+  verifySignature(`${encodedHeader}.${Buffer.from(body).toString('base64url')}`, signature, keys);
 }
 
 /**
@@ -205,31 +199,24 @@ function isPs256VerificationKey(key: JWK): boolean {
   );
 }
 
-/** Accepts when any of the candidate keys verifies (a partner may have registered two keys under one kid). */
-async function verifySignature(compact: string, keys: readonly JWK[]): Promise<void> {
-  for (const jwk of keys) {
-    if (await verifiesWith(compact, jwk)) return;
-  }
+/**
+ * Accepts when any of the candidate keys verifies (a partner may have registered two keys under one kid). The `crit`
+ * claims were checked above, so the signature over `signingInput` is all that is left (node:crypto, keys imported once
+ * per process).
+ */
+function verifySignature(signingInput: string, signature: string, keys: readonly JWK[]): void {
+  if (keys.some((jwk) => verifiesWith(signingInput, signature, jwk))) return;
   throw refused('U015', HEADER, 'The x-jws-signature does not verify over the request body with the key named by "kid"; sign the exact bytes sent');
 }
 
-/** A key that cannot even be imported (a malformed or too short modulus) simply does not verify. */
-async function verifiesWith(compact: string, jwk: JWK): Promise<boolean> {
+/**
+ * Only the members that define the public key are imported, so `key_ops`, `ext` or a private `d` cannot alter it; a
+ * key that cannot even be imported (a malformed modulus) simply does not verify, nor does one shorter than 2048 bits.
+ */
+function verifiesWith(signingInput: string, signature: string, jwk: JWK): boolean {
   try {
-    await compactVerify(compact, await importPartnerKey(jwk), { algorithms: [ALGORITHM], crit: CRIT });
-    return true;
+    return verifiesJwsSignature(ALGORITHM, importPublicJwk({ kty: 'RSA', n: jwk.n, e: jwk.e }), signingInput, signature);
   } catch {
     return false;
   }
-}
-
-/** Imports only the members that define the public key, so `key_ops`, `ext` or a private `d` cannot alter the cached key. */
-async function importPartnerKey(jwk: JWK): Promise<CryptoKey | Uint8Array> {
-  const publicJwk: JWK = { kty: 'RSA', n: jwk.n, e: jwk.e };
-  const thumbprint = await calculateJwkThumbprint(publicJwk);
-  const cached = partnerKeys.get(thumbprint);
-  if (cached) return cached;
-  const key = await importJWK(publicJwk, ALGORITHM);
-  partnerKeys.set(thumbprint, key);
-  return key;
 }

@@ -1,18 +1,12 @@
 import { createHash } from 'node:crypto';
-import {
-  calculateJwkThumbprint,
-  createLocalJWKSet,
-  decodeProtectedHeader,
-  importJWK,
-  jwtVerify,
-  type CryptoKey,
-  type JWK,
-  type JWTPayload,
-} from 'jose';
+import { createLocalJWKSet, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import type { Context, Next } from 'koa';
+import { ReplayStoreUnavailable } from '../../domain/replay-store.js';
+import type { Logger } from '../../logging/logger.js';
 import { unauthorized, ApiError } from '../api-error.js';
 import { BoundedCache } from '../../caching/bounded-cache.js';
 import { rememberVerifiedToken } from '../request-state.js';
+import { verifyDpopProofSignature } from './dpop-proof.js';
 
 /** Which kind of token an endpoint takes (OBIE `TPPOAuth2Security` vs `PSUOAuth2Security`). */
 export type TokenKind = 'client-credentials' | 'authorization-code';
@@ -30,20 +24,25 @@ export interface VerifiedToken {
   readonly expiresAtMs: number;
 }
 
-/** Marks a DPoP proof `jti` as used, across every process; false when it was used before. */
+/**
+ * Marks a DPoP proof `jti` as used, across every process; false when it was used before.
+ * @throws ReplayStoreUnavailable when the shared store cannot answer.
+ */
 export type ReplayGuard = (key: string, expiresAt: Date) => Promise<boolean>;
 
-/** What verifying tokens needs: the issuer, the API audience, the AS public keys and a shared replay guard. */
+/** What verifying tokens needs: the issuer, the API audience, the AS public keys, a shared replay guard and a logger. */
 export interface TokenVerifierOptions {
   readonly issuer: string;
   readonly audience: string;
   readonly jwks: { keys: JWK[] };
   readonly rememberProofOnce: ReplayGuard;
+  readonly logger: Logger;
 }
 
 const PROOF_MAX_AGE_SECONDS = 60;
 const PROOF_MAX_FUTURE_SECONDS = 10;
-const ALGORITHMS = ['PS256', 'ES256', 'Ed25519', 'EdDSA'];
+/** Requests that change nothing: when the replay store cannot answer, their proofs are held to the `iat` window alone. */
+const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 
 /**
  * What a request presents to be let in: its `Authorization` and `DPoP` headers ('' when absent), and the method and
@@ -87,8 +86,6 @@ export function accessTokenChecker(options: TokenVerifierOptions): AccessTokenCh
   const origin = new URL(options.issuer).origin;
   /** Access tokens whose signature, issuer, audience and type were verified; expiry is re-checked on each use. */
   const verifiedTokens = new BoundedCache<string, JWTPayload>(10_000);
-  /** Imported DPoP public keys by thumbprint and algorithm: a partner signs its proofs with one key. */
-  const proofKeys = new BoundedCache<string, CryptoKey | Uint8Array>(10_000);
 
   return async function checkAccessToken(presented: PresentedCredentials, kind: TokenKind, scopes: readonly string[]): Promise<VerifiedToken> {
     const { authorization } = presented;
@@ -136,25 +133,14 @@ export function accessTokenChecker(options: TokenVerifierOptions): AccessTokenCh
   async function verifyProof(presented: PresentedCredentials, token: string, tokenPayload: JWTPayload): Promise<void> {
     const proof = presented.dpop;
     if (!proof) throw unauthorized('A DPoP proof is required (DPoP header)', 'DPoP', 'U007');
-    let payload: JWTPayload;
+    const now = Math.floor(Date.now() / 1000);
+    let payload: Readonly<Record<string, unknown>>;
     let thumbprint: string;
     try {
-      const header = decodeProtectedHeader(proof);
-      if (!header.jwk || typeof header.alg !== 'string' || !ALGORITHMS.includes(header.alg)) throw new Error('no usable embedded key');
-      const jwk = publicKeyMembers(header.jwk);
-      thumbprint = await calculateJwkThumbprint(jwk);
-      if (thumbprint !== (tokenPayload.cnf as { jkt?: string } | undefined)?.jkt) throw new Error('not the bound key');
-      const cacheKey = `${header.alg}:${thumbprint}`;
-      let key = proofKeys.get(cacheKey);
-      if (!key) {
-        key = await importJWK(jwk, header.alg);
-        proofKeys.set(cacheKey, key);
-      }
-      ({ payload } = await jwtVerify(proof, key, { typ: 'dpop+jwt', algorithms: ALGORITHMS }));
+      ({ claims: payload, thumbprint } = verifyDpopProofSignature(proof, (tokenPayload.cnf as { jkt?: unknown } | undefined)?.jkt, now));
     } catch {
       throw unauthorized('The DPoP proof is invalid or not signed with the key the access token is bound to', 'DPoP');
     }
-    const now = Math.floor(Date.now() / 1000);
     if (payload.htm !== presented.method) throw unauthorized('The DPoP proof htm does not match the request method', 'DPoP');
     if (payload.htu !== `${origin}${presented.path}`) throw unauthorized('The DPoP proof htu does not match the request URL', 'DPoP');
     if (typeof payload.iat !== 'number' || payload.iat < now - PROOF_MAX_AGE_SECONDS || payload.iat > now + PROOF_MAX_FUTURE_SECONDS) {
@@ -166,20 +152,23 @@ export function accessTokenChecker(options: TokenVerifierOptions): AccessTokenCh
       throw unauthorized('The DPoP proof needs a jti', 'DPoP');
     const replayKey = createHash('sha256').update(`${thumbprint}:${payload.jti}`).digest('base64url');
     const expiresAt = new Date((payload.iat + PROOF_MAX_AGE_SECONDS + PROOF_MAX_FUTURE_SECONDS + 60) * 1000);
-    if (!(await options.rememberProofOnce(replayKey, expiresAt))) throw unauthorized('The DPoP proof was already used', 'DPoP');
+    if (!(await rememberProof(presented.method, replayKey, expiresAt))) throw unauthorized('The DPoP proof was already used', 'DPoP');
   }
-}
 
-/**
- * Only the members that define a public key: a key is imported (and cached) from these alone, so members the
- * thumbprint ignores (`key_ops`, `use`, `ext`…) cannot make a cached key differ from the bound one.
- */
-function publicKeyMembers(jwk: JWK): JWK {
-  if ('d' in jwk) throw new Error('private key in the proof');
-  if (jwk.kty === 'EC') return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y };
-  if (jwk.kty === 'RSA') return { kty: jwk.kty, n: jwk.n, e: jwk.e };
-  if (jwk.kty === 'OKP') return { kty: jwk.kty, crv: jwk.crv, x: jwk.x };
-  throw new Error('unsupported key type');
+  /**
+   * The rule when the replay store cannot answer (README "Scaling"): a payment or any other write fails closed (503,
+   * an outage); a read is let through on the proof's `iat` window alone (RFC 9449 §11.1 makes the `jti` check
+   * optional), so that account information stays available, and the outage is logged.
+   */
+  async function rememberProof(method: string, replayKey: string, expiresAt: Date): Promise<boolean> {
+    try {
+      return await options.rememberProofOnce(replayKey, expiresAt);
+    } catch (error) {
+      if (!(error instanceof ReplayStoreUnavailable) || !READ_METHODS.has(method)) throw error;
+      options.logger.warn({ err: error, method }, 'replay store unavailable: read let through on its DPoP proof iat window alone');
+      return true;
+    }
+  }
 }
 
 function toVerifiedToken(payload: JWTPayload): VerifiedToken {

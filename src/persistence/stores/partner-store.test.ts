@@ -6,6 +6,7 @@ import { newBase62Id, newId } from '../../domain/ids.js';
 import type { AppStatus, Partner, PartnerApp } from '../../domain/partners/partner-app.js';
 import { migrateDatabase, openDatabase, type Database } from '../data-source.js';
 import { createOidcAdapter } from '../oidc-adapter.js';
+import { MemoryReplayStore } from '../../fast-store/memory-replay-store.js';
 import { TypeOrmPartnerStore } from './partner-store.js';
 
 let testDatabase: TestDatabase;
@@ -207,7 +208,7 @@ test('10 concurrent saveApps of the same version → exactly one wins, and its w
 });
 
 test('the provider adapter finds a Client only while its app is active: disabled, suspended, deregistered → undefined', async () => {
-  const Adapter = createOidcAdapter(database.dataSource);
+  const Adapter = createOidcAdapter(database.dataSource, new MemoryReplayStore());
   const clients = new Adapter('Client');
   const partner = newPartner();
   let app = newApp(partner);
@@ -223,7 +224,7 @@ test('the provider adapter finds a Client only while its app is active: disabled
 });
 
 test('upsert of a Client through the provider adapter → throws, nothing stored', async () => {
-  const Adapter = createOidcAdapter(database.dataSource);
+  const Adapter = createOidcAdapter(database.dataSource, new MemoryReplayStore());
   const clients = new Adapter('Client');
   await assert.rejects(clients.upsert('cli_from_provider', { client_id: 'cli_from_provider' }), /partner store/);
   assert.equal(await clients.find('cli_from_provider'), undefined);

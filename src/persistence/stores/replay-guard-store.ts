@@ -1,9 +1,13 @@
 import type { DataSource } from 'typeorm';
+import type { ReplayStore } from '../../domain/replay-store.js';
 import type { Dialect } from '../entities/column-types.js';
 import { isDuplicateKeyError, sqlTime } from '../sql.js';
 
-/** One-time values shared by every process on the database (e.g. resource-server DPoP proof `jti`s). */
-export class ReplayGuardStore {
+/**
+ * One-time values shared by every process on the database: the replay store of several processes on MySQL without
+ * Redis, and the durable one of step-up code attempts, which must survive any restart.
+ */
+export class ReplayGuardStore implements ReplayStore {
   constructor(
     private readonly dataSource: DataSource,
     private readonly dialect: Dialect,

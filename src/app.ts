@@ -47,6 +47,7 @@ import { TypeOrmPartnerUserStore } from './persistence/stores/partner-user-store
 import { TypeOrmPaymentConsentStore } from './persistence/stores/payment-consent-store.js';
 import { TypeOrmPaymentStore } from './persistence/stores/payment-store.js';
 import { TypeOrmVrpConsentStore } from './persistence/stores/vrp-consent-store.js';
+import { TypeOrmFundsConfirmationHistory } from './persistence/stores/funds-confirmation-history-store.js';
 import { TypeOrmFundsConfirmationConsentStore } from './persistence/stores/funds-confirmation-consent-store.js';
 import { ReplayGuardStore } from './persistence/stores/replay-guard-store.js';
 import { TypeOrmServerKeyStore } from './persistence/stores/server-key-store.js';
@@ -162,6 +163,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const paymentConsents = new TypeOrmPaymentConsentStore(dataSource);
   const vrpConsents = new TypeOrmVrpConsentStore(dataSource, outbox);
   const fundsConfirmationConsents = new TypeOrmFundsConfirmationConsentStore(dataSource, outbox);
+  const fundsConfirmationHistory = new TypeOrmFundsConfirmationHistory(dataSource);
   const intentStores = { accountAccess: consents, payments: paymentConsents, vrp: vrpConsents, fundsConfirmation: fundsConfirmationConsents };
   const payments = new TypeOrmPaymentStore(dataSource, dialect, outbox);
   const partners = new TypeOrmPartnerStore(dataSource);
@@ -249,7 +251,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
         risk: config.payments.risk,
         settlementDelayMs: config.payments.settlementDelayMs,
       },
-      cbpii: { issuer: config.issuer, fundsConfirmationConsents, funds: payments, grants },
+      cbpii: { issuer: config.issuer, fundsConfirmationConsents, funds: payments, fundsConfirmationHistory, grants },
       events: {
         issuer: config.issuer,
         subscriptions,
@@ -321,6 +323,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
       consents,
       vrpConsents,
       fundsConfirmationConsents,
+      fundsConfirmationHistory,
       connections: new SqlConnectionStore(dataSource),
       payments,
       grants,

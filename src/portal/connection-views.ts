@@ -1,6 +1,7 @@
 import type { Account } from '../domain/accounts/account.js';
 import { ConsentStatus } from '../domain/consents/consent-status.js';
 import { outcomeOfPayment, paymentOutcomeOf, type Connection } from '../domain/consents/customer-connections.js';
+import type { FundsConfirmation } from '../domain/funds-confirmations/funds-confirmations.js';
 import type { MandateUse } from '../domain/payments/vrp/mandate-use.js';
 import { accountLine } from '../web/account-labels.js';
 import { formatCustomerDate, formatCustomerDateTime, formatDecimalMoney, formatMoney } from '../web/formats.js';
@@ -66,7 +67,11 @@ function mandateUsageView(use: MandateUse): MandateUsageView {
 }
 
 /** Funds checks in force, as the connected apps page shows them: which account, since and until when, last used. */
-export function activeFundsCheckView(connection: Connection, accounts: ReadonlyMap<string, Account>): ActiveFundsCheckView {
+export function activeFundsCheckView(
+  connection: Connection,
+  accounts: ReadonlyMap<string, Account>,
+  checks: { readonly recent: readonly FundsConfirmation[]; readonly total: number },
+): ActiveFundsCheckView {
   return {
     consentId: connection.consentId,
     appName: connection.appName,
@@ -75,6 +80,15 @@ export function activeFundsCheckView(connection: Connection, accounts: ReadonlyM
     grantedOn: formatCustomerDate(connection.authorisedAt),
     expiresOn: connection.expiresAt ? formatCustomerDate(connection.expiresAt) : null,
     lastUsed: connection.lastUsedAt ? formatCustomerDateTime(connection.lastUsedAt) : null,
+    checks: {
+      recent: checks.recent.map((check) => ({
+        date: formatCustomerDateTime(check.createdAt),
+        amount: formatMoney(check.amountMinor, check.currency),
+        answer: check.available ? 'Yes: enough money' : 'No: not enough money',
+        reference: check.reference,
+      })),
+      total: checks.total,
+    },
   };
 }
 

@@ -11,6 +11,7 @@ import { mandateUse } from '../domain/payments/vrp/mandate-use.js';
 import type { VrpConsentStore } from '../domain/payments/vrp/vrp-consent.js';
 import { revokeVrpConsentByCustomer } from '../domain/payments/vrp/vrp-consents.js';
 import type { FundsConfirmationConsentStore } from '../domain/funds-confirmations/funds-confirmation-consent.js';
+import type { FundsConfirmationHistory } from '../domain/funds-confirmations/funds-confirmation-history.js';
 import { revokeFundsConfirmationConsentByCustomer } from '../domain/funds-confirmations/funds-confirmation-consents.js';
 import { DomainError } from '../domain/errors.js';
 import type { MailOutbox } from '../domain/mail/outbound-mail.js';
@@ -33,6 +34,8 @@ export interface CustomerAccountDependencies {
   readonly consents: ConsentStore;
   readonly vrpConsents: VrpConsentStore;
   readonly fundsConfirmationConsents: FundsConfirmationConsentStore;
+  /** The checks each card issuer made, shown with its funds checks. */
+  readonly fundsConfirmationHistory: Pick<FundsConfirmationHistory, 'listByConsent'>;
   readonly connections: ConnectionStore;
   /** The payments made under mandates, for what each one has used. */
   readonly payments: Pick<PaymentStore, 'sumMandateUsage' | 'listByConsent'>;
@@ -50,6 +53,9 @@ export interface CustomerAccountDependencies {
   /** Which errors mean the bank is briefly unavailable (the page then answers 503 with `Retry-After`). */
   readonly outages: OutagePolicy;
 }
+
+/** How many of an app's latest funds checks its entry shows (the page also says how many there are in all). */
+const FUNDS_CHECKS_SHOWN = 20;
 
 const NOTICES: Readonly<Record<string, string>> = {
   revoked: 'Done: that app can no longer see your accounts. Its access ended at once.',
@@ -178,7 +184,11 @@ export function createCustomerAccountRoutes(dependencies: CustomerAccountDepende
       sandbox: dependencies.sandbox,
       active: connections.active.map((connection) => activeConnectionView(connection, byId)),
       mandates,
-      fundsChecks: connections.fundsChecks.map((connection) => activeFundsCheckView(connection, byId)),
+      fundsChecks: await Promise.all(
+        connections.fundsChecks.map(async (connection) =>
+          activeFundsCheckView(connection, byId, await dependencies.fundsConfirmationHistory.listByConsent(connection.consentId, FUNDS_CHECKS_SHOWN)),
+        ),
+      ),
       ended: connections.ended.map((connection) => endedConnectionView(connection, byId)),
       ...extra,
     });

@@ -1,5 +1,6 @@
 // Proves that a customer controls the funds checks they allowed, from their connected apps (/account): a card issuer's
-// consent in force is listed with the app and the account; revoking it ends it at once (CANC TKSP): the card issuer's
+// consent in force is listed with the app, the account and every check it made with the answer it got (the confirmation
+// of funds access history); revoking it ends it at once (CANC TKSP): the card issuer's
 // very next confirmation is refused (U009) and its refresh token too, the card issuer receives one event notification
 // carrying resource-update and consent-authorization-revoked about the consent, and the customer is mailed; the
 // consent then shows in the history. Another customer cannot revoke it, and a consent that ended cannot be revoked.
@@ -123,6 +124,25 @@ describe('funds confirmation consents in connected apps', () => {
     assert.doesNotMatch(page.html, new RegExp(`action="/account/[^"]*${consentId}`), 'nothing left to stop');
     const refused = await issuer.confirmFunds(tokens.access_token, consentId, '1.00');
     assert.equal(refused.body.Errors[0].ErrorCode, 'U009');
+  });
+
+  test('each check the card issuer makes → listed under its funds checks with the amount, the answer it got and its reference, newest first', async () => {
+    const consentId = await issuer.createFundsConsent();
+    const tokens = await authoriseFundsConsent(server, issuer, consentId);
+    const alice = await loggedIn('alice', 'alice-sandbox-1');
+    assert.match((await alice.follow('/account', 'never:')).html, /No check made yet\./);
+    assert.equal((await issuer.confirmFunds(tokens.access_token, consentId, '12.34', 'GBP', 'SHOP-0001')).body.Data.FundsAvailable, true);
+    assert.equal((await issuer.confirmFunds(tokens.access_token, consentId, '99999999.00', 'GBP', 'SHOP-0002')).body.Data.FundsAvailable, false);
+    assert.equal((await issuer.confirmFunds(tokens.access_token, consentId, '1.00', 'EUR', 'SHOP-0003')).status, 400, 'a refused question');
+    const page = (await alice.follow('/account', 'never:')).html;
+    assert.match(page, /2 checks in all\./);
+    const rows = [...page.matchAll(/<tr><td>[^<]+<\/td><td>([^<]+)<\/td><td>([^<]+)<\/td><td>(SHOP-\d+)<\/td><\/tr>/g)].map((match) =>
+      match.slice(1),
+    );
+    assert.deepEqual(rows, [
+      ['£99,999,999.00', 'No: not enough money', 'SHOP-0002'],
+      ['£12.34', 'Yes: enough money', 'SHOP-0001'],
+    ]);
   });
 
   test("another customer's revocation of the consent → refused, the consent stays AUTH and keeps confirming funds", async () => {

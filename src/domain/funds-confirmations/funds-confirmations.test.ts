@@ -1,10 +1,12 @@
 // Proves funds confirmation against in-memory stores: only the token's own AUTH consent answers, in its account's
 // currency, yes or no by the one funds rule (booked balance, pending debits, overdraft), reserving nothing; an expired
-// consent answers U009 and is EXPD from then on.
+// consent answers U009 and is EXPD from then on. Every answer is kept in the customer's history, with the card issuer
+// that asked; a refused question is not an answer and is not kept.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isDomainError as isError } from '../../../test/support/domain-errors.js';
 import { InMemoryFundsConfirmationConsentStore } from '../../../test/support/in-memory-funds-confirmation-consent-store.js';
+import { InMemoryFundsConfirmationHistory } from '../../../test/support/in-memory-funds-confirmation-history.js';
 import { ConsentStatus } from '../consents/consent-status.js';
 import { InvalidConsentStatus, InvalidField } from '../errors.js';
 import type { AccountFunds } from '../ledger/funds.js';
@@ -39,10 +41,16 @@ function services(given: FundsConfirmationConsent = consent(), funds: AccountFun
   const store = new InMemoryFundsConfirmationConsentStore();
   store.put(given);
   const reads: string[] = [];
+  const history = new InMemoryFundsConfirmationHistory();
   return {
     store,
     reads,
-    services: { fundsConfirmationConsents: store, funds: { readFunds: async (accountId: string) => (reads.push(accountId), funds) } },
+    history,
+    services: {
+      fundsConfirmationConsents: store,
+      funds: { readFunds: async (accountId: string) => (reads.push(accountId), funds) },
+      fundsConfirmationHistory: history,
+    },
   };
 }
 
@@ -61,6 +69,18 @@ test('up to what the account can spend → available; a penny more → not avail
   assert.deepEqual(yes.createdAt, NOW);
   assert.equal((await confirmFunds(given, consent(), ask('120.01'), NOW)).available, false);
   assert.deepEqual(reads, ['acc_alice_current', 'acc_alice_current']);
+});
+
+test('every answer is kept with the card issuer and the customer; a refused question is not kept', async () => {
+  const { services: given, history } = services();
+  const yes = await confirmFunds(given, consent(), ask('120.00'), NOW);
+  const no = await confirmFunds(given, consent(), ask('120.01'), NOW);
+  await assert.rejects(confirmFunds(given, consent(), ask('1.00', 'EUR'), NOW), InvalidField);
+  await assert.rejects(confirmFunds(given, consent(), ask('1.00', 'GBP', 'fcc_other'), NOW), ConsentMismatch);
+  assert.deepEqual(history.recorded, [
+    { ...yes, clientId: 'cli_card_issuer', customerId: 'cus_sandbox_alice' },
+    { ...no, clientId: 'cli_card_issuer', customerId: 'cus_sandbox_alice' },
+  ]);
 });
 
 test('an account the ledger no longer knows → not available', async () => {

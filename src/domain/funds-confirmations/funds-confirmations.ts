@@ -7,6 +7,7 @@ import { ConsentMismatch } from '../payments/consent-match.js';
 import type { FundsReader } from '../payments/payment-consents.js';
 import type { FundsConfirmationConsent, FundsConfirmationConsentStore } from './funds-confirmation-consent.js';
 import { currentFundsConfirmationConsent } from './funds-confirmation-consents.js';
+import type { FundsConfirmationHistory } from './funds-confirmation-history.js';
 
 /** `OBFundsConfirmation1`: the amount a card issuer asks about, under the consent its token is bound to. */
 export interface FundsConfirmationRequest {
@@ -19,7 +20,7 @@ export interface FundsConfirmationRequest {
 
 /** The answer to a funds confirmation: whether the account could pay the amount now. Nothing is reserved. */
 export interface FundsConfirmation {
-  /** `fcf_…`, the OBIE `FundsConfirmationId` (not stored: a confirmation is an answer, not a resource to read back). */
+  /** `fcf_…`, the OBIE `FundsConfirmationId` (kept for the customer's history; the API has nothing to read back). */
   readonly id: string;
   readonly consentId: string;
   readonly createdAt: Date;
@@ -29,16 +30,18 @@ export interface FundsConfirmation {
   readonly available: boolean;
 }
 
-/** What a funds confirmation needs: the consents (to see one as it stands now) and the ledger's funds. */
+/** What a funds confirmation needs: the consents (to see one as it stands now), the ledger's funds, and the history it is kept in. */
 export interface FundsConfirmationServices {
   readonly fundsConfirmationConsents: FundsConfirmationConsentStore;
   readonly funds: FundsReader;
+  readonly fundsConfirmationHistory: FundsConfirmationHistory;
 }
 
 /**
  * `POST /funds-confirmations`: whether the consent's account could pay `InstructedAmount` right now, by the rule
  * payments are decided by ({@link fundsAllow}: booked balance, pending debits, overdraft). The answer is only yes or
- * no; the balance is never revealed, nothing is reserved and nothing changes.
+ * no; the balance is never revealed and nothing is reserved or moved. The question and its answer are kept in the
+ * history the customer sees.
  * @throws ConsentMismatch (U008) when `Data.ConsentId` is not the consent the token was issued for; InvalidConsentStatus
  *   (U009) unless the consent is `AUTH` (an expired one is `EXPD` from now on); InvalidField (U002) for an amount not in
  *   the account's currency (funds are confirmed in the currency of the account only), not above zero, or with more
@@ -54,7 +57,7 @@ export async function confirmFunds(
     throw new ConsentMismatch(`ConsentId ${request.Data.ConsentId} is not the consent this access token was issued for`, 'Data.ConsentId');
   }
   const current = await currentFundsConfirmationConsent(services.fundsConfirmationConsents, consent, now);
-  if (current.status !== ConsentStatus.Authorised || !current.account) {
+  if (current.status !== ConsentStatus.Authorised || !current.account || !current.customerId) {
     throw new InvalidConsentStatus(`ConsentId ${consent.id} has status ${current.status}; funds can be confirmed only while it is AUTH`);
   }
   const { currency } = current.account;
@@ -63,7 +66,7 @@ export async function confirmFunds(
   const amountMinor = parseAmount(instructed.Amount, currency, 'Data.InstructedAmount.Amount');
   if (amountMinor <= 0n) throw new InvalidField('The amount must be greater than zero', 'Data.InstructedAmount.Amount');
   const accountFunds = await services.funds.readFunds(current.account.id);
-  return {
+  const confirmation: FundsConfirmation = {
     id: newId('fcf'),
     consentId: current.id,
     createdAt: now,
@@ -72,4 +75,6 @@ export async function confirmFunds(
     currency,
     available: accountFunds !== null && fundsAllow(accountFunds, -amountMinor),
   };
+  await services.fundsConfirmationHistory.record({ ...confirmation, clientId: current.clientId, customerId: current.customerId });
+  return confirmation;
 }

@@ -5,6 +5,7 @@ import { columnTypes, type Dialect } from './column-types.js';
 import { consentAccountEntity, consentEntity } from './consent.entity.js';
 import { customerEntity } from './customer.entity.js';
 import { entryEntity, transferEntity } from './ledger.entity.js';
+import { fundsConfirmationEntity } from './funds-confirmation.entity.js';
 import { eventDeliveryAttemptEntity, eventNotificationEntity, eventSequenceEntity, eventSubscriptionEntity } from './event.entity.js';
 import { oidcModelEntity } from './oidc-model.entity.js';
 import { partnerEntity, partnerUserEntity, softwareEntity } from './partner.entity.js';
@@ -40,5 +41,6 @@ export function createEntities(dialect: Dialect): EntitySchema[] {
     eventSequenceEntity(types),
     eventNotificationEntity(types),
     eventDeliveryAttemptEntity(types),
+    fundsConfirmationEntity(types),
   ];
 }

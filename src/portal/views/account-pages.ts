@@ -71,6 +71,14 @@ export interface ActiveFundsCheckView {
   /** Null: until the customer stops them. */
   readonly expiresOn: string | null;
   readonly lastUsed: string | null;
+  /** The checks the app made and what it was told, newest first, and how many it made in all. */
+  readonly checks: FundsChecksView;
+}
+
+/** An app's funds checks as the customer reads them: when, how much, and the answer the app got. */
+export interface FundsChecksView {
+  readonly recent: ReadonlyArray<{ readonly date: string; readonly amount: string; readonly answer: string; readonly reference: string }>;
+  readonly total: number;
 }
 
 /** A connection that has ended, or a payment the customer approved. */
@@ -164,6 +172,7 @@ ${
 <h3 id="funds-check-${index}">${check.appName}${check.partnerName && check.partnerName !== check.appName && html` <span class="note">by ${check.partnerName}</span>`}</h3>
 <p>Agreed on ${check.grantedOn}. ${check.expiresOn ? html`It ends on ${check.expiresOn}.` : html`It lasts until you stop it.`} ${check.lastUsed ? html`Last used ${check.lastUsed}.` : html`Not used yet.`}</p>
 <p>When you pay with its card, ${check.appName} can ask whether <strong>${check.accounts.join(', ')}</strong> has enough money for the payment. It learns only yes or no, never your balance.</p>
+${renderFundsChecks(check, index)}
 ${postButton({ action: `/account/funds-checks/${check.consentId}/stop`, csrf, label: `Stop funds checks by ${check.appName}`, variant: 'danger' })}
 </article>`,
       )
@@ -182,6 +191,24 @@ ${
 }
 </section>`;
   return renderLayout({ title: 'Your connected apps', body, nav, width: 'wide', section: 'Connected apps' });
+}
+
+/** The checks an app made (see {@link FundsChecksView}). */
+function renderFundsChecks(check: ActiveFundsCheckView, index: number): SafeHtml {
+  const { recent, total } = check.checks;
+  return html`<section aria-labelledby="funds-check-history-${index}">
+<h4 id="funds-check-history-${index}">Checks made</h4>
+${
+  total === 0
+    ? html`<p>No check made yet.</p>`
+    : html`<p>${total === 1 ? 'One check' : `${total} checks`} in all${total > recent.length ? html`; the latest ${recent.length}` : ''}.</p>
+<div class="table-wrap"><table class="table">
+<caption>Checks by ${check.appName}</caption>
+<thead><tr><th scope="col">Date</th><th scope="col">Amount</th><th scope="col">Answer given</th><th scope="col">Its reference</th></tr></thead>
+<tbody>${recent.map((row) => html`<tr><td>${row.date}</td><td>${row.amount}</td><td>${row.answer}</td><td>${row.reference}</td></tr>`)}</tbody>
+</table></div>`
+}
+</section>`;
 }
 
 /** What was paid under a mandate and what is left of each limit (see {@link MandateUsageView}). */

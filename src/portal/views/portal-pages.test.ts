@@ -246,7 +246,7 @@ describe('portal pages', () => {
     assert.match(withUsage, /Payments made/);
   });
 
-  test('connected apps with funds checks whose app and account carry markup → text, the account and end date stated, its Stop form carries the token', () => {
+  test('connected apps with funds checks whose app, account and check reference carry markup → text, the account, end date and checks stated, its Stop form carries the token', () => {
     const page = renderConnectionsPage({
       customerName: 'Alice',
       csrf: 'token-456',
@@ -262,6 +262,7 @@ describe('portal pages', () => {
           grantedOn: '1 December 2026',
           expiresOn: '1 December 2027',
           lastUsed: null,
+          checks: { recent: [{ date: '2 December 2026, 10:00', amount: '£20.00', answer: 'Yes: enough money', reference: EVIL }], total: 21 },
         },
       ],
       ended: [],
@@ -272,6 +273,8 @@ describe('portal pages', () => {
     assert.match(page, /It ends on 1 December 2027\./);
     assert.match(page, /It learns only yes or no, never your balance\./);
     assert.doesNotMatch(page, /No app can check whether your accounts have enough money/);
+    assert.match(page, /21 checks in all; the latest 1\./);
+    assert.match(page, /<td>£20\.00<\/td><td>Yes: enough money<\/td>/);
   });
 
   test("a customer's sandbox mailbox with an app named with markup in the mail → text, lines kept; the log-out form carries the token", () => {

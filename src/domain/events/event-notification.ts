@@ -1,7 +1,14 @@
 import { EventType } from './event-types.js';
 
 /** The kinds of resource an event is about, as the SET's `http://openbanking.org.uk/rty` names them. */
-export type EventResourceType = 'account-access-consent' | 'domestic-payment-consent' | 'domestic-vrp-consent' | 'domestic-payment' | 'domestic-vrp';
+export type EventResourceType =
+  | 'account-access-consent'
+  | 'domestic-payment-consent'
+  | 'domestic-vrp-consent'
+  | 'international-payment-consent'
+  | 'domestic-payment'
+  | 'domestic-vrp'
+  | 'international-payment';
 
 /** Where each kind of resource lives below the API base path. */
 const RESOURCE_PATHS: Readonly<Record<EventResourceType, string>> = {
@@ -10,6 +17,8 @@ const RESOURCE_PATHS: Readonly<Record<EventResourceType, string>> = {
   'domestic-vrp-consent': '/pisp/domestic-vrp-consents',
   'domestic-payment': '/pisp/domestic-payments',
   'domestic-vrp': '/pisp/domestic-vrps',
+  'international-payment-consent': '/pisp/international-payment-consents',
+  'international-payment': '/pisp/international-payments',
 };
 
 /** The only version of the API this bank serves; `rlk` lists every version a resource is available in. */

@@ -66,6 +66,7 @@ import { TypeOrmEventSubscriptionStore } from './persistence/stores/event-subscr
 import { SqlAppEventHistory } from './persistence/stores/app-event-history-store.js';
 import { SqlTestEventStore } from './persistence/stores/test-event-store.js';
 import { settleDuePayments } from './domain/payments/settlement.js';
+import { FX_CONTRACT_SECRET_PURPOSE, fxContractVerifier } from './domain/payments/international/fx-contracts.js';
 import { expireDueConsents } from './domain/consents/account-access-consents.js';
 import { expireDueVrpConsents } from './domain/payments/vrp/vrp-consents.js';
 import { deliverDueEvents, type DeliveryRun, type EventPushWorker } from './domain/events/deliver-due-events.js';
@@ -233,6 +234,11 @@ export async function createOpenTeller(config: Config, database: Database, logge
         fees: config.payments.fees,
         risk: config.payments.risk,
         settlementDelayMs: config.payments.settlementDelayMs,
+        exchange: {
+          rates: () => config.exchange.rates,
+          quoteValidityMs: config.exchange.quoteValidityMs,
+          contracts: fxContractVerifier(derivedSecret(keys, FX_CONTRACT_SECRET_PURPOSE)),
+        },
       },
       events: {
         issuer: config.issuer,

@@ -1,3 +1,4 @@
+import { listedConsentKind } from './payment-consent-store.js';
 import type { DataSource } from 'typeorm';
 import type { ConsentStatus } from '../../domain/consents/consent-status.js';
 import type { ConsentSummary, ConsentSummaryStore } from '../../domain/consents/consent-summaries.js';
@@ -21,7 +22,7 @@ export class SqlConsentSummaryStore implements ConsentSummaryStore {
       [clientId],
     );
     return rows.map((row) => {
-      const kind = row.kind === 'domestic-payment' || row.kind === 'domestic-vrp' ? row.kind : 'account-access';
+      const kind = listedConsentKind(row.kind);
       return {
         consentId: row.id,
         kind,

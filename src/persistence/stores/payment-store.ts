@@ -17,7 +17,7 @@ import type { PaymentRow } from '../entities/payment.entity.js';
 import { isDuplicateKeyError, isStorableId, sqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
 import { lockAccounts, postTransfersToLocked, postTransfersWithin } from './ledger-store.js';
-import { PAYMENT_CONSENT_KIND } from './payment-consent-store.js';
+import { SINGLE_PAYMENT_CONSENT_KINDS } from './payment-consent-store.js';
 import { VRP_CONSENT_KIND } from './vrp-consent-store.js';
 import type { EventOutboxWriter } from './event-outbox-writer.js';
 import { appendCustomerMailWithin } from './customer-mail-writer.js';
@@ -81,8 +81,8 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
   private async useConsent(manager: EntityManager, { payment, consentUse }: PaymentExecution): Promise<bigint[]> {
     if (consentUse.kind === 'consume') {
       const consumed = await manager.queryRunner?.query(
-        `UPDATE consent SET status = 'COND', status_updated_at = ? WHERE id = ? AND kind = ? AND status = 'AUTH'`,
-        [this.time(payment.createdAt), payment.consentId, PAYMENT_CONSENT_KIND],
+        `UPDATE consent SET status = 'COND', status_updated_at = ? WHERE id = ? AND kind IN (?, ?) AND status = 'AUTH'`,
+        [this.time(payment.createdAt), payment.consentId, ...SINGLE_PAYMENT_CONSENT_KINDS],
         true,
       );
       if (!consumed?.affected) throw new ConsentNoLongerAuthorised();

@@ -245,6 +245,40 @@ describe('international payments journey', () => {
     assertRefusal(await createConsent(agreed({ ContractIdentification: undefined })), 400, 'U004', `${path}.ContractIdentification`);
   });
 
+  test("10.00 GBP to alice's own euro wallet at this bank → 201 ACSC at once: 11.54 EUR credited, settled at its creation", async () => {
+    const request = internationalConsentRequest({
+      InstructionIdentification: 'INTL-WALLET',
+      CurrencyOfTransfer: 'EUR',
+      InstructedAmount: { Amount: '10.00', Currency: 'GBP' },
+      CreditorAccount: { SchemeName: 'UK.OBIE.IBAN', Identification: 'GB90OTBK99030131926835', Name: 'Alice Thompson' },
+    });
+    const { consentId, accessToken } = await authorised(request);
+    const before = await bookedBalances(server.database.dataSource, ['acc_alice_eur', FX_EUR]);
+    const response = await pay(accessToken, consentId, request);
+    assert.equal(response.status, 201, JSON.stringify(response.body));
+    assert.equal(response.body.Data.Status, 'ACSC');
+    assert.equal(response.body.Data.ExpectedSettlementDateTime, response.body.Data.CreationDateTime);
+    const after = await bookedBalances(server.database.dataSource, ['acc_alice_eur', FX_EUR]);
+    assert.equal(after.acc_alice_eur! - before.acc_alice_eur!, 1_154n);
+    assert.equal(after[FX_EUR]! - before[FX_EUR]!, -1_154n);
+    await assertLedgerInvariants(server.database.dataSource);
+  });
+
+  test('international scheduled payments, international standing orders and file payments → 404 U011, as endpoints not offered', async () => {
+    const token = await partner.paymentsToken();
+    for (const path of [
+      '/international-scheduled-payment-consents',
+      '/international-standing-order-consents',
+      '/file-payment-consents',
+      '/international-scheduled-payments/pmt_x',
+      '/international-standing-orders/pmt_x',
+      '/file-payments/pmt_x',
+    ]) {
+      assertRefusal(await partner.call(token, 'GET', `${PISP}${path}`), 404, 'U011');
+    }
+    assertRefusal(await partner.signedPost(token, `${PISP}/international-scheduled-payment-consents`, internationalConsentRequest()), 404, 'U011');
+  });
+
   describe('refused consents', () => {
     const cases: Array<[string, PaymentConsentRequest, string, string]> = [
       ['ChargeBearer Shared', internationalConsentRequest({ ChargeBearer: 'Shared' }), 'U002', 'Data.Initiation.ChargeBearer'],

@@ -24,7 +24,8 @@ export function presentInternationalPaymentConsent(consent: DomesticPaymentConse
 
 /**
  * An international payment as `OBWriteInternationalResponse5`: what a domestic payment shows, under
- * `InternationalPaymentId`, with the settlement expected by the cut-off and the rate applied.
+ * `InternationalPaymentId`, with the rate applied and, for a payment through the scheme, the settlement expected by the
+ * cut-off (a payee at this bank is settled at once).
  */
 export function presentInternationalPayment(payment: DomesticPayment, consent: DomesticPaymentConsent, self: string) {
   const { DomesticPaymentId, ...data } = presentPayment(payment, consent, self).Data;
@@ -33,7 +34,9 @@ export function presentInternationalPayment(payment: DomesticPayment, consent: D
     Data: {
       InternationalPaymentId: DomesticPaymentId,
       ...data,
-      ...(payment.status === 'RJCT' ? {} : { ExpectedSettlementDateTime: expectedSettlement(payment.createdAt, payment.settleAfter).toISOString() }),
+      ...(payment.status === 'RJCT' || payment.route === 'internal'
+        ? {}
+        : { ExpectedSettlementDateTime: expectedSettlement(payment.createdAt, payment.settleAfter).toISOString() }),
       ...(quote && payment.conversion ? { ExchangeRateInformation: exchangeRateInformation(quote, payment.conversion.rate) } : {}),
     },
     Links: { Self: self },

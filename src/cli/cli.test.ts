@@ -283,7 +283,7 @@ describe('openteller CLI', () => {
     assert.equal(run.stdout, '');
   });
 
-  test('fx-contract issue --client <client_id> --currencies GBP/USD --rate 1.25 --days 30 → JSON with an FXC contract id at exactly 1.25, for 30 days', async () => {
+  test('fx-contract issue --client <client_id> --currencies GBP/USD --rate 1.25 --days 30 → JSON with an FXC contract id at exactly 1.25 for 30 days; USD/GBP (no USD accounts) → exit 1; an unknown client → exit 2', async () => {
     const app = await createApp();
     const run = await openteller(['fx-contract', 'issue', '--client', app.client_id, '--currencies', 'GBP/USD', '--rate', '1.25', '--days', '30']);
     assertExit(run, 0);
@@ -294,18 +294,16 @@ describe('openteller CLI', () => {
     assert.equal(contract.ExchangeRate, 1.25);
     const days = (Date.parse(String(contract.ExpirationDateTime)) - Date.now()) / 86_400_000;
     assert.ok(days > 29.9 && days <= 30, String(contract.ExpirationDateTime));
-  });
 
-  test('fx-contract issue for an unknown client → exit 2; for USD/GBP (no USD accounts) → exit 1 with the reason', async () => {
-    const unknown = await openteller(['fx-contract', 'issue', '--client', 'cli_does_not_exist', '--currencies', 'GBP/USD']);
-    assertExit(unknown, 2);
-    assert.match(unknown.stderr, /no app has the client id cli_does_not_exist/);
-    const app = await createApp();
     const refused = await openteller(['fx-contract', 'issue', '--client', app.client_id, '--currencies', 'USD/GBP']);
     assertExit(refused, 1);
     assert.match(refused.stderr, /^openteller: Customers hold no accounts in USD/m);
     assert.equal(refused.stdout, '');
     assertNoStackTrace(refused);
+
+    const unknown = await openteller(['fx-contract', 'issue', '--client', 'cli_does_not_exist', '--currencies', 'GBP/USD']);
+    assertExit(unknown, 2);
+    assert.match(unknown.stderr, /no app has the client id cli_does_not_exist/);
   });
 
   test('sandbox customers --json → the 4 sandbox customers with passwords and accounts; alice has acc_alice_current (GBP) and a EUR account', async () => {

@@ -105,6 +105,7 @@ describe('international payments journey', () => {
       const { page } = await openPaymentPage(server, partner, consentId, { username: 'alice' });
       assert.deepEqual(debtorChoices(page).sort(), ['acc_alice_current', 'acc_alice_savings']);
       assert.match(page.html, /£100\.00/);
+      assert.match(page.html, /They receive<\/dt><dd>USD 126\.36, at 1 GBP = 1\.26365 USD \(this rate holds until \d\d:\d\d UTC\)/);
       ({ accessToken } = await authorisePayment(server, partner, consentId, { username: 'alice', debtorAccountId: ALICE_GBP }));
     });
 

@@ -1,4 +1,5 @@
 import type { PaymentInstruction } from '../payment-instruction.js';
+import type { CurrencyConversion } from '../../fx/currency-conversion.js';
 import { conversionAt, type ExchangeQuote } from './exchange-quote.js';
 import { parseInternationalInitiation, type InternationalInitiationJson, type InternationalInstruction } from './international-instruction.js';
 
@@ -21,6 +22,10 @@ export function debitInstruction(instruction: InternationalInstruction, debitMin
 
 /** A stored international initiation as the account paid from sees it, at the rate quoted ({@link debitInstruction}). */
 export function debitInstructionOf(initiation: InternationalInitiationJson, quote: ExchangeQuote): PaymentInstruction {
-  const instruction = parseInternationalInitiation(initiation);
-  return debitInstruction(instruction, conversionAt(instruction, quote.rate).debitMinor);
+  return debitInstruction(parseInternationalInitiation(initiation), quotedConversionOf(initiation, quote).debitMinor);
+}
+
+/** The conversion a stored international initiation makes at the rate its consent quoted: what the customer is shown. */
+export function quotedConversionOf(initiation: InternationalInitiationJson, quote: ExchangeQuote): CurrencyConversion {
+  return conversionAt(parseInternationalInitiation(initiation), quote.rate);
 }

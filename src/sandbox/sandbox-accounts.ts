@@ -82,8 +82,16 @@ export function buildAccounts(windowStart: number): Account[] {
       ],
     })),
   );
+  return [...customerAccounts, ...buildBankAccounts(windowStart)];
+}
+
+/**
+ * The bank's own accounts, per currency it exchanges: external funding, clearing and FX position, and fee income in the
+ * currencies customers hold. Opening dates count back from the window start.
+ */
+export function buildBankAccounts(windowStart: number): Account[] {
   const purposes: readonly BankAccountPurpose[] = ['external-funding', 'clearing', 'fee-income', 'fx-position'];
-  const bankAccounts = EXCHANGED_CURRENCIES.flatMap((currency, currencyIndex) =>
+  return EXCHANGED_CURRENCIES.flatMap((currency, currencyIndex) =>
     purposes
       .map((purpose, purposeIndex) => ({ purpose, purposeIndex }))
       .filter(({ purpose }) => purpose !== 'fee-income' || ACCOUNT_CURRENCIES.includes(currency))
@@ -101,5 +109,4 @@ export function buildAccounts(windowStart: number): Account[] {
         identifications: [identification(currency, `900000${currencyIndex}${purposeIndex + 1}`, BANK_NAME)],
       })),
   );
-  return [...customerAccounts, ...bankAccounts];
 }

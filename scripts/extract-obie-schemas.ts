@@ -39,6 +39,10 @@ const SCHEMAS: Readonly<Record<string, readonly string[]>> = {
     'OBWriteDomesticResponse5',
     'OBWriteFundsConfirmationResponse1',
     'OBWritePaymentDetailsResponse1',
+    'OBWriteInternationalConsent5',
+    'OBWriteInternationalConsentResponse6',
+    'OBWriteInternational3',
+    'OBWriteInternationalResponse5',
   ],
   // The domestic VRP schemas. `VRPType` is a namespaced enum (a free string in the schema), so the commercial VRP
   // values `UK.OBIE.VRPType.CVRP1|2|3` of `commercial-vrp/cvrp-openapi.json` pass these too; its one other schema

@@ -68,6 +68,7 @@ import { TypeOrmEventSubscriptionStore } from './persistence/stores/event-subscr
 import { SqlAppEventHistory } from './persistence/stores/app-event-history-store.js';
 import { SqlTestEventStore } from './persistence/stores/test-event-store.js';
 import { settleDuePayments } from './domain/payments/settlement.js';
+import { FX_CONTRACT_SECRET_PURPOSE, fxContractVerifier } from './domain/payments/international/fx-contracts.js';
 import { expireDueConsents } from './domain/consents/account-access-consents.js';
 import { expireDueVrpConsents } from './domain/payments/vrp/vrp-consents.js';
 import { expireDueFundsConfirmationConsents } from './domain/funds-confirmations/funds-confirmation-consents.js';
@@ -250,6 +251,11 @@ export async function createOpenTeller(config: Config, database: Database, logge
         fees: config.payments.fees,
         risk: config.payments.risk,
         settlementDelayMs: config.payments.settlementDelayMs,
+        exchange: {
+          rates: () => config.exchange.rates,
+          quoteValidityMs: config.exchange.quoteValidityMs,
+          contracts: fxContractVerifier(derivedSecret(keys, FX_CONTRACT_SECRET_PURPOSE)),
+        },
       },
       cbpii: { issuer: config.issuer, fundsConfirmationConsents, funds: payments, fundsConfirmationHistory, grants },
       events: {

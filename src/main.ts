@@ -10,7 +10,9 @@ import { migrateDatabase, openDatabase, type Database } from './persistence/data
 import { claimEmbeddedDatabase } from './persistence/embedded-database-owner.js';
 import { purgeExpiredRows } from './persistence/housekeeping.js';
 import { BankSettingStore } from './persistence/stores/bank-setting-store.js';
-import { seedSandboxIfEmpty } from './persistence/sandbox-seeder.js';
+import { openMissingBankAccounts, seedSandboxIfEmpty } from './persistence/sandbox-seeder.js';
+import { buildBankAccounts } from './sandbox/sandbox-accounts.js';
+import { startOfUtcDay } from './domain/accounts/balances.js';
 import type { RunningEventPush } from './events/event-push-worker.js';
 import { repeat, type Repeating } from './scheduling/repeat.js';
 
@@ -85,7 +87,7 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
 }
 
 /**
- * Migrates the database and, in the sandbox, seeds it when it is empty. On MySQL this runs on connections of its own
+ * Migrates the database and, in the sandbox, seeds it when it is empty (or opens the bank's accounts it lacks). On MySQL this runs on connections of its own
  * without the serving statement timeout: a migration may wait for another process's migration lock or alter a large
  * table. Two of them: one holds the migration lock while the other migrates. (SQLite has no statement timeout, and an
  * in-memory database exists only on its one connection.)
@@ -96,6 +98,10 @@ async function prepareDatabase(config: Config, serving: Database, logger: Logger
     const applied = await migrateDatabase(database);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     if (config.mode === 'sandbox' && (await seedSandboxIfEmpty(database, buildSandboxSeed))) logger.info('sandbox bank seeded');
+    else if (config.mode === 'sandbox') {
+      const opened = await openMissingBankAccounts(database, buildBankAccounts(startOfUtcDay(new Date()).getTime()));
+      if (opened.length > 0) logger.info({ accounts: opened }, 'bank accounts opened');
+    }
   } finally {
     if (database !== serving) await database.dataSource.destroy();
   }

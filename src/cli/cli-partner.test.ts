@@ -186,4 +186,27 @@ describe('openteller partner and ssa', () => {
     assert.match(run.stderr, /Usage: openteller <command>/);
     assert.equal(run.stdout, '');
   });
+
+  test('fx-contract issue --client <client_id> --currencies GBP/USD --rate 1.25 --days 30 → JSON with an FXC contract id at exactly 1.25 for 30 days; USD/GBP (no USD accounts) → exit 1; an unknown client → exit 2', async () => {
+    const app = await createApp();
+    const run = await cli.run(['fx-contract', 'issue', '--client', app.client_id, '--currencies', 'GBP/USD', '--rate', '1.25', '--days', '30']);
+    assertExit(run, 0);
+    const contract = JSON.parse(run.stdout) as Record<string, unknown>;
+    assert.match(String(contract.ContractIdentification), /^FXC\.GBP\.USD\.125000000\.\d+\.[A-Za-z0-9_-]{43}$/);
+    assert.equal(contract.UnitCurrency, 'GBP');
+    assert.equal(contract.CurrencyOfTransfer, 'USD');
+    assert.equal(contract.ExchangeRate, 1.25);
+    const days = (Date.parse(String(contract.ExpirationDateTime)) - Date.now()) / 86_400_000;
+    assert.ok(days > 29.9 && days <= 30, String(contract.ExpirationDateTime));
+
+    const refused = await cli.run(['fx-contract', 'issue', '--client', app.client_id, '--currencies', 'USD/GBP']);
+    assertExit(refused, 1);
+    assert.match(refused.stderr, /^openteller: Customers hold no accounts in USD/m);
+    assert.equal(refused.stdout, '');
+    assertNoStackTrace(refused);
+
+    const unknown = await cli.run(['fx-contract', 'issue', '--client', 'cli_does_not_exist', '--currencies', 'GBP/USD']);
+    assertExit(unknown, 2);
+    assert.match(unknown.stderr, /no app has the client id cli_does_not_exist/);
+  });
 });

@@ -13,7 +13,9 @@ import { buildSandboxSeed, describeSandboxCustomers } from '../sandbox/sandbox-s
 import { createLogger } from '../logging/logger.js';
 import { serve } from '../main.js';
 import { validateClientMetadata } from '../oauth/client-metadata.js';
-import { loadKeyMaterial } from '../oauth/key-material.js';
+import { derivedSecret, loadKeyMaterial } from '../oauth/key-material.js';
+import { exchangeRateNumber } from '../domain/fx/exchange-rate.js';
+import { agreeFxContract, FX_CONTRACT_SECRET_PURPOSE } from '../domain/payments/international/fx-contracts.js';
 import { migrateDatabase, openDatabase, type Database } from '../persistence/data-source.js';
 import { seedSandboxIfEmpty } from '../persistence/sandbox-seeder.js';
 import { BankSettingStore } from '../persistence/stores/bank-setting-store.js';
@@ -33,6 +35,9 @@ Commands:
   partner reinstate <client_id> lift a suspension
   ssa issue --client <client_id>
                                 print a software statement for the app, signed by the bank's directory
+  fx-contract issue --client <client_id> --currencies GBP/USD [--rate 1.25] [--days 30]
+                                agree an FX contract with an app (default rate: the bank's rate now);
+                                prints JSON with the ContractIdentification for Agreed rates
   sandbox customers [--json]    list the sandbox customers, their passwords and accounts
 
 Configuration comes from the environment: see README.md.`;
@@ -58,6 +63,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (command === 'partner' && subcommand !== undefined && Object.hasOwn(APP_ACTIONS, subcommand))
       return await changeAppStatus(subcommand as keyof typeof APP_ACTIONS, rest);
     if (command === 'ssa' && subcommand === 'issue') return await issueSoftwareStatement(rest);
+    if (command === 'fx-contract' && subcommand === 'issue') return await issueFxContractCommand(rest);
     if (command === 'sandbox' && subcommand === 'customers') return listSandboxCustomers(rest);
     if (command === undefined || command === 'help' || command === '--help') {
       process.stdout.write(`${USAGE}\n`);
@@ -162,6 +168,35 @@ async function issueSoftwareStatement(args: readonly string[]): Promise<number> 
     const directory = createOwnDirectory(config.issuer, key, new TypeOrmPartnerStore(database.dataSource));
     process.stdout.write(`${await directory.issueFor('operator', clientId, new Date())}\n`);
     return 0;
+  });
+}
+
+async function issueFxContractCommand(args: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: { client: { type: 'string' }, currencies: { type: 'string' }, rate: { type: 'string' }, days: { type: 'string' } },
+    strict: true,
+  });
+  const [unitCurrency, targetCurrency, ...extra] = (values.currencies ?? '').split('/');
+  if (!values.client || !unitCurrency || !targetCurrency || extra.length > 0) {
+    throw new UsageError('fx-contract issue needs --client <client_id> and --currencies UNIT/TARGET, e.g. GBP/USD');
+  }
+  const clientId = values.client;
+  return withDatabase(async (database, config) => {
+    await migrateDatabase(database);
+    const app = await new TypeOrmPartnerStore(database.dataSource).findApp(clientId);
+    if (!app) throw new UsageError(`no app has the client id ${clientId}`);
+    const secret = derivedSecret(await loadKeyMaterial(config, new TypeOrmServerKeyStore(database.dataSource)), FX_CONTRACT_SECRET_PURPOSE);
+    const request = { clientId, unitCurrency, targetCurrency, agreedRate: values.rate ?? null, days: Number(values.days ?? '30') };
+    const contract = agreeFxContract(secret, config.exchange.rates, request, new Date());
+    return report({
+      ContractIdentification: contract.contractIdentification,
+      UnitCurrency: contract.rate.unitCurrency,
+      CurrencyOfTransfer: contract.rate.targetCurrency,
+      ExchangeRate: exchangeRateNumber(contract.rate),
+      ExpirationDateTime: contract.expiresAt.toISOString(),
+      client_id: clientId,
+    });
   });
 }
 

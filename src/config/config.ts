@@ -3,6 +3,7 @@ import { loadDatabaseConfig, type DatabaseConfig } from './database-config.js';
 import { loadDirectoryConfig, type DirectoryConfig } from './directory-config.js';
 import type { Mode } from './mode.js';
 import { loadPaymentsConfig, type PaymentsConfig } from './payments-config.js';
+import { loadExchangeConfig, type ExchangeConfig } from './exchange-config.js';
 import { readPrivateJwksFile } from './private-jwks-file.js';
 import { loadEventsConfig, type EventsConfig } from './events-config.js';
 import { loadReplayStoreConfig, type ReplayStoreConfig } from './replay-store-config.js';
@@ -30,6 +31,8 @@ export interface Config {
   /** Trust `X-Forwarded-*` from a TLS-terminating proxy in front (required for https behind one). */
   readonly trustProxy: boolean;
   readonly payments: PaymentsConfig;
+  /** Exchange rates of international payments. */
+  readonly exchange: ExchangeConfig;
   readonly directory: DirectoryConfig;
   readonly events: EventsConfig;
 }
@@ -88,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, recorded: Recor
     keys,
     trustProxy,
     payments: loadPaymentsConfig(env, issuer),
+    exchange: loadExchangeConfig(env),
     directory: loadDirectoryConfig(env, mode),
     events: loadEventsConfig(env),
   };

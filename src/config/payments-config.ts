@@ -2,6 +2,7 @@ import { DEFAULT_FEE_SCHEDULE, parseFeeSchedule, type FeeSchedule } from '../dom
 import { DomainError } from '../domain/errors.js';
 import { parseAmount } from '../domain/money.js';
 import { LOCAL_INSTRUMENTS } from '../domain/payments/payment-instruction.js';
+import { INTERNATIONAL_LOCAL_INSTRUMENT } from '../domain/payments/international/international-instruction.js';
 import { DEFAULT_RISK_POLICY, parseVelocity, type RiskPolicy } from '../domain/payments/risk-policy.js';
 import { ConfigError } from './config-error.js';
 
@@ -60,7 +61,11 @@ function velocity(env: NodeJS.ProcessEnv, variable: string, fallback: RiskPolicy
 
 function feeSchedule(value: string | undefined): FeeSchedule {
   if (!value?.trim()) return DEFAULT_FEE_SCHEDULE;
-  const currencyOf = (instrument: string) => Object.entries(LOCAL_INSTRUMENTS).find(([, instruments]) => instruments.includes(instrument))?.[0];
+  // International payments (UK.OBIE.SWIFT) are charged in the account's currency; GBP and EUR have the same decimals.
+  const currencyOf = (instrument: string) =>
+    instrument === INTERNATIONAL_LOCAL_INSTRUMENT
+      ? 'GBP'
+      : Object.entries(LOCAL_INSTRUMENTS).find(([, instruments]) => instruments.includes(instrument))?.[0];
   return guarded('PAYMENT_FEE_SCHEDULE', () => parseFeeSchedule(value, currencyOf));
 }
 

@@ -18,6 +18,7 @@ const DOMAIN_ERRORS: Readonly<Record<string, { status: number; errorCode: string
   ResourceAlreadyExists: { status: 409, errorCode: 'U029' },
   UnsupportedControlParameter: { status: 400, errorCode: 'U002' },
   ControlParametersBreached: { status: 400, errorCode: 'U014' },
+  ExchangeRateExpired: { status: 400, errorCode: 'U003' },
 };
 
 /** Status and OBIE code for a domain error; an unmapped code is a programming error (500). */

@@ -27,6 +27,8 @@ export interface RequestBodies {
   readonly OBReadConsent1: AccountAccessConsentRequest;
   readonly OBWriteDomesticConsent4: PaymentConsentRequest;
   readonly OBWriteDomestic2: PaymentRequest;
+  readonly OBWriteInternationalConsent5: PaymentConsentRequest;
+  readonly OBWriteInternational3: PaymentRequest;
   readonly OBDomesticVRPConsentRequest: VrpConsentRequest;
   readonly OBVRPFundsConfirmationRequest: VrpFundsConfirmationRequest;
   readonly OBDomesticVRPRequest: VrpRequest;

@@ -31,6 +31,8 @@ import { domesticPaymentConsentRoutes } from './pisp/domestic-payment-consents.j
 import { domesticPaymentRoutes } from './pisp/domestic-payments.js';
 import { domesticVrpConsentRoutes } from './pisp/domestic-vrp-consents.js';
 import { domesticVrpRoutes } from './pisp/domestic-vrps.js';
+import { internationalPaymentConsentRoutes } from './pisp/international-payment-consents.js';
+import { internationalPaymentRoutes } from './pisp/international-payments.js';
 import type { PispServices } from './pisp/pisp-services.js';
 import type { RouteDeclaration } from './route.js';
 import { eventSubscriptionRoutes } from './events/event-subscriptions.js';
@@ -64,6 +66,8 @@ export const PISP_ROUTES: readonly RouteDeclaration<PispServices>[] = [
   ...domesticPaymentRoutes,
   ...domesticVrpConsentRoutes,
   ...domesticVrpRoutes,
+  ...internationalPaymentConsentRoutes,
+  ...internationalPaymentRoutes,
 ];
 
 /**
@@ -136,7 +140,13 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
     (route) => {
       if (route.token !== 'authorization-code') return [];
       if (route.consentKind === 'domestic-vrp') return [requireVrpConsent(dependencies.pisp.vrpConsents, findAppStanding)];
-      return [requirePaymentConsent(dependencies.pisp.consents, findAppStanding)];
+      return [
+        requirePaymentConsent(
+          dependencies.pisp.consents,
+          findAppStanding,
+          route.consentKind === 'international-payment' ? 'international' : 'domestic',
+        ),
+      ];
     },
     (route) => [...signedRequests(route), ...(route.idempotent ? [requireIdempotencyKey] : [])],
   );

@@ -17,7 +17,7 @@ export interface RouteDeclaration<Services> {
    * For customer tokens of the payment API: the kind of consent the token must be bound to (default the domestic
    * payment consent).
    */
-  readonly consentKind?: 'domestic-payment' | 'domestic-vrp';
+  readonly consentKind?: 'domestic-payment' | 'international-payment' | 'domestic-vrp';
   /** The scope the access token must carry, or several of which it must carry one. */
   readonly scope: string | readonly string[];
   /** The request body must carry a valid `x-jws-signature` (payment POSTs). */

@@ -6,6 +6,10 @@ import { formatMoney } from '../web/formats.js';
 import type { DomesticPaymentConsent } from '../domain/payments/payment-consent.js';
 import { instructionOf } from '../domain/payments/payment-consents.js';
 import type { PaymentConsentPageModel } from './views/payment-consent-page.js';
+import { formatExchangeRate } from '../domain/fx/exchange-rate.js';
+import type { ExchangeQuote } from '../domain/payments/international/exchange-quote.js';
+import { quotedConversionOf } from '../domain/payments/international/international-debit.js';
+import { RateType } from '../domain/payments/international/international-instruction.js';
 
 export { describePayeeAccount };
 
@@ -33,9 +37,23 @@ export function paymentPageModel(input: {
     reference: instruction.reference,
     charges: chargesMinor > 0n ? formatMoney(chargesMinor, instruction.currency) : null,
     total: formatMoney(instruction.amountMinor + chargesMinor, instruction.currency),
+    ...(input.consent.international ? { exchange: exchangeLine(input.consent.request.Data.Initiation, input.consent.international.quote) } : {}),
     accounts: input.accounts.map((account) => ({ id: account.id, label: accountLine(account) })),
     debtorFixed: instruction.debtor !== null,
     ...(input.selectedAccountId ? { selectedAccountId: input.selectedAccountId } : {}),
     ...(input.error ? { error: input.error } : {}),
   };
+}
+
+/**
+ * What the payee of an international payment receives, and at which rate, in plain words: exactly, with the time an
+ * Actual rate holds until, or "about" for an Indicative rate (the rate when the payment is made applies).
+ */
+function exchangeLine(initiation: Readonly<Record<string, unknown>>, quote: ExchangeQuote): string {
+  const conversion = quotedConversionOf(initiation, quote);
+  const received = formatMoney(conversion.creditMinor, quote.rate.targetCurrency);
+  const rate = `1 ${quote.rate.unitCurrency} = ${formatExchangeRate(quote.rate)} ${quote.rate.targetCurrency}`;
+  if (quote.rateType === RateType.Indicative) return `About ${received}, at today's rate of ${rate}; the rate when the payment is made applies`;
+  const until = quote.expiresAt ? ` (this rate holds until ${quote.expiresAt.toISOString().slice(11, 16)} UTC)` : '';
+  return `${received}, at ${rate}${until}`;
 }

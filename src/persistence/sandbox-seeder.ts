@@ -1,8 +1,10 @@
+import { In } from 'typeorm';
 import type { Account } from '../domain/accounts/account.js';
 import { startOfUtcDay } from '../domain/accounts/balances.js';
 import { hashPassword } from '../domain/auth/password-hash.js';
 import type { TransferDraft } from '../domain/ledger/ledger.js';
 import type { Database } from './data-source.js';
+import type { AccountRow } from './entities/account.entity.js';
 import type { CustomerRow } from './entities/customer.entity.js';
 import { insertAccounts } from './stores/account-store.js';
 import { postTransfersWithin } from './stores/ledger-store.js';
@@ -59,4 +61,27 @@ export async function seedSandboxIfEmpty(database: Database, build: (anchor: Dat
     throw error;
   }
   return true;
+}
+
+/**
+ * Opens, empty, the bank's own accounts that a database seeded by an earlier version lacks (e.g. the FX positions and
+ * the clearing accounts of the currencies international payments pay out in), so that it can post to them. Accounts
+ * that exist are left as they are; a process that loses a race to open them with another one steps aside.
+ * @returns the ids of the accounts it opened.
+ */
+export async function openMissingBankAccounts(database: Database, bankAccounts: readonly Account[], now = new Date()): Promise<string[]> {
+  const { dataSource } = database;
+  const existing = await dataSource
+    .getRepository<AccountRow>('Account')
+    .find({ select: { id: true }, where: { id: In(bankAccounts.map((account) => account.id)) } });
+  const known = new Set(existing.map((row) => row.id));
+  const missing = bankAccounts.filter((account) => !known.has(account.id));
+  if (missing.length === 0) return [];
+  try {
+    await dataSource.transaction((manager) => insertAccounts(manager, missing, now));
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return [];
+    throw error;
+  }
+  return missing.map((account) => account.id);
 }

@@ -10,6 +10,7 @@ import {
   type BankAccountPurpose,
 } from '../domain/accounts/account.js';
 import { ibanMod97 } from '../domain/accounts/iban.js';
+import { EXCHANGED_CURRENCIES } from '../domain/fx/rate-table.js';
 import { DAY_MS } from './calendar.js';
 import { BANK_NAME } from './sandbox-bank.js';
 import { CUSTOMERS } from './sandbox-customers.js';
@@ -53,10 +54,14 @@ export function customerAccountId(customerKey: string, suffix: string): string {
   return `acc_${customerKey}_${suffix}`;
 }
 
+/** The currencies customers hold accounts in (and the bank takes fees in). */
+const ACCOUNT_CURRENCIES: readonly string[] = ['GBP', 'EUR'];
+
 /**
  * The accounts of the sandbox bank: every customer's (identified by the bank's sort code and a number, or a GB
- * IBAN for EUR; current accounts also by a debit card), then the bank's own per currency (external funding,
- * clearing, fee income). Opening dates count back from the window start.
+ * IBAN for EUR; current accounts also by a debit card), then the bank's own per currency it exchanges (external
+ * funding, clearing and FX position; fee income in the currencies customers hold). Opening dates count back from the
+ * window start.
  */
 export function buildAccounts(windowStart: number): Account[] {
   const customerAccounts = CUSTOMERS.flatMap((customer) =>
@@ -77,21 +82,31 @@ export function buildAccounts(windowStart: number): Account[] {
       ],
     })),
   );
-  const purposes: readonly BankAccountPurpose[] = ['external-funding', 'clearing', 'fee-income'];
-  const bankAccounts = (['GBP', 'EUR'] as const).flatMap((currency, currencyIndex) =>
-    purposes.map((purpose, purposeIndex): Account => ({
-      id: bankAccountId(currency, purpose),
-      holder: { kind: 'bank', purpose },
-      currency,
-      accountType: 'Business',
-      accountSubType: 'CACC',
-      nickname: null,
-      description: purpose === 'external-funding' ? `${currency} external counterparties` : `${currency} ${purpose}`,
-      openingDate: isoDate(windowStart - 5_000 * DAY_MS),
-      status: 'Enabled',
-      overdraftLimitMinor: 0n,
-      identifications: [identification(currency, `900000${currencyIndex}${purposeIndex + 1}`, BANK_NAME)],
-    })),
+  return [...customerAccounts, ...buildBankAccounts(windowStart)];
+}
+
+/**
+ * The bank's own accounts, per currency it exchanges: external funding, clearing and FX position, and fee income in the
+ * currencies customers hold. Opening dates count back from the window start.
+ */
+export function buildBankAccounts(windowStart: number): Account[] {
+  const purposes: readonly BankAccountPurpose[] = ['external-funding', 'clearing', 'fee-income', 'fx-position'];
+  return EXCHANGED_CURRENCIES.flatMap((currency, currencyIndex) =>
+    purposes
+      .map((purpose, purposeIndex) => ({ purpose, purposeIndex }))
+      .filter(({ purpose }) => purpose !== 'fee-income' || ACCOUNT_CURRENCIES.includes(currency))
+      .map(({ purpose, purposeIndex }): Account => ({
+        id: bankAccountId(currency, purpose),
+        holder: { kind: 'bank', purpose },
+        currency,
+        accountType: 'Business',
+        accountSubType: 'CACC',
+        nickname: null,
+        description: purpose === 'external-funding' ? `${currency} external counterparties` : `${currency} ${purpose}`,
+        openingDate: isoDate(windowStart - 5_000 * DAY_MS),
+        status: 'Enabled',
+        overdraftLimitMinor: 0n,
+        identifications: [identification(currency, `900000${currencyIndex}${purposeIndex + 1}`, BANK_NAME)],
+      })),
   );
-  return [...customerAccounts, ...bankAccounts];
 }

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { createHash } from 'node:crypto';
 import type { Account } from '../domain/accounts/account.js';
 import { InvalidField } from '../domain/errors.js';
+import { EXCHANGED_CURRENCIES } from '../domain/fx/rate-table.js';
 import { assertBalancedTransfer, type TransferDraft } from '../domain/ledger/ledger.js';
 import { SANDBOX_SORT_CODE } from './sandbox-accounts.js';
 import { buildSandboxSeed, describeSandboxCustomers, type SandboxSeed } from './sandbox-seed.js';
@@ -70,10 +71,16 @@ describe('buildSandboxSeed', () => {
     for (const [anchor, digest] of Object.entries(digests)) {
       const seed = buildSandboxSeed(new Date(anchor));
       const customers = seed.customers.map(({ email: _addedLater, ...customer }) => customer);
-      const json = JSON.stringify({ ...seed, customers }, (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value));
+      const accounts = seed.accounts.filter((account) => !addedForInternationalPayments(account));
+      const json = JSON.stringify({ ...seed, customers, accounts }, (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value));
       assert.equal(createHash('sha256').update(json).digest('hex'), digest, anchor);
     }
   });
+
+  /** The bank's accounts added for international payments: its FX positions, and every account in a currency customers do not hold. */
+  function addedForInternationalPayments(account: Account): boolean {
+    return account.holder.kind === 'bank' && (account.holder.purpose === 'fx-position' || !['GBP', 'EUR'].includes(account.currency));
+  }
 
   it('every customer has an address at customers.openteller.example (added after the digests above were taken)', () => {
     const seed = buildSandboxSeed(ANCHORS[0] ?? new Date());
@@ -248,6 +255,23 @@ describe('buildSandboxSeed', () => {
             (account) => account.currency === currency && account.holder.kind === 'bank' && account.holder.purpose === purpose,
           );
           assert.equal(found.length, 1, `${currency} ${purpose}`);
+        }
+      }
+    });
+
+    it('the bank holds an FX position, a clearing and an external-funding account, empty, in every currency it exchanges (added after the digests above were taken)', () => {
+      for (const currency of EXCHANGED_CURRENCIES) {
+        for (const purpose of ['fx-position', 'clearing', 'external-funding']) {
+          const found = seed.accounts.filter(
+            (account) => account.currency === currency && account.holder.kind === 'bank' && account.holder.purpose === purpose,
+          );
+          assert.equal(found.length, 1, `${currency} ${purpose}`);
+          if (purpose === 'fx-position' || !['GBP', 'EUR'].includes(currency)) {
+            assert.ok(
+              !seed.transfers.some((transfer) => transfer.entries.some((entry) => entry.accountId === found[0]?.id)),
+              `${currency} ${purpose} is empty`,
+            );
+          }
         }
       }
     });

@@ -1,5 +1,5 @@
-// Ports the 8 domestic-payment cases of the OB Functional Conformance Suite v1.9.1 manifest `ob_4.0_payment_fca.json`
-// (the other 21 are scheduled, standing-order and international payments, which we do not offer), with the
+// Ports the 8 domestic-payment and the 4 international-payment cases of the OB Functional Conformance Suite v1.9.1
+// manifest `ob_4.0_payment_fca.json` (the other 17 are scheduled and standing-order payments, which we do not offer), with the
 // suite's request bodies, headers and assertions. The suite calls over mTLS with Bearer tokens; FAPI 2.0 here
 // binds tokens with DPoP, so every call is `Authorization: DPoP` with a fresh proof. Its response-signature check
 // (`validateSignature`) is applied with our trust anchor instead of the OB directory's.
@@ -74,6 +74,43 @@ function assertErrorCodeOneOf(response: CaseResponse, codes: readonly string[]):
   );
 }
 
+/** What a POST case sends: its body, and its signature bent as the case says (null: none). */
+interface CaseOptions {
+  readonly body?: unknown;
+  readonly signature?: SignatureOptions | null;
+}
+
+/**
+ * Sends one test case as the suite's `buildTestCase` does: its standard headers (x-fapi-financial-id, a fresh
+ * x-fapi-interaction-id, x-fapi-customer-ip-address, x-fcs-testcase-id, its User-Agent), and for POSTs
+ * Content-Type, a fresh `<case id>-<epoch ms>` idempotency key and the detached JWS of the body.
+ */
+async function sendCase(
+  partner: PaymentPartner,
+  token: string | undefined,
+  caseId: string,
+  method: 'GET' | 'POST',
+  path: string,
+  options: CaseOptions = {},
+): Promise<CaseResponse> {
+  const interactionId = randomUUID();
+  const headers: Record<string, string> = {
+    'user-agent': USER_AGENT,
+    'x-fapi-financial-id': FINANCIAL_ID,
+    'x-fapi-interaction-id': interactionId,
+    'x-fapi-customer-ip-address': '10.1.1.10',
+    'x-fcs-testcase-id': caseId,
+  };
+  assert.ok(token, `no token for ${caseId}`);
+  if (method === 'GET') return { ...(await partner.call(token, 'GET', `${PISP}${path}`, { headers })), interactionId };
+  const response = await partner.signedPost(token, `${PISP}${path}`, options.body, {
+    idempotencyKey: `${caseId}-${Date.now()}`,
+    signature: options.signature,
+    headers,
+  });
+  return { ...response, interactionId };
+}
+
 describe('OB FCS v1.9.1 PIS (ob_4.0_payment_fca.json), domestic payments', () => {
   let server: TestServer;
   let partner: PaymentPartner;
@@ -82,36 +119,8 @@ describe('OB FCS v1.9.1 PIS (ob_4.0_payment_fca.json), domestic payments', () =>
   let consentJob: CaseResponse;
   const context: { consentId?: string; instructionIdentification?: string; domesticPaymentId?: string } = {};
 
-  /**
-   * Sends one test case as the suite's `buildTestCase` does: its standard headers (x-fapi-financial-id, a fresh
-   * x-fapi-interaction-id, x-fapi-customer-ip-address, x-fcs-testcase-id, its User-Agent), and for POSTs
-   * Content-Type, a fresh `<case id>-<epoch ms>` idempotency key and the detached JWS of the body.
-   */
-  async function send(
-    caseId: string,
-    credential: 'CC' | 'AC',
-    method: 'GET' | 'POST',
-    path: string,
-    options: { body?: unknown; signature?: SignatureOptions | null } = {},
-  ): Promise<CaseResponse> {
-    const interactionId = randomUUID();
-    const headers: Record<string, string> = {
-      'user-agent': USER_AGENT,
-      'x-fapi-financial-id': FINANCIAL_ID,
-      'x-fapi-interaction-id': interactionId,
-      'x-fapi-customer-ip-address': '10.1.1.10',
-      'x-fcs-testcase-id': caseId,
-    };
-    const token = tokens[credential];
-    assert.ok(token, `no ${credential} token`);
-    if (method === 'GET') return { ...(await partner.call(token, 'GET', `${PISP}${path}`, { headers })), interactionId };
-    const response = await partner.signedPost(token, `${PISP}${path}`, options.body, {
-      idempotencyKey: `${caseId}-${Date.now()}`,
-      signature: options.signature,
-      headers,
-    });
-    return { ...response, interactionId };
-  }
+  const send = (caseId: string, credential: 'CC' | 'AC', method: 'GET' | 'POST', path: string, options: CaseOptions = {}) =>
+    sendCase(partner, tokens[credential], caseId, method, path, options);
 
   before(async () => {
     server = await startTestServer();
@@ -207,5 +216,86 @@ describe('OB FCS v1.9.1 PIS (ob_4.0_payment_fca.json), domestic payments', () =>
       `${response.body.Data.Status} is valid in the suite's own copy of the schema too`,
     );
     assert.equal(response.body.Data.DomesticPaymentId, context.domesticPaymentId);
+  });
+});
+
+/**
+ * `$minimalInternationalPaymentConsentV4` of `data.json`, with the suite's configuration: `$currencyOfTransfer` USD,
+ * `$instructedAmountValue`/`Currency` 1.00 GBP, an IBAN creditor at another bank; no ExchangeRateInformation (the bank's
+ * Indicative rate), an empty Risk.
+ */
+function minimalInternationalPaymentConsent(instructionIdentification: string) {
+  return {
+    Data: {
+      Initiation: {
+        InstructionIdentification: instructionIdentification,
+        EndToEndIdentification: 'e2e-internat-pay',
+        CurrencyOfTransfer: 'USD',
+        InstructedAmount: AMOUNT,
+        CreditorAccount: { SchemeName: 'UK.OBIE.IBAN', Identification: 'DE89370400440532013000', Name: 'International Creditor' },
+      },
+    },
+    Risk: {},
+  };
+}
+
+describe('OB FCS v1.9.1 PIS (ob_4.0_payment_fca.json), international payments', () => {
+  let server: TestServer;
+  let partner: PaymentPartner;
+  const tokens: { CC?: string; AC?: string } = {};
+  /** The consent job OB-400-DOP-101600. */
+  let consentJob: CaseResponse;
+  const context: { consentId?: string; instructionIdentification?: string; internationalPaymentId?: string } = {};
+  const send = (caseId: string, credential: 'CC' | 'AC', method: 'GET' | 'POST', path: string, options: CaseOptions = {}) =>
+    sendCase(partner, tokens[credential], caseId, method, path, options);
+
+  before(async () => {
+    server = await startTestServer();
+    partner = await registerPaymentPartner(server, 'OB Functional Conformance Suite');
+    tokens.CC = await partner.paymentsToken();
+    // OB-400-DOP-101600 is a consent job (requestConsent: "true"): the PSU authorises its consent before the main run.
+    context.instructionIdentification = instructionIdentificationId();
+    consentJob = await send('OB-400-DOP-101600', 'CC', 'POST', '/international-payment-consents', {
+      body: minimalInternationalPaymentConsent(context.instructionIdentification),
+    });
+    assert.equal(consentJob.status, 201, JSON.stringify(consentJob.body));
+    context.consentId = consentJob.body.Data.ConsentId;
+    tokens.AC = (
+      await authorisePayment(server, partner, context.consentId as string, { username: 'alice', debtorAccountId: 'acc_alice_current' })
+    ).accessToken;
+  });
+  after(async () => server.close());
+
+  test('OB-400-DOP-101600 POST /international-payment-consents, minimal data (consent job) → 201 AWAU, ConsentId, OBWriteInternationalConsentResponse6', () => {
+    assertSchema(consentJob, 201, 'OBWriteInternationalConsentResponse6');
+    assertInteractionIdPresent(consentJob);
+    assert.equal(consentJob.body.Data.Status, 'AWAU');
+    assert.ok(typeof consentJob.body.Data.ConsentId === 'string' && consentJob.body.Data.ConsentId.length > 0);
+  });
+
+  test('OB-400-DOP-101700 GET /international-payment-consents/{ConsentId} after PSU authorisation → 200 AUTH, signed', async () => {
+    const response = await send('OB-400-DOP-101700', 'CC', 'GET', `/international-payment-consents/${context.consentId}`);
+    assertSchema(response, 200, 'OBWriteInternationalConsentResponse6');
+    assert.equal(response.body.Data.Status, 'AUTH');
+  });
+
+  test('OB-400-DOP-101800 POST /international-payments repeating the consent with the AC token → 201, InternationalPaymentId, OBWriteInternationalResponse5', async () => {
+    const consent = minimalInternationalPaymentConsent(context.instructionIdentification as string);
+    const response = await send('OB-400-DOP-101800', 'AC', 'POST', '/international-payments', {
+      body: { Data: { ConsentId: context.consentId, Initiation: consent.Data.Initiation }, Risk: consent.Risk },
+    });
+    assertSchema(response, 201, 'OBWriteInternationalResponse5');
+    assert.ok(typeof response.body.Data.InternationalPaymentId === 'string' && response.body.Data.InternationalPaymentId.length > 0);
+    context.internationalPaymentId = response.body.Data.InternationalPaymentId;
+  });
+
+  test('OB-400-DOP-101900 GET /international-payments/{InternationalPaymentId} with the CC token → 200, OBWriteInternationalResponse5, signed', async () => {
+    const response = await send('OB-400-DOP-101900', 'CC', 'GET', `/international-payments/${context.internationalPaymentId}`);
+    assertSchema(response, 200, 'OBWriteInternationalResponse5');
+    assert.ok(
+      FCS_PAYMENT_STATUSES.includes(response.body.Data.Status),
+      `${response.body.Data.Status} is valid in the suite's own copy of the schema too`,
+    );
+    assert.equal(response.body.Data.InternationalPaymentId, context.internationalPaymentId);
   });
 });

@@ -17,11 +17,13 @@ import {
   ACCOUNTS,
   consentRequest,
   paymentRequest,
+  PISP,
   registerPaymentPartner,
   VRP_CONSENTS,
   vrpConsentRequest,
   type PaymentPartner,
 } from '../support/payment-partner.js';
+import { internationalConsentRequest } from '../support/international-partner.js';
 import { assertResponseSchema } from '../support/response-schemas.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -200,6 +202,17 @@ describe('hostile input on every resource endpoint', () => {
       debtorAccountId: 'acc_alice_current',
     });
     callers.set('payments authorization-code domestic-vrp', { ...payer, token: mandateToken });
+    const international = internationalConsentRequest({}, { UnitCurrency: 'GBP', RateType: 'Indicative' });
+    const internationalConsent = await payer.signedPost(await payer.paymentsToken(), `${PISP}/international-payment-consents`, international);
+    assert.equal(internationalConsent.status, 201, JSON.stringify(internationalConsent.body));
+    const internationalId = internationalConsent.body.Data.ConsentId as string;
+    const { accessToken: internationalToken } = await authorisePayment(server, payer, internationalId, {
+      username: 'alice',
+      debtorAccountId: 'acc_alice_current',
+    });
+    callers.set('payments authorization-code international-payment', { ...payer, token: internationalToken });
+    samples.set('OBWriteInternationalConsent5', withFreeFormMembers(international));
+    samples.set('OBWriteInternational3', withFreeFormMembers(paymentRequest(internationalId, international)));
     callers.set('accounts,payments,fundsconfirmations client-credentials', { ...payer, token: await payer.paymentsToken() });
     const issuer = await registerFundsPartner(server, 'Hostile Card Issuer');
     const fundsConsentId = await issuer.createFundsConsent();

@@ -12,8 +12,12 @@ export interface AccountIdentification {
 export type AccountHolder =
   { readonly kind: 'customer'; readonly customerId: string } | { readonly kind: 'bank'; readonly purpose: BankAccountPurpose };
 
-/** Internal accounts of the bank that the ledger posts to. */
-export type BankAccountPurpose = 'clearing' | 'fee-income' | 'external-funding';
+/**
+ * Internal accounts of the bank that the ledger posts to. An `fx-position` account per currency is where conversions
+ * pass: the bank buys one currency into its position and sells another out of its position, so each currency's
+ * entries still sum to zero.
+ */
+export type BankAccountPurpose = 'clearing' | 'fee-income' | 'external-funding' | 'fx-position';
 
 /** This bank's sort code: every GBP account it holds is identified as this + an 8-digit account number. */
 export const BANK_SORT_CODE = '990301';

@@ -2,7 +2,14 @@ import { EventType } from './event-types.js';
 
 /** The kinds of resource an event is about, as the SET's `http://openbanking.org.uk/rty` names them. */
 export type EventResourceType =
-  'account-access-consent' | 'domestic-payment-consent' | 'domestic-vrp-consent' | 'domestic-payment' | 'domestic-vrp' | 'funds-confirmation-consent';
+  | 'account-access-consent'
+  | 'domestic-payment-consent'
+  | 'domestic-vrp-consent'
+  | 'international-payment-consent'
+  | 'domestic-payment'
+  | 'domestic-vrp'
+  | 'international-payment'
+  | 'funds-confirmation-consent';
 
 /** Where each kind of resource lives below the API base path. */
 const RESOURCE_PATHS: Readonly<Record<EventResourceType, string>> = {
@@ -12,6 +19,8 @@ const RESOURCE_PATHS: Readonly<Record<EventResourceType, string>> = {
   'domestic-payment': '/pisp/domestic-payments',
   'domestic-vrp': '/pisp/domestic-vrps',
   'funds-confirmation-consent': '/cbpii/funds-confirmation-consents',
+  'international-payment-consent': '/pisp/international-payment-consents',
+  'international-payment': '/pisp/international-payments',
 };
 
 /** The only version of the API this bank serves; `rlk` lists every version a resource is available in. */

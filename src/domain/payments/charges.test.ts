@@ -1,11 +1,12 @@
-// Proves the bank's charges: the default tariff's bands at their exact boundaries (FPS free below 1,000.00 and 0.50 from it, CHAPS 15.00, BACS and SEPA free, SEPA Instant 0.50), charges borne by the debtor in the payment's currency, and that a PAYMENT_FEE_SCHEDULE that is not a well-formed schedule is refused with InvalidField.
+// Proves the bank's charges: the default tariff's bands at their exact boundaries (FPS free below 1,000.00 and 0.50 from it, CHAPS 15.00, BACS and SEPA free, SEPA Instant 0.50, SWIFT 5.00 below 5,000.00 and 10.00 from it in the account's currency), charges borne by the debtor in the payment's currency, and that a PAYMENT_FEE_SCHEDULE that is not a well-formed schedule is refused with InvalidField.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { InvalidField } from '../errors.js';
 import { chargesFor, DEFAULT_FEE_SCHEDULE, parseFeeSchedule, totalCharges, type FeeSchedule } from './charges.js';
 import { LOCAL_INSTRUMENTS } from './payment-instruction.js';
 
-const currencyOf = (instrument: string) => Object.entries(LOCAL_INSTRUMENTS).find(([, instruments]) => instruments.includes(instrument))?.[0];
+const currencyOf = (instrument: string) =>
+  instrument === 'UK.OBIE.SWIFT' ? 'GBP' : Object.entries(LOCAL_INSTRUMENTS).find(([, instruments]) => instruments.includes(instrument))?.[0];
 
 describe('chargesFor with the default tariff', () => {
   const cases: Array<[instrument: string, currency: string, amountMinor: bigint, feeMinor: bigint, type: string]> = [
@@ -18,6 +19,9 @@ describe('chargesFor with the default tariff', () => {
     ['UK.OBIE.BACS', 'GBP', 10_000_000n, 0n, ''],
     ['UK.OBIE.SEPACreditTransfer', 'EUR', 10_000_000n, 0n, ''],
     ['UK.OBIE.SEPAInstantCreditTransfer', 'EUR', 1n, 50n, 'UK.OBIE.SEPAInstantOut'],
+    ['UK.OBIE.SWIFT', 'GBP', 1n, 500n, 'UK.OBIE.SWIFTOut'],
+    ['UK.OBIE.SWIFT', 'EUR', 499_999n, 500n, 'UK.OBIE.SWIFTOut'],
+    ['UK.OBIE.SWIFT', 'GBP', 500_000n, 1_000n, 'UK.OBIE.SWIFTOut'],
   ];
   for (const [instrument, currency, amountMinor, feeMinor, type] of cases) {
     test(`${instrument} ${amountMinor} minor → ${feeMinor === 0n ? 'no charge' : `${type} ${feeMinor}`}`, () => {
@@ -93,6 +97,10 @@ describe('parseFeeSchedule', () => {
       'UK.OBIE.CHAPS': [{ from: '0.00', fee: '15.00' }],
       'UK.OBIE.SEPACreditTransfer': [{ from: '0.00', fee: '0.00' }],
       'UK.OBIE.SEPAInstantCreditTransfer': [{ from: '0.00', fee: '0.50' }],
+      'UK.OBIE.SWIFT': [
+        { from: '0.00', fee: '5.00' },
+        { from: '5000.00', fee: '10.00' },
+      ],
     });
     assert.deepEqual(parseFeeSchedule(json, currencyOf), DEFAULT_FEE_SCHEDULE);
   });

@@ -26,11 +26,13 @@ const CHARGE_TYPES: Readonly<Record<string, string>> = {
   'UK.OBIE.CHAPS': 'UK.OBIE.CHAPSOut',
   'UK.OBIE.SEPACreditTransfer': 'UK.OBIE.SEPAOut',
   'UK.OBIE.SEPAInstantCreditTransfer': 'UK.OBIE.SEPAInstantOut',
+  'UK.OBIE.SWIFT': 'UK.OBIE.SWIFTOut',
 };
 
 /**
  * The sandbox bank's tariff: Faster Payments free below 1,000.00 and 0.50 from there, BACS free, CHAPS 15.00,
- * SEPA free and SEPA Instant 0.50. Operators replace it with `PAYMENT_FEE_SCHEDULE`.
+ * SEPA free and SEPA Instant 0.50; international payments (SWIFT) 5.00 in the account's currency below 5,000.00 of
+ * debit and 10.00 from there. Operators replace it with `PAYMENT_FEE_SCHEDULE`.
  */
 export const DEFAULT_FEE_SCHEDULE: FeeSchedule = {
   'UK.OBIE.FPS': [
@@ -41,6 +43,10 @@ export const DEFAULT_FEE_SCHEDULE: FeeSchedule = {
   'UK.OBIE.CHAPS': [{ fromMinor: 0n, feeMinor: 1_500n }],
   'UK.OBIE.SEPACreditTransfer': [{ fromMinor: 0n, feeMinor: 0n }],
   'UK.OBIE.SEPAInstantCreditTransfer': [{ fromMinor: 0n, feeMinor: 50n }],
+  'UK.OBIE.SWIFT': [
+    { fromMinor: 0n, feeMinor: 500n },
+    { fromMinor: 500_000n, feeMinor: 1_000n },
+  ],
 };
 
 /** The charges for a payment of `amountMinor` by `localInstrument`; none when the fee is zero. */

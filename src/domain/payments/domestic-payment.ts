@@ -1,4 +1,5 @@
 import type { EventDraft } from '../events/event-notification.js';
+import type { CurrencyConversion } from '../fx/currency-conversion.js';
 import type { CustomerNotice } from '../mail/customer-notice.js';
 import type { TransferDraft } from '../ledger/ledger.js';
 import type { IdempotencyRecord } from './idempotency.js';
@@ -18,10 +19,10 @@ export type PaymentStatus = (typeof PaymentStatus)[keyof typeof PaymentStatus];
 export type PaymentRoute = 'internal' | 'external';
 
 /**
- * What kind of payment it is: a domestic payment (made once from its consent, which it consumes) or a domestic VRP
- * (one of many under a mandate, within its control parameters).
+ * What kind of payment it is: a domestic or an international payment (made once from its consent, which it consumes) or
+ * a domestic VRP (one of many under a mandate, within its control parameters).
  */
-export type PaymentKind = 'domestic' | 'domestic-vrp';
+export type PaymentKind = 'domestic' | 'international' | 'domestic-vrp';
 
 /** A payment: one ledger transfer (plus charges) from the customer's account, made under a consent. */
 export interface DomesticPayment {
@@ -50,6 +51,11 @@ export interface DomesticPayment {
   readonly settleAfter: Date | null;
   readonly createdAt: Date;
   readonly statusUpdatedAt: Date;
+  /**
+   * An international payment's conversion: the debtor pays `amountMinor` of `currency` (the rate's unit currency), the
+   * creditor receives its `creditMinor` of the rate's target currency. Absent on payments in one currency.
+   */
+  readonly conversion?: CurrencyConversion;
 }
 
 /** A payment as ordered, before its outcome (status, reason, settlement time) is decided. */

@@ -5,7 +5,13 @@ import { DomainError } from '../errors.js';
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 
 /** The POSTs that take an idempotency key; a key is scoped to the partner and the operation. */
-export type IdempotentOperation = 'domestic-payment-consent' | 'domestic-vrp-consent' | 'domestic-payment' | 'domestic-vrp';
+export type IdempotentOperation =
+  | 'domestic-payment-consent'
+  | 'domestic-vrp-consent'
+  | 'international-payment-consent'
+  | 'domestic-payment'
+  | 'domestic-vrp'
+  | 'international-payment';
 
 /** What a partner's idempotency key created. */
 export interface IdempotencyRecord {

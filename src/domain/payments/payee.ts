@@ -62,3 +62,8 @@ export function feeIncomeAccountId(currency: string): string {
 export function externalAccountId(currency: string): string {
   return bankAccountId(currency, 'external-funding');
 }
+
+/** The bank's FX position account of a currency: every conversion into or out of the currency passes through it. */
+export function fxPositionAccountId(currency: string): string {
+  return bankAccountId(currency, 'fx-position');
+}

@@ -4,6 +4,7 @@ import type { PaymentAccount } from './payment-instruction.js';
 import type { IdempotencyRecord } from './idempotency.js';
 import type { StatusReason } from './risk-policy.js';
 import type { AppStanding } from '../partners/partner-app.js';
+import type { ExchangeQuote } from './international/exchange-quote.js';
 
 /** The request of a domestic payment consent as the partner sent it; played back verbatim, compared exactly. */
 export interface PaymentConsentRequest {
@@ -12,7 +13,7 @@ export interface PaymentConsentRequest {
 }
 
 /**
- * A domestic payment consent: a single payment a partner asks a customer to approve. Single use
+ * A payment consent, domestic or international: a single payment a partner asks a customer to approve. Single use
  * (`AWAU → AUTH | RJCT`, `AUTH → COND` when the payment is made); never revoked, its debtor never changes.
  */
 export interface DomesticPaymentConsent {
@@ -35,6 +36,11 @@ export interface DomesticPaymentConsent {
   readonly authorisedAt: Date | null;
   readonly createdAt: Date;
   readonly statusUpdatedAt: Date;
+  /**
+   * An international payment consent's rate (its request is an `OBInternational3` initiation); absent on a domestic
+   * payment consent.
+   */
+  readonly international?: { readonly quote: ExchangeQuote };
 }
 
 /** What the customer decided on the consent page. */

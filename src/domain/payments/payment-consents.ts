@@ -6,10 +6,11 @@ import { newId } from '../ids.js';
 import { fundsAllow, type AccountFunds } from '../ledger/funds.js';
 import { usableByToken } from '../consents/account-access-consents.js';
 import type { AppStanding } from '../partners/partner-app.js';
-import { chargesFor, totalCharges, type FeeSchedule } from './charges.js';
+import { chargesFor, totalCharges, type Charge, type FeeSchedule } from './charges.js';
 import { createOnce, type IdempotencyClaim, type IdempotencyStore } from './idempotency.js';
 import type { DomesticPaymentConsent, PaymentConsentRequest, PaymentConsentStore } from './payment-consent.js';
 import { parseInitiation, type PaymentInstruction } from './payment-instruction.js';
+import { debitInstructionOf } from './international/international-debit.js';
 
 /** How long a customer has to authorise a payment consent when the partner sets no `CompletionDateTime`. */
 export const AUTHORISATION_WINDOW_MS = 24 * 3600 * 1000;
@@ -42,27 +43,41 @@ export async function createPaymentConsent(
 ): Promise<CreatedConsent> {
   const { resource, replayed } = await createOnce(services.idempotency, services.consents, claim, now, (): DomesticPaymentConsent => {
     const instruction = parseInitiation(request.Data.Initiation);
-    return {
-      id: newId('pmc'),
+    return newPaymentConsent(
       clientId,
-      status: ConsentStatus.AwaitingAuthorisation,
-      statusReason: null,
       request,
-      charges: chargesFor(services.fees, instruction.localInstrument, instruction.amountMinor, instruction.currency),
-      authoriseBy: authorisationDeadline(request, now),
-      customerId: null,
-      debtorAccountId: null,
-      debtor: null,
-      grantId: null,
-      authorisedAt: null,
-      createdAt: now,
-      statusUpdatedAt: now,
-    };
+      chargesFor(services.fees, instruction.localInstrument, instruction.amountMinor, instruction.currency),
+      now,
+    );
   });
   return { consent: resource, replayed };
 }
 
-function authorisationDeadline(request: PaymentConsentRequest, now: Date): Date {
+/** A new payment consent awaiting the customer (`AWAU`), with the bank's charges and the partner's authorisation deadline. */
+export function newPaymentConsent(clientId: string, request: PaymentConsentRequest, charges: readonly Charge[], now: Date): DomesticPaymentConsent {
+  return {
+    id: newId('pmc'),
+    clientId,
+    status: ConsentStatus.AwaitingAuthorisation,
+    statusReason: null,
+    request,
+    charges,
+    authoriseBy: authorisationDeadline(request, now),
+    customerId: null,
+    debtorAccountId: null,
+    debtor: null,
+    grantId: null,
+    authorisedAt: null,
+    createdAt: now,
+    statusUpdatedAt: now,
+  };
+}
+
+/**
+ * Until when the customer may authorise a new consent: the partner's `CompletionDateTime`, at most 24 hours away.
+ * @throws InvalidDate for a `CompletionDateTime` that is not in the future.
+ */
+export function authorisationDeadline(request: PaymentConsentRequest, now: Date): Date {
   const authorisation = request.Data.Authorisation as { CompletionDateTime?: string } | undefined;
   const latest = new Date(now.getTime() + AUTHORISATION_WINDOW_MS);
   if (!authorisation?.CompletionDateTime) return latest;
@@ -73,12 +88,20 @@ function authorisationDeadline(request: PaymentConsentRequest, now: Date): Date 
 }
 
 /**
- * The partner's own payment consent.
+ * The partner's own payment consent of a kind (a domestic consent is not found among international ones, nor the other
+ * way round).
  * @throws ResourceNotFound for an unknown id; ResourceForbidden for another partner's consent.
  */
-export async function getPaymentConsent(store: PaymentConsentStore, clientId: string, consentId: string, now: Date): Promise<DomesticPaymentConsent> {
+export async function getPaymentConsent(
+  store: PaymentConsentStore,
+  clientId: string,
+  consentId: string,
+  now: Date,
+  kind: 'domestic' | 'international' = 'domestic',
+): Promise<DomesticPaymentConsent> {
   const consent = await store.findById(consentId);
-  if (!consent) throw new ResourceNotFound(`ConsentId ${consentId} does not exist`);
+  if (!consent || (consent.international ? 'international' : 'domestic') !== kind)
+    throw new ResourceNotFound(`ConsentId ${consentId} does not exist`);
   if (consent.clientId !== clientId) throw new ResourceForbidden(`ConsentId ${consentId} belongs to another partner`);
   return applyAuthorisationDeadline(store, consent, now);
 }
@@ -96,8 +119,13 @@ async function applyAuthorisationDeadline(store: PaymentConsentStore, consent: D
   return (await store.findById(consent.id)) ?? consent;
 }
 
-/** The validated meaning of a stored consent's `Initiation`. */
+/**
+ * The validated meaning of a stored consent's `Initiation`. For an international consent, the payment as the customer's
+ * account sees it: the debit in the account's currency at the rate quoted (the rate applied at execution may differ for
+ * an `Indicative` rate).
+ */
 export function instructionOf(consent: DomesticPaymentConsent): PaymentInstruction {
+  if (consent.international) return debitInstructionOf(consent.request.Data.Initiation, consent.international.quote);
   return parseInitiation(consent.request.Data.Initiation);
 }
 

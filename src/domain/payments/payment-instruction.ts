@@ -18,6 +18,11 @@ export const LOCAL_INSTRUMENTS: Readonly<Record<string, readonly string[]>> = {
 /** ISO 4217 codes: an unknown code is invalid (U002), a known one this bank does not pay in unsupported (U023). */
 const ISO_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
+/** Whether a code is an ISO 4217 currency (an unknown code is invalid, U002; a known one the bank does not take unsupported, U023). */
+export function isIsoCurrency(code: string): boolean {
+  return ISO_CURRENCIES.has(code);
+}
+
 /** The scheme used when the partner names none. */
 const DEFAULT_INSTRUMENT: Readonly<Record<string, string>> = { GBP: 'UK.OBIE.FPS', EUR: 'UK.OBIE.SEPAInstantCreditTransfer' };
 
@@ -82,7 +87,7 @@ export interface InitiationJson {
 export function parseInitiation(initiation: InitiationJson, base = 'Data.Initiation'): PaymentInstruction {
   const currency = textOf(initiation.InstructedAmount?.Currency);
   const instruments = LOCAL_INSTRUMENTS[currency];
-  if (!ISO_CURRENCIES.has(currency)) throw new InvalidField(`${currency} is not an ISO 4217 currency code`, `${base}.InstructedAmount.Currency`);
+  if (!isIsoCurrency(currency)) throw new InvalidField(`${currency} is not an ISO 4217 currency code`, `${base}.InstructedAmount.Currency`);
   if (!instruments) throw new UnsupportedCurrency(`Payments in ${currency} are not supported; use GBP or EUR`, `${base}.InstructedAmount.Currency`);
   currencyExponent(currency);
   const amountMinor = parseAmount(textOf(initiation.InstructedAmount?.Amount), currency, `${base}.InstructedAmount.Amount`);
@@ -103,7 +108,7 @@ export function parseInitiation(initiation: InitiationJson, base = 'Data.Initiat
     localInstrument,
     creditor: { ...creditor, name: creditor.name ?? '' },
     debtor,
-    reference: referenceOf(initiation) ?? endToEndIdentification,
+    reference: remittanceReferenceOf(initiation) ?? endToEndIdentification,
     endToEndIdentification,
   };
 }
@@ -133,7 +138,8 @@ export function isValidIban(iban: string): boolean {
   return ibanMod97(`${iban.slice(4)}${iban.slice(0, 4)}`) === 1;
 }
 
-function referenceOf(initiation: InitiationJson): string | null {
+/** What the payee sees of a payment's remittance information: the creditor reference, else the first unstructured line. */
+export function remittanceReferenceOf(initiation: Pick<InitiationJson, 'RemittanceInformation'>): string | null {
   const structured = initiation.RemittanceInformation?.Structured?.find((item) => typeof item.CreditorReferenceInformation?.Reference === 'string');
   const reference = structured?.CreditorReferenceInformation?.Reference;
   if (typeof reference === 'string') return reference;

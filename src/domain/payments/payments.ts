@@ -22,6 +22,7 @@ import { decidePayment, type PaymentDecision, type PaymentOrder } from './paymen
 import type { PaymentInstruction } from './payment-instruction.js';
 import { paymentTransfers } from './payment-transfers.js';
 import { resolvePayee, type PayeeResolution } from './payee.js';
+import type { TransferDraft } from '../ledger/ledger.js';
 import type { RiskPolicy } from './risk-policy.js';
 
 /** What making a payment needs. */
@@ -68,6 +69,29 @@ export async function makeDomesticPayment(
   claim: IdempotencyClaim,
   now: Date,
 ): Promise<MadePayment> {
+  if (consent.international) {
+    throw new ConsentMismatch(
+      `ConsentId ${consent.id} is an international payment consent; pay it by POST /international-payments`,
+      'Data.ConsentId',
+    );
+  }
+  return makeConsentPayment(services, consent, request, claim, now, () => paymentExecution(services, consent, claim, now));
+}
+
+/**
+ * Makes the payment of an authorised single-use consent (domestic or international), exactly once: the request must
+ * name the token's consent and repeat its `Initiation` and `Risk`; `execution` (called only for an `AUTH` consent,
+ * after those checks) builds what the store writes; a consent no longer `AUTH` replays the key's payment or is refused.
+ * @throws ConsentMismatch (U008), InvalidConsentStatus (U009), IdempotencyKeyReused (U006), and what `execution` throws.
+ */
+export async function makeConsentPayment(
+  services: Pick<PaymentServices, 'payments' | 'idempotency'>,
+  consent: DomesticPaymentConsent,
+  request: PaymentRequest,
+  claim: IdempotencyClaim,
+  now: Date,
+  execution: () => Promise<PaymentExecution>,
+): Promise<MadePayment> {
   if (request.Data.ConsentId !== consent.id) {
     throw new ConsentMismatch(`ConsentId ${request.Data.ConsentId} is not the consent this access token was issued for`, 'Data.ConsentId');
   }
@@ -76,7 +100,7 @@ export async function makeDomesticPayment(
   }
   assertSameAsConsent(consent.request.Data.Initiation, request.Data.Initiation, 'Data.Initiation');
   assertSameAsConsent(consent.request.Risk, request.Risk, 'Risk');
-  const outcome = await executeOnce(services, await paymentExecution(services, consent, claim, now), claim, now);
+  const outcome = await executeOnce(services, await execution(), claim, now);
   if (outcome.kind === 'replayed') return { payment: outcome.payment, consent, replayed: true };
   if (outcome.kind === 'created') return { payment: outcome.payment, consent: { ...consent, status: ConsentStatus.Consumed }, replayed: false };
   if (outcome.kind === 'duplicate-key') throw new Error('idempotency key conflict persisted after its record aged out');
@@ -123,6 +147,21 @@ async function paymentExecution(
   const payee = await resolvePayee(services.accounts, instruction.creditor, instruction.currency);
   const payment = orderedPayment(consent, instruction, payee, now);
   const transfers = payee.route === 'refused' ? [] : paymentTransfers(payment, instruction, now);
+  return consumingExecution(services, payment, transfers, payee, claim, now);
+}
+
+/**
+ * What the store writes for a payment that consumes its consent: the payment as ordered, its idempotency record, the
+ * transfers it posts if accepted, and the decision over the facts the store reads under its locks ({@link decidePayment}).
+ */
+export function consumingExecution(
+  services: PaymentServices,
+  payment: OrderedPayment,
+  transfers: readonly TransferDraft[],
+  payee: PayeeResolution,
+  claim: IdempotencyClaim,
+  now: Date,
+): PaymentExecution {
   const order: PaymentOrder = {
     amountMinor: payment.amountMinor,
     chargesMinor: payment.chargesMinor,
@@ -145,7 +184,12 @@ async function paymentExecution(
  * A consent that is no longer `AUTH` may have been consumed a moment ago by the same request sent twice: if
  * this key is now stored, replay it; otherwise the consent's status refuses the payment.
  */
-async function replayOrRefuse(services: PaymentServices, consent: DomesticPaymentConsent, claim: IdempotencyClaim, now: Date): Promise<MadePayment> {
+async function replayOrRefuse(
+  services: Pick<PaymentServices, 'payments' | 'idempotency'>,
+  consent: DomesticPaymentConsent,
+  claim: IdempotencyClaim,
+  now: Date,
+): Promise<MadePayment> {
   const replay = await findIdempotentReplay(services.idempotency, claim, now);
   if (replay) return { payment: await storedPayment(services.payments, replay), consent, replayed: true };
   throw new InvalidConsentStatus(
@@ -154,7 +198,7 @@ async function replayOrRefuse(services: PaymentServices, consent: DomesticPaymen
 }
 
 /** The payment as ordered, before its outcome is decided: it goes to the payee's account here, or out through the scheme. */
-function orderedPayment(consent: DomesticPaymentConsent, instruction: PaymentInstruction, payee: PayeeResolution, now: Date): OrderedPayment {
+export function orderedPayment(consent: DomesticPaymentConsent, instruction: PaymentInstruction, payee: PayeeResolution, now: Date): OrderedPayment {
   return {
     id: newId('pmt'),
     kind: 'domestic',

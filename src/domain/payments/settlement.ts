@@ -1,8 +1,9 @@
-import type { EventDraft } from '../events/event-notification.js';
+import type { EventDraft, EventResourceType } from '../events/event-notification.js';
 import { EventType } from '../events/event-types.js';
 import { newId } from '../ids.js';
 import type { TransferDraft } from '../ledger/ledger.js';
-import { PaymentStatus, type DomesticPayment, type PaymentStore, type SettlementResult } from './domestic-payment.js';
+import { PaymentStatus, type DomesticPayment, type PaymentKind, type PaymentStore, type SettlementResult } from './domestic-payment.js';
+import { unwindConversion } from './international/international-transfers.js';
 import { clearingAccountId, externalAccountId, feeIncomeAccountId } from './payee.js';
 import type { PaymentAccount } from './payment-instruction.js';
 import type { StatusReason } from './risk-policy.js';
@@ -14,7 +15,8 @@ export type SchemeAnswer = (creditor: PaymentAccount) => StatusReason | null;
 /**
  * Settles external payments whose settlement time has come: the scheme accepts (`ACSC`: the money leaves the
  * clearing account for the outside world) or refuses the payee (`RJCT` with its reason: the amount and the
- * charges go back to the debtor as reversal transfers — entries are never edited). Safe to run in many
+ * charges go back to the debtor as reversal transfers — entries are never edited; an international payment's conversion
+ * is unwound through the FX positions at the rate it was made at, so the debtor gets back exactly what was debited). Safe to run in many
  * processes at once: each result is applied only if the payment is still `ACSP`. The partner is notified of each
  * (`resource-update`), and the customer is mailed the result, in the same transaction.
  * @returns how many payments this run settled or rejected.
@@ -42,18 +44,26 @@ function schemeOf(identification: string): string {
   return /^\d{14}$/.test(identification) ? 'UK.OBIE.SortCodeAccountNumber' : 'UK.OBIE.IBAN';
 }
 
+/** What the payment left in the clearing account: its amount, or an international payment's credit in the transfer's currency. */
+function clearedOf(payment: DomesticPayment): { amountMinor: bigint; currency: string } {
+  return payment.conversion
+    ? { amountMinor: payment.conversion.creditMinor, currency: payment.conversion.rate.targetCurrency }
+    : { amountMinor: payment.amountMinor, currency: payment.currency };
+}
+
 function settlement(payment: DomesticPayment, now: Date): SettlementResult {
+  const { amountMinor, currency } = clearedOf(payment);
   const transfer: TransferDraft = {
     id: newId('trf'),
     kind: 'transfer',
-    currency: payment.currency,
+    currency,
     reference: `Settlement of ${payment.id}`,
     status: 'BOOK',
     bookedAt: now,
     valueAt: now,
     entries: [
-      { accountId: clearingAccountId(payment.currency), amountMinor: -payment.amountMinor, information: `Settled ${payment.id}`, counterparty: null },
-      { accountId: externalAccountId(payment.currency), amountMinor: payment.amountMinor, information: `Settled ${payment.id}`, counterparty: null },
+      { accountId: clearingAccountId(currency), amountMinor: -amountMinor, information: `Settled ${payment.id}`, counterparty: null },
+      { accountId: externalAccountId(currency), amountMinor, information: `Settled ${payment.id}`, counterparty: null },
     ],
   };
   return {
@@ -80,7 +90,9 @@ function rejection(payment: DomesticPayment, reason: StatusReason, now: Date): S
       { accountId: payment.debtorAccountId, amountMinor, information: `Returned ${what}: ${reason.description}`.slice(0, 500), counterparty: null },
     ],
   });
-  const transfers = [returned(clearingAccountId(payment.currency), payment.amountMinor, 'payment')];
+  const transfers = payment.conversion
+    ? unwindConversion(payment, payment.conversion, reason.description, now)
+    : [returned(clearingAccountId(payment.currency), payment.amountMinor, 'payment')];
   if (payment.chargesMinor > 0n) transfers.push(returned(feeIncomeAccountId(payment.currency), payment.chargesMinor, 'charge'));
   return {
     paymentId: payment.id,
@@ -92,12 +104,19 @@ function rejection(payment: DomesticPayment, reason: StatusReason, now: Date): S
   };
 }
 
+/** The resource type a payment's events name, by its kind. */
+const EVENT_RESOURCE_OF_KIND: Readonly<Record<PaymentKind, EventResourceType>> = {
+  domestic: 'domestic-payment',
+  international: 'international-payment',
+  'domestic-vrp': 'domestic-vrp',
+};
+
 /** The payment's status changed after the response that created it: `resource-update`. */
 function paymentUpdatedEvents(payment: DomesticPayment, now: Date): EventDraft[] {
   return [
     {
       clientId: payment.clientId,
-      resource: { type: payment.kind === 'domestic-vrp' ? 'domestic-vrp' : 'domestic-payment', id: payment.id },
+      resource: { type: EVENT_RESOURCE_OF_KIND[payment.kind], id: payment.id },
       events: [EventType.ResourceUpdate],
       interactionId: null,
       occurredAt: now,

@@ -17,6 +17,8 @@ export interface PaymentConsentPageModel {
   charges: string | null;
   /** The total leaving the account, amount plus charges. */
   total: string;
+  /** An international payment: what the payee receives and at which rate, in plain words (absent for a domestic payment). */
+  exchange?: string;
   /** The accounts the customer may pay from (exactly one when the partner named it). */
   accounts: ReadonlyArray<{ id: string; label: string }>;
   /** Whether the partner named the account (then it is shown, not chosen). */
@@ -47,6 +49,7 @@ ${model.error && html`<div class="alert" role="alert"><p>${model.error}</p></div
 <h2 id="payment-heading">Check the payment</h2>
 <dl class="summary">
 <div class="summary__row"><dt>Pay</dt><dd><strong>${model.amount}</strong></dd></div>
+${model.exchange && html`<div class="summary__row"><dt>They receive</dt><dd>${model.exchange}</dd></div>`}
 <div class="summary__row"><dt>To</dt><dd>${model.payeeName}<br>${model.payeeAccount}</dd></div>
 <div class="summary__row"><dt>Reference</dt><dd>${model.reference}</dd></div>
 <div class="summary__row"><dt>Charges</dt><dd>${model.charges ?? 'None'}</dd></div>

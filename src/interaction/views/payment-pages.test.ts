@@ -50,6 +50,12 @@ function labelledInputs(markup: string): void {
 }
 
 describe('payment consent page', () => {
+  it('an international payment shows what the payee receives and at which rate; a domestic one has no such row', () => {
+    const page = renderPaymentConsentPage(paymentModel({ exchange: 'USD 126.36, at 1 GBP = 1.26365 USD (this rate holds until 10:17 UTC)' }));
+    assert.match(page, /<dt>They receive<\/dt><dd>USD 126\.36, at 1 GBP = 1\.26365 USD \(this rate holds until 10:17 UTC\)<\/dd>/);
+    assert.doesNotMatch(renderPaymentConsentPage(paymentModel()), /They receive/);
+  });
+
   it('shows payee, account, amount, reference, charges and total, with a labelled radio per account', () => {
     const page = renderPaymentConsentPage(paymentModel({ charges: '£0.50', total: '£13.00' }));
     for (const text of ['Corner Shop', 'Sort code 99-03-99, account 12345678', '£12.50', 'INV-42', '£0.50', '£13.00'])

@@ -3,7 +3,7 @@ import type { ColumnTypes, JsonDocument } from './column-types.js';
 
 export interface PaymentRow {
   id: string;
-  /** `domestic` (one per consent) or `domestic-vrp` (many under one mandate). */
+  /** `domestic` or `international` (one per consent) or `domestic-vrp` (many under one mandate). */
   kind: string;
   consentId: string;
   /** The partner's `InstructionIdentification`, unique per consent (null on domestic payments made before it was kept). */
@@ -26,6 +26,11 @@ export interface PaymentRow {
   settleAfter: Date | null;
   createdAt: Date;
   statusUpdatedAt: Date;
+  /** An international payment's rate, an exact decimal (`1.26365`): one `currency` buys this much `transferCurrency`. */
+  exchangeRate: string | null;
+  /** What an international payment's creditor receives, in `transferCurrency` (the debtor pays `amountMinor` in `currency`). */
+  transferAmountMinor: bigint | null;
+  transferCurrency: string | null;
 }
 
 export interface IdempotencyKeyRow {
@@ -69,6 +74,9 @@ export function paymentEntity(types: ColumnTypes): EntitySchema<PaymentRow> {
       settleAfter: types.timestamp({ name: 'settle_after', nullable: true }),
       createdAt: types.timestamp({ name: 'created_at' }),
       statusUpdatedAt: types.timestamp({ name: 'status_updated_at' }),
+      exchangeRate: types.id(24, { name: 'exchange_rate', nullable: true }),
+      transferAmountMinor: types.money({ name: 'transfer_amount_minor', nullable: true }),
+      transferCurrency: types.id(3, { name: 'transfer_currency', nullable: true }),
     },
     indices: [
       { name: 'ux_payment_instruction', columns: ['consentId', 'instructionIdentification'], unique: true },

@@ -1,3 +1,4 @@
+import { listedConsentKind } from './payment-consent-store.js';
 import type { DataSource } from 'typeorm';
 import type { ConsentStatus } from '../../domain/consents/consent-status.js';
 import type { Connection, ConnectionPayment, ConnectionStore } from '../../domain/consents/customer-connections.js';
@@ -46,7 +47,7 @@ export class SqlConnectionStore implements ConnectionStore {
        FROM consent c
        LEFT JOIN software s ON s.client_id = c.client_id
        LEFT JOIN partner p ON p.id = s.partner_id
-       LEFT JOIN payment pm ON pm.consent_id = c.id AND c.kind = 'domestic-payment'
+       LEFT JOIN payment pm ON pm.consent_id = c.id AND c.kind IN ('domestic-payment', 'intl-payment')
        WHERE c.customer_id = ? AND c.authorised_at IS NOT NULL
        ORDER BY c.created_at DESC
        LIMIT 500`,
@@ -57,10 +58,9 @@ export class SqlConnectionStore implements ConnectionStore {
 }
 
 /** The kinds of consent a connection may be; every other row is account access. */
-const CONNECTION_KINDS: ReadonlySet<string> = new Set<Connection['kind']>(['domestic-payment', 'domestic-vrp', 'funds-confirmation']);
 
 function toConnection(row: RawConnection): Connection {
-  const kind = CONNECTION_KINDS.has(row.kind) ? (row.kind as Connection['kind']) : 'account-access';
+  const kind = listedConsentKind(row.kind);
   const time = (value: Date | string | null) => (value === null ? null : readSqlTime(value));
   return {
     consentId: row.id,

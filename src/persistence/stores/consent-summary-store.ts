@@ -1,10 +1,10 @@
+import { listedConsentKind } from './payment-consent-store.js';
 import type { DataSource } from 'typeorm';
 import type { ConsentStatus } from '../../domain/consents/consent-status.js';
 import type { ConsentSummary, ConsentSummaryStore } from '../../domain/consents/consent-summaries.js';
 import { isStorableId, readSqlTime } from '../sql.js';
 
 /** The kinds of consent a summary may be; every other row is account access. */
-const SUMMARY_KINDS: ReadonlySet<string> = new Set<ConsentSummary['kind']>(['domestic-payment', 'domestic-vrp', 'funds-confirmation']);
 
 /** An app's consents for the portal, newest first, over the client's index of `consent`. */
 export class SqlConsentSummaryStore implements ConsentSummaryStore {
@@ -24,7 +24,7 @@ export class SqlConsentSummaryStore implements ConsentSummaryStore {
       [clientId],
     );
     return rows.map((row) => {
-      const kind = SUMMARY_KINDS.has(row.kind) ? (row.kind as ConsentSummary['kind']) : 'account-access';
+      const kind = listedConsentKind(row.kind);
       return {
         consentId: row.id,
         kind,

@@ -10,6 +10,8 @@ import type {
 } from '../../domain/payments/payment-consent.js';
 import type { StatusReason } from '../../domain/payments/risk-policy.js';
 import type { AppStanding } from '../../domain/partners/partner-app.js';
+import { formatExchangeRate, parseExchangeRate } from '../../domain/fx/exchange-rate.js';
+import type { RateType } from '../../domain/payments/international/international-instruction.js';
 import type { ConsentAccountRow, ConsentRow } from '../entities/consent.entity.js';
 import { isStorableId, readSqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
@@ -20,14 +22,31 @@ import { endLiveConsentsOfClient } from './client-consents.js';
 /** The `consent.kind` of domestic payment consents. */
 export const PAYMENT_CONSENT_KIND = 'domestic-payment';
 
-/** What the `request` column holds for a payment consent: the partner's body verbatim and the charges. */
+/** The `consent.kind` of international payment consents (the column holds at most 20 characters). */
+export const INTERNATIONAL_PAYMENT_CONSENT_KIND = 'intl-payment';
+
+/** The kinds of single-payment consents this store keeps. */
+export const SINGLE_PAYMENT_CONSENT_KINDS: readonly string[] = [PAYMENT_CONSENT_KIND, INTERNATIONAL_PAYMENT_CONSENT_KIND];
+
+/**
+ * What the `request` column holds for a payment consent: the partner's body verbatim, the charges and, for an
+ * international consent, its rate (an exact decimal).
+ */
 interface StoredRequest {
   body: PaymentConsentRequest;
   charges: Array<{ type: string; bearer: 'BorneByDebtor'; amountMinor: string; currency: string }>;
+  quote?: {
+    rateType: RateType;
+    unitCurrency: string;
+    targetCurrency: string;
+    rate: string;
+    expiresAt: string | null;
+    contractIdentification: string | null;
+  };
 }
 
 /**
- * Domestic payment consents in the shared `consent` table (`kind` = `domestic-payment`): the request is kept
+ * Single-payment consents in the shared `consent` table (`kind` = `domestic-payment` or `intl-payment`): the request is kept
  * verbatim in `request`, the authorisation deadline in `expires_at`, the account paid from in `consent_account`.
  */
 export class TypeOrmPaymentConsentStore implements PaymentConsentStore {
@@ -63,9 +82,9 @@ export class TypeOrmPaymentConsentStore implements PaymentConsentStore {
        LEFT JOIN consent_account ca ON ca.consent_id = c.id
        LEFT JOIN account_identification di ON di.account_id = ca.account_id AND di.scheme_name <> 'UK.OBIE.PAN'
        ${APP_STANDING_JOIN('c.client_id')}
-       WHERE ${condition} AND c.kind = ?
+       WHERE ${condition} AND c.kind IN (?, ?)
        ORDER BY di.scheme_name LIMIT 1`,
-      [value, PAYMENT_CONSENT_KIND],
+      [value, ...SINGLE_PAYMENT_CONSENT_KINDS],
     );
     const row = rows[0];
     return row ? { consent: fromRaw(row), app: appStandingOf(row) } : null;
@@ -76,7 +95,7 @@ export class TypeOrmPaymentConsentStore implements PaymentConsentStore {
       const result = await manager
         .getRepository<ConsentRow>('Consent')
         .update(
-          { id: consentId, kind: PAYMENT_CONSENT_KIND, status: 'AWAU' },
+          { id: consentId, kind: In([...SINGLE_PAYMENT_CONSENT_KINDS]), status: 'AWAU' },
           { status: 'AUTH', customerId: authorisation.customerId, grantId: authorisation.grantId, authorisedAt: at, statusUpdatedAt: at },
         );
       if (!result.affected) return false;
@@ -85,15 +104,18 @@ export class TypeOrmPaymentConsentStore implements PaymentConsentStore {
     });
   }
 
-  rejectAllOfClient(clientId: string, at: Date, reason: StatusReason): Promise<string[]> {
-    return endLiveConsentsOfClient(this.dataSource, PAYMENT_CONSENT_KIND, clientId, 'RJCT', at, reason);
+  async rejectAllOfClient(clientId: string, at: Date, reason: StatusReason): Promise<string[]> {
+    const grants: string[] = [];
+    for (const kind of SINGLE_PAYMENT_CONSENT_KINDS)
+      grants.push(...(await endLiveConsentsOfClient(this.dataSource, kind, clientId, 'RJCT', at, reason)));
+    return grants;
   }
 
   async transition(consentId: string, from: readonly ConsentStatus[], to: ConsentStatus, at: Date, reason?: StatusReason): Promise<boolean> {
     const result = await this.dataSource
       .getRepository<ConsentRow>('Consent')
       .update(
-        { id: consentId, kind: PAYMENT_CONSENT_KIND, status: In([...from]) },
+        { id: consentId, kind: In([...SINGLE_PAYMENT_CONSENT_KINDS]), status: In([...from]) },
         { status: to, statusUpdatedAt: at, statusReasonCode: reason?.code ?? null, statusReasonDescription: reason?.description ?? null },
       );
     return Boolean(result.affected);
@@ -101,11 +123,24 @@ export class TypeOrmPaymentConsentStore implements PaymentConsentStore {
 }
 
 function toRow(consent: DomesticPaymentConsent): ConsentRow {
+  const quote = consent.international?.quote;
   const request: StoredRequest = {
     body: consent.request,
     charges: consent.charges.map((charge) => ({ ...charge, amountMinor: charge.amountMinor.toString() })),
+    ...(quote
+      ? {
+          quote: {
+            rateType: quote.rateType,
+            unitCurrency: quote.rate.unitCurrency,
+            targetCurrency: quote.rate.targetCurrency,
+            rate: formatExchangeRate(quote.rate),
+            expiresAt: quote.expiresAt?.toISOString() ?? null,
+            contractIdentification: quote.contractIdentification,
+          },
+        }
+      : {}),
   };
-  return newConsentRow(PAYMENT_CONSENT_KIND, consent, { request, expiresAt: consent.authoriseBy });
+  return newConsentRow(quote ? INTERNATIONAL_PAYMENT_CONSENT_KIND : PAYMENT_CONSENT_KIND, consent, { request, expiresAt: consent.authoriseBy });
 }
 
 /** A payment consent row as raw SQL returns it (snake_case, JSON as text, SQLite times as text). */
@@ -131,7 +166,7 @@ interface RawPaymentConsent {
 function fromRaw(row: RawPaymentConsent): DomesticPaymentConsent {
   const request = JSON.parse(row.request) as StoredRequest;
   const createdAt = readSqlTime(row.created_at);
-  return {
+  const consent: DomesticPaymentConsent = {
     id: row.id,
     clientId: row.client_id,
     status: row.status as ConsentStatus,
@@ -150,4 +185,26 @@ function fromRaw(row: RawPaymentConsent): DomesticPaymentConsent {
     createdAt,
     statusUpdatedAt: readSqlTime(row.status_updated_at),
   };
+  const { quote } = request;
+  if (!quote) return consent;
+  return {
+    ...consent,
+    international: {
+      quote: {
+        rateType: quote.rateType,
+        rate: parseExchangeRate(quote.rate, quote.unitCurrency, quote.targetCurrency),
+        expiresAt: quote.expiresAt === null ? null : new Date(quote.expiresAt),
+        contractIdentification: quote.contractIdentification,
+      },
+    },
+  };
+}
+
+/**
+ * A stored consent kind as the lists of consents and connections show it: an international payment consent is listed
+ * as a single payment, as a domestic one is.
+ */
+export function listedConsentKind(kind: string): 'account-access' | 'domestic-payment' | 'domestic-vrp' | 'funds-confirmation' {
+  if (SINGLE_PAYMENT_CONSENT_KINDS.includes(kind)) return 'domestic-payment';
+  return kind === 'domestic-vrp' || kind === 'funds-confirmation' ? kind : 'account-access';
 }

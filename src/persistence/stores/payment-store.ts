@@ -10,13 +10,14 @@ import type {
   SettlementResult,
 } from '../../domain/payments/domestic-payment.js';
 import type { FundsReader } from '../../domain/payments/payment-consents.js';
+import { formatExchangeRate, parseExchangeRate } from '../../domain/fx/exchange-rate.js';
 import type { RiskFacts } from '../../domain/payments/risk-policy.js';
 import type { Dialect } from '../entities/column-types.js';
 import type { PaymentRow } from '../entities/payment.entity.js';
 import { isDuplicateKeyError, isStorableId, sqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
 import { lockAccounts, postTransfersToLocked, postTransfersWithin } from './ledger-store.js';
-import { PAYMENT_CONSENT_KIND } from './payment-consent-store.js';
+import { SINGLE_PAYMENT_CONSENT_KINDS } from './payment-consent-store.js';
 import { VRP_CONSENT_KIND } from './vrp-consent-store.js';
 import type { EventOutboxWriter } from './event-outbox-writer.js';
 import { appendCustomerMailWithin } from './customer-mail-writer.js';
@@ -80,8 +81,8 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
   private async useConsent(manager: EntityManager, { payment, consentUse }: PaymentExecution): Promise<bigint[]> {
     if (consentUse.kind === 'consume') {
       const consumed = await manager.queryRunner?.query(
-        `UPDATE consent SET status = 'COND', status_updated_at = ? WHERE id = ? AND kind = ? AND status = 'AUTH'`,
-        [this.time(payment.createdAt), payment.consentId, PAYMENT_CONSENT_KIND],
+        `UPDATE consent SET status = 'COND', status_updated_at = ? WHERE id = ? AND kind IN (?, ?) AND status = 'AUTH'`,
+        [this.time(payment.createdAt), payment.consentId, ...SINGLE_PAYMENT_CONSENT_KINDS],
         true,
       );
       if (!consumed?.affected) throw new ConsentNoLongerAuthorised();
@@ -126,8 +127,9 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
     await manager.query(
       `INSERT INTO payment (id, kind, consent_id, instruction_identification, instruction, client_id, customer_id, debtor_account_id, status,
                             status_reason_code, status_reason_description, amount_minor, charges_minor, currency, local_instrument, route,
-                            creditor_account_id, creditor_identification, settle_after, created_at, status_updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                            creditor_account_id, creditor_identification, settle_after, created_at, status_updated_at,
+                            exchange_rate, transfer_amount_minor, transfer_currency)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         row.id,
         row.kind,
@@ -150,6 +152,9 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
         row.settleAfter ? this.time(row.settleAfter) : null,
         this.time(row.createdAt),
         this.time(row.statusUpdatedAt),
+        row.exchangeRate,
+        row.transferAmountMinor?.toString() ?? null,
+        row.transferCurrency,
       ],
     );
   }
@@ -286,15 +291,28 @@ function toRow(payment: DomesticPayment): PaymentRow {
     settleAfter: payment.settleAfter,
     createdAt: payment.createdAt,
     statusUpdatedAt: payment.statusUpdatedAt,
+    exchangeRate: payment.conversion ? formatExchangeRate(payment.conversion.rate) : null,
+    transferAmountMinor: payment.conversion?.creditMinor ?? null,
+    transferCurrency: payment.conversion?.rate.targetCurrency ?? null,
   };
 }
 
-function toPayment({ statusReasonCode, statusReasonDescription, ...row }: PaymentRow): DomesticPayment {
-  return {
+function toPayment({
+  statusReasonCode,
+  statusReasonDescription,
+  exchangeRate,
+  transferAmountMinor,
+  transferCurrency,
+  ...row
+}: PaymentRow): DomesticPayment {
+  const payment: DomesticPayment = {
     ...row,
     status: row.status as PaymentStatus,
     statusReason: statusReasonCode ? { code: statusReasonCode, description: statusReasonDescription ?? '' } : null,
     route: row.route as DomesticPayment['route'],
     kind: row.kind as DomesticPayment['kind'],
   };
+  if (exchangeRate === null || transferAmountMinor === null || transferCurrency === null) return payment;
+  const rate = parseExchangeRate(exchangeRate, row.currency, transferCurrency);
+  return { ...payment, conversion: { rate, debitMinor: row.amountMinor, creditMinor: transferAmountMinor } };
 }

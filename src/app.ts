@@ -66,6 +66,7 @@ import { TypeOrmEventSubscriptionStore } from './persistence/stores/event-subscr
 import { SqlAppEventHistory } from './persistence/stores/app-event-history-store.js';
 import { SqlTestEventStore } from './persistence/stores/test-event-store.js';
 import { settleDuePayments } from './domain/payments/settlement.js';
+import { runDueScheduledPayments, type SchedulerRun } from './domain/payments/scheduled/run-due-payments.js';
 import { expireDueConsents } from './domain/consents/account-access-consents.js';
 import { expireDueVrpConsents } from './domain/payments/vrp/vrp-consents.js';
 import { deliverDueEvents, type DeliveryRun, type EventPushWorker } from './domain/events/deliver-due-events.js';
@@ -96,6 +97,8 @@ export interface OpenTeller {
 export interface BackgroundJobs {
   /** Settles or rejects the payments to other banks whose settlement time has come (the sandbox payment scheme). */
   settlePayments(now: Date): Promise<{ settled: number; rejected: number }>;
+  /** Runs the scheduled payments due at `now`, each exactly once whatever the number of processes (a batch per run). */
+  runScheduledPayments(now: Date): Promise<SchedulerRun>;
   /**
    * Expires the account-access consents whose expiry and the VRP consents whose `ValidToDateTime` has passed (partners
    * hear of it); returns how many it looked at.
@@ -371,6 +374,17 @@ export async function createOpenTeller(config: Config, database: Database, logge
   };
   const jobs: BackgroundJobs = {
     settlePayments: (now) => settleDuePayments(payments, sandboxSchemeAnswer, now),
+    runScheduledPayments: (now) =>
+      runDueScheduledPayments(
+        {
+          scheduled: payments,
+          consents: paymentConsents,
+          accounts,
+          risk: config.payments.risk,
+          settlementDelayMs: config.payments.settlementDelayMs,
+        },
+        now,
+      ),
     deliverEvents: (now) => deliverDueEvents(pushWorker, now),
     startEventPushing: () => startEventPushing(new EventPushPipeline(pushWorker), { intervalMs: EVENT_PUSH_INTERVAL_MS, logger }),
     expireConsents: async (now) => (await expireDueConsents(consents, now)) + (await expireDueVrpConsents(vrpConsents, now)),

@@ -25,6 +25,8 @@ export interface RequestBodies {
   readonly OBReadConsent1: AccountAccessConsentRequest;
   readonly OBWriteDomesticConsent4: PaymentConsentRequest;
   readonly OBWriteDomestic2: PaymentRequest;
+  readonly OBWriteDomesticScheduledConsent4: PaymentConsentRequest;
+  readonly OBWriteDomesticScheduled2: PaymentRequest;
   readonly OBDomesticVRPConsentRequest: VrpConsentRequest;
   readonly OBVRPFundsConfirmationRequest: VrpFundsConfirmationRequest;
   readonly OBDomesticVRPRequest: VrpRequest;

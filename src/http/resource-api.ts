@@ -25,6 +25,8 @@ import { requireVrpConsent } from './middleware/require-vrp-consent.js';
 import { validateRequestBody } from './middleware/validate-request.js';
 import { domesticPaymentConsentRoutes } from './pisp/domestic-payment-consents.js';
 import { domesticPaymentRoutes } from './pisp/domestic-payments.js';
+import { domesticScheduledPaymentConsentRoutes } from './pisp/domestic-scheduled-payment-consents.js';
+import { domesticScheduledPaymentRoutes } from './pisp/domestic-scheduled-payments.js';
 import { domesticVrpConsentRoutes } from './pisp/domestic-vrp-consents.js';
 import { domesticVrpRoutes } from './pisp/domestic-vrps.js';
 import type { PispServices } from './pisp/pisp-services.js';
@@ -55,6 +57,8 @@ export const EVENT_ROUTES: readonly RouteDeclaration<EventsServices>[] = [...eve
 export const PISP_ROUTES: readonly RouteDeclaration<PispServices>[] = [
   ...domesticPaymentConsentRoutes,
   ...domesticPaymentRoutes,
+  ...domesticScheduledPaymentConsentRoutes,
+  ...domesticScheduledPaymentRoutes,
   ...domesticVrpConsentRoutes,
   ...domesticVrpRoutes,
 ];

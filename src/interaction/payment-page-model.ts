@@ -2,7 +2,8 @@ import type { Account } from '../domain/accounts/account.js';
 import { describePayeeAccount } from '../web/payee-text.js';
 import { accountLine } from '../web/account-labels.js';
 import { totalCharges } from '../domain/payments/charges.js';
-import { formatMoney } from '../web/formats.js';
+import { formatCustomerDateTime, formatMoney } from '../web/formats.js';
+import { storedExecutionOf } from '../domain/payments/scheduled/requested-execution.js';
 import type { DomesticPaymentConsent } from '../domain/payments/payment-consent.js';
 import { instructionOf } from '../domain/payments/payment-consents.js';
 import type { PaymentConsentPageModel } from './views/payment-consent-page.js';
@@ -33,6 +34,8 @@ export function paymentPageModel(input: {
     reference: instruction.reference,
     charges: chargesMinor > 0n ? formatMoney(chargesMinor, instruction.currency) : null,
     total: formatMoney(instruction.amountMinor + chargesMinor, instruction.currency),
+    paidOn:
+      input.consent.kind === 'domestic-scheduled-payment' ? formatCustomerDateTime(storedExecutionOf(input.consent.request.Data.Initiation)) : null,
     accounts: input.accounts.map((account) => ({ id: account.id, label: accountLine(account) })),
     debtorFixed: instruction.debtor !== null,
     ...(input.selectedAccountId ? { selectedAccountId: input.selectedAccountId } : {}),

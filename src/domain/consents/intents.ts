@@ -29,9 +29,9 @@ export interface Intents {
   isAuthorisedWithGrant(consentId: string, grantId: string): Promise<boolean>;
 }
 
-/** Payment consent ids start with `pmc_`. */
+/** Payment consent ids start with `pmc_`, scheduled payment consent ids with `psc_` (both single-payment consents). */
 export function isPaymentConsentId(consentId: string): boolean {
-  return consentId.startsWith('pmc_');
+  return consentId.startsWith('pmc_') || consentId.startsWith('psc_');
 }
 
 /** VRP consent ids start with `vrc_`. */

@@ -1,7 +1,8 @@
 import { EventType } from './event-types.js';
 
 /** The kinds of resource an event is about, as the SET's `http://openbanking.org.uk/rty` names them. */
-export type EventResourceType = 'account-access-consent' | 'domestic-payment-consent' | 'domestic-vrp-consent' | 'domestic-payment' | 'domestic-vrp';
+export type EventResourceType =
+  'account-access-consent' | 'domestic-payment-consent' | 'domestic-vrp-consent' | 'domestic-payment' | 'domestic-scheduled-payment' | 'domestic-vrp';
 
 /** Where each kind of resource lives below the API base path. */
 const RESOURCE_PATHS: Readonly<Record<EventResourceType, string>> = {
@@ -9,6 +10,7 @@ const RESOURCE_PATHS: Readonly<Record<EventResourceType, string>> = {
   'domestic-payment-consent': '/pisp/domestic-payment-consents',
   'domestic-vrp-consent': '/pisp/domestic-vrp-consents',
   'domestic-payment': '/pisp/domestic-payments',
+  'domestic-scheduled-payment': '/pisp/domestic-scheduled-payments',
   'domestic-vrp': '/pisp/domestic-vrps',
 };
 

@@ -5,8 +5,13 @@ import type { IdempotencyRecord } from './idempotency.js';
 import type { PaymentFacts } from './payment-decision.js';
 import type { StatusReason } from './risk-policy.js';
 
-/** OBIE v4 payment-order statuses this bank reports (NOTES §6.3); payments are decided at once, never left `RCVD`. */
+/**
+ * OBIE v4 payment-order statuses this bank reports (NOTES §6.3): payments are decided at once, never left `RCVD`; a
+ * scheduled payment waits `PDNG` until its execution date (or is cancelled before it, `CANC`), then is decided.
+ */
 export const PaymentStatus = {
+  Pending: 'PDNG',
+  Cancelled: 'CANC',
   SettlementInProcess: 'ACSP',
   SettlementCompleted: 'ACSC',
   Rejected: 'RJCT',
@@ -18,10 +23,17 @@ export type PaymentStatus = (typeof PaymentStatus)[keyof typeof PaymentStatus];
 export type PaymentRoute = 'internal' | 'external';
 
 /**
- * What kind of payment it is: a domestic payment (made once from its consent, which it consumes) or a domestic VRP
- * (one of many under a mandate, within its control parameters).
+ * What kind of payment it is: a domestic payment (made once from its consent, which it consumes), a domestic scheduled
+ * payment (ordered once from its consent, made on its execution date) or a domestic VRP (one of many under a mandate,
+ * within its control parameters).
  */
-export type PaymentKind = 'domestic' | 'domestic-vrp';
+export type PaymentKind = 'domestic' | 'domestic-scheduled' | 'domestic-vrp';
+
+/** The resource partners know a payment of each kind as (its events' `rty`, its path). */
+export function paymentResourceType(kind: PaymentKind): 'domestic-payment' | 'domestic-scheduled-payment' | 'domestic-vrp' {
+  if (kind === 'domestic-scheduled') return 'domestic-scheduled-payment';
+  return kind === 'domestic-vrp' ? 'domestic-vrp' : 'domestic-payment';
+}
 
 /** A payment: one ledger transfer (plus charges) from the customer's account, made under a consent. */
 export interface DomesticPayment {
@@ -48,6 +60,8 @@ export interface DomesticPayment {
   readonly creditorIdentification: string;
   /** When an external payment is handed to the scheme for settlement (`ACSP` until then). */
   readonly settleAfter: Date | null;
+  /** A scheduled payment: when it is due to run (its `RequestedExecutionDateTime`); null for a payment made at once. */
+  readonly dueAt: Date | null;
   readonly createdAt: Date;
   readonly statusUpdatedAt: Date;
 }

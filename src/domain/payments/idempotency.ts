@@ -4,8 +4,9 @@ import { DomainError } from '../errors.js';
 /** How long an idempotency key is honoured (NOTES §9). */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 
-/** The POSTs that take an idempotency key; a key is scoped to the partner and the operation. */
-export type IdempotentOperation = 'domestic-payment-consent' | 'domestic-vrp-consent' | 'domestic-payment' | 'domestic-vrp';
+/** The POSTs that take an idempotency key; a key is scoped to the partner and the operation (at most 32 characters). */
+export type IdempotentOperation =
+  'domestic-payment-consent' | 'scheduled-payment-consent' | 'domestic-vrp-consent' | 'domestic-payment' | 'scheduled-payment' | 'domestic-vrp';
 
 /** What a partner's idempotency key created. */
 export interface IdempotencyRecord {

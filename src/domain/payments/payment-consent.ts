@@ -12,12 +12,26 @@ export interface PaymentConsentRequest {
 }
 
 /**
- * A domestic payment consent: a single payment a partner asks a customer to approve. Single use
- * (`AWAU → AUTH | RJCT`, `AUTH → COND` when the payment is made); never revoked, its debtor never changes.
+ * The kinds of single-payment consent: a domestic payment (made at once) and a domestic scheduled payment (made on its
+ * `RequestedExecutionDateTime`). Both are authorised, used and stored alike.
+ */
+export type PaymentConsentKind = 'domestic-payment' | 'domestic-scheduled-payment';
+
+/** The prefix of each kind's consent ids. */
+export const PAYMENT_CONSENT_ID_PREFIXES: Readonly<Record<PaymentConsentKind, 'pmc' | 'psc'>> = {
+  'domestic-payment': 'pmc',
+  'domestic-scheduled-payment': 'psc',
+};
+
+/**
+ * A domestic (or domestic scheduled) payment consent: a single payment a partner asks a customer to approve. Single
+ * use (`AWAU → AUTH | RJCT`, `AUTH → COND` when the payment is made or scheduled); never revoked, its debtor never
+ * changes.
  */
 export interface DomesticPaymentConsent {
-  /** `pmc_…`, the OBIE `ConsentId` and the `openbanking_intent_id`. */
+  /** `pmc_…` (`psc_…` scheduled), the OBIE `ConsentId` and the `openbanking_intent_id`. */
   readonly id: string;
+  readonly kind: PaymentConsentKind;
   readonly clientId: string;
   readonly status: ConsentStatus;
   readonly statusReason: StatusReason | null;

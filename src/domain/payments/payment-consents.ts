@@ -8,7 +8,14 @@ import { grantReference } from '../consents/account-access-consents.js';
 import type { AppStanding } from '../partners/partner-app.js';
 import { chargesFor, totalCharges, type FeeSchedule } from './charges.js';
 import { createOnce, type IdempotencyClaim, type IdempotencyStore } from './idempotency.js';
-import type { DomesticPaymentConsent, PaymentConsentRequest, PaymentConsentStore } from './payment-consent.js';
+import {
+  PAYMENT_CONSENT_ID_PREFIXES,
+  type DomesticPaymentConsent,
+  type PaymentConsentKind,
+  type PaymentConsentRequest,
+  type PaymentConsentStore,
+} from './payment-consent.js';
+import { requestedExecutionOf } from './scheduled/requested-execution.js';
 import { parseInitiation, type PaymentInstruction } from './payment-instruction.js';
 
 /** How long a customer has to authorise a payment consent when the partner sets no `CompletionDateTime`. */
@@ -28,10 +35,12 @@ export interface CreatedConsent {
 }
 
 /**
- * Creates a domestic payment consent awaiting the customer (`AWAU`), with the bank's charges, idempotently: the
- * same key with the same request within 24 hours returns the consent it created (in its current state).
+ * Creates a domestic (or domestic scheduled) payment consent awaiting the customer (`AWAU`), with the bank's charges,
+ * idempotently: the same key with the same request within 24 hours returns the consent it created (in its current
+ * state).
  * @throws IdempotencyKeyReused for the same key with another request; the initiation errors of
- *   {@link parseInitiation}; InvalidDate for a `CompletionDateTime` that is not in the future.
+ *   {@link parseInitiation}; InvalidDate for a `CompletionDateTime` that is not in the future, or a scheduled
+ *   payment's `RequestedExecutionDateTime` that is not ({@link requestedExecutionOf}).
  */
 export async function createPaymentConsent(
   services: PaymentConsentServices,
@@ -39,11 +48,14 @@ export async function createPaymentConsent(
   request: PaymentConsentRequest,
   claim: IdempotencyClaim,
   now: Date,
+  kind: PaymentConsentKind = 'domestic-payment',
 ): Promise<CreatedConsent> {
   const { resource, replayed } = await createOnce(services.idempotency, services.consents, claim, now, (): DomesticPaymentConsent => {
     const instruction = parseInitiation(request.Data.Initiation);
+    if (kind === 'domestic-scheduled-payment') requestedExecutionOf(request.Data.Initiation, now);
     return {
-      id: newId('pmc'),
+      id: newId(PAYMENT_CONSENT_ID_PREFIXES[kind]),
+      kind,
       clientId,
       status: ConsentStatus.AwaitingAuthorisation,
       statusReason: null,
@@ -73,12 +85,18 @@ function authorisationDeadline(request: PaymentConsentRequest, now: Date): Date 
 }
 
 /**
- * The partner's own payment consent.
- * @throws ResourceNotFound for an unknown id; ResourceForbidden for another partner's consent.
+ * The partner's own payment consent of this kind.
+ * @throws ResourceNotFound for an unknown id (or a consent of another kind); ResourceForbidden for another partner's consent.
  */
-export async function getPaymentConsent(store: PaymentConsentStore, clientId: string, consentId: string, now: Date): Promise<DomesticPaymentConsent> {
+export async function getPaymentConsent(
+  store: PaymentConsentStore,
+  clientId: string,
+  consentId: string,
+  now: Date,
+  kind: PaymentConsentKind = 'domestic-payment',
+): Promise<DomesticPaymentConsent> {
   const consent = await store.findById(consentId);
-  if (!consent) throw new ResourceNotFound(`ConsentId ${consentId} does not exist`);
+  if (!consent || consent.kind !== kind) throw new ResourceNotFound(`ConsentId ${consentId} does not exist`);
   if (consent.clientId !== clientId) throw new ResourceForbidden(`ConsentId ${consentId} belongs to another partner`);
   return applyAuthorisationDeadline(store, consent, now);
 }
@@ -219,7 +237,8 @@ export interface FundsReader {
  *   not `AUTH`.
  */
 export async function confirmFunds(funds: FundsReader, consent: DomesticPaymentConsent, requestedConsentId: string): Promise<boolean> {
-  if (requestedConsentId !== consent.id) throw new ResourceForbidden('This access token was issued for another consent');
+  if (requestedConsentId !== consent.id || consent.kind !== 'domestic-payment')
+    throw new ResourceForbidden('This access token was issued for another consent');
   if (consent.status !== ConsentStatus.Authorised || !consent.debtorAccountId) {
     throw new InvalidConsentStatus(`ConsentId ${consent.id} has status ${consent.status}; funds can be confirmed only while it is AUTH`);
   }

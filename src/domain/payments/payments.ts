@@ -16,7 +16,8 @@ import {
   type RiskWindows,
 } from './domestic-payment.js';
 import { findIdempotentReplay, idempotencyRecord, type IdempotencyClaim, type IdempotencyStore } from './idempotency.js';
-import type { DomesticPaymentConsent } from './payment-consent.js';
+import type { DomesticPaymentConsent, PaymentConsentKind } from './payment-consent.js';
+import { storedExecutionOf } from './scheduled/requested-execution.js';
 import { instructionOf } from './payment-consents.js';
 import { decidePayment, type PaymentDecision, type PaymentOrder } from './payment-decision.js';
 import type { PaymentInstruction } from './payment-instruction.js';
@@ -58,8 +59,11 @@ export interface MadePayment {
  * - the outcome is decided by {@link decidePayment} over the facts the store reads under the customer's and the
  *   accounts' locks (payee, limits, funds): a refusal is a payment in `RJCT` with its ISO reason (no money moves).
  *   A payee at this bank is credited at once (`ACSC`); a payee elsewhere is paid into the clearing account
- *   (`ACSP`) and settled later by {@link settleDuePayments}.
- * @throws ConsentMismatch (U008), InvalidConsentStatus (U009), IdempotencyKeyReused (U006).
+ *   (`ACSP`) and settled later by {@link settleDuePayments};
+ * - a scheduled payment's consent (`kind`) orders the payment for its `RequestedExecutionDateTime` instead: it is stored
+ *   `PDNG` and nothing is decided or moved until {@link runDueScheduledPayments} runs it.
+ * @throws ConsentMismatch (U008: another consent, or a consent of another kind), InvalidConsentStatus (U009),
+ *   IdempotencyKeyReused (U006).
  */
 export async function makeDomesticPayment(
   services: PaymentServices,
@@ -67,9 +71,10 @@ export async function makeDomesticPayment(
   request: PaymentRequest,
   claim: IdempotencyClaim,
   now: Date,
+  kind: PaymentConsentKind = 'domestic-payment',
 ): Promise<MadePayment> {
-  if (request.Data.ConsentId !== consent.id) {
-    throw new ConsentMismatch(`ConsentId ${request.Data.ConsentId} is not the consent this access token was issued for`, 'Data.ConsentId');
+  if (request.Data.ConsentId !== consent.id || consent.kind !== kind) {
+    throw new ConsentMismatch(`ConsentId ${request.Data.ConsentId} is not the ${kind} consent this access token was issued for`, 'Data.ConsentId');
   }
   if (consent.status !== ConsentStatus.Authorised || !consent.customerId || !consent.debtorAccountId) {
     return replayOrRefuse(services, consent, claim, now);
@@ -111,7 +116,8 @@ export function riskWindowsAt(risk: RiskPolicy, now: Date): RiskWindows {
 
 /**
  * What the store writes for this payment: the payment as ordered, its idempotency record, the transfers it posts
- * if accepted, and the decision over the facts the store reads under its locks ({@link decidePayment}).
+ * if accepted, and the decision over the facts the store reads under its locks ({@link decidePayment}). A scheduled
+ * payment is only ordered: stored `PDNG` until it is due, with nothing to post.
  */
 async function paymentExecution(
   services: PaymentServices,
@@ -121,7 +127,39 @@ async function paymentExecution(
 ): Promise<PaymentExecution> {
   const instruction = instructionOf(consent);
   const payee = await resolvePayee(services.accounts, instruction.creditor, instruction.currency);
-  const payment = orderedPayment(consent, instruction, payee, now);
+  const idempotency = (payment: OrderedPayment) => idempotencyRecord(claim, payment.id, now);
+  if (consent.kind === 'domestic-scheduled-payment') {
+    const payment = orderedPayment(consent, instruction, payee, now, storedExecutionOf(consent.request.Data.Initiation));
+    const pending: DomesticPayment = { ...payment, status: PaymentStatus.Pending, statusReason: null, settleAfter: null };
+    return {
+      payment,
+      idempotency: idempotency(payment),
+      transfers: [],
+      riskWindows: riskWindowsAt(services.risk, now),
+      consentUse: { kind: 'consume' },
+      decide: () => pending,
+    };
+  }
+  const payment = orderedPayment(consent, instruction, payee, now, null);
+  return {
+    payment,
+    idempotency: idempotency(payment),
+    consentUse: { kind: 'consume' },
+    ...paymentDecision(services, payment, instruction, payee, now),
+  };
+}
+
+/**
+ * How a payment ordered from a consent's instruction is decided at `now`: the transfers it posts if accepted, the
+ * windows its risk facts are counted over, and {@link decidePayment} over the facts read under the store's locks.
+ */
+export function paymentDecision(
+  services: Pick<PaymentServices, 'risk' | 'settlementDelayMs'>,
+  payment: OrderedPayment,
+  instruction: PaymentInstruction,
+  payee: PayeeResolution,
+  now: Date,
+): Pick<PaymentExecution, 'transfers' | 'riskWindows' | 'decide'> {
   const transfers = payee.route === 'refused' ? [] : paymentTransfers(payment, instruction, now);
   const order: PaymentOrder = {
     amountMinor: payment.amountMinor,
@@ -132,11 +170,8 @@ async function paymentExecution(
   };
   const settleAfter = new Date(now.getTime() + services.settlementDelayMs);
   return {
-    payment,
-    idempotency: idempotencyRecord(claim, payment.id, now),
     transfers,
     riskWindows: riskWindowsAt(services.risk, now),
-    consentUse: { kind: 'consume' },
     decide: (facts) => decidedPayment(payment, decidePayment(order, facts), settleAfter),
   };
 }
@@ -153,11 +188,20 @@ async function replayOrRefuse(services: PaymentServices, consent: DomesticPaymen
   );
 }
 
-/** The payment as ordered, before its outcome is decided: it goes to the payee's account here, or out through the scheme. */
-function orderedPayment(consent: DomesticPaymentConsent, instruction: PaymentInstruction, payee: PayeeResolution, now: Date): OrderedPayment {
+/**
+ * The payment as ordered, before its outcome is decided: it goes to the payee's account here, or out through the
+ * scheme; a scheduled payment is due at `dueAt`.
+ */
+function orderedPayment(
+  consent: DomesticPaymentConsent,
+  instruction: PaymentInstruction,
+  payee: PayeeResolution,
+  now: Date,
+  dueAt: Date | null,
+): OrderedPayment {
   return {
     id: newId('pmt'),
-    kind: 'domestic',
+    kind: dueAt ? 'domestic-scheduled' : 'domestic',
     consentId: consent.id,
     instructionIdentification: instructionIdentificationOf(consent.request.Data.Initiation),
     instruction: null,
@@ -168,12 +212,17 @@ function orderedPayment(consent: DomesticPaymentConsent, instruction: PaymentIns
     chargesMinor: totalCharges(consent.charges),
     currency: instruction.currency,
     localInstrument: instruction.localInstrument,
-    route: payee.route === 'external' ? 'external' : 'internal',
-    creditorAccountId: payee.route === 'internal' ? payee.accountId : null,
+    ...payeeRoute(payee),
     creditorIdentification: instruction.creditor.identification,
+    dueAt,
     createdAt: now,
     statusUpdatedAt: now,
   };
+}
+
+/** Where a payment to this payee goes: to its account here (internal), or out through the scheme. */
+export function payeeRoute(payee: PayeeResolution): Pick<OrderedPayment, 'route' | 'creditorAccountId'> {
+  return { route: payee.route === 'external' ? 'external' : 'internal', creditorAccountId: payee.route === 'internal' ? payee.accountId : null };
 }
 
 /** The payment with its decided outcome; a payment in settlement is handed to the scheme at `settleAfter`. */
@@ -193,13 +242,19 @@ export async function storedPayment(store: PaymentStore, id: string): Promise<Do
 }
 
 /**
- * The partner's own payment.
- * @throws ResourceNotFound for an unknown id; ResourceForbidden for another partner's payment.
+ * The partner's own payment of this kind (`DomesticPaymentId`, or `DomesticScheduledPaymentId`).
+ * @throws ResourceNotFound for an unknown id (or a payment of another kind); ResourceForbidden for another partner's payment.
  */
-export async function getDomesticPayment(store: PaymentStore, clientId: string, paymentId: string): Promise<DomesticPayment> {
+export async function getDomesticPayment(
+  store: PaymentStore,
+  clientId: string,
+  paymentId: string,
+  kind: 'domestic' | 'domestic-scheduled' = 'domestic',
+): Promise<DomesticPayment> {
+  const name = kind === 'domestic' ? 'DomesticPaymentId' : 'DomesticScheduledPaymentId';
   const payment = await store.findById(paymentId);
-  if (!payment || payment.kind !== 'domestic') throw new ResourceNotFound(`DomesticPaymentId ${paymentId} does not exist`);
-  if (payment.clientId !== clientId) throw new ResourceForbidden(`DomesticPaymentId ${paymentId} belongs to another partner`);
+  if (!payment || payment.kind !== kind) throw new ResourceNotFound(`${name} ${paymentId} does not exist`);
+  if (payment.clientId !== clientId) throw new ResourceForbidden(`${name} ${paymentId} belongs to another partner`);
   return payment;
 }
 

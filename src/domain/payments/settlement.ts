@@ -2,7 +2,7 @@ import type { EventDraft } from '../events/event-notification.js';
 import { EventType } from '../events/event-types.js';
 import { newId } from '../ids.js';
 import type { TransferDraft } from '../ledger/ledger.js';
-import { PaymentStatus, type DomesticPayment, type PaymentStore, type SettlementResult } from './domestic-payment.js';
+import { PaymentStatus, paymentResourceType, type DomesticPayment, type PaymentStore, type SettlementResult } from './domestic-payment.js';
 import { clearingAccountId, externalAccountId, feeIncomeAccountId } from './payee.js';
 import type { PaymentAccount } from './payment-instruction.js';
 import type { StatusReason } from './risk-policy.js';
@@ -93,11 +93,11 @@ function rejection(payment: DomesticPayment, reason: StatusReason, now: Date): S
 }
 
 /** The payment's status changed after the response that created it: `resource-update`. */
-function paymentUpdatedEvents(payment: DomesticPayment, now: Date): EventDraft[] {
+export function paymentUpdatedEvents(payment: DomesticPayment, now: Date): EventDraft[] {
   return [
     {
       clientId: payment.clientId,
-      resource: { type: payment.kind === 'domestic-vrp' ? 'domestic-vrp' : 'domestic-payment', id: payment.id },
+      resource: { type: paymentResourceType(payment.kind), id: payment.id },
       events: [EventType.ResourceUpdate],
       interactionId: null,
       occurredAt: now,

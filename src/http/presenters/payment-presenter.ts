@@ -5,9 +5,12 @@ import type { PaymentAccount } from '../../domain/payments/payment-instruction.j
 import type { StatusReason } from '../../domain/payments/risk-policy.js';
 import { presentAmount } from './amount.js';
 
-/** A domestic payment consent as `OBWriteDomesticConsentResponse5`; the request's members are played back verbatim. */
+/**
+ * A domestic payment consent as `OBWriteDomesticConsentResponse5` (a scheduled one as
+ * `OBWriteDomesticScheduledConsentResponse5`, with its `Permission`); the request's members are played back verbatim.
+ */
 export function presentPaymentConsent(consent: DomesticPaymentConsent, self: string) {
-  const { Initiation, ReadRefundAccount, Authorisation, SCASupportData } = consent.request.Data;
+  const { Permission, Initiation, ReadRefundAccount, Authorisation, SCASupportData } = consent.request.Data;
   return {
     Data: {
       ConsentId: consent.id,
@@ -15,6 +18,7 @@ export function presentPaymentConsent(consent: DomesticPaymentConsent, self: str
       Status: consent.status,
       StatusUpdateDateTime: consent.statusUpdatedAt.toISOString(),
       ...statusReasons(consent.statusReason),
+      ...(Permission !== undefined ? { Permission } : {}),
       ...(ReadRefundAccount !== undefined ? { ReadRefundAccount } : {}),
       ...charges(consent.charges),
       Initiation,
@@ -28,25 +32,30 @@ export function presentPaymentConsent(consent: DomesticPaymentConsent, self: str
   };
 }
 
-/** A domestic payment as `OBWriteDomesticResponse5` (no `Risk`, NOTES §6.3). */
+/**
+ * A domestic payment as `OBWriteDomesticResponse5`, a scheduled one as `OBWriteDomesticScheduledResponse5` (no `Risk`,
+ * NOTES §6.3): a scheduled payment is expected to execute on its due date.
+ */
 export function presentPayment(payment: DomesticPayment, consent: DomesticPaymentConsent, self: string) {
   const refund = consent.request.Data.ReadRefundAccount === 'Yes' ? refundOf(consent.debtor) : {};
+  const executed = payment.dueAt ?? payment.createdAt;
+  const unpaid = payment.status === 'RJCT' || payment.status === 'CANC';
   return {
     Data: {
-      DomesticPaymentId: payment.id,
+      [payment.kind === 'domestic-scheduled' ? 'DomesticScheduledPaymentId' : 'DomesticPaymentId']: payment.id,
       ConsentId: payment.consentId,
       CreationDateTime: payment.createdAt.toISOString(),
       Status: payment.status,
       StatusUpdateDateTime: payment.statusUpdatedAt.toISOString(),
       ...statusReasons(payment.statusReason),
-      ...(payment.status === 'RJCT'
+      ...(unpaid
         ? {}
         : {
-            ExpectedExecutionDateTime: payment.createdAt.toISOString(),
-            ExpectedSettlementDateTime: (payment.settleAfter ?? payment.createdAt).toISOString(),
+            ExpectedExecutionDateTime: executed.toISOString(),
+            ExpectedSettlementDateTime: (payment.settleAfter ?? executed).toISOString(),
           }),
       ...refund,
-      ...(payment.status === 'RJCT' ? {} : charges(consent.charges)),
+      ...(unpaid ? {} : charges(consent.charges)),
       Initiation: consent.request.Data.Initiation,
       ...debtorOf(consent.debtor),
     },
@@ -55,8 +64,12 @@ export function presentPayment(payment: DomesticPayment, consent: DomesticPaymen
   };
 }
 
-/** The payment's status on the scheme as `OBWritePaymentDetailsResponse1`. */
+/**
+ * The payment's status on the scheme as `OBWritePaymentDetailsResponse1`. A scheduled payment cancelled before it ran
+ * never reached the scheme: no status (`CANC` is not a payment-details status).
+ */
 export function presentPaymentDetails(payment: DomesticPayment, self: string) {
+  if (payment.status === 'CANC') return { Data: { PaymentStatus: [] }, Links: { Self: self }, Meta: {} };
   return {
     Data: {
       PaymentStatus: [

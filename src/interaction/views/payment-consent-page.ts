@@ -17,6 +17,8 @@ export interface PaymentConsentPageModel {
   charges: string | null;
   /** The total leaving the account, amount plus charges. */
   total: string;
+  /** A scheduled payment: when it will be paid (e.g. "7 January 2027 at 09:30"); null for a payment made at once. */
+  paidOn: string | null;
   /** The accounts the customer may pay from (exactly one when the partner named it). */
   accounts: ReadonlyArray<{ id: string; label: string }>;
   /** Whether the partner named the account (then it is shown, not chosen). */
@@ -51,6 +53,7 @@ ${model.error && html`<div class="alert" role="alert"><p>${model.error}</p></div
 <div class="summary__row"><dt>Reference</dt><dd>${model.reference}</dd></div>
 <div class="summary__row"><dt>Charges</dt><dd>${model.charges ?? 'None'}</dd></div>
 <div class="summary__row"><dt>Total to pay</dt><dd><strong>${model.total}</strong></dd></div>
+<div class="summary__row"><dt>When</dt><dd>${model.paidOn ? html`On ${model.paidOn}` : 'Now'}</dd></div>
 </dl>
 </section>
 <form class="form" method="post" action="${model.formAction}">

@@ -4,6 +4,7 @@ import type { Connection, ConnectionPayment, ConnectionStore } from '../../domai
 import type { PaymentStatus } from '../../domain/payments/domestic-payment.js';
 import type { VrpConsentRequest } from '../../domain/payments/vrp/vrp-consent.js';
 import { isStorableId, readSqlTime } from '../sql.js';
+import { listedKindOf } from './payment-consent-store.js';
 
 interface RawConnection {
   id: string;
@@ -57,7 +58,7 @@ export class SqlConnectionStore implements ConnectionStore {
 }
 
 function toConnection(row: RawConnection): Connection {
-  const kind = row.kind === 'domestic-payment' || row.kind === 'domestic-vrp' ? row.kind : 'account-access';
+  const kind = listedKindOf(row.kind);
   const time = (value: Date | string | null) => (value === null ? null : readSqlTime(value));
   return {
     consentId: row.id,

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { ConsentStatus } from '../../domain/consents/consent-status.js';
 import type { ConsentSummary, ConsentSummaryStore } from '../../domain/consents/consent-summaries.js';
 import { isStorableId, readSqlTime } from '../sql.js';
+import { listedKindOf } from './payment-consent-store.js';
 
 /** An app's consents for the portal, newest first, over the client's index of `consent`. */
 export class SqlConsentSummaryStore implements ConsentSummaryStore {
@@ -21,7 +22,7 @@ export class SqlConsentSummaryStore implements ConsentSummaryStore {
       [clientId],
     );
     return rows.map((row) => {
-      const kind = row.kind === 'domestic-payment' || row.kind === 'domestic-vrp' ? row.kind : 'account-access';
+      const kind = listedKindOf(row.kind);
       return {
         consentId: row.id,
         kind,

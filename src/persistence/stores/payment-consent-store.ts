@@ -5,6 +5,7 @@ import type { IdempotencyRecord } from '../../domain/payments/idempotency.js';
 import type {
   DomesticPaymentConsent,
   PaymentAuthorisation,
+  PaymentConsentKind,
   PaymentConsentRequest,
   PaymentConsentStore,
 } from '../../domain/payments/payment-consent.js';
@@ -20,6 +21,26 @@ import { endLiveConsentsOfClient } from './client-consents.js';
 /** The `consent.kind` of domestic payment consents. */
 export const PAYMENT_CONSENT_KIND = 'domestic-payment';
 
+/** The `consent.kind` of domestic scheduled payment consents (the column holds 20 characters). */
+export const SCHEDULED_PAYMENT_CONSENT_KIND = 'scheduled-payment';
+
+/** The `consent.kind` of every single-payment consent, all kept by this store. */
+export const PAYMENT_CONSENT_KINDS = [PAYMENT_CONSENT_KIND, SCHEDULED_PAYMENT_CONSENT_KIND];
+
+const STORED_KINDS: Readonly<Record<PaymentConsentKind, string>> = {
+  'domestic-payment': PAYMENT_CONSENT_KIND,
+  'domestic-scheduled-payment': SCHEDULED_PAYMENT_CONSENT_KIND,
+};
+
+/**
+ * How the customer's and the partner's lists of consents group a `consent.kind`: every single-payment consent is a
+ * payment, a VRP consent a mandate, anything else account access.
+ */
+export function listedKindOf(kind: string): 'account-access' | 'domestic-payment' | 'domestic-vrp' {
+  if (PAYMENT_CONSENT_KINDS.includes(kind)) return 'domestic-payment';
+  return kind === 'domestic-vrp' ? 'domestic-vrp' : 'account-access';
+}
+
 /** What the `request` column holds for a payment consent: the partner's body verbatim and the charges. */
 interface StoredRequest {
   body: PaymentConsentRequest;
@@ -27,7 +48,8 @@ interface StoredRequest {
 }
 
 /**
- * Domestic payment consents in the shared `consent` table (`kind` = `domestic-payment`): the request is kept
+ * Domestic and domestic scheduled payment consents in the shared `consent` table (`kind` = `domestic-payment`,
+ * `scheduled-payment`): the request is kept
  * verbatim in `request`, the authorisation deadline in `expires_at`, the account paid from in `consent_account`.
  */
 export class TypeOrmPaymentConsentStore implements PaymentConsentStore {
@@ -55,7 +77,7 @@ export class TypeOrmPaymentConsentStore implements PaymentConsentStore {
    */
   private async find(condition: string, value: string): Promise<{ consent: DomesticPaymentConsent; app: AppStanding | null } | null> {
     const rows: Array<RawPaymentConsent & AppStandingRow> = await this.dataSource.query(
-      `SELECT c.id, c.client_id, c.status, c.status_reason_code, c.status_reason_description, c.expires_at, c.customer_id, c.grant_id,
+      `SELECT c.id, c.kind, c.client_id, c.status, c.status_reason_code, c.status_reason_description, c.expires_at, c.customer_id, c.grant_id,
               c.authorised_at, c.created_at, c.status_updated_at, c.request, ca.account_id,
               di.scheme_name AS debtor_scheme_name, di.identification AS debtor_identification, di.name AS debtor_name,
               ${APP_STANDING_COLUMNS}
@@ -63,9 +85,9 @@ export class TypeOrmPaymentConsentStore implements PaymentConsentStore {
        LEFT JOIN consent_account ca ON ca.consent_id = c.id
        LEFT JOIN account_identification di ON di.account_id = ca.account_id AND di.scheme_name <> 'UK.OBIE.PAN'
        ${APP_STANDING_JOIN('c.client_id')}
-       WHERE ${condition} AND c.kind = ?
+       WHERE ${condition} AND c.kind IN (?, ?)
        ORDER BY di.scheme_name LIMIT 1`,
-      [value, PAYMENT_CONSENT_KIND],
+      [value, ...PAYMENT_CONSENT_KINDS],
     );
     const row = rows[0];
     return row ? { consent: fromRaw(row), app: appStandingOf(row) } : null;
@@ -76,7 +98,7 @@ export class TypeOrmPaymentConsentStore implements PaymentConsentStore {
       const result = await manager
         .getRepository<ConsentRow>('Consent')
         .update(
-          { id: consentId, kind: PAYMENT_CONSENT_KIND, status: 'AWAU' },
+          { id: consentId, kind: In(PAYMENT_CONSENT_KINDS), status: 'AWAU' },
           { status: 'AUTH', customerId: authorisation.customerId, grantId: authorisation.grantId, authorisedAt: at, statusUpdatedAt: at },
         );
       if (!result.affected) return false;
@@ -85,15 +107,17 @@ export class TypeOrmPaymentConsentStore implements PaymentConsentStore {
     });
   }
 
-  rejectAllOfClient(clientId: string, at: Date, reason: StatusReason): Promise<string[]> {
-    return endLiveConsentsOfClient(this.dataSource, PAYMENT_CONSENT_KIND, clientId, 'RJCT', at, reason);
+  async rejectAllOfClient(clientId: string, at: Date, reason: StatusReason): Promise<string[]> {
+    const grantIds: string[] = [];
+    for (const kind of PAYMENT_CONSENT_KINDS) grantIds.push(...(await endLiveConsentsOfClient(this.dataSource, kind, clientId, 'RJCT', at, reason)));
+    return grantIds;
   }
 
   async transition(consentId: string, from: readonly ConsentStatus[], to: ConsentStatus, at: Date, reason?: StatusReason): Promise<boolean> {
     const result = await this.dataSource
       .getRepository<ConsentRow>('Consent')
       .update(
-        { id: consentId, kind: PAYMENT_CONSENT_KIND, status: In([...from]) },
+        { id: consentId, kind: In(PAYMENT_CONSENT_KINDS), status: In([...from]) },
         { status: to, statusUpdatedAt: at, statusReasonCode: reason?.code ?? null, statusReasonDescription: reason?.description ?? null },
       );
     return Boolean(result.affected);
@@ -107,7 +131,7 @@ function toRow(consent: DomesticPaymentConsent): ConsentRow {
   };
   return {
     id: consent.id,
-    kind: PAYMENT_CONSENT_KIND,
+    kind: STORED_KINDS[consent.kind],
     clientId: consent.clientId,
     status: consent.status,
     statusReasonCode: consent.statusReason?.code ?? null,
@@ -131,6 +155,7 @@ function toRow(consent: DomesticPaymentConsent): ConsentRow {
 /** A payment consent row as raw SQL returns it (snake_case, JSON as text, SQLite times as text). */
 interface RawPaymentConsent {
   id: string;
+  kind: string;
   client_id: string;
   status: string;
   status_reason_code: string | null;
@@ -153,6 +178,7 @@ function fromRaw(row: RawPaymentConsent): DomesticPaymentConsent {
   const createdAt = readSqlTime(row.created_at);
   return {
     id: row.id,
+    kind: row.kind === SCHEDULED_PAYMENT_CONSENT_KIND ? 'domestic-scheduled-payment' : 'domestic-payment',
     clientId: row.client_id,
     status: row.status as ConsentStatus,
     statusReason: row.status_reason_code ? { code: row.status_reason_code, description: row.status_reason_description ?? '' } : null,

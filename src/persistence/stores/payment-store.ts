@@ -11,15 +11,22 @@ import type {
 } from '../../domain/payments/domestic-payment.js';
 import type { FundsReader } from '../../domain/payments/payment-consents.js';
 import type { RiskFacts } from '../../domain/payments/risk-policy.js';
+import type { DueRun, ScheduledPaymentStore } from '../../domain/payments/scheduled/scheduled-payment-store.js';
 import type { Dialect } from '../entities/column-types.js';
 import type { PaymentRow } from '../entities/payment.entity.js';
 import { isDuplicateKeyError, isStorableId, sqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
 import { lockAccounts, postTransfersToLocked, postTransfersWithin } from './ledger-store.js';
-import { PAYMENT_CONSENT_KIND } from './payment-consent-store.js';
+import { PAYMENT_CONSENT_KINDS } from './payment-consent-store.js';
 import { VRP_CONSENT_KIND } from './vrp-consent-store.js';
 import type { EventOutboxWriter } from './event-outbox-writer.js';
 import { appendCustomerMailWithin } from './customer-mail-writer.js';
+
+/** What the store needs to decide a payment under its locks: the payment, its transfers, risk windows and decision. */
+type DecidedExecution = Pick<PaymentExecution, 'payment' | 'transfers' | 'riskWindows' | 'decide'>;
+
+/** The statuses of payments that move no money (rejected, still pending, or cancelled): the risk checks do not count them. */
+const UNPAID = `('RJCT', 'PDNG', 'CANC')`;
 
 /** Thrown inside the payment transaction to roll it back when the consent is no longer `AUTH`. */
 class ConsentNoLongerAuthorised extends Error {}
@@ -30,7 +37,7 @@ class ConsentNoLongerAuthorised extends Error {}
  * transaction that moves money: idempotency key → consent (consumed, or a VRP mandate locked) → customer → accounts (by id, in one statement). The
  * store reports facts read under those locks; the domain decides the outcome.
  */
-export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
+export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore, FundsReader {
   constructor(
     private readonly dataSource: DataSource,
     private readonly dialect: Dialect,
@@ -80,8 +87,8 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
   private async useConsent(manager: EntityManager, { payment, consentUse }: PaymentExecution): Promise<bigint[]> {
     if (consentUse.kind === 'consume') {
       const consumed = await manager.queryRunner?.query(
-        `UPDATE consent SET status = 'COND', status_updated_at = ? WHERE id = ? AND kind = ? AND status = 'AUTH'`,
-        [this.time(payment.createdAt), payment.consentId, PAYMENT_CONSENT_KIND],
+        `UPDATE consent SET status = 'COND', status_updated_at = ? WHERE id = ? AND kind IN (?, ?) AND status = 'AUTH'`,
+        [this.time(payment.createdAt), payment.consentId, ...PAYMENT_CONSENT_KINDS],
         true,
       );
       if (!consumed?.affected) throw new ConsentNoLongerAuthorised();
@@ -126,8 +133,8 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
     await manager.query(
       `INSERT INTO payment (id, kind, consent_id, instruction_identification, instruction, client_id, customer_id, debtor_account_id, status,
                             status_reason_code, status_reason_description, amount_minor, charges_minor, currency, local_instrument, route,
-                            creditor_account_id, creditor_identification, settle_after, created_at, status_updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                            creditor_account_id, creditor_identification, settle_after, due_at, created_at, status_updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         row.id,
         row.kind,
@@ -148,6 +155,7 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
         row.creditorAccountId,
         row.creditorIdentification,
         row.settleAfter ? this.time(row.settleAfter) : null,
+        row.dueAt ? this.time(row.dueAt) : null,
         this.time(row.createdAt),
         this.time(row.statusUpdatedAt),
       ],
@@ -158,7 +166,7 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
    * Locks the customer (MySQL; SQLite transactions are serialised) and the accounts, reads the facts under those
    * locks, has the domain decide, and posts the transfers of a payment it accepts.
    */
-  private async decideUnderLocks(manager: EntityManager, execution: PaymentExecution, mandateUsedMinor: readonly bigint[]): Promise<DomesticPayment> {
+  private async decideUnderLocks(manager: EntityManager, execution: DecidedExecution, mandateUsedMinor: readonly bigint[]): Promise<DomesticPayment> {
     const { payment, transfers } = execution;
     if (this.dialect === 'mysql') await manager.query('SELECT id FROM customer WHERE id = ? FOR UPDATE', [payment.customerId]);
     const accountIds = new Set([payment.debtorAccountId, ...transfers.flatMap((transfer) => transfer.entries.map((entry) => entry.accountId))]);
@@ -170,15 +178,15 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
     return decided;
   }
 
-  private async readRiskFacts(manager: EntityManager, { payment, riskWindows }: PaymentExecution): Promise<RiskFacts> {
+  private async readRiskFacts(manager: EntityManager, { payment, riskWindows }: DecidedExecution): Promise<RiskFacts> {
     const time = (date: Date) => this.time(date);
     const [facts] = await manager.query<
       Array<{ paid_today: string | number; customer_in_window: string | number; partner_in_window: string | number }>
     >(
       `SELECT (SELECT COALESCE(SUM(amount_minor + charges_minor), 0) FROM payment
-               WHERE customer_id = ? AND created_at >= ? AND currency = ? AND status <> 'RJCT') AS paid_today,
-              (SELECT COUNT(*) FROM payment WHERE customer_id = ? AND created_at >= ? AND status <> 'RJCT') AS customer_in_window,
-              (SELECT COUNT(*) FROM payment WHERE client_id = ? AND created_at >= ? AND status <> 'RJCT') AS partner_in_window`,
+               WHERE customer_id = ? AND created_at >= ? AND currency = ? AND status NOT IN ${UNPAID}) AS paid_today,
+              (SELECT COUNT(*) FROM payment WHERE customer_id = ? AND created_at >= ? AND status NOT IN ${UNPAID}) AS customer_in_window,
+              (SELECT COUNT(*) FROM payment WHERE client_id = ? AND created_at >= ? AND status NOT IN ${UNPAID}) AS partner_in_window`,
       [
         payment.customerId,
         time(riskWindows.dayStart),
@@ -245,6 +253,56 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
     });
   }
 
+  async listDue(now: Date, limit: number): Promise<DomesticPayment[]> {
+    const rows = await this.dataSource
+      .getRepository<PaymentRow>('Payment')
+      .find({ where: { status: 'PDNG', dueAt: LessThanOrEqual(now) }, order: { dueAt: 'ASC', id: 'ASC' }, take: limit });
+    return rows.map(toPayment);
+  }
+
+  async runDue(run: DueRun, at: Date): Promise<boolean> {
+    return inTransaction(this.dataSource, async (manager) => {
+      if (!(await this.claimPending(manager, run.payment.id, at))) return false;
+      const decided = await this.decideUnderLocks(manager, run, []);
+      await manager.getRepository<PaymentRow>('Payment').update(
+        { id: decided.id, status: 'PDNG' },
+        {
+          status: decided.status,
+          statusReasonCode: decided.statusReason?.code ?? null,
+          statusReasonDescription: decided.statusReason?.description ?? null,
+          route: decided.route,
+          creditorAccountId: decided.creditorAccountId,
+          settleAfter: decided.settleAfter,
+          statusUpdatedAt: at,
+        },
+      );
+      await this.outbox.appendWithin(manager, run.events, at);
+      return true;
+    });
+  }
+
+  /**
+   * Takes the pending payment's row for this transaction, first thing in it: on MySQL its row lock (`SKIP LOCKED`: a
+   * row another process is running is passed over, not waited for); on SQLite the database's write lock, by a
+   * conditional update that changes nothing.
+   * @returns false when the payment is no longer `PDNG` (run or cancelled already) or is being run elsewhere.
+   */
+  private async claimPending(manager: EntityManager, paymentId: string, at: Date): Promise<boolean> {
+    if (this.dialect === 'mysql') {
+      const rows: unknown[] = await manager.query(`SELECT id FROM payment WHERE id = ? AND status = 'PDNG' AND due_at <= ? FOR UPDATE SKIP LOCKED`, [
+        paymentId,
+        this.time(at),
+      ]);
+      return rows.length > 0;
+    }
+    const claimed = await manager.queryRunner?.query(
+      `UPDATE payment SET status = status WHERE id = ? AND status = 'PDNG' AND due_at <= ?`,
+      [paymentId, this.time(at)],
+      true,
+    );
+    return Boolean(claimed?.affected);
+  }
+
   async readFunds(accountId: string): Promise<AccountFunds | null> {
     const [row] = await this.dataSource.query<
       Array<{ balance_minor: string | number; overdraft_limit_minor: string | number; pending_debits_minor: string | number }>
@@ -284,6 +342,7 @@ function toRow(payment: DomesticPayment): PaymentRow {
     creditorAccountId: payment.creditorAccountId,
     creditorIdentification: payment.creditorIdentification,
     settleAfter: payment.settleAfter,
+    dueAt: payment.dueAt,
     createdAt: payment.createdAt,
     statusUpdatedAt: payment.statusUpdatedAt,
   };

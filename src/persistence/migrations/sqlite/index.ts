@@ -11,6 +11,7 @@ import { VrpConsents1764700000000 } from './1764700000000-vrp-consents.js';
 import { PaymentInstructions1764800000000 } from './1764800000000-payment-instructions.js';
 import { ApiCallReason1764900000000 } from './1764900000000-api-call-reason.js';
 import { EventPushByAppIndex1765000000000 } from './1765000000000-event-push-by-app-index.js';
+import { ScheduledPayments1765200000000 } from './1765200000000-scheduled-payments.js';
 
 /** The sqlite migrations, oldest first. */
 export const sqliteMigrations = [
@@ -27,4 +28,5 @@ export const sqliteMigrations = [
   PaymentInstructions1764800000000,
   ApiCallReason1764900000000,
   EventPushByAppIndex1765000000000,
+  ScheduledPayments1765200000000,
 ];

@@ -382,6 +382,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
           accounts,
           risk: config.payments.risk,
           settlementDelayMs: config.payments.settlementDelayMs,
+          fees: config.payments.fees,
         },
         now,
       ),

@@ -27,6 +27,8 @@ import { domesticPaymentConsentRoutes } from './pisp/domestic-payment-consents.j
 import { domesticPaymentRoutes } from './pisp/domestic-payments.js';
 import { domesticScheduledPaymentConsentRoutes } from './pisp/domestic-scheduled-payment-consents.js';
 import { domesticScheduledPaymentRoutes } from './pisp/domestic-scheduled-payments.js';
+import { domesticStandingOrderConsentRoutes } from './pisp/domestic-standing-order-consents.js';
+import { domesticStandingOrderRoutes } from './pisp/domestic-standing-orders.js';
 import { domesticVrpConsentRoutes } from './pisp/domestic-vrp-consents.js';
 import { domesticVrpRoutes } from './pisp/domestic-vrps.js';
 import type { PispServices } from './pisp/pisp-services.js';
@@ -59,6 +61,8 @@ export const PISP_ROUTES: readonly RouteDeclaration<PispServices>[] = [
   ...domesticPaymentRoutes,
   ...domesticScheduledPaymentConsentRoutes,
   ...domesticScheduledPaymentRoutes,
+  ...domesticStandingOrderConsentRoutes,
+  ...domesticStandingOrderRoutes,
   ...domesticVrpConsentRoutes,
   ...domesticVrpRoutes,
 ];

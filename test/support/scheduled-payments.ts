@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { newId } from '../../src/domain/ids.js';
+import { DEFAULT_FEE_SCHEDULE } from '../../src/domain/payments/charges.js';
 import type { SchedulerServices } from '../../src/domain/payments/scheduled/run-due-payments.js';
 import type { Database } from '../../src/persistence/data-source.js';
 import { sqlTime } from '../../src/persistence/sql.js';
@@ -24,6 +25,7 @@ export async function schedulerServices(database: Database): Promise<SchedulerSe
     accounts: new TypeOrmAccountStore(dataSource),
     risk: GENEROUS,
     settlementDelayMs: 10_000,
+    fees: DEFAULT_FEE_SCHEDULE,
   };
 }
 
@@ -34,10 +36,39 @@ export async function schedulerServices(database: Database): Promise<SchedulerSe
  * @returns the payments' ids.
  */
 export async function storeScheduledPayments(database: Database, count: number, amount: string, dueAt: Date): Promise<string[]> {
+  const rows = Array.from({ length: count }, () => ({ consentId: newId('psc'), paymentId: newId('pmt'), instruction: randomUUID().slice(0, 35) }));
+  await storePending(database, rows, amount, dueAt, null);
+  return rows.map((row) => row.paymentId);
+}
+
+/**
+ * Stores `count` standing orders from Alice's current account to Bob's of `numberOfPayments` payments of `amount` GBP
+ * every day from `firstDueAt`, each made from its own consumed standing-order consent, its first payment pending, as
+ * `POST /domestic-standing-orders` leaves them.
+ * @returns the consents' ids.
+ */
+export async function storeStandingOrders(
+  database: Database,
+  count: number,
+  amount: string,
+  firstDueAt: Date,
+  numberOfPayments: number,
+): Promise<string[]> {
+  const rows = Array.from({ length: count }, () => ({ consentId: newId('soc'), paymentId: newId('pmt'), instruction: '1' }));
+  await storePending(database, rows, amount, firstDueAt, numberOfPayments);
+  return rows.map((row) => row.consentId);
+}
+
+async function storePending(
+  database: Database,
+  rows: ReadonlyArray<{ consentId: string; paymentId: string; instruction: string }>,
+  amount: string,
+  dueAt: Date,
+  numberOfPayments: number | null,
+): Promise<void> {
   const time = (date: Date) => sqlTime(database.dialect, date);
   const now = new Date();
   const amountMinor = BigInt(Math.round(Number(amount) * 100)).toString();
-  const rows = Array.from({ length: count }, () => ({ consentId: newId('psc'), paymentId: newId('pmt'), instruction: randomUUID().slice(0, 35) }));
   for (let start = 0; start < rows.length; start += 100) {
     const chunk = rows.slice(start, start + 100);
     const marks = (columns: number) => chunk.map(() => `(${Array.from({ length: columns }, () => '?').join(', ')})`).join(', ');
@@ -46,7 +77,7 @@ export async function storeScheduledPayments(database: Database, count: number, 
        VALUES ${marks(11)}`,
       chunk.flatMap((row) => [
         row.consentId,
-        'scheduled-payment',
+        numberOfPayments === null ? 'scheduled-payment' : 'standing-order',
         SCHEDULING_CLIENT,
         'COND',
         '[]',
@@ -55,7 +86,10 @@ export async function storeScheduledPayments(database: Database, count: number, 
         time(now),
         time(now),
         time(now),
-        JSON.stringify({ body: consentRequest(row.instruction, amount, dueAt), charges: [] }),
+        JSON.stringify({
+          body: numberOfPayments === null ? consentRequest(row.instruction, amount, dueAt) : standingOrderRequest(amount, dueAt, numberOfPayments),
+          charges: [],
+        }),
       ]),
     );
     await database.dataSource.query(
@@ -69,7 +103,7 @@ export async function storeScheduledPayments(database: Database, count: number, 
        VALUES ${marks(18)}`,
       chunk.flatMap((row) => [
         row.paymentId,
-        'domestic-scheduled',
+        numberOfPayments === null ? 'domestic-scheduled' : 'standing-order',
         row.consentId,
         row.instruction,
         SCHEDULING_CLIENT,
@@ -89,7 +123,36 @@ export async function storeScheduledPayments(database: Database, count: number, 
       ]),
     );
   }
-  return rows.map((row) => row.paymentId);
+}
+
+function standingOrderRequest(amount: string, firstDueAt: Date, numberOfPayments: number) {
+  return {
+    Data: {
+      Permission: 'Create',
+      Initiation: {
+        NumberOfPayments: String(numberOfPayments),
+        FirstPaymentAmount: { Amount: amount, Currency: 'GBP' },
+        CreditorAccount: { SchemeName: 'UK.OBIE.SortCodeAccountNumber', Identification: BOB.identification, Name: BOB.name },
+        MandateRelatedInformation: { FirstPaymentDateTime: firstDueAt.toISOString(), Frequency: { Type: 'EvryDay' } },
+      },
+    },
+    Risk: {},
+  };
+}
+
+/** Each standing order's payments (by consent): their numbers, in order, and their ids. */
+export async function standingOrderPayments(
+  database: Database,
+  consentIds: readonly string[],
+): Promise<Map<string, Array<{ number: number; id: string; status: string }>>> {
+  const rows = await database.dataSource.query<Array<{ consent_id: string; id: string; instruction_identification: string; status: string }>>(
+    `SELECT consent_id, id, instruction_identification, status FROM payment WHERE consent_id IN (${consentIds.map(() => '?').join(', ')})`,
+    [...consentIds],
+  );
+  const byConsent = new Map<string, Array<{ number: number; id: string; status: string }>>(consentIds.map((id) => [id, []]));
+  for (const row of rows) byConsent.get(row.consent_id)?.push({ number: Number(row.instruction_identification), id: row.id, status: row.status });
+  for (const payments of byConsent.values()) payments.sort((a, b) => a.number - b.number);
+  return byConsent;
 }
 
 function consentRequest(instruction: string, amount: string, dueAt: Date) {

@@ -2,7 +2,13 @@ import { EventType } from './event-types.js';
 
 /** The kinds of resource an event is about, as the SET's `http://openbanking.org.uk/rty` names them. */
 export type EventResourceType =
-  'account-access-consent' | 'domestic-payment-consent' | 'domestic-vrp-consent' | 'domestic-payment' | 'domestic-scheduled-payment' | 'domestic-vrp';
+  | 'account-access-consent'
+  | 'domestic-payment-consent'
+  | 'domestic-vrp-consent'
+  | 'domestic-payment'
+  | 'domestic-scheduled-payment'
+  | 'domestic-standing-order'
+  | 'domestic-vrp';
 
 /** Where each kind of resource lives below the API base path. */
 const RESOURCE_PATHS: Readonly<Record<EventResourceType, string>> = {
@@ -11,6 +17,7 @@ const RESOURCE_PATHS: Readonly<Record<EventResourceType, string>> = {
   'domestic-vrp-consent': '/pisp/domestic-vrp-consents',
   'domestic-payment': '/pisp/domestic-payments',
   'domestic-scheduled-payment': '/pisp/domestic-scheduled-payments',
+  'domestic-standing-order': '/pisp/domestic-standing-orders',
   'domestic-vrp': '/pisp/domestic-vrps',
 };
 

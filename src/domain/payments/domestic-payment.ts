@@ -1,4 +1,4 @@
-import type { EventDraft } from '../events/event-notification.js';
+import type { EventDraft, EventResourceType } from '../events/event-notification.js';
 import type { CustomerNotice } from '../mail/customer-notice.js';
 import type { TransferDraft } from '../ledger/ledger.js';
 import type { IdempotencyRecord } from './idempotency.js';
@@ -23,16 +23,36 @@ export type PaymentStatus = (typeof PaymentStatus)[keyof typeof PaymentStatus];
 export type PaymentRoute = 'internal' | 'external';
 
 /**
- * What kind of payment it is: a domestic payment (made once from its consent, which it consumes), a domestic scheduled
- * payment (ordered once from its consent, made on its execution date) or a domestic VRP (one of many under a mandate,
- * within its control parameters).
+ * What kind of payment it is (at most 20 characters): a domestic payment (made once from its consent, which it
+ * consumes), a domestic scheduled payment (ordered once from its consent, made on its execution date), a payment of a
+ * domestic standing order (one of the series its consent orders) or a domestic VRP (one of many under a mandate, within
+ * its control parameters).
  */
-export type PaymentKind = 'domestic' | 'domestic-scheduled' | 'domestic-vrp';
+export type PaymentKind = 'domestic' | 'domestic-scheduled' | 'standing-order' | 'domestic-vrp';
 
-/** The resource partners know a payment of each kind as (its events' `rty`, its path). */
-export function paymentResourceType(kind: PaymentKind): 'domestic-payment' | 'domestic-scheduled-payment' | 'domestic-vrp' {
-  if (kind === 'domestic-scheduled') return 'domestic-scheduled-payment';
-  return kind === 'domestic-vrp' ? 'domestic-vrp' : 'domestic-payment';
+/**
+ * The resource partners know a payment as (its events' `rty` and id): the payment itself, or for a payment of a
+ * standing order the standing order ({@link standingOrderIdOf} its consent).
+ */
+export function paymentResource(payment: Pick<DomesticPayment, 'id' | 'kind' | 'consentId'>): { type: EventResourceType; id: string } {
+  switch (payment.kind) {
+    case 'domestic-scheduled':
+      return { type: 'domestic-scheduled-payment', id: payment.id };
+    case 'standing-order':
+      return { type: 'domestic-standing-order', id: standingOrderIdOf(payment.consentId) };
+    case 'domestic-vrp':
+      return { type: 'domestic-vrp', id: payment.id };
+    case 'domestic':
+      return { type: 'domestic-payment', id: payment.id };
+  }
+}
+
+/**
+ * A standing order's id (`DomesticStandingOrderId`, `sto_…`): its consent's (`soc_…`) under its own prefix, since
+ * each standing order consent makes exactly one standing order.
+ */
+export function standingOrderIdOf(consentId: string): string {
+  return `sto_${consentId.slice(4)}`;
 }
 
 /** A payment: one ledger transfer (plus charges) from the customer's account, made under a consent. */

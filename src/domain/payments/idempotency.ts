@@ -6,7 +6,14 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 
 /** The POSTs that take an idempotency key; a key is scoped to the partner and the operation (at most 32 characters). */
 export type IdempotentOperation =
-  'domestic-payment-consent' | 'scheduled-payment-consent' | 'domestic-vrp-consent' | 'domestic-payment' | 'scheduled-payment' | 'domestic-vrp';
+  | 'domestic-payment-consent'
+  | 'scheduled-payment-consent'
+  | 'standing-order-consent'
+  | 'domestic-vrp-consent'
+  | 'domestic-payment'
+  | 'scheduled-payment'
+  | 'standing-order'
+  | 'domestic-vrp';
 
 /** What a partner's idempotency key created. */
 export interface IdempotencyRecord {

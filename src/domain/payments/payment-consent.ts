@@ -12,15 +12,17 @@ export interface PaymentConsentRequest {
 }
 
 /**
- * The kinds of single-payment consent: a domestic payment (made at once) and a domestic scheduled payment (made on its
- * `RequestedExecutionDateTime`). Both are authorised, used and stored alike.
+ * The kinds of single-use payment consent: a domestic payment (made at once), a domestic scheduled payment (made on its
+ * `RequestedExecutionDateTime`) and a domestic standing order (payments on its schedule). All are authorised, used
+ * (by one payment order) and stored alike.
  */
-export type PaymentConsentKind = 'domestic-payment' | 'domestic-scheduled-payment';
+export type PaymentConsentKind = 'domestic-payment' | 'domestic-scheduled-payment' | 'domestic-standing-order';
 
 /** The prefix of each kind's consent ids. */
-export const PAYMENT_CONSENT_ID_PREFIXES: Readonly<Record<PaymentConsentKind, 'pmc' | 'psc'>> = {
+export const PAYMENT_CONSENT_ID_PREFIXES: Readonly<Record<PaymentConsentKind, 'pmc' | 'psc' | 'soc'>> = {
   'domestic-payment': 'pmc',
   'domestic-scheduled-payment': 'psc',
+  'domestic-standing-order': 'soc',
 };
 
 /**

@@ -16,6 +16,7 @@ import {
   type PaymentConsentStore,
 } from './payment-consent.js';
 import { requestedExecutionOf } from './scheduled/requested-execution.js';
+import { readStandingOrderSchedule } from './standing-orders/standing-order-schedule.js';
 import { parseInitiation, type PaymentInstruction } from './payment-instruction.js';
 
 /** How long a customer has to authorise a payment consent when the partner sets no `CompletionDateTime`. */
@@ -40,7 +41,8 @@ export interface CreatedConsent {
  * state).
  * @throws IdempotencyKeyReused for the same key with another request; the initiation errors of
  *   {@link parseInitiation}; InvalidDate for a `CompletionDateTime` that is not in the future, or a scheduled
- *   payment's `RequestedExecutionDateTime` that is not ({@link requestedExecutionOf}).
+ *   payment's `RequestedExecutionDateTime` that is not ({@link requestedExecutionOf}); a standing order's schedule
+ *   errors ({@link readStandingOrderSchedule}). A standing order's charges are those of its first payment.
  */
 export async function createPaymentConsent(
   services: PaymentConsentServices,
@@ -51,8 +53,9 @@ export async function createPaymentConsent(
   kind: PaymentConsentKind = 'domestic-payment',
 ): Promise<CreatedConsent> {
   const { resource, replayed } = await createOnce(services.idempotency, services.consents, claim, now, (): DomesticPaymentConsent => {
-    const instruction = parseInitiation(request.Data.Initiation);
     if (kind === 'domestic-scheduled-payment') requestedExecutionOf(request.Data.Initiation, now);
+    if (kind === 'domestic-standing-order') readStandingOrderSchedule(request.Data.Initiation, now);
+    const instruction = instructionOfInitiation(kind, request.Data.Initiation);
     return {
       id: newId(PAYMENT_CONSENT_ID_PREFIXES[kind]),
       kind,
@@ -114,9 +117,25 @@ async function applyAuthorisationDeadline(store: PaymentConsentStore, consent: D
   return (await store.findById(consent.id)) ?? consent;
 }
 
-/** The validated meaning of a stored consent's `Initiation`. */
+/** The validated meaning of a stored consent's `Initiation` (a standing order's: its first payment). */
 export function instructionOf(consent: DomesticPaymentConsent): PaymentInstruction {
-  return parseInitiation(consent.request.Data.Initiation);
+  return instructionOfInitiation(consent.kind, consent.request.Data.Initiation);
+}
+
+/** What a standing order's payments carry as their reference when its `RemittanceInformation` gives none. */
+const STANDING_ORDER_REFERENCE = 'STANDING ORDER';
+
+/**
+ * The payment an `Initiation` of this kind of consent makes: a standing order's (`OBDomesticStandingOrder3`, which has
+ * no `InstructedAmount` or `EndToEndIdentification`) is read as its first payment.
+ */
+function instructionOfInitiation(kind: PaymentConsentKind, initiation: Readonly<Record<string, unknown>>): PaymentInstruction {
+  if (kind !== 'domestic-standing-order') return parseInitiation(initiation);
+  return parseInitiation({
+    ...initiation,
+    InstructedAmount: initiation.FirstPaymentAmount as object,
+    EndToEndIdentification: STANDING_ORDER_REFERENCE,
+  });
 }
 
 /**

@@ -18,6 +18,7 @@ import {
 import { findIdempotentReplay, idempotencyRecord, type IdempotencyClaim, type IdempotencyStore } from './idempotency.js';
 import type { DomesticPaymentConsent, PaymentConsentKind } from './payment-consent.js';
 import { storedExecutionOf } from './scheduled/requested-execution.js';
+import { readStandingOrderSchedule } from './standing-orders/standing-order-schedule.js';
 import { instructionOf } from './payment-consents.js';
 import { decidePayment, type PaymentDecision, type PaymentOrder } from './payment-decision.js';
 import type { PaymentInstruction } from './payment-instruction.js';
@@ -128,8 +129,8 @@ async function paymentExecution(
   const instruction = instructionOf(consent);
   const payee = await resolvePayee(services.accounts, instruction.creditor, instruction.currency);
   const idempotency = (payment: OrderedPayment) => idempotencyRecord(claim, payment.id, now);
-  if (consent.kind === 'domestic-scheduled-payment') {
-    const payment = orderedPayment(consent, instruction, payee, now, storedExecutionOf(consent.request.Data.Initiation));
+  const payment = orderedPayment(consent, instruction, payee, now);
+  if (consent.kind !== 'domestic-payment') {
     const pending: DomesticPayment = { ...payment, status: PaymentStatus.Pending, statusReason: null, settleAfter: null };
     return {
       payment,
@@ -140,7 +141,6 @@ async function paymentExecution(
       decide: () => pending,
     };
   }
-  const payment = orderedPayment(consent, instruction, payee, now, null);
   return {
     payment,
     idempotency: idempotency(payment),
@@ -190,20 +190,17 @@ async function replayOrRefuse(services: PaymentServices, consent: DomesticPaymen
 
 /**
  * The payment as ordered, before its outcome is decided: it goes to the payee's account here, or out through the
- * scheme; a scheduled payment is due at `dueAt`.
+ * scheme. A scheduled payment is due at its `RequestedExecutionDateTime`; a standing order's first payment (number 1,
+ * its `InstructionIdentification` here) at its `FirstPaymentDateTime`.
  */
-function orderedPayment(
-  consent: DomesticPaymentConsent,
-  instruction: PaymentInstruction,
-  payee: PayeeResolution,
-  now: Date,
-  dueAt: Date | null,
-): OrderedPayment {
+function orderedPayment(consent: DomesticPaymentConsent, instruction: PaymentInstruction, payee: PayeeResolution, now: Date): OrderedPayment {
+  const initiation = consent.request.Data.Initiation;
+  const { kind, dueAt, instructionIdentification } = orderOf(consent.kind, initiation);
   return {
     id: newId('pmt'),
-    kind: dueAt ? 'domestic-scheduled' : 'domestic',
+    kind,
     consentId: consent.id,
-    instructionIdentification: instructionIdentificationOf(consent.request.Data.Initiation),
+    instructionIdentification,
     instruction: null,
     clientId: consent.clientId,
     customerId: consent.customerId ?? '',
@@ -218,6 +215,21 @@ function orderedPayment(
     createdAt: now,
     statusUpdatedAt: now,
   };
+}
+
+/** What kind of payment a consent of this kind orders, when it is due and how it is identified under its consent. */
+function orderOf(
+  consentKind: DomesticPaymentConsent['kind'],
+  initiation: Readonly<Record<string, unknown>>,
+): Pick<OrderedPayment, 'kind' | 'dueAt' | 'instructionIdentification'> {
+  switch (consentKind) {
+    case 'domestic-payment':
+      return { kind: 'domestic', dueAt: null, instructionIdentification: instructionIdentificationOf(initiation) };
+    case 'domestic-scheduled-payment':
+      return { kind: 'domestic-scheduled', dueAt: storedExecutionOf(initiation), instructionIdentification: instructionIdentificationOf(initiation) };
+    case 'domestic-standing-order':
+      return { kind: 'standing-order', dueAt: readStandingOrderSchedule(initiation, null).first.dueAt, instructionIdentification: '1' };
+  }
 }
 
 /** Where a payment to this payee goes: to its account here (internal), or out through the scheme. */

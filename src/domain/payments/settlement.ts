@@ -2,7 +2,7 @@ import type { EventDraft } from '../events/event-notification.js';
 import { EventType } from '../events/event-types.js';
 import { newId } from '../ids.js';
 import type { TransferDraft } from '../ledger/ledger.js';
-import { PaymentStatus, paymentResourceType, type DomesticPayment, type PaymentStore, type SettlementResult } from './domestic-payment.js';
+import { PaymentStatus, paymentResource, type DomesticPayment, type PaymentStore, type SettlementResult } from './domestic-payment.js';
 import { clearingAccountId, externalAccountId, feeIncomeAccountId } from './payee.js';
 import type { PaymentAccount } from './payment-instruction.js';
 import type { StatusReason } from './risk-policy.js';
@@ -97,7 +97,7 @@ export function paymentUpdatedEvents(payment: DomesticPayment, now: Date): Event
   return [
     {
       clientId: payment.clientId,
-      resource: { type: paymentResourceType(payment.kind), id: payment.id },
+      resource: paymentResource(payment),
       events: [EventType.ResourceUpdate],
       interactionId: null,
       occurredAt: now,

@@ -3,6 +3,7 @@ import type { DomesticPayment } from '../../domain/payments/domestic-payment.js'
 import type { DomesticPaymentConsent } from '../../domain/payments/payment-consent.js';
 import type { PaymentAccount } from '../../domain/payments/payment-instruction.js';
 import type { StatusReason } from '../../domain/payments/risk-policy.js';
+import type { StandingOrder } from '../../domain/payments/standing-orders/standing-orders.js';
 import { presentAmount } from './amount.js';
 
 /**
@@ -69,11 +70,16 @@ export function presentPayment(payment: DomesticPayment, consent: DomesticPaymen
  * never reached the scheme: no status (`CANC` is not a payment-details status).
  */
 export function presentPaymentDetails(payment: DomesticPayment, self: string) {
-  if (payment.status === 'CANC') return { Data: { PaymentStatus: [] }, Links: { Self: self }, Meta: {} };
+  return presentPaymentsDetails([payment], self);
+}
+
+/** The scheme status of each of several payments (a standing order's) as `OBWritePaymentDetailsResponse1`; cancelled ones had none. */
+export function presentPaymentsDetails(payments: readonly DomesticPayment[], self: string) {
   return {
     Data: {
-      PaymentStatus: [
-        {
+      PaymentStatus: payments
+        .filter((payment) => payment.status !== 'CANC')
+        .map((payment) => ({
           PaymentTransactionId: payment.id,
           Status: payment.status,
           StatusUpdateDateTime: payment.statusUpdatedAt.toISOString(),
@@ -84,8 +90,28 @@ export function presentPaymentDetails(payment: DomesticPayment, self: string) {
               ? { StatusReason: payment.statusReason.code, StatusReasonDescription: payment.statusReason.description.slice(0, 256) }
               : {}),
           },
-        },
-      ],
+        })),
+    },
+    Links: { Self: self },
+    Meta: {},
+  };
+}
+
+/** A standing order as `OBWriteDomesticStandingOrderResponse6` (no `Risk`): its consent's `Initiation` and charges (per payment, those of the first). */
+export function presentStandingOrder(order: StandingOrder, self: string) {
+  const { consent } = order;
+  const refund = consent.request.Data.ReadRefundAccount === 'Yes' ? refundOf(consent.debtor) : {};
+  return {
+    Data: {
+      DomesticStandingOrderId: order.id,
+      ConsentId: consent.id,
+      CreationDateTime: order.createdAt.toISOString(),
+      Status: order.status,
+      StatusUpdateDateTime: order.statusUpdatedAt.toISOString(),
+      ...refund,
+      ...charges(consent.charges),
+      Initiation: consent.request.Data.Initiation,
+      ...debtorOf(consent.debtor),
     },
     Links: { Self: self },
     Meta: {},

@@ -3,7 +3,10 @@ import type { ColumnTypes, JsonDocument } from './column-types.js';
 
 export interface PaymentRow {
   id: string;
-  /** `domestic` (one per consent), `domestic-scheduled` (one per consent, run when due) or `domestic-vrp` (many under one mandate). */
+  /**
+   * `domestic` (one per consent), `domestic-scheduled` (one per consent, run when due), `standing-order` (a series per
+   * consent, numbered by `instruction_identification`, each run when due) or `domestic-vrp` (many under one mandate).
+   */
   kind: string;
   consentId: string;
   /** The partner's `InstructionIdentification`, unique per consent (null on domestic payments made before it was kept). */

@@ -97,15 +97,18 @@ function madePayment(row: RawConnection): ConnectionPayment['made'] {
 /** The initiation of a payment consent as the partner's request stored it (schema-valid when it was accepted). */
 interface StoredInitiation {
   readonly InstructedAmount?: { readonly Amount?: string; readonly Currency?: string };
+  /** A standing order's: its first payment. */
+  readonly FirstPaymentAmount?: { readonly Amount?: string; readonly Currency?: string };
   readonly CreditorAccount?: { readonly Name?: string; readonly Identification?: string };
 }
 
 /** What a payment consent asked to pay to whom: read from the partner's request as stored. */
 function requestedPayment(request: string): Omit<ConnectionPayment, 'made'> {
   const initiation = (JSON.parse(request) as { body?: { Data?: { Initiation?: StoredInitiation } } }).body?.Data?.Initiation ?? {};
+  const amount = initiation.InstructedAmount ?? initiation.FirstPaymentAmount;
   return {
-    amount: initiation.InstructedAmount?.Amount ?? '',
-    currency: initiation.InstructedAmount?.Currency ?? '',
+    amount: amount?.Amount ?? '',
+    currency: amount?.Currency ?? '',
     payee: initiation.CreditorAccount?.Name ?? initiation.CreditorAccount?.Identification ?? '',
   };
 }

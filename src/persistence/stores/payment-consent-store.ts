@@ -24,13 +24,20 @@ export const PAYMENT_CONSENT_KIND = 'domestic-payment';
 /** The `consent.kind` of domestic scheduled payment consents (the column holds 20 characters). */
 export const SCHEDULED_PAYMENT_CONSENT_KIND = 'scheduled-payment';
 
-/** The `consent.kind` of every single-payment consent, all kept by this store. */
-export const PAYMENT_CONSENT_KINDS = [PAYMENT_CONSENT_KIND, SCHEDULED_PAYMENT_CONSENT_KIND];
+/** The `consent.kind` of domestic standing order consents. */
+export const STANDING_ORDER_CONSENT_KIND = 'standing-order';
 
 const STORED_KINDS: Readonly<Record<PaymentConsentKind, string>> = {
   'domestic-payment': PAYMENT_CONSENT_KIND,
   'domestic-scheduled-payment': SCHEDULED_PAYMENT_CONSENT_KIND,
+  'domestic-standing-order': STANDING_ORDER_CONSENT_KIND,
 };
+
+/** The `consent.kind` of every single-use payment consent, all kept by this store. */
+export const PAYMENT_CONSENT_KINDS = Object.values(STORED_KINDS);
+
+/** `(?, ?, …)` for {@link PAYMENT_CONSENT_KINDS} in a statement. */
+export const PAYMENT_CONSENT_KIND_MARKS = `(${PAYMENT_CONSENT_KINDS.map(() => '?').join(', ')})`;
 
 /**
  * How the customer's and the partner's lists of consents group a `consent.kind`: every single-payment consent is a
@@ -85,7 +92,7 @@ export class TypeOrmPaymentConsentStore implements PaymentConsentStore {
        LEFT JOIN consent_account ca ON ca.consent_id = c.id
        LEFT JOIN account_identification di ON di.account_id = ca.account_id AND di.scheme_name <> 'UK.OBIE.PAN'
        ${APP_STANDING_JOIN('c.client_id')}
-       WHERE ${condition} AND c.kind IN (?, ?)
+       WHERE ${condition} AND c.kind IN ${PAYMENT_CONSENT_KIND_MARKS}
        ORDER BY di.scheme_name LIMIT 1`,
       [value, ...PAYMENT_CONSENT_KINDS],
     );
@@ -178,7 +185,7 @@ function fromRaw(row: RawPaymentConsent): DomesticPaymentConsent {
   const createdAt = readSqlTime(row.created_at);
   return {
     id: row.id,
-    kind: row.kind === SCHEDULED_PAYMENT_CONSENT_KIND ? 'domestic-scheduled-payment' : 'domestic-payment',
+    kind: (Object.keys(STORED_KINDS) as PaymentConsentKind[]).find((kind) => STORED_KINDS[kind] === row.kind) ?? 'domestic-payment',
     clientId: row.client_id,
     status: row.status as ConsentStatus,
     statusReason: row.status_reason_code ? { code: row.status_reason_code, description: row.status_reason_description ?? '' } : null,

@@ -1,15 +1,22 @@
 // Proves on the database under test (SQLite, or MySQL/MariaDB with TEST_DATABASE_URL) that the scheduler runs each due
 // scheduled payment exactly once: not before it is due; through the one payment decision (a payment the account cannot
 // pay is rejected AM04 and moves nothing, and the next still runs); with the partner told in the same transaction; by
-// two processes at once over 500 due payments (each run once between them); and across a process killed with SIGKILL
-// in the middle of 500 (after the restart each is run once, none lost). The ledger invariants hold after each.
+// two processes at once over 500 due payments and 100 standing orders whose payments fall due as the ones before run
+// (each payment of each series run once between them); and across a process killed with SIGKILL in the middle of 500
+// (after the restart each is run once, none lost). The ledger invariants hold after each.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { after, before, test } from 'node:test';
 import { testEventOutbox } from '../../../test/support/event-outbox.js';
 import { assertLedgerInvariants } from '../../../test/support/ledger-invariants.js';
-import { schedulerServices, scheduledOutcomes, storeScheduledPayments } from '../../../test/support/scheduled-payments.js';
+import {
+  schedulerServices,
+  scheduledOutcomes,
+  standingOrderPayments,
+  storeScheduledPayments,
+  storeStandingOrders,
+} from '../../../test/support/scheduled-payments.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { runDueScheduledPayments, type SchedulerServices } from '../../domain/payments/scheduled/run-due-payments.js';
 import { buildSandboxSeed } from '../../sandbox/sandbox-seed.js';
@@ -98,14 +105,15 @@ test('a due payment the account cannot pay → RJCT AM04, nothing moved, the par
   await assertLedgerInvariants(database.dataSource);
 });
 
-test('two scheduler processes at once over 500 due payments → each run exactly once between them: 500 ACSC, one transfer and one event each', async () => {
+test('two scheduler processes at once over 500 due payments and 100 standing orders of 3 daily payments → each payment run exactly once between them', async () => {
   const ids = await storeScheduledPayments(database, 500, '1.00', secondsFromNow(-1));
+  const orders = await storeStandingOrders(database, 100, '2.00', secondsFromNow(-3 * 86_400), 3);
   const bobBefore = await balanceOf('acc_bob_current');
   const schedulers = await Promise.all([startScheduler(20), startScheduler(20)]);
   for (const { child } of schedulers) child.stdin?.end('go\n');
   await Promise.all(schedulers.map(({ exited }) => exited));
   const ran = schedulers.map(({ output }) => (JSON.parse(output().trim().split('\n').at(-1) ?? '{}') as { ran: number }).ran);
-  assert.equal(ran[0]! + ran[1]!, 500, `ran ${ran.join(' + ')}`);
+  assert.equal(ran[0]! + ran[1]! + (await runAll(new Date())), 500 + 300, `ran ${ran.join(' + ')}`);
   const outcomes = await scheduledOutcomes(database, ids);
   assert.deepEqual(outcomes.statuses, { ACSC: 500 });
   assert.ok(
@@ -116,7 +124,24 @@ test('two scheduler processes at once over 500 due payments → each run exactly
     outcomes.eventsPerPayment.every((count) => count === 1),
     'one resource-update per payment',
   );
-  assert.equal(await balanceOf('acc_bob_current'), bobBefore + 500n * 100n);
+  const series = await standingOrderPayments(database, orders);
+  for (const [consentId, payments] of series) {
+    assert.deepEqual(
+      payments.map((payment) => [payment.number, payment.status]),
+      [
+        [1, 'ACSC'],
+        [2, 'ACSC'],
+        [3, 'ACSC'],
+      ],
+      consentId,
+    );
+  }
+  const orderPaymentIds = [...series.values()].flat().map((payment) => payment.id);
+  assert.ok(
+    (await scheduledOutcomes(database, orderPaymentIds)).transfersPerPayment.every((count) => count === 1),
+    'one transfer per standing-order payment',
+  );
+  assert.equal(await balanceOf('acc_bob_current'), bobBefore + 500n * 100n + 300n * 200n);
   await assertLedgerInvariants(database.dataSource);
 });
 

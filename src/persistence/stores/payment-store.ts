@@ -17,7 +17,7 @@ import type { PaymentRow } from '../entities/payment.entity.js';
 import { isDuplicateKeyError, isStorableId, sqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
 import { lockAccounts, postTransfersToLocked, postTransfersWithin } from './ledger-store.js';
-import { PAYMENT_CONSENT_KINDS } from './payment-consent-store.js';
+import { PAYMENT_CONSENT_KIND_MARKS, PAYMENT_CONSENT_KINDS } from './payment-consent-store.js';
 import { VRP_CONSENT_KIND } from './vrp-consent-store.js';
 import type { EventOutboxWriter } from './event-outbox-writer.js';
 import { appendCustomerMailWithin } from './customer-mail-writer.js';
@@ -87,7 +87,7 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
   private async useConsent(manager: EntityManager, { payment, consentUse }: PaymentExecution): Promise<bigint[]> {
     if (consentUse.kind === 'consume') {
       const consumed = await manager.queryRunner?.query(
-        `UPDATE consent SET status = 'COND', status_updated_at = ? WHERE id = ? AND kind IN (?, ?) AND status = 'AUTH'`,
+        `UPDATE consent SET status = 'COND', status_updated_at = ? WHERE id = ? AND kind IN ${PAYMENT_CONSENT_KIND_MARKS} AND status = 'AUTH'`,
         [this.time(payment.createdAt), payment.consentId, ...PAYMENT_CONSENT_KINDS],
         true,
       );
@@ -276,6 +276,7 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
           statusUpdatedAt: at,
         },
       );
+      if (run.next) await this.insertPayment(manager, run.next);
       await this.outbox.appendWithin(manager, run.events, at);
       return true;
     });

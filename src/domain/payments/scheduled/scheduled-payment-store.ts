@@ -7,6 +7,8 @@ export interface DueRun extends Pick<PaymentExecution, 'transfers' | 'riskWindow
   readonly payment: OrderedPayment;
   /** `resource-update` to the partner, written with the outcome. */
   readonly events: readonly EventDraft[];
+  /** A standing order's next payment (`PDNG`), stored with this one's outcome; null when there is none. */
+  readonly next: DomesticPayment | null;
 }
 
 /** Persistence of the scheduler's queue: the `PDNG` payments by due time. */
@@ -17,7 +19,7 @@ export interface ScheduledPaymentStore {
    * Runs one due payment exactly once, in one transaction: claims its row while it is still `PDNG` (on MySQL with
    * `FOR UPDATE SKIP LOCKED`: a row another process is running is skipped at once; on SQLite by taking the write lock
    * with a conditional update), locks the customer and the accounts, reads the facts, asks `decide`, posts the
-   * transfers unless rejected, stores the outcome and writes the events. A crash before the commit leaves the payment
+   * transfers unless rejected, stores the outcome and the next payment of a standing order, and writes the events. A crash before the commit leaves the payment
    * `PDNG` for the next run; nothing is half done.
    * @returns false, writing nothing, when the payment is no longer pending or another process is running it.
    */

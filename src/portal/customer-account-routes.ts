@@ -20,7 +20,8 @@ import { checkCustomerLoginForm } from '../web/login-form.js';
 import { renderMessagePage } from '../web/message-page.js';
 import { pageFailure } from '../web/page-errors.js';
 import { servePages } from '../web/page-routes.js';
-import { activeConnectionView, activeMandateView, endedConnectionView } from './connection-views.js';
+import { activeConnectionView, activeMandateView, endedConnectionView, upcomingPaymentView } from './connection-views.js';
+import { cancelUpcomingPayment, listUpcomingPayments, type UpcomingPaymentStore } from '../domain/payments/scheduled/upcoming-payments.js';
 import type { SessionCookies } from './session-cookies.js';
 import { renderAccountLoginPage, renderConnectionsPage, renderCustomerMailboxPage } from './views/account-pages.js';
 
@@ -31,8 +32,8 @@ export interface CustomerAccountDependencies {
   readonly consents: ConsentStore;
   readonly vrpConsents: VrpConsentStore;
   readonly connections: ConnectionStore;
-  /** The payments made under mandates, for what each one has used. */
-  readonly payments: Pick<PaymentStore, 'sumMandateUsage' | 'listByConsent'>;
+  /** The payments made under mandates, for what each one has used; the payments to come, which the customer may cancel. */
+  readonly payments: Pick<PaymentStore, 'sumMandateUsage' | 'listByConsent'> & UpcomingPaymentStore;
   readonly grants: GrantRevoker;
   /** The bank's mail, for the customers' sandbox mailbox. */
   readonly mail: MailOutbox;
@@ -52,6 +53,7 @@ const NOTICES: Readonly<Record<string, string>> = {
   revoked: 'Done: that app can no longer see your accounts. Its access ended at once.',
   'account-removed': 'Done: that account is no longer shared with the app. The other accounts still are.',
   'mandate-cancelled': 'Done: that app can no longer make payments from your account. The mandate ended at once.',
+  'payment-cancelled': 'Done: that payment will not be made. The app that set it up has been told.',
   'logged-out': 'You are logged out.',
 };
 
@@ -162,11 +164,26 @@ export function createCustomerAccountRoutes(dependencies: CustomerAccountDepende
     }),
   );
 
+  router.post(
+    '/payments/:paymentId/cancel',
+    forms,
+    withCustomer(async (ctx, customer, csrf) => {
+      await act(
+        ctx,
+        customer,
+        csrf,
+        () => cancelUpcomingPayment(dependencies.payments, customer.id, pathParam(ctx, 'paymentId'), new Date()),
+        'payment-cancelled',
+      );
+    }),
+  );
+
   /** A change the customer asked for; a refusal is shown on the connections page. */
   async function act(ctx: Context, customer: Customer, csrf: string, action: () => Promise<void>, done: string): Promise<void> {
     try {
       await action();
-      logger.info({ customerId: customer.id, consentId: pathParam(ctx, 'consentId'), action: done }, 'customer changed a connection');
+      const target = pathParam(ctx, 'consentId') || pathParam(ctx, 'paymentId');
+      logger.info({ customerId: customer.id, target, action: done }, 'customer changed a connection');
       redirect(ctx, `/account?notice=${done}`);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
@@ -176,9 +193,10 @@ export function createCustomerAccountRoutes(dependencies: CustomerAccountDepende
 
   async function connectionsPage(customer: Customer, csrf: string, extra: { notice?: string; error?: string }): Promise<string> {
     await dependencies.flushCalls();
-    const [connections, accounts] = await Promise.all([
+    const [connections, accounts, upcoming] = await Promise.all([
       listCustomerConnections(dependencies.connections, customer.id, new Date()),
       dependencies.accounts.listByCustomer(customer.id),
+      listUpcomingPayments(dependencies.payments, customer.id),
     ]);
     const byId = new Map(accounts.map((account) => [account.id, account]));
     const now = new Date();
@@ -191,6 +209,7 @@ export function createCustomerAccountRoutes(dependencies: CustomerAccountDepende
       customerName: customer.displayName,
       csrf,
       sandbox: dependencies.sandbox,
+      upcoming: upcoming.map(upcomingPaymentView),
       active: connections.active.map((connection) => activeConnectionView(connection, byId)),
       mandates,
       ended: connections.ended.map((connection) => endedConnectionView(connection, byId)),

@@ -3,13 +3,16 @@
 // The consent names a future RequestedExecutionDateTime (a past one is refused U003); the customer approves it on the
 // payment page, which says when it is paid; the payment is ordered PDNG and moves nothing until the scheduler runs it
 // when due, then moves money once through the ledger (a payee here ACSC at once; elsewhere ACSP, then settled), or is
-// rejected AM04 when the account cannot pay it; the partner hears of each change (resource-update).
+// rejected AM04 when the account cannot pay it; the customer sees it at /account and can cancel it before its date (CANC);
+// the partner hears of each change (resource-update).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { formatAmount } from '../../src/domain/money.js';
 import { bookedBalance, bookedBalances } from '../support/account-balances.js';
 import { authorisePayment, openPaymentPage } from '../support/authorise-payment.js';
+import { CustomerBrowser } from '../support/customer-browser.js';
 import { assertLedgerInvariants } from '../support/ledger-invariants.js';
+import { csrfOf } from '../support/portal-client.js';
 import {
   ACCOUNTS,
   assertRefusal,
@@ -205,6 +208,52 @@ describe('scheduled payments journey', () => {
     assert.deepEqual(await eventsAbout(paymentId), ['UK.OBIE.Resource-Update']);
     const details = await get(`${PAYMENTS}/${paymentId}/payment-details`);
     assert.deepEqual([details.body.Data.PaymentStatus[0].Status, details.body.Data.PaymentStatus[0].StatusDetail.StatusReason], ['RJCT', 'AM04']);
+  });
+
+  test('alice sees the payment to come at /account and cancels it → CANC for the partner (a resource-update), never made; bob cannot cancel it, nor can she again', async () => {
+    const executeAt = inDays(20);
+    const request = scheduledConsentRequest('42.00', ACCOUNTS.bobCurrent, executeAt);
+    const { consentId, accessToken } = await authorisedConsent(request, 'alice', 'acc_alice_current');
+    const made = await partner.signedPost(accessToken, PAYMENTS, scheduledPaymentRequest(consentId, request));
+    const paymentId = made.body.Data.DomesticScheduledPaymentId as string;
+    const loggedIn = async (username: string, password: string) => {
+      const browser = new CustomerBrowser(server.issuer);
+      const form = await browser.follow('/account', 'never:');
+      await browser.follow('/account/login', 'never:', { form: { csrf: csrfOf(form.html, '/account/login'), username, password } });
+      return browser;
+    };
+    const cancel = async (browser: CustomerBrowser) => {
+      const page = await browser.follow('/account', 'never:');
+      return browser.follow(`/account/payments/${paymentId}/cancel`, 'never:', { form: { csrf: csrfOf(page.html, '/account/logout') } });
+    };
+    const bob = await loggedIn('bob', 'bob-sandbox-2');
+    const refused = await cancel(bob);
+    assert.equal(refused.status, 400);
+    assert.match(refused.html, /There is no such payment to cancel/);
+    const alice = await loggedIn('alice', 'alice-sandbox-1');
+    const listed = await alice.follow('/account', 'never:');
+    assert.match(listed.html, /<h2 id="upcoming-heading">Payments to come<\/h2>/);
+    assert.match(
+      listed.html,
+      new RegExp(`<td>Scheduled payment</td><td>£42.00</td><td>Sort code 99-03-01, account 41873205</td><td>Pay Pal of Mine</td>`),
+    );
+    assert.match(listed.html, new RegExp(`action="/account/payments/${paymentId}/cancel"`));
+    const done = await cancel(alice);
+    assert.equal(done.status, 200);
+    assert.match(done.html, /Done: that payment will not be made/);
+    assert.doesNotMatch(done.html, new RegExp(`/account/payments/${paymentId}/cancel`));
+    const payment = await get(`${PAYMENTS}/${paymentId}`);
+    assert.equal(payment.body.Data.Status, 'CANC');
+    assert.equal(payment.body.Data.ExpectedExecutionDateTime, undefined);
+    assert.deepEqual((await get(`${PAYMENTS}/${paymentId}/payment-details`)).body.Data.PaymentStatus, []);
+    assert.deepEqual(await eventsAbout(paymentId), ['UK.OBIE.Resource-Update']);
+    const before = await bookedBalance(server.database.dataSource, 'acc_bob_current');
+    await server.instance.jobs.runScheduledPayments(inDays(21));
+    assert.equal((await get(`${PAYMENTS}/${paymentId}`)).body.Data.Status, 'CANC');
+    assert.equal(await bookedBalance(server.database.dataSource, 'acc_bob_current'), before);
+    const again = await cancel(alice);
+    assert.equal(again.status, 400);
+    assert.match(again.html, /can no longer be cancelled/);
   });
 
   test('RequestedExecutionDateTime now or in the past → 400 U003 naming it; nothing created', async () => {

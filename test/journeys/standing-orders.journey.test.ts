@@ -10,7 +10,9 @@ import { after, before, describe, test } from 'node:test';
 import { formatAmount } from '../../src/domain/money.js';
 import { bookedBalance, bookedBalances } from '../support/account-balances.js';
 import { authorisePayment, openPaymentPage } from '../support/authorise-payment.js';
+import { CustomerBrowser } from '../support/customer-browser.js';
 import { assertLedgerInvariants } from '../support/ledger-invariants.js';
+import { csrfOf } from '../support/portal-client.js';
 import { ACCOUNTS, assertRefusal, PISP, registerPaymentPartner, type PaymentPartner, type PisResponse } from '../support/payment-partner.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -200,6 +202,37 @@ describe('standing orders journey', () => {
     assert.equal(after.acc_dave_current, (before.acc_dave_current ?? 0n) + 300n, 'only the first and the last moved money');
     assert.equal((await get(`${ORDERS}/${orderId}`)).body.Data.Status, 'INCO');
     await assertLedgerInvariants(dataSource);
+  });
+
+  test('alice cancels the standing order at /account after its first payment → CANC for the partner, no later payment made', async () => {
+    const first = inDays(4);
+    const request = standingOrderConsentRequest(first, { NumberOfPayments: '6', FinalPaymentAmount: undefined });
+    const created = await createConsent(request);
+    const consentId = created.body.Data.ConsentId as string;
+    const { accessToken } = await authorisePayment(server, partner, consentId, { username: 'alice', debtorAccountId: 'acc_alice_current' });
+    const orderId = (await partner.signedPost(accessToken, ORDERS, standingOrderRequest(consentId, request))).body.Data
+      .DomesticStandingOrderId as string;
+    assert.equal(await runScheduler(new Date(first.getTime() + 1000)), 1);
+    const browser = new CustomerBrowser(server.issuer);
+    const form = await browser.follow('/account', 'never:');
+    const page = await browser.follow('/account/login', 'never:', {
+      form: { csrf: csrfOf(form.html, '/account/login'), username: 'alice', password: 'alice-sandbox-1' },
+    });
+    const [, nextPaymentId = ''] = /action="\/account\/payments\/(pmt_[^"/]+)\/cancel"[^]*?Cancel the standing order/.exec(page.html) ?? [];
+    assert.match(page.html, /<td>Standing order \(next payment\)<\/td><td>£50\.00<\/td>/);
+    const done = await browser.follow(`/account/payments/${nextPaymentId}/cancel`, 'never:', {
+      form: { csrf: csrfOf(page.html, '/account/logout') },
+    });
+    assert.match(done.html, /Done: that payment will not be made/);
+    const order = await get(`${ORDERS}/${orderId}`);
+    assert.equal(order.body.Data.Status, 'CANC');
+    assert.equal(await runScheduler(inDays(400)), 0);
+    const details = await get(`${ORDERS}/${orderId}/payment-details`);
+    assert.deepEqual(
+      details.body.Data.PaymentStatus.map((status: { Status: string }) => status.Status),
+      ['ACSC'],
+    );
+    assert.equal(await eventsAbout(orderId), 2, 'the first payment, and the cancellation');
   });
 
   test('refusals: an unsupported frequency → 400 U025; a final amount without an end → U005; a first payment in the past → U003; unknown ids → U011', async () => {

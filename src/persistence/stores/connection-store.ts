@@ -47,7 +47,7 @@ export class SqlConnectionStore implements ConnectionStore {
        FROM consent c
        LEFT JOIN software s ON s.client_id = c.client_id
        LEFT JOIN partner p ON p.id = s.partner_id
-       LEFT JOIN payment pm ON pm.consent_id = c.id AND c.kind = 'domestic-payment'
+       LEFT JOIN payment pm ON pm.consent_id = c.id AND c.kind IN ('domestic-payment', 'scheduled-payment')
        WHERE c.customer_id = ? AND c.authorised_at IS NOT NULL
        ORDER BY c.created_at DESC
        LIMIT 500`,

@@ -12,6 +12,8 @@ import type {
 import type { FundsReader } from '../../domain/payments/payment-consents.js';
 import type { RiskFacts } from '../../domain/payments/risk-policy.js';
 import type { DueRun, ScheduledPaymentStore } from '../../domain/payments/scheduled/scheduled-payment-store.js';
+import type { UpcomingPayment, UpcomingPaymentStore } from '../../domain/payments/scheduled/upcoming-payments.js';
+import type { EventDraft } from '../../domain/events/event-notification.js';
 import type { Dialect } from '../entities/column-types.js';
 import type { PaymentRow } from '../entities/payment.entity.js';
 import { isDuplicateKeyError, isStorableId, sqlTime } from '../sql.js';
@@ -37,7 +39,7 @@ class ConsentNoLongerAuthorised extends Error {}
  * transaction that moves money: idempotency key → consent (consumed, or a VRP mandate locked) → customer → accounts (by id, in one statement). The
  * store reports facts read under those locks; the domain decides the outcome.
  */
-export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore, FundsReader {
+export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore, UpcomingPaymentStore, FundsReader {
   constructor(
     private readonly dataSource: DataSource,
     private readonly dialect: Dialect,
@@ -302,6 +304,34 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
       true,
     );
     return Boolean(claimed?.affected);
+  }
+
+  async listUpcoming(customerId: string, limit: number): Promise<UpcomingPayment[]> {
+    if (!isStorableId(customerId)) return [];
+    const rows = await this.dataSource
+      .getRepository<PaymentRow>('Payment')
+      .find({ where: { customerId, status: 'PDNG' }, order: { dueAt: 'ASC', id: 'ASC' }, take: limit });
+    const names = new Map<string, string>();
+    const clientIds = [...new Set(rows.map((row) => row.clientId))];
+    if (clientIds.length > 0) {
+      const apps = await this.dataSource.query<Array<{ client_id: string; name: string }>>(
+        `SELECT client_id, name FROM software WHERE client_id IN (${clientIds.map(() => '?').join(', ')})`,
+        clientIds,
+      );
+      for (const app of apps) names.set(app.client_id, app.name);
+    }
+    return rows.map((row) => ({ payment: toPayment(row), appName: names.get(row.clientId) ?? null }));
+  }
+
+  async cancelPending(paymentId: string, events: readonly EventDraft[], at: Date): Promise<boolean> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const updated = await manager
+        .getRepository<PaymentRow>('Payment')
+        .update({ id: paymentId, status: 'PDNG' }, { status: 'CANC', statusUpdatedAt: at });
+      if (!updated.affected) return false;
+      await this.outbox.appendWithin(manager, events, at);
+      return true;
+    });
   }
 
   async readFunds(accountId: string): Promise<AccountFunds | null> {

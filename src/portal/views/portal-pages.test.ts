@@ -175,11 +175,22 @@ describe('portal pages', () => {
     assert.doesNotMatch(page, /href="javascript:/);
   });
 
-  test('connected apps with an app and partner named with markup → text; every form carries the token', () => {
+  test('connected apps with an app and partner named with markup → text; every form carries the token; a payment to come has its cancel form', () => {
     const page = renderConnectionsPage({
       customerName: 'Alice',
       csrf: 'token-456',
       sandbox: true,
+      upcoming: [
+        {
+          paymentId: 'pmt_1',
+          kind: 'Scheduled payment',
+          appName: EVIL,
+          amount: '£12.00',
+          payee: 'Sort code 99-03-01, account 41873205',
+          dueOn: '5 January 2027 at 09:00',
+          cancelLabel: 'Cancel this payment',
+        },
+      ],
       active: [
         {
           consentId: 'aac_1',
@@ -200,6 +211,8 @@ describe('portal pages', () => {
     });
     assertNoInjectedMarkup(page);
     assertEveryFormHasToken(page, 'token-456');
+    assert.match(page, /<td>5 January 2027 at 09:00<\/td><td>Scheduled payment<\/td><td>£12.00<\/td>/);
+    assert.match(page, /action="\/account\/payments\/pmt_1\/cancel"/);
   });
 
   test('connected apps with a VRP mandate whose app, payee and reference carry markup → text; its usage (limits used and left, the payments) as text; every form carries the token', () => {
@@ -217,7 +230,15 @@ describe('portal pages', () => {
       lastUsed: null,
       usage: { periods: ['£0.00 of £100.00 used from 1 December 2026 to 31 December 2026; £100.00 left'], payments: [] },
     };
-    const page = renderConnectionsPage({ customerName: 'Alice', csrf: 'token-456', sandbox: true, active: [], mandates: [mandate], ended: [] });
+    const page = renderConnectionsPage({
+      customerName: 'Alice',
+      csrf: 'token-456',
+      sandbox: true,
+      upcoming: [],
+      active: [],
+      mandates: [mandate],
+      ended: [],
+    });
     assertNoInjectedMarkup(page);
     assertEveryFormHasToken(page, 'token-456');
     assert.match(page, /Up to £100.00 per month, counted from 1 December 2026/);
@@ -228,6 +249,7 @@ describe('portal pages', () => {
       customerName: 'Alice',
       csrf: 'token-456',
       sandbox: true,
+      upcoming: [],
       active: [],
       mandates: [{ ...mandate, usage: { periods: [EVIL], payments: [{ date: EVIL, amount: '£5.00', outcome: EVIL }] } }],
       ended: [],

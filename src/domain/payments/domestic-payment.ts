@@ -160,7 +160,7 @@ export interface PaymentStore {
   sumMandateUsage(consentId: string, windows: readonly PeriodWindow[]): Promise<bigint[]>;
   /** The payments made under a consent, newest first, at most `limit`. */
   listByConsent(consentId: string, limit: number): Promise<DomesticPayment[]>;
-  /** Whether the customer has paid this payee before (a payment not rejected). */
+  /** Whether the customer has paid this payee before (a payment that moved money: not rejected, pending or cancelled). */
   hasPaidPayee(customerId: string, creditorIdentification: string): Promise<boolean>;
   /** External payments in `ACSP` due for settlement at `now`, oldest first. */
   listDueForSettlement(now: Date, limit: number): Promise<DomesticPayment[]>;

@@ -82,10 +82,12 @@ test('a scheduled payment before its time → left PDNG; once due → ACSC, Bob 
   const bobBefore = await balanceOf('acc_bob_current');
   assert.equal(await runAll(new Date()), 0);
   assert.deepEqual((await scheduledOutcomes(database, [paymentId])).statuses, { PDNG: 1 });
+  assert.equal(await payments.hasPaidPayee('cus_sandbox_alice', '99030141873205'), false, 'a payment not made yet is no payment to that payee');
   assert.equal(await runAll(secondsFromNow(7200)), 1);
   assert.deepEqual(await scheduledOutcomes(database, [paymentId]), { statuses: { ACSC: 1 }, transfersPerPayment: [1], eventsPerPayment: [1] });
   assert.equal(await balanceOf('acc_bob_current'), bobBefore + 1234n);
   assert.equal(await runAll(secondsFromNow(7200)), 0, 'a payment run is never run again');
+  assert.equal(await payments.hasPaidPayee('cus_sandbox_alice', '99030141873205'), true);
   await assertLedgerInvariants(database.dataSource);
 });
 

@@ -223,7 +223,7 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
   async hasPaidPayee(customerId: string, creditorIdentification: string): Promise<boolean> {
     if (!isStorableId(creditorIdentification)) return false;
     const rows: unknown[] = await this.dataSource.query(
-      `SELECT 1 AS paid FROM payment WHERE customer_id = ? AND creditor_identification = ? AND status <> 'RJCT' LIMIT 1`,
+      `SELECT 1 AS paid FROM payment WHERE customer_id = ? AND creditor_identification = ? AND status NOT IN ${UNPAID} LIMIT 1`,
       [customerId, creditorIdentification],
     );
     return rows.length > 0;

@@ -37,6 +37,14 @@ const SCHEMAS: Readonly<Record<string, readonly string[]>> = {
     'OBWriteDomesticConsentResponse5',
     'OBWriteDomestic2',
     'OBWriteDomesticResponse5',
+    'OBWriteDomesticScheduledConsent4',
+    'OBWriteDomesticScheduledConsentResponse5',
+    'OBWriteDomesticScheduled2',
+    'OBWriteDomesticScheduledResponse5',
+    'OBWriteDomesticStandingOrderConsent5',
+    'OBWriteDomesticStandingOrderConsentResponse6',
+    'OBWriteDomesticStandingOrder3',
+    'OBWriteDomesticStandingOrderResponse6',
     'OBWriteFundsConfirmationResponse1',
     'OBWritePaymentDetailsResponse1',
     'OBWriteInternationalConsent5',
@@ -133,6 +141,9 @@ function convert(node: Json, root: string, refs: Set<string>, where: string): Js
       out[key] = value.map((sub, i) => convert(sub, root, refs, `${at}/${i}`));
     } else if (SUBSCHEMAS.has(key)) {
       out[key] = Array.isArray(value) ? value.map((sub, i) => convert(sub, root, refs, `${at}/${i}`)) : convert(value, root, refs, at);
+    } else if (key === 'enum' && Array.isArray(value)) {
+      // The spec lists some values twice (`OBFrequency6Code` has `WEEK` twice); draft-07 requires them unique.
+      out[key] = value.filter((item, index) => value.indexOf(item) === index);
     } else if (PLAIN_KEYWORDS.has(key)) {
       out[key] = value;
     } else if (!OPENAPI_ANNOTATIONS.has(key) && !key.startsWith('x-')) {

@@ -69,6 +69,7 @@ import { SqlAppEventHistory } from './persistence/stores/app-event-history-store
 import { SqlTestEventStore } from './persistence/stores/test-event-store.js';
 import { settleDuePayments } from './domain/payments/settlement.js';
 import { FX_CONTRACT_SECRET_PURPOSE, fxContractVerifier } from './domain/payments/international/fx-contracts.js';
+import { runDueScheduledPayments, type SchedulerRun } from './domain/payments/scheduled/run-due-payments.js';
 import { expireDueConsents } from './domain/consents/account-access-consents.js';
 import { expireDueVrpConsents } from './domain/payments/vrp/vrp-consents.js';
 import { expireDueFundsConfirmationConsents } from './domain/funds-confirmations/funds-confirmation-consents.js';
@@ -104,6 +105,8 @@ export interface OpenTeller {
 export interface BackgroundJobs {
   /** Settles or rejects the payments to other banks whose settlement time has come (the sandbox payment scheme). */
   settlePayments(now: Date): Promise<{ settled: number; rejected: number }>;
+  /** Runs the scheduled payments due at `now`, each exactly once whatever the number of processes (a batch per run). */
+  runScheduledPayments(now: Date): Promise<SchedulerRun>;
   /**
    * Expires the account-access consents whose expiry and the VRP consents whose `ValidToDateTime` has passed (partners
    * hear of it); returns how many it looked at.
@@ -397,6 +400,18 @@ export async function createOpenTeller(config: Config, database: Database, logge
   };
   const jobs: BackgroundJobs = {
     settlePayments: (now) => settleDuePayments(payments, sandboxSchemeAnswer, now),
+    runScheduledPayments: (now) =>
+      runDueScheduledPayments(
+        {
+          scheduled: payments,
+          consents: paymentConsents,
+          accounts,
+          risk: config.payments.risk,
+          settlementDelayMs: config.payments.settlementDelayMs,
+          fees: config.payments.fees,
+        },
+        now,
+      ),
     deliverEvents: (now) => deliverDueEvents(pushWorker, now),
     startEventPushing: () => startEventPushing(new EventPushPipeline(pushWorker), { intervalMs: EVENT_PUSH_INTERVAL_MS, logger }),
     expireConsents: async (now) =>

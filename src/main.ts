@@ -19,6 +19,8 @@ import { repeat, type Repeating } from './scheduling/repeat.js';
 const PURGE_INTERVAL_MS = 10 * 60_000;
 const SETTLEMENT_INTERVAL_MS = 2_000;
 const EXPIRY_INTERVAL_MS = 30_000;
+/** How often a process looks for due scheduled payments (and at once again while a run leaves more due). */
+const SCHEDULER_INTERVAL_MS = 1_000;
 /**
  * How long shutdown waits for the event pushes in flight (a partner may take up to the 10 s request timeout): less
  * than the 10 s after which the process exits anyway, so that their results are recorded and the database closed
@@ -141,6 +143,7 @@ async function listen(server: Server, config: Config): Promise<void> {
  * - event pushes, in the sandbox and in production: a pipeline that claims due events as its slots free (looking for
  *   new ones every 200 ms) and records results in batches (`startEventPushing`);
  * - consent expiry: every 30 s;
+ * - scheduled payments, in the sandbox and in production: every 1 s, and at once again while more are due;
  * - the settlement of the sandbox payment scheme, sandbox only: every 2 s. Production has no scheme connection yet, so
  *   payments to other banks stay `ACSP` there.
  */
@@ -154,6 +157,15 @@ function startWorkers(config: Config, jobs: BackgroundJobs, logger: Logger): { w
         return false;
       },
       warn('consent expiry'),
+    ),
+    repeat(
+      SCHEDULER_INTERVAL_MS,
+      async () => {
+        const run = await jobs.runScheduledPayments(new Date());
+        if (run.ran > 0) logger.info({ ran: run.ran }, 'scheduled payments run');
+        return run.moreDue;
+      },
+      warn('scheduler'),
     ),
   ];
   if (config.mode === 'sandbox') {

@@ -25,6 +25,11 @@ export class FieldMissing extends DomainError {
   readonly code = 'FieldMissing';
 }
 
+/** A field sent in a combination that does not allow it (OBIE U005). */
+export class FieldUnexpected extends DomainError {
+  readonly code = 'FieldUnexpected';
+}
+
 /** A date field is invalid, or in the past/future where it must not be (OBIE U003). */
 export class InvalidDate extends DomainError {
   readonly code = 'InvalidDate';

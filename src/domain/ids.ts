@@ -2,7 +2,27 @@ import { randomBytes, randomInt } from 'node:crypto';
 
 /** Prefixes of the ids we hand out; every id on the wire carries its kind (CONVENTIONS "How to name things"). */
 export type IdPrefix =
-  'aac' | 'pmc' | 'vrc' | 'vfc' | 'fcc' | 'fcf' | 'pmt' | 'trf' | 'ent' | 'acc' | 'cus' | 'ptn' | 'key' | 'usr' | 'msg' | 'cal' | 'evs' | 'evt';
+  | 'aac'
+  | 'pmc'
+  | 'psc'
+  | 'soc'
+  | 'sto'
+  | 'vrc'
+  | 'vfc'
+  | 'fcc'
+  | 'fcf'
+  | 'pmt'
+  | 'trf'
+  | 'ent'
+  | 'acc'
+  | 'cus'
+  | 'ptn'
+  | 'key'
+  | 'usr'
+  | 'msg'
+  | 'cal'
+  | 'evs'
+  | 'evt';
 
 /** A new random id such as `aac_5Jq3…`: 128 bits of randomness, base64url, never sequential. */
 export function newId(prefix: IdPrefix): string {

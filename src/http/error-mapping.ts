@@ -4,6 +4,7 @@ import type { DomainError } from '../domain/errors.js';
 const DOMAIN_ERRORS: Readonly<Record<string, { status: number; errorCode: string }>> = {
   InvalidField: { status: 400, errorCode: 'U002' },
   FieldMissing: { status: 400, errorCode: 'U004' },
+  FieldUnexpected: { status: 400, errorCode: 'U005' },
   InvalidDate: { status: 400, errorCode: 'U003' },
   ResourceNotFound: { status: 400, errorCode: 'U011' },
   ResourceForbidden: { status: 403, errorCode: 'U011' },
@@ -15,6 +16,7 @@ const DOMAIN_ERRORS: Readonly<Record<string, { status: number; errorCode: string
   UnsupportedLocalInstrument: { status: 400, errorCode: 'U026' },
   UnsupportedScheme: { status: 400, errorCode: 'U027' },
   UnsupportedEventType: { status: 400, errorCode: 'U024' },
+  UnsupportedFrequency: { status: 400, errorCode: 'U025' },
   ResourceAlreadyExists: { status: 409, errorCode: 'U029' },
   UnsupportedControlParameter: { status: 400, errorCode: 'U002' },
   ControlParametersBreached: { status: 400, errorCode: 'U014' },

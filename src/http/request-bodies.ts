@@ -29,6 +29,10 @@ export interface RequestBodies {
   readonly OBWriteDomestic2: PaymentRequest;
   readonly OBWriteInternationalConsent5: PaymentConsentRequest;
   readonly OBWriteInternational3: PaymentRequest;
+  readonly OBWriteDomesticScheduledConsent4: PaymentConsentRequest;
+  readonly OBWriteDomesticScheduled2: PaymentRequest;
+  readonly OBWriteDomesticStandingOrderConsent5: PaymentConsentRequest;
+  readonly OBWriteDomesticStandingOrder3: PaymentRequest;
   readonly OBDomesticVRPConsentRequest: VrpConsentRequest;
   readonly OBVRPFundsConfirmationRequest: VrpFundsConfirmationRequest;
   readonly OBDomesticVRPRequest: VrpRequest;

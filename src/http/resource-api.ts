@@ -29,6 +29,10 @@ import { requireVrpConsent } from './middleware/require-vrp-consent.js';
 import { validateRequestBody } from './middleware/validate-request.js';
 import { domesticPaymentConsentRoutes } from './pisp/domestic-payment-consents.js';
 import { domesticPaymentRoutes } from './pisp/domestic-payments.js';
+import { domesticScheduledPaymentConsentRoutes } from './pisp/domestic-scheduled-payment-consents.js';
+import { domesticScheduledPaymentRoutes } from './pisp/domestic-scheduled-payments.js';
+import { domesticStandingOrderConsentRoutes } from './pisp/domestic-standing-order-consents.js';
+import { domesticStandingOrderRoutes } from './pisp/domestic-standing-orders.js';
 import { domesticVrpConsentRoutes } from './pisp/domestic-vrp-consents.js';
 import { domesticVrpRoutes } from './pisp/domestic-vrps.js';
 import { internationalPaymentConsentRoutes } from './pisp/international-payment-consents.js';
@@ -64,6 +68,10 @@ export const EVENT_ROUTES: readonly RouteDeclaration<EventsServices>[] = [...eve
 export const PISP_ROUTES: readonly RouteDeclaration<PispServices>[] = [
   ...domesticPaymentConsentRoutes,
   ...domesticPaymentRoutes,
+  ...domesticScheduledPaymentConsentRoutes,
+  ...domesticScheduledPaymentRoutes,
+  ...domesticStandingOrderConsentRoutes,
+  ...domesticStandingOrderRoutes,
   ...domesticVrpConsentRoutes,
   ...domesticVrpRoutes,
   ...internationalPaymentConsentRoutes,

@@ -2,7 +2,10 @@ import type { Account } from '../domain/accounts/account.js';
 import { describePayeeAccount } from '../web/payee-text.js';
 import { accountLine } from '../web/account-labels.js';
 import { totalCharges } from '../domain/payments/charges.js';
-import { formatMoney } from '../web/formats.js';
+import { formatCustomerDateTime, formatMoney } from '../web/formats.js';
+import { storedExecutionOf } from '../domain/payments/scheduled/requested-execution.js';
+import { readStandingOrderSchedule } from '../domain/payments/standing-orders/standing-order-schedule.js';
+import { describeStandingOrderDates } from '../web/frequency-text.js';
 import type { DomesticPaymentConsent } from '../domain/payments/payment-consent.js';
 import { instructionOf } from '../domain/payments/payment-consents.js';
 import type { PaymentConsentPageModel } from './views/payment-consent-page.js';
@@ -12,6 +15,14 @@ import { quotedConversionOf } from '../domain/payments/international/internation
 import { RateType } from '../domain/payments/international/international-instruction.js';
 
 export { describePayeeAccount };
+
+/** When the payment is made, for a consent that does not pay at once. */
+function paidOnOf(consent: DomesticPaymentConsent): string | null {
+  const initiation = consent.request.Data.Initiation;
+  if (consent.kind === 'domestic-scheduled-payment') return formatCustomerDateTime(storedExecutionOf(initiation));
+  if (consent.kind === 'domestic-standing-order') return describeStandingOrderDates(readStandingOrderSchedule(initiation, null));
+  return null;
+}
 
 /** What the payment consent page shows for a consent and the accounts the customer may pay it from. */
 export function paymentPageModel(input: {
@@ -37,6 +48,7 @@ export function paymentPageModel(input: {
     reference: instruction.reference,
     charges: chargesMinor > 0n ? formatMoney(chargesMinor, instruction.currency) : null,
     total: formatMoney(instruction.amountMinor + chargesMinor, instruction.currency),
+    paidOn: paidOnOf(input.consent),
     ...(input.consent.international ? { exchange: exchangeLine(input.consent.request.Data.Initiation, input.consent.international.quote) } : {}),
     accounts: input.accounts.map((account) => ({ id: account.id, label: accountLine(account) })),
     debtorFixed: instruction.debtor !== null,

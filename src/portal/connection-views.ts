@@ -9,7 +9,31 @@ import { describePaymentOutcome } from '../web/payment-outcome-text.js';
 import { describePermissions } from '../web/permission-text.js';
 import { describeVrpMandate } from '../web/mandate-text.js';
 import { lastValidDay } from '../domain/payments/vrp/vrp-consent-notices.js';
-import type { ActiveConnectionView, ActiveFundsCheckView, ActiveMandateView, EndedConnectionView, MandateUsageView } from './views/account-pages.js';
+import type {
+  ActiveConnectionView,
+  ActiveFundsCheckView,
+  ActiveMandateView,
+  EndedConnectionView,
+  MandateUsageView,
+  UpcomingPaymentView,
+} from './views/account-pages.js';
+import type { UpcomingPayment } from '../domain/payments/scheduled/upcoming-payments.js';
+import { IBAN_SCHEME, SORT_CODE_SCHEME } from '../domain/accounts/account.js';
+import { describePayeeAccount } from '../web/payee-text.js';
+
+/** A payment still to be made, as the connected apps page lists it (a standing order by its next payment). */
+export function upcomingPaymentView({ payment, appName }: UpcomingPayment): UpcomingPaymentView {
+  const standingOrder = payment.kind === 'standing-order';
+  return {
+    paymentId: payment.id,
+    kind: standingOrder ? 'Standing order (next payment)' : 'Scheduled payment',
+    appName: appName ?? 'An app that no longer exists',
+    amount: formatMoney(payment.amountMinor, payment.currency),
+    payee: describePayeeAccount(/^\d{14}$/.test(payment.creditorIdentification) ? SORT_CODE_SCHEME : IBAN_SCHEME, payment.creditorIdentification),
+    dueOn: payment.dueAt ? formatCustomerDateTime(payment.dueAt) : '',
+    cancelLabel: standingOrder ? 'Cancel the standing order' : 'Cancel this payment',
+  };
+}
 
 /** An account-access connection in force, as the connected apps page shows it. */
 export function activeConnectionView(connection: Connection, accounts: ReadonlyMap<string, Account>): ActiveConnectionView {

@@ -23,7 +23,8 @@ import { checkCustomerLoginForm } from '../web/login-form.js';
 import { renderMessagePage } from '../web/message-page.js';
 import { pageFailure } from '../web/page-errors.js';
 import { servePages } from '../web/page-routes.js';
-import { activeConnectionView, activeFundsCheckView, activeMandateView, endedConnectionView } from './connection-views.js';
+import { activeConnectionView, activeFundsCheckView, activeMandateView, endedConnectionView, upcomingPaymentView } from './connection-views.js';
+import { cancelUpcomingPayment, listUpcomingPayments, type UpcomingPaymentStore } from '../domain/payments/scheduled/upcoming-payments.js';
 import type { SessionCookies } from './session-cookies.js';
 import { renderAccountLoginPage, renderConnectionsPage, renderCustomerMailboxPage } from './views/account-pages.js';
 
@@ -37,8 +38,8 @@ export interface CustomerAccountDependencies {
   /** The checks each card issuer made, shown with its funds checks. */
   readonly fundsConfirmationHistory: Pick<FundsConfirmationHistory, 'listByConsent'>;
   readonly connections: ConnectionStore;
-  /** The payments made under mandates, for what each one has used. */
-  readonly payments: Pick<PaymentStore, 'sumMandateUsage' | 'listByConsent'>;
+  /** The payments made under mandates, for what each one has used; the payments to come, which the customer may cancel. */
+  readonly payments: Pick<PaymentStore, 'sumMandateUsage' | 'listByConsent'> & UpcomingPaymentStore;
   readonly grants: GrantRevoker;
   /** The bank's mail, for the customers' sandbox mailbox. */
   readonly mail: MailOutbox;
@@ -62,6 +63,7 @@ const NOTICES: Readonly<Record<string, string>> = {
   'account-removed': 'Done: that account is no longer shared with the app. The other accounts still are.',
   'mandate-cancelled': 'Done: that app can no longer make payments from your account. The mandate ended at once.',
   'funds-checks-stopped': 'Done: that app can no longer check whether your account has enough money. This ended at once.',
+  'payment-cancelled': 'Done: that payment will not be made. The app that set it up has been told.',
   'logged-out': 'You are logged out.',
 };
 
@@ -153,11 +155,26 @@ export function createCustomerAccountRoutes(dependencies: CustomerAccountDepende
     revokeFundsConfirmationConsentByCustomer(fundsConfirmationConsents, grants, customerId, consentId, now),
   );
 
+  router.post(
+    '/payments/:paymentId/cancel',
+    forms,
+    withCustomer(async (ctx, customer, csrf) => {
+      await act(
+        ctx,
+        customer,
+        csrf,
+        () => cancelUpcomingPayment(dependencies.payments, customer.id, pathParam(ctx, 'paymentId'), new Date()),
+        'payment-cancelled',
+      );
+    }),
+  );
+
   /** A change the customer asked for; a refusal is shown on the connections page. */
   async function act(ctx: Context, customer: Customer, csrf: string, action: () => Promise<void>, done: string): Promise<void> {
     try {
       await action();
-      logger.info({ customerId: customer.id, consentId: pathParam(ctx, 'consentId'), action: done }, 'customer changed a connection');
+      const target = pathParam(ctx, 'consentId') || pathParam(ctx, 'paymentId');
+      logger.info({ customerId: customer.id, target, action: done }, 'customer changed a connection');
       redirect(ctx, `/account?notice=${done}`);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
@@ -167,9 +184,10 @@ export function createCustomerAccountRoutes(dependencies: CustomerAccountDepende
 
   async function connectionsPage(customer: Customer, csrf: string, extra: { notice?: string; error?: string }): Promise<string> {
     await dependencies.flushCalls();
-    const [connections, accounts] = await Promise.all([
+    const [connections, accounts, upcoming] = await Promise.all([
       listCustomerConnections(dependencies.connections, customer.id, new Date()),
       dependencies.accounts.listByCustomer(customer.id),
+      listUpcomingPayments(dependencies.payments, customer.id),
     ]);
     const byId = new Map(accounts.map((account) => [account.id, account]));
     const now = new Date();
@@ -182,6 +200,7 @@ export function createCustomerAccountRoutes(dependencies: CustomerAccountDepende
       customerName: customer.displayName,
       csrf,
       sandbox: dependencies.sandbox,
+      upcoming: upcoming.map(upcomingPaymentView),
       active: connections.active.map((connection) => activeConnectionView(connection, byId)),
       mandates,
       fundsChecks: await Promise.all(

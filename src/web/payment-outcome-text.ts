@@ -9,6 +9,10 @@ export function describePaymentOutcome(outcome: PaymentOutcome): string {
       return `Paid on ${formatCustomerDate(outcome.at)}`;
     case 'pending':
       return 'On its way: the receiving bank has not confirmed it yet';
+    case 'scheduled':
+      return 'Scheduled: not paid yet';
+    case 'cancelled':
+      return `Cancelled on ${formatCustomerDate(outcome.at)}, before it was paid`;
     case 'rejected': {
       const reason = outcome.reason && describeStatusReason(outcome.reason);
       return reason ? `Not paid: ${reason}` : 'Not paid';

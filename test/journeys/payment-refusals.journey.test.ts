@@ -456,7 +456,7 @@ describe('payment refusals', () => {
   });
 
   test('an unknown path under /pisp → 404 U011, signed like every payment response', async () => {
-    assertRefusal(await partner.call(await partner.paymentsToken(), 'GET', `${PISP}/domestic-scheduled-payments/pmt_x`), 404, 'U011');
+    assertRefusal(await partner.call(await partner.paymentsToken(), 'GET', `${PISP}/file-payments/pmt_x`), 404, 'U011');
   });
 
   test('insufficient funds → 201 RJCT AM04, the consent is COND, no money moved', async () => {

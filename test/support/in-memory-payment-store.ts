@@ -165,7 +165,10 @@ export class InMemoryPaymentStore implements PaymentStore, IdempotencyStore {
   async hasPaidPayee(customerId: string, creditorIdentification: string): Promise<boolean> {
     await tick();
     return [...this.payments.values()].some(
-      (payment) => payment.customerId === customerId && payment.creditorIdentification === creditorIdentification && payment.status !== 'RJCT',
+      (payment) =>
+        payment.customerId === customerId &&
+        payment.creditorIdentification === creditorIdentification &&
+        !['RJCT', 'PDNG', 'CANC'].includes(payment.status),
     );
   }
 

@@ -15,7 +15,7 @@ import { TypeOrmPaymentStore } from '../../src/persistence/stores/payment-store.
 import { testEventOutbox } from './event-outbox.js';
 
 /** Risk limits no VRP test reaches: only the mandate's own limits count. */
-const GENEROUS: RiskPolicy = {
+export const GENEROUS: RiskPolicy = {
   maxPaymentMinor: 1_000_000_000n,
   dailyLimitMinor: 1_000_000_000_000n,
   customerVelocity: { count: 1_000_000, windowSeconds: 1 },

@@ -50,12 +50,15 @@ export interface ConnectionPayment {
 
 /**
  * What became of a payment the customer approved, from the payment itself (never from the consent alone): `paid`
- * (ACSC), `pending` (ACSP: the receiving bank has not confirmed it), `rejected` (RJCT, with its reason), `approved`
- * (authorised, no payment made yet) or `not-paid` (the consent ended without a payment).
+ * (ACSC), `pending` (ACSP: the receiving bank has not confirmed it), `scheduled` (PDNG: to be paid on its date),
+ * `cancelled` (CANC: cancelled before its date), `rejected` (RJCT, with its reason), `approved` (authorised, no
+ * payment made yet) or `not-paid` (the consent ended without a payment).
  */
 export type PaymentOutcome =
   | { readonly kind: 'paid'; readonly at: Date }
   | { readonly kind: 'pending' }
+  | { readonly kind: 'scheduled' }
+  | { readonly kind: 'cancelled'; readonly at: Date }
   | { readonly kind: 'rejected'; readonly reason: StatusReason | null }
   | { readonly kind: 'approved' }
   | { readonly kind: 'not-paid' };
@@ -67,10 +70,15 @@ export function paymentOutcomeOf(connection: Connection): PaymentOutcome {
   return connection.status === ConsentStatus.Authorised ? { kind: 'approved' } : { kind: 'not-paid' };
 }
 
-/** The outcome of a payment made: paid (`ACSC`), on its way (`ACSP`), or not paid and why (`RJCT`). */
+/**
+ * The outcome of a payment made: paid (`ACSC`), on its way (`ACSP`), scheduled (`PDNG`), cancelled before its date
+ * (`CANC`), or not paid and why (`RJCT`).
+ */
 export function outcomeOfPayment(payment: Pick<DomesticPayment, 'status' | 'statusUpdatedAt' | 'statusReason'>): PaymentOutcome {
   if (payment.status === PaymentStatus.SettlementCompleted) return { kind: 'paid', at: payment.statusUpdatedAt };
   if (payment.status === PaymentStatus.SettlementInProcess) return { kind: 'pending' };
+  if (payment.status === PaymentStatus.Pending) return { kind: 'scheduled' };
+  if (payment.status === PaymentStatus.Cancelled) return { kind: 'cancelled', at: payment.statusUpdatedAt };
   return { kind: 'rejected', reason: payment.statusReason };
 }
 

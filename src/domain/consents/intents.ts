@@ -34,9 +34,9 @@ export interface Intents {
   isAuthorisedWithGrant(consentId: string, grantId: string): Promise<boolean>;
 }
 
-/** Payment consent ids start with `pmc_`. */
+/** Payment consent ids start with `pmc_`, scheduled payment consent ids `psc_`, standing order consent ids `soc_` (all single-use). */
 export function isPaymentConsentId(consentId: string): boolean {
-  return consentId.startsWith('pmc_');
+  return ['pmc_', 'psc_', 'soc_'].some((prefix) => consentId.startsWith(prefix));
 }
 
 /** VRP consent ids start with `vrc_`. */

@@ -7,6 +7,8 @@ export type EventResourceType =
   | 'domestic-vrp-consent'
   | 'international-payment-consent'
   | 'domestic-payment'
+  | 'domestic-scheduled-payment'
+  | 'domestic-standing-order'
   | 'domestic-vrp'
   | 'international-payment'
   | 'funds-confirmation-consent';
@@ -17,6 +19,8 @@ const RESOURCE_PATHS: Readonly<Record<EventResourceType, string>> = {
   'domestic-payment-consent': '/pisp/domestic-payment-consents',
   'domestic-vrp-consent': '/pisp/domestic-vrp-consents',
   'domestic-payment': '/pisp/domestic-payments',
+  'domestic-scheduled-payment': '/pisp/domestic-scheduled-payments',
+  'domestic-standing-order': '/pisp/domestic-standing-orders',
   'domestic-vrp': '/pisp/domestic-vrps',
   'funds-confirmation-consent': '/cbpii/funds-confirmation-consents',
   'international-payment-consent': '/pisp/international-payment-consents',

@@ -1,4 +1,4 @@
-import type { EventDraft } from '../events/event-notification.js';
+import type { EventDraft, EventResourceType } from '../events/event-notification.js';
 import type { CurrencyConversion } from '../fx/currency-conversion.js';
 import type { CustomerNotice } from '../mail/customer-notice.js';
 import type { TransferDraft } from '../ledger/ledger.js';
@@ -6,8 +6,13 @@ import type { IdempotencyRecord } from './idempotency.js';
 import type { PaymentFacts } from './payment-decision.js';
 import type { StatusReason } from './risk-policy.js';
 
-/** OBIE v4 payment-order statuses this bank reports (NOTES §6.3); payments are decided at once, never left `RCVD`. */
+/**
+ * OBIE v4 payment-order statuses this bank reports (NOTES §6.3): payments are decided at once, never left `RCVD`; a
+ * scheduled payment waits `PDNG` until its execution date (or is cancelled before it, `CANC`), then is decided.
+ */
 export const PaymentStatus = {
+  Pending: 'PDNG',
+  Cancelled: 'CANC',
   SettlementInProcess: 'ACSP',
   SettlementCompleted: 'ACSC',
   Rejected: 'RJCT',
@@ -19,10 +24,39 @@ export type PaymentStatus = (typeof PaymentStatus)[keyof typeof PaymentStatus];
 export type PaymentRoute = 'internal' | 'external';
 
 /**
- * What kind of payment it is: a domestic or an international payment (made once from its consent, which it consumes) or
- * a domestic VRP (one of many under a mandate, within its control parameters).
+ * What kind of payment it is (at most 20 characters): a domestic or an international payment (made once from its
+ * consent, which it consumes), a domestic scheduled payment (ordered once from its consent, made on its execution date), a payment of a
+ * domestic standing order (one of the series its consent orders) or a domestic VRP (one of many under a mandate, within
+ * its control parameters).
  */
-export type PaymentKind = 'domestic' | 'international' | 'domestic-vrp';
+export type PaymentKind = 'domestic' | 'international' | 'domestic-scheduled' | 'standing-order' | 'domestic-vrp';
+
+/**
+ * The resource partners know a payment as (its events' `rty` and id): the payment itself, or for a payment of a
+ * standing order the standing order ({@link standingOrderIdOf} its consent).
+ */
+export function paymentResource(payment: Pick<DomesticPayment, 'id' | 'kind' | 'consentId'>): { type: EventResourceType; id: string } {
+  switch (payment.kind) {
+    case 'domestic-scheduled':
+      return { type: 'domestic-scheduled-payment', id: payment.id };
+    case 'standing-order':
+      return { type: 'domestic-standing-order', id: standingOrderIdOf(payment.consentId) };
+    case 'domestic-vrp':
+      return { type: 'domestic-vrp', id: payment.id };
+    case 'domestic':
+      return { type: 'domestic-payment', id: payment.id };
+    case 'international':
+      return { type: 'international-payment', id: payment.id };
+  }
+}
+
+/**
+ * A standing order's id (`DomesticStandingOrderId`, `sto_…`): its consent's (`soc_…`) under its own prefix, since
+ * each standing order consent makes exactly one standing order.
+ */
+export function standingOrderIdOf(consentId: string): string {
+  return `sto_${consentId.slice(4)}`;
+}
 
 /** A payment: one ledger transfer (plus charges) from the customer's account, made under a consent. */
 export interface DomesticPayment {
@@ -49,6 +83,8 @@ export interface DomesticPayment {
   readonly creditorIdentification: string;
   /** When an external payment is handed to the scheme for settlement (`ACSP` until then). */
   readonly settleAfter: Date | null;
+  /** A scheduled payment: when it is due to run (its `RequestedExecutionDateTime`); null for a payment made at once. */
+  readonly dueAt: Date | null;
   readonly createdAt: Date;
   readonly statusUpdatedAt: Date;
   /**
@@ -132,7 +168,7 @@ export interface PaymentStore {
   sumMandateUsage(consentId: string, windows: readonly PeriodWindow[]): Promise<bigint[]>;
   /** The payments made under a consent, newest first, at most `limit`. */
   listByConsent(consentId: string, limit: number): Promise<DomesticPayment[]>;
-  /** Whether the customer has paid this payee before (a payment not rejected). */
+  /** Whether the customer has paid this payee before (a payment that moved money: not rejected, pending or cancelled). */
   hasPaidPayee(customerId: string, creditorIdentification: string): Promise<boolean>;
   /** External payments in `ACSP` due for settlement at `now`, oldest first. */
   listDueForSettlement(now: Date, limit: number): Promise<DomesticPayment[]>;

@@ -4,12 +4,16 @@ import { DomainError } from '../errors.js';
 /** How long an idempotency key is honoured (NOTES §9). */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 
-/** The POSTs that take an idempotency key; a key is scoped to the partner and the operation. */
+/** The POSTs that take an idempotency key; a key is scoped to the partner and the operation (at most 32 characters). */
 export type IdempotentOperation =
   | 'domestic-payment-consent'
+  | 'scheduled-payment-consent'
+  | 'standing-order-consent'
   | 'domestic-vrp-consent'
   | 'international-payment-consent'
   | 'domestic-payment'
+  | 'scheduled-payment'
+  | 'standing-order'
   | 'domestic-vrp'
   | 'international-payment';
 

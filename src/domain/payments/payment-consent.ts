@@ -13,12 +13,29 @@ export interface PaymentConsentRequest {
 }
 
 /**
- * A payment consent, domestic or international: a single payment a partner asks a customer to approve. Single use
- * (`AWAU → AUTH | RJCT`, `AUTH → COND` when the payment is made); never revoked, its debtor never changes.
+ * The kinds of single-use payment consent: a domestic payment (made at once), a domestic scheduled payment (made on its
+ * `RequestedExecutionDateTime`), a domestic standing order (payments on its schedule) and an international payment
+ * (made at once, at an exchange rate). All are authorised, used (by one payment order) and stored alike.
+ */
+export type PaymentConsentKind = 'domestic-payment' | 'domestic-scheduled-payment' | 'domestic-standing-order' | 'international-payment';
+
+/** The prefix of each kind's consent ids. */
+export const PAYMENT_CONSENT_ID_PREFIXES: Readonly<Record<PaymentConsentKind, 'pmc' | 'psc' | 'soc'>> = {
+  'domestic-payment': 'pmc',
+  'domestic-scheduled-payment': 'psc',
+  'domestic-standing-order': 'soc',
+  'international-payment': 'pmc',
+};
+
+/**
+ * A payment consent of any {@link PaymentConsentKind}: a single payment order a partner asks a customer to approve. Single
+ * use (`AWAU → AUTH | RJCT`, `AUTH → COND` when the payment is made or scheduled); never revoked, its debtor never
+ * changes.
  */
 export interface DomesticPaymentConsent {
-  /** `pmc_…`, the OBIE `ConsentId` and the `openbanking_intent_id`. */
+  /** `pmc_…` (`psc_…` scheduled), the OBIE `ConsentId` and the `openbanking_intent_id`. */
   readonly id: string;
+  readonly kind: PaymentConsentKind;
   readonly clientId: string;
   readonly status: ConsentStatus;
   readonly statusReason: StatusReason | null;

@@ -12,6 +12,7 @@ const NOW = new Date('2030-06-01T12:00:00.000Z');
 
 /** An authorised consent of 100.00 with a charge of 0.50. */
 const CONSENT: DomesticPaymentConsent = {
+  kind: 'domestic-payment',
   id: 'pmc_funds',
   clientId: 'cli_funds',
   status: ConsentStatus.Authorised,

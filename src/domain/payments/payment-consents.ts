@@ -8,7 +8,15 @@ import { usableByToken } from '../consents/account-access-consents.js';
 import type { AppStanding } from '../partners/partner-app.js';
 import { chargesFor, totalCharges, type Charge, type FeeSchedule } from './charges.js';
 import { createOnce, type IdempotencyClaim, type IdempotencyStore } from './idempotency.js';
-import type { DomesticPaymentConsent, PaymentConsentRequest, PaymentConsentStore } from './payment-consent.js';
+import {
+  PAYMENT_CONSENT_ID_PREFIXES,
+  type DomesticPaymentConsent,
+  type PaymentConsentKind,
+  type PaymentConsentRequest,
+  type PaymentConsentStore,
+} from './payment-consent.js';
+import { requestedExecutionOf } from './scheduled/requested-execution.js';
+import { readStandingOrderSchedule } from './standing-orders/standing-order-schedule.js';
 import { parseInitiation, type PaymentInstruction } from './payment-instruction.js';
 import { debitInstructionOf } from './international/international-debit.js';
 
@@ -29,10 +37,13 @@ export interface CreatedConsent {
 }
 
 /**
- * Creates a domestic payment consent awaiting the customer (`AWAU`), with the bank's charges, idempotently: the
- * same key with the same request within 24 hours returns the consent it created (in its current state).
+ * Creates a domestic (or domestic scheduled) payment consent awaiting the customer (`AWAU`), with the bank's charges,
+ * idempotently: the same key with the same request within 24 hours returns the consent it created (in its current
+ * state).
  * @throws IdempotencyKeyReused for the same key with another request; the initiation errors of
- *   {@link parseInitiation}; InvalidDate for a `CompletionDateTime` that is not in the future.
+ *   {@link parseInitiation}; InvalidDate for a `CompletionDateTime` that is not in the future, or a scheduled
+ *   payment's `RequestedExecutionDateTime` that is not ({@link requestedExecutionOf}); a standing order's schedule
+ *   errors ({@link readStandingOrderSchedule}). A standing order's charges are those of its first payment.
  */
 export async function createPaymentConsent(
   services: PaymentConsentServices,
@@ -40,23 +51,34 @@ export async function createPaymentConsent(
   request: PaymentConsentRequest,
   claim: IdempotencyClaim,
   now: Date,
+  kind: PaymentConsentKind = 'domestic-payment',
 ): Promise<CreatedConsent> {
   const { resource, replayed } = await createOnce(services.idempotency, services.consents, claim, now, (): DomesticPaymentConsent => {
-    const instruction = parseInitiation(request.Data.Initiation);
+    if (kind === 'domestic-scheduled-payment') requestedExecutionOf(request.Data.Initiation, now);
+    if (kind === 'domestic-standing-order') readStandingOrderSchedule(request.Data.Initiation, now);
+    const instruction = instructionOfInitiation(kind, request.Data.Initiation);
     return newPaymentConsent(
       clientId,
       request,
       chargesFor(services.fees, instruction.localInstrument, instruction.amountMinor, instruction.currency),
       now,
+      kind,
     );
   });
   return { consent: resource, replayed };
 }
 
 /** A new payment consent awaiting the customer (`AWAU`), with the bank's charges and the partner's authorisation deadline. */
-export function newPaymentConsent(clientId: string, request: PaymentConsentRequest, charges: readonly Charge[], now: Date): DomesticPaymentConsent {
+export function newPaymentConsent(
+  clientId: string,
+  request: PaymentConsentRequest,
+  charges: readonly Charge[],
+  now: Date,
+  kind: PaymentConsentKind = 'domestic-payment',
+): DomesticPaymentConsent {
   return {
-    id: newId('pmc'),
+    id: newId(PAYMENT_CONSENT_ID_PREFIXES[kind]),
+    kind,
     clientId,
     status: ConsentStatus.AwaitingAuthorisation,
     statusReason: null,
@@ -88,20 +110,19 @@ export function authorisationDeadline(request: PaymentConsentRequest, now: Date)
 }
 
 /**
- * The partner's own payment consent of a kind (a domestic consent is not found among international ones, nor the other
- * way round).
- * @throws ResourceNotFound for an unknown id; ResourceForbidden for another partner's consent.
+ * The partner's own payment consent of this kind (a domestic consent is not found among international ones, nor the
+ * other way round).
+ * @throws ResourceNotFound for an unknown id (or a consent of another kind); ResourceForbidden for another partner's consent.
  */
 export async function getPaymentConsent(
   store: PaymentConsentStore,
   clientId: string,
   consentId: string,
   now: Date,
-  kind: 'domestic' | 'international' = 'domestic',
+  kind: PaymentConsentKind = 'domestic-payment',
 ): Promise<DomesticPaymentConsent> {
   const consent = await store.findById(consentId);
-  if (!consent || (consent.international ? 'international' : 'domestic') !== kind)
-    throw new ResourceNotFound(`ConsentId ${consentId} does not exist`);
+  if (!consent || consent.kind !== kind) throw new ResourceNotFound(`ConsentId ${consentId} does not exist`);
   if (consent.clientId !== clientId) throw new ResourceForbidden(`ConsentId ${consentId} belongs to another partner`);
   return applyAuthorisationDeadline(store, consent, now);
 }
@@ -120,13 +141,29 @@ async function applyAuthorisationDeadline(store: PaymentConsentStore, consent: D
 }
 
 /**
- * The validated meaning of a stored consent's `Initiation`. For an international consent, the payment as the customer's
- * account sees it: the debit in the account's currency at the rate quoted (the rate applied at execution may differ for
- * an `Indicative` rate).
+ * The validated meaning of a stored consent's `Initiation` (a standing order's: its first payment). For an
+ * international consent, the payment as the customer's account sees it: the debit in the account's currency at the
+ * rate quoted (the rate applied at execution may differ for an `Indicative` rate).
  */
 export function instructionOf(consent: DomesticPaymentConsent): PaymentInstruction {
   if (consent.international) return debitInstructionOf(consent.request.Data.Initiation, consent.international.quote);
-  return parseInitiation(consent.request.Data.Initiation);
+  return instructionOfInitiation(consent.kind, consent.request.Data.Initiation);
+}
+
+/** What a standing order's payments carry as their reference when its `RemittanceInformation` gives none. */
+const STANDING_ORDER_REFERENCE = 'STANDING ORDER';
+
+/**
+ * The payment an `Initiation` of this kind of consent makes: a standing order's (`OBDomesticStandingOrder3`, which has
+ * no `InstructedAmount` or `EndToEndIdentification`) is read as its first payment.
+ */
+function instructionOfInitiation(kind: PaymentConsentKind, initiation: Readonly<Record<string, unknown>>): PaymentInstruction {
+  if (kind !== 'domestic-standing-order') return parseInitiation(initiation);
+  return parseInitiation({
+    ...initiation,
+    InstructedAmount: initiation.FirstPaymentAmount as object,
+    EndToEndIdentification: STANDING_ORDER_REFERENCE,
+  });
 }
 
 /**
@@ -244,7 +281,8 @@ export interface FundsReader {
  *   not `AUTH`.
  */
 export async function confirmFunds(funds: FundsReader, consent: DomesticPaymentConsent, requestedConsentId: string): Promise<boolean> {
-  if (requestedConsentId !== consent.id) throw new ResourceForbidden('This access token was issued for another consent');
+  if (requestedConsentId !== consent.id || consent.kind !== 'domestic-payment')
+    throw new ResourceForbidden('This access token was issued for another consent');
   if (consent.status !== ConsentStatus.Authorised || !consent.debtorAccountId) {
     throw new InvalidConsentStatus(`ConsentId ${consent.id} has status ${consent.status}; funds can be confirmed only while it is AUTH`);
   }

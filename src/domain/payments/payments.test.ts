@@ -69,6 +69,7 @@ function authorisedConsent(
   store.consentStatus.set(id, status);
   return {
     id,
+    kind: 'domestic-payment',
     clientId: CLIENT,
     status,
     statusReason: null,

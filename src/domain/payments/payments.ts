@@ -16,7 +16,9 @@ import {
   type RiskWindows,
 } from './domestic-payment.js';
 import { findIdempotentReplay, idempotencyRecord, type IdempotencyClaim, type IdempotencyStore } from './idempotency.js';
-import type { DomesticPaymentConsent } from './payment-consent.js';
+import type { DomesticPaymentConsent, PaymentConsentKind } from './payment-consent.js';
+import { storedExecutionOf } from './scheduled/requested-execution.js';
+import { readStandingOrderSchedule } from './standing-orders/standing-order-schedule.js';
 import { instructionOf } from './payment-consents.js';
 import { decidePayment, type PaymentDecision, type PaymentOrder } from './payment-decision.js';
 import type { PaymentInstruction } from './payment-instruction.js';
@@ -59,8 +61,11 @@ export interface MadePayment {
  * - the outcome is decided by {@link decidePayment} over the facts the store reads under the customer's and the
  *   accounts' locks (payee, limits, funds): a refusal is a payment in `RJCT` with its ISO reason (no money moves).
  *   A payee at this bank is credited at once (`ACSC`); a payee elsewhere is paid into the clearing account
- *   (`ACSP`) and settled later by {@link settleDuePayments}.
- * @throws ConsentMismatch (U008), InvalidConsentStatus (U009), IdempotencyKeyReused (U006).
+ *   (`ACSP`) and settled later by {@link settleDuePayments};
+ * - a scheduled payment's consent (`kind`) orders the payment for its `RequestedExecutionDateTime` instead: it is stored
+ *   `PDNG` and nothing is decided or moved until {@link runDueScheduledPayments} runs it.
+ * @throws ConsentMismatch (U008: another consent, or a consent of another kind), InvalidConsentStatus (U009),
+ *   IdempotencyKeyReused (U006).
  */
 export async function makeDomesticPayment(
   services: PaymentServices,
@@ -68,19 +73,23 @@ export async function makeDomesticPayment(
   request: PaymentRequest,
   claim: IdempotencyClaim,
   now: Date,
+  kind: PaymentConsentKind = 'domestic-payment',
 ): Promise<MadePayment> {
-  if (consent.international) {
+  if (consent.international && kind !== 'international-payment') {
     throw new ConsentMismatch(
       `ConsentId ${consent.id} is an international payment consent; pay it by POST /international-payments`,
       'Data.ConsentId',
     );
   }
+  if (consent.kind !== kind) {
+    throw new ConsentMismatch(`ConsentId ${request.Data.ConsentId} is not the ${kind} consent this access token was issued for`, 'Data.ConsentId');
+  }
   return makeConsentPayment(services, consent, request, claim, now, () => paymentExecution(services, consent, claim, now));
 }
 
 /**
- * Makes the payment of an authorised single-use consent (domestic or international), exactly once: the request must
- * name the token's consent and repeat its `Initiation` and `Risk`; `execution` (called only for an `AUTH` consent,
+ * Makes the payment of an authorised single-use consent (any {@link PaymentConsentKind}), exactly once: the request
+ * must name the token's consent and repeat its `Initiation` and `Risk`; `execution` (called only for an `AUTH` consent,
  * after those checks) builds what the store writes; a consent no longer `AUTH` replays the key's payment or is refused.
  * @throws ConsentMismatch (U008), InvalidConsentStatus (U009), IdempotencyKeyReused (U006), and what `execution` throws.
  */
@@ -135,7 +144,8 @@ export function riskWindowsAt(risk: RiskPolicy, now: Date): RiskWindows {
 
 /**
  * What the store writes for this payment: the payment as ordered, its idempotency record, the transfers it posts
- * if accepted, and the decision over the facts the store reads under its locks ({@link decidePayment}).
+ * if accepted, and the decision over the facts the store reads under its locks ({@link decidePayment}). A scheduled
+ * payment is only ordered: stored `PDNG` until it is due, with nothing to post.
  */
 async function paymentExecution(
   services: PaymentServices,
@@ -145,9 +155,39 @@ async function paymentExecution(
 ): Promise<PaymentExecution> {
   const instruction = instructionOf(consent);
   const payee = await resolvePayee(services.accounts, instruction.creditor, instruction.currency);
+  const idempotency = (payment: OrderedPayment) => idempotencyRecord(claim, payment.id, now);
   const payment = orderedPayment(consent, instruction, payee, now);
-  const transfers = payee.route === 'refused' ? [] : paymentTransfers(payment, instruction, now);
-  return consumingExecution(services, payment, transfers, payee, claim, now);
+  if (consent.kind !== 'domestic-payment') {
+    const pending: DomesticPayment = { ...payment, status: PaymentStatus.Pending, statusReason: null, settleAfter: null };
+    return {
+      payment,
+      idempotency: idempotency(payment),
+      transfers: [],
+      riskWindows: riskWindowsAt(services.risk, now),
+      consentUse: { kind: 'consume' },
+      decide: () => pending,
+    };
+  }
+  return consumingExecution(services, payment, paymentTransfersTo(payee, payment, instruction, now), payee, claim, now);
+}
+
+/** The transfers a payment posts if it is accepted: none to a payee that is refused. */
+function paymentTransfersTo(payee: PayeeResolution, payment: OrderedPayment, instruction: PaymentInstruction, now: Date): readonly TransferDraft[] {
+  return payee.route === 'refused' ? [] : paymentTransfers(payment, instruction, now);
+}
+
+/**
+ * How a payment ordered from a consent's instruction is decided at `now`: the transfers it posts if accepted, the
+ * windows its risk facts are counted over, and {@link decidePayment} over the facts read under the store's locks.
+ */
+export function paymentDecision(
+  services: Pick<PaymentServices, 'risk' | 'settlementDelayMs'>,
+  payment: OrderedPayment,
+  instruction: PaymentInstruction,
+  payee: PayeeResolution,
+  now: Date,
+): Pick<PaymentExecution, 'transfers' | 'riskWindows' | 'decide'> {
+  return decisionOver(services, payment, paymentTransfersTo(payee, payment, instruction, now), payee, now);
 }
 
 /**
@@ -155,13 +195,29 @@ async function paymentExecution(
  * transfers it posts if accepted, and the decision over the facts the store reads under its locks ({@link decidePayment}).
  */
 export function consumingExecution(
-  services: PaymentServices,
+  services: Pick<PaymentServices, 'risk' | 'settlementDelayMs'>,
   payment: OrderedPayment,
   transfers: readonly TransferDraft[],
   payee: PayeeResolution,
   claim: IdempotencyClaim,
   now: Date,
 ): PaymentExecution {
+  return {
+    payment,
+    idempotency: idempotencyRecord(claim, payment.id, now),
+    consentUse: { kind: 'consume' },
+    ...decisionOver(services, payment, transfers, payee, now),
+  };
+}
+
+/** {@link decidePayment} over the facts the store reads under its locks, for a payment posting `transfers` if accepted. */
+function decisionOver(
+  services: Pick<PaymentServices, 'risk' | 'settlementDelayMs'>,
+  payment: OrderedPayment,
+  transfers: readonly TransferDraft[],
+  payee: PayeeResolution,
+  now: Date,
+): Pick<PaymentExecution, 'transfers' | 'riskWindows' | 'decide'> {
   const order: PaymentOrder = {
     amountMinor: payment.amountMinor,
     chargesMinor: payment.chargesMinor,
@@ -171,11 +227,8 @@ export function consumingExecution(
   };
   const settleAfter = new Date(now.getTime() + services.settlementDelayMs);
   return {
-    payment,
-    idempotency: idempotencyRecord(claim, payment.id, now),
     transfers,
     riskWindows: riskWindowsAt(services.risk, now),
-    consentUse: { kind: 'consume' },
     decide: (facts) => decidedPayment(payment, decidePayment(order, facts), settleAfter),
   };
 }
@@ -197,13 +250,19 @@ async function replayOrRefuse(
   );
 }
 
-/** The payment as ordered, before its outcome is decided: it goes to the payee's account here, or out through the scheme. */
+/**
+ * The payment as ordered, before its outcome is decided: it goes to the payee's account here, or out through the
+ * scheme. A scheduled payment is due at its `RequestedExecutionDateTime`; a standing order's first payment (number 1,
+ * its `InstructionIdentification` here) at its `FirstPaymentDateTime`.
+ */
 export function orderedPayment(consent: DomesticPaymentConsent, instruction: PaymentInstruction, payee: PayeeResolution, now: Date): OrderedPayment {
+  const initiation = consent.request.Data.Initiation;
+  const { kind, dueAt, instructionIdentification } = orderOf(consent.kind, initiation);
   return {
     id: newId('pmt'),
-    kind: 'domestic',
+    kind,
     consentId: consent.id,
-    instructionIdentification: instructionIdentificationOf(consent.request.Data.Initiation),
+    instructionIdentification,
     instruction: null,
     clientId: consent.clientId,
     customerId: consent.customerId ?? '',
@@ -212,12 +271,34 @@ export function orderedPayment(consent: DomesticPaymentConsent, instruction: Pay
     chargesMinor: totalCharges(consent.charges),
     currency: instruction.currency,
     localInstrument: instruction.localInstrument,
-    route: payee.route === 'external' ? 'external' : 'internal',
-    creditorAccountId: payee.route === 'internal' ? payee.accountId : null,
+    ...payeeRoute(payee),
     creditorIdentification: instruction.creditor.identification,
+    dueAt,
     createdAt: now,
     statusUpdatedAt: now,
   };
+}
+
+/** What kind of payment a consent of this kind orders, when it is due and how it is identified under its consent. */
+function orderOf(
+  consentKind: DomesticPaymentConsent['kind'],
+  initiation: Readonly<Record<string, unknown>>,
+): Pick<OrderedPayment, 'kind' | 'dueAt' | 'instructionIdentification'> {
+  switch (consentKind) {
+    case 'domestic-payment':
+      return { kind: 'domestic', dueAt: null, instructionIdentification: instructionIdentificationOf(initiation) };
+    case 'international-payment':
+      return { kind: 'international', dueAt: null, instructionIdentification: instructionIdentificationOf(initiation) };
+    case 'domestic-scheduled-payment':
+      return { kind: 'domestic-scheduled', dueAt: storedExecutionOf(initiation), instructionIdentification: instructionIdentificationOf(initiation) };
+    case 'domestic-standing-order':
+      return { kind: 'standing-order', dueAt: readStandingOrderSchedule(initiation, null).first.dueAt, instructionIdentification: '1' };
+  }
+}
+
+/** Where a payment to this payee goes: to its account here (internal), or out through the scheme. */
+export function payeeRoute(payee: PayeeResolution): Pick<OrderedPayment, 'route' | 'creditorAccountId'> {
+  return { route: payee.route === 'external' ? 'external' : 'internal', creditorAccountId: payee.route === 'internal' ? payee.accountId : null };
 }
 
 /** The payment with its decided outcome; a payment in settlement is handed to the scheme at `settleAfter`. */
@@ -237,13 +318,19 @@ export async function storedPayment(store: PaymentStore, id: string): Promise<Do
 }
 
 /**
- * The partner's own payment.
- * @throws ResourceNotFound for an unknown id; ResourceForbidden for another partner's payment.
+ * The partner's own payment of this kind (`DomesticPaymentId`, or `DomesticScheduledPaymentId`).
+ * @throws ResourceNotFound for an unknown id (or a payment of another kind); ResourceForbidden for another partner's payment.
  */
-export async function getDomesticPayment(store: PaymentStore, clientId: string, paymentId: string): Promise<DomesticPayment> {
+export async function getDomesticPayment(
+  store: PaymentStore,
+  clientId: string,
+  paymentId: string,
+  kind: 'domestic' | 'domestic-scheduled' = 'domestic',
+): Promise<DomesticPayment> {
+  const name = kind === 'domestic' ? 'DomesticPaymentId' : 'DomesticScheduledPaymentId';
   const payment = await store.findById(paymentId);
-  if (!payment || payment.kind !== 'domestic') throw new ResourceNotFound(`DomesticPaymentId ${paymentId} does not exist`);
-  if (payment.clientId !== clientId) throw new ResourceForbidden(`DomesticPaymentId ${paymentId} belongs to another partner`);
+  if (!payment || payment.kind !== kind) throw new ResourceNotFound(`${name} ${paymentId} does not exist`);
+  if (payment.clientId !== clientId) throw new ResourceForbidden(`${name} ${paymentId} belongs to another partner`);
   return payment;
 }
 

@@ -47,6 +47,7 @@ function acceptedExternalPayment(options: {
   const payment: DomesticPayment = {
     id: `pmt_test_${sequence}`,
     kind: 'domestic',
+    dueAt: null,
     consentId: `pmc_test_${sequence}`,
     instructionIdentification: `instr-${sequence}`,
     instruction: null,

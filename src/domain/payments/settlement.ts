@@ -1,8 +1,8 @@
-import type { EventDraft, EventResourceType } from '../events/event-notification.js';
+import type { EventDraft } from '../events/event-notification.js';
 import { EventType } from '../events/event-types.js';
 import { newId } from '../ids.js';
 import type { TransferDraft } from '../ledger/ledger.js';
-import { PaymentStatus, type DomesticPayment, type PaymentKind, type PaymentStore, type SettlementResult } from './domestic-payment.js';
+import { PaymentStatus, paymentResource, type DomesticPayment, type PaymentStore, type SettlementResult } from './domestic-payment.js';
 import { unwindConversion } from './international/international-transfers.js';
 import { clearingAccountId, externalAccountId, feeIncomeAccountId } from './payee.js';
 import type { PaymentAccount } from './payment-instruction.js';
@@ -105,18 +105,12 @@ function rejection(payment: DomesticPayment, reason: StatusReason, now: Date): S
 }
 
 /** The resource type a payment's events name, by its kind. */
-const EVENT_RESOURCE_OF_KIND: Readonly<Record<PaymentKind, EventResourceType>> = {
-  domestic: 'domestic-payment',
-  international: 'international-payment',
-  'domestic-vrp': 'domestic-vrp',
-};
-
 /** The payment's status changed after the response that created it: `resource-update`. */
-function paymentUpdatedEvents(payment: DomesticPayment, now: Date): EventDraft[] {
+export function paymentUpdatedEvents(payment: DomesticPayment, now: Date): EventDraft[] {
   return [
     {
       clientId: payment.clientId,
-      resource: { type: EVENT_RESOURCE_OF_KIND[payment.kind], id: payment.id },
+      resource: paymentResource(payment),
       events: [EventType.ResourceUpdate],
       interactionId: null,
       occurredAt: now,

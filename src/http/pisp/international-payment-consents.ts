@@ -38,7 +38,7 @@ export const internationalPaymentConsentRoutes: RouteDeclaration<PispServices>[]
     scope: 'payments',
     responseSchema: 'OBWriteInternationalConsentResponse6',
     async handler(ctx, services) {
-      const consent = await getPaymentConsent(services.consents, clientOf(ctx), pathParameter(ctx, 'ConsentId'), new Date(), 'international');
+      const consent = await getPaymentConsent(services.consents, clientOf(ctx), pathParameter(ctx, 'ConsentId'), new Date(), 'international-payment');
       ctx.body = presentInternationalPaymentConsent(consent, selfLink(ctx, services.issuer));
     },
   },

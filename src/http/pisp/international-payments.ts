@@ -40,7 +40,7 @@ export const internationalPaymentRoutes: RouteDeclaration<PispServices>[] = [
     responseSchema: 'OBWriteInternationalResponse5',
     async handler(ctx, services) {
       const payment = await getInternationalPayment(services, clientOf(ctx), pathParameter(ctx, 'InternationalPaymentId'));
-      const consent = await getPaymentConsent(services.consents, payment.clientId, payment.consentId, new Date(), 'international');
+      const consent = await getPaymentConsent(services.consents, payment.clientId, payment.consentId, new Date(), 'international-payment');
       ctx.body = presentInternationalPayment(payment, consent, selfLink(ctx, services.issuer));
     },
   },

@@ -28,11 +28,10 @@ export function presentInternationalPaymentConsent(consent: DomesticPaymentConse
  * cut-off (a payee at this bank is settled at once).
  */
 export function presentInternationalPayment(payment: DomesticPayment, consent: DomesticPaymentConsent, self: string) {
-  const { DomesticPaymentId, ...data } = presentPayment(payment, consent, self).Data;
+  const data = presentPayment(payment, consent, self).Data;
   const quote = consent.international?.quote;
   return {
     Data: {
-      InternationalPaymentId: DomesticPaymentId,
       ...data,
       ...(payment.status === 'RJCT' || payment.route === 'internal'
         ? {}

@@ -3,11 +3,15 @@ import type { DomesticPayment } from '../../domain/payments/domestic-payment.js'
 import type { DomesticPaymentConsent } from '../../domain/payments/payment-consent.js';
 import type { PaymentAccount } from '../../domain/payments/payment-instruction.js';
 import type { StatusReason } from '../../domain/payments/risk-policy.js';
+import type { StandingOrder } from '../../domain/payments/standing-orders/standing-orders.js';
 import { presentAmount } from './amount.js';
 
-/** A domestic payment consent as `OBWriteDomesticConsentResponse5`; the request's members are played back verbatim. */
+/**
+ * A domestic payment consent as `OBWriteDomesticConsentResponse5` (a scheduled one as
+ * `OBWriteDomesticScheduledConsentResponse5`, with its `Permission`); the request's members are played back verbatim.
+ */
 export function presentPaymentConsent(consent: DomesticPaymentConsent, self: string) {
-  const { Initiation, ReadRefundAccount, Authorisation, SCASupportData } = consent.request.Data;
+  const { Permission, Initiation, ReadRefundAccount, Authorisation, SCASupportData } = consent.request.Data;
   return {
     Data: {
       ConsentId: consent.id,
@@ -15,6 +19,7 @@ export function presentPaymentConsent(consent: DomesticPaymentConsent, self: str
       Status: consent.status,
       StatusUpdateDateTime: consent.statusUpdatedAt.toISOString(),
       ...statusReasons(consent.statusReason),
+      ...(Permission !== undefined ? { Permission } : {}),
       ...(ReadRefundAccount !== undefined ? { ReadRefundAccount } : {}),
       ...charges(consent.charges),
       Initiation,
@@ -28,25 +33,39 @@ export function presentPaymentConsent(consent: DomesticPaymentConsent, self: str
   };
 }
 
-/** A domestic payment as `OBWriteDomesticResponse5` (no `Risk`, NOTES §6.3). */
+/** The member that carries a payment's id in its resource, by kind. */
+const PAYMENT_ID_MEMBERS: Readonly<Record<DomesticPayment['kind'], string>> = {
+  domestic: 'DomesticPaymentId',
+  'domestic-scheduled': 'DomesticScheduledPaymentId',
+  'standing-order': 'DomesticStandingOrderId',
+  international: 'InternationalPaymentId',
+  'domestic-vrp': 'DomesticVRPId',
+};
+
+/**
+ * A domestic payment as `OBWriteDomesticResponse5`, a scheduled one as `OBWriteDomesticScheduledResponse5` (no `Risk`,
+ * NOTES §6.3), an international one's members (see international-payment-presenter.ts): a scheduled payment is expected to execute on its due date.
+ */
 export function presentPayment(payment: DomesticPayment, consent: DomesticPaymentConsent, self: string) {
   const refund = consent.request.Data.ReadRefundAccount === 'Yes' ? refundOf(consent.debtor) : {};
+  const executed = payment.dueAt ?? payment.createdAt;
+  const unpaid = payment.status === 'RJCT' || payment.status === 'CANC';
   return {
     Data: {
-      DomesticPaymentId: payment.id,
+      [PAYMENT_ID_MEMBERS[payment.kind]]: payment.id,
       ConsentId: payment.consentId,
       CreationDateTime: payment.createdAt.toISOString(),
       Status: payment.status,
       StatusUpdateDateTime: payment.statusUpdatedAt.toISOString(),
       ...statusReasons(payment.statusReason),
-      ...(payment.status === 'RJCT'
+      ...(unpaid
         ? {}
         : {
-            ExpectedExecutionDateTime: payment.createdAt.toISOString(),
-            ExpectedSettlementDateTime: (payment.settleAfter ?? payment.createdAt).toISOString(),
+            ExpectedExecutionDateTime: executed.toISOString(),
+            ExpectedSettlementDateTime: (payment.settleAfter ?? executed).toISOString(),
           }),
       ...refund,
-      ...(payment.status === 'RJCT' ? {} : charges(consent.charges)),
+      ...(unpaid ? {} : charges(consent.charges)),
       Initiation: consent.request.Data.Initiation,
       ...debtorOf(consent.debtor),
     },
@@ -55,12 +74,21 @@ export function presentPayment(payment: DomesticPayment, consent: DomesticPaymen
   };
 }
 
-/** The payment's status on the scheme as `OBWritePaymentDetailsResponse1`. */
+/**
+ * The payment's status on the scheme as `OBWritePaymentDetailsResponse1`. A scheduled payment cancelled before it ran
+ * never reached the scheme: no status (`CANC` is not a payment-details status).
+ */
 export function presentPaymentDetails(payment: DomesticPayment, self: string) {
+  return presentPaymentsDetails([payment], self);
+}
+
+/** The scheme status of each of several payments (a standing order's) as `OBWritePaymentDetailsResponse1`; cancelled ones had none. */
+export function presentPaymentsDetails(payments: readonly DomesticPayment[], self: string) {
   return {
     Data: {
-      PaymentStatus: [
-        {
+      PaymentStatus: payments
+        .filter((payment) => payment.status !== 'CANC')
+        .map((payment) => ({
           PaymentTransactionId: payment.id,
           Status: payment.status,
           StatusUpdateDateTime: payment.statusUpdatedAt.toISOString(),
@@ -71,8 +99,28 @@ export function presentPaymentDetails(payment: DomesticPayment, self: string) {
               ? { StatusReason: payment.statusReason.code, StatusReasonDescription: payment.statusReason.description.slice(0, 256) }
               : {}),
           },
-        },
-      ],
+        })),
+    },
+    Links: { Self: self },
+    Meta: {},
+  };
+}
+
+/** A standing order as `OBWriteDomesticStandingOrderResponse6` (no `Risk`): its consent's `Initiation` and charges (per payment, those of the first). */
+export function presentStandingOrder(order: StandingOrder, self: string) {
+  const { consent } = order;
+  const refund = consent.request.Data.ReadRefundAccount === 'Yes' ? refundOf(consent.debtor) : {};
+  return {
+    Data: {
+      DomesticStandingOrderId: order.id,
+      ConsentId: consent.id,
+      CreationDateTime: order.createdAt.toISOString(),
+      Status: order.status,
+      StatusUpdateDateTime: order.statusUpdatedAt.toISOString(),
+      ...refund,
+      ...charges(consent.charges),
+      Initiation: consent.request.Data.Initiation,
+      ...debtorOf(consent.debtor),
     },
     Links: { Self: self },
     Meta: {},

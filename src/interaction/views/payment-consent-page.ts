@@ -17,6 +17,8 @@ export interface PaymentConsentPageModel {
   charges: string | null;
   /** The total leaving the account, amount plus charges. */
   total: string;
+  /** A scheduled payment: when it will be paid (e.g. "7 January 2027 at 09:30"); null for a payment made at once. */
+  paidOn: string | null;
   /** An international payment: what the payee receives and at which rate, in plain words (absent for a domestic payment). */
   exchange?: string;
   /** The accounts the customer may pay from (exactly one when the partner named it). */
@@ -54,6 +56,7 @@ ${model.exchange && html`<div class="summary__row"><dt>They receive</dt><dd>${mo
 <div class="summary__row"><dt>Reference</dt><dd>${model.reference}</dd></div>
 <div class="summary__row"><dt>Charges</dt><dd>${model.charges ?? 'None'}</dd></div>
 <div class="summary__row"><dt>Total to pay</dt><dd><strong>${model.total}</strong></dd></div>
+<div class="summary__row"><dt>When</dt><dd>${model.paidOn ? html`On ${model.paidOn}` : 'Now'}</dd></div>
 </dl>
 </section>
 <form class="form" method="post" action="${model.formAction}">

@@ -19,6 +19,7 @@ const paymentModel = (overrides: Partial<PaymentConsentPageModel> = {}): Payment
   reference: 'INV-42',
   charges: null,
   total: '£12.50',
+  paidOn: null,
   accounts: [
     { id: 'acc_alice_current', label: 'Everyday ••5678 · GBP' },
     { id: 'acc_alice_savings', label: 'Savings ••9012 · GBP' },
@@ -64,6 +65,11 @@ describe('payment consent page', () => {
     assert.match(page, /name="decision" value="approve"/);
     assert.match(page, /name="decision" value="deny" formnovalidate/);
     labelledInputs(page);
+  });
+
+  it('says when the payment is made: "Now", or the date a scheduled payment is paid on', () => {
+    assert.match(renderPaymentConsentPage(paymentModel()), /<dt>When<\/dt><dd>Now<\/dd>/);
+    assert.match(renderPaymentConsentPage(paymentModel({ paidOn: '7 January 2027 at 09:30' })), /<dt>When<\/dt><dd>On 7 January 2027 at 09:30<\/dd>/);
   });
 
   it('says "None" when the payment is free and offers only Cancel when no account can pay it', () => {

@@ -3,7 +3,11 @@ import type { ColumnTypes, JsonDocument } from './column-types.js';
 
 export interface PaymentRow {
   id: string;
-  /** `domestic` or `international` (one per consent) or `domestic-vrp` (many under one mandate). */
+  /**
+   * `domestic` or `international` (one per consent), `domestic-scheduled` (one per consent, run when due),
+   * `standing-order` (a series per consent, numbered by `instruction_identification`, each run when due) or
+   * `domestic-vrp` (many under one mandate).
+   */
   kind: string;
   consentId: string;
   /** The partner's `InstructionIdentification`, unique per consent (null on domestic payments made before it was kept). */
@@ -24,6 +28,8 @@ export interface PaymentRow {
   creditorAccountId: string | null;
   creditorIdentification: string;
   settleAfter: Date | null;
+  /** A scheduled payment: when it is due to run; null for payments made at once. */
+  dueAt: Date | null;
   createdAt: Date;
   statusUpdatedAt: Date;
   /** An international payment's rate, an exact decimal (`1.26365`): one `currency` buys this much `transferCurrency`. */
@@ -46,7 +52,7 @@ export interface IdempotencyKeyRow {
  * `payment`: domestic payments (one per consent: the payment consumes it) and domestic VRPs (many per mandate), each
  * `InstructionIdentification` once per consent; a mandate's payments are summed over its periods by consent. Indexed for the risk checks — a customer's payments
  * of the day and of the velocity window, a partner's of its window — for "paid this payee before", and for the
- * settlement worker's queue of `ACSP` payments by due time.
+ * settlement worker's queue of `ACSP` payments by due time, and for the scheduler's queue of `PDNG` payments by due time.
  */
 export function paymentEntity(types: ColumnTypes): EntitySchema<PaymentRow> {
   return new EntitySchema<PaymentRow>({
@@ -72,6 +78,7 @@ export function paymentEntity(types: ColumnTypes): EntitySchema<PaymentRow> {
       creditorAccountId: types.id(40, { name: 'creditor_account_id', nullable: true }),
       creditorIdentification: types.id(64, { name: 'creditor_identification' }),
       settleAfter: types.timestamp({ name: 'settle_after', nullable: true }),
+      dueAt: types.timestamp({ name: 'due_at', nullable: true }),
       createdAt: types.timestamp({ name: 'created_at' }),
       statusUpdatedAt: types.timestamp({ name: 'status_updated_at' }),
       exchangeRate: types.id(24, { name: 'exchange_rate', nullable: true }),
@@ -85,6 +92,7 @@ export function paymentEntity(types: ColumnTypes): EntitySchema<PaymentRow> {
       { name: 'ix_payment_client', columns: ['clientId', 'createdAt', 'status'] },
       { name: 'ix_payment_payee', columns: ['customerId', 'creditorIdentification'] },
       { name: 'ix_payment_settlement', columns: ['status', 'settleAfter'] },
+      { name: 'ix_payment_due', columns: ['status', 'dueAt'] },
     ],
   });
 }

@@ -1,10 +1,10 @@
-import { listedConsentKind } from './payment-consent-store.js';
 import type { DataSource } from 'typeorm';
 import type { ConsentStatus } from '../../domain/consents/consent-status.js';
 import type { Connection, ConnectionPayment, ConnectionStore } from '../../domain/consents/customer-connections.js';
 import type { PaymentStatus } from '../../domain/payments/domestic-payment.js';
 import type { VrpConsentRequest } from '../../domain/payments/vrp/vrp-consent.js';
 import { isStorableId, readSqlTime } from '../sql.js';
+import { listedKindOf } from './payment-consent-store.js';
 
 interface RawConnection {
   id: string;
@@ -47,7 +47,7 @@ export class SqlConnectionStore implements ConnectionStore {
        FROM consent c
        LEFT JOIN software s ON s.client_id = c.client_id
        LEFT JOIN partner p ON p.id = s.partner_id
-       LEFT JOIN payment pm ON pm.consent_id = c.id AND c.kind IN ('domestic-payment', 'intl-payment')
+       LEFT JOIN payment pm ON pm.consent_id = c.id AND c.kind IN ('domestic-payment', 'scheduled-payment', 'intl-payment')
        WHERE c.customer_id = ? AND c.authorised_at IS NOT NULL
        ORDER BY c.created_at DESC
        LIMIT 500`,
@@ -60,7 +60,7 @@ export class SqlConnectionStore implements ConnectionStore {
 /** The kinds of consent a connection may be; every other row is account access. */
 
 function toConnection(row: RawConnection): Connection {
-  const kind = listedConsentKind(row.kind);
+  const kind = listedKindOf(row.kind);
   const time = (value: Date | string | null) => (value === null ? null : readSqlTime(value));
   return {
     consentId: row.id,
@@ -99,15 +99,18 @@ function madePayment(row: RawConnection): ConnectionPayment['made'] {
 /** The initiation of a payment consent as the partner's request stored it (schema-valid when it was accepted). */
 interface StoredInitiation {
   readonly InstructedAmount?: { readonly Amount?: string; readonly Currency?: string };
+  /** A standing order's: its first payment. */
+  readonly FirstPaymentAmount?: { readonly Amount?: string; readonly Currency?: string };
   readonly CreditorAccount?: { readonly Name?: string; readonly Identification?: string };
 }
 
 /** What a payment consent asked to pay to whom: read from the partner's request as stored. */
 function requestedPayment(request: string): Omit<ConnectionPayment, 'made'> {
   const initiation = (JSON.parse(request) as { body?: { Data?: { Initiation?: StoredInitiation } } }).body?.Data?.Initiation ?? {};
+  const amount = initiation.InstructedAmount ?? initiation.FirstPaymentAmount;
   return {
-    amount: initiation.InstructedAmount?.Amount ?? '',
-    currency: initiation.InstructedAmount?.Currency ?? '',
+    amount: amount?.Amount ?? '',
+    currency: amount?.Currency ?? '',
     payee: initiation.CreditorAccount?.Name ?? initiation.CreditorAccount?.Identification ?? '',
   };
 }

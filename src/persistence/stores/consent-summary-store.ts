@@ -1,8 +1,8 @@
-import { listedConsentKind } from './payment-consent-store.js';
 import type { DataSource } from 'typeorm';
 import type { ConsentStatus } from '../../domain/consents/consent-status.js';
 import type { ConsentSummary, ConsentSummaryStore } from '../../domain/consents/consent-summaries.js';
 import { isStorableId, readSqlTime } from '../sql.js';
+import { listedKindOf } from './payment-consent-store.js';
 
 /** The kinds of consent a summary may be; every other row is account access. */
 
@@ -24,7 +24,7 @@ export class SqlConsentSummaryStore implements ConsentSummaryStore {
       [clientId],
     );
     return rows.map((row) => {
-      const kind = listedConsentKind(row.kind);
+      const kind = listedKindOf(row.kind);
       return {
         consentId: row.id,
         kind,

@@ -5,6 +5,7 @@ import type { IdempotencyRecord } from '../../domain/payments/idempotency.js';
 import type {
   DomesticPaymentConsent,
   PaymentAuthorisation,
+  PaymentConsentKind,
   PaymentConsentRequest,
   PaymentConsentStore,
 } from '../../domain/payments/payment-consent.js';
@@ -22,11 +23,36 @@ import { endLiveConsentsOfClient } from './client-consents.js';
 /** The `consent.kind` of domestic payment consents. */
 export const PAYMENT_CONSENT_KIND = 'domestic-payment';
 
+/** The `consent.kind` of domestic scheduled payment consents (the column holds 20 characters). */
+export const SCHEDULED_PAYMENT_CONSENT_KIND = 'scheduled-payment';
+
+/** The `consent.kind` of domestic standing order consents. */
+export const STANDING_ORDER_CONSENT_KIND = 'standing-order';
+
 /** The `consent.kind` of international payment consents (the column holds at most 20 characters). */
 export const INTERNATIONAL_PAYMENT_CONSENT_KIND = 'intl-payment';
 
-/** The kinds of single-payment consents this store keeps. */
-export const SINGLE_PAYMENT_CONSENT_KINDS: readonly string[] = [PAYMENT_CONSENT_KIND, INTERNATIONAL_PAYMENT_CONSENT_KIND];
+const STORED_KINDS: Readonly<Record<PaymentConsentKind, string>> = {
+  'domestic-payment': PAYMENT_CONSENT_KIND,
+  'domestic-scheduled-payment': SCHEDULED_PAYMENT_CONSENT_KIND,
+  'domestic-standing-order': STANDING_ORDER_CONSENT_KIND,
+  'international-payment': INTERNATIONAL_PAYMENT_CONSENT_KIND,
+};
+
+/** The `consent.kind` of every single-use payment consent, all kept by this store. */
+export const PAYMENT_CONSENT_KINDS = Object.values(STORED_KINDS);
+
+/** `(?, ?, …)` for {@link PAYMENT_CONSENT_KINDS} in a statement. */
+export const PAYMENT_CONSENT_KIND_MARKS = `(${PAYMENT_CONSENT_KINDS.map(() => '?').join(', ')})`;
+
+/**
+ * How the customer's and the partner's lists of consents group a `consent.kind`: every single-payment consent is a
+ * payment, a VRP consent a mandate, a funds confirmation consent a funds check, anything else account access.
+ */
+export function listedKindOf(kind: string): 'account-access' | 'domestic-payment' | 'domestic-vrp' | 'funds-confirmation' {
+  if (PAYMENT_CONSENT_KINDS.includes(kind)) return 'domestic-payment';
+  return kind === 'domestic-vrp' || kind === 'funds-confirmation' ? kind : 'account-access';
+}
 
 /**
  * What the `request` column holds for a payment consent: the partner's body verbatim, the charges and, for an
@@ -46,7 +72,8 @@ interface StoredRequest {
 }
 
 /**
- * Single-payment consents in the shared `consent` table (`kind` = `domestic-payment` or `intl-payment`): the request is kept
+ * Single-payment consents in the shared `consent` table (`kind` = `domestic-payment`, `scheduled-payment`,
+ * `standing-order` or `intl-payment`): the request is kept
  * verbatim in `request`, the authorisation deadline in `expires_at`, the account paid from in `consent_account`.
  */
 export class TypeOrmPaymentConsentStore implements PaymentConsentStore {
@@ -74,7 +101,7 @@ export class TypeOrmPaymentConsentStore implements PaymentConsentStore {
    */
   private async find(condition: string, value: string): Promise<{ consent: DomesticPaymentConsent; app: AppStanding | null } | null> {
     const rows: Array<RawPaymentConsent & AppStandingRow> = await this.dataSource.query(
-      `SELECT c.id, c.client_id, c.status, c.status_reason_code, c.status_reason_description, c.expires_at, c.customer_id, c.grant_id,
+      `SELECT c.id, c.kind, c.client_id, c.status, c.status_reason_code, c.status_reason_description, c.expires_at, c.customer_id, c.grant_id,
               c.authorised_at, c.created_at, c.status_updated_at, c.request, ca.account_id,
               di.scheme_name AS debtor_scheme_name, di.identification AS debtor_identification, di.name AS debtor_name,
               ${APP_STANDING_COLUMNS}
@@ -82,9 +109,9 @@ export class TypeOrmPaymentConsentStore implements PaymentConsentStore {
        LEFT JOIN consent_account ca ON ca.consent_id = c.id
        LEFT JOIN account_identification di ON di.account_id = ca.account_id AND di.scheme_name <> 'UK.OBIE.PAN'
        ${APP_STANDING_JOIN('c.client_id')}
-       WHERE ${condition} AND c.kind IN (?, ?)
+       WHERE ${condition} AND c.kind IN ${PAYMENT_CONSENT_KIND_MARKS}
        ORDER BY di.scheme_name LIMIT 1`,
-      [value, ...SINGLE_PAYMENT_CONSENT_KINDS],
+      [value, ...PAYMENT_CONSENT_KINDS],
     );
     const row = rows[0];
     return row ? { consent: fromRaw(row), app: appStandingOf(row) } : null;
@@ -95,7 +122,7 @@ export class TypeOrmPaymentConsentStore implements PaymentConsentStore {
       const result = await manager
         .getRepository<ConsentRow>('Consent')
         .update(
-          { id: consentId, kind: In([...SINGLE_PAYMENT_CONSENT_KINDS]), status: 'AWAU' },
+          { id: consentId, kind: In(PAYMENT_CONSENT_KINDS), status: 'AWAU' },
           { status: 'AUTH', customerId: authorisation.customerId, grantId: authorisation.grantId, authorisedAt: at, statusUpdatedAt: at },
         );
       if (!result.affected) return false;
@@ -105,17 +132,16 @@ export class TypeOrmPaymentConsentStore implements PaymentConsentStore {
   }
 
   async rejectAllOfClient(clientId: string, at: Date, reason: StatusReason): Promise<string[]> {
-    const grants: string[] = [];
-    for (const kind of SINGLE_PAYMENT_CONSENT_KINDS)
-      grants.push(...(await endLiveConsentsOfClient(this.dataSource, kind, clientId, 'RJCT', at, reason)));
-    return grants;
+    const grantIds: string[] = [];
+    for (const kind of PAYMENT_CONSENT_KINDS) grantIds.push(...(await endLiveConsentsOfClient(this.dataSource, kind, clientId, 'RJCT', at, reason)));
+    return grantIds;
   }
 
   async transition(consentId: string, from: readonly ConsentStatus[], to: ConsentStatus, at: Date, reason?: StatusReason): Promise<boolean> {
     const result = await this.dataSource
       .getRepository<ConsentRow>('Consent')
       .update(
-        { id: consentId, kind: In([...SINGLE_PAYMENT_CONSENT_KINDS]), status: In([...from]) },
+        { id: consentId, kind: In(PAYMENT_CONSENT_KINDS), status: In([...from]) },
         { status: to, statusUpdatedAt: at, statusReasonCode: reason?.code ?? null, statusReasonDescription: reason?.description ?? null },
       );
     return Boolean(result.affected);
@@ -140,12 +166,13 @@ function toRow(consent: DomesticPaymentConsent): ConsentRow {
         }
       : {}),
   };
-  return newConsentRow(quote ? INTERNATIONAL_PAYMENT_CONSENT_KIND : PAYMENT_CONSENT_KIND, consent, { request, expiresAt: consent.authoriseBy });
+  return newConsentRow(STORED_KINDS[consent.kind], consent, { request, expiresAt: consent.authoriseBy });
 }
 
 /** A payment consent row as raw SQL returns it (snake_case, JSON as text, SQLite times as text). */
 interface RawPaymentConsent {
   id: string;
+  kind: string;
   client_id: string;
   status: string;
   status_reason_code: string | null;
@@ -168,6 +195,7 @@ function fromRaw(row: RawPaymentConsent): DomesticPaymentConsent {
   const createdAt = readSqlTime(row.created_at);
   const consent: DomesticPaymentConsent = {
     id: row.id,
+    kind: (Object.keys(STORED_KINDS) as PaymentConsentKind[]).find((kind) => STORED_KINDS[kind] === row.kind) ?? 'domestic-payment',
     clientId: row.client_id,
     status: row.status as ConsentStatus,
     statusReason: row.status_reason_code ? { code: row.status_reason_code, description: row.status_reason_description ?? '' } : null,
@@ -198,13 +226,4 @@ function fromRaw(row: RawPaymentConsent): DomesticPaymentConsent {
       },
     },
   };
-}
-
-/**
- * A stored consent kind as the lists of consents and connections show it: an international payment consent is listed
- * as a single payment, as a domestic one is.
- */
-export function listedConsentKind(kind: string): 'account-access' | 'domestic-payment' | 'domestic-vrp' | 'funds-confirmation' {
-  if (SINGLE_PAYMENT_CONSENT_KINDS.includes(kind)) return 'domestic-payment';
-  return kind === 'domestic-vrp' || kind === 'funds-confirmation' ? kind : 'account-access';
 }

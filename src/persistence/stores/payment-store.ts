@@ -12,15 +12,24 @@ import type {
 import type { FundsReader } from '../../domain/payments/payment-consents.js';
 import { formatExchangeRate, parseExchangeRate } from '../../domain/fx/exchange-rate.js';
 import type { RiskFacts } from '../../domain/payments/risk-policy.js';
+import type { DueRun, ScheduledPaymentStore } from '../../domain/payments/scheduled/scheduled-payment-store.js';
+import type { UpcomingPayment, UpcomingPaymentStore } from '../../domain/payments/scheduled/upcoming-payments.js';
+import type { EventDraft } from '../../domain/events/event-notification.js';
 import type { Dialect } from '../entities/column-types.js';
 import type { PaymentRow } from '../entities/payment.entity.js';
 import { isDuplicateKeyError, isStorableId, sqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
 import { lockAccounts, postTransfersToLocked, postTransfersWithin } from './ledger-store.js';
-import { SINGLE_PAYMENT_CONSENT_KINDS } from './payment-consent-store.js';
+import { PAYMENT_CONSENT_KIND_MARKS, PAYMENT_CONSENT_KINDS } from './payment-consent-store.js';
 import { VRP_CONSENT_KIND } from './vrp-consent-store.js';
 import type { EventOutboxWriter } from './event-outbox-writer.js';
 import { appendCustomerMailWithin } from './customer-mail-writer.js';
+
+/** What the store needs to decide a payment under its locks: the payment, its transfers, risk windows and decision. */
+type DecidedExecution = Pick<PaymentExecution, 'payment' | 'transfers' | 'riskWindows' | 'decide'>;
+
+/** The statuses of payments that move no money (rejected, still pending, or cancelled): the risk checks do not count them. */
+const UNPAID = `('RJCT', 'PDNG', 'CANC')`;
 
 /** Thrown inside the payment transaction to roll it back when the consent is no longer `AUTH`. */
 class ConsentNoLongerAuthorised extends Error {}
@@ -31,7 +40,7 @@ class ConsentNoLongerAuthorised extends Error {}
  * transaction that moves money: idempotency key → consent (consumed, or a VRP mandate locked) → customer → accounts (by id, in one statement). The
  * store reports facts read under those locks; the domain decides the outcome.
  */
-export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
+export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore, UpcomingPaymentStore, FundsReader {
   constructor(
     private readonly dataSource: DataSource,
     private readonly dialect: Dialect,
@@ -81,8 +90,8 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
   private async useConsent(manager: EntityManager, { payment, consentUse }: PaymentExecution): Promise<bigint[]> {
     if (consentUse.kind === 'consume') {
       const consumed = await manager.queryRunner?.query(
-        `UPDATE consent SET status = 'COND', status_updated_at = ? WHERE id = ? AND kind IN (?, ?) AND status = 'AUTH'`,
-        [this.time(payment.createdAt), payment.consentId, ...SINGLE_PAYMENT_CONSENT_KINDS],
+        `UPDATE consent SET status = 'COND', status_updated_at = ? WHERE id = ? AND kind IN ${PAYMENT_CONSENT_KIND_MARKS} AND status = 'AUTH'`,
+        [this.time(payment.createdAt), payment.consentId, ...PAYMENT_CONSENT_KINDS],
         true,
       );
       if (!consumed?.affected) throw new ConsentNoLongerAuthorised();
@@ -127,9 +136,9 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
     await manager.query(
       `INSERT INTO payment (id, kind, consent_id, instruction_identification, instruction, client_id, customer_id, debtor_account_id, status,
                             status_reason_code, status_reason_description, amount_minor, charges_minor, currency, local_instrument, route,
-                            creditor_account_id, creditor_identification, settle_after, created_at, status_updated_at,
+                            creditor_account_id, creditor_identification, settle_after, due_at, created_at, status_updated_at,
                             exchange_rate, transfer_amount_minor, transfer_currency)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         row.id,
         row.kind,
@@ -150,6 +159,7 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
         row.creditorAccountId,
         row.creditorIdentification,
         row.settleAfter ? this.time(row.settleAfter) : null,
+        row.dueAt ? this.time(row.dueAt) : null,
         this.time(row.createdAt),
         this.time(row.statusUpdatedAt),
         row.exchangeRate,
@@ -163,7 +173,7 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
    * Locks the customer (MySQL; SQLite transactions are serialised) and the accounts, reads the facts under those
    * locks, has the domain decide, and posts the transfers of a payment it accepts.
    */
-  private async decideUnderLocks(manager: EntityManager, execution: PaymentExecution, mandateUsedMinor: readonly bigint[]): Promise<DomesticPayment> {
+  private async decideUnderLocks(manager: EntityManager, execution: DecidedExecution, mandateUsedMinor: readonly bigint[]): Promise<DomesticPayment> {
     const { payment, transfers } = execution;
     if (this.dialect === 'mysql') await manager.query('SELECT id FROM customer WHERE id = ? FOR UPDATE', [payment.customerId]);
     const accountIds = new Set([payment.debtorAccountId, ...transfers.flatMap((transfer) => transfer.entries.map((entry) => entry.accountId))]);
@@ -175,15 +185,15 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
     return decided;
   }
 
-  private async readRiskFacts(manager: EntityManager, { payment, riskWindows }: PaymentExecution): Promise<RiskFacts> {
+  private async readRiskFacts(manager: EntityManager, { payment, riskWindows }: DecidedExecution): Promise<RiskFacts> {
     const time = (date: Date) => this.time(date);
     const [facts] = await manager.query<
       Array<{ paid_today: string | number; customer_in_window: string | number; partner_in_window: string | number }>
     >(
       `SELECT (SELECT COALESCE(SUM(amount_minor + charges_minor), 0) FROM payment
-               WHERE customer_id = ? AND created_at >= ? AND currency = ? AND status <> 'RJCT') AS paid_today,
-              (SELECT COUNT(*) FROM payment WHERE customer_id = ? AND created_at >= ? AND status <> 'RJCT') AS customer_in_window,
-              (SELECT COUNT(*) FROM payment WHERE client_id = ? AND created_at >= ? AND status <> 'RJCT') AS partner_in_window`,
+               WHERE customer_id = ? AND created_at >= ? AND currency = ? AND status NOT IN ${UNPAID}) AS paid_today,
+              (SELECT COUNT(*) FROM payment WHERE customer_id = ? AND created_at >= ? AND status NOT IN ${UNPAID}) AS customer_in_window,
+              (SELECT COUNT(*) FROM payment WHERE client_id = ? AND created_at >= ? AND status NOT IN ${UNPAID}) AS partner_in_window`,
       [
         payment.customerId,
         time(riskWindows.dayStart),
@@ -218,7 +228,7 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
   async hasPaidPayee(customerId: string, creditorIdentification: string): Promise<boolean> {
     if (!isStorableId(creditorIdentification)) return false;
     const rows: unknown[] = await this.dataSource.query(
-      `SELECT 1 AS paid FROM payment WHERE customer_id = ? AND creditor_identification = ? AND status <> 'RJCT' LIMIT 1`,
+      `SELECT 1 AS paid FROM payment WHERE customer_id = ? AND creditor_identification = ? AND status NOT IN ${UNPAID} LIMIT 1`,
       [customerId, creditorIdentification],
     );
     return rows.length > 0;
@@ -246,6 +256,85 @@ export class TypeOrmPaymentStore implements PaymentStore, FundsReader {
       await postTransfersWithin(manager, result.transfers);
       await appendCustomerMailWithin(manager, result.notices);
       await this.outbox.appendWithin(manager, result.events, at);
+      return true;
+    });
+  }
+
+  async listDue(now: Date, limit: number): Promise<DomesticPayment[]> {
+    const rows = await this.dataSource
+      .getRepository<PaymentRow>('Payment')
+      .find({ where: { status: 'PDNG', dueAt: LessThanOrEqual(now) }, order: { dueAt: 'ASC', id: 'ASC' }, take: limit });
+    return rows.map(toPayment);
+  }
+
+  async runDue(run: DueRun, at: Date): Promise<boolean> {
+    return inTransaction(this.dataSource, async (manager) => {
+      if (!(await this.claimPending(manager, run.payment.id, at))) return false;
+      const decided = await this.decideUnderLocks(manager, run, []);
+      await manager.getRepository<PaymentRow>('Payment').update(
+        { id: decided.id, status: 'PDNG' },
+        {
+          status: decided.status,
+          statusReasonCode: decided.statusReason?.code ?? null,
+          statusReasonDescription: decided.statusReason?.description ?? null,
+          route: decided.route,
+          creditorAccountId: decided.creditorAccountId,
+          settleAfter: decided.settleAfter,
+          statusUpdatedAt: at,
+        },
+      );
+      if (run.next) await this.insertPayment(manager, run.next);
+      await this.outbox.appendWithin(manager, run.events, at);
+      return true;
+    });
+  }
+
+  /**
+   * Takes the pending payment's row for this transaction, first thing in it: on MySQL its row lock (`SKIP LOCKED`: a
+   * row another process is running is passed over, not waited for); on SQLite the database's write lock, by a
+   * conditional update that changes nothing.
+   * @returns false when the payment is no longer `PDNG` (run or cancelled already) or is being run elsewhere.
+   */
+  private async claimPending(manager: EntityManager, paymentId: string, at: Date): Promise<boolean> {
+    if (this.dialect === 'mysql') {
+      const rows: unknown[] = await manager.query(`SELECT id FROM payment WHERE id = ? AND status = 'PDNG' AND due_at <= ? FOR UPDATE SKIP LOCKED`, [
+        paymentId,
+        this.time(at),
+      ]);
+      return rows.length > 0;
+    }
+    const claimed = await manager.queryRunner?.query(
+      `UPDATE payment SET status = status WHERE id = ? AND status = 'PDNG' AND due_at <= ?`,
+      [paymentId, this.time(at)],
+      true,
+    );
+    return Boolean(claimed?.affected);
+  }
+
+  async listUpcoming(customerId: string, limit: number): Promise<UpcomingPayment[]> {
+    if (!isStorableId(customerId)) return [];
+    const rows = await this.dataSource
+      .getRepository<PaymentRow>('Payment')
+      .find({ where: { customerId, status: 'PDNG' }, order: { dueAt: 'ASC', id: 'ASC' }, take: limit });
+    const names = new Map<string, string>();
+    const clientIds = [...new Set(rows.map((row) => row.clientId))];
+    if (clientIds.length > 0) {
+      const apps = await this.dataSource.query<Array<{ client_id: string; name: string }>>(
+        `SELECT client_id, name FROM software WHERE client_id IN (${clientIds.map(() => '?').join(', ')})`,
+        clientIds,
+      );
+      for (const app of apps) names.set(app.client_id, app.name);
+    }
+    return rows.map((row) => ({ payment: toPayment(row), appName: names.get(row.clientId) ?? null }));
+  }
+
+  async cancelPending(paymentId: string, events: readonly EventDraft[], at: Date): Promise<boolean> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const updated = await manager
+        .getRepository<PaymentRow>('Payment')
+        .update({ id: paymentId, status: 'PDNG' }, { status: 'CANC', statusUpdatedAt: at });
+      if (!updated.affected) return false;
+      await this.outbox.appendWithin(manager, events, at);
       return true;
     });
   }
@@ -289,6 +378,7 @@ function toRow(payment: DomesticPayment): PaymentRow {
     creditorAccountId: payment.creditorAccountId,
     creditorIdentification: payment.creditorIdentification,
     settleAfter: payment.settleAfter,
+    dueAt: payment.dueAt,
     createdAt: payment.createdAt,
     statusUpdatedAt: payment.statusUpdatedAt,
     exchangeRate: payment.conversion ? formatExchangeRate(payment.conversion.rate) : null,

@@ -90,11 +90,25 @@ export interface EndedConnectionView {
 }
 
 /** The connected apps page. */
+/** A payment still to be made on its date, with what it is and when. */
+export interface UpcomingPaymentView {
+  readonly paymentId: string;
+  /** "Scheduled payment" or "Standing order". */
+  readonly kind: string;
+  readonly appName: string;
+  readonly amount: string;
+  readonly payee: string;
+  readonly dueOn: string;
+  /** What the cancel button does, in words: one payment, or the whole standing order. */
+  readonly cancelLabel: string;
+}
+
 export function renderConnectionsPage(model: {
   customerName: string;
   csrf: string;
   /** Whether to offer the sandbox mailbox. */
   sandbox: boolean;
+  upcoming: readonly UpcomingPaymentView[];
   active: readonly ActiveConnectionView[];
   mandates: readonly ActiveMandateView[];
   fundsChecks: readonly ActiveFundsCheckView[];
@@ -107,6 +121,29 @@ export function renderConnectionsPage(model: {
   const body = html`<h1>Your connected apps</h1>
 ${notice(model.notice)}
 ${model.error && html`<div class="alert" role="alert"><p>${model.error}</p></div>`}
+<section class="section" aria-labelledby="upcoming-heading">
+<h2 id="upcoming-heading">Payments to come</h2>
+${
+  model.upcoming.length === 0
+    ? html`<p>No app has set up a payment to be made later.</p>`
+    : html`<div class="table-wrap"><table class="table">
+<caption>Scheduled payments and standing orders, soonest first</caption>
+<thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Amount</th><th scope="col">To</th><th scope="col">Set up by</th><th scope="col"></th></tr></thead>
+<tbody>${model.upcoming.map(
+        (payment) =>
+          html`<tr><td>${payment.dueOn}</td><td>${payment.kind}</td><td>${payment.amount}</td><td>${payment.payee}</td><td>${payment.appName}</td><td>${postButton(
+            {
+              action: `/account/payments/${payment.paymentId}/cancel`,
+              csrf,
+              label: payment.cancelLabel,
+              variant: 'danger',
+              accessibleLabel: `${payment.cancelLabel}: ${payment.amount} on ${payment.dueOn}`,
+            },
+          )}</td></tr>`,
+      )}</tbody>
+</table></div>`
+}
+</section>
 <section class="section" aria-labelledby="active-heading">
 <h2 id="active-heading">Apps that can see your accounts</h2>
 ${

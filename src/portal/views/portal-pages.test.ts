@@ -175,11 +175,22 @@ describe('portal pages', () => {
     assert.doesNotMatch(page, /href="javascript:/);
   });
 
-  test('connected apps with an app and partner named with markup → text; every form carries the token', () => {
+  test('connected apps with an app and partner named with markup → text; every form carries the token; a payment to come has its cancel form', () => {
     const page = renderConnectionsPage({
       customerName: 'Alice',
       csrf: 'token-456',
       sandbox: true,
+      upcoming: [
+        {
+          paymentId: 'pmt_1',
+          kind: 'Scheduled payment',
+          appName: EVIL,
+          amount: '£12.00',
+          payee: 'Sort code 99-03-01, account 41873205',
+          dueOn: '5 January 2027 at 09:00',
+          cancelLabel: 'Cancel this payment',
+        },
+      ],
       active: [
         {
           consentId: 'aac_1',
@@ -201,6 +212,8 @@ describe('portal pages', () => {
     });
     assertNoInjectedMarkup(page);
     assertEveryFormHasToken(page, 'token-456');
+    assert.match(page, /<td>5 January 2027 at 09:00<\/td><td>Scheduled payment<\/td><td>£12.00<\/td>/);
+    assert.match(page, /action="\/account\/payments\/pmt_1\/cancel"/);
   });
 
   test('connected apps with a VRP mandate whose app, payee and reference carry markup → text; its usage (limits used and left, the payments) as text; every form carries the token', () => {
@@ -222,6 +235,7 @@ describe('portal pages', () => {
       customerName: 'Alice',
       csrf: 'token-456',
       sandbox: true,
+      upcoming: [],
       active: [],
       mandates: [mandate],
       fundsChecks: [],
@@ -237,6 +251,7 @@ describe('portal pages', () => {
       customerName: 'Alice',
       csrf: 'token-456',
       sandbox: true,
+      upcoming: [],
       active: [],
       mandates: [{ ...mandate, usage: { periods: [EVIL], payments: [{ date: EVIL, amount: '£5.00', outcome: EVIL }] } }],
       fundsChecks: [],
@@ -251,6 +266,7 @@ describe('portal pages', () => {
       customerName: 'Alice',
       csrf: 'token-456',
       sandbox: true,
+      upcoming: [],
       active: [],
       mandates: [],
       fundsChecks: [

@@ -42,7 +42,7 @@ export async function makeInternationalPayment(
     const conversion = conversionAt(instruction, rateAtExecution(services.exchange, consent.clientId, terms.quote, now));
     const debit = debitInstruction(instruction, conversion.debitMinor);
     const payee = await resolvePayee(services.accounts, instruction.creditor, instruction.currencyOfTransfer);
-    const payment = { ...orderedPayment(consent, debit, payee, now), kind: 'international' as const, conversion };
+    const payment = { ...orderedPayment(consent, debit, payee, now), conversion };
     const transfers = payee.route === 'refused' ? [] : internationalTransfers(payment, conversion, debit, now);
     return consumingExecution(services, payment, transfers, payee, claim, now);
   });

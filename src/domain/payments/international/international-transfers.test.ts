@@ -34,6 +34,7 @@ function payment(debitCurrency: string, debitMinor: bigint, chargesMinor: bigint
     consentId: 'pmc_test',
     instructionIdentification: 'INSTR-1',
     instruction: null,
+    dueAt: null,
     clientId: 'client',
     customerId: 'cus_sandbox_alice',
     debtorAccountId: DEBTOR,

@@ -46,6 +46,7 @@ function paid(at: string, amountMinor: bigint, status: DomesticPayment['status']
   return {
     id: `pmt_${at}`,
     kind: 'domestic-vrp',
+    dueAt: null,
     consentId: 'vrc_1',
     instructionIdentification: at,
     instruction: null,

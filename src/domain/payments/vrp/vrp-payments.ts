@@ -10,7 +10,7 @@ import { resolvePayee, type PayeeResolution } from '../payee.js';
 import { decidePayment, type PaymentOrder } from '../payment-decision.js';
 import { parseInitiation, type PaymentInstruction } from '../payment-instruction.js';
 import { paymentTransfers } from '../payment-transfers.js';
-import { decidedPayment, executeOnce, riskWindowsAt, storedPayment, type PaymentServices } from '../payments.js';
+import { decidedPayment, executeOnce, payeeRoute, riskWindowsAt, storedPayment, type PaymentServices } from '../payments.js';
 import { DEFAULT_INTERACTION_TYPES, periodAnchor, readVrpControlParameters, VrpType, type VrpControlParameters } from './control-parameters.js';
 import { assessVrpPayment, ControlParametersBreached, usageWindows } from './limits.js';
 import type { DomesticVrpConsent, VrpConsentStore } from './vrp-consent.js';
@@ -158,9 +158,9 @@ function vrpExecution(
     chargesMinor: totalCharges(charges),
     currency: instruction.currency,
     localInstrument: instruction.localInstrument,
-    route: payee.route === 'external' ? 'external' : 'internal',
-    creditorAccountId: payee.route === 'internal' ? payee.accountId : null,
+    ...payeeRoute(payee),
     creditorIdentification: instruction.creditor.identification,
+    dueAt: null,
     createdAt: now,
     statusUpdatedAt: now,
   };

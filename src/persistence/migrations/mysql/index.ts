@@ -12,6 +12,7 @@ import { PaymentInstructions1764800000000 } from './1764800000000-payment-instru
 import { ApiCallReason1764900000000 } from './1764900000000-api-call-reason.js';
 import { EventPushByAppIndex1765000000000 } from './1765000000000-event-push-by-app-index.js';
 import { FundsConfirmations1765100000000 } from './1765100000000-funds-confirmations.js';
+import { ScheduledPayments1765200000000 } from './1765200000000-scheduled-payments.js';
 import { InternationalPayments1765300000000 } from './1765300000000-international-payments.js';
 
 /** The mysql migrations, oldest first. */
@@ -30,5 +31,6 @@ export const mysqlMigrations = [
   ApiCallReason1764900000000,
   EventPushByAppIndex1765000000000,
   FundsConfirmations1765100000000,
+  ScheduledPayments1765200000000,
   InternationalPayments1765300000000,
 ];

@@ -273,6 +273,9 @@ export interface FundsReader {
   readFunds(accountId: string): Promise<AccountFunds | null>;
 }
 
+/** The consents the spec offers funds confirmation for (not scheduled payments or standing orders). */
+const FUNDS_CONFIRMABLE_KINDS: readonly PaymentConsentKind[] = ['domestic-payment', 'international-payment'];
+
 /**
  * Funds confirmation for an authorised consent (NOTES §4): whether the debtor account's funds allow the amount
  * and the charges right now, by the same rule a payment is decided by ({@link fundsAllow}). Does not reserve
@@ -281,7 +284,7 @@ export interface FundsReader {
  *   not `AUTH`.
  */
 export async function confirmFunds(funds: FundsReader, consent: DomesticPaymentConsent, requestedConsentId: string): Promise<boolean> {
-  if (requestedConsentId !== consent.id || consent.kind !== 'domestic-payment')
+  if (requestedConsentId !== consent.id || !FUNDS_CONFIRMABLE_KINDS.includes(consent.kind))
     throw new ResourceForbidden('This access token was issued for another consent');
   if (consent.status !== ConsentStatus.Authorised || !consent.debtorAccountId) {
     throw new InvalidConsentStatus(`ConsentId ${consent.id} has status ${consent.status}; funds can be confirmed only while it is AUTH`);

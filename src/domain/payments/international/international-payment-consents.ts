@@ -29,7 +29,7 @@ export async function createInternationalPaymentConsent(
     const quote = quoteExchange(services.exchange, clientId, instruction, now);
     const debitMinor = conversionAt(instruction, quote.rate).debitMinor;
     const charges = chargesFor(services.fees, instruction.localInstrument, debitMinor, instruction.debitCurrency);
-    return { ...newPaymentConsent(clientId, request, charges, now), international: { quote } };
+    return { ...newPaymentConsent(clientId, request, charges, now, 'international-payment'), international: { quote } };
   });
   return { consent: resource, replayed };
 }

@@ -1,5 +1,5 @@
 // Ports the 8 domestic-payment and the 4 international-payment cases of the OB Functional Conformance Suite v1.9.1
-// manifest `ob_4.0_payment_fca.json` (the other 17 are scheduled and standing-order payments, which we do not offer), with the
+// manifest `ob_4.0_payment_fca.json` (the other 17, scheduled and standing-order payments, are served but not ported yet), with the
 // suite's request bodies, headers and assertions. The suite calls over mTLS with Bearer tokens; FAPI 2.0 here
 // binds tokens with DPoP, so every call is `Authorization: DPoP` with a fresh proof. Its response-signature check
 // (`validateSignature`) is applied with our trust anchor instead of the OB directory's.

@@ -1,3 +1,4 @@
+import { rejectAwaitingConsent } from '../domain/consents/consent-rejection.js';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { maskIdentification, type AccountStore } from '../domain/accounts/account.js';
@@ -5,12 +6,7 @@ import type { CustomerStore } from '../domain/customers/customer.js';
 import { formatCustomerDate } from '../domain/customer-text.js';
 import { DomainError } from '../domain/errors.js';
 import type { FundsConfirmationConsentStore } from '../domain/funds-confirmations/funds-confirmation-consent.js';
-import {
-  authoriseFundsConfirmationConsent,
-  namedAccountOf,
-  parseDebtorAccount,
-  rejectFundsConfirmationConsent,
-} from '../domain/funds-confirmations/funds-confirmation-consents.js';
+import { authoriseFundsConfirmationConsent, namedAccountOf, parseDebtorAccount } from '../domain/funds-confirmations/funds-confirmation-consents.js';
 import { accountLine } from '../web/account-labels.js';
 import type { InteractionHelpers } from './payment-authorisation.js';
 import { renderFundsConfirmationConsentPage } from './views/funds-confirmation-consent-page.js';
@@ -75,7 +71,7 @@ export function fundsConfirmationAuthorisation(dependencies: FundsConfirmationAu
   async function reject(ctx: Context, consentId: string) {
     const description = 'The customer did not agree to the funds checks';
     try {
-      await rejectFundsConfirmationConsent(fundsConfirmationConsents, consentId, { code: 'U033', description }, new Date());
+      await rejectAwaitingConsent(fundsConfirmationConsents, consentId, { code: 'U033', description }, new Date());
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
     }

@@ -1,3 +1,4 @@
+import { rejectAwaitingConsent } from '../domain/consents/consent-rejection.js';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { AccountStore } from '../domain/accounts/account.js';
@@ -5,7 +6,7 @@ import type { CustomerStore } from '../domain/customers/customer.js';
 import { DomainError, InvalidField } from '../domain/errors.js';
 import type { PaymentStore } from '../domain/payments/domestic-payment.js';
 import type { PaymentConsentStore } from '../domain/payments/payment-consent.js';
-import { authorisePaymentConsent, eligibleDebtorAccounts, instructionOf, rejectPaymentConsent } from '../domain/payments/payment-consents.js';
+import { authorisePaymentConsent, eligibleDebtorAccounts, instructionOf } from '../domain/payments/payment-consents.js';
 import type { RiskPolicy } from '../domain/payments/risk-policy.js';
 import { needsStepUp, oneTimeCode, verifyOneTimeCode, type StepUpChallenge } from '../domain/payments/step-up.js';
 import { formatAmount } from '../domain/money.js';
@@ -169,7 +170,7 @@ export function paymentAuthorisation(dependencies: PaymentAuthorisationDependenc
 
   async function reject(ctx: Context, consentId: string, description: string) {
     try {
-      await rejectPaymentConsent(paymentConsents, consentId, { code: 'U033', description }, new Date());
+      await rejectAwaitingConsent(paymentConsents, consentId, { code: 'U033', description }, new Date());
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
     }

@@ -1,10 +1,11 @@
+import { rejectAwaitingConsent } from '../domain/consents/consent-rejection.js';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { AccountStore } from '../domain/accounts/account.js';
 import type { CustomerStore } from '../domain/customers/customer.js';
 import { DomainError, InvalidField } from '../domain/errors.js';
 import type { VrpConsentStore } from '../domain/payments/vrp/vrp-consent.js';
-import { authoriseVrpConsent, eligibleVrpDebtorAccounts, rejectVrpConsent } from '../domain/payments/vrp/vrp-consents.js';
+import { authoriseVrpConsent, eligibleVrpDebtorAccounts } from '../domain/payments/vrp/vrp-consents.js';
 import { vrpGrantLifetimeSeconds } from '../oauth/consent-binding.js';
 import { text } from '../web/forms.js';
 import type { InteractionHelpers } from './payment-authorisation.js';
@@ -80,7 +81,7 @@ export function vrpAuthorisation(dependencies: VrpAuthorisationDependencies, hel
   async function reject(ctx: Context, consentId: string) {
     const description = 'The customer did not agree to the payments';
     try {
-      await rejectVrpConsent(vrpConsents, consentId, { code: 'U033', description }, new Date());
+      await rejectAwaitingConsent(vrpConsents, consentId, { code: 'U033', description }, new Date());
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
     }

@@ -1,3 +1,4 @@
+import { rejectAwaitingConsent } from './consent-rejection.js';
 import { consentExpiredEvents, consentRevokedEvents } from '../events/consent-events.js';
 import { createHash } from 'node:crypto';
 import { parseRequestDateTime } from '../dates.js';
@@ -143,12 +144,8 @@ export async function authoriseAccountAccessConsent(
  * Records the customer's refusal: the consent becomes `RJCT`.
  * @throws InvalidConsentStatus when the consent is no longer awaiting authorisation.
  */
-export async function rejectAccountAccessConsent(store: ConsentStore, consentId: string, now: Date): Promise<void> {
-  const rejected = await store.transition(consentId, [ConsentStatus.AwaitingAuthorisation], ConsentStatus.Rejected, now, {
-    code: 'U033',
-    description: 'The customer denied access',
-  });
-  if (!rejected) throw new InvalidConsentStatus(`ConsentId ${consentId} is no longer awaiting authorisation`);
+export function rejectAccountAccessConsent(store: ConsentStore, consentId: string, now: Date): Promise<void> {
+  return rejectAwaitingConsent(store, consentId, { code: 'U033', description: 'The customer denied access' }, now);
 }
 
 /**

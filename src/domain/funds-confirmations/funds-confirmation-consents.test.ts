@@ -4,6 +4,7 @@
 // AWAU after 24 hours → RJCT U036), who may authorise it and on which account (only the customer's own account the
 // consent names), refusal, the customer's revocation (CANC, resource-update + consent-authorization-revoked, a mail,
 // grant ended), and the grant it backs.
+import { rejectAwaitingConsent } from '../consents/consent-rejection.js';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { InMemoryAccountStore } from '../../../test/support/in-memory-account-store.js';
@@ -24,7 +25,6 @@ import {
   findFundsConfirmationConsentBackingGrant,
   getFundsConfirmationConsent,
   namedAccountOf,
-  rejectFundsConfirmationConsent,
   revokeFundsConfirmationConsentByCustomer,
 } from './funds-confirmation-consents.js';
 
@@ -229,9 +229,9 @@ describe('the customer authorises', () => {
     const store = new InMemoryFundsConfirmationConsentStore();
     const consent = await createFundsConfirmationConsent(store, APP, request(), NOW);
     const reason = { code: 'U033', description: 'The customer did not agree' };
-    await rejectFundsConfirmationConsent(store, consent.id, reason, NOW);
+    await rejectAwaitingConsent(store, consent.id, reason, NOW);
     assert.deepEqual((await store.findById(consent.id))?.statusReason, reason);
-    await assert.rejects(rejectFundsConfirmationConsent(store, consent.id, reason, NOW), isError(InvalidConsentStatus));
+    await assert.rejects(rejectAwaitingConsent(store, consent.id, reason, NOW), isError(InvalidConsentStatus));
   });
 });
 

@@ -213,21 +213,6 @@ export async function authoriseFundsConfirmationConsent(
 }
 
 /**
- * Records the customer's refusal: `RJCT` with `reason`.
- * @throws InvalidConsentStatus when it is no longer awaiting authorisation.
- */
-export async function rejectFundsConfirmationConsent(
-  store: FundsConfirmationConsentStore,
-  consentId: string,
-  reason: StatusReason,
-  now: Date,
-): Promise<void> {
-  if (!(await store.transition(consentId, [ConsentStatus.AwaitingAuthorisation], ConsentStatus.Rejected, now, reason))) {
-    throw new InvalidConsentStatus(`ConsentId ${consentId} is no longer awaiting authorisation`);
-  }
-}
-
-/**
  * The customer revokes an app's funds checks (from their connected apps): `CANC` at once and its grant ends, so the
  * partner's very next check fails; the partner hears `resource-update` and `consent-authorization-revoked`, and the
  * customer is mailed a confirmation.

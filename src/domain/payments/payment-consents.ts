@@ -229,21 +229,6 @@ export async function authorisePaymentConsent(
 }
 
 /**
- * Records the customer's refusal, or a consent that cannot be paid by this customer: `RJCT`.
- * @throws InvalidConsentStatus when it is no longer awaiting authorisation.
- */
-export async function rejectPaymentConsent(
-  store: PaymentConsentStore,
-  consentId: string,
-  reason: { code: string; description: string },
-  now: Date,
-): Promise<void> {
-  if (!(await store.transition(consentId, [ConsentStatus.AwaitingAuthorisation], ConsentStatus.Rejected, now, reason))) {
-    throw new InvalidConsentStatus(`ConsentId ${consentId} is no longer awaiting authorisation`);
-  }
-}
-
-/**
  * The consent an OAuth grant backs, if payment tokens may still be issued from it: `AUTH` and bound to this grant.
  */
 export async function findPaymentConsentBackingGrant(store: PaymentConsentStore, grantId: string): Promise<DomesticPaymentConsent | null> {

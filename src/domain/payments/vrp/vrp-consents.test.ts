@@ -1,4 +1,5 @@
 // Proves the VRP consent use cases against in-memory stores: creation (AWAU, control parameters and initiation refused with their OBIE paths, idempotent by key), the partner's view and deletion (CANC, grant ended, then unknown), the lifecycle applied on read (past ValidToDateTime → EXPD with an event and a mail only if it was in use; AWAU after 24 hours → RJCT U036), who may authorise it and from which accounts, the customer's cancellation (CANC, consent-authorization-revoked, a mail, grant ended), the grant it backs, and funds confirmation (only the token's own AUTH consent, in its currency, by the one funds rule).
+import { rejectAwaitingConsent } from '../../consents/consent-rejection.js';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { InMemoryAccountStore } from '../../../../test/support/in-memory-account-store.js';
@@ -31,7 +32,6 @@ import {
   expireDueVrpConsents,
   findVrpConsentBackingGrant,
   getVrpConsent,
-  rejectVrpConsent,
   revokeVrpConsentByCustomer,
   sweepsToSomeoneElse,
   vrpAuthorisationDeadline,
@@ -177,7 +177,7 @@ describe('the partner reads and deletes its consent', () => {
   test('DELETE of a rejected consent → it keeps RJCT, and is gone for the partner', async () => {
     const { store } = services();
     const consent = await create(store);
-    await rejectVrpConsent(store, consent.id, { code: 'U033', description: 'no' }, NOW);
+    await rejectAwaitingConsent(store, consent.id, { code: 'U033', description: 'no' }, NOW);
     await deleteVrpConsent(store, revoker(), APP, consent.id, NOW);
     assert.equal((await store.findById(consent.id))?.status, ConsentStatus.Rejected);
     await assert.rejects(getVrpConsent(store, APP, consent.id, NOW), isError(ResourceNotFound));

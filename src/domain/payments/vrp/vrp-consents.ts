@@ -12,7 +12,6 @@ import { textOf } from '../../text.js';
 import { createOnce, type IdempotencyClaim, type IdempotencyStore } from '../idempotency.js';
 import { AUTHORISATION_WINDOW_MS, type FundsReader } from '../payment-consents.js';
 import { parseAccount, type InitiationAccount, type PaymentAccount } from '../payment-instruction.js';
-import type { StatusReason } from '../risk-policy.js';
 import { isOurAccount } from '../payee.js';
 import { parseVrpControlParameters, readVrpControlParameters, VrpType, type VrpControlParameters } from './control-parameters.js';
 import { mandateCancelledNotices, mandateExpiredNotices } from './vrp-consent-notices.js';
@@ -299,16 +298,6 @@ export async function authoriseVrpConsent(
     throw new InvalidField('Choose the account to pay from', 'debtorAccount');
   }
   if (!(await store.authorise(consentId, decision, now))) throw new InvalidConsentStatus(`ConsentId ${consentId} can no longer be authorised`);
-}
-
-/**
- * Records the customer's refusal: `RJCT` with `reason`.
- * @throws InvalidConsentStatus when it is no longer awaiting authorisation.
- */
-export async function rejectVrpConsent(store: VrpConsentStore, consentId: string, reason: StatusReason, now: Date): Promise<void> {
-  if (!(await store.transition(consentId, [ConsentStatus.AwaitingAuthorisation], ConsentStatus.Rejected, now, reason))) {
-    throw new InvalidConsentStatus(`ConsentId ${consentId} is no longer awaiting authorisation`);
-  }
 }
 
 /**

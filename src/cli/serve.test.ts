@@ -2,13 +2,12 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
-import { assertExit, runToExit, type Run } from '../../test/support/child-process.js';
+import { assertExit, freePort, runToExit, type Run } from '../../test/support/child-process.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -180,15 +179,6 @@ describe('serve and the openteller command on one database', () => {
     assert.equal(((await refused.json()) as { error: string }).error, 'unapproved_software_statement');
   });
 });
-
-/** A port nothing listens on now (the kernel's choice, released at once). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** Stops a server process as an operator's Ctrl-C does (SIGINT), and waits for it to exit. */
 function stopProcess(child: ChildProcess): Promise<void> {

@@ -6,31 +6,16 @@
 // retried once Redis is back is made exactly once.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import * as client from 'openid-client';
 import { bookedBalance } from '../support/account-balances.js';
 import { customerToken } from '../support/authorise.js';
 import { authorisePayment } from '../support/authorise-payment.js';
 import { API, registerPartner } from '../support/partner.js';
 import { ACCOUNTS, consentRequest, paymentRequest, PISP, registerPaymentPartner } from '../support/payment-partner.js';
+import { recording } from '../support/recording.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const REDIS = new URL(process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379');
-
-/** Runs `work` with every request of `config`'s client recorded (its URL and init), then stops recording. */
-async function recording(config: client.Configuration, work: () => Promise<unknown>): Promise<Array<{ url: string; init: RequestInit }>> {
-  const requests: Array<{ url: string; init: RequestInit }> = [];
-  config[client.customFetch] = async (url, init) => {
-    requests.push({ url, init: init });
-    return fetch(url, init);
-  };
-  try {
-    await work();
-  } finally {
-    delete config[client.customFetch];
-  }
-  return requests;
-}
 
 const STORES: ReadonlyArray<[name: string, env: Record<string, string>]> = [
   ['the database (REPLAY_STORE=database)', { REPLAY_STORE: 'database' }],

@@ -4,7 +4,7 @@ import { logIn } from './authorise.js';
 import { CustomerBrowser, readForm, type Page } from './customer-browser.js';
 import { REDIRECT_URI, type AuthorizationStart } from './partner.js';
 import type { PaymentPartner } from './payment-partner.js';
-import type { TestServer } from './test-server.js';
+import type { Bank } from './test-server.js';
 
 /** The sandbox customers' passwords. */
 export const PASSWORDS: Readonly<Record<string, string>> = {
@@ -40,7 +40,7 @@ export async function enterCode(browser: CustomerBrowser, page: Page, code: stri
 
 /** PAR, then the browser opens the authorization URL and logs the customer in; returns the payment page. */
 export async function openPaymentPage(
-  server: TestServer,
+  server: Bank,
   partner: PaymentPartner,
   consentId: string,
   customer: { username: string; browser?: CustomerBrowser; approvable?: boolean },
@@ -69,7 +69,7 @@ export interface AuthorisedPayment {
  * the code exchange.
  */
 export async function authorisePayment(
-  server: TestServer,
+  server: Bank,
   partner: PaymentPartner,
   consentId: string,
   customer: { username: string; debtorAccountId: string },

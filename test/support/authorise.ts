@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { CustomerBrowser, readForm, type Page } from './customer-browser.js';
 import { REDIRECT_URI, type AuthorizationStart, type Partner } from './partner.js';
-import type { TestServer } from './test-server.js';
+import type { Bank } from './test-server.js';
 
 /** Logs a sandbox customer in on the login page that `page` shows; returns the next page. */
 export async function logIn(browser: CustomerBrowser, page: Page, username: string, password: string): Promise<Page> {
@@ -20,7 +20,7 @@ export async function decide(browser: CustomerBrowser, page: Page, decision: 'ap
  * @returns the callback URL and what the code exchange needs.
  */
 export async function authoriseConsent(
-  server: TestServer,
+  server: Bank,
   partner: Partner,
   consentId: string,
   options: { username?: string; password?: string; accountIds: string[]; browser?: CustomerBrowser },
@@ -39,7 +39,7 @@ export async function authoriseConsent(
 
 /** A consent with these permissions, authorised by a sandbox customer for the given accounts: its ConsentId and customer token. */
 export async function customerToken(
-  server: TestServer,
+  server: Bank,
   partner: Partner,
   permissions: string[],
   options: { username: string; password: string; accountIds: string[]; consent?: Record<string, unknown> },

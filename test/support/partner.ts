@@ -7,7 +7,7 @@ import { loadKeyMaterial } from '../../src/oauth/key-material.js';
 import { TypeOrmServerKeyStore } from '../../src/persistence/stores/server-key-store.js';
 import { TypeOrmPartnerStore } from '../../src/persistence/stores/partner-store.js';
 import { assertResponseSchema } from './response-schemas.js';
-import type { TestServer } from './test-server.js';
+import type { Bank } from './test-server.js';
 
 export const REDIRECT_URI = 'http://127.0.0.1:9/callback';
 export const API = '/open-banking/v4.0/aisp';
@@ -46,7 +46,7 @@ export interface AuthorizationStart {
 }
 
 /** Registers a partner app (roles AISP) in the server's database and returns a partner client for it. */
-export async function registerPartner(server: TestServer, name = 'Budget Buddy'): Promise<Partner> {
+export async function registerPartner(server: Bank, name = 'Budget Buddy'): Promise<Partner> {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'partner-key-1', alg: 'ES256', use: 'sig' }] };
   const app = await registerTestApp(server, { name, jwks, roles: ['AISP'] });
@@ -57,7 +57,7 @@ export async function registerPartner(server: TestServer, name = 'Budget Buddy')
 }
 
 /** Registers an app with the redirect URI {@link REDIRECT_URI}, as `openteller partner create` does. */
-export async function registerTestApp(server: TestServer, app: { name: string; jwks: unknown; roles: string[] }): Promise<PartnerApp> {
+export async function registerTestApp(server: Bank, app: { name: string; jwks: unknown; roles: string[] }): Promise<PartnerApp> {
   const { dataSource } = server.database;
   const keys = await loadKeyMaterial(server.config, new TypeOrmServerKeyStore(dataSource));
   return registerPartnerApp(
@@ -95,7 +95,7 @@ export async function pushIntentAuthorizationRequest(
 }
 
 /** A partner client over an existing registration (e.g. another DPoP key for the same app). */
-export function partnerClient(server: TestServer, clientId: string, config: client.Configuration, dpop: client.DPoPHandle): Partner {
+export function partnerClient(server: Bank, clientId: string, config: client.Configuration, dpop: client.DPoPHandle): Partner {
   const partner: Partner = {
     clientId,
     config,

@@ -6,7 +6,7 @@ import { messageSigningIssuer } from '../../src/domain/partners/partner-app.js';
 import { OB_IAT, OB_ISS, OB_TAN } from '../../src/http/jws/detached-jws.js';
 import { partnerClient, pushIntentAuthorizationRequest, registerTestApp, type AuthorizationStart, type Partner } from './partner.js';
 import { assertResponseSchema } from './response-schemas.js';
-import type { TestServer } from './test-server.js';
+import type { Bank } from './test-server.js';
 
 export const PISP = '/open-banking/v4.0/pisp';
 /** The `kid` of the partner's RSA message-signing key in its registered JWKS. */
@@ -86,7 +86,7 @@ export interface PaymentConsentRequest {
  * Registers a partner app with roles AISP and PISP and a JWKS holding its ES256 client-authentication key and
  * its RSA PS256 message-signing key ({@link SIGNING_KID}); returns a payment partner client for it.
  */
-export async function registerPaymentPartner(server: TestServer, name = 'Pay Pal of Mine'): Promise<PaymentPartner> {
+export async function registerPaymentPartner(server: Bank, name = 'Pay Pal of Mine'): Promise<PaymentPartner> {
   const authKeys = await generateKeyPair('ES256', { extractable: true });
   const signingKeys = await generateKeyPair('PS256', { modulusLength: 2048, extractable: true });
   const jwks = {

@@ -42,6 +42,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** What a partner's and a customer's test helpers need of a running bank: where it is, its configuration, its database. */
+export type Bank = Pick<TestServer, 'issuer' | 'config' | 'database'>;
+
 /** How the instances reach the test database, when not directly (e.g. through a proxy that can be cut). */
 export interface DatabaseAccess {
   /** The database configuration the instances use, given the test database's. */

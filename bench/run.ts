@@ -6,6 +6,7 @@
  *   vrp           POST /domestic-vrps (payments under VRP mandates) throughput vs the pisp bench's raw mysql2 baseline
  *   events        event notifications from commit to a local receiver vs a bare sign-and-POST loop
  *   proofs        µs of CPU per access token + DPoP proof check and per x-jws-signature check, in process
+ *   startup       CPU of an \`openteller serve\` process from its start to ready, on an existing database
  */
 const USAGE = `Usage: npm run bench -- <benchmark>
 
@@ -32,6 +33,9 @@ Benchmarks:
   proofs  CPU per check, in this process: the access token with a DPoP proof of each algorithm (ES256, PS256,
           EdDSA) as the resource API checks it, and an x-jws-signature (PS256, 1 kB body). BENCH_PROOFS checks
           per round (default 2000), BENCH_ROUNDS rounds (default 5; the median is printed).
+  startup CPU of \`openteller serve\` (compiled, plain node) from its start to ready on an existing database, median
+          of BENCH_ROUNDS starts (default 7); target ≤ 800 ms. BENCH_STARTUP_PROFILE=1 adds a profiled start
+          and prints where its CPU went.
 
 Environment (aisp):
   BENCH_DATABASE_URL  MySQL/MariaDB server to use; a fresh database is created next to the one named
@@ -83,6 +87,9 @@ if (name === 'aisp') {
 } else if (name === 'proofs') {
   const { benchProofs } = await import('./proofs.js');
   process.exitCode = await benchProofs();
+} else if (name === 'startup') {
+  const { benchStartup } = await import('./startup.js');
+  process.exitCode = await benchStartup();
 } else if (name === 'aisp-profile') {
   const { profileAisp } = await import('./aisp-profile.js');
   process.exitCode = await profileAisp();

@@ -1,7 +1,8 @@
 // Proves that the checked-in OBIE schemas compile under Ajv strict mode and that the registry reports the right issues, with OBIE dotted paths, for requests and responses.
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
+import { Ajv, type AnySchemaObject } from 'ajv';
 import { SchemaRegistry } from './schema-registry.js';
 
 const registry = SchemaRegistry.load();
@@ -44,6 +45,18 @@ describe('SchemaRegistry', () => {
       assert.ok(Array.isArray(registry.validateRequest(name, {})), name);
       assert.ok(Array.isArray(registry.validateResponse(name, {})), name);
     }
+  });
+
+  test('every file under schemas/ is valid against its meta-schema (the registry does not check this at start-up)', () => {
+    const dir = new URL('../../schemas/', import.meta.url);
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.json'));
+    assert.ok(files.length >= 30);
+    const checker = new Ajv({ strict: true });
+    for (const file of files) {
+      const schema = JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as AnySchemaObject;
+      assert.equal(checker.validateSchema(schema), true, `${file}: ${checker.errorsText(checker.errors)}`);
+    }
+    assert.equal(checker.validateSchema({ type: 'strnig' }), false, 'the check catches a misspelt type');
   });
 
   test('a schema can be named by its $id or its short name', () => {

@@ -6,6 +6,7 @@ import type { ConsentStatus } from '../../domain/consents/consent-status.js';
 import type { AppStanding } from '../../domain/partners/partner-app.js';
 import type { AccountPermission } from '../../domain/consents/permissions.js';
 import type { ConsentAccountRow, ConsentRow } from '../entities/consent.entity.js';
+import { readRows } from '../direct-read.js';
 import { isStorableId, readSqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
 import { APP_STANDING_COLUMNS, APP_STANDING_JOIN, appStandingOf, type AppStandingRow } from './app-standing-sql.js';
@@ -46,7 +47,8 @@ export class TypeOrmConsentStore implements ConsentStore {
 
   async findWithAccountIds(id: string): Promise<{ consent: AccountAccessConsent; accountIds: string[]; app: AppStanding | null } | null> {
     if (!isStorableId(id)) return null;
-    const rows: Array<RawConsentRow & AppStandingRow> = await this.dataSource.query(
+    const rows = await readRows<RawConsentRow & AppStandingRow>(
+      this.dataSource,
       `SELECT c.id, c.client_id, c.status, c.status_reason_code, c.status_reason_description, c.permissions, c.expires_at,
               c.transaction_from_at, c.transaction_to_at, c.customer_id, c.grant_id, c.authorised_at, c.created_at,
               c.status_updated_at, c.request,

@@ -3,6 +3,7 @@ import type { BalanceReader, BalanceSnapshot } from '../../domain/accounts/balan
 import type { Transaction, TransactionQuery, TransactionReader } from '../../domain/accounts/transaction.js';
 import type { EntryStatus, TransferKind } from '../../domain/ledger/ledger.js';
 import type { Dialect } from '../entities/column-types.js';
+import { readRows } from '../direct-read.js';
 import { readSqlTime, sqlTime } from '../sql.js';
 
 interface BalanceRow {
@@ -47,7 +48,8 @@ export class SqlLedgerReader implements BalanceReader, TransactionReader {
 
   async readBalanceSnapshots(accountIds: readonly string[], cutoff: Date): Promise<BalanceSnapshot[]> {
     const placeholders = accountIds.map(() => '?').join(', ');
-    const rows: BalanceRow[] = await this.dataSource.query(
+    const rows = await readRows<BalanceRow>(
+      this.dataSource,
       `SELECT a.id, a.currency, a.balance_minor, a.overdraft_limit_minor,
          (SELECT SUM(e.amount_minor) FROM ledger_entry e WHERE e.account_id = a.id AND e.status = 'BOOK' AND e.booked_at >= ?) AS booked_since,
          (SELECT SUM(e.amount_minor) FROM ledger_entry e WHERE e.account_id = a.id AND e.status = 'PDNG' AND e.amount_minor < 0) AS pending_debits
@@ -86,7 +88,8 @@ export class SqlLedgerReader implements BalanceReader, TransactionReader {
     }
     const order = older ? 'DESC' : 'ASC';
     if (query.accountIds.length === 0) return [];
-    const rows: TransactionRow[] = await this.dataSource.query(
+    const rows = await readRows<TransactionRow>(
+      this.dataSource,
       `SELECT e.id, e.account_id, e.transfer_id, t.kind, t.reference, e.amount_minor, e.currency, e.status, e.booked_at, e.value_at,
               e.information, e.counterparty_name, e.counterparty_scheme_name, e.counterparty_identification, e.balance_after_minor
        FROM ledger_entry e ${this.dialect === 'mysql' ? 'FORCE INDEX (ix_ledger_entry_account_booked)' : ''} JOIN ledger_transfer t ON t.id = e.transfer_id

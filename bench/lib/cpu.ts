@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /** CPU time (user + system, ms) of a process, from /proc (Linux); NaN when unreadable. */
 export function processCpuMs(pid: number): number {
@@ -13,8 +13,53 @@ export function processCpuMs(pid: number): number {
   }
 }
 
-/** The database server's pid when it runs on this machine (mariadbd or mysqld), else undefined. */
+/**
+ * The pid of the database server the benchmarks use, found by the port it listens on (BENCH_DATABASE_URL's, default
+ * 3306): the process holding that listening socket (/proc/net/tcp{,6} → socket inode → /proc/<pid>/fd). Another
+ * MySQL or MariaDB running on the machine is not mistaken for it. Falls back to the name (mariadbd, mysqld) when the
+ * socket cannot be traced (another user's process); undefined when the database is not on this machine.
+ */
 export function databaseServerPid(): number | undefined {
+  const url = new URL(process.env.BENCH_DATABASE_URL || 'mysql://root@127.0.0.1:3306/test');
+  return pidListeningOn(Number(url.port || 3306)) ?? pidByName();
+}
+
+function pidListeningOn(port: number): number | undefined {
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // fields[1] = local address:port (hex), fields[3] = state (0A = LISTEN), fields[9] = inode.
+      if (fields[3] === '0A' && Number.parseInt(fields[1]?.split(':')[1] ?? '', 16) === port && fields[9]) inodes.add(`socket:[${fields[9]}]`);
+    }
+  }
+  if (inodes.size === 0) return undefined;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let descriptors: string[];
+    try {
+      descriptors = readdirSync(`/proc/${entry}/fd`);
+    } catch {
+      continue;
+    }
+    for (const descriptor of descriptors) {
+      try {
+        if (inodes.has(readlinkSync(`/proc/${entry}/fd/${descriptor}`))) return Number(entry);
+      } catch {
+        // closed meanwhile
+      }
+    }
+  }
+  return undefined;
+}
+
+function pidByName(): number | undefined {
   for (const name of ['mariadbd', 'mysqld']) {
     try {
       const pid = Number(execFileSync('pidof', ['-s', name], { encoding: 'utf8' }).trim());

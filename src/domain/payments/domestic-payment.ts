@@ -170,8 +170,11 @@ export interface PaymentStore {
   listByConsent(consentId: string, limit: number): Promise<DomesticPayment[]>;
   /** Whether the customer has paid this payee before (a payment that moved money: not rejected, pending or cancelled). */
   hasPaidPayee(customerId: string, creditorIdentification: string): Promise<boolean>;
-  /** External payments in `ACSP` due for settlement at `now`, oldest first. */
-  listDueForSettlement(now: Date, limit: number): Promise<DomesticPayment[]>;
+  /**
+   * External payments in `ACSP` due for settlement at `now`, oldest first: those on the bank's own time when
+   * `testClockId` is null or absent, else only those of that sandbox test clock.
+   */
+  listDueForSettlement(now: Date, limit: number, testClockId?: string | null): Promise<DomesticPayment[]>;
   /**
    * Applies a settlement result if the payment is still `ACSP` (compare-and-set, with its transfers, events and
    * customer notices, atomically).

@@ -39,7 +39,9 @@ export class TypeOrmTestClockStore implements TestClockStore {
   }
 
   async listByClient(clientId: string, limit: number): Promise<TestClock[]> {
-    return this.dataSource.getRepository<TestClockRow>('TestClock').find({ where: { clientId }, order: { createdAt: 'ASC', id: 'ASC' }, take: limit });
+    return this.dataSource
+      .getRepository<TestClockRow>('TestClock')
+      .find({ where: { clientId }, order: { createdAt: 'ASC', id: 'ASC' }, take: limit });
   }
 
   async listConsentIds(clockIds: readonly string[]): Promise<Map<string, string[]>> {

@@ -184,13 +184,15 @@ export async function attachConsentToTestClock(
     throw new InvalidField('Only domestic scheduled payment and standing order consents run on a test clock', CONSENT_ID);
   }
   const usable: readonly string[] = [ConsentStatus.AwaitingAuthorisation, ConsentStatus.Authorised, ConsentStatus.Consumed];
-  if (!usable.includes(consent.status)) throw new InvalidConsentStatus(`ConsentId ${consentId} is ${consent.status}: nothing of it will run`, CONSENT_ID);
+  if (!usable.includes(consent.status))
+    throw new InvalidConsentStatus(`ConsentId ${consentId} is ${consent.status}: nothing of it will run`, CONSENT_ID);
   const refuse = async (): Promise<never> => {
     const use = await services.clocks.findConsentUse(consent.id);
     if (use.testClockId !== null && use.testClockId !== clockId) {
       throw new InvalidConsentStatus(`ConsentId ${consentId} is attached to test clock ${use.testClockId}`, CONSENT_ID);
     }
-    if (use.paymentsMade) throw new InvalidConsentStatus(`A payment of ConsentId ${consentId} has been made already: it runs on the bank's time`, CONSENT_ID);
+    if (use.paymentsMade)
+      throw new InvalidConsentStatus(`A payment of ConsentId ${consentId} has been made already: it runs on the bank's time`, CONSENT_ID);
     throw new ResourceNotFound(`TestClockId ${clockId} does not exist`);
   };
   const use = await services.clocks.findConsentUse(consent.id);

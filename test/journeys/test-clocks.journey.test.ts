@@ -17,6 +17,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { formatAmount } from '../../src/domain/money.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { migrateDatabase, openDatabase } from '../../src/persistence/data-source.js';
+import { readSqlTime } from '../../src/persistence/sql.js';
 import { bookedBalance, bookedBalances } from '../support/account-balances.js';
 import { authorisePayment } from '../support/authorise-payment.js';
 import { assertLedgerInvariants } from '../support/ledger-invariants.js';
@@ -213,6 +214,20 @@ describe('sandbox test clocks', () => {
         [partner.clientId, orderId],
       );
       assert.equal(Number(events?.n), 3, 'a resource-update for each payment');
+      const tokens = await server.database.dataSource.query<Array<{ token: string; created_at: Date | string }>>(
+        `SELECT token, created_at FROM event_notification WHERE client_id = ? AND resource_id = ? ORDER BY sequence`,
+        [partner.clientId, orderId],
+      );
+      assert.deepEqual(
+        tokens.map(({ token }) => (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { toe: number }).toe),
+        [0, 1, 2].map((month) => addMonths(first, month).getTime() / 1000),
+        "each event's time of event is the clock's",
+      );
+      for (const { token, created_at: createdAt } of tokens) {
+        const { iat } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { iat: number };
+        assert.ok(iat * 1000 <= Date.now() + 1000, "issued at the bank's time, so pushed now, not months ahead");
+        assert.ok(readSqlTime(createdAt).getTime() <= Date.now() + 1000);
+      }
       await assertLedgerInvariants(server.database.dataSource);
     });
 

@@ -19,8 +19,8 @@ export type SchemeAnswer = (creditor: PaymentAccount) => StatusReason | null;
  * is unwound through the FX positions at the rate it was made at, so the debtor gets back exactly what was debited). Safe to run in many
  * processes at once: each result is applied only if the payment is still `ACSP`. The partner is notified of each
  * (`resource-update`), and the customer is mailed the result, in the same transaction.
- * With `testClockId`, settles only the payments of that sandbox test clock, as of its time `now`; without, only those
- * on the bank's own time.
+ * With `testClockId`, settles only the payments of that sandbox test clock, as of its time `now`, the partner told at
+ * `toldAt` (the bank's time); without, only those on the bank's own time.
  * @returns how many payments this run settled or rejected.
  */
 export async function settleDuePayments(
@@ -29,6 +29,7 @@ export async function settleDuePayments(
   now: Date,
   batchSize = 100,
   testClockId: string | null = null,
+  toldAt: Date = now,
 ): Promise<{ settled: number; rejected: number }> {
   const due = await store.listDueForSettlement(now, batchSize, testClockId);
   let settled = 0;
@@ -36,7 +37,7 @@ export async function settleDuePayments(
   for (const payment of due) {
     const reason = answer({ schemeName: schemeOf(payment.creditorIdentification), identification: payment.creditorIdentification, name: null });
     const result = reason ? rejection(payment, reason, now) : settlement(payment, now);
-    if (!(await store.settle(result, now))) continue;
+    if (!(await store.settle(result, now, toldAt))) continue;
     if (reason) rejected += 1;
     else settled += 1;
   }

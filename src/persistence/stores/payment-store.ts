@@ -197,17 +197,20 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
       Array<{ paid_today: string | number; customer_in_window: string | number; partner_in_window: string | number }>
     >(
       `SELECT (SELECT COALESCE(SUM(amount_minor + charges_minor), 0) FROM payment
-               WHERE customer_id = ? AND created_at >= ? AND currency = ? AND status NOT IN ${UNPAID}) AS paid_today,
-              (SELECT COUNT(*) FROM payment WHERE customer_id = ? AND created_at >= ? AND status NOT IN ${UNPAID}) AS customer_in_window,
-              (SELECT COUNT(*) FROM payment WHERE client_id = ? AND created_at >= ? AND status NOT IN ${UNPAID}) AS partner_in_window`,
+               WHERE customer_id = ? AND created_at >= ? AND created_at <= ? AND currency = ? AND status NOT IN ${UNPAID}) AS paid_today,
+              (SELECT COUNT(*) FROM payment WHERE customer_id = ? AND created_at >= ? AND created_at <= ? AND status NOT IN ${UNPAID}) AS customer_in_window,
+              (SELECT COUNT(*) FROM payment WHERE client_id = ? AND created_at >= ? AND created_at <= ? AND status NOT IN ${UNPAID}) AS partner_in_window`,
       [
         payment.customerId,
         time(riskWindows.dayStart),
+        time(riskWindows.end),
         payment.currency,
         payment.customerId,
         time(riskWindows.customerWindowStart),
+        time(riskWindows.end),
         payment.clientId,
         time(riskWindows.partnerWindowStart),
+        time(riskWindows.end),
       ],
     );
     return {
@@ -249,7 +252,7 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
     return rows.map(toPayment);
   }
 
-  async settle(result: SettlementResult, at: Date): Promise<boolean> {
+  async settle(result: SettlementResult, at: Date, toldAt: Date = at): Promise<boolean> {
     return inTransaction(this.dataSource, async (manager) => {
       const updated = await manager.getRepository<PaymentRow>('Payment').update(
         { id: result.paymentId, status: 'ACSP' },
@@ -263,7 +266,7 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
       if (!updated.affected) return false;
       await postTransfersWithin(manager, result.transfers);
       await appendCustomerMailWithin(manager, result.notices);
-      await this.outbox.appendWithin(manager, result.events, at);
+      await this.outbox.appendWithin(manager, result.events, toldAt);
       return true;
     });
   }
@@ -294,7 +297,7 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
         },
       );
       if (run.next) await this.insertPayment(manager, run.next);
-      await this.outbox.appendWithin(manager, run.events, at);
+      await this.outbox.appendWithin(manager, run.events, run.toldAt);
       return true;
     });
   }

@@ -42,7 +42,8 @@ export async function runDueScheduledPayments(services: SchedulerServices, now: 
  * `RJCT` with its reason and nothing moves), posted through the ledger like a domestic payment (a payee here `ACSC` at
  * once, elsewhere `ACSP` until the scheme settles it), a standing order's next payment stored `PDNG`, and the partner
  * hears of it (`resource-update`), all in the one transaction that takes the payment out of `PDNG`
- * ({@link ScheduledPaymentStore.runDue}), provided it is still on `testClockId` (null: the bank's own time).
+ * ({@link ScheduledPaymentStore.runDue}), provided it is still on `testClockId` (null: the bank's own time). The partner
+ * is told at `toldAt`, the bank's time (a test clock's `now` is ahead of it).
  * @returns false when another process ran it meanwhile, it was cancelled, or it moved to or from a test clock: nothing
  *   was done.
  */
@@ -51,6 +52,7 @@ export async function runScheduledPayment(
   pending: DomesticPayment,
   now: Date,
   testClockId: string | null,
+  toldAt: Date = now,
 ): Promise<boolean> {
   const consent = await services.consents.findById(pending.consentId);
   if (!consent) throw new Error(`consent ${pending.consentId} of scheduled payment ${pending.id} is missing`);
@@ -60,7 +62,7 @@ export async function runScheduledPayment(
   const payment: OrderedPayment = { ...ordered, ...payeeRoute(payee), statusUpdatedAt: now };
   const next = consent.kind === 'domestic-standing-order' ? nextStandingOrderPayment(services.fees, consent, pending, now) : null;
   return services.scheduled.runDue(
-    { payment, ...paymentDecision(services, payment, instruction, payee, now), events: paymentUpdatedEvents(pending, now), next },
+    { payment, ...paymentDecision(services, payment, instruction, payee, now), events: paymentUpdatedEvents(pending, now), next, toldAt },
     now,
     testClockId,
   );

@@ -9,6 +9,11 @@ export interface DueRun extends Pick<PaymentExecution, 'transfers' | 'riskWindow
   readonly events: readonly EventDraft[];
   /** A standing order's next payment (`PDNG`), stored with this one's outcome; null when there is none. */
   readonly next: DomesticPayment | null;
+  /**
+   * When the partner is told (the events' issuance and push): the bank's time — the time the payment runs at, except on
+   * a sandbox test clock, whose time the events carry only as their time of event.
+   */
+  readonly toldAt: Date;
 }
 
 /** Persistence of the scheduler's queue: the `PDNG` payments by due time. */

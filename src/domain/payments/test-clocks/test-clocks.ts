@@ -210,7 +210,8 @@ export async function attachConsentToTestClock(
  * first, each as of its own due time (or the clock's time before the advance, when it was due before that), through the
  * scheduler's one decision path ({@link runScheduledPayment}): funds, limits, a standing order's next payment, the
  * partner's `resource-update`, the ledger. External payments the scheme settles on the way are settled (or returned) as
- * of their settlement time. Only this clock's payments run, each exactly once; one advance at a time per clock.
+ * of their settlement time. The partner's events carry the clock's time as their time of event (`toe`), and are issued
+ * and pushed at the bank's time `now`. Only this clock's payments run, each exactly once; one advance at a time per clock.
  * At most {@link MAX_PAYMENTS_PER_ADVANCE} payments run: with more due, the clock stops at the last one's time, short of
  * `FrozenTime` (`complete` false), and the next advance goes on from there.
  * @throws ResourceNotFound (U011) for an unknown clock or another app's; InvalidDate (U003, `Data.FrozenTime`) for a
@@ -248,12 +249,12 @@ export async function advanceTestClock(
       }
       if (attempts === MAX_PAYMENTS_PER_ADVANCE) break;
       const at = later(due.dueAt ?? reached, reached);
-      paymentsSettled += await settleClockPayments(services, clock.id, at);
-      if (await runScheduledPayment(services.scheduler, due, at, clock.id)) paymentsRun += 1;
+      paymentsSettled += await settleClockPayments(services, clock.id, at, now);
+      if (await runScheduledPayment(services.scheduler, due, at, clock.id, now)) paymentsRun += 1;
       reached = at;
     }
     if (complete) {
-      paymentsSettled += await settleClockPayments(services, clock.id, target);
+      paymentsSettled += await settleClockPayments(services, clock.id, target, now);
       reached = target;
     }
   } finally {
@@ -279,13 +280,13 @@ export async function deleteTestClock(clocks: TestClockStore, clientId: string, 
   return cancelled;
 }
 
-/** Settles the clock's external payments due for settlement at `until`, each as of its own settlement time. */
-async function settleClockPayments(services: TestClockServices, clockId: string, until: Date): Promise<number> {
+/** Settles the clock's external payments due for settlement at `until`, each as of its own settlement time, the partner told at `toldAt`. */
+async function settleClockPayments(services: TestClockServices, clockId: string, until: Date, toldAt: Date): Promise<number> {
   let settled = 0;
   for (let attempts = 0; attempts < MAX_PAYMENTS_PER_ADVANCE; attempts += 1) {
     const [due] = await services.settlement.store.listDueForSettlement(until, 1, clockId);
     if (!due?.settleAfter) break;
-    const run = await settleDuePayments(services.settlement.store, services.settlement.answer, due.settleAfter, 1, clockId);
+    const run = await settleDuePayments(services.settlement.store, services.settlement.answer, due.settleAfter, 1, clockId, toldAt);
     settled += run.settled + run.rejected;
   }
   return settled;

@@ -194,6 +194,8 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const directoryKey = await loadDirectorySigningKey(config, serverKeys);
   const directory = directoryKey ? createOwnDirectory(config.issuer, directoryKey, partners) : null;
   const registration = { partners, validateClientMetadata: validateClientMetadata(config, keys), mode: config.mode };
+  /** Sandbox test clocks; none in production mode. */
+  const testClocks = config.mode === 'sandbox' ? new TypeOrmTestClockStore(dataSource, dialect, outbox) : null;
   const scheduler: SchedulerServices = {
     scheduled: payments,
     consents: paymentConsents,
@@ -270,16 +272,15 @@ export async function createOpenTeller(config: Config, database: Database, logge
         },
       },
       cbpii: { issuer: config.issuer, fundsConfirmationConsents, funds: payments, fundsConfirmationHistory, grants },
-      sandbox:
-        config.mode === 'sandbox'
-          ? {
-              issuer: config.issuer,
-              clocks: new TypeOrmTestClockStore(dataSource, dialect, outbox),
-              consents: paymentConsents,
-              scheduler,
-              settlement: { store: payments, answer: sandboxSchemeAnswer },
-            }
-          : null,
+      sandbox: testClocks
+        ? {
+            issuer: config.issuer,
+            clocks: testClocks,
+            consents: paymentConsents,
+            scheduler,
+            settlement: { store: payments, answer: sandboxSchemeAnswer },
+          }
+        : null,
       events: {
         issuer: config.issuer,
         subscriptions,
@@ -332,6 +333,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
       registrationEndpoint,
       trustAnchor: config.payments.trustAnchor,
       bankOrganisationId: config.payments.bankOrganisationId,
+      testClocks,
       events: {
         subscriptions,
         callbackUrls,

@@ -225,22 +225,26 @@ export async function advanceTestClock(
   request: { readonly FrozenTime: string },
   now: Date,
 ): Promise<{ view: TestClockView; advance: TestClockAdvance }> {
-  const clock = await ownClock(services.clocks, clientId, clockId);
   const target = parseRequestDateTime(request.FrozenTime, FROZEN_TIME);
-  if (target.getTime() <= clock.frozenTime.getTime()) {
-    throw new InvalidDate(`FrozenTime must be after the clock's, ${clock.frozenTime.toISOString()}: a clock only moves forward`, FROZEN_TIME);
+  const checkTarget = (from: Date) => {
+    if (target.getTime() <= from.getTime()) {
+      throw new InvalidDate(`FrozenTime must be after the clock's, ${from.toISOString()}: a clock only moves forward`, FROZEN_TIME);
+    }
+    if (target.getTime() - from.getTime() > MAX_ADVANCE_MS) throw new InvalidDate('One advance may move the clock by at most two years', FROZEN_TIME);
+  };
+  checkTarget((await ownClock(services.clocks, clientId, clockId)).frozenTime);
+  if (!(await services.clocks.beginAdvance(clockId, new Date(now.getTime() + ADVANCE_HOLD_MS), now))) {
+    await ownClock(services.clocks, clientId, clockId);
+    throw new TestClockAdvancing(`TestClockId ${clockId} is being advanced: try again once its Status is Ready`);
   }
-  if (target.getTime() - clock.frozenTime.getTime() > MAX_ADVANCE_MS) {
-    throw new InvalidDate('One advance may move the clock by at most two years', FROZEN_TIME);
-  }
-  if (!(await services.clocks.beginAdvance(clock.id, new Date(now.getTime() + ADVANCE_HOLD_MS), now))) {
-    throw new TestClockAdvancing(`TestClockId ${clock.id} is being advanced: try again once its Status is Ready`);
-  }
+  // Read again now that this advance holds the clock: another may have moved it since.
+  const clock = await ownClock(services.clocks, clientId, clockId);
   let reached = clock.frozenTime;
   let paymentsRun = 0;
   let paymentsSettled = 0;
   let complete = false;
   try {
+    checkTarget(reached);
     for (let attempts = 0; ; attempts += 1) {
       const [due] = await services.scheduler.scheduled.listDue(target, 1, clock.id);
       if (!due) {

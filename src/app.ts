@@ -67,9 +67,10 @@ import { TypeOrmEventPollingStore } from './persistence/stores/event-polling-sto
 import { TypeOrmEventSubscriptionStore } from './persistence/stores/event-subscription-store.js';
 import { SqlAppEventHistory } from './persistence/stores/app-event-history-store.js';
 import { SqlTestEventStore } from './persistence/stores/test-event-store.js';
+import { TypeOrmTestClockStore } from './persistence/stores/test-clock-store.js';
 import { settleDuePayments } from './domain/payments/settlement.js';
 import { FX_CONTRACT_SECRET_PURPOSE, fxContractVerifier } from './domain/payments/international/fx-contracts.js';
-import { runDueScheduledPayments, type SchedulerRun } from './domain/payments/scheduled/run-due-payments.js';
+import { runDueScheduledPayments, type SchedulerRun, type SchedulerServices } from './domain/payments/scheduled/run-due-payments.js';
 import { expireDueConsents } from './domain/consents/account-access-consents.js';
 import { expireDueVrpConsents } from './domain/payments/vrp/vrp-consents.js';
 import { expireDueFundsConfirmationConsents } from './domain/funds-confirmations/funds-confirmation-consents.js';
@@ -193,6 +194,16 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const directoryKey = await loadDirectorySigningKey(config, serverKeys);
   const directory = directoryKey ? createOwnDirectory(config.issuer, directoryKey, partners) : null;
   const registration = { partners, validateClientMetadata: validateClientMetadata(config, keys), mode: config.mode };
+  /** Sandbox test clocks; none in production mode. */
+  const testClocks = config.mode === 'sandbox' ? new TypeOrmTestClockStore(dataSource, dialect, outbox) : null;
+  const scheduler: SchedulerServices = {
+    scheduled: payments,
+    consents: paymentConsents,
+    accounts,
+    risk: config.payments.risk,
+    settlementDelayMs: config.payments.settlementDelayMs,
+    fees: config.payments.fees,
+  };
   const callLog = new SqlApiCallLog(dataSource, dialect);
   const calls = new ApiCallRecorder(callLog, logger);
   const secureCookies = config.issuer.startsWith('https:');
@@ -261,6 +272,15 @@ export async function createOpenTeller(config: Config, database: Database, logge
         },
       },
       cbpii: { issuer: config.issuer, fundsConfirmationConsents, funds: payments, fundsConfirmationHistory, grants },
+      sandbox: testClocks
+        ? {
+            issuer: config.issuer,
+            clocks: testClocks,
+            consents: paymentConsents,
+            scheduler,
+            settlement: { store: payments, answer: sandboxSchemeAnswer },
+          }
+        : null,
       events: {
         issuer: config.issuer,
         subscriptions,
@@ -313,6 +333,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
       registrationEndpoint,
       trustAnchor: config.payments.trustAnchor,
       bankOrganisationId: config.payments.bankOrganisationId,
+      testClocks,
       events: {
         subscriptions,
         callbackUrls,
@@ -400,18 +421,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
   };
   const jobs: BackgroundJobs = {
     settlePayments: (now) => settleDuePayments(payments, sandboxSchemeAnswer, now),
-    runScheduledPayments: (now) =>
-      runDueScheduledPayments(
-        {
-          scheduled: payments,
-          consents: paymentConsents,
-          accounts,
-          risk: config.payments.risk,
-          settlementDelayMs: config.payments.settlementDelayMs,
-          fees: config.payments.fees,
-        },
-        now,
-      ),
+    runScheduledPayments: (now) => runDueScheduledPayments(scheduler, now),
     deliverEvents: (now) => deliverDueEvents(pushWorker, now),
     startEventPushing: () => startEventPushing(new EventPushPipeline(pushWorker), { intervalMs: EVENT_PUSH_INTERVAL_MS, logger }),
     expireConsents: async (now) =>

@@ -143,7 +143,8 @@ async function listen(server: Server, config: Config): Promise<void> {
  * - event pushes, in the sandbox and in production: a pipeline that claims due events as its slots free (looking for
  *   new ones every 200 ms) and records results in batches (`startEventPushing`);
  * - consent expiry: every 30 s;
- * - scheduled payments, in the sandbox and in production: every 1 s, and at once again while more are due;
+ * - scheduled payments, in the sandbox and in production: every 1 s, and at once again while more are due (not those of
+ *   the sandbox's test clocks: they run when their app advances the clock);
  * - the settlement of the sandbox payment scheme, sandbox only: every 2 s. Production has no scheme connection yet, so
  *   payments to other banks stay `ACSP` there.
  */

@@ -22,7 +22,8 @@ export type IdPrefix =
   | 'msg'
   | 'cal'
   | 'evs'
-  | 'evt';
+  | 'evt'
+  | 'tck';
 
 /** A new random id such as `aac_5Jq3…`: 128 bits of randomness, base64url, never sequential. */
 export function newId(prefix: IdPrefix): string {

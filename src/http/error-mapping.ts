@@ -21,6 +21,8 @@ const DOMAIN_ERRORS: Readonly<Record<string, { status: number; errorCode: string
   UnsupportedControlParameter: { status: 400, errorCode: 'U002' },
   ControlParametersBreached: { status: 400, errorCode: 'U014' },
   ExchangeRateExpired: { status: 400, errorCode: 'U003' },
+  TestClockAdvancing: { status: 409, errorCode: 'U029' },
+  TestClockLimitReached: { status: 400, errorCode: 'U002' },
 };
 
 /** Status and OBIE code for a domain error; an unmapped code is a programming error (500). */

@@ -41,6 +41,9 @@ export interface RequestBodies {
   readonly OBEventSubscription1: { readonly Data: EventSubscriptionRequest };
   readonly OBEventSubscriptionResponse1: { readonly Data: EventSubscriptionRequest & { readonly EventSubscriptionId: string } };
   readonly OBEventPolling1: EventPollRequest;
+  readonly TestClockRequest: { readonly Data: { readonly FrozenTime?: string; readonly Name?: string } };
+  readonly TestClockConsentRequest: { readonly Data: { readonly ConsentId: string } };
+  readonly TestClockAdvanceRequest: { readonly Data: { readonly FrozenTime: string } };
 }
 
 /** A request schema a route can declare. */

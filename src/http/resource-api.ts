@@ -43,6 +43,8 @@ import { eventSubscriptionRoutes } from './events/event-subscriptions.js';
 import { eventPollingRoutes } from './events/events.js';
 import type { EventsServices } from './events/events-services.js';
 import type { ApiCallRecorder } from './api-call-recorder.js';
+import type { SandboxServices } from './sandbox/sandbox-services.js';
+import { SANDBOX_BASE_PATH, testClockRoutes } from './sandbox/test-clocks.js';
 
 /** Base path of the Open Banking API. */
 export const API_BASE_PATH = '/open-banking/v4.0';
@@ -77,6 +79,9 @@ export const PISP_ROUTES: readonly RouteDeclaration<PispServices>[] = [
   ...internationalPaymentConsentRoutes,
   ...internationalPaymentRoutes,
 ];
+
+/** The sandbox-only routes (test clocks), below {@link SANDBOX_BASE_PATH}; in production mode they do not exist. */
+export const SANDBOX_ROUTES: readonly RouteDeclaration<SandboxServices>[] = [...testClockRoutes];
 
 /**
  * Optional OBIE operations this bank does not offer on a path it serves with other methods. They answer as every
@@ -115,6 +120,8 @@ export interface ResourceApiDependencies {
   readonly pisp: PispServices;
   readonly cbpii: CbpiiServices;
   readonly events: EventsServices;
+  /** The sandbox-only API's services; null in production mode, where its paths answer 404 like any unknown path. */
+  readonly sandbox: SandboxServices | null;
   readonly signing: MessageSigning;
   /** What a partner app may do now (only `active` apps may call). */
   readonly findAppStanding: AppStandingLookup;
@@ -131,6 +138,8 @@ export interface ResourceApiDependencies {
  * schema → handler. Every payment response, errors included, is signed; the funds confirmation API signs nothing (its
  * specification has no message signing).
  * Unknown paths and operations not offered → 404, known paths with another method → 405 (both with OBIE bodies).
+ * The sandbox-only API (`/sandbox/…`, test clocks) is built the same way, its responses signed like the payment API's;
+ * in production mode its paths answer 404 `U011` as unknown paths do.
  */
 export function createResourceApi(dependencies: ResourceApiDependencies): Middleware {
   const requireAccessToken = accessTokenVerifier(dependencies.tokens);
@@ -138,11 +147,11 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
   const activeApp = requireActiveApp(findAppStanding);
   const signedRequests = <Services>(route: RouteDeclaration<Services>) =>
     route.signedRequest ? [requireSignedRequest(dependencies.signing.identities, dependencies.signing.trustAnchor)] : [];
-  const aisp = buildRouter('/aisp', AISP_ROUTES, dependencies.aisp, (route) =>
+  const aisp = buildRouter(`${API_BASE_PATH}/aisp`, AISP_ROUTES, dependencies.aisp, (route) =>
     route.token === 'authorization-code' ? [requireAuthorisedConsent(dependencies.aisp.consents, findAppStanding)] : [],
   );
   const pisp = buildRouter(
-    '/pisp',
+    `${API_BASE_PATH}/pisp`,
     PISP_ROUTES,
     dependencies.pisp,
     (route) => {
@@ -158,10 +167,11 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
     },
     (route) => [...signedRequests(route), ...(route.idempotent ? [requireIdempotencyKey] : [])],
   );
-  const cbpii = buildRouter('/cbpii', CBPII_ROUTES, dependencies.cbpii, (route) =>
+  const cbpii = buildRouter(`${API_BASE_PATH}/cbpii`, CBPII_ROUTES, dependencies.cbpii, (route) =>
     route.token === 'authorization-code' ? [requireFundsConfirmationConsent(dependencies.cbpii.fundsConfirmationConsents, findAppStanding)] : [],
   );
-  const events = buildRouter('', EVENT_ROUTES, dependencies.events, () => [], signedRequests);
+  const events = buildRouter(API_BASE_PATH, EVENT_ROUTES, dependencies.events, () => [], signedRequests);
+  const sandbox = dependencies.sandbox ? buildRouter(SANDBOX_BASE_PATH, SANDBOX_ROUTES, dependencies.sandbox, () => []) : [];
 
   /**
    * `guards` run after the access token, `checks` after the body has been parsed and validated (a body that is
@@ -174,7 +184,7 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
     guards: (route: RouteDeclaration<Services>) => Middleware[],
     checks: (route: RouteDeclaration<Services>) => Middleware[] = () => [],
   ) {
-    const router = new Router({ prefix: `${API_BASE_PATH}${prefix}` });
+    const router = new Router({ prefix });
     for (const route of routes) {
       const steps: RouterMiddleware[] = [requireAccessToken(route.token, route.scope), ...guards(route), activeApp];
       if (route.requestSchema) steps.push(validateRequestBody(dependencies.schemas, route.requestSchema, route.prepareRequest));
@@ -198,6 +208,7 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
   const cbpiiApi: Middleware = compose<Context>([recordCall, ...common, ...cbpii]);
   const subscriptionsApi: Middleware = compose<Context>([recordCall, signResponses(dependencies.signing.signer), ...common, ...events]);
   const pollingApi: Middleware = compose<Context>([recordCall, ...common, ...events]);
+  const sandboxApi: Middleware = compose<Context>([recordCall, signResponses(dependencies.signing.signer), ...common, ...sandbox]);
   const otherApi: Middleware = compose<Context>(common);
   return async function resourceApi(ctx: Context, next: Next): Promise<void> {
     const within = (prefix: string) => ctx.path === prefix || ctx.path.startsWith(`${prefix}/`);
@@ -207,6 +218,7 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
     else if (within(`${API_BASE_PATH}/event-subscriptions`)) await subscriptionsApi(ctx, next);
     else if (within(`${API_BASE_PATH}/events`)) await pollingApi(ctx, next);
     else if (within(API_BASE_PATH) || within(OPEN_BANKING_PATH)) await otherApi(ctx, next);
+    else if (within(SANDBOX_BASE_PATH)) await (dependencies.sandbox ? sandboxApi : otherApi)(ctx, next);
     else await next();
   };
 }

@@ -14,6 +14,7 @@ import type { OwnDirectoryService } from '../directory/own-directory.js';
 import type { Logger } from '../logging/logger.js';
 import { appSnippets } from './app-snippets.js';
 import { listRecentEventsOfApp } from '../domain/events/app-event-history.js';
+import { listTestClocks, type TestClockStore } from '../domain/payments/test-clocks/test-clocks.js';
 import { addPartnerEventRoutes, type PortalEventServices } from './partner-event-routes.js';
 import type { SubscriptionFormValues } from './views/app-events-section.js';
 import type { PartnerSessions, SignedIn } from './partner-session.js';
@@ -37,6 +38,8 @@ export interface PartnerAppDependencies {
   readonly bankOrganisationId: string;
   /** The app's event subscription and events. */
   readonly events: PortalEventServices;
+  /** The apps' sandbox test clocks; null in production mode. */
+  readonly testClocks: TestClockStore | null;
   readonly logger: Logger;
 }
 
@@ -238,12 +241,13 @@ export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDepe
     await dependencies.calls.flush();
     const now = new Date();
     const { events } = dependencies;
-    const [consents, calls, software, subscription, recentEvents] = await Promise.all([
+    const [consents, calls, software, subscription, recentEvents, testClocks] = await Promise.all([
       listConsentsOfApp(dependencies.consents, app.clientId, now),
       dependencies.calls.log.listRecent(app.clientId, API_CALLS_KEPT_PER_APP),
       app.origin === 'dcr' ? Promise.resolve([]) : partners.listAppsOfSoftware(app.softwareId),
       events.subscriptions.findByClient(app.clientId),
       listRecentEventsOfApp(events.history, app.clientId),
+      dependencies.testClocks ? listTestClocks(dependencies.testClocks, app.clientId, now) : Promise.resolve(null),
     ]);
     return renderAppPage({
       viewer,
@@ -257,6 +261,7 @@ export function addPartnerAppRoutes(router: Router, dependencies: PartnerAppDepe
       registrations: software.filter((other) => other.origin === 'dcr' && other.partnerId === app.partnerId),
       consents,
       calls,
+      testClocks,
       events: {
         subscription,
         events: recentEvents,

@@ -135,7 +135,7 @@ export class InMemoryPaymentStore implements PaymentStore, IdempotencyStore {
     let customerPaymentsInWindow = 0;
     let partnerPaymentsInWindow = 0;
     for (const stored of this.payments.values()) {
-      if (stored.status === 'RJCT') continue;
+      if (stored.status === 'RJCT' || stored.createdAt.getTime() > riskWindows.end.getTime()) continue;
       const at = stored.createdAt.getTime();
       if (stored.customerId === payment.customerId) {
         if (at >= riskWindows.dayStart.getTime() && stored.currency === payment.currency)

@@ -1,17 +1,20 @@
 import assert from 'node:assert/strict';
-import { AISP_ROUTES, API_BASE_PATH, CBPII_ROUTES, EVENT_ROUTES, PISP_ROUTES } from '../../src/http/resource-api.js';
+import { AISP_ROUTES, API_BASE_PATH, CBPII_ROUTES, EVENT_ROUTES, PISP_ROUTES, SANDBOX_ROUTES } from '../../src/http/resource-api.js';
+import { SANDBOX_BASE_PATH } from '../../src/http/sandbox/test-clocks.js';
 import { SchemaRegistry } from '../../src/validation/schema-registry.js';
 
 const schemas = SchemaRegistry.load();
 
-const ROUTES = [
+const API_ROUTES = [
   ...AISP_ROUTES.map((route) => ({ prefix: '/aisp', route })),
   ...PISP_ROUTES.map((route) => ({ prefix: '/pisp', route })),
   ...CBPII_ROUTES.map((route) => ({ prefix: '/cbpii', route })),
   ...EVENT_ROUTES.map((route) => ({ prefix: '', route })),
-].map(({ prefix, route }) => ({
+].map(({ prefix, route }) => ({ prefix: `${API_BASE_PATH}${prefix}`, route }));
+
+const ROUTES = [...API_ROUTES, ...SANDBOX_ROUTES.map((route) => ({ prefix: SANDBOX_BASE_PATH, route }))].map(({ prefix, route }) => ({
   method: route.method,
-  pattern: new RegExp(`^${API_BASE_PATH}${prefix}${route.path.replace(/:[A-Za-z]+/g, '[^/]+')}$`),
+  pattern: new RegExp(`^${prefix}${route.path.replace(/:[A-Za-z]+/g, '[^/]+')}$`),
   responseSchema: route.responseSchema,
 }));
 

@@ -102,6 +102,11 @@ export interface RiskWindows {
   readonly dayStart: Date;
   readonly customerWindowStart: Date;
   readonly partnerWindowStart: Date;
+  /**
+   * Where every window ends: the payment's `now`. Payments stored after it are not counted — in the sandbox, those a
+   * test clock ahead of the bank's time made — so a clock's months do not weigh on the customer's limits today.
+   */
+  readonly end: Date;
 }
 
 /**
@@ -170,12 +175,16 @@ export interface PaymentStore {
   listByConsent(consentId: string, limit: number): Promise<DomesticPayment[]>;
   /** Whether the customer has paid this payee before (a payment that moved money: not rejected, pending or cancelled). */
   hasPaidPayee(customerId: string, creditorIdentification: string): Promise<boolean>;
-  /** External payments in `ACSP` due for settlement at `now`, oldest first. */
-  listDueForSettlement(now: Date, limit: number): Promise<DomesticPayment[]>;
+  /**
+   * External payments in `ACSP` due for settlement at `now`, oldest first: those on the bank's own time when
+   * `testClockId` is null or absent, else only those of that sandbox test clock.
+   */
+  listDueForSettlement(now: Date, limit: number, testClockId?: string | null): Promise<DomesticPayment[]>;
   /**
    * Applies a settlement result if the payment is still `ACSP` (compare-and-set, with its transfers, events and
-   * customer notices, atomically).
+   * customer notices, atomically). The partner is told at `toldAt` (default `at`): the bank's time, which a sandbox test
+   * clock's `at` is ahead of.
    * @returns false when another worker settled it first (nothing written).
    */
-  settle(result: SettlementResult, at: Date): Promise<boolean>;
+  settle(result: SettlementResult, at: Date, toldAt?: Date): Promise<boolean>;
 }

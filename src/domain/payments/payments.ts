@@ -133,12 +133,13 @@ export async function executeOnce(
   return services.payments.execute(execution);
 }
 
-/** The windows a payment's risk facts are counted over at `now`: the UTC day, and the customer's and partner's velocity windows. */
+/** The windows a payment's risk facts are counted over at `now`: the UTC day, and the customer's and partner's velocity windows, up to `now`. */
 export function riskWindowsAt(risk: RiskPolicy, now: Date): RiskWindows {
   return {
     dayStart: startOfUtcDay(now),
     customerWindowStart: new Date(now.getTime() - risk.customerVelocity.windowSeconds * 1000),
     partnerWindowStart: new Date(now.getTime() - risk.partnerVelocity.windowSeconds * 1000),
+    end: now,
   };
 }
 

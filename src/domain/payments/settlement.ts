@@ -19,21 +19,25 @@ export type SchemeAnswer = (creditor: PaymentAccount) => StatusReason | null;
  * is unwound through the FX positions at the rate it was made at, so the debtor gets back exactly what was debited). Safe to run in many
  * processes at once: each result is applied only if the payment is still `ACSP`. The partner is notified of each
  * (`resource-update`), and the customer is mailed the result, in the same transaction.
+ * With `testClockId`, settles only the payments of that sandbox test clock, as of its time `now`, the partner told at
+ * `toldAt` (the bank's time); without, only those on the bank's own time.
  * @returns how many payments this run settled or rejected.
  */
 export async function settleDuePayments(
-  store: PaymentStore,
+  store: Pick<PaymentStore, 'listDueForSettlement' | 'settle'>,
   answer: SchemeAnswer,
   now: Date,
   batchSize = 100,
+  testClockId: string | null = null,
+  toldAt: Date = now,
 ): Promise<{ settled: number; rejected: number }> {
-  const due = await store.listDueForSettlement(now, batchSize);
+  const due = await store.listDueForSettlement(now, batchSize, testClockId);
   let settled = 0;
   let rejected = 0;
   for (const payment of due) {
     const reason = answer({ schemeName: schemeOf(payment.creditorIdentification), identification: payment.creditorIdentification, name: null });
     const result = reason ? rejection(payment, reason, now) : settlement(payment, now);
-    if (!(await store.settle(result, now))) continue;
+    if (!(await store.settle(result, now, toldAt))) continue;
     if (reason) rejected += 1;
     else settled += 1;
   }

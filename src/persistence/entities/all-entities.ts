@@ -13,6 +13,7 @@ import { apiCallEntity, outboundMailEntity, webSessionEntity } from './portal.en
 import { idempotencyKeyEntity, paymentEntity } from './payment.entity.js';
 import { replayGuardEntity } from './replay-guard.entity.js';
 import { serverKeyEntity } from './server-key.entity.js';
+import { testClockEntity } from './test-clock.entity.js';
 
 /** Every entity of the schema, with the column options of the given dialect. */
 export function createEntities(dialect: Dialect): EntitySchema[] {
@@ -42,5 +43,6 @@ export function createEntities(dialect: Dialect): EntitySchema[] {
     eventNotificationEntity(types),
     eventDeliveryAttemptEntity(types),
     fundsConfirmationEntity(types),
+    testClockEntity(types),
   ];
 }

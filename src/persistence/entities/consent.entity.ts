@@ -23,6 +23,11 @@ export interface ConsentRow {
   validFromAt: Date | null;
   /** VRP consents: when the partner deleted it (the API no longer knows it; the customer's history still shows it). */
   deletedAt: Date | null;
+  /**
+   * Sandbox: the test clock a scheduled payment or standing order consent is attached to (its payments run on the
+   * clock's time); null on the bank's own time. Written by the test clock store only.
+   */
+  testClockId?: string | null;
 }
 
 export interface ConsentAccountRow {
@@ -59,12 +64,14 @@ export function consentEntity(types: ColumnTypes): EntitySchema<ConsentRow> {
       lastUsedAt: types.timestamp({ name: 'last_used_at', nullable: true }),
       validFromAt: types.timestamp({ name: 'valid_from_at', nullable: true }),
       deletedAt: types.timestamp({ name: 'deleted_at', nullable: true }),
+      testClockId: types.id(40, { name: 'test_clock_id', nullable: true }),
     },
     indices: [
       { name: 'ix_consent_client', columns: ['clientId', 'createdAt'] },
       { name: 'ix_consent_customer', columns: ['customerId', 'createdAt'] },
       { name: 'ux_consent_grant', columns: ['grantId'], unique: true },
       { name: 'ix_consent_expiry', columns: ['status', 'expiresAt'] },
+      { name: 'ix_consent_test_clock', columns: ['testClockId'] },
     ],
   });
 }

@@ -37,6 +37,11 @@ export interface PaymentRow {
   /** What an international payment's creditor receives, in `transferCurrency` (the debtor pays `amountMinor` in `currency`). */
   transferAmountMinor: bigint | null;
   transferCurrency: string | null;
+  /**
+   * Sandbox: the test clock the payment runs on (its consent's, copied when the payment is stored); null on the bank's
+   * own time. Written by the payment and test clock stores only, in SQL.
+   */
+  testClockId?: string | null;
 }
 
 export interface IdempotencyKeyRow {
@@ -52,7 +57,8 @@ export interface IdempotencyKeyRow {
  * `payment`: domestic payments (one per consent: the payment consumes it) and domestic VRPs (many per mandate), each
  * `InstructionIdentification` once per consent; a mandate's payments are summed over its periods by consent. Indexed for the risk checks — a customer's payments
  * of the day and of the velocity window, a partner's of its window — for "paid this payee before", and for the
- * settlement worker's queue of `ACSP` payments by due time, and for the scheduler's queue of `PDNG` payments by due time.
+ * settlement worker's queue of `ACSP` payments by due time, and for the scheduler's queue of `PDNG` payments by due time
+ * (a sandbox test clock's queue by clock).
  */
 export function paymentEntity(types: ColumnTypes): EntitySchema<PaymentRow> {
   return new EntitySchema<PaymentRow>({
@@ -84,6 +90,7 @@ export function paymentEntity(types: ColumnTypes): EntitySchema<PaymentRow> {
       exchangeRate: types.id(24, { name: 'exchange_rate', nullable: true }),
       transferAmountMinor: types.money({ name: 'transfer_amount_minor', nullable: true }),
       transferCurrency: types.id(3, { name: 'transfer_currency', nullable: true }),
+      testClockId: types.id(40, { name: 'test_clock_id', nullable: true }),
     },
     indices: [
       { name: 'ux_payment_instruction', columns: ['consentId', 'instructionIdentification'], unique: true },
@@ -93,6 +100,7 @@ export function paymentEntity(types: ColumnTypes): EntitySchema<PaymentRow> {
       { name: 'ix_payment_payee', columns: ['customerId', 'creditorIdentification'] },
       { name: 'ix_payment_settlement', columns: ['status', 'settleAfter'] },
       { name: 'ix_payment_due', columns: ['status', 'dueAt'] },
+      { name: 'ix_payment_test_clock', columns: ['testClockId', 'status', 'dueAt'] },
     ],
   });
 }

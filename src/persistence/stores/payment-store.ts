@@ -1,4 +1,4 @@
-import { LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
+import { IsNull, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
 import type { AccountFunds } from '../../domain/ledger/funds.js';
 import type {
   DomesticPayment,
@@ -131,14 +131,19 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
     return sqlTime(this.dialect, date);
   }
 
+  /**
+   * Inserts a payment on the test clock of its consent, if any (sandbox): a scheduled payment or a standing order's next
+   * payment runs on the clock its consent is attached to. Read in the transaction that consumed the consent or runs the
+   * payment before, so an attachment committed before is seen, and one after moves the pending payment itself.
+   */
   private async insertPayment(manager: EntityManager, payment: DomesticPayment): Promise<void> {
     const row = toRow(payment);
     await manager.query(
       `INSERT INTO payment (id, kind, consent_id, instruction_identification, instruction, client_id, customer_id, debtor_account_id, status,
                             status_reason_code, status_reason_description, amount_minor, charges_minor, currency, local_instrument, route,
                             creditor_account_id, creditor_identification, settle_after, due_at, created_at, status_updated_at,
-                            exchange_rate, transfer_amount_minor, transfer_currency)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                            exchange_rate, transfer_amount_minor, transfer_currency, test_clock_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT test_clock_id FROM consent WHERE id = ?))`,
       [
         row.id,
         row.kind,
@@ -165,6 +170,7 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
         row.exchangeRate,
         row.transferAmountMinor?.toString() ?? null,
         row.transferCurrency,
+        row.consentId,
       ],
     );
   }
@@ -191,17 +197,20 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
       Array<{ paid_today: string | number; customer_in_window: string | number; partner_in_window: string | number }>
     >(
       `SELECT (SELECT COALESCE(SUM(amount_minor + charges_minor), 0) FROM payment
-               WHERE customer_id = ? AND created_at >= ? AND currency = ? AND status NOT IN ${UNPAID}) AS paid_today,
-              (SELECT COUNT(*) FROM payment WHERE customer_id = ? AND created_at >= ? AND status NOT IN ${UNPAID}) AS customer_in_window,
-              (SELECT COUNT(*) FROM payment WHERE client_id = ? AND created_at >= ? AND status NOT IN ${UNPAID}) AS partner_in_window`,
+               WHERE customer_id = ? AND created_at >= ? AND created_at <= ? AND currency = ? AND status NOT IN ${UNPAID}) AS paid_today,
+              (SELECT COUNT(*) FROM payment WHERE customer_id = ? AND created_at >= ? AND created_at <= ? AND status NOT IN ${UNPAID}) AS customer_in_window,
+              (SELECT COUNT(*) FROM payment WHERE client_id = ? AND created_at >= ? AND created_at <= ? AND status NOT IN ${UNPAID}) AS partner_in_window`,
       [
         payment.customerId,
         time(riskWindows.dayStart),
+        time(riskWindows.end),
         payment.currency,
         payment.customerId,
         time(riskWindows.customerWindowStart),
+        time(riskWindows.end),
         payment.clientId,
         time(riskWindows.partnerWindowStart),
+        time(riskWindows.end),
       ],
     );
     return {
@@ -234,14 +243,16 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
     return rows.length > 0;
   }
 
-  async listDueForSettlement(now: Date, limit: number): Promise<DomesticPayment[]> {
-    const rows = await this.dataSource
-      .getRepository<PaymentRow>('Payment')
-      .find({ where: { status: 'ACSP', settleAfter: LessThanOrEqual(now) }, order: { settleAfter: 'ASC' }, take: limit });
+  async listDueForSettlement(now: Date, limit: number, testClockId: string | null = null): Promise<DomesticPayment[]> {
+    const rows = await this.dataSource.getRepository<PaymentRow>('Payment').find({
+      where: { status: 'ACSP', settleAfter: LessThanOrEqual(now), testClockId: testClockId ?? IsNull() },
+      order: { settleAfter: 'ASC' },
+      take: limit,
+    });
     return rows.map(toPayment);
   }
 
-  async settle(result: SettlementResult, at: Date): Promise<boolean> {
+  async settle(result: SettlementResult, at: Date, toldAt: Date = at): Promise<boolean> {
     return inTransaction(this.dataSource, async (manager) => {
       const updated = await manager.getRepository<PaymentRow>('Payment').update(
         { id: result.paymentId, status: 'ACSP' },
@@ -255,21 +266,23 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
       if (!updated.affected) return false;
       await postTransfersWithin(manager, result.transfers);
       await appendCustomerMailWithin(manager, result.notices);
-      await this.outbox.appendWithin(manager, result.events, at);
+      await this.outbox.appendWithin(manager, result.events, toldAt);
       return true;
     });
   }
 
-  async listDue(now: Date, limit: number): Promise<DomesticPayment[]> {
-    const rows = await this.dataSource
-      .getRepository<PaymentRow>('Payment')
-      .find({ where: { status: 'PDNG', dueAt: LessThanOrEqual(now) }, order: { dueAt: 'ASC', id: 'ASC' }, take: limit });
+  async listDue(now: Date, limit: number, testClockId: string | null): Promise<DomesticPayment[]> {
+    const rows = await this.dataSource.getRepository<PaymentRow>('Payment').find({
+      where: { status: 'PDNG', dueAt: LessThanOrEqual(now), testClockId: testClockId ?? IsNull() },
+      order: { dueAt: 'ASC', id: 'ASC' },
+      take: limit,
+    });
     return rows.map(toPayment);
   }
 
-  async runDue(run: DueRun, at: Date): Promise<boolean> {
+  async runDue(run: DueRun, at: Date, testClockId: string | null): Promise<boolean> {
     return inTransaction(this.dataSource, async (manager) => {
-      if (!(await this.claimPending(manager, run.payment.id, at))) return false;
+      if (!(await this.claimPending(manager, run.payment.id, at, testClockId))) return false;
       const decided = await this.decideUnderLocks(manager, run, []);
       await manager.getRepository<PaymentRow>('Payment').update(
         { id: decided.id, status: 'PDNG' },
@@ -284,7 +297,7 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
         },
       );
       if (run.next) await this.insertPayment(manager, run.next);
-      await this.outbox.appendWithin(manager, run.events, at);
+      await this.outbox.appendWithin(manager, run.events, run.toldAt);
       return true;
     });
   }
@@ -293,19 +306,20 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
    * Takes the pending payment's row for this transaction, first thing in it: on MySQL its row lock (`SKIP LOCKED`: a
    * row another process is running is passed over, not waited for); on SQLite the database's write lock, by a
    * conditional update that changes nothing.
-   * @returns false when the payment is no longer `PDNG` (run or cancelled already) or is being run elsewhere.
+   * @returns false when the payment is no longer `PDNG` (run or cancelled already), is being run elsewhere, or is no
+   *   longer on `testClockId` (null: the bank's own time) because it was attached to a test clock or its clock deleted.
    */
-  private async claimPending(manager: EntityManager, paymentId: string, at: Date): Promise<boolean> {
+  private async claimPending(manager: EntityManager, paymentId: string, at: Date, testClockId: string | null): Promise<boolean> {
     if (this.dialect === 'mysql') {
-      const rows: unknown[] = await manager.query(`SELECT id FROM payment WHERE id = ? AND status = 'PDNG' AND due_at <= ? FOR UPDATE SKIP LOCKED`, [
-        paymentId,
-        this.time(at),
-      ]);
+      const rows: unknown[] = await manager.query(
+        `SELECT id FROM payment WHERE id = ? AND status = 'PDNG' AND due_at <= ? AND test_clock_id <=> ? FOR UPDATE SKIP LOCKED`,
+        [paymentId, this.time(at), testClockId],
+      );
       return rows.length > 0;
     }
     const claimed = await manager.queryRunner?.query(
-      `UPDATE payment SET status = status WHERE id = ? AND status = 'PDNG' AND due_at <= ?`,
-      [paymentId, this.time(at)],
+      `UPDATE payment SET status = status WHERE id = ? AND status = 'PDNG' AND due_at <= ? AND test_clock_id IS ?`,
+      [paymentId, this.time(at), testClockId],
       true,
     );
     return Boolean(claimed?.affected);
@@ -387,12 +401,14 @@ function toRow(payment: DomesticPayment): PaymentRow {
   };
 }
 
-function toPayment({
+/** A payment as its row stores it. */
+export function toPayment({
   statusReasonCode,
   statusReasonDescription,
   exchangeRate,
   transferAmountMinor,
   transferCurrency,
+  testClockId: _testClockId,
   ...row
 }: PaymentRow): DomesticPayment {
   const payment: DomesticPayment = {

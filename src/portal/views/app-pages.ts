@@ -6,6 +6,7 @@ import { isEditableInPortal, keysOf, SCOPE_OF_ROLE, type PartnerApp, type Partne
 import { csrfField, errorSummary, notice, postButton, textArea, textField, type FieldErrors } from '../../web/form-fields.js';
 import { formatDateTime } from '../../web/formats.js';
 import { renderAppEventsSection, type AppEventsModel } from './app-events-section.js';
+import type { TestClockView } from '../../domain/payments/test-clocks/test-clocks.js';
 import { renderPortalPage, type PortalViewer } from './portal-layout.js';
 
 const CONSENT_KINDS: Readonly<Record<ConsentSummary['kind'], string>> = {
@@ -117,6 +118,8 @@ export interface AppPageModel {
   readonly registrations: readonly PartnerApp[];
   readonly consents: readonly ConsentSummary[];
   readonly calls: readonly ApiCall[];
+  /** The app's sandbox test clocks; null or absent in production mode (no section then). */
+  readonly testClocks?: readonly TestClockView[] | null;
   /** The app's event subscription and newest events. */
   readonly events: AppEventsModel;
   readonly notice?: string;
@@ -225,6 +228,7 @@ ${
 </table></div>`
 }
 </section>
+${model.testClocks && testClocksSection(model.testClocks)}
 <section class="section" aria-labelledby="calls-heading">
 <h2 id="calls-heading">Last API calls</h2>
 ${
@@ -243,6 +247,26 @@ ${
 ${renderAppEventsSection(model.events, base, viewer.csrf)}
 ${switchable && switchSection(app, base, viewer)}`;
   return renderPortalPage({ title: app.name, body, viewer });
+}
+
+/** The app's test clocks (sandbox): each clock's time, status and consents. */
+function testClocksSection(clocks: readonly TestClockView[]): SafeHtml {
+  return html`<section class="section" aria-labelledby="test-clocks-heading">
+<h2 id="test-clocks-heading">Test clocks</h2>
+<p>Sandbox only: your app's clocks, which run the payments of the standing orders and scheduled payments attached to them when your app advances them (see <span class="mono">scheduled-payments.md</span>, Test clocks).</p>
+${
+  clocks.length === 0
+    ? html`<p>No test clocks yet.</p>`
+    : html`<div class="table-wrap"><table class="table">
+<caption>This app's ${clocks.length} test clocks, oldest first</caption>
+<thead><tr><th scope="col">TestClockId</th><th scope="col">Name</th><th scope="col">FrozenTime</th><th scope="col">Status</th><th scope="col">Consents</th></tr></thead>
+<tbody>${clocks.map(
+        ({ clock, status, consentIds }) =>
+          html`<tr><td class="mono">${clock.id}</td><td>${clock.name ?? ''}</td><td>${formatDateTime(clock.frozenTime)}</td><td>${status}</td><td class="mono">${consentIds.join(', ')}</td></tr>`,
+      )}</tbody>
+</table></div>`
+}
+</section>`;
 }
 
 const EXAMPLE_TITLES: Readonly<Record<ExampleCommand['purpose'], string>> = {

@@ -84,6 +84,20 @@ describe('portal pages', () => {
           reason: EVIL,
         },
       ],
+      testClocks: [
+        {
+          clock: {
+            id: 'tck_1',
+            clientId: 'cli_evil',
+            name: EVIL,
+            frozenTime: new Date('2027-01-15T09:00:00Z'),
+            advancingUntil: null,
+            createdAt: new Date(),
+          },
+          status: 'Ready',
+          consentIds: ['soc_1', 'psc_2'],
+        },
+      ],
       events: {
         subscription: {
           id: 'evs_1',
@@ -119,6 +133,10 @@ describe('portal pages', () => {
     assert.match(page, /action="\/portal\/apps\/cli_evil\/events\/resend"/);
     assert.match(page, /No answer: &lt;script&gt;/);
     assert.match(page, /vrc_1<\/td><td>Domestic VRP<\/td><td>AUTH<\/td><td>[^<]+<\/td><td>1 Dec 2027, 00:00:00 UTC<\/td>/);
+    assert.match(
+      page,
+      /<h2 id="test-clocks-heading">Test clocks<\/h2>[\s\S]*?tck_1<\/td><td>[^<]*&lt;[^<]*<\/td><td>15 Jan 2027, 09:00:00 UTC<\/td><td>Ready<\/td><td class="mono">soc_1, psc_2<\/td>/,
+    );
   });
 
   test('a live payment app → each payment command says what to set first, for the payment and the VRP mandate; a sandbox app → no such note', () => {

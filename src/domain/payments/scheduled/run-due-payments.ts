@@ -24,22 +24,36 @@ export interface SchedulerRun {
 
 /**
  * Runs the scheduled payments due at `now` (earliest first, at most `batchSize`), each exactly once, on any number of
- * processes at once: each is decided now by {@link decidePayment} (payee resolved again, limits, funds — `AM04` when
- * the account cannot pay it: that payment is `RJCT` with its reason and nothing moves), posted through the ledger
- * like a domestic payment (a payee here `ACSC` at once, elsewhere `ACSP` until the scheme settles it), and the partner
- * hears of it (`resource-update`), all in the one transaction that takes the payment out of `PDNG`
- * ({@link ScheduledPaymentStore.runDue}). A payment another process runs meanwhile is skipped.
+ * processes at once, each by {@link runScheduledPayment}. Only the payments on the bank's own time: those of consents
+ * attached to a sandbox test clock run when their clock is advanced (`advanceTestClock`), never here.
  */
 export async function runDueScheduledPayments(services: SchedulerServices, now: Date, batchSize = 100): Promise<SchedulerRun> {
-  const due = await services.scheduled.listDue(now, batchSize);
+  const due = await services.scheduled.listDue(now, batchSize, null);
   let ran = 0;
   for (const pending of due) {
-    if (await runOne(services, pending, now)) ran += 1;
+    if (await runScheduledPayment(services, pending, now, null)) ran += 1;
   }
   return { ran, moreDue: due.length === batchSize };
 }
 
-async function runOne(services: SchedulerServices, pending: DomesticPayment, now: Date): Promise<boolean> {
+/**
+ * Runs one pending payment as of `now` (the bank's time, or a test clock's), exactly once: it is decided now by
+ * {@link decidePayment} (payee resolved again, limits, funds — `AM04` when the account cannot pay it: that payment is
+ * `RJCT` with its reason and nothing moves), posted through the ledger like a domestic payment (a payee here `ACSC` at
+ * once, elsewhere `ACSP` until the scheme settles it), a standing order's next payment stored `PDNG`, and the partner
+ * hears of it (`resource-update`), all in the one transaction that takes the payment out of `PDNG`
+ * ({@link ScheduledPaymentStore.runDue}), provided it is still on `testClockId` (null: the bank's own time). The partner
+ * is told at `toldAt`, the bank's time (a test clock's `now` is ahead of it).
+ * @returns false when another process ran it meanwhile, it was cancelled, or it moved to or from a test clock: nothing
+ *   was done.
+ */
+export async function runScheduledPayment(
+  services: SchedulerServices,
+  pending: DomesticPayment,
+  now: Date,
+  testClockId: string | null,
+  toldAt: Date = now,
+): Promise<boolean> {
   const consent = await services.consents.findById(pending.consentId);
   if (!consent) throw new Error(`consent ${pending.consentId} of scheduled payment ${pending.id} is missing`);
   const instruction = instructionOf(consent);
@@ -48,8 +62,9 @@ async function runOne(services: SchedulerServices, pending: DomesticPayment, now
   const payment: OrderedPayment = { ...ordered, ...payeeRoute(payee), statusUpdatedAt: now };
   const next = consent.kind === 'domestic-standing-order' ? nextStandingOrderPayment(services.fees, consent, pending, now) : null;
   return services.scheduled.runDue(
-    { payment, ...paymentDecision(services, payment, instruction, payee, now), events: paymentUpdatedEvents(pending, now), next },
+    { payment, ...paymentDecision(services, payment, instruction, payee, now), events: paymentUpdatedEvents(pending, now), next, toldAt },
     now,
+    testClockId,
   );
 }
 

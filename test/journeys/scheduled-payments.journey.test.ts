@@ -235,9 +235,11 @@ describe('scheduled payments journey', () => {
     assert.match(listed.html, /<h2 id="upcoming-heading">Payments to come<\/h2>/);
     assert.match(
       listed.html,
-      new RegExp(`<td>Scheduled payment</td><td>£42.00</td><td>Sort code 99-03-01, account 41873205</td><td>Pay Pal of Mine</td>`),
+      new RegExp(
+        `<td>Scheduled payment</td><td>Once</td><td>£42.00</td><td>Bob Patel<br>Sort code 99-03-01, account 41873205</td><td>Pay Pal of Mine</td>`,
+      ),
     );
-    assert.match(listed.html, new RegExp(`action="/account/payments/${paymentId}/cancel"`));
+    assert.match(listed.html, new RegExp(`href="/account/payments/${paymentId}/cancel"`));
     const done = await cancel(alice);
     assert.equal(done.status, 200);
     assert.match(done.html, /Done: that payment will not be made/);

@@ -218,10 +218,16 @@ describe('standing orders journey', () => {
     const page = await browser.follow('/account/login', 'never:', {
       form: { csrf: csrfOf(form.html, '/account/login'), username: 'alice', password: 'alice-sandbox-1' },
     });
-    const [, nextPaymentId = ''] = /action="\/account\/payments\/(pmt_[^"/]+)\/cancel"[^]*?Cancel the standing order/.exec(page.html) ?? [];
-    assert.match(page.html, /<td>Standing order \(next payment\)<\/td><td>£50\.00<\/td>/);
+    const [, nextPaymentId = ''] = /href="\/account\/payments\/(pmt_[^"/]+)\/cancel"[^>]*>Cancel the standing order/.exec(page.html) ?? [];
+    assert.match(
+      page.html,
+      /<td>Standing order<\/td><td>Every month on day \d+, payment 2 of 6<\/td><td>£50\.00<\/td><td>Bob Patel<br>Sort code 99-03-01, account 41873205<\/td>/,
+    );
+    const confirm = await browser.follow(`/account/payments/${nextPaymentId}/cancel`, 'never:');
+    assert.match(confirm.html, /<h1>Cancel this standing order\?<\/h1>/);
+    assert.equal((await get(`${ORDERS}/${orderId}`)).body.Data.Status, 'PDNG', 'asking is not cancelling');
     const done = await browser.follow(`/account/payments/${nextPaymentId}/cancel`, 'never:', {
-      form: { csrf: csrfOf(page.html, '/account/logout') },
+      form: { csrf: csrfOf(confirm.html, `/account/payments/${nextPaymentId}/cancel`) },
     });
     assert.match(done.html, /Done: that payment will not be made/);
     const order = await get(`${ORDERS}/${orderId}`);

@@ -109,6 +109,9 @@ describe('standing orders journey', () => {
     test('the payment page says when it pays; alice approves → AUTH', async () => {
       const { page } = await openPaymentPage(server, partner, consentId, { username: 'alice' });
       assert.match(page.html, /<dt>When<\/dt><dd>On [^<]+, then every month on day \d+ \(3 payments in all\)<\/dd>/);
+      assert.match(page.html, /<h1>Pay Pal of Mine wants to set up a standing order from your account<\/h1>/);
+      assert.match(page.html, /<dt>Pay<\/dt><dd><strong>£100\.00 first, then £50\.00 each time; £25\.00 the last time<\/strong><\/dd>/);
+      assert.doesNotMatch(page.html, /Total to pay|this one payment/);
       ({ accessToken } = await authorisePayment(server, partner, consentId, { username: 'alice', debtorAccountId: 'acc_alice_current' }));
       assert.equal((await get(`${CONSENTS}/${consentId}`)).body.Data.Status, 'AUTH');
     });

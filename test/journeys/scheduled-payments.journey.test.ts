@@ -258,6 +258,22 @@ describe('scheduled payments journey', () => {
     assert.match(again.html, /can no longer be cancelled/);
   });
 
+  test('RequestedExecutionDateTime without a zone → read as UTC, and every response plays it back with one (responses must carry a zone)', async () => {
+    const request = scheduledConsentRequest('3.00', ACCOUNTS.bobCurrent, inDays(5));
+    const sent = request.Data.Initiation.RequestedExecutionDateTime.slice(0, 19);
+    request.Data.Initiation.RequestedExecutionDateTime = sent;
+    const zoned = `${sent}.000Z`;
+    // partner.signedPost and partner.call check every response against its schema: a date-time there needs a zone.
+    const { consentId, accessToken } = await authorisedConsent(request, 'alice', 'acc_alice_current');
+    assert.equal((await get(`${CONSENTS}/${consentId}`)).body.Data.Initiation.RequestedExecutionDateTime, zoned);
+    const made = await partner.signedPost(accessToken, PAYMENTS, scheduledPaymentRequest(consentId, request));
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    assert.equal(made.body.Data.Initiation.RequestedExecutionDateTime, zoned);
+    assert.equal(made.body.Data.ExpectedExecutionDateTime, zoned);
+    const read = await get(`${PAYMENTS}/${made.body.Data.DomesticScheduledPaymentId}`);
+    assert.equal(read.body.Data.Initiation.RequestedExecutionDateTime, zoned);
+  });
+
   test('RequestedExecutionDateTime now or in the past → 400 U003 naming it; nothing created', async () => {
     const response = await createConsent(scheduledConsentRequest('1.00', ACCOUNTS.bobCurrent, new Date(Date.now() - 60_000)));
     assertRefusal(response, 400, 'U003', 'Data.Initiation.RequestedExecutionDateTime');

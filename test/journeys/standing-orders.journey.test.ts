@@ -244,6 +244,35 @@ describe('standing orders journey', () => {
     assert.equal(await eventsAbout(orderId), 2, 'the first payment, and the cancellation');
   });
 
+  test('FirstPaymentDateTime and FinalPaymentDateTime without a zone → read as UTC, and every response plays them back with one (responses must carry a zone)', async () => {
+    const first = inDays(6).toISOString().slice(0, 19);
+    const final = inDays(70).toISOString().slice(0, 19);
+    const request = standingOrderConsentRequest(
+      new Date(`${first}Z`),
+      { NumberOfPayments: undefined, FinalPaymentAmount: undefined },
+      {
+        FirstPaymentDateTime: first,
+        FinalPaymentDateTime: final,
+      },
+    );
+    const zoned = (sent: string) => ({ FirstPaymentDateTime: `${sent}.000Z` });
+    // partner.signedPost and partner.call check every response against its schema: a date-time there needs a zone.
+    const created = await createConsent(request);
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const consentId = created.body.Data.ConsentId as string;
+    const expected = { ...zoned(first), FinalPaymentDateTime: `${final}.000Z` };
+    const played = (body: { Data: { Initiation: { MandateRelatedInformation: Record<string, unknown> } } }) => {
+      const { FirstPaymentDateTime, FinalPaymentDateTime } = body.Data.Initiation.MandateRelatedInformation;
+      return { FirstPaymentDateTime, FinalPaymentDateTime };
+    };
+    assert.deepEqual(played(created.body), expected);
+    const { accessToken } = await authorisePayment(server, partner, consentId, { username: 'alice', debtorAccountId: 'acc_alice_current' });
+    const made = await partner.signedPost(accessToken, ORDERS, standingOrderRequest(consentId, request));
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    assert.deepEqual(played(made.body), expected);
+    assert.deepEqual(played((await get(`${ORDERS}/${made.body.Data.DomesticStandingOrderId}`)).body), expected);
+  });
+
   test('refusals: an unsupported frequency → 400 U025; a final amount without an end → U005; a first payment in the past → U003; unknown ids → U011', async () => {
     assertRefusal(
       await createConsent(standingOrderConsentRequest(inDays(1), {}, { Frequency: { Type: 'MNTH' } })),

@@ -227,6 +227,9 @@ describe('scheduled payments journey', () => {
       return browser.follow(`/account/payments/${paymentId}/cancel`, 'never:', { form: { csrf: csrfOf(page.html, '/account/logout') } });
     };
     const bob = await loggedIn('bob', 'bob-sandbox-2');
+    const asked = await bob.follow(`/account/payments/${paymentId}/cancel`, 'never:');
+    assert.equal(asked.status, 404, 'no confirmation page for a payment that is not his');
+    assert.doesNotMatch(asked.html, /£42\.00|Cancel this payment\?/);
     const refused = await cancel(bob);
     assert.equal(refused.status, 400);
     assert.match(refused.html, /There is no such payment to cancel/);
@@ -240,6 +243,11 @@ describe('scheduled payments journey', () => {
       ),
     );
     assert.match(listed.html, new RegExp(`href="/account/payments/${paymentId}/cancel"`));
+    const confirm = await alice.follow(`/account/payments/${paymentId}/cancel`, 'never:');
+    assert.match(confirm.html, /<h1>Cancel this payment\?<\/h1>/);
+    assert.match(confirm.html, /<dt>On<\/dt><dd>[^<]+<\/dd>/);
+    assert.match(confirm.html, /This payment will not be made\. Pay Pal of Mine will be told\./);
+    assert.equal((await get(`${PAYMENTS}/${paymentId}`)).body.Data.Status, 'PDNG', 'asking is not cancelling');
     const done = await cancel(alice);
     assert.equal(done.status, 200);
     assert.match(done.html, /Done: that payment will not be made/);

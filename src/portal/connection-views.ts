@@ -154,11 +154,12 @@ export function endedConnectionView(connection: Connection, accounts: ReadonlyMa
   const grantedOn = formatCustomerDate(connection.authorisedAt);
   if (connection.mandate) return endedMandateView(connection, grantedOn);
   if (connection.payment) {
-    const { amount, currency, payee } = connection.payment;
+    const { amount, currency, payee, standingOrderPaid } = connection.payment;
     const from = connection.accountIds.map((id) => labelOf(id, accounts)).join(', ');
+    const money = formatDecimalMoney(amount, currency);
     return {
       appName: connection.appName,
-      what: `A payment of ${formatDecimalMoney(amount, currency)} to ${payee}${from ? ` from ${from}` : ''}`,
+      what: `${standingOrderPaid === null ? `A payment of ${money} to ${payee}` : `A standing order to ${payee} (first payment ${money})`}${from ? ` from ${from}` : ''}`,
       outcome: describePaymentOutcome(paymentOutcomeOf(connection)),
       grantedOn,
     };

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { formatCustomerDateTime } from '../../src/web/formats.js';
+import { formatCustomerDate, formatCustomerDateTime } from '../../src/web/formats.js';
 import { browserSuite, logInWithKeyboard } from '../support/browser-suite.js';
 import { REDIRECT_URI } from '../support/partner.js';
 import { ACCOUNTS, PISP, registerPaymentPartner, type PaymentPartner } from '../support/payment-partner.js';
@@ -240,6 +240,19 @@ describe('payments to come in Chromium', () => {
           'Home Ledger',
           'Cancel this payment',
         ],
+      ]);
+
+      // Her history says what became of the standing order (not "Not paid"): cancelled today, before any payment.
+      const today = formatCustomerDate(new Date());
+      const history = await rowsOf(page.getByRole('table', { name: /payments you approved/ }));
+      assert.deepEqual(history, [
+        [
+          'Home Ledger',
+          'A standing order to Carol Hughes (first payment £75.00) from Current ••6819 · GBP',
+          today,
+          `Cancelled on ${today}, before any payment`,
+        ],
+        ['Home Ledger', 'A payment of £42.00 to Bob Patel from Current ••6819 · GBP', today, 'Scheduled: not paid yet'],
       ]);
 
       // The partner: the standing order CANC, none of its payments ever sent to the scheme; the scheduled payment PDNG.

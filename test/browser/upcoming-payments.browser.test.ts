@@ -2,9 +2,10 @@
 // the keyboard and labelled controls: a partner asks for a scheduled payment and a standing order; the customer reads
 // and approves each on the bank's payment page; the partner orders both; in connected apps, "Payments to come" says in
 // plain words what will be paid, to whom, when and how often; the customer cancels the standing order — the bank first
-// asks, naming what would be cancelled, and "No, keep it" changes nothing — then confirms: the page says it is done and
-// lists only the scheduled payment, and the partner reads the standing order CANC while its scheduled payment stays
-// PDNG. No page breaks the strict CSP or logs an error.
+// asks, naming what would be cancelled, and "No, keep it" changes nothing — then confirms: the page says it is done,
+// lists only the scheduled payment, and her history says the standing order was cancelled before any payment; the
+// partner reads the standing order CANC while its scheduled payment stays PDNG. No page breaks the strict CSP or logs an
+// error.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';

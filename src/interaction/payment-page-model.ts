@@ -4,7 +4,7 @@ import { accountLine } from '../web/account-labels.js';
 import { totalCharges } from '../domain/payments/charges.js';
 import { formatCustomerDateTime, formatMoney } from '../web/formats.js';
 import { storedExecutionOf } from '../domain/payments/scheduled/requested-execution.js';
-import { readStandingOrderSchedule } from '../domain/payments/standing-orders/standing-order-schedule.js';
+import { readStandingOrderSchedule, type StandingOrderSchedule } from '../domain/payments/standing-orders/standing-order-schedule.js';
 import { describeStandingOrderDates } from '../web/frequency-text.js';
 import type { DomesticPaymentConsent } from '../domain/payments/payment-consent.js';
 import { instructionOf } from '../domain/payments/payment-consents.js';
@@ -22,6 +22,24 @@ function paidOnOf(consent: DomesticPaymentConsent): string | null {
   if (consent.kind === 'domestic-scheduled-payment') return formatCustomerDateTime(storedExecutionOf(initiation));
   if (consent.kind === 'domestic-standing-order') return describeStandingOrderDates(readStandingOrderSchedule(initiation, null));
   return null;
+}
+
+/**
+ * What each payment of a standing order pays: `£75.00 each time`, `£100.00 first, then £50.00 each time`, and
+ * `; £25.00 the last time` when the last differs.
+ */
+export function describeStandingOrderAmounts(schedule: StandingOrderSchedule): string {
+  const money = (minor: bigint) => formatMoney(minor, schedule.currency);
+  if (schedule.numberOfPayments === 1) return money(schedule.first.amountMinor);
+  const recurring =
+    schedule.recurringAmountMinor === schedule.first.amountMinor
+      ? `${money(schedule.first.amountMinor)} each time`
+      : `${money(schedule.first.amountMinor)} first, then ${money(schedule.recurringAmountMinor)} each time`;
+  const final =
+    schedule.finalAmountMinor !== null && schedule.finalAmountMinor !== schedule.recurringAmountMinor
+      ? `; ${money(schedule.finalAmountMinor)} the last time`
+      : '';
+  return `${recurring}${final}`;
 }
 
 /** What the payment consent page shows for a consent and the accounts the customer may pay it from. */
@@ -48,6 +66,15 @@ export function paymentPageModel(input: {
     reference: instruction.reference,
     charges: chargesMinor > 0n ? formatMoney(chargesMinor, instruction.currency) : null,
     total: formatMoney(instruction.amountMinor + chargesMinor, instruction.currency),
+    kind:
+      input.consent.kind === 'domestic-scheduled-payment'
+        ? 'scheduled-payment'
+        : input.consent.kind === 'domestic-standing-order'
+          ? 'standing-order'
+          : 'payment',
+    ...(input.consent.kind === 'domestic-standing-order'
+      ? { standingOrderAmounts: describeStandingOrderAmounts(readStandingOrderSchedule(input.consent.request.Data.Initiation, null)) }
+      : {}),
     paidOn: paidOnOf(input.consent),
     ...(input.consent.international ? { exchange: exchangeLine(input.consent.request.Data.Initiation, input.consent.international.quote) } : {}),
     accounts: input.accounts.map((account) => ({ id: account.id, label: accountLine(account) })),

@@ -20,19 +20,52 @@ import type {
 import type { UpcomingPayment } from '../domain/payments/scheduled/upcoming-payments.js';
 import { IBAN_SCHEME, SORT_CODE_SCHEME } from '../domain/accounts/account.js';
 import { describePayeeAccount } from '../web/payee-text.js';
+import { describeFrequency } from '../web/frequency-text.js';
+import { readStandingOrderSchedule, type StandingOrderSchedule } from '../domain/payments/standing-orders/standing-order-schedule.js';
+import { textOf } from '../domain/text.js';
 
-/** A payment still to be made, as the connected apps page lists it (a standing order by its next payment). */
-export function upcomingPaymentView({ payment, appName }: UpcomingPayment): UpcomingPaymentView {
+/**
+ * A payment still to be made, as the connected apps page lists it (a standing order by its next payment): the payee by
+ * name and account, the date, and how often it is paid — once, or a standing order's frequency and end in plain words.
+ */
+export function upcomingPaymentView({ payment, appName, initiation }: UpcomingPayment): UpcomingPaymentView {
   const standingOrder = payment.kind === 'standing-order';
+  const creditor = (initiation?.CreditorAccount ?? {}) as { Name?: unknown };
   return {
     paymentId: payment.id,
-    kind: standingOrder ? 'Standing order (next payment)' : 'Scheduled payment',
+    kind: standingOrder ? 'Standing order' : 'Scheduled payment',
     appName: appName ?? 'An app that no longer exists',
     amount: formatMoney(payment.amountMinor, payment.currency),
-    payee: describePayeeAccount(/^\d{14}$/.test(payment.creditorIdentification) ? SORT_CODE_SCHEME : IBAN_SCHEME, payment.creditorIdentification),
+    payeeName: textOf(creditor.Name),
+    payeeAccount: describePayeeAccount(
+      /^\d{14}$/.test(payment.creditorIdentification) ? SORT_CODE_SCHEME : IBAN_SCHEME,
+      payment.creditorIdentification,
+    ),
     dueOn: payment.dueAt ? formatCustomerDateTime(payment.dueAt) : '',
+    howOften: standingOrder ? describeStandingOrderRepeat(initiation, Number(payment.instructionIdentification)) : 'Once',
     cancelLabel: standingOrder ? 'Cancel the standing order' : 'Cancel this payment',
   };
+}
+
+/**
+ * How a standing order repeats, from its next payment: `Every month on day 15, payment 2 of 12`, `Every day, until
+ * 1 March 2027 at 09:00` or `Every week on Friday, until you cancel it`.
+ */
+function describeStandingOrderRepeat(initiation: Readonly<Record<string, unknown>> | null, paymentNumber: number): string {
+  let schedule: StandingOrderSchedule;
+  try {
+    schedule = readStandingOrderSchedule(initiation ?? {}, null);
+  } catch {
+    return 'Repeats as agreed with the app';
+  }
+  const frequency = describeFrequency(schedule.frequency);
+  const end =
+    schedule.numberOfPayments !== null
+      ? `payment ${paymentNumber} of ${schedule.numberOfPayments}`
+      : schedule.finalAt
+        ? `until ${formatCustomerDateTime(schedule.finalAt)}`
+        : 'until you cancel it';
+  return `${frequency.charAt(0).toUpperCase()}${frequency.slice(1)}, ${end}`;
 }
 
 /** An account-access connection in force, as the connected apps page shows it. */
@@ -121,11 +154,12 @@ export function endedConnectionView(connection: Connection, accounts: ReadonlyMa
   const grantedOn = formatCustomerDate(connection.authorisedAt);
   if (connection.mandate) return endedMandateView(connection, grantedOn);
   if (connection.payment) {
-    const { amount, currency, payee } = connection.payment;
+    const { amount, currency, payee, standingOrderPaid } = connection.payment;
     const from = connection.accountIds.map((id) => labelOf(id, accounts)).join(', ');
+    const money = formatDecimalMoney(amount, currency);
     return {
       appName: connection.appName,
-      what: `A payment of ${formatDecimalMoney(amount, currency)} to ${payee}${from ? ` from ${from}` : ''}`,
+      what: `${standingOrderPaid === null ? `A payment of ${money} to ${payee}` : `A standing order to ${payee} (first payment ${money})`}${from ? ` from ${from}` : ''}`,
       outcome: describePaymentOutcome(paymentOutcomeOf(connection)),
       grantedOn,
     };

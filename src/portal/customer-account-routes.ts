@@ -24,9 +24,14 @@ import { renderMessagePage } from '../web/message-page.js';
 import { pageFailure } from '../web/page-errors.js';
 import { servePages } from '../web/page-routes.js';
 import { activeConnectionView, activeFundsCheckView, activeMandateView, endedConnectionView, upcomingPaymentView } from './connection-views.js';
-import { cancelUpcomingPayment, listUpcomingPayments, type UpcomingPaymentStore } from '../domain/payments/scheduled/upcoming-payments.js';
+import {
+  cancelUpcomingPayment,
+  getUpcomingPayment,
+  listUpcomingPayments,
+  type UpcomingPaymentStore,
+} from '../domain/payments/scheduled/upcoming-payments.js';
 import type { SessionCookies } from './session-cookies.js';
-import { renderAccountLoginPage, renderConnectionsPage, renderCustomerMailboxPage } from './views/account-pages.js';
+import { renderAccountLoginPage, renderCancelPaymentPage, renderConnectionsPage, renderCustomerMailboxPage } from './views/account-pages.js';
 
 /** What the customers' connected-apps pages need. */
 export interface CustomerAccountDependencies {
@@ -153,6 +158,28 @@ export function createCustomerAccountRoutes(dependencies: CustomerAccountDepende
   );
   consentAction('/funds-checks/:consentId/stop', 'funds-checks-stopped', (_ctx, customerId, consentId, now) =>
     revokeFundsConfirmationConsentByCustomer(fundsConfirmationConsents, grants, customerId, consentId, now),
+  );
+
+  // Cancelling asks first: the page says what would be cancelled and what follows; only its "Yes" posts.
+  router.get(
+    '/payments/:paymentId/cancel',
+    withCustomer(async (ctx, customer, csrf) => {
+      try {
+        const upcoming = await getUpcomingPayment(dependencies.payments, customer.id, pathParam(ctx, 'paymentId'));
+        page(
+          ctx,
+          renderCancelPaymentPage({
+            customerName: customer.displayName,
+            csrf,
+            sandbox: dependencies.sandbox,
+            payment: upcomingPaymentView(upcoming),
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        page(ctx, await connectionsPage(customer, csrf, { error: error.message }), 404);
+      }
+    }),
   );
 
   router.post(

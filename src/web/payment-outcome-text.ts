@@ -21,5 +21,12 @@ export function describePaymentOutcome(outcome: PaymentOutcome): string {
       return 'Approved, not paid yet';
     case 'not-paid':
       return 'Not paid';
+    case 'standing-order': {
+      const paid = outcome.paid === 1 ? 'one payment' : `${outcome.paid} payments`;
+      if (outcome.state === 'in-force') return outcome.paid === 0 ? 'In force: no payment made yet' : `In force: ${paid} made so far`;
+      if (outcome.state === 'cancelled')
+        return `Cancelled on ${formatCustomerDate(outcome.at)}, ${outcome.paid === 0 ? 'before any payment' : `after ${paid}`}`;
+      return `Ended: ${outcome.paid === 0 ? 'no payment made' : `${paid} made`}`;
+    }
   }
 }

@@ -227,6 +227,9 @@ describe('scheduled payments journey', () => {
       return browser.follow(`/account/payments/${paymentId}/cancel`, 'never:', { form: { csrf: csrfOf(page.html, '/account/logout') } });
     };
     const bob = await loggedIn('bob', 'bob-sandbox-2');
+    const asked = await bob.follow(`/account/payments/${paymentId}/cancel`, 'never:');
+    assert.equal(asked.status, 404, 'no confirmation page for a payment that is not his');
+    assert.doesNotMatch(asked.html, /£42\.00|Cancel this payment\?/);
     const refused = await cancel(bob);
     assert.equal(refused.status, 400);
     assert.match(refused.html, /There is no such payment to cancel/);
@@ -235,9 +238,16 @@ describe('scheduled payments journey', () => {
     assert.match(listed.html, /<h2 id="upcoming-heading">Payments to come<\/h2>/);
     assert.match(
       listed.html,
-      new RegExp(`<td>Scheduled payment</td><td>£42.00</td><td>Sort code 99-03-01, account 41873205</td><td>Pay Pal of Mine</td>`),
+      new RegExp(
+        `<td>Scheduled payment</td><td>Once</td><td>£42.00</td><td>Bob Patel<br>Sort code 99-03-01, account 41873205</td><td>Pay Pal of Mine</td>`,
+      ),
     );
-    assert.match(listed.html, new RegExp(`action="/account/payments/${paymentId}/cancel"`));
+    assert.match(listed.html, new RegExp(`href="/account/payments/${paymentId}/cancel"`));
+    const confirm = await alice.follow(`/account/payments/${paymentId}/cancel`, 'never:');
+    assert.match(confirm.html, /<h1>Cancel this payment\?<\/h1>/);
+    assert.match(confirm.html, /<dt>On<\/dt><dd>[^<]+<\/dd>/);
+    assert.match(confirm.html, /This payment will not be made\. Pay Pal of Mine will be told\./);
+    assert.equal((await get(`${PAYMENTS}/${paymentId}`)).body.Data.Status, 'PDNG', 'asking is not cancelling');
     const done = await cancel(alice);
     assert.equal(done.status, 200);
     assert.match(done.html, /Done: that payment will not be made/);
@@ -254,6 +264,22 @@ describe('scheduled payments journey', () => {
     const again = await cancel(alice);
     assert.equal(again.status, 400);
     assert.match(again.html, /can no longer be cancelled/);
+  });
+
+  test('RequestedExecutionDateTime without a zone → read as UTC, and every response plays it back with one (responses must carry a zone)', async () => {
+    const request = scheduledConsentRequest('3.00', ACCOUNTS.bobCurrent, inDays(5));
+    const sent = request.Data.Initiation.RequestedExecutionDateTime.slice(0, 19);
+    request.Data.Initiation.RequestedExecutionDateTime = sent;
+    const zoned = `${sent}.000Z`;
+    // partner.signedPost and partner.call check every response against its schema: a date-time there needs a zone.
+    const { consentId, accessToken } = await authorisedConsent(request, 'alice', 'acc_alice_current');
+    assert.equal((await get(`${CONSENTS}/${consentId}`)).body.Data.Initiation.RequestedExecutionDateTime, zoned);
+    const made = await partner.signedPost(accessToken, PAYMENTS, scheduledPaymentRequest(consentId, request));
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    assert.equal(made.body.Data.Initiation.RequestedExecutionDateTime, zoned);
+    assert.equal(made.body.Data.ExpectedExecutionDateTime, zoned);
+    const read = await get(`${PAYMENTS}/${made.body.Data.DomesticScheduledPaymentId}`);
+    assert.equal(read.body.Data.Initiation.RequestedExecutionDateTime, zoned);
   });
 
   test('RequestedExecutionDateTime now or in the past → 400 U003 naming it; nothing created', async () => {

@@ -109,6 +109,9 @@ describe('standing orders journey', () => {
     test('the payment page says when it pays; alice approves → AUTH', async () => {
       const { page } = await openPaymentPage(server, partner, consentId, { username: 'alice' });
       assert.match(page.html, /<dt>When<\/dt><dd>On [^<]+, then every month on day \d+ \(3 payments in all\)<\/dd>/);
+      assert.match(page.html, /<h1>Pay Pal of Mine wants to set up a standing order from your account<\/h1>/);
+      assert.match(page.html, /<dt>Pay<\/dt><dd><strong>£100\.00 first, then £50\.00 each time; £25\.00 the last time<\/strong><\/dd>/);
+      assert.doesNotMatch(page.html, /Total to pay|this one payment/);
       ({ accessToken } = await authorisePayment(server, partner, consentId, { username: 'alice', debtorAccountId: 'acc_alice_current' }));
       assert.equal((await get(`${CONSENTS}/${consentId}`)).body.Data.Status, 'AUTH');
     });
@@ -218,10 +221,16 @@ describe('standing orders journey', () => {
     const page = await browser.follow('/account/login', 'never:', {
       form: { csrf: csrfOf(form.html, '/account/login'), username: 'alice', password: 'alice-sandbox-1' },
     });
-    const [, nextPaymentId = ''] = /action="\/account\/payments\/(pmt_[^"/]+)\/cancel"[^]*?Cancel the standing order/.exec(page.html) ?? [];
-    assert.match(page.html, /<td>Standing order \(next payment\)<\/td><td>£50\.00<\/td>/);
+    const [, nextPaymentId = ''] = /href="\/account\/payments\/(pmt_[^"/]+)\/cancel"[^>]*>Cancel the standing order/.exec(page.html) ?? [];
+    assert.match(
+      page.html,
+      /<td>Standing order<\/td><td>Every month on day \d+, payment 2 of 6<\/td><td>£50\.00<\/td><td>Bob Patel<br>Sort code 99-03-01, account 41873205<\/td>/,
+    );
+    const confirm = await browser.follow(`/account/payments/${nextPaymentId}/cancel`, 'never:');
+    assert.match(confirm.html, /<h1>Cancel this standing order\?<\/h1>/);
+    assert.equal((await get(`${ORDERS}/${orderId}`)).body.Data.Status, 'PDNG', 'asking is not cancelling');
     const done = await browser.follow(`/account/payments/${nextPaymentId}/cancel`, 'never:', {
-      form: { csrf: csrfOf(page.html, '/account/logout') },
+      form: { csrf: csrfOf(confirm.html, `/account/payments/${nextPaymentId}/cancel`) },
     });
     assert.match(done.html, /Done: that payment will not be made/);
     const order = await get(`${ORDERS}/${orderId}`);
@@ -233,6 +242,35 @@ describe('standing orders journey', () => {
       ['ACSC'],
     );
     assert.equal(await eventsAbout(orderId), 2, 'the first payment, and the cancellation');
+  });
+
+  test('FirstPaymentDateTime and FinalPaymentDateTime without a zone → read as UTC, and every response plays them back with one (responses must carry a zone)', async () => {
+    const first = inDays(6).toISOString().slice(0, 19);
+    const final = inDays(70).toISOString().slice(0, 19);
+    const request = standingOrderConsentRequest(
+      new Date(`${first}Z`),
+      { NumberOfPayments: undefined, FinalPaymentAmount: undefined },
+      {
+        FirstPaymentDateTime: first,
+        FinalPaymentDateTime: final,
+      },
+    );
+    const zoned = (sent: string) => ({ FirstPaymentDateTime: `${sent}.000Z` });
+    // partner.signedPost and partner.call check every response against its schema: a date-time there needs a zone.
+    const created = await createConsent(request);
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const consentId = created.body.Data.ConsentId as string;
+    const expected = { ...zoned(first), FinalPaymentDateTime: `${final}.000Z` };
+    const played = (body: { Data: { Initiation: { MandateRelatedInformation: Record<string, unknown> } } }) => {
+      const { FirstPaymentDateTime, FinalPaymentDateTime } = body.Data.Initiation.MandateRelatedInformation;
+      return { FirstPaymentDateTime, FinalPaymentDateTime };
+    };
+    assert.deepEqual(played(created.body), expected);
+    const { accessToken } = await authorisePayment(server, partner, consentId, { username: 'alice', debtorAccountId: 'acc_alice_current' });
+    const made = await partner.signedPost(accessToken, ORDERS, standingOrderRequest(consentId, request));
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    assert.deepEqual(played(made.body), expected);
+    assert.deepEqual(played((await get(`${ORDERS}/${made.body.Data.DomesticStandingOrderId}`)).body), expected);
   });
 
   test('refusals: an unsupported frequency → 400 U025; a final amount without an end → U005; a first payment in the past → U003; unknown ids → U011', async () => {

@@ -47,7 +47,7 @@ function payment(consentId: string, overrides: Partial<Connection> = {}): Connec
     kind: 'domestic-payment',
     status: ConsentStatus.Consumed,
     permissions: [],
-    payment: { amount: '10.00', currency: 'GBP', payee: 'Corner Shop', made: null },
+    payment: { amount: '10.00', currency: 'GBP', payee: 'Corner Shop', made: null, standingOrderPaid: null },
     ...overrides,
   });
 }
@@ -241,7 +241,28 @@ describe('paymentOutcomeOf', () => {
     statusUpdatedAt: settledAt,
   });
   const withPayment = (consentStatus: ConsentStatus, madePayment: ReturnType<typeof made> | null) =>
-    payment('pmc_1', { status: consentStatus, payment: { amount: '10.00', currency: 'GBP', payee: 'Corner Shop', made: madePayment } });
+    payment('pmc_1', {
+      status: consentStatus,
+      payment: { amount: '10.00', currency: 'GBP', payee: 'Corner Shop', made: madePayment, standingOrderPaid: null },
+    });
+
+  test('a standing order → by its latest payment: pending → in force, CANC → cancelled, else ended; with how many were paid', () => {
+    const order = (status: 'PDNG' | 'CANC' | 'ACSC' | 'RJCT', paid: number) =>
+      payment('soc_1', {
+        status: ConsentStatus.Consumed,
+        payment: {
+          amount: '75.00',
+          currency: 'GBP',
+          payee: 'Carol',
+          made: { status, reason: null, statusUpdatedAt: settledAt },
+          standingOrderPaid: paid,
+        },
+      });
+    assert.deepEqual(paymentOutcomeOf(order('PDNG', 0)), { kind: 'standing-order', state: 'in-force', paid: 0, at: settledAt });
+    assert.deepEqual(paymentOutcomeOf(order('CANC', 2)), { kind: 'standing-order', state: 'cancelled', paid: 2, at: settledAt });
+    assert.deepEqual(paymentOutcomeOf(order('ACSC', 6)), { kind: 'standing-order', state: 'ended', paid: 6, at: settledAt });
+    assert.deepEqual(paymentOutcomeOf(order('RJCT', 5)), { kind: 'standing-order', state: 'ended', paid: 5, at: settledAt });
+  });
 
   test('a payment settled (ACSC) → paid, at its settlement time', () => {
     assert.deepEqual(paymentOutcomeOf(withPayment(ConsentStatus.Consumed, made('ACSC'))), { kind: 'paid', at: settledAt });

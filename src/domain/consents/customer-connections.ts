@@ -44,8 +44,13 @@ export interface ConnectionPayment {
   readonly amount: string;
   readonly currency: string;
   readonly payee: string;
-  /** The payment made with the consent: its status now and, when rejected, why; null while none was made. */
+  /**
+   * The payment made with the consent: its status now and, when rejected, why; null while none was made. For a standing
+   * order, its latest payment (pending while it is in force, cancelled when the customer cancelled it).
+   */
   readonly made: { readonly status: PaymentStatus; readonly reason: StatusReason | null; readonly statusUpdatedAt: Date } | null;
+  /** A standing order's: how many of its payments were paid; null for a consent of one payment. */
+  readonly standingOrderPaid: number | null;
 }
 
 /**
@@ -61,11 +66,28 @@ export type PaymentOutcome =
   | { readonly kind: 'cancelled'; readonly at: Date }
   | { readonly kind: 'rejected'; readonly reason: StatusReason | null }
   | { readonly kind: 'approved' }
-  | { readonly kind: 'not-paid' };
+  | { readonly kind: 'not-paid' }
+  | StandingOrderOutcome;
+
+/**
+ * What became of a standing order the customer approved, from its latest payment: in force (one pending), cancelled
+ * by the customer (its pending one `CANC`), or ended (its schedule ran out); with how many of its payments were paid.
+ */
+export interface StandingOrderOutcome {
+  readonly kind: 'standing-order';
+  readonly state: 'in-force' | 'cancelled' | 'ended';
+  readonly paid: number;
+  readonly at: Date;
+}
 
 /** The outcome of a payment connection (see {@link PaymentOutcome}). */
 export function paymentOutcomeOf(connection: Connection): PaymentOutcome {
   const made = connection.payment?.made;
+  const paid = connection.payment?.standingOrderPaid ?? null;
+  if (made && paid !== null) {
+    const state = made.status === PaymentStatus.Pending ? 'in-force' : made.status === PaymentStatus.Cancelled ? 'cancelled' : 'ended';
+    return { kind: 'standing-order', state, paid, at: made.statusUpdatedAt };
+  }
   if (made) return outcomeOfPayment({ status: made.status, statusUpdatedAt: made.statusUpdatedAt, statusReason: made.reason });
   return connection.status === ConsentStatus.Authorised ? { kind: 'approved' } : { kind: 'not-paid' };
 }

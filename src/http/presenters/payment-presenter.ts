@@ -5,10 +5,12 @@ import type { PaymentAccount } from '../../domain/payments/payment-instruction.j
 import type { StatusReason } from '../../domain/payments/risk-policy.js';
 import type { StandingOrder } from '../../domain/payments/standing-orders/standing-orders.js';
 import { presentAmount } from './amount.js';
+import { zonedDateTime } from './consent-presenter.js';
 
 /**
  * A domestic payment consent as `OBWriteDomesticConsentResponse5` (a scheduled one as
- * `OBWriteDomesticScheduledConsentResponse5`, with its `Permission`); the request's members are played back verbatim.
+ * `OBWriteDomesticScheduledConsentResponse5`, with its `Permission`); the request's members are played back verbatim,
+ * but for a date-time sent without a zone, which is written with one (see {@link withZonedDateTimes}).
  */
 export function presentPaymentConsent(consent: DomesticPaymentConsent, self: string) {
   const { Permission, Initiation, ReadRefundAccount, Authorisation, SCASupportData } = consent.request.Data;
@@ -22,8 +24,8 @@ export function presentPaymentConsent(consent: DomesticPaymentConsent, self: str
       ...(Permission !== undefined ? { Permission } : {}),
       ...(ReadRefundAccount !== undefined ? { ReadRefundAccount } : {}),
       ...charges(consent.charges),
-      Initiation,
-      ...(Authorisation !== undefined ? { Authorisation } : {}),
+      Initiation: withZonedDateTimes(Initiation),
+      ...(Authorisation !== undefined ? { Authorisation: withZonedDateTimes(Authorisation) } : {}),
       ...(SCASupportData !== undefined ? { SCASupportData } : {}),
       ...debtorOf(consent.debtor),
     },
@@ -66,7 +68,7 @@ export function presentPayment(payment: DomesticPayment, consent: DomesticPaymen
           }),
       ...refund,
       ...(unpaid ? {} : charges(consent.charges)),
-      Initiation: consent.request.Data.Initiation,
+      Initiation: withZonedDateTimes(consent.request.Data.Initiation),
       ...debtorOf(consent.debtor),
     },
     Links: { Self: self },
@@ -119,7 +121,7 @@ export function presentStandingOrder(order: StandingOrder, self: string) {
       StatusUpdateDateTime: order.statusUpdatedAt.toISOString(),
       ...refund,
       ...charges(consent.charges),
-      Initiation: consent.request.Data.Initiation,
+      Initiation: withZonedDateTimes(consent.request.Data.Initiation),
       ...debtorOf(consent.debtor),
     },
     Links: { Self: self },
@@ -151,4 +153,26 @@ function debtorOf(debtor: PaymentAccount | null) {
 function refundOf(debtor: PaymentAccount | null) {
   if (!debtor?.name) return {};
   return { Refund: { Account: { SchemeName: debtor.schemeName, Identification: debtor.identification, Name: debtor.name } } };
+}
+
+/** A schema-valid request date-time without a zone designator. */
+const ZONELESS_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?$/;
+
+/**
+ * A request member played back in a response, with every `…DateTime` in it (`RequestedExecutionDateTime`,
+ * `MandateRelatedInformation.FirstPaymentDateTime`, `Authorisation.CompletionDateTime` …) written with a zone: requests
+ * may leave the zone out (read as UTC), responses must carry one (NOTES §1). Nothing is added or taken away, and the
+ * partner's own `SupplementaryData` is played back as sent.
+ */
+function withZonedDateTimes<T>(member: T): T {
+  if (Array.isArray(member)) return member.map((item: unknown) => withZonedDateTimes(item)) as T;
+  if (member === null || typeof member !== 'object') return member;
+  const played: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(member)) {
+    if (name === 'SupplementaryData') played[name] = value;
+    else if (name.endsWith('DateTime') && typeof value === 'string')
+      played[name] = ZONELESS_DATE_TIME.test(value) && !Number.isNaN(Date.parse(`${value}Z`)) ? zonedDateTime(value) : value;
+    else played[name] = withZonedDateTimes(value);
+  }
+  return played as T;
 }

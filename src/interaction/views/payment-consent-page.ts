@@ -17,6 +17,13 @@ export interface PaymentConsentPageModel {
   charges: string | null;
   /** The total leaving the account, amount plus charges. */
   total: string;
+  /** What is approved: one payment now, one payment on a later date, or a standing order of several payments. */
+  kind: 'payment' | 'scheduled-payment' | 'standing-order';
+  /**
+   * A standing order: what each payment pays, in words (e.g. "£100.00 first, then £50.00 each time; £25.00 the last
+   * time"), shown instead of one amount and a total.
+   */
+  standingOrderAmounts?: string;
   /** A scheduled payment: when it will be paid (e.g. "7 January 2027 at 09:30"); null for a payment made at once. */
   paidOn: string | null;
   /** An international payment: what the payee receives and at which rate, in plain words (absent for a domestic payment). */
@@ -44,18 +51,24 @@ export function renderPaymentConsentPage(model: PaymentConsentPageModel): string
 <label class="choice__label" for="${id}"><span class="choice__title">${account.label}</span></label>
 </div>`;
   });
-  const body = html`<h1>${partnerName} wants to make a payment from your account</h1>
+  const standingOrder = model.kind === 'standing-order';
+  const afterApproval = standingOrder
+    ? html`Once you approve, ${partnerName} can set up this standing order: we make each payment on its date without asking you again, until the last one. You can cancel it at any time in your connected apps.`
+    : model.kind === 'scheduled-payment'
+      ? html`Once you approve, ${partnerName} can make this one payment, on the date shown. You can cancel it until then in your connected apps.`
+      : html`Once you approve, ${partnerName} can make this one payment. It cannot be changed afterwards.`;
+  const body = html`<h1>${partnerName} wants to ${standingOrder ? 'set up a standing order' : 'make a payment'} from your account</h1>
 <p class="signed-in">Signed in as <strong>${model.customerName}</strong></p>
 ${model.error && html`<div class="alert" role="alert"><p>${model.error}</p></div>`}
 <section class="section" aria-labelledby="payment-heading">
 <h2 id="payment-heading">Check the payment</h2>
 <dl class="summary">
-<div class="summary__row"><dt>Pay</dt><dd><strong>${model.amount}</strong></dd></div>
+<div class="summary__row"><dt>Pay</dt><dd><strong>${model.standingOrderAmounts ?? model.amount}</strong></dd></div>
 ${model.exchange && html`<div class="summary__row"><dt>They receive</dt><dd>${model.exchange}</dd></div>`}
 <div class="summary__row"><dt>To</dt><dd>${model.payeeName}<br>${model.payeeAccount}</dd></div>
 <div class="summary__row"><dt>Reference</dt><dd>${model.reference}</dd></div>
 <div class="summary__row"><dt>Charges</dt><dd>${model.charges ?? 'None'}</dd></div>
-<div class="summary__row"><dt>Total to pay</dt><dd><strong>${model.total}</strong></dd></div>
+${!standingOrder && html`<div class="summary__row"><dt>Total to pay</dt><dd><strong>${model.total}</strong></dd></div>`}
 <div class="summary__row"><dt>When</dt><dd>${model.paidOn ? html`On ${model.paidOn}` : 'Now'}</dd></div>
 </dl>
 </section>
@@ -65,13 +78,13 @@ ${model.exchange && html`<div class="summary__row"><dt>They receive</dt><dd>${mo
 <legend class="fieldset__legend">${model.debtorFixed ? 'Pay from' : 'Choose the account to pay from'}</legend>
 ${hasAccounts ? html`<div class="choices">${choices}</div>` : html`<p class="note">You have no account that can make this payment.</p>`}
 </fieldset>
-<p class="note">Once you approve, ${partnerName} can make this one payment. It cannot be changed afterwards.</p>
+<p class="note">${afterApproval}</p>
 <div class="actions actions--stacked">
 ${hasAccounts && html`<button class="button button--primary" type="submit" name="decision" value="approve">Approve payment</button>`}
 <button class="button button--secondary" type="submit" name="decision" value="deny" formnovalidate>Cancel payment</button>
 </div>
 </form>`;
-  return renderLayout({ title: `Approve a payment to ${model.payeeName}`, body });
+  return renderLayout({ title: `Approve a ${standingOrder ? 'standing order' : 'payment'} to ${model.payeeName}`, body });
 }
 
 export interface StepUpPageModel {

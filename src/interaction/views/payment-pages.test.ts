@@ -19,6 +19,7 @@ const paymentModel = (overrides: Partial<PaymentConsentPageModel> = {}): Payment
   reference: 'INV-42',
   charges: null,
   total: '£12.50',
+  kind: 'payment',
   paidOn: null,
   accounts: [
     { id: 'acc_alice_current', label: 'Everyday ••5678 · GBP' },
@@ -70,6 +71,30 @@ describe('payment consent page', () => {
   it('says when the payment is made: "Now", or the date a scheduled payment is paid on', () => {
     assert.match(renderPaymentConsentPage(paymentModel()), /<dt>When<\/dt><dd>Now<\/dd>/);
     assert.match(renderPaymentConsentPage(paymentModel({ paidOn: '7 January 2027 at 09:30' })), /<dt>When<\/dt><dd>On 7 January 2027 at 09:30<\/dd>/);
+  });
+
+  it('a standing order says so and what each payment pays, with no single total; what approving allows differs for one payment now, one later and a standing order', () => {
+    const order = renderPaymentConsentPage(
+      paymentModel({
+        kind: 'standing-order',
+        standingOrderAmounts: '£100.00 first, then £50.00 each time; £25.00 the last time',
+        paidOn: '7 January 2027 at 09:30, then every month on day 7 (3 payments in all)',
+      }),
+    );
+    assert.match(order, /<h1>PayFast wants to set up a standing order from your account<\/h1>/);
+    assert.match(order, /<title>Approve a standing order to Corner Shop/);
+    assert.match(order, /<dt>Pay<\/dt><dd><strong>£100\.00 first, then £50\.00 each time; £25\.00 the last time<\/strong><\/dd>/);
+    assert.doesNotMatch(order, /Total to pay/);
+    assert.doesNotMatch(order, /this one payment/);
+    assert.match(
+      order,
+      /we make each payment on its date without asking you again, until the last one\. You can cancel it at any time in your connected apps\./,
+    );
+    assert.match(
+      renderPaymentConsentPage(paymentModel({ kind: 'scheduled-payment', paidOn: '7 January 2027 at 09:30' })),
+      /this one payment, on the date shown\. You can cancel it until then/,
+    );
+    assert.match(renderPaymentConsentPage(paymentModel()), /this one payment\. It cannot be changed afterwards\./);
   });
 
   it('says "None" when the payment is free and offers only Cancel when no account can pay it', () => {

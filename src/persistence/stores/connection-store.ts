@@ -25,12 +25,14 @@ interface RawConnection {
   payment_reason_code: string | null;
   payment_reason_description: string | null;
   payment_status_updated_at: Date | string | null;
+  standing_order_paid: number | string | null;
 }
 
 /**
  * The customer's connected apps: every consent they authorised, with its app, partner and accounts, in one
- * statement over the customer's index of `consent`. Only a payment consent is joined to its payment (it has at most
- * one): a VRP mandate has many, and joining them would list the mandate once per payment.
+ * statement over the customer's index of `consent`. A payment consent is joined to its payment (it has at most one),
+ * a standing order to its latest only (with a count of those paid): a VRP mandate or a standing order has many, and
+ * joining them all would list it once per payment.
  */
 export class SqlConnectionStore implements ConnectionStore {
   constructor(private readonly dataSource: DataSource) {}
@@ -43,11 +45,17 @@ export class SqlConnectionStore implements ConnectionStore {
               s.name AS app_name, p.name AS partner_name,
               pm.status AS payment_status, pm.status_reason_code AS payment_reason_code,
               pm.status_reason_description AS payment_reason_description, pm.status_updated_at AS payment_status_updated_at,
-              (SELECT GROUP_CONCAT(ca.account_id) FROM consent_account ca WHERE ca.consent_id = c.id) AS account_ids
+              (SELECT GROUP_CONCAT(ca.account_id) FROM consent_account ca WHERE ca.consent_id = c.id) AS account_ids,
+              CASE WHEN c.kind = 'standing-order'
+                   THEN (SELECT COUNT(*) FROM payment paid WHERE paid.consent_id = c.id AND paid.status = 'ACSC') END AS standing_order_paid
        FROM consent c
        LEFT JOIN software s ON s.client_id = c.client_id
        LEFT JOIN partner p ON p.id = s.partner_id
-       LEFT JOIN payment pm ON pm.consent_id = c.id AND c.kind IN ('domestic-payment', 'scheduled-payment', 'intl-payment')
+       LEFT JOIN payment pm ON pm.consent_id = c.id
+                           AND (c.kind IN ('domestic-payment', 'scheduled-payment', 'intl-payment')
+                                OR (c.kind = 'standing-order'
+                                    AND pm.id = (SELECT latest.id FROM payment latest WHERE latest.consent_id = c.id
+                                                 ORDER BY latest.due_at DESC, latest.id DESC LIMIT 1)))
        WHERE c.customer_id = ? AND c.authorised_at IS NOT NULL
        ORDER BY c.created_at DESC
        LIMIT 500`,
@@ -74,7 +82,14 @@ function toConnection(row: RawConnection): Connection {
     expiresAt: kind === 'domestic-payment' ? null : time(row.expires_at),
     lastUsedAt: time(row.last_used_at),
     statusUpdatedAt: readSqlTime(row.status_updated_at),
-    payment: kind === 'domestic-payment' ? { ...requestedPayment(row.request), made: madePayment(row) } : null,
+    payment:
+      kind === 'domestic-payment'
+        ? {
+            ...requestedPayment(row.request),
+            made: madePayment(row),
+            standingOrderPaid: row.standing_order_paid === null ? null : Number(row.standing_order_paid),
+          }
+        : null,
     mandate:
       kind === 'domestic-vrp'
         ? {
@@ -105,7 +120,7 @@ interface StoredInitiation {
 }
 
 /** What a payment consent asked to pay to whom: read from the partner's request as stored. */
-function requestedPayment(request: string): Omit<ConnectionPayment, 'made'> {
+function requestedPayment(request: string): Omit<ConnectionPayment, 'made' | 'standingOrderPaid'> {
   const initiation = (JSON.parse(request) as { body?: { Data?: { Initiation?: StoredInitiation } } }).body?.Data?.Initiation ?? {};
   const amount = initiation.InstructedAmount ?? initiation.FirstPaymentAmount;
   return {

@@ -1,4 +1,4 @@
-import { IsNull, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
+import { In, IsNull, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
 import type { AccountFunds } from '../../domain/ledger/funds.js';
 import type {
   DomesticPayment,
@@ -16,6 +16,7 @@ import type { DueRun, ScheduledPaymentStore } from '../../domain/payments/schedu
 import type { UpcomingPayment, UpcomingPaymentStore } from '../../domain/payments/scheduled/upcoming-payments.js';
 import type { EventDraft } from '../../domain/events/event-notification.js';
 import type { Dialect } from '../entities/column-types.js';
+import type { ConsentRow } from '../entities/consent.entity.js';
 import type { PaymentRow } from '../entities/payment.entity.js';
 import { isDuplicateKeyError, isStorableId, sqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
@@ -330,6 +331,17 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
     const rows = await this.dataSource
       .getRepository<PaymentRow>('Payment')
       .find({ where: { customerId, status: 'PDNG' }, order: { dueAt: 'ASC', id: 'ASC' }, take: limit });
+    return this.upcomingOf(rows);
+  }
+
+  async findUpcoming(customerId: string, paymentId: string): Promise<UpcomingPayment | null> {
+    if (!isStorableId(customerId) || !isStorableId(paymentId)) return null;
+    const rows = await this.dataSource.getRepository<PaymentRow>('Payment').find({ where: { id: paymentId, customerId, status: 'PDNG' } });
+    return (await this.upcomingOf(rows))[0] ?? null;
+  }
+
+  /** Pending payments with their apps' names and their consents' `Initiation`. */
+  private async upcomingOf(rows: readonly PaymentRow[]): Promise<UpcomingPayment[]> {
     const names = new Map<string, string>();
     const clientIds = [...new Set(rows.map((row) => row.clientId))];
     if (clientIds.length > 0) {
@@ -339,7 +351,22 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
       );
       for (const app of apps) names.set(app.client_id, app.name);
     }
-    return rows.map((row) => ({ payment: toPayment(row), appName: names.get(row.clientId) ?? null }));
+    const initiations = new Map<string, Readonly<Record<string, unknown>>>();
+    const consentIds = [...new Set(rows.map((row) => row.consentId))];
+    if (consentIds.length > 0) {
+      const consents = await this.dataSource
+        .getRepository<ConsentRow>('Consent')
+        .find({ select: { id: true, request: true }, where: { id: In(consentIds) } });
+      for (const consent of consents) {
+        const initiation = initiationOf(consent.request);
+        if (initiation) initiations.set(consent.id, initiation);
+      }
+    }
+    return rows.map((row) => ({
+      payment: toPayment(row),
+      appName: names.get(row.clientId) ?? null,
+      initiation: initiations.get(row.consentId) ?? null,
+    }));
   }
 
   async cancelPending(paymentId: string, events: readonly EventDraft[], at: Date): Promise<boolean> {
@@ -421,4 +448,11 @@ export function toPayment({
   if (exchangeRate === null || transferAmountMinor === null || transferCurrency === null) return payment;
   const rate = parseExchangeRate(exchangeRate, row.currency, transferCurrency);
   return { ...payment, conversion: { rate, debitMinor: row.amountMinor, creditMinor: transferAmountMinor } };
+}
+
+/** A payment consent's `Data.Initiation`, from its stored request (`{ body, charges }`); null if it has none. */
+function initiationOf(request: unknown): Readonly<Record<string, unknown>> | null {
+  const document = (typeof request === 'string' ? JSON.parse(request) : request) as { body?: { Data?: { Initiation?: unknown } } } | null;
+  const initiation = document?.body?.Data?.Initiation;
+  return initiation && typeof initiation === 'object' ? (initiation as Record<string, unknown>) : null;
 }

@@ -89,20 +89,26 @@ export interface EndedConnectionView {
   readonly grantedOn: string;
 }
 
-/** The connected apps page. */
-/** A payment still to be made on its date, with what it is and when. */
+/** A payment still to be made on its date, with what it is, to whom, when and how often. */
 export interface UpcomingPaymentView {
   readonly paymentId: string;
   /** "Scheduled payment" or "Standing order". */
   readonly kind: string;
   readonly appName: string;
   readonly amount: string;
-  readonly payee: string;
+  /** The payee's name as the app gave it (empty when it gave none). */
+  readonly payeeName: string;
+  /** The payee's sort code and account number, or IBAN. */
+  readonly payeeAccount: string;
+  /** When it (a standing order: its next payment) is made. */
   readonly dueOn: string;
-  /** What the cancel button does, in words: one payment, or the whole standing order. */
+  /** "Once", or how a standing order repeats and ends: `Every day, payment 1 of 3`. */
+  readonly howOften: string;
+  /** What cancelling does, in words: one payment, or the whole standing order. */
   readonly cancelLabel: string;
 }
 
+/** The connected apps page. */
 export function renderConnectionsPage(model: {
   customerName: string;
   csrf: string;
@@ -128,18 +134,10 @@ ${
     ? html`<p>No app has set up a payment to be made later.</p>`
     : html`<div class="table-wrap"><table class="table">
 <caption>Scheduled payments and standing orders, soonest first</caption>
-<thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Amount</th><th scope="col">To</th><th scope="col">Set up by</th><th scope="col"></th></tr></thead>
+<thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">How often</th><th scope="col">Amount</th><th scope="col">To</th><th scope="col">Set up by</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
 <tbody>${model.upcoming.map(
         (payment) =>
-          html`<tr><td>${payment.dueOn}</td><td>${payment.kind}</td><td>${payment.amount}</td><td>${payment.payee}</td><td>${payment.appName}</td><td>${postButton(
-            {
-              action: `/account/payments/${payment.paymentId}/cancel`,
-              csrf,
-              label: payment.cancelLabel,
-              variant: 'danger',
-              accessibleLabel: `${payment.cancelLabel}: ${payment.amount} on ${payment.dueOn}`,
-            },
-          )}</td></tr>`,
+          html`<tr><td>${payment.dueOn}</td><td>${payment.kind}</td><td>${payment.howOften}</td><td>${payment.amount}</td><td>${payeeLines(payment)}</td><td>${payment.appName}</td><td><a class="button button--danger button--small" href="/account/payments/${payment.paymentId}/cancel" aria-label="${payment.cancelLabel}: ${payment.amount} to ${payment.payeeName || payment.payeeAccount} on ${payment.dueOn}">${payment.cancelLabel}</a></td></tr>`,
       )}</tbody>
 </table></div>`
 }
@@ -263,6 +261,36 @@ ${
 </table></div>`
 }
 </section>`;
+}
+
+/** The payee of an upcoming payment: its name (when the app gave one) above its account. */
+function payeeLines(payment: UpcomingPaymentView): SafeHtml {
+  return html`${payment.payeeName && html`${payment.payeeName}<br>`}${payment.payeeAccount}`;
+}
+
+/**
+ * "Cancel this standing order?": what the customer is about to cancel, in the words of the list, and what follows —
+ * nothing more is paid, the app is told — with "Yes, cancel" (the only form) and "No, keep it" (back to the list).
+ */
+export function renderCancelPaymentPage(model: { customerName: string; csrf: string; sandbox: boolean; payment: UpcomingPaymentView }): string {
+  const { payment, csrf } = model;
+  const standingOrder = payment.kind === 'Standing order';
+  const what = standingOrder ? 'standing order' : 'payment';
+  const body = html`<h1>Cancel this ${what}?</h1>
+<dl class="summary">
+<div class="summary__row"><dt>To</dt><dd>${payeeLines(payment)}</dd></div>
+<div class="summary__row"><dt>Amount</dt><dd>${payment.amount}</dd></div>
+<div class="summary__row"><dt>${standingOrder ? 'Next payment' : 'On'}</dt><dd>${payment.dueOn}</dd></div>
+<div class="summary__row"><dt>How often</dt><dd>${payment.howOften}</dd></div>
+<div class="summary__row"><dt>Set up by</dt><dd>${payment.appName}</dd></div>
+</dl>
+<p>${
+    standingOrder
+      ? html`No more payments will be made under this standing order: not the next one, nor any after it.`
+      : html`This payment will not be made.`
+  } ${payment.appName} will be told. To pay again, you would set it up again with the app.</p>
+<div class="actions actions--row">${postButton({ action: `/account/payments/${payment.paymentId}/cancel`, csrf, label: `Yes, ${payment.cancelLabel.charAt(0).toLowerCase()}${payment.cancelLabel.slice(1)}`, variant: 'danger' })}<a class="button button--secondary button--small" href="/account">No, keep it</a></div>`;
+  return renderLayout({ title: `Cancel this ${what}?`, body, nav: customerNav(model.customerName, csrf, model.sandbox), section: 'Connected apps' });
 }
 
 /** The header of a logged-in customer's pages: their name, the mailbox in the sandbox, and "Log out". */

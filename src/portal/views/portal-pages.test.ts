@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { PartnerApp } from '../../domain/partners/partner-app.js';
 import { appSnippets } from '../app-snippets.js';
-import { renderConnectionsPage, renderCustomerMailboxPage } from './account-pages.js';
+import { renderCancelPaymentPage, renderConnectionsPage, renderCustomerMailboxPage } from './account-pages.js';
 import { renderAppPage, renderDashboardPage } from './app-pages.js';
 import { renderMailboxPage } from './partner-auth-pages.js';
 
@@ -193,7 +193,7 @@ describe('portal pages', () => {
     assert.doesNotMatch(page, /href="javascript:/);
   });
 
-  test('connected apps with an app and partner named with markup → text; every form carries the token; a payment to come has its cancel form', () => {
+  test('connected apps with an app, partner and payee named with markup → text; every form carries the token; a payment to come links to its cancel page', () => {
     const page = renderConnectionsPage({
       customerName: 'Alice',
       csrf: 'token-456',
@@ -204,8 +204,10 @@ describe('portal pages', () => {
           kind: 'Scheduled payment',
           appName: EVIL,
           amount: '£12.00',
-          payee: 'Sort code 99-03-01, account 41873205',
+          payeeName: EVIL,
+          payeeAccount: 'Sort code 99-03-01, account 41873205',
           dueOn: '5 January 2027 at 09:00',
+          howOften: 'Once',
           cancelLabel: 'Cancel this payment',
         },
       ],
@@ -230,8 +232,37 @@ describe('portal pages', () => {
     });
     assertNoInjectedMarkup(page);
     assertEveryFormHasToken(page, 'token-456');
-    assert.match(page, /<td>5 January 2027 at 09:00<\/td><td>Scheduled payment<\/td><td>£12.00<\/td>/);
-    assert.match(page, /action="\/account\/payments\/pmt_1\/cancel"/);
+    assert.match(page, /<td>5 January 2027 at 09:00<\/td><td>Scheduled payment<\/td><td>Once<\/td><td>£12.00<\/td>/);
+    assert.match(page, /href="\/account\/payments\/pmt_1\/cancel"/);
+    assert.doesNotMatch(page, /action="\/account\/payments\/pmt_1\/cancel"/, 'cancelling asks first');
+  });
+
+  test('the page that asks before cancelling a standing order: what, to whom (markup → text), how often, what follows; one form, with the token; "No, keep it" goes back', () => {
+    const page = renderCancelPaymentPage({
+      customerName: 'Alice',
+      csrf: 'token-789',
+      sandbox: false,
+      payment: {
+        paymentId: 'pmt_2',
+        kind: 'Standing order',
+        appName: EVIL,
+        amount: '£50.00',
+        payeeName: EVIL,
+        payeeAccount: 'Sort code 99-03-01, account 41873205',
+        dueOn: '5 January 2027 at 09:00',
+        howOften: 'Every month on day 5, payment 2 of 6',
+        cancelLabel: 'Cancel the standing order',
+      },
+    });
+    assertNoInjectedMarkup(page);
+    assertEveryFormHasToken(page, 'token-789');
+    assert.match(page, /<h1>Cancel this standing order\?<\/h1>/);
+    assert.match(page, /<dt>Next payment<\/dt><dd>5 January 2027 at 09:00<\/dd>/);
+    assert.match(page, /<dt>How often<\/dt><dd>Every month on day 5, payment 2 of 6<\/dd>/);
+    assert.match(page, /No more payments will be made under this standing order/);
+    assert.equal(page.split('action="/account/payments/pmt_2/cancel"').length, 2, 'one form posts the cancellation');
+    assert.match(page, />Yes, cancel the standing order<\/button>/);
+    assert.match(page, /<a class="[^"]*" href="\/account">No, keep it<\/a>/);
   });
 
   test('connected apps with a VRP mandate whose app, payee and reference carry markup → text; its usage (limits used and left, the payments) as text; every form carries the token', () => {

@@ -129,22 +129,19 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
     return { customerLocked: true, mandateWindows: consentUse.windows };
   }
 
-  async sumMandateUsage(consentId: string, windows: readonly PeriodWindow[]): Promise<bigint[]> {
-    return this.sumMandate(this.dataSource.manager, consentId, windows);
-  }
-
   /**
-   * The consent's payments not rejected, summed over each window (one statement, reading only the payments since the
-   * earliest window's start through the consent's index by creation time: a mandate paid for years reads its current
-   * periods, not its whole history).
+   * The consent's payments not rejected, summed over each window, for display (the customer's pages): one statement,
+   * reading only the payments since the earliest window's start through the consent's index by creation time, so a
+   * mandate paid for years reads its current periods, not its whole history. A payment's own decision reads the same
+   * sums under the mandate's lock, with its other facts ({@link TypeOrmPaymentStore.readFactsUnderLocks}).
    */
-  private async sumMandate(manager: EntityManager, consentId: string, windows: readonly PeriodWindow[]): Promise<bigint[]> {
+  async sumMandateUsage(consentId: string, windows: readonly PeriodWindow[]): Promise<bigint[]> {
     if (windows.length === 0) return [];
     const earliest = new Date(Math.min(...windows.map((window) => window.start.getTime())));
     const sums = windows
       .map((_, index) => `SUM(CASE WHEN created_at >= ? AND created_at < ? THEN amount_minor ELSE 0 END) AS used_${index}`)
       .join(', ');
-    const [row] = await manager.query<Array<Record<string, string | number | null>>>(
+    const [row] = await this.dataSource.query<Array<Record<string, string | number | null>>>(
       `SELECT ${sums} FROM payment WHERE consent_id = ? AND created_at >= ? AND status <> 'RJCT'`,
       [...windows.flatMap((window) => [this.time(window.start), this.time(window.end)]), consentId, this.time(earliest)],
     );

@@ -1,3 +1,4 @@
+import { constants, KeyObject, sign, type webcrypto } from 'node:crypto';
 import { base64url, CompactSign, type JWK, type KeyInput } from 'jose';
 import { verifiesJwsSignature } from '../../crypto/jws-signature.js';
 import { importPublicJwk } from '../../crypto/public-jwk.js';
@@ -63,6 +64,8 @@ export async function verifyDetachedJws(header: string | undefined, body: Uint8A
 /**
  * Signs the exact response body bytes as an OB detached JWS: a normal PS256 compact JWS over the base64url
  * body (`b64:false` is no longer used since v3.1.4) whose payload part is then emptied, `header..signature`.
+ * An RSA key is used through `node:crypto` directly (the same RFC 7518 §3.5 signature: MGF1 SHA-256, a 32-byte salt),
+ * at about half the CPU of WebCrypto's signing; any other key goes through `jose`, which refuses it for PS256.
  */
 export async function signDetachedJws(body: Uint8Array, signer: ResponseSigner, now: Date): Promise<string> {
   const protectedHeader = {
@@ -75,9 +78,36 @@ export async function signDetachedJws(body: Uint8Array, signer: ResponseSigner, 
     [OB_TAN]: signer.trustAnchor,
     crit: [OB_IAT, OB_ISS, OB_TAN],
   };
+  const rsaKey = rsaKeyObjectOf(signer.key);
+  if (rsaKey) {
+    const encodedHeader = Buffer.from(JSON.stringify(protectedHeader), 'utf8').toString('base64url');
+    const signingInput = Buffer.from(`${encodedHeader}.${Buffer.from(body).toString('base64url')}`, 'ascii');
+    const signature = sign('sha256', signingInput, { key: rsaKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
+    return `${encodedHeader}..${signature.toString('base64url')}`;
+  }
   const jws = await new CompactSign(body).setProtectedHeader(protectedHeader).sign(signer.key, { crit: CRIT });
   const [encodedHeader, , signature] = jws.split('.');
   return `${encodedHeader}..${signature}`;
+}
+
+/** Signing keys as `node:crypto` private RSA keys of at least 2048 bits (null: not one), converted once per key. */
+const rsaKeyObjects = new WeakMap<object, KeyObject | null>();
+
+function rsaKeyObjectOf(key: KeyInput): KeyObject | null {
+  if (typeof key !== 'object' || key instanceof Uint8Array) return null;
+  let converted = rsaKeyObjects.get(key);
+  if (converted === undefined) {
+    converted = null;
+    try {
+      const keyObject = key instanceof KeyObject ? key : KeyObject.from(key as webcrypto.CryptoKey);
+      const bits = keyObject.asymmetricKeyDetails?.modulusLength ?? 0;
+      if (keyObject.type === 'private' && keyObject.asymmetricKeyType === 'rsa' && bits >= 2048) converted = keyObject;
+    } catch {
+      converted = null;
+    }
+    rsaKeyObjects.set(key, converted);
+  }
+  return converted;
 }
 
 function refused(errorCode: string, path: string, message: string): ApiError {

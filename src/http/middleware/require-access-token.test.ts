@@ -4,7 +4,7 @@
 // for its algorithm, expired, or replayed is refused with 401 — for ES256, PS256 and EdDSA keys alike; and when the
 // replay store cannot answer, a write fails closed while a read is held to the proof's iat window alone.
 import assert from 'node:assert/strict';
-import { constants, createHash, createHmac, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { constants, createHash, createHmac, generateKeyPairSync, KeyObject, randomUUID, sign } from 'node:crypto';
 import { before, describe, test } from 'node:test';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { ReplayStoreUnavailable } from '../../domain/replay-store.js';
@@ -227,6 +227,37 @@ describe('access token check: DPoP proofs', () => {
     await assertRefused(token, proofFor(key, token, { claims: { iat: undefined } }), /iat/);
     await assertRefused(token, proofFor(key, token, { claims: { ath: 'x' } }), /ath/);
     await assertRefused(token, proofFor(key, token, { claims: { jti: 'short' } }), /jti/);
+  });
+
+  test('an access token of another issuer or audience, of another typ, expired, not yet valid, with a crit header, unsigned, of an unknown kid or another key, or tampered → 401; typ "application/at+jwt" and aud as an array → accepted', async () => {
+    const key = proofKey('ES256');
+    const jkt = await calculateJwkThumbprint(key.jwk);
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { client_id: 'cli_1', scope: 'accounts', cnf: { jkt }, iss: ISSUER, aud: AUDIENCE, sub: 'cli_1', iat: now, exp: now + 300 };
+    const header = { alg: 'PS256', typ: 'at+jwt', kid: 'as-1' };
+    const signed = (h: Record<string, unknown>, c: Record<string, unknown>, signWith: KeyObject = KeyObject.from(signingKey)) =>
+      compact(h, c, signWith, String(h.alg));
+    const accepted = async (token: string) => {
+      const verified = await present(token, proofFor(key, token));
+      assert.equal(verified.clientId, 'cli_1');
+    };
+    await accepted(signed(header, claims));
+    await accepted(signed({ ...header, typ: 'application/at+jwt' }, claims));
+    await accepted(signed(header, { ...claims, aud: ['https://other.example', AUDIENCE] }));
+    const refused = (token: string) => assertRefused(token, proofFor(key, token), /access token is invalid/);
+    await refused(signed(header, { ...claims, iss: 'https://other.example' }));
+    await refused(signed(header, { ...claims, aud: 'https://other.example' }));
+    await refused(signed({ ...header, typ: 'JWT' }, claims));
+    await refused(signed({ alg: 'PS256', kid: 'as-1' }, claims));
+    await refused(signed(header, { ...claims, exp: now - 10 }));
+    await refused(signed(header, { ...claims, exp: undefined }));
+    await refused(signed(header, { ...claims, nbf: now + 60 }));
+    await refused(signed({ ...header, crit: ['x'], x: 1 }, claims));
+    await refused(compact({ ...header, alg: 'none' }, claims, Buffer.alloc(0), 'none'));
+    await refused(signed({ ...header, kid: 'as-2' }, claims));
+    await refused(signed(header, claims, proofKey('PS256').privateKey));
+    const [h, , signature] = signed(header, claims).split('.');
+    await refused(`${h}.${base64url({ ...claims, scope: 'accounts payments' })}.${signature}`);
   });
 
   test('the replay store unavailable: a GET → accepted on its iat window; a POST → the outage (503), not a 401 or a 500', async () => {

@@ -40,6 +40,15 @@ function placeholders(count: number): string {
   return Array.from({ length: count }, () => '?').join(', ');
 }
 
+/** An account row as its lock reads it. */
+export interface AccountLockRow {
+  readonly id: string;
+  readonly customer_id: string | null;
+  readonly currency: string;
+  readonly overdraft_limit_minor: string | number;
+  readonly balance_minor: string | number;
+}
+
 /**
  * Locks the accounts for the rest of the transaction and reads their funds: on MySQL one statement locks the
  * rows in primary-key order, so concurrent postings cannot deadlock on each other's accounts (SQLite
@@ -48,23 +57,34 @@ function placeholders(count: number): string {
  * there) every plain read that follows sees the state under these locks.
  */
 export async function lockAccounts(manager: EntityManager, accountIds: readonly string[]): Promise<LockedAccounts> {
-  const lock = dialectOf(manager) === 'mysql' ? ' FOR UPDATE' : '';
-  const rows: Array<{
-    id: string;
-    customer_id: string | null;
-    currency: string;
-    overdraft_limit_minor: string | number;
-    balance_minor: string | number;
-  }> = await manager.query(
-    `SELECT id, customer_id, currency, overdraft_limit_minor, balance_minor FROM account WHERE id IN (${placeholders(accountIds.length)}) ORDER BY id${lock}`,
-    [...accountIds],
-  );
+  const rows = await lockAccountRows(manager, accountIds);
   const pending: Array<{ account_id: string; total: string | number | null }> = await manager.query(
     `SELECT account_id, SUM(amount_minor) AS total FROM ledger_entry
      WHERE account_id IN (${placeholders(accountIds.length)}) AND status = 'PDNG' AND amount_minor < 0 GROUP BY account_id`,
     [...accountIds],
   );
-  const pendingDebits = new Map(pending.map((row) => [row.account_id, BigInt(row.total ?? 0)]));
+  return lockedAccountsOf(rows, new Map(pending.map((row) => [row.account_id, BigInt(row.total ?? 0)])));
+}
+
+/**
+ * Locks the accounts' rows for the rest of the transaction (MySQL: one statement, in primary-key order, so concurrent
+ * postings cannot deadlock on each other's accounts; SQLite transactions are serialised) and returns them, without
+ * their pending debits: a caller that reads other facts under the same locks sums those in its own statement
+ * ({@link pendingDebitsColumn}) and builds the accounts with {@link lockedAccountsOf}. Unknown ids are left out.
+ */
+export async function lockAccountRows(manager: EntityManager, accountIds: readonly string[]): Promise<AccountLockRow[]> {
+  const lock = dialectOf(manager) === 'mysql' ? ' FOR UPDATE' : '';
+  return manager.query(
+    `SELECT id, customer_id, currency, overdraft_limit_minor, balance_minor FROM account WHERE id IN (${placeholders(accountIds.length)}) ORDER BY id${lock}`,
+    [...accountIds],
+  );
+}
+
+/** A scalar subquery: the pending debits of the account given as its one parameter (a negative sum, or 0). */
+export const pendingDebitsColumn = `(SELECT COALESCE(SUM(amount_minor), 0) FROM ledger_entry WHERE account_id = ? AND status = 'PDNG' AND amount_minor < 0)`;
+
+/** The locked accounts of {@link lockAccountRows}' rows, with their pending debits (absent: none), by id. */
+export function lockedAccountsOf(rows: readonly AccountLockRow[], pendingDebits: ReadonlyMap<string, bigint>): LockedAccounts {
   return new Map(
     rows.map((row) => [
       row.id,

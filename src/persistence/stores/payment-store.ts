@@ -20,7 +20,7 @@ import type { ConsentRow } from '../entities/consent.entity.js';
 import type { PaymentRow } from '../entities/payment.entity.js';
 import { isDuplicateKeyError, isStorableId, sqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
-import { lockAccounts, postTransfersToLocked, postTransfersWithin } from './ledger-store.js';
+import { lockAccountRows, lockedAccountsOf, pendingDebitsColumn, postTransfersToLocked, postTransfersWithin } from './ledger-store.js';
 import { PAYMENT_CONSENT_KIND_MARKS, PAYMENT_CONSENT_KINDS } from './payment-consent-store.js';
 import { VRP_CONSENT_KIND } from './vrp-consent-store.js';
 import type { EventOutboxWriter } from './event-outbox-writer.js';
@@ -34,6 +34,23 @@ const UNPAID = `('RJCT', 'PDNG', 'CANC')`;
 
 /** Thrown inside the payment transaction to roll it back when the consent is no longer `AUTH`. */
 class ConsentNoLongerAuthorised extends Error {}
+
+/**
+ * How the consent was used: whether the customer's row is locked already (a VRP mandate is locked together with its
+ * customer, in one statement) and the mandate's windows whose payments are summed under the locks (none for a consent
+ * consumed).
+ */
+interface ConsentUsed {
+  readonly customerLocked: boolean;
+  readonly mandateWindows: readonly PeriodWindow[];
+}
+
+/** What the store reads under the locks, in one statement: the risk facts, the mandate's usage and the pending debits. */
+interface FactsUnderLocks {
+  readonly risk: RiskFacts;
+  readonly mandateUsedMinor: bigint[];
+  readonly pendingDebits: ReadonlyMap<string, bigint>;
+}
 
 /**
  * Payments in the `payment` table. A payment is written in one transaction with its idempotency record, the
@@ -66,8 +83,7 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
           ],
         );
         storing = null;
-        const mandateUsedMinor = await this.useConsent(manager, execution);
-        const decided = await this.decideUnderLocks(manager, execution, mandateUsedMinor);
+        const decided = await this.decideUnderLocks(manager, execution, await this.useConsent(manager, execution));
         storing = 'payment';
         await this.insertPayment(manager, decided);
         storing = null;
@@ -84,11 +100,11 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
 
   /**
    * Uses the consent as the execution says: consumes a payment consent (`AUTH → COND`), or locks a VRP mandate still
-   * `AUTH` and sums its payments not rejected over each window of its usage.
-   * @returns the mandate's usage per window (empty for a consumed consent).
+   * `AUTH` — on MySQL together with its customer, consent row first as everywhere (one statement, the join order fixed)
+   * — whose payments not rejected are then summed over each window of its usage, with the other facts, under the locks.
    * @throws ConsentNoLongerAuthorised when the consent is not `AUTH` (any more).
    */
-  private async useConsent(manager: EntityManager, { payment, consentUse }: PaymentExecution): Promise<bigint[]> {
+  private async useConsent(manager: EntityManager, { payment, consentUse }: PaymentExecution): Promise<ConsentUsed> {
     if (consentUse.kind === 'consume') {
       const consumed = await manager.queryRunner?.query(
         `UPDATE consent SET status = 'COND', status_updated_at = ? WHERE id = ? AND kind IN ${PAYMENT_CONSENT_KIND_MARKS} AND status = 'AUTH'`,
@@ -96,32 +112,37 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
         true,
       );
       if (!consumed?.affected) throw new ConsentNoLongerAuthorised();
-      return [];
+      return { customerLocked: false, mandateWindows: [] };
     }
-    const locked: unknown[] = await manager.query(
-      `SELECT id FROM consent WHERE id = ? AND kind = ? AND status = 'AUTH'${this.dialect === 'mysql' ? ' FOR UPDATE' : ''}`,
-      [payment.consentId, VRP_CONSENT_KIND],
-    );
-    if (locked.length === 0) throw new ConsentNoLongerAuthorised();
-    return this.sumMandate(manager, payment.consentId, consentUse.windows);
-  }
-
-  async sumMandateUsage(consentId: string, windows: readonly PeriodWindow[]): Promise<bigint[]> {
-    return this.sumMandate(this.dataSource.manager, consentId, windows);
+    if (this.dialect === 'mysql') {
+      const locked: Array<{ customer_id: string | null }> = await manager.query(
+        `SELECT c.customer_id FROM consent c STRAIGHT_JOIN customer cu ON cu.id = c.customer_id WHERE c.id = ? AND c.kind = ? AND c.status = 'AUTH' FOR UPDATE`,
+        [payment.consentId, VRP_CONSENT_KIND],
+      );
+      if (locked.length === 0) throw new ConsentNoLongerAuthorised();
+      return { customerLocked: locked[0]?.customer_id === payment.customerId, mandateWindows: consentUse.windows };
+    }
+    const found: unknown[] = await manager.query(`SELECT id FROM consent WHERE id = ? AND kind = ? AND status = 'AUTH'`, [
+      payment.consentId,
+      VRP_CONSENT_KIND,
+    ]);
+    if (found.length === 0) throw new ConsentNoLongerAuthorised();
+    return { customerLocked: true, mandateWindows: consentUse.windows };
   }
 
   /**
-   * The consent's payments not rejected, summed over each window (one statement, reading only the payments since the
-   * earliest window's start through the consent's index by creation time: a mandate paid for years reads its current
-   * periods, not its whole history).
+   * The consent's payments not rejected, summed over each window, for display (the customer's pages): one statement,
+   * reading only the payments since the earliest window's start through the consent's index by creation time, so a
+   * mandate paid for years reads its current periods, not its whole history. A payment's own decision reads the same
+   * sums under the mandate's lock, with its other facts ({@link TypeOrmPaymentStore.readFactsUnderLocks}).
    */
-  private async sumMandate(manager: EntityManager, consentId: string, windows: readonly PeriodWindow[]): Promise<bigint[]> {
+  async sumMandateUsage(consentId: string, windows: readonly PeriodWindow[]): Promise<bigint[]> {
     if (windows.length === 0) return [];
     const earliest = new Date(Math.min(...windows.map((window) => window.start.getTime())));
     const sums = windows
       .map((_, index) => `SUM(CASE WHEN created_at >= ? AND created_at < ? THEN amount_minor ELSE 0 END) AS used_${index}`)
       .join(', ');
-    const [row] = await manager.query<Array<Record<string, string | number | null>>>(
+    const [row] = await this.dataSource.query<Array<Record<string, string | number | null>>>(
       `SELECT ${sums} FROM payment WHERE consent_id = ? AND created_at >= ? AND status <> 'RJCT'`,
       [...windows.flatMap((window) => [this.time(window.start), this.time(window.end)]), consentId, this.time(earliest)],
     );
@@ -177,47 +198,71 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
   }
 
   /**
-   * Locks the customer (MySQL; SQLite transactions are serialised) and the accounts, reads the facts under those
-   * locks, has the domain decide, and posts the transfers of a payment it accepts.
+   * Locks the customer (MySQL, unless the consent's use locked it; SQLite transactions are serialised) and the accounts,
+   * reads the facts under those locks in one statement (the transaction's first plain read, so on MySQL its REPEATABLE
+   * READ snapshot is taken under every lock), has the domain decide, and posts the transfers of a payment it accepts.
    */
-  private async decideUnderLocks(manager: EntityManager, execution: DecidedExecution, mandateUsedMinor: readonly bigint[]): Promise<DomesticPayment> {
+  private async decideUnderLocks(manager: EntityManager, execution: DecidedExecution, consent: ConsentUsed): Promise<DomesticPayment> {
     const { payment, transfers } = execution;
-    if (this.dialect === 'mysql') await manager.query('SELECT id FROM customer WHERE id = ? FOR UPDATE', [payment.customerId]);
-    const accountIds = new Set([payment.debtorAccountId, ...transfers.flatMap((transfer) => transfer.entries.map((entry) => entry.accountId))]);
-    const accounts = await lockAccounts(manager, [...accountIds]);
+    if (this.dialect === 'mysql' && !consent.customerLocked)
+      await manager.query('SELECT id FROM customer WHERE id = ? FOR UPDATE', [payment.customerId]);
+    const accountIds = [...new Set([payment.debtorAccountId, ...transfers.flatMap((transfer) => transfer.entries.map((entry) => entry.accountId))])];
+    const rows = await lockAccountRows(manager, accountIds);
+    const facts = await this.readFactsUnderLocks(manager, execution, accountIds, consent.mandateWindows);
+    const accounts = lockedAccountsOf(rows, facts.pendingDebits);
     const debtor = accounts.get(payment.debtorAccountId);
     if (!debtor) throw new Error(`debtor account ${payment.debtorAccountId} of payment ${payment.id} does not exist`);
-    const decided = execution.decide({ debtorFunds: debtor.funds, risk: await this.readRiskFacts(manager, execution), mandateUsedMinor });
+    const decided = execution.decide({ debtorFunds: debtor.funds, risk: facts.risk, mandateUsedMinor: facts.mandateUsedMinor });
     if (decided.status !== 'RJCT') await postTransfersToLocked(manager, transfers, accounts);
     return decided;
   }
 
-  private async readRiskFacts(manager: EntityManager, { payment, riskWindows }: DecidedExecution): Promise<RiskFacts> {
+  /**
+   * The facts a payment is decided on, in one statement: the customer's payments today and in its velocity window, the
+   * partner's in its window, the mandate's payments not rejected in each of its windows (through the consent's index
+   * by creation time) and each account's pending debits.
+   */
+  private async readFactsUnderLocks(
+    manager: EntityManager,
+    { payment, riskWindows }: DecidedExecution,
+    accountIds: readonly string[],
+    mandateWindows: readonly PeriodWindow[],
+  ): Promise<FactsUnderLocks> {
     const time = (date: Date) => this.time(date);
-    const [facts] = await manager.query<
-      Array<{ paid_today: string | number; customer_in_window: string | number; partner_in_window: string | number }>
-    >(
-      `SELECT (SELECT COALESCE(SUM(amount_minor + charges_minor), 0) FROM payment
-               WHERE customer_id = ? AND created_at >= ? AND created_at <= ? AND currency = ? AND status NOT IN ${UNPAID}) AS paid_today,
-              (SELECT COUNT(*) FROM payment WHERE customer_id = ? AND created_at >= ? AND created_at <= ? AND status NOT IN ${UNPAID}) AS customer_in_window,
-              (SELECT COUNT(*) FROM payment WHERE client_id = ? AND created_at >= ? AND created_at <= ? AND status NOT IN ${UNPAID}) AS partner_in_window`,
-      [
-        payment.customerId,
-        time(riskWindows.dayStart),
-        time(riskWindows.end),
-        payment.currency,
-        payment.customerId,
-        time(riskWindows.customerWindowStart),
-        time(riskWindows.end),
-        payment.clientId,
-        time(riskWindows.partnerWindowStart),
-        time(riskWindows.end),
-      ],
-    );
+    const columns = [
+      `(SELECT COALESCE(SUM(amount_minor + charges_minor), 0) FROM payment
+        WHERE customer_id = ? AND created_at >= ? AND created_at <= ? AND currency = ? AND status NOT IN ${UNPAID}) AS paid_today`,
+      `(SELECT COUNT(*) FROM payment WHERE customer_id = ? AND created_at >= ? AND created_at <= ? AND status NOT IN ${UNPAID}) AS customer_in_window`,
+      `(SELECT COUNT(*) FROM payment WHERE client_id = ? AND created_at >= ? AND created_at <= ? AND status NOT IN ${UNPAID}) AS partner_in_window`,
+      ...mandateWindows.map(
+        (_, index) =>
+          `(SELECT COALESCE(SUM(amount_minor), 0) FROM payment WHERE consent_id = ? AND created_at >= ? AND created_at < ? AND status <> 'RJCT') AS used_${index}`,
+      ),
+      ...accountIds.map((_, index) => `${pendingDebitsColumn} AS pending_${index}`),
+    ];
+    const [facts] = await manager.query<Array<Record<string, string | number | null>>>(`SELECT ${columns.join(', ')}`, [
+      payment.customerId,
+      time(riskWindows.dayStart),
+      time(riskWindows.end),
+      payment.currency,
+      payment.customerId,
+      time(riskWindows.customerWindowStart),
+      time(riskWindows.end),
+      payment.clientId,
+      time(riskWindows.partnerWindowStart),
+      time(riskWindows.end),
+      ...mandateWindows.flatMap((window) => [payment.consentId, time(window.start), time(window.end)]),
+      ...accountIds,
+    ]);
+    const read = (column: string) => facts?.[column] ?? 0;
     return {
-      customerPaidTodayMinor: BigInt(facts?.paid_today ?? 0),
-      customerPaymentsInWindow: Number(facts?.customer_in_window ?? 0),
-      partnerPaymentsInWindow: Number(facts?.partner_in_window ?? 0),
+      risk: {
+        customerPaidTodayMinor: BigInt(read('paid_today')),
+        customerPaymentsInWindow: Number(read('customer_in_window')),
+        partnerPaymentsInWindow: Number(read('partner_in_window')),
+      },
+      mandateUsedMinor: mandateWindows.map((_, index) => BigInt(read(`used_${index}`))),
+      pendingDebits: new Map(accountIds.map((accountId, index) => [accountId, BigInt(read(`pending_${index}`))])),
     };
   }
 
@@ -284,7 +329,7 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
   async runDue(run: DueRun, at: Date, testClockId: string | null): Promise<boolean> {
     return inTransaction(this.dataSource, async (manager) => {
       if (!(await this.claimPending(manager, run.payment.id, at, testClockId))) return false;
-      const decided = await this.decideUnderLocks(manager, run, []);
+      const decided = await this.decideUnderLocks(manager, run, { customerLocked: false, mandateWindows: [] });
       await manager.getRepository<PaymentRow>('Payment').update(
         { id: decided.id, status: 'PDNG' },
         {

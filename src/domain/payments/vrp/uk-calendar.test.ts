@@ -44,4 +44,13 @@ describe('uk-calendar', () => {
     assert.equal(ukDayOf(new Date('2024-10-27T00:30:00Z')), day('2024-10-27')); // 01:30 BST, before the change
     assert.equal(ukDayOf(new Date('2024-10-27T01:30:00Z')), day('2024-10-27')); // 01:30 GMT, after it
   });
+
+  test('the UK day of every quarter hour around the 2025 and 2030 clock changes, and of instants before 1981 → the date Intl gives in Europe/London', () => {
+    const ukDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+    const instants: Date[] = [new Date('1970-06-01T23:30:00Z'), new Date('1968-11-01T12:00:00Z'), new Date('1980-12-31T23:59:59Z')];
+    for (const change of ['2025-03-30T01:00:00Z', '2025-10-26T01:00:00Z', '2030-03-31T01:00:00Z', '2030-10-27T01:00:00Z']) {
+      for (let minutes = -26 * 60; minutes <= 26 * 60; minutes += 15) instants.push(new Date(Date.parse(change) + minutes * 60_000 - 1));
+    }
+    for (const instant of instants) assert.equal(ukDayOf(instant), day(ukDate.format(instant)), instant.toISOString());
+  });
 });

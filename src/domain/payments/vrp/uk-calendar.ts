@@ -62,11 +62,38 @@ function ukFields(instant: Date): { year: number; month: number; day: number; ho
 
 /** The UK calendar day an instant falls on. */
 export function ukDayOf(instant: Date): number {
-  return dayNumberOf(ukFields(instant));
+  const ms = instant.getTime();
+  if (!(ms >= HOURLY_OFFSETS_FROM_MS)) return dayNumberOf(ukFields(instant));
+  return Math.floor((ms + ukOffsetMs(instant)) / MS_PER_DAY);
 }
+
+/**
+ * Since 1981 UK clocks change at 01:00 UTC (Summer Time Order 1980; EU rules from 1996), so from then on UK local time
+ * is a whole number of hours ahead of UTC, the same throughout each UTC hour: the offset is worked out once per hour
+ * (Intl's formatting is slow, and each VRP payment asks for several days) and kept.
+ */
+const HOURLY_OFFSETS_FROM_MS = Date.UTC(1981, 0, 1);
+const MS_PER_HOUR = 3_600_000;
+/** UK offsets by UTC hour number, since {@link HOURLY_OFFSETS_FROM_MS}; emptied when it grows past its bound. */
+const offsetsByHour = new Map<number, number>();
+const MAX_CACHED_HOURS = 4_096;
 
 /** How far UK local time is ahead of UTC at an instant, in milliseconds (0 in winter, 3 600 000 in summer). */
 function ukOffsetMs(instant: Date): number {
+  const ms = instant.getTime();
+  if (!(ms >= HOURLY_OFFSETS_FROM_MS)) return offsetFromFields(instant);
+  const hour = Math.floor(ms / MS_PER_HOUR);
+  let offset = offsetsByHour.get(hour);
+  if (offset === undefined) {
+    offset = offsetFromFields(new Date(hour * MS_PER_HOUR));
+    if (offsetsByHour.size >= MAX_CACHED_HOURS) offsetsByHour.clear();
+    offsetsByHour.set(hour, offset);
+  }
+  return offset;
+}
+
+/** {@link ukOffsetMs} from the wall-clock fields Intl gives for the instant. */
+function offsetFromFields(instant: Date): number {
   const fields = ukFields(instant);
   const wall = Date.UTC(fields.year, fields.month - 1, fields.day, fields.hour, fields.minute, fields.second);
   return wall - Math.floor(instant.getTime() / 1000) * 1000;

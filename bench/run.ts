@@ -5,6 +5,7 @@
  *   pisp          POST /domestic-payments throughput vs the same ledger writes in one raw mysql2 transaction
  *   vrp           POST /domestic-vrps (payments under VRP mandates) throughput vs the pisp bench's raw mysql2 baseline
  *   events        event notifications from commit to a local receiver vs a bare sign-and-POST loop
+ *   token         the token endpoint (client credentials, private_key_jwt + DPoP) vs the same oidc-provider in memory
  *   proofs        µs of CPU per access token + DPoP proof check and per x-jws-signature check, in process
  */
 const USAGE = `Usage: npm run bench -- <benchmark>
@@ -29,6 +30,10 @@ Benchmarks:
           event in one transaction) and pushed by the server's worker to a local receiver, vs a bare loop signing
           the same events with the same key and POSTing them to the same receiver: throughput and commit→receipt
           latency (p50/p99). Targets: throughput ≥ 0.5× the baseline, p99 < 1 s.
+  token   POST /token, client credentials with a private_key_jwt client assertion and a DPoP proof (each request its
+          own, made with node:crypto before its run), vs the same oidc-provider version and features entirely in
+          memory (memory adapter, static client), in paired rounds; verdict: median of the per-round ratios, target
+          ≥ 0.9; then one profiled run: SQL statements and server CPU per token.
   proofs  CPU per check, in this process: the access token with a DPoP proof of each algorithm (ES256, PS256,
           EdDSA) as the resource API checks it, and an x-jws-signature (PS256, 1 kB body). BENCH_PROOFS checks
           per round (default 2000), BENCH_ROUNDS rounds (default 5; the median is printed).
@@ -61,6 +66,9 @@ Environment (vrp): BENCH_DATABASE_URL, BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_RO
                       payer (default: BENCH_PAYERS, one per payer; 1 puts every payment on one mandate's lock)
   BENCH_VRP_PROFILE=1     then one more run with the server profiled (CPU profile, every SQL statement)
 
+Environment (token): BENCH_DATABASE_URL, BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_ROUNDS and BENCH_OPENTELLER_ENTRY
+  as above; BENCH_DURATION (default 10). REDIS_URL set puts OpenTeller's one-time values in Redis.
+
 Environment (events): BENCH_DATABASE_URL, BENCH_ROUNDS and BENCH_OPENTELLER_ENTRY as above, and
   BENCH_EVENTS        events per round and side (default 10000)
   BENCH_PRODUCERS     state changes committed concurrently by the producer (default 8)
@@ -80,6 +88,9 @@ if (name === 'aisp') {
 } else if (name === 'events') {
   const { benchEvents } = await import('./events.js');
   process.exitCode = await benchEvents();
+} else if (name === 'token') {
+  const { benchToken } = await import('./token.js');
+  process.exitCode = await benchToken();
 } else if (name === 'proofs') {
   const { benchProofs } = await import('./proofs.js');
   process.exitCode = await benchProofs();

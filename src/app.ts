@@ -42,6 +42,7 @@ import { TypeOrmCustomerStore } from './persistence/stores/customer-store.js';
 import { TypeOrmIdempotencyStore } from './persistence/stores/idempotency-store.js';
 import { SqlLedgerReader } from './persistence/stores/ledger-reader.js';
 import { TypeOrmMailOutbox } from './persistence/stores/mail-outbox.js';
+import { SqlAppChangeMarks } from './persistence/stores/app-change-sql.js';
 import { TypeOrmPartnerStore } from './persistence/stores/partner-store.js';
 import { TypeOrmPartnerUserStore } from './persistence/stores/partner-user-store.js';
 import { TypeOrmPaymentConsentStore } from './persistence/stores/payment-consent-store.js';
@@ -170,7 +171,8 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const fundsConfirmationHistory = new TypeOrmFundsConfirmationHistory(dataSource);
   const intentStores = { accountAccess: consents, payments: paymentConsents, vrp: vrpConsents, fundsConfirmation: fundsConfirmationConsents };
   const payments = new TypeOrmPaymentStore(dataSource, dialect, outbox);
-  const partners = new TypeOrmPartnerStore(dataSource);
+  /** Every change to apps moves the mark in the database, and in Redis when there is one: client caches read it. */
+  const partners = new TypeOrmPartnerStore(dataSource, replay.appChanges);
   const sessions = new TypeOrmWebSessionStore(dataSource);
   const loopbackSandbox = config.mode === 'sandbox' && ['localhost', '127.0.0.1', '[::1]'].includes(new URL(config.issuer).hostname);
   const subscriptions = new TypeOrmEventSubscriptionStore(dataSource);
@@ -180,7 +182,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const registrationEndpoint = `${config.issuer}${REGISTRATION_PATH}`;
   const provider = createProvider({
     issuer: config.issuer,
-    adapter: createOidcAdapter(dataSource, replay.store),
+    adapter: createOidcAdapter(dataSource, replay.store, { appChanges: replay.appChanges ?? new SqlAppChangeMarks(dataSource) }),
     keys,
     logger,
     intents: intents(intentStores),

@@ -14,6 +14,7 @@ import { EventPushByAppIndex1765000000000 } from './1765000000000-event-push-by-
 import { FundsConfirmations1765100000000 } from './1765100000000-funds-confirmations.js';
 import { ScheduledPayments1765200000000 } from './1765200000000-scheduled-payments.js';
 import { InternationalPayments1765300000000 } from './1765300000000-international-payments.js';
+import { AppChangeMark1765450000000 } from './1765450000000-app-change-mark.js';
 
 /** The sqlite migrations, oldest first. */
 export const sqliteMigrations = [
@@ -33,4 +34,5 @@ export const sqliteMigrations = [
   FundsConfirmations1765100000000,
   ScheduledPayments1765200000000,
   InternationalPayments1765300000000,
+  AppChangeMark1765450000000,
 ];

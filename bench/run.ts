@@ -6,6 +6,7 @@
  *   vrp           POST /domestic-vrps (payments under VRP mandates) throughput vs the pisp bench's raw mysql2 baseline
  *   events        event notifications from commit to a local receiver vs a bare sign-and-POST loop
  *   token         the token endpoint (client credentials, private_key_jwt + DPoP) vs the same oidc-provider in memory
+ *   hot-account   1,000 payments from one debtor account, 50 in flight, vs the same postings as raw SQL
  *   proofs        µs of CPU per access token + DPoP proof check and per x-jws-signature check, in process
  */
 const USAGE = `Usage: npm run bench -- <benchmark>
@@ -34,6 +35,10 @@ Benchmarks:
           own, made with node:crypto before its run), vs the same oidc-provider version and features entirely in
           memory (memory adapter, static client), in paired rounds; verdict: median of the per-round ratios, target
           ≥ 0.9; then one profiled run: SQL statements and server CPU per token.
+  hot-account
+          1,000 payments (BENCH_HOT_PAYMENTS) from ONE debtor account, 50 in flight (BENCH_HOT_IN_FLIGHT), through the
+          full path of POST …/domestic-payments vs the pisp baseline's raw SQL postings at the same concurrency, in
+          paired rounds (BENCH_ROUNDS, 3); verdict: median of the per-round ratios, target ≥ 0.5.
   proofs  CPU per check, in this process: the access token with a DPoP proof of each algorithm (ES256, PS256,
           EdDSA) as the resource API checks it, and an x-jws-signature (PS256, 1 kB body). BENCH_PROOFS checks
           per round (default 2000), BENCH_ROUNDS rounds (default 5; the median is printed).
@@ -91,6 +96,9 @@ if (name === 'aisp') {
 } else if (name === 'token') {
   const { benchToken } = await import('./token.js');
   process.exitCode = await benchToken();
+} else if (name === 'hot-account') {
+  const { benchHotAccount } = await import('./hot-account.js');
+  process.exitCode = await benchHotAccount();
 } else if (name === 'proofs') {
   const { benchProofs } = await import('./proofs.js');
   process.exitCode = await benchProofs();

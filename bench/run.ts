@@ -7,6 +7,7 @@
  *   events        event notifications from commit to a local receiver vs a bare sign-and-POST loop
  *   token         the token endpoint (client credentials, private_key_jwt + DPoP) vs the same oidc-provider in memory
  *   hot-account   1,000 payments from one debtor account, 50 in flight, vs the same postings as raw SQL
+ *   all           every benchmark in turn, then a summary table (markdown) on stdout and in bench/results/
  *   proofs        µs of CPU per access token + DPoP proof check and per x-jws-signature check, in process
  */
 const USAGE = `Usage: npm run bench -- <benchmark>
@@ -39,6 +40,9 @@ Benchmarks:
           1,000 payments (BENCH_HOT_PAYMENTS) from ONE debtor account, 50 in flight (BENCH_HOT_IN_FLIGHT), through the
           full path of POST …/domestic-payments vs the pisp baseline's raw SQL postings at the same concurrency, in
           paired rounds (BENCH_ROUNDS, 3); verdict: median of the per-round ratios, target ≥ 0.5.
+  all     every benchmark in turn (aisp with BENCH_SKIP_SCALE=1, pisp, vrp, events, proofs, token, hot-account), each
+          in its own process with its output passed through, then a markdown table of target, median ratio, verdict
+          and machine load on stdout and in bench/results/all-<time>.md (BENCH_ONLY=token,pisp runs only those).
   proofs  CPU per check, in this process: the access token with a DPoP proof of each algorithm (ES256, PS256,
           EdDSA) as the resource API checks it, and an x-jws-signature (PS256, 1 kB body). BENCH_PROOFS checks
           per round (default 2000), BENCH_ROUNDS rounds (default 5; the median is printed).
@@ -99,6 +103,9 @@ if (name === 'aisp') {
 } else if (name === 'hot-account') {
   const { benchHotAccount } = await import('./hot-account.js');
   process.exitCode = await benchHotAccount();
+} else if (name === 'all') {
+  const { benchAll } = await import('./all.js');
+  process.exitCode = await benchAll();
 } else if (name === 'proofs') {
   const { benchProofs } = await import('./proofs.js');
   process.exitCode = await benchProofs();

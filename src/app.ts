@@ -100,6 +100,11 @@ export interface OpenTeller {
   readonly closeEventStreams: () => void;
   /** Closes the connection to the shared replay store (Redis), if any: call at shutdown, once requests are done. */
   readonly closeReplayStore: () => Promise<void>;
+  /**
+   * The bank's partners and apps, as the portal, the operator console and DCR change them: every change moves the app
+   * change mark where this process's client cache reads it (the database, and Redis when configured).
+   */
+  readonly partners: TypeOrmPartnerStore;
 }
 
 /** What the background workers run. */
@@ -430,5 +435,6 @@ export async function createOpenTeller(config: Config, database: Database, logge
     handleUpgrade,
     closeEventStreams: () => eventStreams.close(),
     closeReplayStore: () => replay.close(),
+    partners,
   };
 }

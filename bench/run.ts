@@ -5,6 +5,9 @@
  *   pisp          POST /domestic-payments throughput vs the same ledger writes in one raw mysql2 transaction
  *   vrp           POST /domestic-vrps (payments under VRP mandates) throughput vs the pisp bench's raw mysql2 baseline
  *   events        event notifications from commit to a local receiver vs a bare sign-and-POST loop
+ *   token         the token endpoint (client credentials, private_key_jwt + DPoP) vs the same oidc-provider in memory
+ *   hot-account   1,000 payments from one debtor account, 50 in flight, vs the same postings as raw SQL
+ *   all           every benchmark in turn, then a summary table (markdown) on stdout and in bench/results/
  *   proofs        µs of CPU per access token + DPoP proof check and per x-jws-signature check, in process
  *   startup       CPU of an \`openteller serve\` process from its start to ready, on an existing database
  */
@@ -30,6 +33,17 @@ Benchmarks:
           event in one transaction) and pushed by the server's worker to a local receiver, vs a bare loop signing
           the same events with the same key and POSTing them to the same receiver: throughput and commit→receipt
           latency (p50/p99). Targets: throughput ≥ 0.5× the baseline, p99 < 1 s.
+  token   POST /token, client credentials with a private_key_jwt client assertion and a DPoP proof (each request its
+          own, made with node:crypto before its run), vs the same oidc-provider version and features entirely in
+          memory (memory adapter, static client), in paired rounds; verdict: median of the per-round ratios, target
+          ≥ 0.9; then one profiled run: SQL statements and server CPU per token.
+  hot-account
+          1,000 payments (BENCH_HOT_PAYMENTS) from ONE debtor account, 50 in flight (BENCH_HOT_IN_FLIGHT), through the
+          full path of POST …/domestic-payments vs the pisp baseline's raw SQL postings at the same concurrency, in
+          paired rounds (BENCH_ROUNDS, 3); verdict: median of the per-round ratios, target ≥ 0.5.
+  all     every benchmark in turn (aisp with BENCH_SKIP_SCALE=1, pisp, vrp, events, proofs, token, hot-account), each
+          in its own process with its output passed through, then a markdown table of target, median ratio, verdict
+          and machine load on stdout and in bench/results/all-<time>.md (BENCH_ONLY=token,pisp runs only those).
   proofs  CPU per check, in this process: the access token with a DPoP proof of each algorithm (ES256, PS256,
           EdDSA) as the resource API checks it, and an x-jws-signature (PS256, 1 kB body). BENCH_PROOFS checks
           per round (default 2000), BENCH_ROUNDS rounds (default 5; the median is printed).
@@ -65,6 +79,9 @@ Environment (vrp): BENCH_DATABASE_URL, BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_RO
                       payer (default: BENCH_PAYERS, one per payer; 1 puts every payment on one mandate's lock)
   BENCH_VRP_PROFILE=1     then one more run with the server profiled (CPU profile, every SQL statement)
 
+Environment (token): BENCH_DATABASE_URL, BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_ROUNDS and BENCH_OPENTELLER_ENTRY
+  as above; BENCH_DURATION (default 10). REDIS_URL set puts OpenTeller's one-time values in Redis.
+
 Environment (events): BENCH_DATABASE_URL, BENCH_ROUNDS and BENCH_OPENTELLER_ENTRY as above, and
   BENCH_EVENTS        events per round and side (default 10000)
   BENCH_PRODUCERS     state changes committed concurrently by the producer (default 8)
@@ -84,6 +101,15 @@ if (name === 'aisp') {
 } else if (name === 'events') {
   const { benchEvents } = await import('./events.js');
   process.exitCode = await benchEvents();
+} else if (name === 'token') {
+  const { benchToken } = await import('./token.js');
+  process.exitCode = await benchToken();
+} else if (name === 'hot-account') {
+  const { benchHotAccount } = await import('./hot-account.js');
+  process.exitCode = await benchHotAccount();
+} else if (name === 'all') {
+  const { benchAll } = await import('./all.js');
+  process.exitCode = await benchAll();
 } else if (name === 'proofs') {
   const { benchProofs } = await import('./proofs.js');
   process.exitCode = await benchProofs();

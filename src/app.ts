@@ -42,6 +42,7 @@ import { TypeOrmCustomerStore } from './persistence/stores/customer-store.js';
 import { TypeOrmIdempotencyStore } from './persistence/stores/idempotency-store.js';
 import { SqlLedgerReader } from './persistence/stores/ledger-reader.js';
 import { TypeOrmMailOutbox } from './persistence/stores/mail-outbox.js';
+import { SqlAppChangeMarks } from './persistence/stores/app-change-sql.js';
 import { TypeOrmPartnerStore } from './persistence/stores/partner-store.js';
 import { TypeOrmPartnerUserStore } from './persistence/stores/partner-user-store.js';
 import { TypeOrmPaymentConsentStore } from './persistence/stores/payment-consent-store.js';
@@ -100,6 +101,11 @@ export interface OpenTeller {
   readonly closeEventStreams: () => void;
   /** Closes the connection to the shared replay store (Redis), if any: call at shutdown, once requests are done. */
   readonly closeReplayStore: () => Promise<void>;
+  /**
+   * The bank's partners and apps, as the portal, the operator console and DCR change them: every change moves the app
+   * change mark where this process's client cache reads it (the database, and Redis when configured).
+   */
+  readonly partners: TypeOrmPartnerStore;
 }
 
 /** What the background workers run. */
@@ -171,7 +177,8 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const fundsConfirmationHistory = new TypeOrmFundsConfirmationHistory(dataSource);
   const intentStores = { accountAccess: consents, payments: paymentConsents, vrp: vrpConsents, fundsConfirmation: fundsConfirmationConsents };
   const payments = new TypeOrmPaymentStore(dataSource, dialect, outbox);
-  const partners = new TypeOrmPartnerStore(dataSource);
+  /** Every change to apps moves the mark in the database, and in Redis when there is one: client caches read it. */
+  const partners = new TypeOrmPartnerStore(dataSource, replay.appChanges);
   const sessions = new TypeOrmWebSessionStore(dataSource);
   const loopbackSandbox = config.mode === 'sandbox' && ['localhost', '127.0.0.1', '[::1]'].includes(new URL(config.issuer).hostname);
   const subscriptions = new TypeOrmEventSubscriptionStore(dataSource);
@@ -181,7 +188,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const registrationEndpoint = `${config.issuer}${REGISTRATION_PATH}`;
   const provider = createProvider({
     issuer: config.issuer,
-    adapter: createOidcAdapter(dataSource, replay.store),
+    adapter: createOidcAdapter(dataSource, replay.store, { appChanges: replay.appChanges ?? new SqlAppChangeMarks(dataSource) }),
     keys,
     logger,
     intents: intents(intentStores),
@@ -438,5 +445,6 @@ export async function createOpenTeller(config: Config, database: Database, logge
     handleUpgrade,
     closeEventStreams: () => eventStreams.close(),
     closeReplayStore: () => replay.close(),
+    partners,
   };
 }

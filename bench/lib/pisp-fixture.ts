@@ -3,7 +3,7 @@
  * the bench holds, authorised payment consents in bulk, and the customer access tokens the authorization server
  * would issue for them. See bench/README.md ("pisp": what is skipped and why).
  */
-import { constants, createPrivateKey, randomBytes, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { constants, createPrivateKey, KeyObject, randomBytes, sign, type JsonWebKey } from 'node:crypto';
 import * as client from 'openid-client';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { loadConfig, type Config } from '../../src/config/config.js';
@@ -115,6 +115,9 @@ export interface PaymentPartner {
   readonly jwsKey: KeyObject;
   readonly jwsKid: string;
   readonly dpopKey: DpopKey;
+  /** The ES256 key registered under {@link authKid} for `private_key_jwt` client assertions (the token bench mints its own). */
+  readonly authKey: KeyObject;
+  readonly authKid: string;
   /** RFC 7638 thumbprint of the DPoP key: `cnf.jkt` of its tokens. */
   readonly jkt: string;
   /** A client-credentials access token (scope `payments`) bound to the DPoP key, from the real token endpoint. */
@@ -168,6 +171,8 @@ export async function registerPaymentPartner(database: Database, config: Config,
     jwsKey: jwsPrivate,
     jwsKid: 'bench-jws-1',
     dpopKey,
+    authKey: KeyObject.from(auth.privateKey),
+    authKid: 'bench-auth-1',
     jkt: await calculateJwkThumbprint(dpopKey.publicJwk),
     async clientCredentialsToken() {
       return (await client.clientCredentialsGrant(oauth, { scope: 'payments' }, { DPoP: dpop })).access_token;

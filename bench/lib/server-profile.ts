@@ -25,6 +25,10 @@ export interface ProfileOptions {
   /** What the run is called and which setting asked for it, e.g. `POST …/domestic-vrps` and `BENCH_VRP_PROFILE=1`. */
   readonly label: string;
   readonly setting: string;
+  /** What one successful response is, in the figures: `payment` unless told (`VRP`, `token`). */
+  readonly unit?: string;
+  /** Told the run's headline figures: server CPU (ms, from the profile) and SQL statements per successful response. */
+  onFigures?(figures: { readonly serverCpuMs: number; readonly statements: number }): void;
   preparePool(count: number): Promise<Pool> | Pool;
   run(server: ChildServer, pool: Pool, label: string, options: RunOptions): Promise<LoadResult>;
 }
@@ -42,12 +46,13 @@ export async function profileServerRun(options: ProfileOptions): Promise<number>
   const statements = (await server.command('sql:dump')) as SqlStat[];
   await server.stop();
   const paid = Math.max(1, result.ok);
+  const unit = options.unit ?? 'payment';
   say();
   say(`Profile (${options.setting}; a separate run with the profiler on, not part of the figures above): ${describe(result)}`);
   const summary = summarizeProfile(profile, 200);
   const busy = summary.totalMs - summary.idleMs;
   say(
-    `  server CPU ${(busy / paid).toFixed(2)} ms per payment (${(busy / 1000).toFixed(1)} s busy of ${(summary.totalMs / 1000).toFixed(1)} s sampled)`,
+    `  server CPU ${(busy / paid).toFixed(2)} ms per ${unit} (${(busy / 1000).toFixed(1)} s busy of ${(summary.totalMs / 1000).toFixed(1)} s sampled)`,
   );
   const list = (title: string, shares: ReturnType<typeof summarizeProfile>['selfByArea'], count: number) => {
     say(`  ${title}`);
@@ -67,7 +72,8 @@ export async function profileServerRun(options: ProfileOptions): Promise<number>
   );
   const sorted = [...statements].sort((a, b) => b.count - a.count);
   const total = sorted.reduce((sum, stat) => sum + stat.count, 0);
-  say(`  SQL statements per payment: ${(total / paid).toFixed(1)} (count per payment, mean time under load)`);
+  options.onFigures?.({ serverCpuMs: busy / paid, statements: total / paid });
+  say(`  SQL statements per ${unit}: ${(total / paid).toFixed(2)} (count per ${unit}, mean time under load)`);
   for (const stat of sorted)
     say(`    ${lpad((stat.count / paid).toFixed(2), 6)}  ${lpad(ms(stat.totalMs / stat.count), 9)}  ${stat.sql.slice(0, 140)}`);
   return warm.ok + result.ok;

@@ -1,6 +1,8 @@
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { IsNull, type DataSource, type Repository } from 'typeorm';
+import type { AppChangeMarks } from '../domain/partners/app-change-marks.js';
 import type { ReplayStore } from '../domain/replay-store.js';
+import { ClientCache } from './client-cache.js';
 import type { JsonDocument } from './entities/column-types.js';
 import type { OidcModelRow } from './entities/oidc-model.entity.js';
 import { readAppStanding } from './stores/partner-store.js';
@@ -29,13 +31,19 @@ const SINGLE_USE_MODELS = new Set([
  * - `expires_at` leaves `clockTolerance` of slack because the provider checks expiry itself;
  * - clients are the partners' apps: read from `software`, and found only while `active` (with the portal app of
  *   their software, for DCR clients), so a disabled, suspended or deregistered app gets `invalid_client` at every
- *   endpoint from its very next request.
+ *   endpoint from its very next request. They are kept in a {@link ClientCache} while the app change mark (`appChanges`)
+ *   has not moved, which every change to apps moves for every process, so that bites on the very next request too.
  */
 export function createOidcAdapter(
   dataSource: DataSource,
   replayStore: ReplayStore,
-  { clockToleranceSeconds = 15 } = {},
+  { clockToleranceSeconds = 15, appChanges }: { clockToleranceSeconds?: number; appChanges?: AppChangeMarks } = {},
 ): new (name: string) => Adapter {
+  const clients = appChanges ? new ClientCache(appChanges) : null;
+  const readClient = async (clientId: string) => {
+    const app = await readAppStanding(dataSource, clientId);
+    return app?.status === 'active' ? app.clientMetadata : undefined;
+  };
   const repository: Repository<OidcModelRow> = dataSource.getRepository<OidcModelRow>('OidcModel');
 
   const toPayload = (row: OidcModelRow | null): AdapterPayload | undefined => {
@@ -69,8 +77,7 @@ export function createOidcAdapter(
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (!isStorableId(id) || this.model === 'ReplayDetection') return undefined;
       if (this.model === 'Client') {
-        const app = await readAppStanding(dataSource, id);
-        return app?.status === 'active' ? app.clientMetadata : undefined;
+        return clients ? clients.find(id, () => readClient(id)) : readClient(id);
       }
       return toPayload(await repository.findOneBy({ model: this.model, id }));
     }

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import * as client from 'openid-client';
 import { hashPassword } from '../../src/domain/auth/password-hash.js';
 import { approveApp, disableApp, enableApp, reinstateApp, suspendApp } from '../../src/domain/partners/app-lifecycle.js';
-import { TypeOrmPartnerStore } from '../../src/persistence/stores/partner-store.js';
+import type { TypeOrmPartnerStore } from '../../src/persistence/stores/partner-store.js';
 import { authoriseConsent, customerToken, decide, logIn } from '../support/authorise.js';
 import { CustomerBrowser } from '../support/customer-browser.js';
 import { API, REDIRECT_URI, registerPartner, type Partner } from '../support/partner.js';
@@ -24,7 +24,7 @@ describe('app lifecycle: sandbox, live, suspended, switched off', () => {
   before(async () => {
     server = await startTestServer();
     partner = await registerPartner(server, 'Budget Buddy');
-    partners = new TypeOrmPartnerStore(server.database.dataSource);
+    partners = server.instance.partners;
     const { dataSource } = server.database;
     await dataSource.getRepository('Customer').insert({
       id: 'cus_lena',

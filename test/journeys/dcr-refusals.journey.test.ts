@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CompactSign, type CryptoKey } from 'jose';
 import { disableApp } from '../../src/domain/partners/app-lifecycle.js';
-import { TypeOrmPartnerStore } from '../../src/persistence/stores/partner-store.js';
 import { REDIRECT_URI } from '../support/partner.js';
 import {
   callRegistration,
@@ -161,7 +160,7 @@ describe('dynamic client registration refusals', () => {
     test('POST /register with the statement of a portal app its partner has since disabled (JSON or signed JWT) → 400 unapproved_software_statement', async () => {
       const disabled = await registerPortalSoftware(server, { name: 'Switched Off', roles: ['AISP'] });
       const disabledStatement = await issueOwnStatement(server, disabled.app.clientId);
-      await disableApp(new TypeOrmPartnerStore(server.database.dataSource), disabled.app.partnerId, disabled.app.clientId, new Date());
+      await disableApp(server.instance.partners, disabled.app.partnerId, disabled.app.clientId, new Date());
       await expectRefusal(postJson({ software_statement: disabledStatement }), 'unapproved_software_statement');
       const signed = await signJwt(disabled.key, registrationRequestClaims(server, disabled.app.softwareId, disabledStatement));
       await expectRefusal(postSigned(signed), 'unapproved_software_statement');

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as client from 'openid-client';
 import { disableApp, enableApp, reinstateApp, suspendApp } from '../../src/domain/partners/app-lifecycle.js';
-import { TypeOrmPartnerStore } from '../../src/persistence/stores/partner-store.js';
 import { authoriseConsent } from '../support/authorise.js';
 import { API, pushIntentAuthorizationRequest, REDIRECT_URI, type Partner } from '../support/partner.js';
 import {
@@ -249,7 +248,7 @@ describe('dynamic client registration journey', () => {
     const consents = `${API}/account-access-consents`;
     const request = { Data: { Permissions: ['ReadAccountsBasic'] }, Risk: {} };
     assert.equal((await clone.call(token, 'POST', consents, request)).status, 201);
-    const partners = new TypeOrmPartnerStore(server.database.dataSource);
+    const partners = server.instance.partners;
 
     await disableApp(partners, software.app.partnerId, software.app.clientId, new Date());
     assert.equal((await clone.call(token, 'POST', consents, request)).status, 401);

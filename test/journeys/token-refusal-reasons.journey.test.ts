@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { disableApp, enableApp, reinstateApp, suspendApp } from '../../src/domain/partners/app-lifecycle.js';
-import { TypeOrmPartnerStore } from '../../src/persistence/stores/partner-store.js';
+import type { TypeOrmPartnerStore } from '../../src/persistence/stores/partner-store.js';
 import { customerToken } from '../support/authorise.js';
 import { API, registerPartner, type ApiResponse } from '../support/partner.js';
 import { callRegistration, issueOwnStatement, partnerForClient, registerPortalSoftware } from '../support/software-statements.js';
@@ -28,7 +28,7 @@ describe('token refusal reasons', () => {
 
   before(async () => {
     server = await startTestServer();
-    partners = new TypeOrmPartnerStore(server.database.dataSource);
+    partners = server.instance.partners;
   });
   after(async () => server?.close());
 

@@ -15,6 +15,7 @@ import { FundsConfirmations1765100000000 } from './1765100000000-funds-confirmat
 import { ScheduledPayments1765200000000 } from './1765200000000-scheduled-payments.js';
 import { InternationalPayments1765300000000 } from './1765300000000-international-payments.js';
 import { TestClocks1765400000000 } from './1765400000000-test-clocks.js';
+import { AppChangeMark1765450000000 } from './1765450000000-app-change-mark.js';
 
 /** The mysql migrations, oldest first. */
 export const mysqlMigrations = [
@@ -35,4 +36,5 @@ export const mysqlMigrations = [
   ScheduledPayments1765200000000,
   InternationalPayments1765300000000,
   TestClocks1765400000000,
+  AppChangeMark1765450000000,
 ];

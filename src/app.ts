@@ -178,7 +178,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const intentStores = { accountAccess: consents, payments: paymentConsents, vrp: vrpConsents, fundsConfirmation: fundsConfirmationConsents };
   const payments = new TypeOrmPaymentStore(dataSource, dialect, outbox);
   /** Every change to apps moves the mark in the database, and in Redis when there is one: client caches read it. */
-  const partners = new TypeOrmPartnerStore(dataSource, replay.appChanges);
+  const partners = new TypeOrmPartnerStore(dataSource);
   const sessions = new TypeOrmWebSessionStore(dataSource);
   const loopbackSandbox = config.mode === 'sandbox' && ['localhost', '127.0.0.1', '[::1]'].includes(new URL(config.issuer).hostname);
   const subscriptions = new TypeOrmEventSubscriptionStore(dataSource);
@@ -188,7 +188,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const registrationEndpoint = `${config.issuer}${REGISTRATION_PATH}`;
   const provider = createProvider({
     issuer: config.issuer,
-    adapter: createOidcAdapter(dataSource, replay.store, { appChanges: replay.appChanges ?? new SqlAppChangeMarks(dataSource) }),
+    adapter: createOidcAdapter(dataSource, replay.store, { appChanges: new SqlAppChangeMarks(dataSource) }),
     keys,
     logger,
     intents: intents(intentStores),

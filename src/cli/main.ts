@@ -20,8 +20,6 @@ import { migrateDatabase, openDatabase, type Database } from '../persistence/dat
 import { seedSandboxIfEmpty } from '../persistence/sandbox-seeder.js';
 import { BankSettingStore } from '../persistence/stores/bank-setting-store.js';
 import { TypeOrmPartnerStore } from '../persistence/stores/partner-store.js';
-import { RedisAppChangeMarks } from '../fast-store/redis-app-change-marks.js';
-import { RedisReplayStore } from '../fast-store/redis-replay-store.js';
 import { TypeOrmServerKeyStore } from '../persistence/stores/server-key-store.js';
 
 const USAGE = `Usage: openteller <command>
@@ -122,13 +120,12 @@ async function createPartner(args: readonly string[]): Promise<number> {
   return withDatabase(async (database, config) => {
     await migrateDatabase(database);
     const keys = await loadKeyMaterial(config, new TypeOrmServerKeyStore(database.dataSource));
-    const app = await withPartnerStore(database, config, (partners) =>
-      registerPartnerApp(
-        { partners, validateClientMetadata: validateClientMetadata(config, keys), mode: config.mode },
-        null,
-        registration,
-        new Date(),
-      ),
+    const partners = new TypeOrmPartnerStore(database.dataSource);
+    const app = await registerPartnerApp(
+      { partners, validateClientMetadata: validateClientMetadata(config, keys), mode: config.mode },
+      null,
+      registration,
+      new Date(),
     );
     return report({
       client_id: app.clientId,
@@ -153,9 +150,9 @@ async function changeAppStatus(action: keyof typeof APP_ACTIONS, args: readonly 
   const { positionals } = parseArgs({ args: [...args], allowPositionals: true, strict: true });
   const [clientId, ...extra] = positionals;
   if (!clientId || extra.length > 0) throw new UsageError(`partner ${action} needs exactly one client id`);
-  return withDatabase(async (database, config) => {
+  return withDatabase(async (database) => {
     await migrateDatabase(database);
-    const app = await withPartnerStore(database, config, (partners) => APP_ACTIONS[action](partners, clientId, new Date()));
+    const app = await APP_ACTIONS[action](new TypeOrmPartnerStore(database.dataSource), clientId, new Date());
     return report({ client_id: app.clientId, client_name: app.name, environment: app.environment, status: app.status });
   });
 }
@@ -225,20 +222,6 @@ async function withDatabase(work: (database: Database, config: Config) => Promis
     return await work(database, config);
   } finally {
     await database.dataSource.destroy();
-  }
-}
-
-/**
- * The partner store for a command that changes apps: with Redis (`REDIS_URL`), connected to it for the command's
- * length, so that the serving processes' client caches hear of the change as they do of the portal's.
- */
-async function withPartnerStore<T>(database: Database, config: Config, work: (partners: TypeOrmPartnerStore) => Promise<T>): Promise<T> {
-  if (config.replayStore.kind !== 'redis') return work(new TypeOrmPartnerStore(database.dataSource));
-  const redis = await RedisReplayStore.connect(config.replayStore.url, createLogger(config.logLevel));
-  try {
-    return await work(new TypeOrmPartnerStore(database.dataSource, new RedisAppChangeMarks(redis.connection, createLogger(config.logLevel))));
-  } finally {
-    await redis.close();
   }
 }
 

@@ -2,13 +2,10 @@ import type { ReplayStoreConfig } from '../config/replay-store-config.js';
 import type { ReplayStore } from '../domain/replay-store.js';
 import type { Logger } from '../logging/logger.js';
 import { MemoryReplayStore } from './memory-replay-store.js';
-import { RedisAppChangeMarks } from './redis-app-change-marks.js';
 
 /** The replay store a process uses, and how to let it go at shutdown. */
 export interface OpenReplayStore {
   readonly store: ReplayStore;
-  /** With Redis: the app change mark there (read by client caches, moved around every change to apps); else none. */
-  readonly appChanges?: RedisAppChangeMarks;
   close(): Promise<void>;
 }
 
@@ -22,7 +19,7 @@ export async function openReplayStore(config: ReplayStoreConfig, database: Repla
       // Loaded only when configured: the Redis client is a fifth of a second of start-up CPU.
       const { RedisReplayStore } = await import('./redis-replay-store.js');
       const redis = await RedisReplayStore.connect(config.url, logger);
-      return { store: redis, appChanges: new RedisAppChangeMarks(redis.connection, logger), close: () => redis.close() };
+      return { store: redis, close: () => redis.close() };
     }
     case 'memory':
       return { store: new MemoryReplayStore(), close: () => Promise.resolve() };

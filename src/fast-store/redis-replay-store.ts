@@ -16,11 +16,6 @@ const MAX_RECONNECT_DELAY_MS = 2_000;
 export class RedisReplayStore implements ReplayStore {
   private constructor(private readonly client: RedisConnection) {}
 
-  /** The connection, for the other uses of the fast store in this process (the app change mark). */
-  get connection(): RedisConnection {
-    return this.client;
-  }
-
   /**
    * Connects to `url` (`REDIS_URL`) with one connection for this process. Commands never wait for a lost connection
    * (no offline queue) nor longer than a second: an unreachable Redis is answered at once, as an outage.
@@ -67,8 +62,7 @@ export class RedisReplayStore implements ReplayStore {
   }
 }
 
-/** One connection to the shared fast store (commands time out after a second; none queued while it is down). */
-export type RedisConnection = ReturnType<typeof createConnection>;
+type RedisConnection = ReturnType<typeof createConnection>;
 
 /** The client of {@link RedisReplayStore.connect}; `started` says whether it was ever ready (start-up is over). */
 function createConnection(url: string, started: () => boolean) {

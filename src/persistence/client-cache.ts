@@ -13,9 +13,9 @@ interface Entry {
 
 /**
  * The active clients this process read, kept while the app change mark has not moved: any change to any app (a
- * suspension, a rotated key, new redirect URIs…) moves it, in every process's view at once (Redis, or the database in
- * the change's own transaction), so a change bites on the very next request everywhere. Checking the mark costs one
- * Redis `GET`, or one primary-key read of a one-row table, instead of reading the client with its standing. Only
+ * suspension, a rotated key, new redirect URIs…) moves it, in every process's view at once (in the database, in the
+ * change's own transaction), so a change bites on the very next request everywhere. Checking the mark costs one
+ * primary-key read of a one-row table instead of reading the client with its standing. Only
  * active clients are kept: an unknown, suspended or disabled one is read every time. When the mark cannot be read,
  * the client is read from the database and nothing is kept.
  */

@@ -1,18 +1,14 @@
 // Proves that the clients each process keeps in its cache never outlive a change to their app: of two instances on one
 // database (each with its own pool, provider and cache, as two processes behind a load balancer), both having served the
-// app, a suspension by the operator (the CLI: another process) and a retired key bite on the very next token request at
-// each of them, and a reinstatement and a new key are honoured at once — with the app change mark in the database
-// (REPLAY_STORE=database) and in Redis (REDIS_URL).
+// app, a suspension by the operator (the CLI: another process, which need not know of Redis) and a retired key bite on
+// the very next token request at each of them, and a reinstatement and a new key are honoured at once — with one-time
+// values in the database (REPLAY_STORE=database) and in Redis (REDIS_URL).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { exportJWK, generateKeyPair } from 'jose';
 import * as client from 'openid-client';
-import type { AppChangeAnnouncer } from '../../src/domain/partners/app-change-marks.js';
 import { reinstateApp, suspendApp } from '../../src/domain/partners/app-lifecycle.js';
 import { addAppKeys, retireAppKey } from '../../src/domain/partners/app-settings.js';
-import { RedisAppChangeMarks } from '../../src/fast-store/redis-app-change-marks.js';
-import { RedisReplayStore } from '../../src/fast-store/redis-replay-store.js';
-import { createLogger } from '../../src/logging/logger.js';
 import { validateClientMetadata } from '../../src/oauth/client-metadata.js';
 import { loadKeyMaterial } from '../../src/oauth/key-material.js';
 import { TypeOrmPartnerStore } from '../../src/persistence/stores/partner-store.js';
@@ -55,24 +51,17 @@ async function tokenRequest(configured: { config: client.Configuration; dpop: cl
 for (const [name, env] of STORES) {
   describe(`two processes, client caches, app change mark in ${name}`, () => {
     let server: TestServer;
-    /** What the operator's CLI builds: the partner store of another process, which tells Redis when there is one. */
+    /**
+     * What the operator's CLI builds: the partner store of another process, which knows nothing of Redis — as the
+     * command the start banner prints runs, with DATABASE_URL alone.
+     */
     let operatorStore: TypeOrmPartnerStore;
-    let closeOperator: () => Promise<void> = () => Promise.resolve();
 
     before(async () => {
       server = await startTestServer({ instances: 2, env });
-      let announcer: AppChangeAnnouncer | undefined;
-      if (server.config.replayStore.kind === 'redis') {
-        const redis = await RedisReplayStore.connect(server.config.replayStore.url, createLogger('silent'));
-        announcer = new RedisAppChangeMarks(redis.connection, createLogger('silent'));
-        closeOperator = () => redis.close();
-      }
-      operatorStore = new TypeOrmPartnerStore(server.database.dataSource, announcer);
+      operatorStore = new TypeOrmPartnerStore(server.database.dataSource);
     });
-    after(async () => {
-      await closeOperator();
-      await server.close();
-    });
+    after(async () => server.close());
 
     test('app suspended by the operator after both processes served it → invalid_client at each on the very next request; reinstated → tokens again', async () => {
       const first = await clientWithKey(server, 'key-1');

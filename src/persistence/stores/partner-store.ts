@@ -1,5 +1,4 @@
 import type { DataSource } from 'typeorm';
-import type { AppChangeAnnouncer } from '../../domain/partners/app-change-marks.js';
 import type { AppStanding, ClientMetadata, Partner, PartnerApp, PartnerStore } from '../../domain/partners/partner-app.js';
 import { bumpAppChangeMark } from './app-change-sql.js';
 import { APP_STANDING_COLUMNS, appStandingOf, type AppStandingRow } from './app-standing-sql.js';
@@ -10,22 +9,17 @@ import { inTransaction } from '../transactions.js';
 /**
  * Partners and their apps. An app's OAuth metadata lives in `software.client_metadata`, where the authorization
  * server's adapter reads clients (see `oidc-adapter.ts`). Every write to apps moves the app change mark in its own
- * transaction (and, with Redis, the announcer's mark around it), so that no process keeps a client it cached before.
+ * transaction, so that no process keeps a client it cached before — whichever process made the change.
  */
 export class TypeOrmPartnerStore implements PartnerStore {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly announcer?: AppChangeAnnouncer,
-  ) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   async insertApp(app: PartnerApp, partner: Partner | null): Promise<void> {
-    await this.announcer?.beforeChange();
     await inTransaction(this.dataSource, async (manager) => {
       if (partner) await manager.getRepository<PartnerRow>('Partner').insert({ ...partner });
       await manager.getRepository<SoftwareRow>('Software').insert(toRow(app));
       await bumpAppChangeMark(manager);
     });
-    await this.announcer?.afterChange();
   }
 
   async findApp(clientId: string): Promise<PartnerApp | null> {
@@ -61,8 +55,7 @@ export class TypeOrmPartnerStore implements PartnerStore {
   }
 
   async saveApps(apps: readonly PartnerApp[]): Promise<boolean> {
-    await this.announcer?.beforeChange();
-    const saved = await inTransaction(this.dataSource, async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       for (const app of apps) {
         const { clientId, version, createdAt: _createdAt, ...changes } = toRow(app);
         const result = await manager
@@ -80,8 +73,6 @@ export class TypeOrmPartnerStore implements PartnerStore {
       if (error instanceof VersionConflict) return false;
       throw error;
     });
-    if (saved) await this.announcer?.afterChange();
-    return saved;
   }
 
   private async findApps(condition: string, value: string): Promise<PartnerApp[]> {

@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 import { ReplayStoreUnavailable, type ReplayStore } from '../domain/replay-store.js';
 import { ConfigError } from '../config/config-error.js';
 import type { Logger } from '../logging/logger.js';

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
-import { assertExit, freePort, runToExit, type Run } from '../../test/support/child-process.js';
+import { assertExit, runToExit, type Run } from '../../test/support/child-process.js';
+import { freeLoopbackPort } from '../../test/support/example-process.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -62,7 +63,7 @@ describe('serve and the openteller command on one database', () => {
 
   /** Starts `openteller serve` on a free port with ISSUER http://localhost:<port>, on the test database; resolves once its banner is printed. */
   async function startBank(): Promise<RunningBank> {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const issuer = `http://localhost:${port}`;
     const env = otherTerminal({ PORT: String(port), HOST: '127.0.0.1', ISSUER: issuer, DATABASE_URL: database.url });
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,22 +1,16 @@
 // Proves that the runnable example of the international payments guide (partner-portal-docs/examples/international-payment.mjs) works as international-payments.md documents it: run as a partner runs it, against a test server, for an app created in the portal with keys from generate-keys.mjs; Alice approves in the browser (with the sandbox one-time code for a new payee); the example prints the rate quoted and applied and the amounts it works out by the documented rounding rule — which are exactly what the ledger moved — follows the payment to ACSC and exits 0.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import { bookedBalances } from '../support/account-balances.js';
 import { approvePayment, enterCode, sandboxCode } from '../support/authorise-payment.js';
 import { logIn } from '../support/authorise.js';
 import { CustomerBrowser } from '../support/customer-browser.js';
-import { ExampleProcess, freeLoopbackPort, REPOSITORY_ROOT } from '../support/example-process.js';
+import { setUpExamplePartner, type ExamplePartner } from '../support/example-partner.js';
+import { ExampleProcess } from '../support/example-process.js';
 import { assertLedgerInvariants } from '../support/ledger-invariants.js';
-import { PortalClient } from '../support/portal-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const EXAMPLE = 'partner-portal-docs/examples/international-payment.mjs';
-const KEYS = 'partner-portal-docs/examples/generate-keys.mjs';
 const WATCHED = [
   'acc_alice_current',
   'acc_bank_gbp_fx_position',
@@ -27,21 +21,11 @@ const WATCHED = [
 
 describe('the international payment example of the partner docs', () => {
   let server: TestServer;
-  let keys: string;
-  let callbackUri: string;
-  let app: { clientId: string; partnerId: string };
+  let partner: ExamplePartner;
   const running: ExampleProcess[] = [];
 
   async function runAsAlice(extra: Record<string, string> = {}) {
-    const example = ExampleProcess.node(EXAMPLE, {
-      ISSUER: server.issuer,
-      CLIENT_ID: app.clientId,
-      PARTNER_ID: app.partnerId,
-      PRIVATE_JWK_FILE: join(keys, 'private-jwk.json'),
-      SIGNING_JWK_FILE: join(keys, 'signing-private-jwk.json'),
-      REDIRECT_URI: callbackUri,
-      ...extra,
-    });
+    const example = ExampleProcess.node(EXAMPLE, partner.env(extra));
     running.push(example);
     const [, url = ''] = await example.waitFor(/^ {2}(http:\/\/\S+\/auth\?\S+)$/m);
     const browser = new CustomerBrowser(server.issuer);
@@ -56,21 +40,12 @@ describe('the international payment example of the partner docs', () => {
 
   before(async () => {
     server = await startTestServer({ env: { SETTLEMENT_DELAY_SECONDS: '0' } });
-    const directory = mkdtempSync(join(tmpdir(), 'openteller-international-example-'));
-    keys = join(directory, 'keys');
-    await promisify(execFile)(process.execPath, [KEYS, keys], { cwd: REPOSITORY_ROOT });
-    callbackUri = `http://127.0.0.1:${await freeLoopbackPort()}/callback`;
-    const portal = await PortalClient.signedUp(server, 'Globex Payments', 'dev@globex.example');
-    const created = await portal.submit('/portal/apps/new', '/portal/apps', {
-      name: 'Globex App',
-      redirect_uris: callbackUri,
+    partner = await setUpExamplePartner(server, {
+      organisation: 'Globex Payments',
+      email: 'dev@globex.example',
+      appName: 'Globex App',
       roles: ['PISP'],
-      keys_source: 'jwks',
-      jwks: readFileSync(join(keys, 'public-jwks.json'), 'utf8'),
     });
-    const [, partnerId = '', clientId = ''] = /id="signing-iss">([^/<]+)\/([^<]+)</.exec(created.html) ?? [];
-    assert.ok(clientId, created.html.slice(0, 500));
-    app = { clientId, partnerId };
   });
   after(async () => {
     for (const example of running) example.stop();

@@ -6,45 +6,25 @@
 // payment under the consent and the balances moved by exactly its amount. A date not in the future stops it before
 // anything is created.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import { repeat, type Repeating } from '../../src/scheduling/repeat.js';
 import { bookedBalances } from '../support/account-balances.js';
 import { approvePayment, enterCode, sandboxCode } from '../support/authorise-payment.js';
 import { logIn } from '../support/authorise.js';
 import { CustomerBrowser } from '../support/customer-browser.js';
-import { ExampleProcess, freeLoopbackPort, REPOSITORY_ROOT, runExample } from '../support/example-process.js';
+import { setUpExamplePartner, type ExamplePartner } from '../support/example-partner.js';
+import { ExampleProcess, runExample } from '../support/example-process.js';
 import { assertLedgerInvariants } from '../support/ledger-invariants.js';
-import { PortalClient } from '../support/portal-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const EXAMPLE = 'partner-portal-docs/examples/scheduled-payment.mjs';
-const KEYS = 'partner-portal-docs/examples/generate-keys.mjs';
 const ACCOUNTS = ['acc_alice_current', 'acc_bob_current'];
 
 describe('the scheduled-payment example of the partner docs', () => {
   let server: TestServer;
   let scheduler: Repeating;
-  let keys: string;
-  let callbackUri: string;
-  let app: { clientId: string; partnerId: string };
+  let partner: ExamplePartner;
   const running: ExampleProcess[] = [];
-
-  function env(extra: Record<string, string> = {}): Record<string, string> {
-    return {
-      ISSUER: server.issuer,
-      CLIENT_ID: app.clientId,
-      PARTNER_ID: app.partnerId,
-      PRIVATE_JWK_FILE: join(keys, 'private-jwk.json'),
-      SIGNING_JWK_FILE: join(keys, 'signing-private-jwk.json'),
-      REDIRECT_URI: callbackUri,
-      ...extra,
-    };
-  }
 
   before(async () => {
     server = await startTestServer();
@@ -54,21 +34,7 @@ describe('the scheduled-payment example of the partner docs', () => {
       async () => (await server.instance.jobs.runScheduledPayments(new Date())).moreDue,
       (error) => assert.fail(String(error)),
     );
-    const directory = mkdtempSync(join(tmpdir(), 'openteller-scheduled-example-'));
-    keys = join(directory, 'keys');
-    await promisify(execFile)(process.execPath, [KEYS, keys], { cwd: REPOSITORY_ROOT });
-    callbackUri = `http://127.0.0.1:${await freeLoopbackPort()}/callback`;
-    const portal = await PortalClient.signedUp(server, 'Rent Ltd', 'dev@rent.example');
-    const created = await portal.submit('/portal/apps/new', '/portal/apps', {
-      name: 'Rent App',
-      redirect_uris: callbackUri,
-      roles: ['PISP'],
-      keys_source: 'jwks',
-      jwks: readFileSync(join(keys, 'public-jwks.json'), 'utf8'),
-    });
-    const [, partnerId = '', clientId = ''] = /id="signing-iss">([^/<]+)\/([^<]+)</.exec(created.html) ?? [];
-    assert.ok(clientId, created.html.slice(0, 500));
-    app = { clientId, partnerId };
+    partner = await setUpExamplePartner(server, { organisation: 'Rent Ltd', email: 'dev@rent.example', appName: 'Rent App', roles: ['PISP'] });
   });
   after(async () => {
     scheduler.stop();
@@ -78,7 +44,7 @@ describe('the scheduled-payment example of the partner docs', () => {
 
   test('run with EXECUTE_IN_SECONDS=5 → PDNG when ordered, ACSC once the scheduler ran it on its date, every signature verified; exit 0', async () => {
     const before = await bookedBalances(server.database.dataSource, ACCOUNTS);
-    const example = ExampleProcess.node(EXAMPLE, env({ EXECUTE_IN_SECONDS: '5' }));
+    const example = ExampleProcess.node(EXAMPLE, partner.env({ EXECUTE_IN_SECONDS: '5' }));
     running.push(example);
     const [, consentId = ''] = await example.waitFor(/^Consent (psc_\S+) created, status AWAU, to pay 10\.00 GBP at \S+Z$/m);
     const [, url = ''] = await example.waitFor(/^ {2}(http:\/\/\S+\/auth\?\S+)$/m);
@@ -108,7 +74,7 @@ describe('the scheduled-payment example of the partner docs', () => {
   });
 
   test('EXECUTE_IN_SECONDS=0 → says the date must be in the future and exits 2 before creating anything', async () => {
-    const { code, stderr } = await runExample(EXAMPLE, env({ EXECUTE_IN_SECONDS: '0' }));
+    const { code, stderr } = await runExample(EXAMPLE, partner.env({ EXECUTE_IN_SECONDS: '0' }));
     assert.equal(code, 2);
     assert.match(stderr, /EXECUTE_IN_SECONDS must be a number of seconds above 0/);
   });

@@ -5,32 +5,25 @@
 // payments (each ACSC, dated a month apart), sees the standing order INCO, deletes the clock and exits 0; afterwards the
 // bank holds exactly three payments under the consent and the balances moved by exactly three times the amount.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import { repeat, type Repeating } from '../../src/scheduling/repeat.js';
 import { bookedBalances } from '../support/account-balances.js';
 import { approvePayment, enterCode, sandboxCode } from '../support/authorise-payment.js';
 import { logIn } from '../support/authorise.js';
 import { CustomerBrowser } from '../support/customer-browser.js';
-import { ExampleProcess, freeLoopbackPort, REPOSITORY_ROOT } from '../support/example-process.js';
+import { setUpExamplePartner, type ExamplePartner } from '../support/example-partner.js';
+import { ExampleProcess } from '../support/example-process.js';
 import { assertLedgerInvariants } from '../support/ledger-invariants.js';
-import { PortalClient } from '../support/portal-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const EXAMPLE = 'partner-portal-docs/examples/test-clock.mjs';
-const KEYS = 'partner-portal-docs/examples/generate-keys.mjs';
 const ACCOUNTS = ['acc_alice_current', 'acc_bob_current'];
 
 describe('the test clock example of the partner docs', () => {
   let server: TestServer;
   let scheduler: Repeating;
-  let keys: string;
-  let callbackUri: string;
-  let app: { clientId: string; partnerId: string };
+  let partner: ExamplePartner;
   const running: ExampleProcess[] = [];
 
   before(async () => {
@@ -41,21 +34,7 @@ describe('the test clock example of the partner docs', () => {
       async () => (await server.instance.jobs.runScheduledPayments(new Date(Date.now() + 400 * 86_400_000))).moreDue,
       (error) => assert.fail(String(error)),
     );
-    const directory = mkdtempSync(join(tmpdir(), 'openteller-test-clock-example-'));
-    keys = join(directory, 'keys');
-    await promisify(execFile)(process.execPath, [KEYS, keys], { cwd: REPOSITORY_ROOT });
-    callbackUri = `http://127.0.0.1:${await freeLoopbackPort()}/callback`;
-    const portal = await PortalClient.signedUp(server, 'Rent Ltd', 'dev@rent.example');
-    const created = await portal.submit('/portal/apps/new', '/portal/apps', {
-      name: 'Rent App',
-      redirect_uris: callbackUri,
-      roles: ['PISP'],
-      keys_source: 'jwks',
-      jwks: readFileSync(join(keys, 'public-jwks.json'), 'utf8'),
-    });
-    const [, partnerId = '', clientId = ''] = /id="signing-iss">([^/<]+)\/([^<]+)</.exec(created.html) ?? [];
-    assert.ok(clientId, created.html.slice(0, 500));
-    app = { clientId, partnerId };
+    partner = await setUpExamplePartner(server, { organisation: 'Rent Ltd', email: 'dev@rent.example', appName: 'Rent App', roles: ['PISP'] });
   });
   after(async () => {
     scheduler.stop();
@@ -67,11 +46,11 @@ describe('the test clock example of the partner docs', () => {
     const before = await bookedBalances(server.database.dataSource, ACCOUNTS);
     const example = ExampleProcess.node(EXAMPLE, {
       ISSUER: server.issuer,
-      CLIENT_ID: app.clientId,
-      PARTNER_ID: app.partnerId,
-      PRIVATE_JWK_FILE: join(keys, 'private-jwk.json'),
-      SIGNING_JWK_FILE: join(keys, 'signing-private-jwk.json'),
-      REDIRECT_URI: callbackUri,
+      CLIENT_ID: partner.app.clientId,
+      PARTNER_ID: partner.app.partnerId,
+      PRIVATE_JWK_FILE: join(partner.keys, 'private-jwk.json'),
+      SIGNING_JWK_FILE: join(partner.keys, 'signing-private-jwk.json'),
+      REDIRECT_URI: partner.callbackUri,
     });
     running.push(example);
     const [, clockId = ''] = await example.waitFor(/^Test clock (tck_\S+) created, frozen at \S+Z$/m);

@@ -7,43 +7,23 @@
 // when its settings could not show three payments and a refusal. An unexpected refusal, or the customer not agreeing,
 // prints the bank's answer and what to check, deletes the mandate and exits with 1.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import { bookedBalances } from '../support/account-balances.js';
 import { approvePayment } from '../support/authorise-payment.js';
 import { logIn } from '../support/authorise.js';
 import { CustomerBrowser, readForm } from '../support/customer-browser.js';
-import { assertRefusal, ExampleProcess, freeLoopbackPort, REPOSITORY_ROOT, runExample, type ExampleRun } from '../support/example-process.js';
+import { assertRefusal, ExampleProcess, runExample, type ExampleRun } from '../support/example-process.js';
+import { setUpExamplePartner, type ExamplePartner } from '../support/example-partner.js';
 import { assertLedgerInvariants } from '../support/ledger-invariants.js';
-import { PortalClient } from '../support/portal-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const EXAMPLE = 'partner-portal-docs/examples/vrp-mandate.mjs';
-const KEYS = 'partner-portal-docs/examples/generate-keys.mjs';
 const ALICE = ['acc_alice_current', 'acc_alice_savings'];
 
 describe('the VRP example of the partner docs', () => {
   let server: TestServer;
-  let keys: string;
-  let callbackUri: string;
-  let app: { clientId: string; partnerId: string };
+  let partner: ExamplePartner;
   const running: ExampleProcess[] = [];
-
-  function env(extra: Record<string, string> = {}): Record<string, string> {
-    return {
-      ISSUER: server.issuer,
-      CLIENT_ID: app.clientId,
-      PARTNER_ID: app.partnerId,
-      PRIVATE_JWK_FILE: join(keys, 'private-jwk.json'),
-      SIGNING_JWK_FILE: join(keys, 'signing-private-jwk.json'),
-      REDIRECT_URI: callbackUri,
-      ...extra,
-    };
-  }
 
   /**
    * Runs the example; Alice opens the printed URL, logs in, reads the mandate and agrees from her current account (or
@@ -54,7 +34,7 @@ describe('the VRP example of the partner docs', () => {
     decision: 'agree' | 'refuse' = 'agree',
     inspect: (html: string) => void = () => undefined,
   ): Promise<ExampleRun & { consentId: string }> {
-    const example = ExampleProcess.node(EXAMPLE, env(extra));
+    const example = ExampleProcess.node(EXAMPLE, partner.env(extra));
     running.push(example);
     const [, consentId = ''] = await example.waitFor(/^Consent (vrc_\S+) created, status AWAU/m);
     const [, url = ''] = await example.waitFor(/^ {2}(http:\/\/\S+\/auth\?\S+)$/m);
@@ -87,21 +67,7 @@ describe('the VRP example of the partner docs', () => {
 
   before(async () => {
     server = await startTestServer();
-    const directory = mkdtempSync(join(tmpdir(), 'openteller-vrp-example-'));
-    keys = join(directory, 'keys');
-    await promisify(execFile)(process.execPath, [KEYS, keys], { cwd: REPOSITORY_ROOT });
-    callbackUri = `http://127.0.0.1:${await freeLoopbackPort()}/callback`;
-    const portal = await PortalClient.signedUp(server, 'Sweep Ltd', 'dev@sweep.example');
-    const created = await portal.submit('/portal/apps/new', '/portal/apps', {
-      name: 'Sweep App',
-      redirect_uris: callbackUri,
-      roles: ['PISP'],
-      keys_source: 'jwks',
-      jwks: readFileSync(join(keys, 'public-jwks.json'), 'utf8'),
-    });
-    const [, partnerId = '', clientId = ''] = /id="signing-iss">([^/<]+)\/([^<]+)</.exec(created.html) ?? [];
-    assert.ok(clientId, created.html.slice(0, 500));
-    app = { clientId, partnerId };
+    partner = await setUpExamplePartner(server, { organisation: 'Sweep Ltd', email: 'dev@sweep.example', appName: 'Sweep App', roles: ['PISP'] });
   });
   after(async () => {
     for (const example of running) example.stop();
@@ -214,7 +180,7 @@ describe('the VRP example of the partner docs', () => {
       [{ AMOUNT: '30.00', PERIOD_LIMIT: '90.00' }, /AMOUNT \(30\.00\) must not be above MAXIMUM_AMOUNT \(25\.00\)/],
       [{ AMOUNT: '1,50' }, /AMOUNT must be an amount such as 10\.00 \(got "1,50"\)/],
     ] as const) {
-      const result = await runExample(EXAMPLE, env(settings));
+      const result = await runExample(EXAMPLE, partner.env(settings));
       assert.equal(result.code, 2, `${JSON.stringify(settings)}: ${result.stdout}\n${result.stderr}`);
       assert.match(result.stderr, message);
       assert.equal(result.stdout, '');

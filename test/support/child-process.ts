@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { spawn, type SpawnOptions } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 
 /** What a finished process printed and how it ended. */
 export interface Run {
@@ -36,13 +35,4 @@ export function runToExit(command: string, args: readonly string[], options: Spa
 /** Asserts the exit code, showing what the process printed when it differs. */
 export function assertExit(run: Run, code: number): void {
   assert.equal(run.code, code, `exit ${run.code}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`);
-}
-
-/** A port nothing listens on now (the kernel's choice, released at once). */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/config.js';
 import { openDatabase } from '../../src/persistence/data-source.js';
-import { freePort } from './child-process.js';
+import { freeLoopbackPort } from './example-process.js';
 import { createTestDatabase } from './test-database.js';
 import type { Bank } from './test-server.js';
 
@@ -41,7 +41,7 @@ export async function startServeProcesses(count: number, env: Record<string, str
   const balancer: Server = createServer();
   await new Promise<void>((resolve) => balancer.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(balancer.address() as AddressInfo).port}`;
-  const ports = await Promise.all(Array.from({ length: count }, freePort));
+  const ports = await Promise.all(Array.from({ length: count }, freeLoopbackPort));
   const children = ports.map((port) => startServe({ ...env, PORT: String(port), HOST: '127.0.0.1', ISSUER: issuer, DATABASE_URL: testDatabase.url }));
   const served = ports.map(() => 0);
   let turn = 0;

@@ -156,18 +156,10 @@ async function paymentExecution(
 ): Promise<PaymentExecution> {
   const instruction = instructionOf(consent);
   const payee = await resolvePayee(services.accounts, instruction.creditor, instruction.currency);
-  const idempotency = (payment: OrderedPayment) => idempotencyRecord(claim, payment.id, now);
   const payment = orderedPayment(consent, instruction, payee, now);
   if (consent.kind !== 'domestic-payment') {
     const pending: DomesticPayment = { ...payment, status: PaymentStatus.Pending, statusReason: null, settleAfter: null };
-    return {
-      payment,
-      idempotency: idempotency(payment),
-      transfers: [],
-      riskWindows: riskWindowsAt(services.risk, now),
-      consentUse: { kind: 'consume' },
-      decide: () => pending,
-    };
+    return { ...consumingExecution(services, payment, [], payee, claim, now), decide: () => pending };
   }
   return consumingExecution(services, payment, paymentTransfersTo(payee, payment, instruction, now), payee, claim, now);
 }

@@ -22,7 +22,8 @@ export function debitInstruction(instruction: InternationalInstruction, debitMin
 
 /** A stored international initiation as the account paid from sees it, at the rate quoted ({@link debitInstruction}). */
 export function debitInstructionOf(initiation: InternationalInitiationJson, quote: ExchangeQuote): PaymentInstruction {
-  return debitInstruction(parseInternationalInitiation(initiation), quotedConversionOf(initiation, quote).debitMinor);
+  const parsed = parseInternationalInitiation(initiation);
+  return debitInstruction(parsed, conversionAt(parsed, quote.rate).debitMinor);
 }
 
 /** The conversion a stored international initiation makes at the rate its consent quoted: what the customer is shown. */

@@ -186,8 +186,7 @@ export async function attachConsentToTestClock(
   const usable: readonly string[] = [ConsentStatus.AwaitingAuthorisation, ConsentStatus.Authorised, ConsentStatus.Consumed];
   if (!usable.includes(consent.status))
     throw new InvalidConsentStatus(`ConsentId ${consentId} is ${consent.status}: nothing of it will run`, CONSENT_ID);
-  const refuse = async (): Promise<never> => {
-    const use = await services.clocks.findConsentUse(consent.id);
+  const refuse = (use: ConsentClockUse): never => {
     if (use.testClockId !== null && use.testClockId !== clockId) {
       throw new InvalidConsentStatus(`ConsentId ${consentId} is attached to test clock ${use.testClockId}`, CONSENT_ID);
     }
@@ -197,11 +196,11 @@ export async function attachConsentToTestClock(
   };
   const use = await services.clocks.findConsentUse(consent.id);
   if (use.testClockId === clockId) return view;
-  if (use.testClockId !== null || use.paymentsMade) return refuse();
+  if (use.testClockId !== null || use.paymentsMade) return refuse(use);
   if (view.consentIds.length >= MAX_CONSENTS_PER_TEST_CLOCK) {
     throw new TestClockLimitReached(`A test clock may hold at most ${MAX_CONSENTS_PER_TEST_CLOCK} consents`);
   }
-  if (!(await services.clocks.attach(clockId, consent.id))) return refuse();
+  if (!(await services.clocks.attach(clockId, consent.id))) return refuse(await services.clocks.findConsentUse(consent.id));
   return { ...view, consentIds: [...view.consentIds, consent.id].sort() };
 }
 

@@ -34,6 +34,7 @@ export function upcomingPaymentView({ payment, appName, initiation }: UpcomingPa
   return {
     paymentId: payment.id,
     kind: standingOrder ? 'Standing order' : 'Scheduled payment',
+    standingOrder,
     appName: appName ?? 'An app that no longer exists',
     amount: formatMoney(payment.amountMinor, payment.currency),
     payeeName: textOf(creditor.Name),

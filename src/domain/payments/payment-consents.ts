@@ -99,7 +99,7 @@ export function newPaymentConsent(
  * Until when the customer may authorise a new consent: the partner's `CompletionDateTime`, at most 24 hours away.
  * @throws InvalidDate for a `CompletionDateTime` that is not in the future.
  */
-export function authorisationDeadline(request: PaymentConsentRequest, now: Date): Date {
+function authorisationDeadline(request: PaymentConsentRequest, now: Date): Date {
   const authorisation = request.Data.Authorisation as { CompletionDateTime?: string } | undefined;
   const latest = new Date(now.getTime() + AUTHORISATION_WINDOW_MS);
   if (!authorisation?.CompletionDateTime) return latest;

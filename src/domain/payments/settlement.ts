@@ -108,7 +108,6 @@ function rejection(payment: DomesticPayment, reason: StatusReason, now: Date): S
   };
 }
 
-/** The resource type a payment's events name, by its kind. */
 /** The payment's status changed after the response that created it: `resource-update`. */
 export function paymentUpdatedEvents(payment: DomesticPayment, now: Date): EventDraft[] {
   return [

@@ -65,8 +65,6 @@ export class SqlConnectionStore implements ConnectionStore {
   }
 }
 
-/** The kinds of consent a connection may be; every other row is account access. */
-
 function toConnection(row: RawConnection): Connection {
   const kind = listedKindOf(row.kind);
   const time = (value: Date | string | null) => (value === null ? null : readSqlTime(value));

@@ -4,8 +4,6 @@ import type { ConsentSummary, ConsentSummaryStore } from '../../domain/consents/
 import { isStorableId, readSqlTime } from '../sql.js';
 import { listedKindOf } from './payment-consent-store.js';
 
-/** The kinds of consent a summary may be; every other row is account access. */
-
 /** An app's consents for the portal, newest first, over the client's index of `consent`. */
 export class SqlConsentSummaryStore implements ConsentSummaryStore {
   constructor(private readonly dataSource: DataSource) {}

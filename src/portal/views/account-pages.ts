@@ -94,6 +94,8 @@ export interface UpcomingPaymentView {
   readonly paymentId: string;
   /** "Scheduled payment" or "Standing order". */
   readonly kind: string;
+  /** Whether cancelling ends a whole standing order rather than one payment. */
+  readonly standingOrder: boolean;
   readonly appName: string;
   readonly amount: string;
   /** The payee's name as the app gave it (empty when it gave none). */
@@ -274,7 +276,7 @@ function payeeLines(payment: UpcomingPaymentView): SafeHtml {
  */
 export function renderCancelPaymentPage(model: { customerName: string; csrf: string; sandbox: boolean; payment: UpcomingPaymentView }): string {
   const { payment, csrf } = model;
-  const standingOrder = payment.kind === 'Standing order';
+  const { standingOrder } = payment;
   const what = standingOrder ? 'standing order' : 'payment';
   const body = html`<h1>Cancel this ${what}?</h1>
 <dl class="summary">

@@ -202,6 +202,7 @@ describe('portal pages', () => {
         {
           paymentId: 'pmt_1',
           kind: 'Scheduled payment',
+          standingOrder: false,
           appName: EVIL,
           amount: '£12.00',
           payeeName: EVIL,
@@ -245,6 +246,7 @@ describe('portal pages', () => {
       payment: {
         paymentId: 'pmt_2',
         kind: 'Standing order',
+        standingOrder: true,
         appName: EVIL,
         amount: '£50.00',
         payeeName: EVIL,

@@ -23,6 +23,7 @@ import {
   type PisResponse,
 } from '../support/payment-partner.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { fundAccount } from '../support/fund-account.js';
 
 const CONSENTS = `${PISP}/domestic-scheduled-payment-consents`;
 const PAYMENTS = `${PISP}/domestic-scheduled-payments`;
@@ -59,6 +60,7 @@ describe('scheduled payments journey', () => {
 
   before(async () => {
     server = await startTestServer();
+    await fundAccount(server.database, 'acc_alice_current', 1_000_000n);
     partner = await registerPaymentPartner(server);
   });
   after(async () => server.close());

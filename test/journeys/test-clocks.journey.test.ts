@@ -24,6 +24,7 @@ import { assertLedgerInvariants } from '../support/ledger-invariants.js';
 import { ACCOUNTS, assertRefusal, PISP, registerPaymentPartner, type PaymentPartner, type PisResponse } from '../support/payment-partner.js';
 import { createTestDatabase } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { fundAccount } from '../support/fund-account.js';
 
 const CLOCKS = '/sandbox/test-clocks';
 const CONSENTS = `${PISP}/domestic-standing-order-consents`;
@@ -71,6 +72,7 @@ describe('sandbox test clocks', () => {
 
   before(async () => {
     server = await startTestServer();
+    await fundAccount(server.database, 'acc_alice_current', 1_000_000n);
     partner = await registerPaymentPartner(server);
     other = await registerPaymentPartner(server, 'Someone Else Ltd');
   });

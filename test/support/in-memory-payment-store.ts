@@ -135,8 +135,8 @@ export class InMemoryPaymentStore implements PaymentStore, IdempotencyStore {
     let customerPaymentsInWindow = 0;
     let partnerPaymentsInWindow = 0;
     for (const stored of this.payments.values()) {
-      if (stored.status === 'RJCT' || stored.createdAt.getTime() > riskWindows.end.getTime()) continue;
-      const at = stored.createdAt.getTime();
+      if (stored.status === 'RJCT' || stored.executedAt === null || stored.executedAt.getTime() > riskWindows.end.getTime()) continue;
+      const at = stored.executedAt.getTime();
       if (stored.customerId === payment.customerId) {
         if (at >= riskWindows.dayStart.getTime() && stored.currency === payment.currency)
           customerPaidTodayMinor += stored.amountMinor + stored.chargesMinor;

@@ -86,6 +86,12 @@ export interface DomesticPayment {
   /** A scheduled payment: when it is due to run (its `RequestedExecutionDateTime`); null for a payment made at once. */
   readonly dueAt: Date | null;
   readonly createdAt: Date;
+  /**
+   * When the payment was decided — its money moved or it was refused: when it was made for a payment made at once, when
+   * it ran for a scheduled payment or a standing order's payment (null while it waits, or once cancelled unrun). The
+   * risk limits count a customer's and a partner's payments by this time, not by when they were ordered.
+   */
+  readonly executedAt: Date | null;
   readonly statusUpdatedAt: Date;
   /**
    * An international payment's conversion: the debtor pays `amountMinor` of `currency` (the rate's unit currency), the
@@ -95,7 +101,7 @@ export interface DomesticPayment {
 }
 
 /** A payment as ordered, before its outcome (status, reason, settlement time) is decided. */
-export type OrderedPayment = Omit<DomesticPayment, 'status' | 'statusReason' | 'settleAfter'>;
+export type OrderedPayment = Omit<DomesticPayment, 'status' | 'statusReason' | 'settleAfter' | 'executedAt'>;
 
 /** The windows the risk facts are counted over. */
 export interface RiskWindows {

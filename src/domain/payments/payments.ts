@@ -158,7 +158,7 @@ async function paymentExecution(
   const payee = await resolvePayee(services.accounts, instruction.creditor, instruction.currency);
   const payment = orderedPayment(consent, instruction, payee, now);
   if (consent.kind !== 'domestic-payment') {
-    const pending: DomesticPayment = { ...payment, status: PaymentStatus.Pending, statusReason: null, settleAfter: null };
+    const pending: DomesticPayment = { ...payment, status: PaymentStatus.Pending, statusReason: null, settleAfter: null, executedAt: null };
     return { ...consumingExecution(services, payment, [], payee, claim, now), decide: () => pending };
   }
   return consumingExecution(services, payment, paymentTransfersTo(payee, payment, instruction, now), payee, claim, now);
@@ -222,7 +222,7 @@ function decisionOver(
   return {
     transfers,
     riskWindows: riskWindowsAt(services.risk, now),
-    decide: (facts) => decidedPayment(payment, decidePayment(order, facts), settleAfter),
+    decide: (facts) => decidedPayment(payment, decidePayment(order, facts), settleAfter, now),
   };
 }
 
@@ -295,12 +295,13 @@ export function payeeRoute(payee: PayeeResolution): Pick<OrderedPayment, 'route'
 }
 
 /** The payment with its decided outcome; a payment in settlement is handed to the scheme at `settleAfter`. */
-export function decidedPayment(payment: OrderedPayment, decision: PaymentDecision, settleAfter: Date): DomesticPayment {
+export function decidedPayment(payment: OrderedPayment, decision: PaymentDecision, settleAfter: Date, now: Date): DomesticPayment {
   return {
     ...payment,
     status: decision.status,
     statusReason: decision.reason,
     settleAfter: decision.status === PaymentStatus.SettlementInProcess ? settleAfter : null,
+    executedAt: now,
   };
 }
 

@@ -48,6 +48,7 @@ function acceptedExternalPayment(options: {
     id: `pmt_test_${sequence}`,
     kind: 'domestic',
     dueAt: null,
+    executedAt: new Date(),
     consentId: `pmc_test_${sequence}`,
     instructionIdentification: `instr-${sequence}`,
     instruction: null,

@@ -31,6 +31,8 @@ export interface PaymentRow {
   /** A scheduled payment: when it is due to run; null for payments made at once. */
   dueAt: Date | null;
   createdAt: Date;
+  /** When it was decided (money moved or refused); null while pending or once cancelled unrun. The risk limits count by it. */
+  executedAt: Date | null;
   statusUpdatedAt: Date;
   /** An international payment's rate, an exact decimal (`1.26365`): one `currency` buys this much `transferCurrency`. */
   exchangeRate: string | null;
@@ -56,7 +58,7 @@ export interface IdempotencyKeyRow {
 /**
  * `payment`: domestic payments (one per consent: the payment consumes it) and domestic VRPs (many per mandate), each
  * `InstructionIdentification` once per consent; a mandate's payments are summed over its periods by consent. Indexed for the risk checks — a customer's payments
- * of the day and of the velocity window, a partner's of its window — for "paid this payee before", and for the
+ * of the day and of the velocity window, a partner's of its window, by when they were decided (`executed_at`) — for "paid this payee before", and for the
  * settlement worker's queue of `ACSP` payments by due time, and for the scheduler's queue of `PDNG` payments by due time
  * (a sandbox test clock's queue by clock).
  */
@@ -86,6 +88,7 @@ export function paymentEntity(types: ColumnTypes): EntitySchema<PaymentRow> {
       settleAfter: types.timestamp({ name: 'settle_after', nullable: true }),
       dueAt: types.timestamp({ name: 'due_at', nullable: true }),
       createdAt: types.timestamp({ name: 'created_at' }),
+      executedAt: types.timestamp({ name: 'executed_at', nullable: true }),
       statusUpdatedAt: types.timestamp({ name: 'status_updated_at' }),
       exchangeRate: types.id(24, { name: 'exchange_rate', nullable: true }),
       transferAmountMinor: types.money({ name: 'transfer_amount_minor', nullable: true }),
@@ -95,8 +98,8 @@ export function paymentEntity(types: ColumnTypes): EntitySchema<PaymentRow> {
     indices: [
       { name: 'ux_payment_instruction', columns: ['consentId', 'instructionIdentification'], unique: true },
       { name: 'ix_payment_consent_created', columns: ['consentId', 'createdAt'] },
-      { name: 'ix_payment_customer', columns: ['customerId', 'createdAt', 'status'] },
-      { name: 'ix_payment_client', columns: ['clientId', 'createdAt', 'status'] },
+      { name: 'ix_payment_customer', columns: ['customerId', 'executedAt', 'status'] },
+      { name: 'ix_payment_client', columns: ['clientId', 'executedAt', 'status'] },
       { name: 'ix_payment_payee', columns: ['customerId', 'creditorIdentification'] },
       { name: 'ix_payment_settlement', columns: ['status', 'settleAfter'] },
       { name: 'ix_payment_due', columns: ['status', 'dueAt'] },

@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { after, before, test } from 'node:test';
 import { testEventOutbox } from '../../../test/support/event-outbox.js';
+import { fundAccount } from '../../../test/support/fund-account.js';
 import { assertLedgerInvariants } from '../../../test/support/ledger-invariants.js';
 import {
   schedulerServices,
@@ -18,6 +19,7 @@ import {
   storeStandingOrders,
 } from '../../../test/support/scheduled-payments.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { GENEROUS } from '../../../test/support/vrp-mandate.js';
 import { runDueScheduledPayments, type SchedulerServices } from '../../domain/payments/scheduled/run-due-payments.js';
 import { buildSandboxSeed } from '../../sandbox/sandbox-seed.js';
 import { migrateDatabase, openDatabase, type Database } from '../data-source.js';
@@ -34,6 +36,7 @@ before(async () => {
   database = await openDatabase(testDatabase.config);
   await migrateDatabase(database);
   await seedSandboxIfEmpty(database, buildSandboxSeed);
+  await fundAccount(database, 'acc_alice_current', 1_000_000n);
   services = await schedulerServices(database);
   payments = new TypeOrmPaymentStore(database.dataSource, database.dialect, await testEventOutbox());
 });
@@ -186,5 +189,26 @@ test('a scheduler process killed with SIGKILL in the middle of 500 due payments 
     'one resource-update per payment',
   );
   assert.equal(await balanceOf('acc_bob_current'), bobBefore + 500n * 100n);
+  await assertLedgerInvariants(database.dataSource);
+});
+
+test('scheduled payments ordered years before count on the day they run: against a daily limit of 10.00, one of 6.00 → ACSC; a second of 6.00 that day → RJCT AM14, nothing moved; the next day → ACSC', async () => {
+  const runDay = new Date(Date.UTC(2031, 5, 10, 9, 0, 0));
+  const later = (minutes: number) => new Date(runDay.getTime() + minutes * 60_000);
+  const [first = ''] = await storeScheduledPayments(database, 1, '6.00', runDay);
+  const [second = ''] = await storeScheduledPayments(database, 1, '6.00', later(1));
+  const [nextDay = ''] = await storeScheduledPayments(database, 1, '6.00', later(24 * 60));
+  const tight: SchedulerServices = { ...services, risk: { ...GENEROUS, dailyLimitMinor: 1_000n } };
+  const aliceBefore = await balanceOf('acc_alice_current');
+
+  assert.equal((await runDueScheduledPayments(tight, runDay)).ran, 1);
+  assert.equal((await payments.findById(first))?.status, 'ACSC');
+  assert.equal((await runDueScheduledPayments(tight, later(2))).ran, 1);
+  const refused = await payments.findById(second);
+  assert.deepEqual([refused?.status, refused?.statusReason?.code], ['RJCT', 'AM14'], 'the 6.00 run an hour before counts today');
+  assert.equal(await balanceOf('acc_alice_current'), aliceBefore - 600n, 'the refused payment moved nothing');
+  assert.equal((await runDueScheduledPayments(tight, later(24 * 60))).ran, 1);
+  assert.equal((await payments.findById(nextDay))?.status, 'ACSC', 'a new UTC day');
+  assert.equal(await balanceOf('acc_alice_current'), aliceBefore - 1_200n);
   await assertLedgerInvariants(database.dataSource);
 });

@@ -163,9 +163,9 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
     await manager.query(
       `INSERT INTO payment (id, kind, consent_id, instruction_identification, instruction, client_id, customer_id, debtor_account_id, status,
                             status_reason_code, status_reason_description, amount_minor, charges_minor, currency, local_instrument, route,
-                            creditor_account_id, creditor_identification, settle_after, due_at, created_at, status_updated_at,
+                            creditor_account_id, creditor_identification, settle_after, due_at, created_at, executed_at, status_updated_at,
                             exchange_rate, transfer_amount_minor, transfer_currency, test_clock_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT test_clock_id FROM consent WHERE id = ?))`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT test_clock_id FROM consent WHERE id = ?))`,
       [
         row.id,
         row.kind,
@@ -188,6 +188,7 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
         row.settleAfter ? this.time(row.settleAfter) : null,
         row.dueAt ? this.time(row.dueAt) : null,
         this.time(row.createdAt),
+        row.executedAt ? this.time(row.executedAt) : null,
         this.time(row.statusUpdatedAt),
         row.exchangeRate,
         row.transferAmountMinor?.toString() ?? null,
@@ -218,9 +219,10 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
   }
 
   /**
-   * The facts a payment is decided on, in one statement: the customer's payments today and in its velocity window, the
-   * partner's in its window, the mandate's payments not rejected in each of its windows (through the consent's index
-   * by creation time) and each account's pending debits.
+   * The facts a payment is decided on, in one statement: the customer's payments decided today and in its velocity
+   * window, the partner's in its window (by `executed_at`: a scheduled payment counts when it ran, not when it was
+   * ordered), the mandate's payments not rejected in each of its windows (through the consent's index by creation
+   * time) and each account's pending debits.
    */
   private async readFactsUnderLocks(
     manager: EntityManager,
@@ -231,9 +233,9 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
     const time = (date: Date) => this.time(date);
     const columns = [
       `(SELECT COALESCE(SUM(amount_minor + charges_minor), 0) FROM payment
-        WHERE customer_id = ? AND created_at >= ? AND created_at <= ? AND currency = ? AND status NOT IN ${UNPAID}) AS paid_today`,
-      `(SELECT COUNT(*) FROM payment WHERE customer_id = ? AND created_at >= ? AND created_at <= ? AND status NOT IN ${UNPAID}) AS customer_in_window`,
-      `(SELECT COUNT(*) FROM payment WHERE client_id = ? AND created_at >= ? AND created_at <= ? AND status NOT IN ${UNPAID}) AS partner_in_window`,
+        WHERE customer_id = ? AND executed_at >= ? AND executed_at <= ? AND currency = ? AND status NOT IN ${UNPAID}) AS paid_today`,
+      `(SELECT COUNT(*) FROM payment WHERE customer_id = ? AND executed_at >= ? AND executed_at <= ? AND status NOT IN ${UNPAID}) AS customer_in_window`,
+      `(SELECT COUNT(*) FROM payment WHERE client_id = ? AND executed_at >= ? AND executed_at <= ? AND status NOT IN ${UNPAID}) AS partner_in_window`,
       ...mandateWindows.map(
         (_, index) =>
           `(SELECT COALESCE(SUM(amount_minor), 0) FROM payment WHERE consent_id = ? AND created_at >= ? AND created_at < ? AND status <> 'RJCT') AS used_${index}`,
@@ -339,6 +341,7 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
           route: decided.route,
           creditorAccountId: decided.creditorAccountId,
           settleAfter: decided.settleAfter,
+          executedAt: decided.executedAt,
           statusUpdatedAt: at,
         },
       );
@@ -466,6 +469,7 @@ function toRow(payment: DomesticPayment): PaymentRow {
     settleAfter: payment.settleAfter,
     dueAt: payment.dueAt,
     createdAt: payment.createdAt,
+    executedAt: payment.executedAt,
     statusUpdatedAt: payment.statusUpdatedAt,
     exchangeRate: payment.conversion ? formatExchangeRate(payment.conversion.rate) : null,
     transferAmountMinor: payment.conversion?.creditMinor ?? null,

@@ -58,7 +58,7 @@ export async function runScheduledPayment(
   if (!consent) throw new Error(`consent ${pending.consentId} of scheduled payment ${pending.id} is missing`);
   const instruction = instructionOf(consent);
   const payee = await resolvePayee(services.accounts, instruction.creditor, instruction.currency);
-  const { status: _status, statusReason: _reason, settleAfter: _settleAfter, ...ordered } = pending;
+  const { status: _status, statusReason: _reason, settleAfter: _settleAfter, executedAt: _executedAt, ...ordered } = pending;
   const payment: OrderedPayment = { ...ordered, ...payeeRoute(payee), statusUpdatedAt: now };
   const next = consent.kind === 'domestic-standing-order' ? nextStandingOrderPayment(services.fees, consent, pending, now) : null;
   return services.scheduled.runDue(
@@ -91,6 +91,7 @@ function nextStandingOrderPayment(fees: FeeSchedule, consent: DomesticPaymentCon
     status: PaymentStatus.Pending,
     statusReason: null,
     settleAfter: null,
+    executedAt: null,
     createdAt: now,
     statusUpdatedAt: now,
   };

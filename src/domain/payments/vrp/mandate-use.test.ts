@@ -47,6 +47,7 @@ function paid(at: string, amountMinor: bigint, status: DomesticPayment['status']
     id: `pmt_${at}`,
     kind: 'domestic-vrp',
     dueAt: null,
+    executedAt: createdAt,
     consentId: 'vrc_1',
     instructionIdentification: at,
     instruction: null,

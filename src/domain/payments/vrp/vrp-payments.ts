@@ -182,7 +182,7 @@ function vrpExecution(
     transfers,
     riskWindows: riskWindowsAt(services.risk, now),
     consentUse: { kind: 'mandate', windows: usageWindows(params, anchor, now) },
-    decide: (facts) => decidedPayment(payment, decidePayment(order, facts), settleAfter),
+    decide: (facts) => decidedPayment(payment, decidePayment(order, facts), settleAfter, now),
   };
 }
 

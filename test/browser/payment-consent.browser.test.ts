@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { browserSuite, logInWithKeyboard } from '../support/browser-suite.js';
+import { fundAccount } from '../support/fund-account.js';
 import { REDIRECT_URI } from '../support/partner.js';
 import { ACCOUNTS, consentRequest, paymentRequest, PISP, registerPaymentPartner, type PaymentPartner } from '../support/payment-partner.js';
 
@@ -16,6 +17,7 @@ describe('payment consent in Chromium', () => {
 
   before(async () => {
     partner = await registerPaymentPartner(suite.server, 'Rent Runner');
+    await fundAccount(suite.server.database, 'acc_alice_current', 1_000_000n);
   });
 
   async function logIn(page: Page, username: string, password: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createConnection } from 'mysql2/promise';
-import { DataSource } from 'typeorm';
+import { DataSource } from './typeorm.js';
 import type { DatabaseConfig } from '../config/database-config.js';
 import { ConfigError } from '../config/config-error.js';
 import { createEntities } from './entities/all-entities.js';

@@ -1,5 +1,6 @@
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
-import { IsNull, type DataSource, type Repository } from 'typeorm';
+import type { DataSource, Repository } from 'typeorm';
+import { IsNull } from './typeorm.js';
 import type { AppChangeMarks } from '../domain/partners/app-change-marks.js';
 import type { ReplayStore } from '../domain/replay-store.js';
 import { ClientCache } from './client-cache.js';

@@ -1,4 +1,4 @@
-import { In } from 'typeorm';
+import { In } from './typeorm.js';
 import type { Account } from '../domain/accounts/account.js';
 import { startOfUtcDay } from '../domain/accounts/balances.js';
 import { hashPassword } from '../domain/auth/password-hash.js';

@@ -1,5 +1,4 @@
 import { IBAN_SCHEME, SORT_CODE_SCHEME, type Account } from '../domain/accounts/account.js';
-import { startOfUtcDay } from '../domain/accounts/balances.js';
 import { InvalidField } from '../domain/errors.js';
 import type { Counterparty, EntryStatus, TransferDraft } from '../domain/ledger/ledger.js';
 import { Calendar, DAY_MS, HOUR_MS, startOfDay } from './calendar.js';
@@ -243,17 +242,21 @@ export function buildSandboxSeed(anchor: Date): SandboxSeed {
   addParisTrip(history, random, windowStart);
   addPendingAuthorisations(history, random, anchorMs);
 
-  const customers = CUSTOMERS.map((customer): SandboxCustomerSeed => ({
+  const plannedOpenings = new Map(
+    CUSTOMERS.flatMap((customer) => customer.accounts.map((plan) => [customerAccountId(customer.key, plan.suffix), plan.openingMinor] as const)),
+  );
+  return { customers: sandboxCustomers(), accounts, transfers: history.transfers(plannedOpenings) };
+}
+
+/** The sandbox customers' logins, the same on every anchor. */
+function sandboxCustomers(): SandboxCustomerSeed[] {
+  return CUSTOMERS.map((customer) => ({
     id: `cus_sandbox_${customer.key}`,
     username: customer.key,
     password: customer.password,
     displayName: customer.displayName,
     email: sandboxCustomerEmail(customer.key),
   }));
-  const plannedOpenings = new Map(
-    CUSTOMERS.flatMap((customer) => customer.accounts.map((plan) => [customerAccountId(customer.key, plan.suffix), plan.openingMinor] as const)),
-  );
-  return { customers, accounts, transfers: history.transfers(plannedOpenings) };
 }
 
 /** The address of a sandbox customer, whose mail the customers' sandbox mailbox shows (`.example`: never delivered). */
@@ -263,9 +266,12 @@ export function sandboxCustomerEmail(username: string): string {
 
 /**
  * The sandbox logins and their accounts, for the docs and the CLI banner (customer accounts only, in seed
- * order). They do not depend on the anchor; the default seed is today's.
+ * order). They do not depend on the anchor, so by default the 90 days of history are not built (the banner is printed
+ * on every start).
  */
-export function describeSandboxCustomers(seed: SandboxSeed = buildSandboxSeed(startOfUtcDay(new Date()))): Array<{
+export function describeSandboxCustomers(
+  seed: Pick<SandboxSeed, 'customers' | 'accounts'> = { customers: sandboxCustomers(), accounts: buildAccounts(Date.now()) },
+): Array<{
   username: string;
   password: string;
   accounts: Array<{ AccountId: string; Currency: string; Nickname: string | null }>;

@@ -1,4 +1,4 @@
-import { EntitySchema } from 'typeorm';
+import { EntitySchema } from '../typeorm.js';
 import type { ColumnTypes } from './column-types.js';
 
 /** A fact the database keeps about the bank served from it, by name (`issuer`: the issuer `serve` runs under). */

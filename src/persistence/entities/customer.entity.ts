@@ -1,4 +1,4 @@
-import { EntitySchema } from 'typeorm';
+import { EntitySchema } from '../typeorm.js';
 import type { ColumnTypes } from './column-types.js';
 
 export interface CustomerRow {

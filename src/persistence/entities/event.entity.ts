@@ -1,4 +1,4 @@
-import { EntitySchema } from 'typeorm';
+import { EntitySchema } from '../typeorm.js';
 import type { ColumnTypes } from './column-types.js';
 
 /** A partner app's event subscription (at most one per app: `client_id` is unique). */

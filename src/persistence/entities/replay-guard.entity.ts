@@ -1,4 +1,4 @@
-import { EntitySchema } from 'typeorm';
+import { EntitySchema } from '../typeorm.js';
 import type { ColumnTypes } from './column-types.js';
 
 /** A one-time value (e.g. a DPoP proof `jti`) seen by the resource API, kept until it could no longer be replayed. */

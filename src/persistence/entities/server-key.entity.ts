@@ -1,4 +1,4 @@
-import { EntitySchema } from 'typeorm';
+import { EntitySchema } from '../typeorm.js';
 import type { ColumnTypes, JsonDocument } from './column-types.js';
 
 /** Key material generated on first start in the sandbox (production keys come from the environment). */

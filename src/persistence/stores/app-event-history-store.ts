@@ -1,4 +1,5 @@
-import { In, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { In } from '../typeorm.js';
 import type { AppEvent, AppEventHistory, DeliveryAttempt, RequeueOutcome } from '../../domain/events/app-event-history.js';
 import { PushState } from '../../domain/events/event-outbox.js';
 import type { EventDeliveryAttemptRow, EventNotificationRow } from '../entities/event.entity.js';

@@ -1,4 +1,5 @@
-import { In, LessThanOrEqual, type DataSource, type FindOptionsWhere } from 'typeorm';
+import type { DataSource, FindOptionsWhere } from 'typeorm';
+import { In, LessThanOrEqual } from '../typeorm.js';
 import type { ConsentAccountRow, ConsentRow } from '../entities/consent.entity.js';
 import { isStorableId } from '../sql.js';
 import { inTransaction } from '../transactions.js';

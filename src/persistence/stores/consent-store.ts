@@ -1,4 +1,5 @@
-import { In, LessThanOrEqual, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { In, LessThanOrEqual } from '../typeorm.js';
 import type { EventDraft } from '../../domain/events/event-notification.js';
 import type { CustomerNotice } from '../../domain/mail/customer-notice.js';
 import type { AccountAccessConsent, ConsentAuthorisation, ConsentStore } from '../../domain/consents/account-access-consent.js';

@@ -1,4 +1,5 @@
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { In } from '../typeorm.js';
 import type { ConsentStatus } from '../../domain/consents/consent-status.js';
 import type { EventDraft } from '../../domain/events/event-notification.js';
 import type { CustomerNotice } from '../../domain/mail/customer-notice.js';

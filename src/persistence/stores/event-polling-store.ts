@@ -1,4 +1,5 @@
-import { In, IsNull, Not, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { In, IsNull, Not } from '../typeorm.js';
 import { PushState } from '../../domain/events/event-outbox.js';
 import type { EventPollingStore } from '../../domain/events/event-polling.js';
 import type { EventNotificationRow } from '../entities/event.entity.js';

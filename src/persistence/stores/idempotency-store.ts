@@ -1,4 +1,5 @@
-import { LessThan, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { LessThan } from '../typeorm.js';
 import type { IdempotencyRecord, IdempotencyStore, IdempotentOperation } from '../../domain/payments/idempotency.js';
 import type { IdempotencyKeyRow } from '../entities/payment.entity.js';
 import { readSqlTime } from '../sql.js';

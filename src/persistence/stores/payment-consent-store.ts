@@ -1,4 +1,5 @@
-import { In, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { In } from '../typeorm.js';
 import type { ConsentStatus } from '../../domain/consents/consent-status.js';
 import type { Charge } from '../../domain/payments/charges.js';
 import type { IdempotencyRecord } from '../../domain/payments/idempotency.js';

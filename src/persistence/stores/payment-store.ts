@@ -1,4 +1,5 @@
-import { In, IsNull, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { In, IsNull, LessThanOrEqual } from '../typeorm.js';
 import type { AccountFunds } from '../../domain/ledger/funds.js';
 import type {
   DomesticPayment,

@@ -1,4 +1,5 @@
-import { In, IsNull, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { In, IsNull } from '../typeorm.js';
 import type { ConsentStatus } from '../../domain/consents/consent-status.js';
 import type { EventDraft } from '../../domain/events/event-notification.js';
 import type { CustomerNotice } from '../../domain/mail/customer-notice.js';

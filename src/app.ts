@@ -84,6 +84,9 @@ import { SqlEventPushStore } from './persistence/stores/event-push-store.js';
 import { sandboxSchemeAnswer } from './domain/payments/payee.js';
 import { ReplayStoreUnavailable } from './domain/replay-store.js';
 import { openReplayStore } from './fast-store/open-replay-store.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { countOAuthOutcomes } from './metrics/provider-metrics.js';
+import { requestMetrics } from './metrics/request-metrics.js';
 
 /** One running OpenTeller: the Koa application and what it was built from. */
 export interface OpenTeller {
@@ -106,6 +109,8 @@ export interface OpenTeller {
    * change mark where this process's client cache reads it (the database, and Redis when configured).
    */
   readonly partners: TypeOrmPartnerStore;
+  /** The metrics of this OpenTeller (`main.ts` serves them on `METRICS_PORT`). */
+  readonly metrics: Metrics;
 }
 
 /** What the background workers run. */
@@ -186,6 +191,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
   const fetchKeySet = guardedFetch({ allowLoopback: loopbackSandbox });
   const remoteKeys = new RemoteKeySets(fetchKeySet);
   const registrationEndpoint = `${config.issuer}${REGISTRATION_PATH}`;
+  const metrics = createMetrics();
   const provider = createProvider({
     issuer: config.issuer,
     adapter: createOidcAdapter(dataSource, replay.store, { appChanges: new SqlAppChangeMarks(dataSource) }),
@@ -197,6 +203,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
     fetch: fetchKeySet,
   });
   answerOutagesAsUnavailable(provider, OUTAGES);
+  countOAuthOutcomes(provider, metrics);
   const grants = createGrantRevoker(provider);
   const directoryKey = await loadDirectorySigningKey(config, serverKeys);
   const directory = directoryKey ? createOwnDirectory(config.issuer, directoryKey, partners) : null;
@@ -220,6 +227,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
   app.keys = keys.cookieSecrets;
   app.proxy = config.trustProxy;
   app.silent = true;
+  app.use(requestMetrics(metrics));
   app.use(assignInteractionId());
   app.use(logRequests(logger));
   app.use(securityHeaders({ https: config.issuer.startsWith('https:') }));
@@ -446,5 +454,6 @@ export async function createOpenTeller(config: Config, database: Database, logge
     closeEventStreams: () => eventStreams.close(),
     closeReplayStore: () => replay.close(),
     partners,
+    metrics,
   };
 }

@@ -15,6 +15,7 @@ import { buildBankAccounts } from './sandbox/sandbox-accounts.js';
 import { startOfUtcDay } from './domain/accounts/balances.js';
 import type { RunningEventPush } from './events/event-push-worker.js';
 import { repeat, type Repeating } from './scheduling/repeat.js';
+import { serveMetrics } from './metrics/metrics-server.js';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
 const SETTLEMENT_INTERVAL_MS = 2_000;
@@ -45,12 +46,15 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
   const claim = ownsDatabase ? await claimEmbeddedDatabase(config.database.file) : null;
   const database = await openDatabase(config.database, { statementTimeoutMs: STATEMENT_TIMEOUT_MS });
   await prepareDatabase(config, database, logger);
-  const { app, calls, jobs, handleUpgrade, closeEventStreams, closeReplayStore } = await createOpenTeller(config, database, logger);
+  const { app, calls, jobs, handleUpgrade, closeEventStreams, closeReplayStore, metrics } = await createOpenTeller(config, database, logger);
   const server = createServer(app.callback());
   server.on('upgrade', handleUpgrade);
+  let metricsServer: Server | null = null;
   try {
     await listen(server, config);
+    if (config.metrics) metricsServer = await serveMetrics(metrics.registry, config.metrics);
   } catch (error) {
+    server.close();
     await closeReplayStore();
     await database.dataSource.destroy();
     await claim?.release();
@@ -65,11 +69,20 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
     logger.warn({ previousIssuer, issuer: config.issuer }, 'ISSUER changed: what was issued for the previous issuer is refused from now on');
   }
   const { workers, pushing } = startWorkers(config, jobs, logger);
-  logger.info({ issuer: config.issuer, mode: config.mode, readyInMs: Date.now() - startedAt }, 'OpenTeller is listening');
+  logger.info(
+    {
+      issuer: config.issuer,
+      mode: config.mode,
+      readyInMs: Date.now() - startedAt,
+      metrics: config.metrics ? `http://${config.metrics.host}:${config.metrics.port}/metrics` : null,
+    },
+    'OpenTeller is listening',
+  );
   process.stdout.write(welcomeBanner(config, previousIssuer));
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     clearInterval(purge);
+    metricsServer?.close();
     for (const worker of workers) worker.stop();
     closeEventStreams();
     const pushesStopped = pushing.stop(SHUTDOWN_PUSH_GRACE_MS).catch((error: unknown) => logger.warn({ err: error }, 'event push stop failed'));

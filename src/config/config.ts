@@ -7,6 +7,7 @@ import { loadExchangeConfig, type ExchangeConfig } from './exchange-config.js';
 import { readPrivateJwksFile } from './private-jwks-file.js';
 import { loadEventsConfig, type EventsConfig } from './events-config.js';
 import { loadReplayStoreConfig, type ReplayStoreConfig } from './replay-store-config.js';
+import { loadMetricsConfig, type MetricsConfig } from './metrics-config.js';
 
 /** Key material supplied by the operator (required in production, optional in the sandbox). */
 export interface SuppliedKeys {
@@ -35,6 +36,8 @@ export interface Config {
   readonly exchange: ExchangeConfig;
   readonly directory: DirectoryConfig;
   readonly events: EventsConfig;
+  /** Where `/metrics` is served; null: nowhere. */
+  readonly metrics: MetricsConfig | null;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -94,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, recorded: Recor
     exchange: loadExchangeConfig(env),
     directory: loadDirectoryConfig(env, mode),
     events: loadEventsConfig(env),
+    metrics: loadMetricsConfig(env, port),
   };
 }
 

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { fundAccount } from '../../../test/support/fund-account.js';
 import { assertLedgerInvariants, snapshotLedger } from '../../../test/support/ledger-invariants.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { primaryIdentification } from '../../domain/accounts/account.js';
@@ -170,24 +171,7 @@ async function spendable(accountId: string): Promise<bigint> {
 /** Moves money between a customer account and the outside world so that its spendable funds become `targetMinor`. */
 async function setSpendable(accountId: string, targetMinor: bigint): Promise<void> {
   const delta = targetMinor - (await spendable(accountId));
-  if (delta !== 0n) {
-    const at = new Date();
-    await ledger.postTransfers([
-      {
-        id: newId('trf'),
-        kind: 'transfer',
-        currency: 'GBP',
-        reference: 'test funding',
-        status: 'BOOK',
-        bookedAt: at,
-        valueAt: at,
-        entries: [
-          { accountId, amountMinor: delta, information: 'test funding', counterparty: null },
-          { accountId: externalAccountId('GBP'), amountMinor: -delta, information: 'test funding', counterparty: null },
-        ],
-      },
-    ]);
-  }
+  if (delta !== 0n) await fundAccount(database, accountId, delta);
   assert.equal(await spendable(accountId), targetMinor);
 }
 

@@ -135,8 +135,9 @@ export interface ResourceApiDependencies {
  * partner → errors rendered as OBIE bodies → header rules → per route: access token + DPoP → consent (read with
  * the standing of its app) → the app still active → (payments: message signature and idempotency key) → request
  * schema → handler. Account-information calls with a customer token read the consent and its app's standing in the
- * statement that reads their data, so their handler makes both checks, in the same order and with the same refusals. Every payment response, errors included, is signed; the funds confirmation API signs nothing (its
- * specification has no message signing).
+ * statement that reads their data, so their handler makes both checks, in the same order and with the same refusals.
+ * Every payment response, errors included, is signed; the funds confirmation API signs nothing (its specification has
+ * no message signing).
  * Unknown paths and operations not offered → 404, known paths with another method → 405 (both with OBIE bodies).
  * The sandbox-only API (`/sandbox/…`, test clocks) is built the same way, its responses signed like the payment API's;
  * in production mode its paths answer 404 `U011` as unknown paths do.
@@ -179,8 +180,8 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
   const sandbox = dependencies.sandbox ? buildRouter(SANDBOX_BASE_PATH, SANDBOX_ROUTES, dependencies.sandbox, () => [activeApp]) : [];
 
   /**
-   * `guards` run after the access token (the consent guard and `activeApp`, the app still active), `checks` after the body has been parsed and validated (a body that is
-   * not JSON is a U010, whatever its signature).
+   * `guards` run after the access token (a consent guard, then `activeApp`: the app still active), `checks` after the
+   * body has been parsed and validated (a body that is not JSON is a U010, whatever its signature).
    */
   function buildRouter<Services>(
     prefix: string,

@@ -40,6 +40,7 @@ import { TypeOrmConsentStore } from './persistence/stores/consent-store.js';
 import { SqlConsentSummaryStore } from './persistence/stores/consent-summary-store.js';
 import { TypeOrmCustomerStore } from './persistence/stores/customer-store.js';
 import { TypeOrmIdempotencyStore } from './persistence/stores/idempotency-store.js';
+import { SqlConsentedAccountReader } from './persistence/stores/consented-account-reader.js';
 import { SqlLedgerReader } from './persistence/stores/ledger-reader.js';
 import { TypeOrmMailOutbox } from './persistence/stores/mail-outbox.js';
 import { SqlAppChangeMarks } from './persistence/stores/app-change-sql.js';
@@ -263,10 +264,10 @@ export async function createOpenTeller(config: Config, database: Database, logge
         issuer: config.issuer,
         consents,
         grants,
-        accounts,
-        balances: ledger,
+        reads: new SqlConsentedAccountReader(dataSource, dialect),
         transactions: ledger,
         cursors: pageCursors(derivedSecret(keys, 'page-cursor')),
+        findAppStanding,
       },
       pisp: {
         issuer: config.issuer,

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, EmbeddedJWK, jwtVerify, type JWK } from 'jose';
 import { createPool, type RowDataPacket } from 'mysql2/promise';
 import type { Config } from '../../src/config/config.js';
-import { getBalances } from '../../src/domain/accounts/balances.js';
+import { balancesOf, startOfUtcDay } from '../../src/domain/accounts/balances.js';
 import { accessTokenVerifier } from '../../src/http/middleware/require-access-token.js';
 import { presentBalances } from '../../src/http/presenters/balance-presenter.js';
 import { createLogger } from '../../src/logging/logger.js';
@@ -13,7 +13,7 @@ import { resourceIndicator } from '../../src/oauth/resource-server.js';
 import type { Database } from '../../src/persistence/data-source.js';
 import { TypeOrmAccountStore } from '../../src/persistence/stores/account-store.js';
 import { TypeOrmConsentStore } from '../../src/persistence/stores/consent-store.js';
-import { SqlLedgerReader } from '../../src/persistence/stores/ledger-reader.js';
+import { SqlConsentedAccountReader } from '../../src/persistence/stores/consented-account-reader.js';
 import { ReplayGuardStore } from '../../src/persistence/stores/replay-guard-store.js';
 import { TypeOrmServerKeyStore } from '../../src/persistence/stores/server-key-store.js';
 import { databaseServerPid, processCpuMs } from './cpu.js';
@@ -90,7 +90,7 @@ export async function measureSteps(input: StepInput): Promise<StepCost[]> {
   });
   const consents = new TypeOrmConsentStore(dataSource, outbox);
   const accounts = new TypeOrmAccountStore(dataSource);
-  const ledger = new SqlLedgerReader(dataSource, input.database.dialect);
+  const reads = new SqlConsentedAccountReader(dataSource, input.database.dialect);
   const pool = createPool({
     uri: input.databaseUrl,
     connectionLimit: 2,
@@ -143,8 +143,12 @@ export async function measureSteps(input: StepInput): Promise<StepCost[]> {
       }),
     );
     results.push(await measure('account check: account store listByIds (2 SELECTs)', n, () => accounts.listByIds([input.accountId])));
-    results.push(await measure('balances: getBalances (1 SELECT, dataSource.query)', n, () => getBalances(ledger, [input.accountId], new Date())));
-    const cutoff = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()));
+    const cutoff = startOfUtcDay(new Date());
+    results.push(
+      await measure('consent + balances: SqlConsentedAccountReader.readBalances (one statement, what a request reads)', n, () =>
+        reads.readBalances(input.consentId, input.accountId, cutoff),
+      ),
+    );
     results.push(
       await measure('balances SELECT (bare mysql2)', n, () =>
         pool.query(
@@ -161,7 +165,7 @@ export async function measureSteps(input: StepInput): Promise<StepCost[]> {
         pool.query<RowDataPacket[]>('SELECT balance_minor FROM account WHERE id = ?', [input.accountId]),
       ),
     );
-    const balances = await getBalances(ledger, [input.accountId], new Date());
+    const balances = balancesOf((await reads.readBalances(input.consentId, input.accountId, cutoff)).data, [input.accountId], new Date());
     results.push(await measure('presentBalances + JSON.stringify', n, async () => JSON.stringify(presentBalances(balances, htu))));
   } finally {
     await pool.end();

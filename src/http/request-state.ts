@@ -1,5 +1,4 @@
 import type { Context } from 'koa';
-import type { AccountAccessConsent } from '../domain/consents/account-access-consent.js';
 import type { FundsConfirmationConsent } from '../domain/funds-confirmations/funds-confirmation-consent.js';
 import type { AppStanding } from '../domain/partners/partner-app.js';
 import type { DomesticPaymentConsent } from '../domain/payments/payment-consent.js';
@@ -33,15 +32,8 @@ class RequestSlot<Value> {
   }
 }
 
-/** An account-access consent a customer token may use, and the accounts it shares. */
-export interface AccountAccess {
-  readonly consent: AccountAccessConsent;
-  readonly accountIds: readonly string[];
-}
-
 const interaction = new RequestSlot<{ readonly id: string; readonly invalidSent: boolean }>('The interaction id');
 const token = new RequestSlot<VerifiedToken>('The verified access token');
-const accountAccess = new RequestSlot<AccountAccess>('The account-access consent');
 const paymentConsent = new RequestSlot<DomesticPaymentConsent>('The payment consent');
 const vrpConsent = new RequestSlot<DomesticVrpConsent>('The VRP consent');
 const fundsConfirmationConsent = new RequestSlot<FundsConfirmationConsent>('The funds confirmation consent');
@@ -84,16 +76,6 @@ export function findVerifiedToken(ctx: Context): VerifiedToken | undefined {
 /** The partner app (OAuth client) calling: the client of the verified access token. */
 export function clientOf(ctx: Context): string {
   return token.get(ctx).clientId;
-}
-
-/** Set by `requireAuthorisedConsent`. */
-export function rememberAccountAccess(ctx: Context, access: AccountAccess): void {
-  accountAccess.set(ctx, access);
-}
-
-/** The account-access consent the customer token is bound to, and the accounts it shares. */
-export function accountAccessOf(ctx: Context): AccountAccess {
-  return accountAccess.get(ctx);
 }
 
 /** Set by `requirePaymentConsent`. */

@@ -21,7 +21,6 @@ import { renderErrors } from './middleware/render-errors.js';
 import type { OutagePolicy } from '../domain/outage.js';
 import { accessTokenVerifier, type TokenVerifierOptions } from './middleware/require-access-token.js';
 import { requireActiveApp, type AppStandingLookup } from './middleware/require-active-app.js';
-import { requireAuthorisedConsent } from './middleware/require-consent.js';
 import { requireFundsConfirmationConsent } from './middleware/require-funds-confirmation-consent.js';
 import { requireIdempotencyKey } from './middleware/require-idempotency-key.js';
 import { requirePaymentConsent } from './middleware/require-payment-consent.js';
@@ -135,8 +134,10 @@ export interface ResourceApiDependencies {
  * The resource API as one middleware for `/open-banking/…`, in the order DESIGN.md gives: the call logged for the
  * partner → errors rendered as OBIE bodies → header rules → per route: access token + DPoP → consent (read with
  * the standing of its app) → the app still active → (payments: message signature and idempotency key) → request
- * schema → handler. Every payment response, errors included, is signed; the funds confirmation API signs nothing (its
- * specification has no message signing).
+ * schema → handler. Account-information calls with a customer token read the consent and its app's standing in the
+ * statement that reads their data, so their handler makes both checks, in the same order and with the same refusals.
+ * Every payment response, errors included, is signed; the funds confirmation API signs nothing (its specification has
+ * no message signing).
  * Unknown paths and operations not offered → 404, known paths with another method → 405 (both with OBIE bodies).
  * The sandbox-only API (`/sandbox/…`, test clocks) is built the same way, its responses signed like the payment API's;
  * in production mode its paths answer 404 `U011` as unknown paths do.
@@ -147,35 +148,40 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
   const activeApp = requireActiveApp(findAppStanding);
   const signedRequests = <Services>(route: RouteDeclaration<Services>) =>
     route.signedRequest ? [requireSignedRequest(dependencies.signing.identities, dependencies.signing.trustAnchor)] : [];
+  // A customer call of the account-information API reads its token's consent, with the standing of its app, in the
+  // statement that reads its data: the handler decides on them (read-under-consent.ts), no step before it reads.
   const aisp = buildRouter(`${API_BASE_PATH}/aisp`, AISP_ROUTES, dependencies.aisp, (route) =>
-    route.token === 'authorization-code' ? [requireAuthorisedConsent(dependencies.aisp.consents, findAppStanding)] : [],
+    route.token === 'authorization-code' ? [] : [activeApp],
   );
   const pisp = buildRouter(
     `${API_BASE_PATH}/pisp`,
     PISP_ROUTES,
     dependencies.pisp,
     (route) => {
-      if (route.token !== 'authorization-code') return [];
-      if (route.consentKind === 'domestic-vrp') return [requireVrpConsent(dependencies.pisp.vrpConsents, findAppStanding)];
+      if (route.token !== 'authorization-code') return [activeApp];
+      if (route.consentKind === 'domestic-vrp') return [requireVrpConsent(dependencies.pisp.vrpConsents, findAppStanding), activeApp];
       return [
         requirePaymentConsent(
           dependencies.pisp.consents,
           findAppStanding,
           route.consentKind === 'international-payment' ? 'international' : 'domestic',
         ),
+        activeApp,
       ];
     },
     (route) => [...signedRequests(route), ...(route.idempotent ? [requireIdempotencyKey] : [])],
   );
   const cbpii = buildRouter(`${API_BASE_PATH}/cbpii`, CBPII_ROUTES, dependencies.cbpii, (route) =>
-    route.token === 'authorization-code' ? [requireFundsConfirmationConsent(dependencies.cbpii.fundsConfirmationConsents, findAppStanding)] : [],
+    route.token === 'authorization-code'
+      ? [requireFundsConfirmationConsent(dependencies.cbpii.fundsConfirmationConsents, findAppStanding), activeApp]
+      : [activeApp],
   );
-  const events = buildRouter(API_BASE_PATH, EVENT_ROUTES, dependencies.events, () => [], signedRequests);
-  const sandbox = dependencies.sandbox ? buildRouter(SANDBOX_BASE_PATH, SANDBOX_ROUTES, dependencies.sandbox, () => []) : [];
+  const events = buildRouter(API_BASE_PATH, EVENT_ROUTES, dependencies.events, () => [activeApp], signedRequests);
+  const sandbox = dependencies.sandbox ? buildRouter(SANDBOX_BASE_PATH, SANDBOX_ROUTES, dependencies.sandbox, () => [activeApp]) : [];
 
   /**
-   * `guards` run after the access token, `checks` after the body has been parsed and validated (a body that is
-   * not JSON is a U010, whatever its signature).
+   * `guards` run after the access token (a consent guard, then `activeApp`: the app still active), `checks` after the
+   * body has been parsed and validated (a body that is not JSON is a U010, whatever its signature).
    */
   function buildRouter<Services>(
     prefix: string,
@@ -186,7 +192,7 @@ export function createResourceApi(dependencies: ResourceApiDependencies): Middle
   ) {
     const router = new Router({ prefix });
     for (const route of routes) {
-      const steps: RouterMiddleware[] = [requireAccessToken(route.token, route.scope), ...guards(route), activeApp];
+      const steps: RouterMiddleware[] = [requireAccessToken(route.token, route.scope), ...guards(route)];
       if (route.requestSchema) steps.push(validateRequestBody(dependencies.schemas, route.requestSchema, route.prepareRequest));
       steps.push(...checks(route));
       steps.push((ctx: RouterContext) => route.handler(ctx, services));

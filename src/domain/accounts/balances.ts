@@ -1,6 +1,8 @@
-import type { AccountAccessConsent } from '../consents/account-access-consent.js';
+import type { ConsentStore } from '../consents/account-access-consent.js';
+import type { UsableConsent } from '../consents/account-access-consents.js';
 import { PermissionMissing } from '../errors.js';
 import { assertAccountConsented } from './consented-accounts.js';
+import { readUnderConsent, type ConsentedAccountReader, type ConsentedResult, type TokenConsent } from './read-under-consent.js';
 
 /** What the ledger says about one account at a moment: the inputs of every balance type. */
 export interface BalanceSnapshot {
@@ -13,11 +15,6 @@ export interface BalanceSnapshot {
   /** Sum of pending debit entries (≤ 0): card authorisations not yet booked. */
   readonly pendingDebitsMinor: bigint;
   readonly overdraftLimitMinor: bigint;
-}
-
-/** Reads balance snapshots, implemented by persistence in one consistent statement per call. */
-export interface BalanceReader {
-  readBalanceSnapshots(accountIds: readonly string[], cutoff: Date): Promise<BalanceSnapshot[]>;
 }
 
 /** One balance of one account, in minor units, with the moment it refers to. */
@@ -38,16 +35,14 @@ export function startOfUtcDay(now: Date): Date {
 }
 
 /**
- * The balances of the given accounts, derived from the ledger (NOTES §5.3):
+ * The balances of the given accounts (in that order) from their snapshots at `now`, derived from the ledger (NOTES §5.3):
  * - `ITAV` interim available, now: booked minus pending debits;
  * - `CLBD` closing booked at the end of the previous day: booked minus today's booked movements.
  */
-export async function getBalances(reader: BalanceReader, accountIds: readonly string[], now: Date): Promise<Balance[]> {
-  if (accountIds.length === 0) return [];
+export function balancesOf(snapshots: readonly BalanceSnapshot[], accountIds: readonly string[], now: Date): Balance[] {
   const cutoff = startOfUtcDay(now);
-  const snapshots = await reader.readBalanceSnapshots(accountIds, cutoff);
   const order = new Map(accountIds.map((id, index) => [id, index]));
-  return snapshots
+  return [...snapshots]
     .sort((a, b) => (order.get(a.accountId) ?? 0) - (order.get(b.accountId) ?? 0))
     .flatMap((snapshot) => [
       balance(snapshot, 'ITAV', snapshot.bookedMinor + snapshot.pendingDebitsMinor, now),
@@ -60,17 +55,33 @@ function balance(snapshot: BalanceSnapshot, type: Balance['type'], amountMinor: 
 }
 
 /**
- * Balances a consent lets the partner read: every shared account, or one of them (NOTES §3, §5.3).
+ * The balances a customer token's consent lets the partner read — every shared account (`accountId` null), or one of
+ * them (NOTES §3, §5.3) — read with the consent in one statement ({@link readUnderConsent}).
  * @throws PermissionMissing without `ReadBalances`; ResourceForbidden for an account the consent does not share.
  */
-export async function getConsentedBalances(
-  reader: BalanceReader,
-  consent: AccountAccessConsent,
-  consentedAccountIds: readonly string[],
+export function readConsentedBalances(
+  reader: ConsentedAccountReader,
+  consents: ConsentStore,
+  token: TokenConsent,
   accountId: string | null,
   now: Date,
-): Promise<Balance[]> {
+): Promise<ConsentedResult<Balance[]>> {
+  return readUnderConsent(
+    consents,
+    token,
+    now,
+    (consentId) => reader.readBalances(consentId, accountId, startOfUtcDay(now)),
+    (access, snapshots) => consentedBalances(access, snapshots, accountId, now),
+  );
+}
+
+function consentedBalances(
+  { consent, accountIds }: UsableConsent,
+  snapshots: readonly BalanceSnapshot[],
+  accountId: string | null,
+  now: Date,
+): Balance[] {
   if (!consent.permissions.includes('ReadBalances')) throw new PermissionMissing('The consent does not include ReadBalances');
-  if (accountId !== null) assertAccountConsented(consentedAccountIds, accountId);
-  return getBalances(reader, accountId === null ? consentedAccountIds : [accountId], now);
+  if (accountId !== null) assertAccountConsented(accountIds, accountId);
+  return balancesOf(snapshots, accountId === null ? accountIds : [accountId], now);
 }

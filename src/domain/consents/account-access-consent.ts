@@ -44,6 +44,13 @@ export interface ConsentAuthorisation {
   readonly grantId: string;
 }
 
+/** A consent with the ids of the accounts it shares (sorted) and the standing of its app (null: the app is gone), read together. */
+export interface ConsentWithAccounts {
+  readonly consent: AccountAccessConsent;
+  readonly accountIds: string[];
+  readonly app: AppStanding | null;
+}
+
 /** Persistence of consents, implemented by persistence. Status changes are conditional (compare-and-set). */
 export interface ConsentStore {
   insert(consent: AccountAccessConsent): Promise<void>;
@@ -53,7 +60,7 @@ export interface ConsentStore {
    * The consent with the ids of its shared accounts and the standing of its app, in one read (the hot path of every
    * API call with a customer token).
    */
-  findWithAccountIds(id: string): Promise<{ consent: AccountAccessConsent; accountIds: string[]; app: AppStanding | null } | null>;
+  findWithAccountIds(id: string): Promise<ConsentWithAccounts | null>;
   /**
    * Atomically moves the consent to `AUTH` and records the customer, grant and accounts — from `AWAU`, or from
    * `CANC` when the same customer had authorised it (one conditional write: a concurrent DELETE or another

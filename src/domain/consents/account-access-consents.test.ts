@@ -10,11 +10,11 @@ import {
   createAccountAccessConsent,
   deleteAccountAccessConsent,
   findConsentBackingGrant,
-  findUsableConsent,
   grantReference,
   getAccountAccessConsent,
   rejectAccountAccessConsent,
   revokeConsentByCustomer,
+  usableConsentOf,
 } from './account-access-consents.js';
 import { ConsentStatus } from './consent-status.js';
 import { ACCOUNT_PERMISSIONS, validateAccountPermissions } from './permissions.js';
@@ -510,8 +510,11 @@ describe('rejectAccountAccessConsent', () => {
   });
 });
 
-describe('findUsableConsent', () => {
+describe('usableConsentOf', () => {
   const refOf = (consent: AccountAccessConsent) => grantReference(`grant_${consent.id}`);
+  /** The decision on the consent as the store reads it with its accounts and app. */
+  const findUsableConsent = async (store: InMemoryConsentStore, consentId: string, clientId: string, reference: string, now: Date) =>
+    usableConsentOf(store, await store.findWithAccountIds(consentId), clientId, reference, now);
 
   test('an AUTH consent of the token client → the consent and the accounts it shares', async () => {
     const store = new InMemoryConsentStore();

@@ -5,7 +5,7 @@ import { parseRequestDateTime } from '../dates.js';
 import { InvalidConsentStatus, InvalidDate, InvalidField, ResourceForbidden, ResourceNotFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { AppStanding } from '../partners/partner-app.js';
-import type { AccountAccessConsent, AccountAccessConsentRequest, ConsentStore, GrantRevoker } from './account-access-consent.js';
+import type { AccountAccessConsent, AccountAccessConsentRequest, ConsentStore, ConsentWithAccounts, GrantRevoker } from './account-access-consent.js';
 import { ConsentStatus } from './consent-status.js';
 import { validateAccountPermissions } from './permissions.js';
 import { accessExpiredNotices, accessRevokedNotices } from './consent-notices.js';
@@ -219,19 +219,19 @@ export function usableByToken<Found extends { readonly consent: { readonly clien
 }
 
 /**
- * The consent behind a customer access token, if the token may still be used with it: it exists, belongs to
- * the client the token was issued to, is `AUTH`, has not expired, and is still backed by the grant the token
- * came from (`tokenGrantReference`, see {@link grantReference}).
+ * Whether the consent behind a customer access token, as read (with its accounts and app: alone, or in the statement
+ * that read the data of the call), may still be used with the token: it exists, belongs to the client the token was
+ * issued to, is `AUTH`, has not expired (an elapsed expiry is applied, `EXPD`), and is still backed by the grant the
+ * token came from (`tokenGrantReference`, see {@link grantReference}).
  * @returns null when the consent cannot back the token any more (revoked, expired, rejected, re-authorised, unknown).
  */
-export async function findUsableConsent(
+export async function usableConsentOf(
   store: ConsentStore,
-  consentId: string,
+  found: ConsentWithAccounts | null,
   clientId: string,
   tokenGrantReference: string,
   now: Date,
 ): Promise<UsableConsent | null> {
-  const found = await store.findWithAccountIds(consentId);
   if (!found) return null;
   const { consent: stored, accountIds, app } = found;
   if (!restsOnTokenGrant(stored, clientId, tokenGrantReference)) return null;

@@ -1,12 +1,13 @@
 import type { Context } from 'koa';
-import { getConsentedAccount, listConsentedAccounts } from '../../domain/accounts/consented-accounts.js';
+import { readConsentedAccounts } from '../../domain/accounts/consented-accounts.js';
 import { visibilityOf } from '../../domain/consents/permissions.js';
 import { selfLink } from '../links.js';
 import { pathParameter } from '../path-parameter.js';
-import { presentAccounts, type AccountVisibility } from '../presenters/account-presenter.js';
-import { accountAccessOf } from '../request-state.js';
+import { presentAccounts } from '../presenters/account-presenter.js';
+import { verifiedTokenOf } from '../request-state.js';
 import type { RouteDeclaration } from '../route.js';
 import type { AispServices } from './aisp-services.js';
+import { consentedResultOf } from './consented-result.js';
 
 /** `/accounts`: the accounts the customer shared under the token's consent (authorization code). */
 export const accountRoutes: RouteDeclaration<AispServices>[] = [
@@ -18,8 +19,7 @@ export const accountRoutes: RouteDeclaration<AispServices>[] = [
     scope: 'accounts',
     responseSchema: 'OBReadAccount6',
     async handler(ctx, services) {
-      const accounts = await listConsentedAccounts(services.accounts, consentedAccountIds(ctx));
-      ctx.body = presentAccounts(accounts, visibility(ctx), selfLink(ctx, services.issuer));
+      await respondWithAccounts(ctx, services, null);
     },
   },
   {
@@ -30,17 +30,15 @@ export const accountRoutes: RouteDeclaration<AispServices>[] = [
     scope: 'accounts',
     responseSchema: 'OBReadAccount6',
     async handler(ctx, services) {
-      const account = await getConsentedAccount(services.accounts, consentedAccountIds(ctx), pathParameter(ctx, 'AccountId'));
-      ctx.body = presentAccounts([account], visibility(ctx), selfLink(ctx, services.issuer));
+      await respondWithAccounts(ctx, services, pathParameter(ctx, 'AccountId'));
     },
   },
 ];
 
-function consentedAccountIds(ctx: Context): readonly string[] {
-  return accountAccessOf(ctx).accountIds;
-}
-
-function visibility(ctx: Context): AccountVisibility {
-  const { accountDetail, pan } = visibilityOf(accountAccessOf(ctx).consent.permissions);
-  return { detail: accountDetail, pan };
+/** One shared account, or all (null), read with the consent in one statement. */
+async function respondWithAccounts(ctx: Context, services: AispServices, accountId: string | null): Promise<void> {
+  const outcome = await readConsentedAccounts(services.reads, services.consents, verifiedTokenOf(ctx), accountId, new Date());
+  const { access, result } = await consentedResultOf(ctx, services.findAppStanding, outcome);
+  const { accountDetail, pan } = visibilityOf(access.consent.permissions);
+  ctx.body = presentAccounts(result, { detail: accountDetail, pan }, selfLink(ctx, services.issuer));
 }

@@ -1,10 +1,12 @@
-import { getConsentedBalances } from '../../domain/accounts/balances.js';
+import type { Context } from 'koa';
+import { readConsentedBalances } from '../../domain/accounts/balances.js';
 import { selfLink } from '../links.js';
 import { pathParameter } from '../path-parameter.js';
 import { presentBalances } from '../presenters/balance-presenter.js';
-import { accountAccessOf } from '../request-state.js';
+import { verifiedTokenOf } from '../request-state.js';
 import type { RouteDeclaration } from '../route.js';
 import type { AispServices } from './aisp-services.js';
+import { consentedResultOf } from './consented-result.js';
 
 /** `/accounts/{AccountId}/balances` and bulk `/balances` (authorization code, `ReadBalances`). */
 export const balanceRoutes: RouteDeclaration<AispServices>[] = [
@@ -16,9 +18,7 @@ export const balanceRoutes: RouteDeclaration<AispServices>[] = [
     scope: 'accounts',
     responseSchema: 'OBReadBalance1',
     async handler(ctx, services) {
-      const { consent, accountIds } = accountAccessOf(ctx);
-      const balances = await getConsentedBalances(services.balances, consent, accountIds, pathParameter(ctx, 'AccountId'), new Date());
-      ctx.body = presentBalances(balances, selfLink(ctx, services.issuer));
+      await respondWithBalances(ctx, services, pathParameter(ctx, 'AccountId'));
     },
   },
   {
@@ -29,11 +29,14 @@ export const balanceRoutes: RouteDeclaration<AispServices>[] = [
     scope: 'accounts',
     responseSchema: 'OBReadBalance1',
     async handler(ctx, services) {
-      const { consent, accountIds } = accountAccessOf(ctx);
-      ctx.body = presentBalances(
-        await getConsentedBalances(services.balances, consent, accountIds, null, new Date()),
-        selfLink(ctx, services.issuer),
-      );
+      await respondWithBalances(ctx, services, null);
     },
   },
 ];
+
+/** The balances of one shared account, or of all (null), read with the consent in one statement. */
+async function respondWithBalances(ctx: Context, services: AispServices, accountId: string | null): Promise<void> {
+  const outcome = await readConsentedBalances(services.reads, services.consents, verifiedTokenOf(ctx), accountId, new Date());
+  const { result } = await consentedResultOf(ctx, services.findAppStanding, outcome);
+  ctx.body = presentBalances(result, selfLink(ctx, services.issuer));
+}

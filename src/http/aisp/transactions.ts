@@ -1,15 +1,16 @@
 import type { Context } from 'koa';
-import { cardNumber, type Account } from '../../domain/accounts/account.js';
-import { getConsentedAccount, listConsentedAccounts } from '../../domain/accounts/consented-accounts.js';
+import { cardNumber } from '../../domain/accounts/account.js';
+import { readConsentedAccounts } from '../../domain/accounts/consented-accounts.js';
 import { listTransactions, PAGE_SIZE } from '../../domain/accounts/list-transactions.js';
 import { visibilityOf } from '../../domain/consents/permissions.js';
 import { parseFilterDateTime } from '../../domain/dates.js';
 import { InvalidField } from '../../domain/errors.js';
 import { pathParameter } from '../path-parameter.js';
 import { presentTransactions } from '../presenters/transaction-presenter.js';
-import { accountAccessOf } from '../request-state.js';
+import { verifiedTokenOf } from '../request-state.js';
 import type { RouteDeclaration } from '../route.js';
 import type { AispServices } from './aisp-services.js';
+import { consentedResultOf } from './consented-result.js';
 
 /** Query parameters of a transaction listing; every link of the listing carries them. */
 const FILTERS = ['fromBookingDateTime', 'toBookingDateTime', 'pageSize'] as const;
@@ -24,9 +25,8 @@ export const transactionRoutes: RouteDeclaration<AispServices>[] = [
     scope: 'accounts',
     responseSchema: 'OBReadTransaction6',
     async handler(ctx, services) {
-      const { accountIds } = accountAccessOf(ctx);
-      const account = await getConsentedAccount(services.accounts, accountIds, pathParameter(ctx, 'AccountId'));
-      await respondWithPage(ctx, services, [account], account.id);
+      const accountId = pathParameter(ctx, 'AccountId');
+      await respondWithPage(ctx, services, accountId, accountId);
     },
   },
   {
@@ -37,18 +37,24 @@ export const transactionRoutes: RouteDeclaration<AispServices>[] = [
     scope: 'accounts',
     responseSchema: 'OBReadTransaction6',
     async handler(ctx, services) {
-      await respondWithPage(ctx, services, await listConsentedAccounts(services.accounts, accountAccessOf(ctx).accountIds), 'bulk');
+      await respondWithPage(ctx, services, null, 'bulk');
     },
   },
 ];
 
-async function respondWithPage(ctx: Context, services: AispServices, accounts: readonly Account[], listing: string): Promise<void> {
+/**
+ * A page of the transactions of one shared account, or of all (null): the accounts (their cards) are read with the
+ * consent in one statement, then the page.
+ */
+async function respondWithPage(ctx: Context, services: AispServices, accountId: string | null, listing: string): Promise<void> {
+  const outcome = await readConsentedAccounts(services.reads, services.consents, verifiedTokenOf(ctx), accountId, new Date());
+  const { access, result: accounts } = await consentedResultOf(ctx, services.findAppStanding, outcome);
   const accountIds = accounts.map((account) => account.id);
   const query = singleValues(ctx);
   const from = query.fromBookingDateTime ? parseFilterDateTime(query.fromBookingDateTime, 'fromBookingDateTime') : null;
   const to = query.toBookingDateTime ? parseFilterDateTime(query.toBookingDateTime, 'toBookingDateTime') : null;
   const pageSize = query.pageSize === undefined ? PAGE_SIZE.default : /^\d{1,4}$/.test(query.pageSize) ? Number(query.pageSize) : Number.NaN;
-  const page = await listTransactions(services.transactions, services.cursors, accountAccessOf(ctx).consent, {
+  const page = await listTransactions(services.transactions, services.cursors, access.consent, {
     accountIds,
     scope: `${listing}|${from?.toISOString() ?? ''}|${to?.toISOString() ?? ''}`,
     fromBookingDateTime: from,
@@ -68,7 +74,7 @@ async function respondWithPage(ctx: Context, services: AispServices, accounts: r
       return number ? [[account.id, { number, name: account.identifications[0]?.name ?? null }] as const] : [];
     }),
   );
-  const { transactionDetail, pan } = visibilityOf(accountAccessOf(ctx).consent.permissions);
+  const { transactionDetail, pan } = visibilityOf(access.consent.permissions);
   ctx.body = presentTransactions(
     page.transactions,
     { detail: transactionDetail, pan, cards },

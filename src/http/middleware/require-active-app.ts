@@ -18,7 +18,7 @@ export function requireActiveApp(findAppStanding: AppStandingLookup) {
   return async function requireActiveAppMiddleware(ctx: Context, next: Next) {
     const known = knownAppStanding(ctx);
     const standing = known ? known.value : await findAppStanding(clientOf(ctx));
-    if (standing?.status !== 'active') throw unauthorized(APP_NOT_ACTIVE);
+    if (standing?.status !== 'active') throw appNotActive();
     rememberAppVersion(ctx, standing.version);
     await next();
   };
@@ -27,7 +27,12 @@ export function requireActiveApp(findAppStanding: AppStandingLookup) {
 /** Refuses (401, as {@link requireActiveApp} does) unless the app is `active` now; for requests outside Koa. */
 export async function assertAppIsActive(findAppStanding: AppStandingLookup, clientId: string): Promise<void> {
   const standing = await findAppStanding(clientId);
-  if (standing?.status !== 'active') throw unauthorized(APP_NOT_ACTIVE);
+  if (standing?.status !== 'active') throw appNotActive();
+}
+
+/** The refusal (401) of a token whose app is no longer active. */
+export function appNotActive(): ApiError {
+  return unauthorized(APP_NOT_ACTIVE);
 }
 
 /**

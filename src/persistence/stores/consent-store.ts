@@ -2,15 +2,20 @@ import type { DataSource } from 'typeorm';
 import { In, LessThanOrEqual } from '../typeorm.js';
 import type { EventDraft } from '../../domain/events/event-notification.js';
 import type { CustomerNotice } from '../../domain/mail/customer-notice.js';
-import type { AccountAccessConsent, ConsentAuthorisation, ConsentStore } from '../../domain/consents/account-access-consent.js';
+import type { AccountAccessConsent, ConsentAuthorisation, ConsentStore, ConsentWithAccounts } from '../../domain/consents/account-access-consent.js';
 import type { ConsentStatus } from '../../domain/consents/consent-status.js';
-import type { AppStanding } from '../../domain/partners/partner-app.js';
-import type { AccountPermission } from '../../domain/consents/permissions.js';
 import type { ConsentAccountRow, ConsentRow } from '../entities/consent.entity.js';
 import { readRows } from '../direct-read.js';
-import { isStorableId, readSqlTime } from '../sql.js';
+import { isStorableId } from '../sql.js';
 import { inTransaction } from '../transactions.js';
-import { APP_STANDING_COLUMNS, APP_STANDING_JOIN, appStandingOf, type AppStandingRow } from './app-standing-sql.js';
+import {
+  CONSENT_READ_COLUMNS,
+  CONSENT_READ_FROM,
+  CONSENT_READ_WHERE,
+  consentWithAccountsOf,
+  toConsent,
+  type ConsentReadRow,
+} from './account-access-consent-sql.js';
 import { endLiveConsentsOfClient } from './client-consents.js';
 import type { EventOutboxWriter } from './event-outbox-writer.js';
 import { transitionConsent } from './consent-transition.js';
@@ -46,21 +51,14 @@ export class TypeOrmConsentStore implements ConsentStore {
     return row ? toConsent(row) : null;
   }
 
-  async findWithAccountIds(id: string): Promise<{ consent: AccountAccessConsent; accountIds: string[]; app: AppStanding | null } | null> {
+  async findWithAccountIds(id: string): Promise<ConsentWithAccounts | null> {
     if (!isStorableId(id)) return null;
-    const rows = await readRows<RawConsentRow & AppStandingRow>(
+    const rows = await readRows<ConsentReadRow>(
       this.dataSource,
-      `SELECT c.id, c.client_id, c.status, c.status_reason_code, c.status_reason_description, c.permissions, c.expires_at,
-              c.transaction_from_at, c.transaction_to_at, c.customer_id, c.grant_id, c.authorised_at, c.created_at,
-              c.status_updated_at, c.request,
-              (SELECT GROUP_CONCAT(ca.account_id) FROM consent_account ca WHERE ca.consent_id = c.id) AS account_ids,
-              ${APP_STANDING_COLUMNS}
-       FROM consent c ${APP_STANDING_JOIN('c.client_id')} WHERE c.id = ? AND c.kind = ?`,
-      [id, KIND],
+      `SELECT ${CONSENT_READ_COLUMNS} FROM ${CONSENT_READ_FROM} WHERE ${CONSENT_READ_WHERE}`,
+      [id],
     );
-    const row = rows[0];
-    if (!row) return null;
-    return { consent: toConsent(fromRaw(row)), accountIds: row.account_ids ? row.account_ids.split(',').sort() : [], app: appStandingOf(row) };
+    return rows[0] ? consentWithAccountsOf(rows[0]) : null;
   }
 
   async authorise(consentId: string, authorisation: ConsentAuthorisation, at: Date): Promise<boolean> {
@@ -132,51 +130,6 @@ export class TypeOrmConsentStore implements ConsentStore {
   }
 }
 
-/** A consent row as raw SQL returns it (snake_case, JSON as text, SQLite times as text). */
-interface RawConsentRow {
-  id: string;
-  client_id: string;
-  status: string;
-  status_reason_code: string | null;
-  status_reason_description: string | null;
-  permissions: string;
-  expires_at: Date | string | null;
-  transaction_from_at: Date | string | null;
-  transaction_to_at: Date | string | null;
-  customer_id: string | null;
-  grant_id: string | null;
-  authorised_at: Date | string | null;
-  created_at: Date | string;
-  status_updated_at: Date | string;
-  request: string;
-  account_ids: string | null;
-}
-
-function fromRaw(row: RawConsentRow): ConsentRow {
-  const time = (value: Date | string | null) => (value === null ? null : readSqlTime(value));
-  return {
-    id: row.id,
-    kind: KIND,
-    clientId: row.client_id,
-    status: row.status,
-    statusReasonCode: row.status_reason_code,
-    statusReasonDescription: row.status_reason_description,
-    permissions: JSON.parse(row.permissions) as string[],
-    expiresAt: time(row.expires_at),
-    transactionFromAt: time(row.transaction_from_at),
-    transactionToAt: time(row.transaction_to_at),
-    customerId: row.customer_id,
-    grantId: row.grant_id,
-    authorisedAt: time(row.authorised_at),
-    createdAt: readSqlTime(row.created_at),
-    statusUpdatedAt: readSqlTime(row.status_updated_at),
-    request: JSON.parse(row.request) as Record<string, unknown>,
-    lastUsedAt: null,
-    validFromAt: null,
-    deletedAt: null,
-  };
-}
-
 function toRow(consent: AccountAccessConsent): ConsentRow {
   return newConsentRow(KIND, consent, {
     request: { ...consent.request },
@@ -185,28 +138,4 @@ function toRow(consent: AccountAccessConsent): ConsentRow {
     transactionFromAt: consent.transactionFromAt,
     transactionToAt: consent.transactionToAt,
   });
-}
-
-function toConsent(row: ConsentRow): AccountAccessConsent {
-  const request = row.request as Partial<AccountAccessConsent['request']>;
-  return {
-    id: row.id,
-    clientId: row.clientId,
-    status: row.status as ConsentStatus,
-    statusReason: row.statusReasonCode ? { code: row.statusReasonCode, description: row.statusReasonDescription ?? '' } : null,
-    permissions: row.permissions as AccountPermission[],
-    expiresAt: row.expiresAt,
-    transactionFromAt: row.transactionFromAt,
-    transactionToAt: row.transactionToAt,
-    customerId: row.customerId,
-    grantId: row.grantId,
-    authorisedAt: row.authorisedAt,
-    createdAt: row.createdAt,
-    statusUpdatedAt: row.statusUpdatedAt,
-    request: {
-      ExpirationDateTime: request.ExpirationDateTime ?? null,
-      TransactionFromDateTime: request.TransactionFromDateTime ?? null,
-      TransactionToDateTime: request.TransactionToDateTime ?? null,
-    },
-  };
 }

@@ -1,19 +1,9 @@
 import type { DataSource } from 'typeorm';
-import type { BalanceReader, BalanceSnapshot } from '../../domain/accounts/balances.js';
 import type { Transaction, TransactionQuery, TransactionReader } from '../../domain/accounts/transaction.js';
 import type { EntryStatus, TransferKind } from '../../domain/ledger/ledger.js';
 import type { Dialect } from '../entities/column-types.js';
 import { readRows } from '../direct-read.js';
 import { readSqlTime, sqlTime } from '../sql.js';
-
-interface BalanceRow {
-  id: string;
-  currency: string;
-  balance_minor: string | number;
-  overdraft_limit_minor: string | number;
-  booked_since: string | number | null;
-  pending_debits: string | number | null;
-}
 
 interface TransactionRow {
   id: string;
@@ -34,37 +24,17 @@ interface TransactionRow {
 }
 
 /**
- * Read side of the ledger, in plain SQL tuned to the indexes: balances in one statement (a consistent
- * snapshot), transactions by keyset on (account_id, booked_at, id) so any page costs the same at any depth.
+ * Read side of the ledger, in plain SQL tuned to the indexes (balances are read with their consent, in
+ * `consented-account-reader.ts`): transactions by keyset on (account_id, booked_at, id) so any page costs the same at any depth.
  * On MySQL/MariaDB the keyset index is forced: for an account holding a small share of a large table the
  * planner otherwise scans the account's entries from the newest and filters by date, so a page 100,000 rows
  * deep read 100,000 rows (measured by `npm run bench -- aisp`: 166 ms instead of ~6 ms).
  */
-export class SqlLedgerReader implements BalanceReader, TransactionReader {
+export class SqlLedgerReader implements TransactionReader {
   constructor(
     private readonly dataSource: DataSource,
     private readonly dialect: Dialect,
   ) {}
-
-  async readBalanceSnapshots(accountIds: readonly string[], cutoff: Date): Promise<BalanceSnapshot[]> {
-    const placeholders = accountIds.map(() => '?').join(', ');
-    const rows = await readRows<BalanceRow>(
-      this.dataSource,
-      `SELECT a.id, a.currency, a.balance_minor, a.overdraft_limit_minor,
-         (SELECT SUM(e.amount_minor) FROM ledger_entry e WHERE e.account_id = a.id AND e.status = 'BOOK' AND e.booked_at >= ?) AS booked_since,
-         (SELECT SUM(e.amount_minor) FROM ledger_entry e WHERE e.account_id = a.id AND e.status = 'PDNG' AND e.amount_minor < 0) AS pending_debits
-       FROM account a WHERE a.id IN (${placeholders})`,
-      [sqlTime(this.dialect, cutoff), ...accountIds],
-    );
-    return rows.map((row) => ({
-      accountId: row.id,
-      currency: row.currency,
-      bookedMinor: BigInt(row.balance_minor),
-      bookedSinceCutoffMinor: BigInt(row.booked_since ?? 0),
-      pendingDebitsMinor: BigInt(row.pending_debits ?? 0),
-      overdraftLimitMinor: BigInt(row.overdraft_limit_minor),
-    }));
-  }
 
   async listTransactions(query: TransactionQuery): Promise<Transaction[]> {
     const conditions = [`e.account_id IN (${query.accountIds.map(() => '?').join(', ')})`];

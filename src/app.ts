@@ -131,6 +131,11 @@ export interface BackgroundJobs {
    * once when pushes finish), pushes them, and records their results in batches; stop it before the database closes.
    */
   startEventPushing(): RunningEventPush;
+  /**
+   * Numbers the events left unnumbered by a process that died between their commit and their numbering (any process
+   * numbers its own as they commit); returns how many apps had such events.
+   */
+  sequenceStragglingEvents(): Promise<number>;
 }
 
 /** What tests may change about an OpenTeller beyond its configuration (the defaults are what the bank publishes). */
@@ -431,6 +436,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
     runScheduledPayments: (now) => runDueScheduledPayments(scheduler, now),
     deliverEvents: (now) => deliverDueEvents(pushWorker, now),
     startEventPushing: () => startEventPushing(new EventPushPipeline(pushWorker), { intervalMs: EVENT_PUSH_INTERVAL_MS, logger }),
+    sequenceStragglingEvents: () => outbox.sequencerOf(dataSource).sequenceStragglers(),
     expireConsents: async (now) =>
       (await expireDueConsents(consents, now)) +
       (await expireDueVrpConsents(vrpConsents, now)) +

@@ -1,4 +1,4 @@
-import { In, type DataSource } from 'typeorm';
+import { In, IsNull, Not, type DataSource } from 'typeorm';
 import type { AppEvent, AppEventHistory, DeliveryAttempt, RequeueOutcome } from '../../domain/events/app-event-history.js';
 import { PushState } from '../../domain/events/event-outbox.js';
 import type { EventDeliveryAttemptRow, EventNotificationRow } from '../entities/event.entity.js';
@@ -29,7 +29,7 @@ export class SqlAppEventHistory implements AppEventHistory {
         acknowledgedAt: true,
         pollError: true,
       },
-      where: { clientId },
+      where: { clientId, sequence: Not(IsNull()) },
       order: { sequence: 'DESC' },
       take: limit,
     });

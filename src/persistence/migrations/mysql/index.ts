@@ -16,6 +16,7 @@ import { ScheduledPayments1765200000000 } from './1765200000000-scheduled-paymen
 import { InternationalPayments1765300000000 } from './1765300000000-international-payments.js';
 import { TestClocks1765400000000 } from './1765400000000-test-clocks.js';
 import { AppChangeMark1765450000000 } from './1765450000000-app-change-mark.js';
+import { EventSequencer1765520000000 } from './1765520000000-event-sequencer.js';
 
 /** The mysql migrations, oldest first. */
 export const mysqlMigrations = [
@@ -37,4 +38,5 @@ export const mysqlMigrations = [
   InternationalPayments1765300000000,
   TestClocks1765400000000,
   AppChangeMark1765450000000,
+  EventSequencer1765520000000,
 ];

@@ -29,11 +29,13 @@ export class EventSequencer {
       return entry.running;
     }
     if (current.queued) return current.queued;
-    const queued = current.running.catch(() => undefined).then(() => {
-      current.queued = null;
-      current.running = this.run(clientId);
-      return current.running;
-    });
+    const queued = current.running
+      .catch(() => undefined)
+      .then(() => {
+        current.queued = null;
+        current.running = this.run(clientId);
+        return current.running;
+      });
     current.queued = queued;
     return queued;
   }

@@ -19,7 +19,11 @@ export class EventSequencer1765520000000 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await rebuild(runner, `"sequence" bigint NOT NULL`, `CONSTRAINT "UQ_051b955a5c3ff7fed11b1c528fa" UNIQUE ("jti"), PRIMARY KEY ("client_id", "sequence")`);
+    await rebuild(
+      runner,
+      `"sequence" bigint NOT NULL`,
+      `CONSTRAINT "UQ_051b955a5c3ff7fed11b1c528fa" UNIQUE ("jti"), PRIMARY KEY ("client_id", "sequence")`,
+    );
   }
 }
 

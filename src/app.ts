@@ -147,6 +147,12 @@ export interface OpenTellerOptions {
 export const EVENT_PUSH_INTERVAL_MS = 200;
 
 /**
+ * Pushes reuse their connections to a callback's origin, closing one unused for this long: shorter than the 5 s after
+ * which common servers (Node's among them) close an idle connection, so a push rarely picks one the receiver is closing.
+ */
+const PUSH_KEEP_ALIVE_MS = 4_000;
+
+/**
  * A database outage, or a replay store (Redis) that cannot answer, is answered 503 with `Retry-After: 5`: the resource
  * API and the authorization server.
  */
@@ -422,6 +428,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
         allowLoopback: loopbackSandbox,
         connectTimeoutMs: pushTimeouts.connectTimeoutMs,
         idleTimeoutMs: pushTimeouts.requestTimeoutMs,
+        keepAliveMs: PUSH_KEEP_ALIVE_MS,
       }),
       pushTimeouts,
     ),

@@ -1,6 +1,6 @@
 import { lookup, type LookupAddress } from 'node:dns';
-import { request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { BlockList, isIP, type Socket } from 'node:net';
 
 /**
@@ -23,6 +23,11 @@ export interface GuardedFetchOptions {
   readonly connectTimeoutMs?: number;
   /** The longest silence on the connection once open (5 s by default). */
   readonly idleTimeoutMs?: number;
+  /**
+   * Keeps connections open between requests, closing one that stayed unused this long: for a flow of requests to the
+   * same few origins (event callbacks). None by default: every request opens its own connection.
+   */
+  readonly keepAliveMs?: number;
 }
 
 /** Addresses no partner-supplied URL may reach: this host, private networks, link-local, documentation, multicast… */
@@ -72,10 +77,15 @@ const TIMEOUT_MS = 5_000;
  * A fetch for URLs the platform does not control (a partner's `jwks_uri`, a directory's or a software's key set, an
  * event callback URL): it refuses to connect to special-use addresses (loopback, private networks, link-local…), so such a URL cannot
  * make the bank probe its own network. The address checked is the one connected to (the check is in the DNS lookup
- * the connection uses, on a fresh connection every time), so a name that resolves differently later gains nothing.
+ * every new connection uses; a connection kept open stays with the address checked when it opened), so a name that
+ * resolves differently later gains nothing.
  * No redirects, response bodies up to 512 KiB; the whole request is bounded by the caller's `signal`.
  */
-export function guardedFetch({ allowLoopback, connectTimeoutMs, idleTimeoutMs = TIMEOUT_MS }: GuardedFetchOptions): GuardedFetch {
+export function guardedFetch({ allowLoopback, connectTimeoutMs, idleTimeoutMs = TIMEOUT_MS, keepAliveMs }: GuardedFetchOptions): GuardedFetch {
+  const agents =
+    keepAliveMs === undefined
+      ? null
+      : { http: new HttpAgent({ keepAlive: true, timeout: keepAliveMs }), https: new HttpsAgent({ keepAlive: true, timeout: keepAliveMs }) };
   const allowed = (address: string) => {
     const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
     return !SPECIAL_USE.check(address, family) || (allowLoopback && LOOPBACK.check(address, family));
@@ -109,7 +119,7 @@ export function guardedFetch({ allowLoopback, connectTimeoutMs, idleTimeoutMs = 
         method: init.method ?? 'GET',
         headers,
         lookup: guardedLookup,
-        agent: false as const,
+        agent: agents === null ? (false as const) : target.protocol === 'https:' ? agents.https : agents.http,
         timeout: idleTimeoutMs,
         signal: init.signal ?? undefined,
       };

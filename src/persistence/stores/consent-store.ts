@@ -33,10 +33,16 @@ export class TypeOrmConsentStore implements ConsentStore {
     await this.consents.insert(toRow(consent));
   }
 
+  /** A direct read (`readRows`): every partner call about a consent, and every expiry found on reading, starts here. */
   async findById(id: string): Promise<AccountAccessConsent | null> {
     if (!isStorableId(id)) return null;
-    const row = await this.consents.findOneBy({ id, kind: KIND });
-    return row ? toConsent(row) : null;
+    const rows = await readRows<RawConsentRow>(
+      this.dataSource,
+      `SELECT ${CONSENT_COLUMNS}, NULL AS account_ids FROM consent c WHERE c.id = ? AND c.kind = ?`,
+      [id, KIND],
+    );
+    const row = rows[0];
+    return row ? toConsent(fromRaw(row)) : null;
   }
 
   async findByGrantId(grantId: string): Promise<AccountAccessConsent | null> {
@@ -49,9 +55,7 @@ export class TypeOrmConsentStore implements ConsentStore {
     if (!isStorableId(id)) return null;
     const rows = await readRows<RawConsentRow & AppStandingRow>(
       this.dataSource,
-      `SELECT c.id, c.client_id, c.status, c.status_reason_code, c.status_reason_description, c.permissions, c.expires_at,
-              c.transaction_from_at, c.transaction_to_at, c.customer_id, c.grant_id, c.authorised_at, c.created_at,
-              c.status_updated_at, c.request,
+      `SELECT ${CONSENT_COLUMNS},
               (SELECT GROUP_CONCAT(ca.account_id) FROM consent_account ca WHERE ca.consent_id = c.id) AS account_ids,
               ${APP_STANDING_COLUMNS}
        FROM consent c ${APP_STANDING_JOIN('c.client_id')} WHERE c.id = ? AND c.kind = ?`,
@@ -130,6 +134,10 @@ export class TypeOrmConsentStore implements ConsentStore {
     return endLiveConsentsOfClient(this.dataSource, KIND, clientId, 'CANC', at, reason);
   }
 }
+
+/** The columns of a consent (`c`) that {@link fromRaw} reads. */
+const CONSENT_COLUMNS = `c.id, c.client_id, c.status, c.status_reason_code, c.status_reason_description, c.permissions, c.expires_at,
+  c.transaction_from_at, c.transaction_to_at, c.customer_id, c.grant_id, c.authorised_at, c.created_at, c.status_updated_at, c.request`;
 
 /** A consent row as raw SQL returns it (snake_case, JSON as text, SQLite times as text). */
 interface RawConsentRow {

@@ -4,7 +4,7 @@ import { PushState, type SealEvent } from '../../domain/events/event-outbox.js';
 import { subscribesTo } from '../../domain/events/event-subscriptions.js';
 import { subscriptionCodeOf } from '../../domain/events/event-types.js';
 import { newId } from '../../domain/ids.js';
-import type { EventNotificationRow } from '../entities/event.entity.js';
+import { sqlTime } from '../sql.js';
 import { afterCommit } from '../transactions.js';
 import { EventSequencer } from './event-sequencer.js';
 import { readSubscription } from './event-subscription-store.js';
@@ -40,6 +40,7 @@ export class EventOutboxWriter {
     // Events written together have one creation time, and the sequencer numbers those by jti: sorted, the random jtis
     // keep the order of the drafts.
     const jtis = drafts.map(() => newId('evt')).sort();
+    const at = sqlTime(manager.connection.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql', now);
     for (const [index, draft] of drafts.entries()) {
       const subscription = await readSubscription(manager, draft.clientId);
       const events = draft.events.filter((type) => subscribesTo(subscription, subscriptionCodeOf(type)));
@@ -49,23 +50,23 @@ export class EventOutboxWriter {
         eventNotificationClaims({ ...draft, events }, { issuer: this.context.issuer, apiBaseUrl: this.context.apiBaseUrl, jti, issuedAt: now }),
       );
       const push = subscription?.callbackUrl ? PushState.Pending : PushState.None;
-      await manager.getRepository<EventNotificationRow>('EventNotification').insert({
-        clientId: draft.clientId,
-        sequence: null,
-        jti,
-        eventTypes: events.map(subscriptionCodeOf).join(','),
-        resourceType: draft.resource.type,
-        resourceId: draft.resource.id,
-        token,
-        createdAt: now,
-        pushState: push,
-        pushAttempts: 0,
-        nextPushAt: push === PushState.Pending ? now : null,
-        claimedUntil: null,
-        claimedBy: null,
-        acknowledgedAt: null,
-        pollError: null,
-      });
+      // Raw SQL, the columns left out NULL (no number yet, no claim, no acknowledgement): TypeORM's insert building cost
+      // more than the insert.
+      await manager.query(
+        `INSERT INTO event_notification (client_id, jti, event_types, resource_type, resource_id, token, created_at, push_state, push_attempts, next_push_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
+        [
+          draft.clientId,
+          jti,
+          events.map(subscriptionCodeOf).join(','),
+          draft.resource.type,
+          draft.resource.id,
+          token,
+          at,
+          push,
+          push === PushState.Pending ? at : null,
+        ],
+      );
       written.add(draft.clientId);
     }
     if (written.size === 0) return;

@@ -93,6 +93,14 @@ describe('guarded fetch of key sets', () => {
     }
   });
 
+  test('keepAliveMs: the server drops the connection kept open, the next POST goes out at once → sent again on a new connection, answered', async () => {
+    const fetch = guardedFetch({ allowLoopback: true, keepAliveMs: 1_000 });
+    assert.equal((await fetch(`http://127.0.0.1:${port}/echo`, { method: 'POST', body: 'first' })).status, 200);
+    server.closeAllConnections();
+    const response = await fetch(`http://127.0.0.1:${port}/echo`, { method: 'POST', body: 'second' });
+    assert.equal(((await response.json()) as { body: string }).body, 'second');
+  });
+
   test('a scheme other than http(s) → refused', async () => {
     await assert.rejects(guardedFetch({ allowLoopback: true })('file:///etc/passwd'), /not fetched/);
   });

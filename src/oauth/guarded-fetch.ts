@@ -123,27 +123,36 @@ export function guardedFetch({ allowLoopback, connectTimeoutMs, idleTimeoutMs = 
         timeout: idleTimeoutMs,
         signal: init.signal ?? undefined,
       };
-      const request = send(target, options, (response: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        response.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_BODY_BYTES) request.destroy(new Error(`the response from ${target.origin} is larger than ${MAX_BODY_BYTES} bytes`));
-          else chunks.push(chunk);
+      // A connection kept open may have been closed by the other side just before it was reused (its server restarted,
+      // or closed it idle): the request then fails before any answer, and is sent once more on a new connection.
+      const sendOnce = (reused: 'may reuse' | 'new connection'): void => {
+        const request = send(target, reused === 'may reuse' ? options : { ...options, agent: false }, (response: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          response.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_BODY_BYTES) request.destroy(new Error(`the response from ${target.origin} is larger than ${MAX_BODY_BYTES} bytes`));
+            else chunks.push(chunk);
+          });
+          response.on('end', () => {
+            const responseHeaders = new Headers();
+            for (const [name, value] of Object.entries(response.headers))
+              if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
+            const status = response.statusCode ?? 500;
+            resolve(new Response([101, 204, 205, 304].includes(status) ? null : Buffer.concat(chunks), { status, headers: responseHeaders }));
+          });
+          response.on('error', reject);
         });
-        response.on('end', () => {
-          const responseHeaders = new Headers();
-          for (const [name, value] of Object.entries(response.headers))
-            if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
-          const status = response.statusCode ?? 500;
-          resolve(new Response([101, 204, 205, 304].includes(status) ? null : Buffer.concat(chunks), { status, headers: responseHeaders }));
+        if (connectTimeoutMs !== undefined) limitConnectTime(request, connectTimeoutMs, target.origin);
+        request.on('timeout', () => request.destroy(new Error(`${target.origin} was silent for ${idleTimeoutMs} ms`)));
+        request.on('error', (error: NodeJS.ErrnoException) => {
+          const closedWhileKept = request.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+          if (closedWhileKept && !init.signal?.aborted) sendOnce('new connection');
+          else reject(error);
         });
-        response.on('error', reject);
-      });
-      if (connectTimeoutMs !== undefined) limitConnectTime(request, connectTimeoutMs, target.origin);
-      request.on('timeout', () => request.destroy(new Error(`${target.origin} was silent for ${idleTimeoutMs} ms`)));
-      request.on('error', reject);
-      request.end(body);
+        request.end(body);
+      };
+      sendOnce('may reuse');
     });
 }
 

@@ -137,6 +137,11 @@ export interface BackgroundJobs {
    * once when pushes finish), pushes them, and records their results in batches; stop it before the database closes.
    */
   startEventPushing(): RunningEventPush;
+  /**
+   * Numbers the events left unnumbered by a process that died between their commit and their numbering (any process
+   * numbers its own as they commit); returns how many apps had such events.
+   */
+  sequenceStragglingEvents(): Promise<number>;
 }
 
 /** What tests may change about an OpenTeller beyond its configuration (the defaults are what the bank publishes). */
@@ -146,6 +151,12 @@ export interface OpenTellerOptions {
 
 /** How often a serving process looks for due events when nothing else wakes its push pipeline. */
 export const EVENT_PUSH_INTERVAL_MS = 200;
+
+/**
+ * Pushes reuse their connections to a callback's origin, closing one unused for this long: shorter than the 5 s after
+ * which common servers (Node's among them) close an idle connection, so a push rarely picks one the receiver is closing.
+ */
+const PUSH_KEEP_ALIVE_MS = 4_000;
 
 /**
  * A database outage, or a replay store (Redis) that cannot answer, is answered 503 with `Retry-After: 5`: the resource
@@ -426,6 +437,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
         allowLoopback: loopbackSandbox,
         connectTimeoutMs: pushTimeouts.connectTimeoutMs,
         idleTimeoutMs: pushTimeouts.requestTimeoutMs,
+        keepAliveMs: PUSH_KEEP_ALIVE_MS,
       }),
       pushTimeouts,
     ),
@@ -440,6 +452,7 @@ export async function createOpenTeller(config: Config, database: Database, logge
     runScheduledPayments: (now) => runDueScheduledPayments(scheduler, now),
     deliverEvents: (now) => deliverDueEvents(pushWorker, now),
     startEventPushing: () => startEventPushing(new EventPushPipeline(pushWorker), { intervalMs: EVENT_PUSH_INTERVAL_MS, logger }),
+    sequenceStragglingEvents: () => outbox.sequencerOf(dataSource).sequenceStragglers(),
     expireConsents: async (now) =>
       (await expireDueConsents(consents, now)) +
       (await expireDueVrpConsents(vrpConsents, now)) +

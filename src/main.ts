@@ -22,6 +22,8 @@ const SETTLEMENT_INTERVAL_MS = 2_000;
 const EXPIRY_INTERVAL_MS = 30_000;
 /** How often a process looks for due scheduled payments (and at once again while a run leaves more due). */
 const SCHEDULER_INTERVAL_MS = 1_000;
+/** How often a process numbers the events another process committed and died before numbering. */
+const EVENT_SEQUENCING_SWEEP_INTERVAL_MS = 1_000;
 /**
  * How long shutdown waits for the event pushes in flight (a partner may take up to the 10 s request timeout): less
  * than the 10 s after which the process exits anyway, so that their results are recorded and the database closed
@@ -156,6 +158,7 @@ async function listen(server: Server, config: Config): Promise<void> {
  * - event pushes, in the sandbox and in production: a pipeline that claims due events as its slots free (looking for
  *   new ones every 200 ms) and records results in batches (`startEventPushing`);
  * - consent expiry: every 30 s;
+ * - the numbering of events whose process died between their commit and their numbering: every 1 s;
  * - scheduled payments, in the sandbox and in production: every 1 s, and at once again while more are due (not those of
  *   the sandbox's test clocks: they run when their app advances the clock);
  * - the settlement of the sandbox payment scheme, sandbox only: every 2 s. Production has no scheme connection yet, so
@@ -171,6 +174,15 @@ function startWorkers(config: Config, jobs: BackgroundJobs, logger: Logger): { w
         return false;
       },
       warn('consent expiry'),
+    ),
+    repeat(
+      EVENT_SEQUENCING_SWEEP_INTERVAL_MS,
+      async () => {
+        const apps = await jobs.sequenceStragglingEvents();
+        if (apps > 0) logger.info({ apps }, 'events left unnumbered numbered');
+        return false;
+      },
+      warn('event numbering sweep'),
     ),
     repeat(
       SCHEDULER_INTERVAL_MS,

@@ -1,6 +1,7 @@
 // Proves that key sets and event callbacks are fetched only from addresses a partner may point the bank at: loopback only in the
 // sandbox, never private, link-local or other special-use networks (checked on the address actually connected to),
-// that a POST carries its body, and that oversized or slow answers are cut off.
+// that a POST carries its body, that oversized or slow answers are cut off, and that with keepAliveMs requests share a
+// connection while a refused address stays refused.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -75,6 +76,29 @@ describe('guarded fetch of key sets', () => {
     const response = await guardedFetch({ allowLoopback: true })(`http://127.0.0.1:${port}/echo`, { method: 'POST', body: 'é-token' });
     assert.deepEqual(await response.json(), { keys: [], path: '/echo', method: 'POST', length: '8', body: 'é-token' });
     await assert.rejects(guardedFetch({ allowLoopback: true, idleTimeoutMs: 100 })(`http://127.0.0.1:${port}/silent`), /silent for 100 ms/);
+  });
+
+  test('keepAliveMs: three POSTs to one origin, one after the other → one connection; a loopback address in production still refused', async () => {
+    let connections = 0;
+    const count = () => (connections += 1);
+    server.on('connection', count);
+    try {
+      const fetch = guardedFetch({ allowLoopback: true, keepAliveMs: 1_000 });
+      for (const body of ['a', 'b', 'c'])
+        assert.equal(((await (await fetch(`http://127.0.0.1:${port}/echo`, { method: 'POST', body })).json()) as { body: string }).body, body);
+      assert.equal(connections, 1);
+      await assert.rejects(guardedFetch({ allowLoopback: false, keepAliveMs: 1_000 })(`http://localhost:${port}/jwks`), /may not be fetched from/);
+    } finally {
+      server.off('connection', count);
+    }
+  });
+
+  test('keepAliveMs: the server drops the connection kept open, the next POST goes out at once → sent again on a new connection, answered', async () => {
+    const fetch = guardedFetch({ allowLoopback: true, keepAliveMs: 1_000 });
+    assert.equal((await fetch(`http://127.0.0.1:${port}/echo`, { method: 'POST', body: 'first' })).status, 200);
+    server.closeAllConnections();
+    const response = await fetch(`http://127.0.0.1:${port}/echo`, { method: 'POST', body: 'second' });
+    assert.equal(((await response.json()) as { body: string }).body, 'second');
   });
 
   test('a scheme other than http(s) → refused', async () => {

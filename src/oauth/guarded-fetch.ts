@@ -1,6 +1,6 @@
 import { lookup, type LookupAddress } from 'node:dns';
-import { request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { BlockList, isIP, type Socket } from 'node:net';
 
 /**
@@ -23,6 +23,11 @@ export interface GuardedFetchOptions {
   readonly connectTimeoutMs?: number;
   /** The longest silence on the connection once open (5 s by default). */
   readonly idleTimeoutMs?: number;
+  /**
+   * Keeps connections open between requests, closing one that stayed unused this long: for a flow of requests to the
+   * same few origins (event callbacks). None by default: every request opens its own connection.
+   */
+  readonly keepAliveMs?: number;
 }
 
 /** Addresses no partner-supplied URL may reach: this host, private networks, link-local, documentation, multicast… */
@@ -72,10 +77,15 @@ const TIMEOUT_MS = 5_000;
  * A fetch for URLs the platform does not control (a partner's `jwks_uri`, a directory's or a software's key set, an
  * event callback URL): it refuses to connect to special-use addresses (loopback, private networks, link-local…), so such a URL cannot
  * make the bank probe its own network. The address checked is the one connected to (the check is in the DNS lookup
- * the connection uses, on a fresh connection every time), so a name that resolves differently later gains nothing.
+ * every new connection uses; a connection kept open stays with the address checked when it opened), so a name that
+ * resolves differently later gains nothing.
  * No redirects, response bodies up to 512 KiB; the whole request is bounded by the caller's `signal`.
  */
-export function guardedFetch({ allowLoopback, connectTimeoutMs, idleTimeoutMs = TIMEOUT_MS }: GuardedFetchOptions): GuardedFetch {
+export function guardedFetch({ allowLoopback, connectTimeoutMs, idleTimeoutMs = TIMEOUT_MS, keepAliveMs }: GuardedFetchOptions): GuardedFetch {
+  const agents =
+    keepAliveMs === undefined
+      ? null
+      : { http: new HttpAgent({ keepAlive: true, timeout: keepAliveMs }), https: new HttpsAgent({ keepAlive: true, timeout: keepAliveMs }) };
   const allowed = (address: string) => {
     const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
     return !SPECIAL_USE.check(address, family) || (allowLoopback && LOOPBACK.check(address, family));
@@ -109,31 +119,40 @@ export function guardedFetch({ allowLoopback, connectTimeoutMs, idleTimeoutMs = 
         method: init.method ?? 'GET',
         headers,
         lookup: guardedLookup,
-        agent: false as const,
+        agent: agents === null ? (false as const) : target.protocol === 'https:' ? agents.https : agents.http,
         timeout: idleTimeoutMs,
         signal: init.signal ?? undefined,
       };
-      const request = send(target, options, (response: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        response.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_BODY_BYTES) request.destroy(new Error(`the response from ${target.origin} is larger than ${MAX_BODY_BYTES} bytes`));
-          else chunks.push(chunk);
+      // A connection kept open may have been closed by the other side just before it was reused (its server restarted,
+      // or closed it idle): the request then fails before any answer, and is sent once more on a new connection.
+      const sendOnce = (reused: 'may reuse' | 'new connection'): void => {
+        const request = send(target, reused === 'may reuse' ? options : { ...options, agent: false }, (response: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          response.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_BODY_BYTES) request.destroy(new Error(`the response from ${target.origin} is larger than ${MAX_BODY_BYTES} bytes`));
+            else chunks.push(chunk);
+          });
+          response.on('end', () => {
+            const responseHeaders = new Headers();
+            for (const [name, value] of Object.entries(response.headers))
+              if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
+            const status = response.statusCode ?? 500;
+            resolve(new Response([101, 204, 205, 304].includes(status) ? null : Buffer.concat(chunks), { status, headers: responseHeaders }));
+          });
+          response.on('error', reject);
         });
-        response.on('end', () => {
-          const responseHeaders = new Headers();
-          for (const [name, value] of Object.entries(response.headers))
-            if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
-          const status = response.statusCode ?? 500;
-          resolve(new Response([101, 204, 205, 304].includes(status) ? null : Buffer.concat(chunks), { status, headers: responseHeaders }));
+        if (connectTimeoutMs !== undefined) limitConnectTime(request, connectTimeoutMs, target.origin);
+        request.on('timeout', () => request.destroy(new Error(`${target.origin} was silent for ${idleTimeoutMs} ms`)));
+        request.on('error', (error: NodeJS.ErrnoException) => {
+          const closedWhileKept = request.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+          if (closedWhileKept && !init.signal?.aborted) sendOnce('new connection');
+          else reject(error);
         });
-        response.on('error', reject);
-      });
-      if (connectTimeoutMs !== undefined) limitConnectTime(request, connectTimeoutMs, target.origin);
-      request.on('timeout', () => request.destroy(new Error(`${target.origin} was silent for ${idleTimeoutMs} ms`)));
-      request.on('error', reject);
-      request.end(body);
+        request.end(body);
+      };
+      sendOnce('may reuse');
     });
 }
 

@@ -22,6 +22,22 @@ function enqueueSqlite<T>(dataSource: DataSource, task: () => Promise<T>): Promi
   return run;
 }
 
+/** The tasks to run once the transaction of each manager handed out by {@link inTransaction} has committed. */
+const commitTasks = new WeakMap<EntityManager, Array<() => Promise<void>>>();
+
+/**
+ * Runs `task` once the transaction of `manager` (one of {@link inTransaction}) has committed, before `inTransaction`
+ * returns; nothing if it rolls back (a retried attempt keeps only its own tasks). A task's failure fails nothing: the
+ * transaction stands, so a task may only do what something else finishes when it is left undone (or when its process
+ * dies first).
+ * @throws Error when `manager` is not one of an `inTransaction` transaction (a bug: the task would never run).
+ */
+export function afterCommit(manager: EntityManager, task: () => Promise<void>): void {
+  const tasks = commitTasks.get(manager);
+  if (!tasks) throw new Error('afterCommit needs the manager of an inTransaction transaction');
+  tasks.push(task);
+}
+
 /**
  * Runs `work` in one database transaction, correctly under concurrency on both databases:
  * - on SQLite (one connection per process) transactions are queued, because TypeORM would otherwise nest a
@@ -31,9 +47,26 @@ function enqueueSqlite<T>(dataSource: DataSource, task: () => Promise<T>): Promi
  *   plain read: writers that read after locking take their locks first (see `lockAccounts`). `work` must therefore be repeatable: it may run more than once.
  */
 export async function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-  if (dataSource.options.type === 'better-sqlite3') {
-    return enqueueSqlite(dataSource, () => sqliteTransactionScope.run(dataSource, () => dataSource.transaction(work)));
-  }
+  let tasks: Array<() => Promise<void>> = [];
+  const attempt = async (manager: EntityManager) => {
+    tasks = [];
+    commitTasks.set(manager, tasks);
+    try {
+      return await work(manager);
+    } finally {
+      commitTasks.delete(manager);
+    }
+  };
+  const result =
+    dataSource.options.type === 'better-sqlite3'
+      ? await enqueueSqlite(dataSource, () => sqliteTransactionScope.run(dataSource, () => dataSource.transaction(attempt)))
+      : await retryingTransaction(dataSource, attempt);
+  await Promise.allSettled(tasks.map((task) => task()));
+  return result;
+}
+
+/** A MySQL transaction, run again after a deadlock or lock-wait timeout. */
+async function retryingTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await dataSource.transaction(work);

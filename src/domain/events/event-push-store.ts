@@ -4,7 +4,8 @@ import type { PushAttempt, PushDecision } from './event-push.js';
 /** An event whose push this process has claimed: no other process pushes it until the claim ends or expires. */
 export interface ClaimedPush {
   readonly clientId: string;
-  readonly sequence: number;
+  /** The app's number of the event; null while it is not numbered yet (a push needs none). */
+  readonly sequence: number | null;
   readonly jti: string;
   /** The signed SET, sent as it was stored. */
   readonly token: string;

@@ -13,7 +13,7 @@ export interface EventSubscriptionRow {
   updatedAt: Date;
 }
 
-/** The last event sequence number handed out to an app: its row lock orders the app's events by commit. */
+/** The last event sequence number given to an app's events: its row lock serialises their numbering (`EventSequencer`). */
 export interface EventSequenceRow {
   clientId: string;
   lastSequence: number;
@@ -25,7 +25,8 @@ export interface EventSequenceRow {
  */
 export interface EventNotificationRow {
   clientId: string;
-  sequence: number;
+  /** The app's number of the event, given after its commit (`EventSequencer`); null until then. */
+  sequence: number | null;
   jti: string;
   /** The `UK.OBIE.*` codes of its events, comma-separated. */
   eventTypes: string;
@@ -91,8 +92,8 @@ export function eventNotificationEntity(types: ColumnTypes): EntitySchema<EventN
     tableName: 'event_notification',
     columns: {
       clientId: types.id(255, { primary: true, name: 'client_id' }),
-      sequence: types.integer({ primary: true, type: 'bigint' }),
-      jti: types.id(40, { unique: true }),
+      sequence: types.integer({ type: 'bigint', nullable: true }),
+      jti: types.id(40, { primary: true }),
       eventTypes: types.id(255, { name: 'event_types' }),
       resourceType: types.id(40, { name: 'resource_type' }),
       resourceId: types.id(64, { name: 'resource_id' }),
@@ -109,6 +110,9 @@ export function eventNotificationEntity(types: ColumnTypes): EntitySchema<EventN
     indices: [
       { name: 'ix_event_notification_push_by_app', columns: ['pushState', 'clientId', 'nextPushAt', 'sequence'] },
       { name: 'ix_event_notification_unacknowledged', columns: ['clientId', 'acknowledgedAt', 'sequence'] },
+      { name: 'ux_event_notification_jti', columns: ['jti'], unique: true },
+      { name: 'ux_event_notification_sequence', columns: ['clientId', 'sequence'], unique: true },
+      { name: 'ix_event_notification_unsequenced', columns: ['sequence'] },
     ],
   });
 }

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { In } from '../typeorm.js';
+import { In, IsNull, Not } from '../typeorm.js';
 import type { AppEvent, AppEventHistory, DeliveryAttempt, RequeueOutcome } from '../../domain/events/app-event-history.js';
 import { PushState } from '../../domain/events/event-outbox.js';
 import type { EventDeliveryAttemptRow, EventNotificationRow } from '../entities/event.entity.js';
@@ -30,7 +30,7 @@ export class SqlAppEventHistory implements AppEventHistory {
         acknowledgedAt: true,
         pollError: true,
       },
-      where: { clientId },
+      where: { clientId, sequence: Not(IsNull()) },
       order: { sequence: 'DESC' },
       take: limit,
     });

@@ -39,10 +39,15 @@ export class TypeOrmConsentStore implements ConsentStore {
     await this.consents.insert(toRow(consent));
   }
 
+  /** A direct read (`readRows`): every partner call about a consent, and every expiry found on reading, starts here. */
   async findById(id: string): Promise<AccountAccessConsent | null> {
     if (!isStorableId(id)) return null;
-    const row = await this.consents.findOneBy({ id, kind: KIND });
-    return row ? toConsent(row) : null;
+    const rows = await readRows<ConsentReadRow>(
+      this.dataSource,
+      `SELECT ${CONSENT_READ_COLUMNS} FROM ${CONSENT_READ_FROM} WHERE ${CONSENT_READ_WHERE}`,
+      [id],
+    );
+    return rows[0] ? consentWithAccountsOf(rows[0]).consent : null;
   }
 
   async findByGrantId(grantId: string): Promise<AccountAccessConsent | null> {

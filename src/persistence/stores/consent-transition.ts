@@ -1,11 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { In } from '../typeorm.js';
 import type { ConsentStatus } from '../../domain/consents/consent-status.js';
 import type { EventDraft } from '../../domain/events/event-notification.js';
 import type { CustomerNotice } from '../../domain/mail/customer-notice.js';
-import type { ConsentRow } from '../entities/consent.entity.js';
 import { appendCustomerMailWithin } from './customer-mail-writer.js';
 import type { EventOutboxWriter } from './event-outbox-writer.js';
+import { sqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
 
 /**
@@ -30,13 +29,22 @@ export async function transitionConsent(
 ): Promise<boolean> {
   const { consentId, from, to, at, reason, events, notices } = change;
   const write = async (manager: EntityManager) => {
-    const result = await manager
-      .getRepository<ConsentRow>('Consent')
-      .update(
-        { id: consentId, kind, status: In([...from]) },
-        { status: to, statusUpdatedAt: at, statusReasonCode: reason?.code ?? null, statusReasonDescription: reason?.description ?? null },
+    // Raw SQL: every consent's expiry, revocation and use goes through here, and TypeORM's update building cost more than the update.
+    const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
+    let changed: number;
+    try {
+      const sqlite = manager.connection.options.type === 'better-sqlite3';
+      const result = await runner.query(
+        `UPDATE consent SET status = ?, status_updated_at = ?, status_reason_code = ?, status_reason_description = ?
+         WHERE id = ? AND kind = ? AND status IN (${from.map(() => '?').join(', ')})`,
+        [to, sqlTime(sqlite ? 'sqlite' : 'mysql', at), reason?.code ?? null, reason?.description ?? null, consentId, kind, ...from],
+        true,
       );
-    if (!result.affected) return false;
+      changed = result.affected ?? 0;
+    } finally {
+      if (runner !== manager.queryRunner) await runner.release();
+    }
+    if (changed === 0) return false;
     await appendCustomerMailWithin(manager, notices);
     await outbox.appendWithin(manager, events, at);
     return true;

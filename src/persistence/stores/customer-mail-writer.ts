@@ -1,11 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import type { CustomerNotice } from '../../domain/mail/customer-notice.js';
 import { newId } from '../../domain/ids.js';
-import type { OutboundMailRow } from '../entities/portal.entity.js';
+import { sqlTime } from '../sql.js';
 
 /**
  * Writes the mail the domain owes customers into `outbound_mail` inside the caller's transaction, so a mail exists
- * exactly when the change it reports committed. Reads the customer's address and name and the app's name in the same
+ * exactly when the change it reports committed (raw SQL: a state change's transaction is on the hot path of events). Reads the customer's address and name and the app's name in the same
  * transaction and hands them to the notice for its words; a customer without an address gets no mail.
  */
 export async function appendCustomerMailWithin(manager: EntityManager, notices: readonly CustomerNotice[]): Promise<void> {
@@ -17,12 +17,13 @@ export async function appendCustomerMailWithin(manager: EntityManager, notices: 
     const customer = rows[0];
     if (!customer?.email) continue;
     const { subject, text } = notice.compose({ customerName: customer.display_name, appName: customer.app_name ?? 'an app' });
-    await manager.getRepository<OutboundMailRow>('OutboundMail').insert({
-      id: newId('msg'),
-      recipient: customer.email,
-      subject: subject.slice(0, 200),
+    const sqlite = manager.connection.options.type === 'better-sqlite3';
+    await manager.query('INSERT INTO outbound_mail (id, recipient, subject, text, created_at) VALUES (?, ?, ?, ?, ?)', [
+      newId('msg'),
+      customer.email,
+      subject.slice(0, 200),
       text,
-      createdAt: notice.occurredAt,
-    });
+      sqlTime(sqlite ? 'sqlite' : 'mysql', notice.occurredAt),
+    ]);
   }
 }

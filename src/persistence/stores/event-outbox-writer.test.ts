@@ -1,4 +1,4 @@
-// Proves on the database under test that events are written only with the change they report (a rolled-back transaction leaves none), numbered per app without gap or duplicate even under concurrent writers, filtered by the app's subscription, pending a push only where there is a callback URL, and signed as valid SETs.
+// Proves on the database under test that events are written only with the change they report (a rolled-back transaction leaves none), numbered per app after their commit without gap or duplicate even under concurrent writers (which, on MySQL, do not wait for each other), numbered by the sweep when their process died before numbering them, filtered by the app's subscription, pending a push only where there is a callback URL, and signed as valid SETs.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { jwtVerify, type CryptoKey } from 'jose';
@@ -114,4 +114,50 @@ test('an app subscribed to Resource-Update only, with a callback URL → a revoc
   assert.equal(events[0]?.eventTypes, 'UK.OBIE.Resource-Update');
   assert.equal(events[0]?.pushState, 'pending');
   assert.ok(events[0]?.nextPushAt);
+});
+
+test(
+  'a transaction that wrote an event is still open → another one writes an event of the same app and commits meanwhile; each is numbered in commit order',
+  { skip: process.env.TEST_DATABASE_URL ? false : 'SQLite runs one transaction at a time' },
+  async () => {
+    let finish: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (finish = resolve));
+    let written: () => void = () => undefined;
+    const wroteFirst = new Promise<void>((resolve) => (written = resolve));
+    const slow = inTransaction(database.dataSource, async (manager) => {
+      await outbox.appendWithin(manager, [draft('cli_parallel', [EventType.ResourceUpdate], 'pmt_slow')], new Date());
+      written();
+      await held;
+    });
+    await wroteFirst;
+    const quick = append([draft('cli_parallel', [EventType.ResourceUpdate], 'pmt_quick')]);
+    const outcome = await Promise.race([quick.then(() => 'committed'), new Promise((resolve) => setTimeout(() => resolve('waited'), 3_000))]);
+    finish();
+    await Promise.all([slow, quick]);
+    assert.equal(outcome, 'committed');
+    assert.deepEqual(
+      (await eventsOf('cli_parallel')).map((event) => [Number(event.sequence), event.resourceId]),
+      [
+        [1, 'pmt_quick'],
+        [2, 'pmt_slow'],
+      ],
+    );
+  },
+);
+
+test('an event committed but left unnumbered (its process died first) → the sweep numbers it after the app’s others', async () => {
+  await append([draft('cli_straggler', [EventType.ResourceUpdate], 'pmt_numbered')]);
+  const [numbered] = await eventsOf('cli_straggler');
+  assert.ok(numbered);
+  await database.dataSource
+    .getRepository<EventNotificationRow>('EventNotification')
+    .insert({ ...numbered, sequence: null, jti: 'evt_left_unnumbered', resourceId: 'pmt_unnumbered' });
+  assert.ok((await outbox.sequencerOf(database.dataSource).sequenceStragglers()) >= 1);
+  assert.deepEqual(
+    (await eventsOf('cli_straggler')).map((event) => [Number(event.sequence), event.resourceId]),
+    [
+      [1, 'pmt_numbered'],
+      [2, 'pmt_unnumbered'],
+    ],
+  );
 });

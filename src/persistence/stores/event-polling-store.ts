@@ -5,7 +5,7 @@ import type { EventPollingStore } from '../../domain/events/event-polling.js';
 import type { EventNotificationRow } from '../entities/event.entity.js';
 import { isStorableId } from '../sql.js';
 
-/** Polling over the outbox: every statement is bounded to the calling app's rows. */
+/** Polling over the outbox: every statement is bounded to the calling app's rows; events are offered once numbered, in their order. */
 export class TypeOrmEventPollingStore implements EventPollingStore {
   constructor(private readonly dataSource: DataSource) {}
 
@@ -28,7 +28,7 @@ export class TypeOrmEventPollingStore implements EventPollingStore {
   async listUnacknowledged(clientId: string, limit: number): Promise<{ jti: string; token: string }[]> {
     return this.events.find({
       select: { jti: true, token: true },
-      where: { clientId, acknowledgedAt: IsNull(), pushState: Not(PushState.Delivered) },
+      where: { clientId, acknowledgedAt: IsNull(), pushState: Not(PushState.Delivered), sequence: Not(IsNull()) },
       order: { sequence: 'ASC' },
       take: limit,
     });

@@ -156,7 +156,7 @@ test('a flood of one app (12 due, the oldest) and 2 due of two others, limit 6 â
   await raiseInTurn({ cli_quiet_1: 2, cli_quiet_2: 2 }, at);
   const claimed = await storeOf(first).claimDuePushes(new Date(at.getTime() + 60_000), 6, new Date(at.getTime() + CLAIM_MS));
   assert.deepEqual(perApp(claimed), { cli_flood: 2, cli_quiet_1: 2, cli_quiet_2: 2 });
-  const floodSequences = claimed.filter((push) => push.clientId === 'cli_flood').map((push) => push.sequence);
+  const floodSequences = claimed.filter((push) => push.clientId === 'cli_flood').map((push) => Number(push.sequence));
   assert.deepEqual(
     floodSequences.sort((a, b) => a - b),
     [1, 2],

@@ -14,7 +14,7 @@ const MAX_URL_LENGTH = 512;
 /** A claimed event as raw SQL returns it. */
 interface ClaimedRow {
   client_id: string;
-  sequence: number | string;
+  sequence: number | string | null;
   jti: string;
   token: string;
   push_attempts: number | string;
@@ -70,7 +70,7 @@ export class SqlEventPushStore implements EventPushStore {
     }
     return rows.map((row) => ({
       clientId: row.client_id,
-      sequence: Number(row.sequence),
+      sequence: row.sequence === null ? null : Number(row.sequence),
       jti: row.jti,
       token: row.token,
       pushAttempts: Number(row.push_attempts),

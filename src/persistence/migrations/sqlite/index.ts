@@ -17,6 +17,7 @@ import { InternationalPayments1765300000000 } from './1765300000000-internationa
 import { TestClocks1765400000000 } from './1765400000000-test-clocks.js';
 import { AppChangeMark1765450000000 } from './1765450000000-app-change-mark.js';
 import { PaymentExecutedAt1765500000000 } from './1765500000000-payment-executed-at.js';
+import { EventSequencer1765520000000 } from './1765520000000-event-sequencer.js';
 
 /** The sqlite migrations, oldest first. */
 export const sqliteMigrations = [
@@ -39,4 +40,5 @@ export const sqliteMigrations = [
   TestClocks1765400000000,
   AppChangeMark1765450000000,
   PaymentExecutedAt1765500000000,
+  EventSequencer1765520000000,
 ];

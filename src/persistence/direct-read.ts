@@ -1,14 +1,5 @@
 import type { DataSource } from 'typeorm';
-
-/** The parts of mysql2's callback pool (TypeORM's `MysqlDriver.pool`) a direct read uses. */
-interface MysqlPool {
-  getConnection(callback: (error: Error | null, connection: PooledConnection) => void): void;
-}
-
-interface PooledConnection {
-  query(options: { sql: string; values: readonly unknown[]; timeout?: number }, callback: (error: Error | null, rows: unknown) => void): void;
-  release(): void;
-}
+import { mysqlPoolOf, queryConnection, takeConnection } from './mysql-pool.js';
 
 /**
  * A read outside any transaction, the shortest way each dialect allows — for the hot paths (an account read, the
@@ -20,19 +11,13 @@ interface PooledConnection {
  * are. On SQLite the statement goes through TypeORM, which queues it behind the transactions open on the one
  * connection (`serialiseSqliteStatements`): read directly, it could see a transaction's uncommitted rows.
  */
-export function readRows<Row>(dataSource: DataSource, sql: string, parameters: readonly unknown[]): Promise<Row[]> {
-  const pool = dataSource.options.type === 'better-sqlite3' ? undefined : (dataSource.driver as unknown as { pool?: MysqlPool }).pool;
-  if (!pool) return dataSource.query<Row[]>(sql, [...parameters]);
-  const options = dataSource.options as { enableQueryTimeout?: boolean; maxQueryExecutionTime?: number };
-  const timeout = options.enableQueryTimeout ? options.maxQueryExecutionTime : undefined;
-  return new Promise<Row[]>((resolve, reject) => {
-    pool.getConnection((acquireError, connection) => {
-      if (acquireError) return reject(acquireError);
-      connection.query({ sql, values: parameters, timeout }, (error, rows) => {
-        connection.release();
-        if (error) reject(error);
-        else resolve(rows as Row[]);
-      });
-    });
-  });
+export async function readRows<Row>(dataSource: DataSource, sql: string, parameters: readonly unknown[]): Promise<Row[]> {
+  const mysql = mysqlPoolOf(dataSource);
+  if (!mysql) return dataSource.query<Row[]>(sql, [...parameters]);
+  const connection = await takeConnection(mysql.pool);
+  try {
+    return await queryConnection<Row[]>(connection, sql, parameters, mysql.timeout);
+  } finally {
+    connection.release();
+  }
 }

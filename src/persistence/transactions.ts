@@ -34,9 +34,17 @@ export async function inTransaction<T>(dataSource: DataSource, work: (manager: E
   if (dataSource.options.type === 'better-sqlite3') {
     return enqueueSqlite(dataSource, () => sqliteTransactionScope.run(dataSource, () => dataSource.transaction(work)));
   }
+  return retryOnLockConflicts(() => dataSource.transaction(work));
+}
+
+/**
+ * Runs a MySQL transaction, and runs it again (with jittered backoff, up to {@link MAX_ATTEMPTS} in all) while it fails
+ * on a deadlock or a lock-wait timeout, which rolled it back: `transaction` must be repeatable.
+ */
+export async function retryOnLockConflicts<T>(transaction: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await dataSource.transaction(work);
+      return await transaction();
     } catch (error) {
       if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));

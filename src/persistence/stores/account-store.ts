@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Account, AccountStore } from '../../domain/accounts/account.js';
 import type { AccountIdentificationRow, AccountRow } from '../entities/account.entity.js';
 import { isStorableId } from '../sql.js';
+import { readRows } from '../direct-read.js';
 
 /** Accounts in the `account` and `account_identification` tables. */
 export class TypeOrmAccountStore implements AccountStore {
@@ -31,7 +32,8 @@ export class TypeOrmAccountStore implements AccountStore {
 
   /** Accounts with their identifications in one statement (a LEFT JOIN, rows grouped by account). */
   private async select(condition: string, parameters: readonly unknown[], order: string): Promise<Account[]> {
-    const rows: RawAccountRow[] = await this.dataSource.query(
+    const rows = await readRows<RawAccountRow>(
+      this.dataSource,
       `SELECT a.id, a.customer_id, a.bank_purpose, a.currency, a.account_type, a.account_sub_type, a.nickname, a.description,
               a.opening_date, a.status, a.overdraft_limit_minor, i.scheme_name, i.identification, i.name, i.secondary_identification
        FROM account a LEFT JOIN account_identification i ON i.account_id = a.id

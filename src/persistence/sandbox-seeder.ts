@@ -8,6 +8,7 @@ import type { AccountRow } from './entities/account.entity.js';
 import type { CustomerRow } from './entities/customer.entity.js';
 import { insertAccounts } from './stores/account-store.js';
 import { postTransfersWithin } from './stores/ledger-store.js';
+import { transactionSqlOf } from './transaction-sql.js';
 import { isDuplicateKeyError } from './sql.js';
 
 /**
@@ -54,7 +55,7 @@ export async function seedSandboxIfEmpty(database: Database, build: (anchor: Dat
     await dataSource.transaction(async (manager) => {
       await manager.getRepository<CustomerRow>('Customer').insert(customers);
       await insertAccounts(manager, seed.accounts, now);
-      await postTransfersWithin(manager, seed.transfers);
+      await postTransfersWithin(transactionSqlOf(manager), seed.transfers);
     });
   } catch (error) {
     if (isDuplicateKeyError(error)) return false;

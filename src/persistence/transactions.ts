@@ -60,16 +60,19 @@ export async function inTransaction<T>(dataSource: DataSource, work: (manager: E
   const result =
     dataSource.options.type === 'better-sqlite3'
       ? await enqueueSqlite(dataSource, () => sqliteTransactionScope.run(dataSource, () => dataSource.transaction(attempt)))
-      : await retryingTransaction(dataSource, attempt);
+      : await retryOnLockConflicts(() => dataSource.transaction(attempt));
   await Promise.allSettled(tasks.map((task) => task()));
   return result;
 }
 
-/** A MySQL transaction, run again after a deadlock or lock-wait timeout. */
-async function retryingTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+/**
+ * Runs a MySQL transaction, and runs it again (with jittered backoff, up to {@link MAX_ATTEMPTS} in all) while it fails
+ * on a deadlock or a lock-wait timeout, which rolled it back: `transaction` must be repeatable.
+ */
+export async function retryOnLockConflicts<T>(transaction: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await dataSource.transaction(work);
+      return await transaction();
     } catch (error) {
       if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));

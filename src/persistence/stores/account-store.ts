@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Account, AccountStore } from '../../domain/accounts/account.js';
 import type { AccountIdentificationRow, AccountRow } from '../entities/account.entity.js';
 import { isStorableId } from '../sql.js';
+import { readRows } from '../direct-read.js';
 import { ACCOUNT_COLUMNS, ACCOUNT_IDENTIFICATION_JOIN, accountsOf, type RawAccountRow } from './account-sql.js';
 
 /** Accounts in the `account` and `account_identification` tables. */
@@ -32,7 +33,8 @@ export class TypeOrmAccountStore implements AccountStore {
 
   /** Accounts with their identifications in one statement. */
   private async select(condition: string, parameters: readonly unknown[], order: string): Promise<Account[]> {
-    const rows: RawAccountRow[] = await this.dataSource.query(
+    const rows = await readRows<RawAccountRow>(
+      this.dataSource,
       `SELECT ${ACCOUNT_COLUMNS} FROM account a ${ACCOUNT_IDENTIFICATION_JOIN} WHERE ${condition} ORDER BY ${order}, i.scheme_name`,
       [...parameters],
     );

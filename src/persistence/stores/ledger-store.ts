@@ -1,10 +1,9 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { InvalidField } from '../../domain/errors.js';
 import { assertFundsAvailable, type AccountFunds } from '../../domain/ledger/funds.js';
 import { assertBalancedTransfer, type LedgerStore, type TransferDraft } from '../../domain/ledger/ledger.js';
-import type { Dialect } from '../entities/column-types.js';
 import { sqlTime } from '../sql.js';
-import { inTransaction } from '../transactions.js';
+import { inSqlTransaction, type TransactionSql } from '../transaction-sql.js';
 
 const INSERT_CHUNK = 400;
 
@@ -18,7 +17,7 @@ export class TypeOrmLedgerStore implements LedgerStore {
   constructor(private readonly dataSource: DataSource) {}
 
   async postTransfers(transfers: readonly TransferDraft[]): Promise<void> {
-    await inTransaction(this.dataSource, (manager) => postTransfersWithin(manager, transfers));
+    await inSqlTransaction(this.dataSource, (manager) => postTransfersWithin(manager, transfers));
   }
 }
 
@@ -31,10 +30,6 @@ export interface LockedAccount {
 
 /** The accounts of a posting, locked for the rest of the transaction, by id. */
 export type LockedAccounts = ReadonlyMap<string, LockedAccount>;
-
-function dialectOf(manager: EntityManager): Dialect {
-  return manager.connection.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql';
-}
 
 function placeholders(count: number): string {
   return Array.from({ length: count }, () => '?').join(', ');
@@ -56,7 +51,7 @@ export interface AccountLockRow {
  * The pending debits are the transaction's first plain read, so on MySQL (REPEATABLE READ fixes its snapshot
  * there) every plain read that follows sees the state under these locks.
  */
-export async function lockAccounts(manager: EntityManager, accountIds: readonly string[]): Promise<LockedAccounts> {
+export async function lockAccounts(manager: TransactionSql, accountIds: readonly string[]): Promise<LockedAccounts> {
   const rows = await lockAccountRows(manager, accountIds);
   const pending: Array<{ account_id: string; total: string | number | null }> = await manager.query(
     `SELECT account_id, SUM(amount_minor) AS total FROM ledger_entry
@@ -72,8 +67,8 @@ export async function lockAccounts(manager: EntityManager, accountIds: readonly 
  * their pending debits: a caller that reads other facts under the same locks sums those in its own statement
  * ({@link pendingDebitsColumn}) and builds the accounts with {@link lockedAccountsOf}. Unknown ids are left out.
  */
-export async function lockAccountRows(manager: EntityManager, accountIds: readonly string[]): Promise<AccountLockRow[]> {
-  const lock = dialectOf(manager) === 'mysql' ? ' FOR UPDATE' : '';
+export async function lockAccountRows(manager: TransactionSql, accountIds: readonly string[]): Promise<AccountLockRow[]> {
+  const lock = manager.dialect === 'mysql' ? ' FOR UPDATE' : '';
   return manager.query(
     `SELECT id, customer_id, currency, overdraft_limit_minor, balance_minor FROM account WHERE id IN (${placeholders(accountIds.length)}) ORDER BY id${lock}`,
     [...accountIds],
@@ -107,7 +102,12 @@ function entryIdFor(transferId: string, index: number): string {
 }
 
 /** Inserts rows of `columns` in multi-row INSERTs of at most {@link INSERT_CHUNK} rows. */
-async function insertRows(manager: EntityManager, table: string, columns: readonly string[], rows: ReadonlyArray<readonly unknown[]>): Promise<void> {
+async function insertRows(
+  manager: TransactionSql,
+  table: string,
+  columns: readonly string[],
+  rows: ReadonlyArray<readonly unknown[]>,
+): Promise<void> {
   const row = `(${placeholders(columns.length)})`;
   for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
     const chunk = rows.slice(start, start + INSERT_CHUNK);
@@ -116,7 +116,7 @@ async function insertRows(manager: EntityManager, table: string, columns: readon
 }
 
 /** Posts transfers inside a transaction the caller owns (see {@link TypeOrmLedgerStore.postTransfers}). */
-export async function postTransfersWithin(manager: EntityManager, transfers: readonly TransferDraft[]): Promise<void> {
+export async function postTransfersWithin(manager: TransactionSql, transfers: readonly TransferDraft[]): Promise<void> {
   const accountIds = [...new Set(transfers.flatMap((transfer) => transfer.entries.map((entry) => entry.accountId)))];
   await postTransfersToLocked(manager, transfers, await lockAccounts(manager, accountIds));
 }
@@ -127,9 +127,9 @@ export async function postTransfersWithin(manager: EntityManager, transfers: rea
  * @throws InsufficientFunds (nothing written); InvalidField for an unbalanced transfer, or an account not locked
  *   or in another currency.
  */
-export async function postTransfersToLocked(manager: EntityManager, transfers: readonly TransferDraft[], accounts: LockedAccounts): Promise<void> {
+export async function postTransfersToLocked(manager: TransactionSql, transfers: readonly TransferDraft[], accounts: LockedAccounts): Promise<void> {
   for (const transfer of transfers) assertBalancedTransfer(transfer);
-  const time = (date: Date) => sqlTime(dialectOf(manager), date);
+  const time = (date: Date) => sqlTime(manager.dialect, date);
   const stored = new Map([...accounts].map(([accountId, account]) => [accountId, account.funds.balanceMinor]));
   const balances = new Map(stored);
   const pendingDebits = new Map([...accounts].map(([accountId, account]) => [accountId, account.funds.pendingDebitsMinor]));

@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { In, IsNull, LessThanOrEqual } from '../typeorm.js';
 import type { AccountFunds } from '../../domain/ledger/funds.js';
 import type {
@@ -21,6 +21,7 @@ import type { ConsentRow } from '../entities/consent.entity.js';
 import type { PaymentRow } from '../entities/payment.entity.js';
 import { isDuplicateKeyError, isStorableId, sqlTime } from '../sql.js';
 import { inTransaction } from '../transactions.js';
+import { inSqlTransaction, transactionSqlOf, type TransactionSql } from '../transaction-sql.js';
 import { lockAccountRows, lockedAccountsOf, pendingDebitsColumn, postTransfersToLocked, postTransfersWithin } from './ledger-store.js';
 import { PAYMENT_CONSENT_KIND_MARKS, PAYMENT_CONSENT_KINDS } from './payment-consent-store.js';
 import { VRP_CONSENT_KIND } from './vrp-consent-store.js';
@@ -69,7 +70,7 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
   async execute(execution: PaymentExecution): Promise<ExecutionOutcome> {
     let storing: 'key' | 'payment' | null = null;
     try {
-      const payment = await inTransaction(this.dataSource, async (manager) => {
+      const payment = await inSqlTransaction(this.dataSource, async (manager) => {
         const { idempotency } = execution;
         storing = 'key';
         await manager.query(
@@ -105,14 +106,13 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
    * — whose payments not rejected are then summed over each window of its usage, with the other facts, under the locks.
    * @throws ConsentNoLongerAuthorised when the consent is not `AUTH` (any more).
    */
-  private async useConsent(manager: EntityManager, { payment, consentUse }: PaymentExecution): Promise<ConsentUsed> {
+  private async useConsent(manager: TransactionSql, { payment, consentUse }: PaymentExecution): Promise<ConsentUsed> {
     if (consentUse.kind === 'consume') {
-      const consumed = await manager.queryRunner?.query(
+      const consumed = await manager.write(
         `UPDATE consent SET status = 'COND', status_updated_at = ? WHERE id = ? AND kind IN ${PAYMENT_CONSENT_KIND_MARKS} AND status = 'AUTH'`,
         [this.time(payment.createdAt), payment.consentId, ...PAYMENT_CONSENT_KINDS],
-        true,
       );
-      if (!consumed?.affected) throw new ConsentNoLongerAuthorised();
+      if (consumed === 0) throw new ConsentNoLongerAuthorised();
       return { customerLocked: false, mandateWindows: [] };
     }
     if (this.dialect === 'mysql') {
@@ -159,7 +159,7 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
    * payment runs on the clock its consent is attached to. Read in the transaction that consumed the consent or runs the
    * payment before, so an attachment committed before is seen, and one after moves the pending payment itself.
    */
-  private async insertPayment(manager: EntityManager, payment: DomesticPayment): Promise<void> {
+  private async insertPayment(manager: TransactionSql, payment: DomesticPayment): Promise<void> {
     const row = toRow(payment);
     await manager.query(
       `INSERT INTO payment (id, kind, consent_id, instruction_identification, instruction, client_id, customer_id, debtor_account_id, status,
@@ -204,7 +204,7 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
    * reads the facts under those locks in one statement (the transaction's first plain read, so on MySQL its REPEATABLE
    * READ snapshot is taken under every lock), has the domain decide, and posts the transfers of a payment it accepts.
    */
-  private async decideUnderLocks(manager: EntityManager, execution: DecidedExecution, consent: ConsentUsed): Promise<DomesticPayment> {
+  private async decideUnderLocks(manager: TransactionSql, execution: DecidedExecution, consent: ConsentUsed): Promise<DomesticPayment> {
     const { payment, transfers } = execution;
     if (this.dialect === 'mysql' && !consent.customerLocked)
       await manager.query('SELECT id FROM customer WHERE id = ? FOR UPDATE', [payment.customerId]);
@@ -226,7 +226,7 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
    * time) and each account's pending debits.
    */
   private async readFactsUnderLocks(
-    manager: EntityManager,
+    manager: TransactionSql,
     { payment, riskWindows }: DecidedExecution,
     accountIds: readonly string[],
     mandateWindows: readonly PeriodWindow[],
@@ -313,7 +313,7 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
         },
       );
       if (!updated.affected) return false;
-      await postTransfersWithin(manager, result.transfers);
+      await postTransfersWithin(transactionSqlOf(manager), result.transfers);
       await appendCustomerMailWithin(manager, result.notices);
       await this.outbox.appendWithin(manager, result.events, toldAt);
       return true;
@@ -331,8 +331,9 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
 
   async runDue(run: DueRun, at: Date, testClockId: string | null): Promise<boolean> {
     return inTransaction(this.dataSource, async (manager) => {
-      if (!(await this.claimPending(manager, run.payment.id, at, testClockId))) return false;
-      const decided = await this.decideUnderLocks(manager, run, { customerLocked: false, mandateWindows: [] });
+      const sql = transactionSqlOf(manager);
+      if (!(await this.claimPending(sql, run.payment.id, at, testClockId))) return false;
+      const decided = await this.decideUnderLocks(sql, run, { customerLocked: false, mandateWindows: [] });
       await manager.getRepository<PaymentRow>('Payment').update(
         { id: decided.id, status: 'PDNG' },
         {
@@ -346,7 +347,7 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
           statusUpdatedAt: at,
         },
       );
-      if (run.next) await this.insertPayment(manager, run.next);
+      if (run.next) await this.insertPayment(sql, run.next);
       await this.outbox.appendWithin(manager, run.events, run.toldAt);
       return true;
     });
@@ -359,7 +360,7 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
    * @returns false when the payment is no longer `PDNG` (run or cancelled already), is being run elsewhere, or is no
    *   longer on `testClockId` (null: the bank's own time) because it was attached to a test clock or its clock deleted.
    */
-  private async claimPending(manager: EntityManager, paymentId: string, at: Date, testClockId: string | null): Promise<boolean> {
+  private async claimPending(manager: TransactionSql, paymentId: string, at: Date, testClockId: string | null): Promise<boolean> {
     if (this.dialect === 'mysql') {
       const rows: unknown[] = await manager.query(
         `SELECT id FROM payment WHERE id = ? AND status = 'PDNG' AND due_at <= ? AND test_clock_id <=> ? FOR UPDATE SKIP LOCKED`,
@@ -367,12 +368,11 @@ export class TypeOrmPaymentStore implements PaymentStore, ScheduledPaymentStore,
       );
       return rows.length > 0;
     }
-    const claimed = await manager.queryRunner?.query(
+    const claimed = await manager.write(
       `UPDATE payment SET status = status WHERE id = ? AND status = 'PDNG' AND due_at <= ? AND test_clock_id IS ?`,
       [paymentId, this.time(at), testClockId],
-      true,
     );
-    return Boolean(claimed?.affected);
+    return claimed > 0;
   }
 
   async listUpcoming(customerId: string, limit: number): Promise<UpcomingPayment[]> {

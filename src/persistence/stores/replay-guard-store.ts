@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { ReplayStore } from '../../domain/replay-store.js';
 import type { Dialect } from '../entities/column-types.js';
+import { runStatement } from '../direct-statement.js';
 import { isDuplicateKeyError, sqlTime } from '../sql.js';
 
 /**
@@ -19,7 +20,7 @@ export class ReplayGuardStore implements ReplayStore {
    */
   async rememberOnce(scope: string, key: string, expiresAt: Date): Promise<boolean> {
     try {
-      await this.dataSource.query('INSERT INTO replay_guard (scope, marker, expires_at) VALUES (?, ?, ?)', [
+      await runStatement(this.dataSource, 'INSERT INTO replay_guard (scope, marker, expires_at) VALUES (?, ?, ?)', [
         scope,
         key,
         sqlTime(this.dialect, expiresAt),

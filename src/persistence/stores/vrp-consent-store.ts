@@ -16,6 +16,7 @@ import { APP_STANDING_COLUMNS, APP_STANDING_JOIN, appStandingOf, type AppStandin
 import { authoriseConsentOnAccount, endLiveConsentsOfClient, listLiveConsentsDueForExpiry } from './client-consents.js';
 import { transitionConsent } from './consent-transition.js';
 import type { EventOutboxWriter } from './event-outbox-writer.js';
+import { readRows } from '../direct-read.js';
 
 /** The `consent.kind` of domestic VRP consents. */
 export const VRP_CONSENT_KIND = 'domestic-vrp';
@@ -58,7 +59,8 @@ export class TypeOrmVrpConsentStore implements VrpConsentStore {
    * holder, else as the bank knows the customer) and the standing of the consent's app, in one statement.
    */
   private async find(condition: string, value: string): Promise<{ consent: DomesticVrpConsent; app: AppStanding | null } | null> {
-    const rows: Array<RawVrpConsent & AppStandingRow> = await this.dataSource.query(
+    const rows = await readRows<RawVrpConsent & AppStandingRow>(
+      this.dataSource,
       `SELECT c.id, c.client_id, c.status, c.status_reason_code, c.status_reason_description, c.valid_from_at, c.expires_at, c.customer_id,
               c.grant_id, c.authorised_at, c.created_at, c.status_updated_at, c.deleted_at, c.request, ca.account_id,
               di.scheme_name AS debtor_scheme_name, di.identification AS debtor_identification,

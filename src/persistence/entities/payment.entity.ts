@@ -98,7 +98,7 @@ export function paymentEntity(types: ColumnTypes): EntitySchema<PaymentRow> {
     indices: [
       { name: 'ux_payment_instruction', columns: ['consentId', 'instructionIdentification'], unique: true },
       { name: 'ix_payment_consent_created', columns: ['consentId', 'createdAt'] },
-      { name: 'ix_payment_customer', columns: ['customerId', 'executedAt', 'status'] },
+      { name: 'ix_payment_customer', columns: ['customerId', 'executedAt', 'status', 'currency', 'amountMinor', 'chargesMinor'] },
       { name: 'ix_payment_client', columns: ['clientId', 'executedAt', 'status'] },
       { name: 'ix_payment_payee', columns: ['customerId', 'creditorIdentification'] },
       { name: 'ix_payment_settlement', columns: ['status', 'settleAfter'] },

@@ -9,11 +9,14 @@ import { readRows } from '../direct-read.js';
 import { isStorableId } from '../sql.js';
 import { inTransaction } from '../transactions.js';
 import {
+  CONSENT_COLUMNS,
   CONSENT_READ_COLUMNS,
   CONSENT_READ_FROM,
   CONSENT_READ_WHERE,
+  consentOf,
   consentWithAccountsOf,
   toConsent,
+  type ConsentColumnsRow,
   type ConsentReadRow,
 } from './account-access-consent-sql.js';
 import { endLiveConsentsOfClient } from './client-consents.js';
@@ -42,12 +45,8 @@ export class TypeOrmConsentStore implements ConsentStore {
   /** A direct read (`readRows`): every partner call about a consent, and every expiry found on reading, starts here. */
   async findById(id: string): Promise<AccountAccessConsent | null> {
     if (!isStorableId(id)) return null;
-    const rows = await readRows<ConsentReadRow>(
-      this.dataSource,
-      `SELECT ${CONSENT_READ_COLUMNS} FROM ${CONSENT_READ_FROM} WHERE ${CONSENT_READ_WHERE}`,
-      [id],
-    );
-    return rows[0] ? consentWithAccountsOf(rows[0]).consent : null;
+    const rows = await readRows<ConsentColumnsRow>(this.dataSource, `SELECT ${CONSENT_COLUMNS} FROM consent c WHERE ${CONSENT_READ_WHERE}`, [id]);
+    return rows[0] ? consentOf(rows[0]) : null;
   }
 
   async findByGrantId(grantId: string): Promise<AccountAccessConsent | null> {
